@@ -1,0 +1,135 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the alibabacloud.dts collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    # The connection options shared by every module, the inventory plugin and the role's auth dict.
+    DOCUMENTATION = r'''
+options:
+  access_key_id:
+    description:
+      - Alibaba Cloud AccessKey ID.
+      - When neither this nor O(access_key_secret) is set, credentials come from the first source
+        that has them, in this order, the environment variables E(ALIBABA_CLOUD_ACCESS_KEY_ID) and
+        E(ALIBABA_CLOUD_ACCESS_KEY_SECRET) (then E(ALICLOUD_ACCESS_KEY) and E(ALICLOUD_SECRET_KEY)),
+        a profile (O(profile), O(credentials_file), the aliyun CLI's current profile), and the ECS
+        instance RAM role O(ecs_role_name).
+    type: str
+    aliases: [access_key, alicloud_access_key]
+  access_key_secret:
+    description:
+      - Alibaba Cloud AccessKey secret. Required with O(access_key_id).
+      - Never returned, logged or shown in errors.
+    type: str
+    aliases: [secret_key, alicloud_secret_key]
+  security_token:
+    description:
+      - STS security token, for temporary credentials given with O(access_key_id) and O(access_key_secret).
+      - Falls back to E(ALIBABA_CLOUD_SECURITY_TOKEN), then E(ALICLOUD_SECURITY_TOKEN), with environment credentials.
+    type: str
+    aliases: [alicloud_security_token]
+  region:
+    description:
+      - The region the DTS jobs live in, for example V(cn-hangzhou).
+      - Falls back to E(ALIBABA_CLOUD_REGION_ID), E(ALICLOUD_REGION), then the region of the aliyun CLI profile in use.
+        A region is required.
+    type: str
+    aliases: [region_id, alicloud_region]
+  endpoint:
+    description:
+      - DTS endpoint to call instead of the documented one for O(region), as a host (HTTPS is used)
+        or a URL such as V(https://dts-vpc.cn-hangzhou.aliyuncs.com) or V(http://127.0.0.1:8480).
+      - Falls back to E(ALIBABA_CLOUD_ENDPOINT_DTS). Without either, regions with their own DTS host
+        use V(dts.<region>.aliyuncs.com) and the others V(dts.aliyuncs.com).
+    type: str
+  profile:
+    description:
+      - Name of a credentials profile, read from O(credentials_file) when set, else from the aliyun CLI
+        configuration C(~/.aliyun/config.json) (modes C(AK), C(StsToken), C(RamRoleArn),
+        C(ChainableRamRoleArn), C(EcsRamRole)), else from C(~/.alibabacloud/credentials.ini).
+      - Falls back to E(ALIBABA_CLOUD_PROFILE), then E(ALICLOUD_PROFILE).
+    type: str
+    aliases: [alicloud_profile]
+  credentials_file:
+    description:
+      - Path of an INI credentials file with one section per profile (C(type = access_key),
+        C(sts), C(ram_role_arn) or C(ecs_ram_role)).
+      - Falls back to E(ALIBABA_CLOUD_CREDENTIALS_FILE).
+    type: path
+  ecs_role_name:
+    description:
+      - Name of the RAM role attached to the ECS instance Ansible runs on; temporary credentials are
+        read from the instance metadata service (a session token first, then the plain request).
+      - Falls back to E(ALIBABA_CLOUD_ECS_METADATA).
+    type: str
+  assume_role:
+    description:
+      - Exchange the credentials found by the other options for those of a RAM role, through STS AssumeRole.
+    type: dict
+    suboptions:
+      role_arn:
+        description: ARN of the RAM role to assume, for example V(acs:ram::123456789012****:role/dts-reader).
+        type: str
+        required: true
+      session_name:
+        description: Name of the role session, shown in the role's audit trail. Defaults to V(ansible-alibabacloud-dts).
+        type: str
+      duration_seconds:
+        description: Lifetime of the temporary credentials, 900 to 43200 seconds. Defaults to V(3600).
+        type: int
+      policy:
+        description: A JSON policy that further restricts what the session may do.
+        type: str
+      external_id:
+        description: External ID the role's trust policy requires, if any.
+        type: str
+      endpoint:
+        description: STS endpoint to call instead of V(sts.aliyuncs.com). Falls back to E(ALIBABA_CLOUD_STS_ENDPOINT).
+        type: str
+  signature_version:
+    description:
+      - How requests are signed. V(v3) is C(ACS3-HMAC-SHA256) in the C(Authorization) header, V(v1) is
+        C(HMAC-SHA1) in the query string. Both are accepted by Alibaba Cloud.
+    type: str
+    choices: [v3, v1]
+    default: v3
+  validate_certs:
+    description:
+      - Verify the endpoint's TLS certificate. Only turn this off for an endpoint you trust, such as a local emulator.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - PEM bundle of the certificate authorities to trust for the endpoint, instead of the system ones.
+    type: path
+  http_timeout:
+    description:
+      - Seconds to wait for a connection and for each answer, from 1 to 600. A request that times out
+        counts as a transient failure and is retried.
+    type: float
+    default: 30
+  retries:
+    description:
+      - How many times a request is retried after a transient failure (throttling, C(ServiceUnavailable),
+        C(InternalError), HTTP 5xx, connection errors, timeouts), from 0 to 20. V(0) disables retries.
+      - Retries wait with full-jitter exponential backoff, and at least as long as the service's
+        C(x-acs-retry-after) asks. Permanent errors are never retried.
+    type: int
+    default: 5
+  max_concurrent_requests:
+    description:
+      - Most requests in flight at once when pages (after the first) or chunks of job ids are fetched, from 1 to 32.
+      - Throttling answers make every request in flight back off together.
+    type: int
+    default: 8
+notes:
+  - Secrets (O(access_key_secret), O(security_token), temporary credentials and request signatures)
+    never appear in results, warnings or errors.
+requirements:
+  - requests
+'''

@@ -1,0 +1,109 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the alibabacloud.dts collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The shared connection options and the one way to turn them into a DtsClient.
+
+Modules, the inventory plugin and the role all hand the same option names here.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+
+from ansible_collections.alibabacloud.dts.plugins.module_utils._client import (
+    DEFAULT_MAX_CONCURRENCY,
+    DtsClient,
+)
+from ansible_collections.alibabacloud.dts.plugins.module_utils._credentials import (
+    resolve_credentials,
+    resolve_region,
+)
+from ansible_collections.alibabacloud.dts.plugins.module_utils._endpoints import resolve_endpoint, validate_region
+from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
+from ansible_collections.alibabacloud.dts.plugins.module_utils._retries import DEFAULT_RETRIES
+
+
+SIGNATURE_VERSIONS = ('v3', 'v1')
+DEFAULT_HTTP_TIMEOUT = 30
+MAX_RETRIES = 20
+MAX_CONCURRENCY = 32
+
+
+def connection_argument_spec():
+    """The options every module of the collection accepts (documented in the common doc fragment)."""
+    return dict(
+        access_key_id=dict(type='str', aliases=['access_key', 'alicloud_access_key'], no_log=False),
+        access_key_secret=dict(type='str', aliases=['secret_key', 'alicloud_secret_key'], no_log=True),
+        security_token=dict(type='str', aliases=['alicloud_security_token'], no_log=True),
+        region=dict(type='str', aliases=['region_id', 'alicloud_region']),
+        endpoint=dict(type='str'),
+        profile=dict(type='str', aliases=['alicloud_profile']),
+        credentials_file=dict(type='path'),
+        ecs_role_name=dict(type='str'),
+        assume_role=dict(type='dict', options=dict(
+            role_arn=dict(type='str', required=True),
+            session_name=dict(type='str'),
+            duration_seconds=dict(type='int'),
+            policy=dict(type='str'),
+            external_id=dict(type='str', no_log=False),
+            endpoint=dict(type='str'),
+        )),
+        signature_version=dict(type='str', choices=list(SIGNATURE_VERSIONS), default='v3'),
+        validate_certs=dict(type='bool', default=True),
+        ca_path=dict(type='path'),
+        http_timeout=dict(type='float', default=DEFAULT_HTTP_TIMEOUT),
+        retries=dict(type='int', default=DEFAULT_RETRIES),
+        max_concurrent_requests=dict(type='int', default=DEFAULT_MAX_CONCURRENCY),
+    )
+
+
+CONNECTION_OPTIONS = tuple(connection_argument_spec())
+
+
+def _check_range(params, name, low, high, default):
+    value = params.get(name)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        raise DtsConfigError('%s must be a number from %s to %s, got %r.' % (name, low, high, value), option=name)
+    return value
+
+
+def validate_connection_params(params):
+    """Check the connection options that need no network; return the ones DtsClient takes."""
+    signature_version = (params.get('signature_version') or 'v3').lower()
+    if signature_version not in SIGNATURE_VERSIONS:
+        raise DtsConfigError('signature_version must be v3 (ACS3-HMAC-SHA256) or v1 (HMAC-SHA1), got %r.'
+                             % (params.get('signature_version'),), option='signature_version')
+    ca_path = params.get('ca_path')
+    if ca_path and not os.path.isfile(ca_path):
+        raise DtsConfigError('ca_path %r is not a readable file; give the path of a PEM CA bundle.' % (ca_path,),
+                             option='ca_path')
+    validate_certs = params.get('validate_certs')
+    verify = False if validate_certs is False else (ca_path or True)
+    return dict(
+        signature_version=signature_version,
+        verify=verify,
+        timeout=float(_check_range(params, 'http_timeout', 1, 600, DEFAULT_HTTP_TIMEOUT)),
+        retries=int(_check_range(params, 'retries', 0, MAX_RETRIES, DEFAULT_RETRIES)),
+        max_concurrency=int(_check_range(params, 'max_concurrent_requests', 1, MAX_CONCURRENCY,
+                                         DEFAULT_MAX_CONCURRENCY)),
+    )
+
+
+def connect(params, environ=None, region=None):
+    """A DtsClient for ``params`` (the shared options), in ``region`` when given.
+
+    Raises DtsConfigError for bad options or missing credentials; credential sources
+    that need the network (ECS metadata, AssumeRole) may raise DtsApiError.
+    """
+    environ = os.environ if environ is None else environ
+    settings = validate_connection_params(params)
+    region = validate_region(region or resolve_region(params, environ=environ))
+    endpoint = resolve_endpoint(region, params.get('endpoint'), environ)
+    session = DtsClient.new_session(settings['max_concurrency'])
+    credentials = resolve_credentials(params, session, environ=environ, timeout=settings['timeout'],
+                                      verify=settings['verify'])
+    return DtsClient(credentials, region, endpoint, session=session, **settings)

@@ -1,0 +1,61 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the alibabacloud.dts collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The thin base every module of the collection is built on.
+
+It adds the shared connection options, checks the Python libraries, builds the
+client once, keeps credentials out of everything the module returns, and turns
+client errors into one clean failure.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.alibabacloud.dts.plugins.module_utils._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.alibabacloud.dts.plugins.module_utils._connection import connect, connection_argument_spec
+from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
+
+
+class DtsModule(object):
+    """An AnsibleModule with the collection's connection options and error handling."""
+
+    def __init__(self, argument_spec=None, **kwargs):
+        spec = connection_argument_spec()
+        spec.update(argument_spec or {})
+        self.ansible = AnsibleModule(argument_spec=spec, **kwargs)
+        self.params = self.ansible.params
+        self.check_mode = self.ansible.check_mode
+        if not HAS_REQUESTS:
+            self.ansible.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+        self._client = None
+
+    @property
+    def client(self):
+        if self._client is None:
+            self._client = connect(self.params)
+            # Whatever the source, the secret and token must never be echoed back.
+            credentials = self._client.credentials
+            self.ansible.no_log_values.update(
+                value for value in (credentials.access_key_secret, credentials.security_token) if value)
+        return self._client
+
+    def warn(self, message):
+        self.ansible.warn(message)
+
+    def exit_json(self, **result):
+        result.setdefault('changed', False)
+        self.ansible.exit_json(**result)
+
+    def fail_json(self, msg, **result):
+        self.ansible.fail_json(msg=msg, **result)
+
+    def fail_error(self, error):
+        """Fail the task for a client error: options named for config errors, Code/RequestId for API ones."""
+        if isinstance(error, DtsApiError):
+            self.fail_json(msg=error.describe(), error=error.to_dict())
+        if isinstance(error, DtsConfigError):
+            self.fail_json(msg=error.message, option=error.option)
+        self.fail_json(msg=str(error))

@@ -1,0 +1,368 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The client's contract: what it sends, what it retries, how it pages."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+import pytest
+import requests
+
+from ansible_collections.alibabacloud.dts.plugins.module_utils._client import (
+    DtsClient,
+    chunk_job_ids,
+    job_filters,
+    run_concurrently,
+)
+from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
+from ansible_collections.alibabacloud.dts.tests.unit.plugins.module_utils.fakes import (
+    CREDS,
+    FakeResponse,
+    FakeSession,
+    error,
+    job,
+    paged,
+)
+
+
+class Clock(object):
+    """A fake monotonic clock that advances only when the client sleeps."""
+
+    def __init__(self):
+        self.now = 0.0
+        self.sleeps = []
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def __call__(self):
+        return self.now
+
+
+def make_client(handler, signature_version='v3', retries=5, max_concurrency=4, clock=None):
+    clock = clock or Clock()
+    session = FakeSession(handler)
+    client = DtsClient(CREDS, 'cn-hangzhou', 'https://dts.cn-hangzhou.aliyuncs.com',
+                       signature_version=signature_version, retries=retries, max_concurrency=max_concurrency,
+                       session=session, sleep=clock.sleep, clock=clock)
+    return client, session, clock
+
+
+def ok(body=None):
+    return FakeResponse(200, body or {'RequestId': 'OK', 'SynchronizationJobListStatusList': []})
+
+
+# -- sending -------------------------------------------------------------------------
+
+
+def test_v3_request_carries_region_action_and_authorization_header():
+    client, session, _ = make_client(lambda *a: ok())
+    client.call('DescribeSynchronizationJobStatusList', {'SynchronizationJobIdListJsonStr': '[]'})
+    action, params, headers = session.sent[0]
+    assert action == 'DescribeSynchronizationJobStatusList'
+    assert params['RegionId'] == 'cn-hangzhou'
+    assert headers['x-acs-version'] == '2020-01-01'
+    assert headers['Authorization'].startswith('ACS3-HMAC-SHA256 Credential=test-ak,')
+    assert headers['host'] == 'dts.cn-hangzhou.aliyuncs.com'
+    assert 'Signature' not in params
+
+
+def test_v1_request_carries_signature_in_the_query():
+    client, session, _ = make_client(lambda *a: ok(), signature_version='v1')
+    client.call('DescribeSynchronizationJobStatusList', {'SynchronizationJobIdListJsonStr': '[]'})
+    _, params, headers = session.sent[0]
+    assert params['Action'] == 'DescribeSynchronizationJobStatusList'
+    assert params['SignatureMethod'] == 'HMAC-SHA1' and params['Signature']
+    assert 'Authorization' not in headers
+
+
+def test_none_parameters_are_not_sent():
+    client, session, _ = make_client(lambda *a: ok())
+    client.call('DescribeSynchronizationJobStatusList', {'SynchronizationJobIdListJsonStr': '[]', 'X': None})
+    assert 'X' not in session.sent[0][1]
+
+
+# -- errors ----------------------------------------------------------------------------
+
+
+def test_api_error_carries_code_message_request_id_and_status():
+    client, _, _ = make_client(lambda *a: error('Forbidden.RAM', 403, 'User not authorized', 'REQ-42'))
+    with pytest.raises(DtsApiError) as caught:
+        client.call('DescribeSynchronizationJobs', {})
+    err = caught.value
+    assert (err.code, err.message, err.request_id, err.http_status) == ('Forbidden.RAM', 'User not authorized',
+                                                                       'REQ-42', 403)
+    assert str(err) == 'DescribeSynchronizationJobs failed: Forbidden.RAM: User not authorized (RequestId REQ-42)'
+
+
+def test_status_list_failure_inside_http_200_is_an_error():
+    body = {'Success': 'false', 'ErrCode': 'InvalidParameter', 'ErrMessage': 'bad ids', 'RequestId': 'R9'}
+    client, session, _ = make_client(lambda *a: FakeResponse(200, body))
+    with pytest.raises(DtsApiError) as caught:
+        client.describe_statuses(['dts1'])
+    assert (caught.value.code, caught.value.message, caught.value.request_id) == ('InvalidParameter', 'bad ids', 'R9')
+    assert len(session.sent) == 1
+
+
+def test_boolean_false_success_is_an_error_too():
+    body = {'Success': False, 'ErrCode': 'Forbidden', 'ErrMessage': 'no', 'RequestId': 'R'}
+    client, _, _ = make_client(lambda *a: FakeResponse(200, body), retries=0)
+    with pytest.raises(DtsApiError):
+        client.describe_statuses(['dts1'])
+
+
+@pytest.mark.parametrize('code', ['SignatureDoesNotMatch', 'InvalidAccessKeyId.NotFound', 'MissingParameter',
+                                  'InvalidParameter', 'InvalidSecurityToken.Expired', 'Forbidden.RAM',
+                                  'SignatureNonceUsed', 'InvalidTimeStamp.Expired'])
+def test_permanent_errors_fail_at_once(code):
+    client, session, clock = make_client(lambda *a: error(code, 400))
+    with pytest.raises(DtsApiError):
+        client.call('DescribeSynchronizationJobs', {})
+    assert len(session.sent) == 1
+    assert clock.sleeps == []
+
+
+@pytest.mark.parametrize('response', [
+    error('Throttling.User', 400), error('Throttling', 400), error('Throttling.Api', 400),
+    error('ServiceUnavailable', 503), error('InternalError', 500), error('UnknownError', 500),
+    FakeResponse(502, raw=b'<html>Bad gateway</html>'), FakeResponse(200, raw=b'{"TotalRecord'),
+])
+def test_transient_errors_are_retried_until_success(response):
+    answers = [response, response, ok()]
+    client, session, _ = make_client(lambda *a: answers.pop(0))
+    assert client.call('DescribeSynchronizationJobStatusList', {})['RequestId'] == 'OK'
+    assert len(session.sent) == 3
+
+
+@pytest.mark.parametrize('exc, code', [
+    (requests.exceptions.ConnectionError('reset by peer'), 'ConnectionError'),
+    (requests.exceptions.ReadTimeout('slow'), 'ReadTimeout'),
+    (requests.exceptions.ConnectTimeout('slow'), 'ConnectTimeout'),
+])
+def test_transport_faults_are_retried_then_reported(exc, code):
+    client, session, _ = make_client(lambda *a: exc, retries=2)
+    with pytest.raises(DtsApiError) as caught:
+        client.call('DescribeSynchronizationJobs', {})
+    assert caught.value.code == code
+    assert len(session.sent) == 3
+
+
+def test_tls_failures_are_not_retried_and_say_how_to_fix_them():
+    client, session, _ = make_client(lambda *a: requests.exceptions.SSLError('certificate verify failed'))
+    with pytest.raises(DtsApiError) as caught:
+        client.call('DescribeSynchronizationJobs', {})
+    assert caught.value.code == 'SSLError' and 'ca_path' in caught.value.message
+    assert len(session.sent) == 1
+
+
+def test_transport_error_text_never_carries_the_query_string():
+    exc = requests.exceptions.ConnectionError(
+        "HTTPSConnectionPool(host='dts.aliyuncs.com', port=443): Max retries exceeded with url: "
+        "/?AccessKeyId=ak&SecurityToken=TOPSECRET&Signature=abc%3D (Caused by reset)")
+    client, _, _ = make_client(lambda *a: exc, retries=0, signature_version='v1')
+    with pytest.raises(DtsApiError) as caught:
+        client.call('DescribeSynchronizationJobs', {})
+    assert 'TOPSECRET' not in str(caught.value) and 'Signature' not in str(caught.value)
+
+
+def test_retries_zero_disables_retrying():
+    client, session, _ = make_client(lambda *a: error('Throttling.User'), retries=0)
+    with pytest.raises(DtsApiError):
+        client.call('DescribeSynchronizationJobs', {})
+    assert len(session.sent) == 1
+
+
+def test_gives_up_after_the_configured_retries_with_the_last_error():
+    client, session, _ = make_client(lambda *a: error('ServiceUnavailable', 503, request_id='LAST'), retries=3)
+    with pytest.raises(DtsApiError) as caught:
+        client.call('DescribeSynchronizationJobs', {})
+    assert len(session.sent) == 4
+    assert caught.value.request_id == 'LAST'
+
+
+def test_client_token_is_kept_across_retries_and_nonce_changes():
+    answers = [error('Throttling.User'), error('ServiceUnavailable', 503), ok()]
+    client, session, _ = make_client(lambda *a: answers.pop(0))
+    client.call('DescribeSynchronizationJobStatusList', {})
+    tokens = set(params['ClientToken'] for _, params, _ in session.sent)
+    nonces = set(headers['x-acs-signature-nonce'] for _, _, headers in session.sent)
+    assert len(tokens) == 1 and len(nonces) == 3
+
+
+def test_x_acs_retry_after_is_honoured_as_milliseconds():
+    answers = [error('Throttling.User', headers={'x-acs-retry-after': '1500'}), ok()]
+    client, _, clock = make_client(lambda *a: answers.pop(0))
+    client.call('DescribeSynchronizationJobStatusList', {})
+    assert sum(clock.sleeps) >= 1.5
+
+
+def test_backoff_waits_grow_and_stay_bounded():
+    client, _, clock = make_client(lambda *a: error('InternalError', 500), retries=8)
+    with pytest.raises(DtsApiError):
+        client.call('DescribeSynchronizationJobs', {})
+    assert len(clock.sleeps) == 8
+    assert all(0 <= delay <= 20 for delay in clock.sleeps)
+    for attempt, delay in enumerate(clock.sleeps):
+        assert delay <= 0.25 * 2 ** attempt
+
+
+# -- paging ------------------------------------------------------------------------------
+
+
+def test_lists_137_jobs_in_exactly_5_requests_each_once():
+    records = [job('dts%05d' % index) for index in range(137)]
+    client, session, _ = make_client(paged(records))
+    listed = client.list_jobs(page_size=30)
+    assert [record['SynchronizationJobId'] for record in listed] == [r['SynchronizationJobId'] for r in records]
+    assert len(session.sent) == 5
+    assert sorted(int(params['PageNum']) for _, params, _ in session.sent) == [1, 2, 3, 4, 5]
+
+
+def test_exact_multiple_of_the_page_size_needs_no_extra_request():
+    records = [job('dts%05d' % index) for index in range(60)]
+    client, session, _ = make_client(paged(records))
+    assert len(client.list_jobs(page_size=30)) == 60
+    assert len(session.sent) == 2
+
+
+def test_empty_region_is_one_request_and_no_jobs():
+    client, session, _ = make_client(paged([]))
+    assert client.list_jobs() == []
+    assert len(session.sent) == 1
+
+
+def test_two_way_jobs_keep_both_directions_and_duplicates_are_dropped():
+    records = [job('dtsA'), job('dtsA', direction='Reverse'), job('dtsB'), job('dtsB')]
+    client, _, _ = make_client(paged(records, total=4))
+    listed = client.list_jobs(page_size=10)
+    assert [(r['SynchronizationJobId'], r['SynchronizationDirection']) for r in listed] == [
+        ('dtsA', 'Forward'), ('dtsA', 'Reverse'), ('dtsB', 'Forward')]
+
+
+def test_a_listing_that_grows_while_read_is_followed_past_the_expected_last_page():
+    records = [job('dts%03d' % index) for index in range(25)]
+    grown = records + [job('dtsNEW1'), job('dtsNEW2')]
+
+    def handler(action, params, headers):
+        # Page 1 still reports 25; by the time page 3 is read, two jobs were added.
+        source = records if params['PageNum'] == '1' else grown
+        return paged(source)(action, params, headers)
+
+    client, session, _ = make_client(handler, max_concurrency=1)
+    listed = client.list_jobs(page_size=10)
+    assert len(listed) == 27
+    assert len(set(r['SynchronizationJobId'] for r in listed)) == 27
+
+
+def test_a_total_that_overstates_the_records_stops_without_looping():
+    records = [job('dts%03d' % index) for index in range(12)]
+    client, session, _ = make_client(paged(records, total=500))
+    listed = client.list_jobs(page_size=10)
+    assert len(listed) == 12
+    # 50 expected pages, read once each; page 3 onwards are empty, so no extra pages follow.
+    assert len(session.sent) == 50
+
+
+def test_pages_after_the_first_run_concurrently():
+    import threading
+    in_flight, peak, lock = [0], [0], threading.Lock()
+    barrier = threading.Barrier(4, timeout=10)
+    records = [job('dts%03d' % index) for index in range(150)]
+    serve = paged(records)
+
+    def handler(action, params, headers):
+        with lock:
+            in_flight[0] += 1
+            peak[0] = max(peak[0], in_flight[0])
+        try:
+            if params['PageNum'] in ('2', '3', '4', '5'):
+                barrier.wait()  # only passes if four pages are in flight together
+            return serve(action, params, headers)
+        finally:
+            with lock:
+                in_flight[0] -= 1
+
+    client, _, _ = make_client(handler, max_concurrency=4)
+    assert len(client.list_jobs(page_size=30)) == 150
+    assert peak[0] >= 4
+
+
+def test_a_failing_page_fails_the_listing_with_its_error():
+    records = [job('dts%03d' % index) for index in range(90)]
+    serve = paged(records)
+
+    def handler(action, params, headers):
+        if params['PageNum'] == '2':
+            return error('Forbidden.RAM', 403, request_id='PAGE2')
+        return serve(action, params, headers)
+
+    client, _, _ = make_client(handler)
+    with pytest.raises(DtsApiError) as caught:
+        client.list_jobs(page_size=30)
+    assert caught.value.request_id == 'PAGE2'
+
+
+@pytest.mark.parametrize('size', [0, 25, 50, 100, '30'])
+def test_page_size_outside_10_20_30_is_refused_before_any_request(size):
+    client, session, _ = make_client(paged([]))
+    with pytest.raises(DtsConfigError) as caught:
+        client.list_jobs(page_size=size)
+    assert caught.value.option == 'page_size' and '10, 20, 30' in caught.value.message
+    assert session.sent == []
+
+
+def test_filters_become_the_documented_parameters():
+    query = job_filters(name='orders', tags={'env': 'prod', 'owner': '', 'team': None}, resource_group_id='rg-1')
+    assert query == {'SynchronizationJobName': 'orders', 'ResourceGroupId': 'rg-1',
+                     'Tag.1.Key': 'env', 'Tag.1.Value': 'prod', 'Tag.2.Key': 'owner', 'Tag.2.Value': '',
+                     'Tag.3.Key': 'team'}
+
+
+def test_more_than_20_tags_or_an_empty_key_are_refused():
+    with pytest.raises(DtsConfigError) as caught:
+        job_filters(tags=dict(('k%d' % i, 'v') for i in range(21)))
+    assert caught.value.option == 'tags' and '20' in caught.value.message
+    with pytest.raises(DtsConfigError):
+        job_filters(tags={'': 'v'})
+
+
+# -- status list --------------------------------------------------------------------------
+
+
+def test_status_ids_are_sent_as_one_json_array_whatever_they_hold():
+    weird = ['dtsA', 'dts"quoted"', 'dts]["bracket', 'dts\\back', u'dts中文']
+    client, session, _ = make_client(lambda *a: ok())
+    client.describe_statuses(weird)
+    assert len(session.sent) == 1
+    assert json.loads(session.sent[0][1]['SynchronizationJobIdListJsonStr']) == weird
+
+
+def test_sixty_two_ids_go_in_one_call():
+    client, session, _ = make_client(lambda *a: ok())
+    client.describe_statuses(['dtsjob%012d' % i for i in range(62)])
+    assert len(session.sent) == 1
+
+
+def test_long_id_lists_are_chunked_by_encoded_length_and_keep_every_id():
+    ids = ['dtsjob%012d' % i for i in range(500)]
+    chunks = chunk_job_ids(ids)
+    assert [job_id for chunk in chunks for job_id in chunk] == ids
+    assert 1 < len(chunks) <= 5
+    for chunk in chunks:
+        from ansible_collections.alibabacloud.dts.plugins.module_utils._signing import percent_encode
+        assert len(percent_encode(json.dumps(chunk, separators=(',', ':')))) <= 4000
+
+
+def test_run_concurrently_keeps_order_and_raises_the_failure():
+    assert run_concurrently(lambda x: x * 2, [3, 1, 2], 3) == [6, 2, 4]
+
+    def boom(x):
+        if x == 2:
+            raise ValueError('two')
+        return x
+    with pytest.raises(ValueError):
+        run_concurrently(boom, [1, 2, 3], 3)
