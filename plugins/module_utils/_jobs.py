@@ -1,0 +1,85 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the alibabacloud.dts collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Job listing and status reads as facts, with the filters every face of the collection shares."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.alibabacloud.dts.plugins.module_utils._client import DEFAULT_PAGE_SIZE
+from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
+from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import (
+    JOB_STATUSES,
+    canonical_status,
+    normalize_job,
+    normalize_status,
+)
+
+# A bound on one task's id list: enough for every job of a large account, small enough
+# that a runaway variable is caught before it becomes thousands of requests.
+MAX_JOB_IDS = 5000
+MAX_JOB_ID_LENGTH = 128
+
+
+def validate_statuses(statuses, option='statuses'):
+    """Documented spellings of ``statuses`` (any case in); an unknown one is an error listing the valid ones."""
+    result = []
+    for status in statuses or []:
+        documented = canonical_status(status) if isinstance(status, str) else status
+        if documented not in JOB_STATUSES:
+            raise DtsConfigError('%s: %r is not a DTS job status; valid statuses are %s.'
+                                 % (option, status, ', '.join(JOB_STATUSES)), option=option)
+        if documented not in result:
+            result.append(documented)
+    return result
+
+
+def validate_job_ids(job_ids, option='job_ids', required=False):
+    """Job ids as given, duplicates folded, order kept; empty or absurd ids are refused."""
+    if required and not job_ids:
+        raise DtsConfigError('%s must list at least one DTS synchronization job id, for example '
+                             '[dtsexjk1alb116****].' % option, option=option)
+    result, seen = [], set()
+    for job_id in job_ids or []:
+        if not isinstance(job_id, str) or not job_id.strip():
+            raise DtsConfigError('%s must hold non-empty job id strings; got %r.' % (option, job_id), option=option)
+        if len(job_id) > MAX_JOB_ID_LENGTH or any(ord(char) < 32 for char in job_id):
+            raise DtsConfigError('%s: %r is not a job id (ids are short printable strings such as '
+                                 'dtsexjk1alb116****).' % (option, job_id[:40] + '...'), option=option)
+        if job_id not in seen:
+            seen.add(job_id)
+            result.append(job_id)
+    if len(result) > MAX_JOB_IDS:
+        raise DtsConfigError('%s lists %d ids; at most %d are accepted in one task. Split the list.'
+                             % (option, len(result), MAX_JOB_IDS), option=option)
+    return result
+
+
+def list_job_facts(client, name=None, tags=None, resource_group_id=None, job_ids=None, statuses=None,
+                   page_size=DEFAULT_PAGE_SIZE):
+    """Every job of the client's region as facts, server-side filters applied by DTS and
+    ``job_ids`` / ``statuses`` (already validated) applied here."""
+    records = client.list_jobs(page_size=page_size, name=name, tags=tags, resource_group_id=resource_group_id)
+    wanted_ids = set(job_ids) if job_ids else None
+    wanted_statuses = set(statuses) if statuses else None
+    facts = []
+    for record in records:
+        job = normalize_job(record, client.region)
+        if wanted_ids is not None and job.get('synchronization_job_id') not in wanted_ids:
+            continue
+        if wanted_statuses is not None and job.get('status') not in wanted_statuses:
+            continue
+        facts.append(job)
+    return facts
+
+
+def read_statuses(client, job_ids):
+    """Status facts for ``job_ids`` in the order asked, and the ids DTS did not return."""
+    by_id = {}
+    for entry in client.describe_statuses(job_ids):
+        status = normalize_status(entry)
+        by_id.setdefault(status['synchronization_job_id'], status)
+    found = [by_id[job_id] for job_id in job_ids if job_id in by_id]
+    missing = [job_id for job_id in job_ids if job_id not in by_id]
+    return found, missing
