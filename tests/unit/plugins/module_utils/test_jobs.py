@@ -1,0 +1,81 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Client-side filters and input validation shared by the modules and the inventory plugin."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.alibabacloud.dts.plugins.module_utils._client import DtsClient
+from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
+from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import (
+    list_job_facts,
+    read_statuses,
+    validate_job_ids,
+    validate_statuses,
+)
+from ansible_collections.alibabacloud.dts.tests.unit.plugins.module_utils.fakes import (
+    CREDS,
+    FakeResponse,
+    FakeSession,
+    job,
+    paged,
+)
+
+
+def client_for(handler):
+    return DtsClient(CREDS, 'cn-beijing', 'https://dts.cn-beijing.aliyuncs.com', session=FakeSession(handler))
+
+
+RECORDS = [job('dtsA', 'synchronizing'), job('dtsB', 'Failed'), job('dtsC', 'Initializating'),
+           job('dtsC', 'synchronizing', direction='Reverse')]
+
+
+def test_statuses_filter_is_case_insensitive_and_uses_documented_spellings():
+    facts = list_job_facts(client_for(paged(RECORDS)), statuses=validate_statuses(['SYNCHRONIZING', 'initializing']))
+    assert [(f['synchronization_job_id'], f['status']) for f in facts] == [
+        ('dtsA', 'Synchronizing'), ('dtsC', 'Initializing'), ('dtsC', 'Synchronizing')]
+    assert all(f['region'] == 'cn-beijing' for f in facts)
+
+
+def test_job_ids_filter_keeps_both_directions():
+    facts = list_job_facts(client_for(paged(RECORDS)), job_ids=['dtsC', 'dtsZ'])
+    assert [f['synchronization_direction'] for f in facts] == ['Forward', 'Reverse']
+
+
+def test_unknown_status_lists_the_valid_ones():
+    with pytest.raises(DtsConfigError) as caught:
+        validate_statuses(['Synchronising'])
+    assert caught.value.option == 'statuses'
+    assert 'Synchronizing' in caught.value.message and 'PrecheckFailed' in caught.value.message
+
+
+@pytest.mark.parametrize('bad', [[''], ['  '], [None], [5], ['x' * 200], ['dts\nx']])
+def test_bad_job_ids_are_refused(bad):
+    with pytest.raises(DtsConfigError) as caught:
+        validate_job_ids(bad)
+    assert caught.value.option == 'job_ids'
+
+
+def test_empty_job_ids_refused_when_required_and_duplicates_folded():
+    with pytest.raises(DtsConfigError):
+        validate_job_ids([], required=True)
+    assert validate_job_ids(['b', 'a', 'b', 'dts"]x']) == ['b', 'a', 'dts"]x']
+
+
+def test_huge_id_lists_are_refused():
+    with pytest.raises(DtsConfigError):
+        validate_job_ids(['dts%d' % i for i in range(5001)])
+
+
+def test_read_statuses_keeps_the_order_asked_and_reports_missing():
+    body = {'Success': True, 'RequestId': 'R', 'SynchronizationJobListStatusList': [
+        {'SynchronizationJobId': 'b', 'SynchronizationDirectionInfoList': [
+            {'SynchronizationDirection': 'Forward', 'Status': 'synchronizing', 'Checkpoint': '1'}]},
+        {'SynchronizationJobId': 'a', 'SynchronizationDirectionInfoList': []},
+    ]}
+    found, missing = read_statuses(client_for(lambda *a: FakeResponse(200, body)), ['a', 'x', 'b'])
+    assert [job['synchronization_job_id'] for job in found] == ['a', 'b']
+    assert missing == ['x']
