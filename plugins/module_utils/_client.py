@@ -247,9 +247,12 @@ class DtsClient(object):
         except ValueError:
             body = None
         if not isinstance(body, dict):
-            code = 'InvalidResponse' if status < 500 else 'HTTP%d' % status
-            raise DtsApiError(action, code, 'HTTP %d with an answer that is not a JSON object (%d bytes)'
-                              % (status, len(response.content)), http_status=status, retry_after=retry_after)
+            # A 2xx that is not JSON was cut short on the way (retried); an error page from
+            # something that is not DTS (a proxy, a wrong endpoint) is reported by its status.
+            code = 'InvalidResponse' if status < 300 else 'HTTP%d' % status
+            raise DtsApiError(action, code, 'HTTP %d with an answer that is not a JSON object (%d bytes); '
+                              'is the endpoint a DTS endpoint?' % (status, len(response.content)),
+                              http_status=status, retry_after=retry_after)
         if status >= 400:
             raise DtsApiError(action, body.get('Code') or 'HTTP%d' % status, body.get('Message'),
                               request_id=body.get('RequestId'), http_status=status,

@@ -57,5 +57,6 @@ class DtsModule(object):
         if isinstance(error, DtsApiError):
             self.fail_json(msg=error.describe(), error=error.to_dict())
         if isinstance(error, DtsConfigError):
-            self.fail_json(msg=error.message, option=error.option)
+            extra = {'option': error.option} if error.option else {}
+            self.fail_json(msg=error.message, **extra)
         self.fail_json(msg=str(error))

@@ -151,6 +151,14 @@ def test_transport_faults_are_retried_then_reported(exc, code):
     assert len(session.sent) == 3
 
 
+def test_an_html_error_page_is_reported_by_status_and_not_retried():
+    client, session, _ = make_client(lambda *a: FakeResponse(404, raw=b'<html>Not Found</html>'))
+    with pytest.raises(DtsApiError) as caught:
+        client.call('DescribeSynchronizationJobs', {})
+    assert caught.value.code == 'HTTP404' and 'endpoint' in caught.value.message
+    assert len(session.sent) == 1
+
+
 def test_tls_failures_are_not_retried_and_say_how_to_fix_them():
     client, session, _ = make_client(lambda *a: requests.exceptions.SSLError('certificate verify failed'))
     with pytest.raises(DtsApiError) as caught:
