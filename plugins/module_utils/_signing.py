@@ -124,6 +124,8 @@ def v1_signature(method, params, access_key_secret):
 def sign_v1(method, action, version, query, credentials, now=None, nonce=None, response_format='JSON'):
     """The full query string parameters (common ones and ``Signature``) of a V1 request."""
     params = dict(query)
+    # The signature is computed over everything else; a stale one must not be signed.
+    params.pop('Signature', None)
     params.update({
         'Action': action,
         'Version': version,
