@@ -301,15 +301,14 @@ class Emulator(object):
                         and (not group or job['resource_group_id'] == group)
                         and all(key in job['tags'] and (value is None or job['tags'][key] == value)
                                 for key, value in tags)]
-            records = []
-            for job in sorted(matching, key=lambda job: (job['created'], job['id'])):
-                records.extend(wire_records(job))
-            page = records[(number - 1) * size:number * size]
-            for job_id in set(record['SynchronizationJobId'] for record in page):
-                self._advance(self.job(job_id))
-            page = [wire_records(self.job(r['SynchronizationJobId']))[0 if r['SynchronizationDirection'] == 'Forward'
-                                                                       else 1] for r in page]
-        return {'TotalRecordCount': len(records), 'PageRecordCount': size, 'PageNumber': number,
+            # One record per direction, in a stable order; only the requested page is rendered.
+            slots = [(job, index) for job in sorted(matching, key=lambda job: (job['created'], job['id']))
+                     for index in range(len(job['directions']))]
+            page_slots = slots[(number - 1) * size:number * size]
+            for job in dict((id(job), job) for job, _ in page_slots).values():
+                self._advance(job)
+            page = [wire_records(job)[index] for job, index in page_slots]
+        return {'TotalRecordCount': len(slots), 'PageRecordCount': size, 'PageNumber': number,
                 'SynchronizationInstances': page}
 
     def describe_statuses(self, params):
