@@ -23,7 +23,7 @@ emulator: venv
 	$(BIN)/python tests/emulator/dts_emulator.py --port 8480
 
 demo: venv
-	@echo "demo: filled in as the modules land"
+	scripts/demo.sh
 
 bench: venv
 	$(BIN)/python scripts/bench.py --jobs 3000 --latency-ms 50 --output docs/benchmarks-latest.md
