@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 ANSIBLE_CORE ?= ansible-core>=2.18,<2.19
 
-.PHONY: venv test demo emulator units bench clean
+.PHONY: venv test demo emulator units sanity test-tree bench clean
 
 venv: $(VENV)/.installed
 
@@ -26,6 +26,21 @@ $(TREE):
 
 units: venv $(TREE)
 	cd $(TREE) && PYTHONPATH=$(CURDIR)/build/collections $(CURDIR)/$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit
+
+# ansible-test resolves symlinks and wants a real ansible_collections/<ns>/<name> directory:
+# it gets a fresh copy of the files git knows about (tracked, or untracked and not ignored).
+TEST_TREE := build/ansible-test/ansible_collections/alibabacloud/dts
+
+test-tree:
+	rm -rf $(TEST_TREE) && mkdir -p $(TEST_TREE)
+	git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t $(TEST_TREE)
+	# Its own repository: ansible-test lists files with git, and build/ is ignored here.
+	git -C $(TEST_TREE) init -q
+
+# Sanity runs in ansible-test's own virtualenvs (--venv), bootstrapped offline by the stand-in.
+sanity: venv test-tree
+	$(BIN)/python tests/utils/install_get_pip_standin.py
+	cd $(TEST_TREE) && $(CURDIR)/$(BIN)/ansible-test sanity --venv --python 3.11 --color no
 
 emulator: venv
 	$(BIN)/python tests/emulator/dts_emulator.py --port 8480

@@ -119,7 +119,7 @@ options:
         C(InternalError), HTTP 5xx, connection errors, timeouts), from 0 to 20. V(0) disables retries.
       - Retries wait with full-jitter exponential backoff (at most 20 seconds a wait), and at least as long
         as the service's C(x-acs-retry-after) asks. Permanent errors are never retried.
-      - The default is generous because pages are fetched concurrently: under heavy throttling one
+      - The default is generous because pages are fetched concurrently, and under heavy throttling one
         page can be refused several times in a row while the others get through.
     type: int
     default: 10
