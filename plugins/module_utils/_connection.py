@@ -93,17 +93,20 @@ def validate_connection_params(params):
     )
 
 
-def connect(params, environ=None, region=None):
+def connect(params, environ=None, region=None, credentials=None):
     """A DtsClient for ``params`` (the shared options), in ``region`` when given.
 
-    Raises DtsConfigError for bad options or missing credentials; credential sources
-    that need the network (ECS metadata, AssumeRole) may raise DtsApiError.
+    ``credentials`` from an earlier client of the same account skip resolving them again
+    (one AssumeRole per account, not per region).  Raises DtsConfigError for bad options or
+    missing credentials; credential sources that need the network (ECS metadata,
+    AssumeRole) may raise DtsApiError.
     """
     environ = os.environ if environ is None else environ
     settings = validate_connection_params(params)
     region = validate_region(region or resolve_region(params, environ=environ))
     endpoint = resolve_endpoint(region, params.get('endpoint'), environ)
     session = DtsClient.new_session(settings['max_concurrency'])
-    credentials = resolve_credentials(params, session, environ=environ, timeout=settings['timeout'],
-                                      verify=settings['verify'])
+    if credentials is None:
+        credentials = resolve_credentials(params, session, environ=environ, timeout=settings['timeout'],
+                                          verify=settings['verify'])
     return DtsClient(credentials, region, endpoint, session=session, **settings)
