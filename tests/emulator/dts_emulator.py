@@ -1,0 +1,701 @@
+#!/usr/bin/env python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A local stand-in for Alibaba Cloud's DTS endpoint, for tests, the demo and offline playbook work.
+
+It verifies V3 (ACS3-HMAC-SHA256) and V1 (HMAC-SHA1) signatures as the gateway does, answers
+DescribeSynchronizationJobs and DescribeSynchronizationJobStatusList with the real response
+shapes and quirks, serves STS AssumeRole and the ECS metadata paths, injects faults and latency,
+and moves jobs through lifecycles driven by a control API under /_emulator/.
+
+Written independently of the collection's client (nothing here imports plugins/), so that the
+two check each other; the official SDKs check both (tests/emulator/tests/).
+
+    python tests/emulator/dts_emulator.py --port 8480
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import argparse
+import base64
+import hashlib
+import hmac
+import json
+import os
+import random
+import re
+import signal
+import socket
+import ssl
+import struct
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, quote, urlsplit
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from emulator_data import canonical, default_job_specs, make_job, wire_records  # noqa: E402
+
+DTS_VERSION = '2020-01-01'
+STS_VERSION = '2015-04-01'
+DTS_ACTIONS = ('DescribeSynchronizationJobs', 'DescribeSynchronizationJobStatusList')
+PAGE_SIZES = (10, 20, 30)
+CLOCK_SKEW = timedelta(minutes=15)
+DEFAULT_ACCESS_KEY_ID = 'dts-emulator-ak'
+DEFAULT_ACCESS_KEY_SECRET = 'dts-emulator-secret'
+DEFAULT_ECS_ROLE = 'dts-emulator-role'
+FAULT_KINDS = ('throttle', '5xx', 'reset', 'stall', 'truncate', 'badjson')
+
+
+def percent_encode(value):
+    return quote(str(value).encode('utf-8'), safe='~')
+
+
+def canonical_query(params):
+    return '&'.join('%s=%s' % (percent_encode(k), percent_encode(params[k])) for k in sorted(params))
+
+
+def parse_time(text):
+    return datetime.strptime(text, '%Y-%m-%dT%H:%M:%SZ').replace(tzinfo=timezone.utc)
+
+
+class ApiError(Exception):
+    def __init__(self, status, code, message, recommend=None):
+        super(ApiError, self).__init__(message)
+        self.status, self.code, self.message, self.recommend = status, code, message, recommend
+
+
+class Faults(object):
+    """Which API requests fail, and how: a script first, then every-Nth rules, then random rates."""
+
+    def __init__(self, seed=0, **settings):
+        self.every = dict((kind, int(settings.get(kind + '_every') or 0)) for kind in FAULT_KINDS)
+        self.rate = dict((kind, float(settings.get(kind + '_rate') or 0)) for kind in FAULT_KINDS)
+        self.script = list(settings.get('script') or [])
+        self.stall_seconds = float(settings.get('stall_seconds') or 5)
+        self.random = random.Random(seed)
+        self.count = 0
+
+    def next(self):
+        self.count += 1
+        if self.script:
+            outcome = self.script.pop(0)
+            return None if outcome in ('ok', None) else outcome
+        for kind in FAULT_KINDS:
+            if self.every[kind] and self.count % self.every[kind] == 0:
+                return kind
+        for kind in FAULT_KINDS:
+            if self.rate[kind] and self.random.random() < self.rate[kind]:
+                return kind
+        return None
+
+
+class Emulator(object):
+    """The emulator's state and behaviour, independent of HTTP; ``serve()`` puts it on a socket."""
+
+    def __init__(self, access_key_id=DEFAULT_ACCESS_KEY_ID, access_key_secret=DEFAULT_ACCESS_KEY_SECRET,
+                 security_token=None, job_specs=None, latency_ms=0, seed=0, faults=None, host='127.0.0.1', port=0,
+                 tls=False, ca_file=None, quiet=True):
+        self.lock = threading.RLock()
+        self.started = datetime.now(timezone.utc)
+        self.keys = {access_key_id: {'secret': access_key_secret, 'token': security_token, 'expires': None}}
+        self.host, self.port, self.tls, self.ca_file, self.quiet = host, port, tls, ca_file, quiet
+        self.latency_ms = latency_ms
+        self.seed = seed
+        self.faults = Faults(seed, **(faults or {}))
+        self.config = {'max_status_ids': None, 'require_imds_token': False, 'retry_after_ms': 50,
+                       'ecs_roles': [DEFAULT_ECS_ROLE], 'denied_roles': [], 'refused_regions': []}
+        self.status_list_failures = []
+        self.load_jobs(job_specs if job_specs is not None else default_job_specs(self.started))
+        self.reset_counters()
+        self.server = None
+        self.thread = None
+
+    # -- state -----------------------------------------------------------------------------
+
+    def load_jobs(self, specs, replace=True):
+        with self.lock:
+            if replace:
+                self.jobs = []
+            for spec in specs:
+                job = make_job(spec, self.started)
+                self.jobs = [existing for existing in self.jobs if existing['id'] != job['id']] + [job]
+
+    def reset_counters(self):
+        with self.lock:
+            self.nonces = {}
+            self.log = []
+            self.counters = {'total': 0, 'by_action': {}, 'by_outcome': {}, 'in_flight': 0, 'max_in_flight': 0}
+
+    def job(self, job_id):
+        for job in self.jobs:
+            if job['id'] == job_id:
+                return job
+        raise ApiError(404, 'InvalidJobId.NotFound', 'The emulator has no job %s.' % job_id)
+
+    def set_status(self, job_id, status, direction='Forward', error_message=None, delay=None):
+        with self.lock:
+            job = self.job(job_id)
+            state = job['directions'].setdefault(direction, {'status': status, 'delay': 0, 'checkpoint': 0})
+            state['status'] = status
+            state['error_message'] = error_message if error_message is not None else (
+                state.get('error_message') if canonical(status) in ('Failed', 'InitializeFailed', 'PrecheckFailed')
+                else None)
+            if delay is not None:
+                state['delay'] = int(delay)
+            if canonical(status) == 'Synchronizing':
+                state['checkpoint'] = int(time.time())
+
+    def set_timeline(self, job_id, steps):
+        """Steps ``{status, direction?, error_message?, delay?, after_polls: N | after_seconds: S}``.
+
+        ``after_polls`` counts requests that include the job (status list or listing) from now on,
+        so a test advances a lifecycle by polling instead of sleeping.
+        """
+        with self.lock:
+            job = self.job(job_id)
+            job['polls'] = 0
+            job['timeline_set'] = time.monotonic()
+            job['timeline'] = sorted(steps, key=lambda step: (step.get('after_polls', 0), step.get('after_seconds', 0)))
+
+    def _advance(self, job):
+        job['polls'] += 1
+        due, waiting = [], []
+        for step in job['timeline']:
+            if ('after_seconds' in step and time.monotonic() - job['timeline_set'] >= step['after_seconds']) or \
+                    ('after_polls' in step and job['polls'] >= step['after_polls']):
+                due.append(step)
+            else:
+                waiting.append(step)
+        job['timeline'] = waiting
+        for step in due:
+            self.set_status(job['id'], step['status'], step.get('direction', 'Forward'), step.get('error_message'),
+                            step.get('delay'))
+
+    # -- signatures --------------------------------------------------------------------------
+
+    def _account(self, key_id):
+        account = self.keys.get(key_id)
+        if account is None:
+            raise ApiError(404, 'InvalidAccessKeyId.NotFound', 'Specified access key is not found.')
+        return account
+
+    def _check_token(self, account, token):
+        if account['token'] is None:
+            return
+        if not token:
+            raise ApiError(400, 'MissingSecurityToken', 'SecurityToken is mandatory for this action.')
+        if token != account['token']:
+            raise ApiError(403, 'InvalidSecurityToken.MismatchWithAccessKey',
+                           'Specified SecurityToken mismatch with the AccessKey.')
+        if account['expires'] and datetime.now(timezone.utc) > account['expires']:
+            raise ApiError(403, 'InvalidSecurityToken.Expired', 'Specified SecurityToken is expired.')
+
+    def _check_time_and_nonce(self, key_id, stamp, nonce):
+        try:
+            moment = parse_time(stamp)
+        except (TypeError, ValueError):
+            raise ApiError(400, 'InvalidTimeStamp.Format', 'Specified time stamp or date value is not well formatted.')
+        if abs(datetime.now(timezone.utc) - moment) > CLOCK_SKEW:
+            raise ApiError(400, 'InvalidTimeStamp.Expired',
+                           'Specified time stamp or date value is expired.')
+        if not nonce:
+            raise ApiError(400, 'MissingSignatureNonce', 'SignatureNonce is mandatory for this action.')
+        now = time.monotonic()
+        with self.lock:
+            for old in [n for n, seen in self.nonces.items() if now - seen > CLOCK_SKEW.total_seconds()]:
+                del self.nonces[old]
+            if (key_id, nonce) in self.nonces:
+                raise ApiError(400, 'SignatureNonceUsed', 'Specified signature nonce was used already.')
+            self.nonces[(key_id, nonce)] = now
+
+    def verify_v3(self, method, path, query, headers, body):
+        authorization = headers.get('authorization', '')
+        match = re.match(r'^ACS3-HMAC-SHA256 Credential=([^,]+),SignedHeaders=([^,]+),Signature=([0-9a-f]+)$',
+                         authorization)
+        if not match:
+            raise ApiError(400, 'IncompleteSignature', 'The request signature does not conform to Aliyun standards.')
+        key_id, signed_names, signature = match.groups()
+        names = signed_names.split(';')
+        for required in ('host', 'x-acs-action', 'x-acs-version', 'x-acs-date', 'x-acs-signature-nonce',
+                         'x-acs-content-sha256'):
+            if required not in names or headers.get(required) is None:
+                raise ApiError(400, 'IncompleteSignature', 'The header %s must be signed.' % required)
+        account = self._account(key_id)
+        if headers['x-acs-content-sha256'] != hashlib.sha256(body).hexdigest():
+            raise ApiError(400, 'ContentSHA256NotMatched', 'The content sha256 is not matched with our calculation.')
+        canonical_headers = ''.join('%s:%s\n' % (name, headers.get(name, '').strip()) for name in sorted(names))
+        canonical_request = '\n'.join([method, path or '/', canonical_query(query), canonical_headers,
+                                       ';'.join(sorted(names)), headers['x-acs-content-sha256']])
+        string_to_sign = 'ACS3-HMAC-SHA256\n' + hashlib.sha256(canonical_request.encode('utf-8')).hexdigest()
+        expected = hmac.new(account['secret'].encode('utf-8'), string_to_sign.encode('utf-8'),
+                            hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(expected, signature):
+            raise ApiError(400, 'SignatureDoesNotMatch',
+                           'The request signature does not conform to Aliyun standards. server string to sign is:%s'
+                           % string_to_sign)
+        self._check_time_and_nonce(key_id, headers['x-acs-date'], headers['x-acs-signature-nonce'])
+        self._check_token(account, headers.get('x-acs-security-token'))
+        return key_id
+
+    def verify_v1(self, method, params):
+        for required in ('AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureNonce', 'Timestamp'):
+            if not params.get(required):
+                raise ApiError(400, 'MissingParameter' if required != 'Signature' else 'IncompleteSignature',
+                               'The input parameter "%s" that is mandatory for processing this request is not '
+                               'supplied.' % required)
+        if params['SignatureMethod'] != 'HMAC-SHA1':
+            raise ApiError(400, 'InvalidParameter', 'Specified SignatureMethod is not valid.')
+        account = self._account(params['AccessKeyId'])
+        unsigned = dict((k, v) for k, v in params.items() if k != 'Signature')
+        string_to_sign = '%s&%s&%s' % (method, percent_encode('/'), percent_encode(canonical_query(unsigned)))
+        expected = base64.b64encode(hmac.new((account['secret'] + '&').encode('utf-8'),
+                                             string_to_sign.encode('utf-8'), hashlib.sha1).digest()).decode('ascii')
+        if not hmac.compare_digest(expected, params['Signature']):
+            raise ApiError(400, 'SignatureDoesNotMatch',
+                           'Specified signature is not matched with our calculation. server string to sign is:%s'
+                           % string_to_sign)
+        self._check_time_and_nonce(params['AccessKeyId'], params['Timestamp'], params['SignatureNonce'])
+        self._check_token(account, params.get('SecurityToken'))
+        return params['AccessKeyId']
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def describe_jobs(self, params):
+        try:
+            size = int(params.get('PageSize', 30))
+        except ValueError:
+            size = -1
+        if size not in PAGE_SIZES:
+            raise ApiError(400, 'InvalidParameter', 'The specified parameter PageSize is not valid: valid values are '
+                                                    '10, 20 and 30.')
+        try:
+            number = int(params.get('PageNum', 1))
+        except ValueError:
+            number = 0
+        if number < 1:
+            raise ApiError(400, 'InvalidParameter', 'The specified parameter PageNum is not valid.')
+        region = params.get('RegionId')
+        if region in self.config['refused_regions']:
+            raise ApiError(403, 'Forbidden.RAM', 'User not authorized to operate on the specified resource in %s.'
+                           % region)
+        name = (params.get('SynchronizationJobName') or '').lower()
+        tags = []
+        for index in range(1, 21):
+            key = params.get('Tag.%d.Key' % index)
+            if key is None:
+                if 'Tag.%d.Value' % index in params:
+                    raise ApiError(400, 'InvalidParameter', 'Tag.%d.Key is mandatory with Tag.%d.Value.' % (index, index))
+                continue
+            if not key:
+                raise ApiError(400, 'InvalidParameter', 'The specified parameter Tag.%d.Key cannot be empty.' % index)
+            tags.append((key, params.get('Tag.%d.Value' % index)))
+        group = params.get('ResourceGroupId')
+        with self.lock:
+            matching = [job for job in self.jobs if (not region or job['region'] == region)
+                        and name in job['name'].lower()
+                        and (not group or job['resource_group_id'] == group)
+                        and all(key in job['tags'] and (value is None or job['tags'][key] == value)
+                                for key, value in tags)]
+            # One record per direction, in a stable order; only the requested page is rendered.
+            slots = [(job, index) for job in sorted(matching, key=lambda job: (job['created'], job['id']))
+                     for index in range(len(job['directions']))]
+            page_slots = slots[(number - 1) * size:number * size]
+            for job in dict((id(job), job) for job, _ in page_slots).values():
+                self._advance(job)
+            page = [wire_records(job)[index] for job, index in page_slots]
+        return {'TotalRecordCount': len(slots), 'PageRecordCount': size, 'PageNumber': number,
+                'SynchronizationInstances': page}
+
+    def describe_statuses(self, params):
+        raw = params.get('SynchronizationJobIdListJsonStr')
+        if raw is None or raw == '':
+            raise ApiError(400, 'MissingParameter', 'The input parameter "SynchronizationJobIdListJsonStr" that is '
+                                                    'mandatory for processing this request is not supplied.')
+        try:
+            ids = json.loads(raw)
+        except ValueError:
+            ids = None
+        if not isinstance(ids, list) or not all(isinstance(item, str) for item in ids):
+            raise ApiError(400, 'InvalidParameter', 'The specified parameter SynchronizationJobIdListJsonStr is not '
+                                                    'a JSON array of job ids.')
+        limit = self.config['max_status_ids']
+        if limit and len(ids) > limit:
+            raise ApiError(400, 'InvalidParameter', 'SynchronizationJobIdListJsonStr holds more than %d ids.' % limit)
+        with self.lock:
+            if self.status_list_failures:
+                failure = self.status_list_failures.pop(0)
+                return {'Success': failure.get('success_value', 'false'), 'ErrCode': failure.get('code', 'InternalError'),
+                        'ErrMessage': failure.get('message', 'The request processing has failed due to some '
+                                                             'unknown error.')}
+            region = params.get('RegionId')
+            entries = []
+            for job_id in ids:
+                job = next((j for j in self.jobs if j['id'] == job_id and (not region or j['region'] == region)), None)
+                if job is None:
+                    continue
+                self._advance(job)
+                entries.append({'SynchronizationJobId': job_id, 'SynchronizationDirectionInfoList': [
+                    {'SynchronizationDirection': direction, 'Status': state['status'],
+                     'Checkpoint': str(state.get('checkpoint', 0))}
+                    for direction, state in sorted(job['directions'].items())]})
+        success = True if len(entries) % 2 else 'true'  # both spellings occur on the wire
+        return {'Success': success, 'TotalRecordCount': len(entries), 'PageRecordCount': len(entries),
+                'PageNumber': 1, 'SynchronizationJobListStatusList': entries}
+
+    def assume_role(self, params, caller):
+        role = params.get('RoleArn') or ''
+        if not re.match(r'^acs:ram::\d+:role/[\w.@-]+$', role):
+            raise ApiError(400, 'InvalidParameter.RoleArn', 'The parameter RoleArn is wrongly formed.')
+        if role in self.config['denied_roles'] or role.endswith('/denied'):
+            raise ApiError(403, 'NoPermission', 'You are not authorized to do this action. You should be authorized '
+                                                'by RAM.')
+        try:
+            duration = int(params.get('DurationSeconds', 3600))
+        except ValueError:
+            duration = 0
+        if not 900 <= duration <= 43200:
+            raise ApiError(400, 'InvalidParameter.DurationSeconds', 'The Min/Max value of DurationSeconds is 15min/12hr.')
+        creds = self.issue_sts_credentials(duration)
+        return {'AssumedRoleUser': {'Arn': role.replace(':role/', ':assumed-role/') + '/' +
+                                    params.get('RoleSessionName', ''), 'AssumedRoleId': '3123' + uuid.uuid4().hex[:10]},
+                'Credentials': creds}
+
+    def issue_sts_credentials(self, duration=3600):
+        key_id = 'STS.' + uuid.uuid4().hex[:20]
+        secret, token = uuid.uuid4().hex, base64.b64encode(os.urandom(48)).decode('ascii')
+        expires = datetime.now(timezone.utc) + timedelta(seconds=duration)
+        with self.lock:
+            self.keys[key_id] = {'secret': secret, 'token': token, 'expires': expires}
+        return {'AccessKeyId': key_id, 'AccessKeySecret': secret, 'SecurityToken': token,
+                'Expiration': expires.strftime('%Y-%m-%dT%H:%M:%SZ')}
+
+    # -- HTTP ------------------------------------------------------------------------------------
+
+    def serve(self):
+        emulator = self
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+            request_queue_size = 128
+
+        self.server = Server((self.host, self.port), _handler_for(emulator))
+        self.port = self.server.server_address[1]
+        if self.tls:
+            self._wrap_tls()
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={'poll_interval': 0.05}, daemon=True)
+        self.thread.start()
+        return self
+
+    def _wrap_tls(self):
+        import trustme
+        authority = trustme.CA()
+        certificate = authority.issue_cert(u'127.0.0.1', u'localhost')
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        certificate.configure_cert(context)
+        if not self.ca_file:
+            handle, self.ca_file = tempfile.mkstemp(prefix='dts-emulator-ca-', suffix='.pem')
+            os.close(handle)
+        authority.cert_pem.write_to_path(self.ca_file)
+        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+
+    @property
+    def endpoint(self):
+        return '%s://127.0.0.1:%d' % ('https' if self.tls else 'http', self.port)
+
+    def stop(self):
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+
+    def __enter__(self):
+        return self.serve() if self.server is None else self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def _handler_for(emulator):
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = 'HTTP/1.1'
+        server_version = 'Tengine'
+        sys_version = ''
+
+        def log_message(self, fmt, *args):
+            if not emulator.quiet:
+                sys.stderr.write('%s %s\n' % (self.log_date_time_string(), fmt % args))
+
+        def do_GET(self):
+            self._dispatch()
+
+        do_POST = do_PUT = do_DELETE = do_GET
+
+        def _body(self):
+            length = int(self.headers.get('Content-Length') or 0)
+            return self.rfile.read(length) if length else b''
+
+        def _send(self, status, payload, extra_headers=None, raw=None):
+            data = raw if raw is not None else json.dumps(payload, ensure_ascii=False).encode('utf-8')
+            self.send_response(status)
+            self.send_header('Content-Type', 'application/json;charset=utf-8')
+            self.send_header('Content-Length', str(len(data)))
+            for name, value in (extra_headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _dispatch(self):
+            parts = urlsplit(self.path)
+            body = self._body()
+            try:
+                if parts.path.startswith('/_emulator/'):
+                    return self._control(parts, body)
+                if parts.path.startswith('/latest/'):
+                    return self._metadata(parts)
+                return self._api(parts, body)
+            except ApiError as error:
+                self._send(error.status, {'RequestId': str(uuid.uuid4()).upper(), 'HostId': self.headers.get('host'),
+                                          'Code': error.code, 'Message': error.message,
+                                          'Recommend': 'https://api.aliyun.com/troubleshoot?q=%s' % error.code})
+
+        # API -----------------------------------------------------------------------------
+
+        def _api(self, parts, body):
+            query = dict(parse_qsl(parts.query, keep_blank_values=True))
+            params = dict(query)
+            if body and 'x-www-form-urlencoded' in (self.headers.get('Content-Type') or ''):
+                params.update(parse_qsl(body.decode('utf-8'), keep_blank_values=True))
+            headers = dict((name.lower(), value) for name, value in self.headers.items())
+            version_3 = 'authorization' in headers
+            action = headers.get('x-acs-action') if version_3 else params.get('Action')
+            version = headers.get('x-acs-version') if version_3 else params.get('Version')
+            started = time.time()
+            with emulator.lock:
+                emulator.counters['in_flight'] += 1
+                emulator.counters['max_in_flight'] = max(emulator.counters['max_in_flight'],
+                                                         emulator.counters['in_flight'])
+            entry = {'action': action, 'region': params.get('RegionId'), 'signature': 'v3' if version_3 else 'v1',
+                     'params': dict((k, v) for k, v in params.items()
+                                    if k not in ('Signature', 'SecurityToken', 'AccessKeyId')),
+                     'time': started}
+            outcome, status, code = 'ok', 200, None
+            try:
+                if action in DTS_ACTIONS:
+                    fault = emulator.faults.next()
+                    if fault:
+                        outcome = fault
+                        status, code = self._fault(fault)
+                        return
+                if emulator.latency_ms and action in DTS_ACTIONS:
+                    time.sleep(emulator.latency_ms / 1000.0)
+                result = self._answer(action, version, version_3, parts.path, query, params, headers, body)
+                result['RequestId'] = str(uuid.uuid4()).upper()
+                self._send(200, result)
+            except ApiError as error:
+                outcome, status, code = 'error', error.status, error.code
+                raise
+            finally:
+                with emulator.lock:
+                    emulator.counters['in_flight'] -= 1
+                    emulator.counters['total'] += 1
+                    by_action = emulator.counters['by_action']
+                    by_action[action] = by_action.get(action, 0) + 1
+                    by_outcome = emulator.counters['by_outcome']
+                    by_outcome[outcome] = by_outcome.get(outcome, 0) + 1
+                    entry.update(status=status, code=code, outcome=outcome, duration=time.time() - started)
+                    emulator.log.append(entry)
+
+        def _answer(self, action, version, version_3, path, query, params, headers, body):
+            if action not in DTS_ACTIONS + ('AssumeRole',):
+                raise ApiError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url '
+                                                              'and method.')
+            expected = STS_VERSION if action == 'AssumeRole' else DTS_VERSION
+            if version != expected:
+                raise ApiError(400, 'InvalidVersion', 'Specified parameter Version is not valid.')
+            if version_3:
+                caller = emulator.verify_v3(self.command, path, query, headers, body)
+            else:
+                caller = emulator.verify_v1(self.command, params)
+            if action == 'AssumeRole':
+                return emulator.assume_role(params, caller)
+            if action == 'DescribeSynchronizationJobs':
+                return emulator.describe_jobs(params)
+            return emulator.describe_statuses(params)
+
+        def _fault(self, fault):
+            if fault == 'throttle':
+                self._send(400, {'RequestId': str(uuid.uuid4()).upper(), 'HostId': self.headers.get('host'),
+                                 'Code': 'Throttling.User', 'Message': 'Request was denied due to user flow control.'},
+                           {'x-acs-retry-after': str(emulator.config['retry_after_ms'])})
+                return 400, 'Throttling.User'
+            if fault == '5xx':
+                self._send(503, {'RequestId': str(uuid.uuid4()).upper(), 'Code': 'ServiceUnavailable',
+                                 'Message': 'The request has failed due to a temporary failure of the server.'})
+                return 503, 'ServiceUnavailable'
+            if fault == 'reset':
+                # An abortive close: the client sees "connection reset by peer".
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+                self.close_connection = True
+                return 0, 'ConnectionReset'
+            if fault == 'stall':
+                time.sleep(emulator.faults.stall_seconds)
+                self.close_connection = True
+                return 0, 'Stalled'
+            if fault == 'truncate':
+                self._send(200, None, raw=b'{"TotalRecordCount": 12, "SynchronizationInstan')
+                return 200, 'Truncated'
+            self._send(200, None, raw=b'<html><body>502 Bad Gateway</body></html>')
+            return 200, 'BadJson'
+
+        # ECS metadata ----------------------------------------------------------------------
+
+        def _metadata(self, parts):
+            if parts.path == '/latest/api/token' and self.command == 'PUT':
+                return self._send(200, None, raw=b'emulator-imds-token')
+            prefix = '/latest/meta-data/ram/security-credentials/'
+            if not parts.path.startswith(prefix):
+                return self._send(404, None, raw=b'Not Found')
+            if emulator.config['require_imds_token'] and \
+                    self.headers.get('X-aliyun-ecs-metadata-token') != 'emulator-imds-token':
+                return self._send(401, None, raw=b'Unauthorized')
+            role = parts.path[len(prefix):]
+            if role not in emulator.config['ecs_roles']:
+                return self._send(404, None, raw=b'Not Found')
+            creds = emulator.issue_sts_credentials(21600)
+            creds.update(Code='Success', LastUpdated=datetime.now(timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'))
+            return self._send(200, creds)
+
+        # Control API -------------------------------------------------------------------------
+
+        def _control(self, parts, body):
+            payload = json.loads(body.decode('utf-8')) if body else {}
+            path = parts.path[len('/_emulator/'):].strip('/')
+            segments = path.split('/')
+            if path == 'health':
+                return self._send(200, {'status': 'ok', 'endpoint': emulator.endpoint})
+            if path == 'requests':
+                with emulator.lock:
+                    return self._send(200, {'requests': list(emulator.log)})
+            if path == 'counters':
+                with emulator.lock:
+                    return self._send(200, dict(emulator.counters))
+            if path == 'reset':
+                emulator.reset_counters()
+                if payload.get('reload'):
+                    emulator.load_jobs(default_job_specs(emulator.started))
+                    emulator.faults = Faults(emulator.seed)
+                    emulator.status_list_failures = []
+                return self._send(200, {'reset': True})
+            if path == 'jobs' and self.command == 'GET':
+                region = dict(parse_qsl(parts.query)).get('region')
+                with emulator.lock:
+                    jobs = [dict(job, directions=dict(job['directions'])) for job in emulator.jobs
+                            if not region or job['region'] == region]
+                return self._send(200, {'jobs': jobs})
+            if path == 'jobs':
+                emulator.load_jobs(payload.get('jobs', []), replace=payload.get('replace', False))
+                return self._send(200, {'jobs': len(emulator.jobs)})
+            if len(segments) == 3 and segments[0] == 'jobs' and segments[2] == 'status':
+                emulator.set_status(segments[1], payload['status'], payload.get('direction', 'Forward'),
+                                    payload.get('error_message'), payload.get('delay'))
+                return self._send(200, {'job': segments[1]})
+            if len(segments) == 3 and segments[0] == 'jobs' and segments[2] == 'timeline':
+                emulator.set_timeline(segments[1], payload.get('steps', []))
+                return self._send(200, {'job': segments[1], 'steps': len(payload.get('steps', []))})
+            if path == 'faults':
+                emulator.faults = Faults(payload.pop('seed', emulator.seed), **payload)
+                return self._send(200, {'faults': True})
+            if path == 'status-list-failure':
+                emulator.status_list_failures.extend([payload] * int(payload.get('count', 1)))
+                return self._send(200, {'pending': len(emulator.status_list_failures)})
+            if path == 'config':
+                for key, value in payload.items():
+                    if key == 'latency_ms':
+                        emulator.latency_ms = int(value)
+                    elif key in emulator.config:
+                        emulator.config[key] = value
+                    else:
+                        raise ApiError(400, 'InvalidParameter', 'Unknown emulator setting %s.' % key)
+                return self._send(200, dict(emulator.config, latency_ms=emulator.latency_ms))
+            raise ApiError(404, 'InvalidAction.NotFound', 'No control endpoint /_emulator/%s.' % path)
+
+    return Handler
+
+
+def load_specs(path):
+    with open(path) as handle:
+        text = handle.read()
+    try:
+        data = json.loads(text)
+    except ValueError:
+        import yaml
+        data = yaml.safe_load(text)
+    return data['jobs'] if isinstance(data, dict) else data
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--host', default='127.0.0.1')
+    parser.add_argument('--port', type=int, default=8480, help='0 picks a free port')
+    parser.add_argument('--port-file', help='write the port here once listening')
+    parser.add_argument('--access-key-id', default=DEFAULT_ACCESS_KEY_ID)
+    parser.add_argument('--access-key-secret', default=DEFAULT_ACCESS_KEY_SECRET)
+    parser.add_argument('--security-token', help='require this STS token with the access key')
+    parser.add_argument('--data', help='jobs as YAML or JSON (a list, or {"jobs": [...]})')
+    parser.add_argument('--latency-ms', type=int, default=0, help='added to every DTS API answer')
+    parser.add_argument('--seed', type=int, default=0, help='seed of the random fault rates')
+    for kind in FAULT_KINDS:
+        parser.add_argument('--%s-every' % kind, type=int, default=0, help='make every Nth API request a %s' % kind)
+        parser.add_argument('--%s-rate' % kind, type=float, default=0, help='probability of a %s per request' % kind)
+    parser.add_argument('--stall-seconds', type=float, default=5)
+    parser.add_argument('--max-status-ids', type=int, help='refuse status lists longer than this')
+    parser.add_argument('--tls', action='store_true', help='serve HTTPS with a throwaway certificate')
+    parser.add_argument('--ca-file', help='with --tls, write the CA bundle here')
+    parser.add_argument('--quiet', action='store_true')
+    args = parser.parse_args(argv)
+
+    faults = dict(stall_seconds=args.stall_seconds)
+    for kind in FAULT_KINDS:
+        dest = kind.replace('-', '_')
+        faults[kind + '_every'] = vars(args)[dest + '_every']
+        faults[kind + '_rate'] = vars(args)[dest + '_rate']
+    emulator = Emulator(args.access_key_id, args.access_key_secret, args.security_token,
+                        load_specs(args.data) if args.data else None, args.latency_ms, args.seed, faults,
+                        args.host, args.port, args.tls, args.ca_file, args.quiet)
+    if args.max_status_ids:
+        emulator.config['max_status_ids'] = args.max_status_ids
+    emulator.serve()
+    if args.port_file:
+        temporary = args.port_file + '.tmp'
+        with open(temporary, 'w') as handle:
+            handle.write(str(emulator.port))
+        os.rename(temporary, args.port_file)
+    endpoint = '%s://%s:%d' % ('https' if args.tls else 'http', args.host, emulator.port)
+    print('DTS emulator listening on %s' % endpoint)
+    print('  ALIBABA_CLOUD_ENDPOINT_DTS=%s' % endpoint)
+    print('  ALIBABA_CLOUD_ACCESS_KEY_ID=%s' % args.access_key_id)
+    print('  ALIBABA_CLOUD_ACCESS_KEY_SECRET=%s   (demo credentials, accepted only here)' % args.access_key_secret)
+    print('  ALIBABA_CLOUD_REGION_ID=cn-hangzhou   (regions with data: %s)'
+          % ', '.join(sorted(set(job['region'] for job in emulator.jobs))))
+    if args.tls:
+        print('  CA bundle (ca_path): %s' % emulator.ca_file)
+    print('  control API: %s/_emulator/' % endpoint)
+    sys.stdout.flush()
+
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *a: stopped.set())
+    signal.signal(signal.SIGINT, lambda *a: stopped.set())
+    while not stopped.wait(0.5):
+        pass
+    emulator.stop()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
