@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 ANSIBLE_CORE ?= ansible-core>=2.18,<2.19
 
-.PHONY: venv test demo emulator units clean
+.PHONY: venv test demo emulator units bench clean
 
 venv: $(VENV)/.installed
 
@@ -23,7 +23,10 @@ emulator: venv
 	$(BIN)/python tests/emulator/dts_emulator.py --port 8480
 
 demo: venv
-	@echo "demo: filled in as the modules land"
+	scripts/demo.sh
+
+bench: venv
+	$(BIN)/python scripts/bench.py --jobs 3000 --latency-ms 50 --output docs/benchmarks-latest.md
 
 clean:
 	rm -rf $(VENV) tests/output build

@@ -82,11 +82,27 @@ def tags_to_dict(tags):
     return result
 
 
-def _typed(value, key=None):
+_SNAKE_NAMES = {}
+
+
+def snake_case(name):
+    """The mechanical snake_case of an API field name (Ansible's camel_dict_to_snake_dict rule).
+
+    The API uses a few dozen names across thousands of records, so each is converted once.
+    """
+    try:
+        return _SNAKE_NAMES[name]
+    except KeyError:
+        converted = _SNAKE_NAMES[name] = next(iter(camel_dict_to_snake_dict({name: None})))
+        return converted
+
+
+def _facts(value, key=None):
+    """Typed by the wire name ``key``, with snake_case keys, in one pass."""
     if isinstance(value, dict):
-        return dict((name, _typed(item, name)) for name, item in value.items())
+        return dict((snake_case(name), _facts(item, name)) for name, item in value.items())
     if isinstance(value, list):
-        return [_typed(item) for item in value]
+        return [_facts(item) for item in value]
     if key in INTEGER_FIELDS:
         return to_int(value)
     if key in BOOLEAN_FIELDS:
@@ -98,8 +114,7 @@ def _typed(value, key=None):
 
 def normalize_job(record, region):
     """One DescribeSynchronizationJobs record as facts, with the region it was listed in."""
-    typed = _typed(dict(record, Tags=[]))
-    facts = camel_dict_to_snake_dict(typed)
+    facts = _facts(dict((name, value) for name, value in record.items() if name != 'Tags'))
     facts['tags'] = tags_to_dict(record.get('Tags'))
     facts['region'] = region
     return facts

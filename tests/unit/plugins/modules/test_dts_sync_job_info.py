@@ -1,0 +1,160 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""dts_sync_job_info as a whole module process against the emulator."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import JOB_STATUSES
+from ansible_collections.alibabacloud.dts.tests.unit.plugins.modules.conftest import SECRET, TOKEN, jobs_in_region
+
+
+def test_every_job_of_a_137_job_region_exactly_once_in_5_requests(run_module, emulator):
+    emulator.load_jobs(jobs_in_region(137))
+    run = run_module('dts_sync_job_info', {})
+    assert not run.failed, run.result
+    ids = [job['synchronization_job_id'] for job in run.result['jobs']]
+    assert len(ids) == 137 and len(set(ids)) == 137
+    assert emulator.counters['by_action']['DescribeSynchronizationJobs'] == 5
+    assert run.result['changed'] is False
+
+
+def test_facts_are_typed_and_statuses_documented(run_module, emulator):
+    emulator.load_jobs(jobs_in_region(8, tags={'env': 'prod', 'owner': ''}, pay_type='PrePaid',
+                                      expire_time='2030-01-01T00:00:00Z', wire_bool='bool'))
+    jobs = run_module('dts_sync_job_info', {}).result['jobs']
+    assert set(job['status'] for job in jobs) == {'Synchronizing', 'Initializing', 'Failed'}
+    assert all(job['status'] in JOB_STATUSES for job in jobs)
+    job = jobs[3]
+    assert job['delay'] == 3 and isinstance(job['source_endpoint']['port'], int)
+    assert job['data_initialization'] is True and job['structure_initialization'] is True
+    assert job['tags'] == {'env': 'prod', 'owner': ''}
+    assert job['region'] == 'cn-hangzhou'
+    assert isinstance(job['precheck_status']['detail'], list)
+    assert job['expire_time'] == '2030-01-01T00:00:00Z'
+
+
+def test_server_side_filters_are_sent_and_applied(run_module, emulator):
+    specs = jobs_in_region(6)
+    specs[0].update(name=u'订单-orders-sync', tags={'env': 'prod', 'team': 'pay'})
+    specs[1].update(name='orders-archive', tags={'env': 'dev'})
+    specs[2].update(name='ORDERS-report', tags={'env': 'prod'}, resource_group_id='rg-other')
+    emulator.load_jobs(specs)
+    run = run_module('dts_sync_job_info', {'name': 'orders', 'tags': {'env': 'prod'}})
+    assert sorted(job['synchronization_job_id'] for job in run.result['jobs']) == [specs[0]['id'], specs[2]['id']]
+    params = emulator.log[-1]['params']
+    assert params['SynchronizationJobName'] == 'orders' and params['Tag.1.Key'] == 'env'
+    run = run_module('dts_sync_job_info', {'resource_group_id': 'rg-other'})
+    assert [job['synchronization_job_id'] for job in run.result['jobs']] == [specs[2]['id']]
+
+
+def test_client_side_filters_statuses_any_case_and_job_ids(run_module, emulator):
+    specs = jobs_in_region(12)
+    emulator.load_jobs(specs)
+    run = run_module('dts_sync_job_info', {'statuses': ['SYNCHRONIZING', 'initializing']})
+    assert len(run.result['jobs']) == 9
+    run = run_module('dts_sync_job_info', {'job_ids': [specs[4]['id'], 'dtsnotthere']})
+    assert [job['synchronization_job_id'] for job in run.result['jobs']] == [specs[4]['id']]
+
+
+def test_query_result_is_jmespath_over_the_facts(run_module, emulator):
+    emulator.load_jobs(jobs_in_region(12))
+    run = run_module('dts_sync_job_info', {'query': "[?delay > `9`].synchronization_job_name"})
+    assert run.result['query_result'] == ['job-010', 'job-011']
+    assert len(run.result['jobs']) == 12
+
+
+@pytest.mark.parametrize('args, option, words', [
+    ({'page_size': 25}, 'page_size', ['10', '20', '30']),
+    ({'tags': dict(('k%d' % i, 'v') for i in range(21))}, 'tags', ['20']),
+    ({'tags': {'': 'v'}}, 'tags', ['empty']),
+    ({'statuses': ['Running']}, 'statuses', ['Synchronizing', 'PrecheckFailed']),
+    ({'query': '[?delay >'}, 'query', ['JMESPath']),
+    ({'job_ids': ['']}, 'job_ids', ['non-empty']),
+    ({'region': 'Hangzhou'}, 'region', ['cn-hangzhou']),
+    ({'endpoint': 'ftp://example.com'}, 'endpoint', ['endpoint']),
+    ({'retries': 99}, 'retries', ['0', '20']),
+    ({'http_timeout': 0}, 'http_timeout', ['1', '600']),
+])
+def test_bad_input_fails_before_any_request_naming_the_option(run_module, emulator, args, option, words):
+    run = run_module('dts_sync_job_info', args)
+    assert run.failed
+    assert option in run.result['msg']
+    for word in words:
+        assert word in run.result['msg']
+    assert emulator.counters['total'] == 0
+
+
+def test_an_empty_region_gives_an_empty_list(run_module, emulator):
+    run = run_module('dts_sync_job_info', {'region': 'us-west-1'})
+    assert not run.failed and run.result['jobs'] == []
+
+
+def test_check_mode_reads_the_same(run_module, emulator):
+    emulator.load_jobs(jobs_in_region(5))
+    run = run_module('dts_sync_job_info', {}, check_mode=True)
+    assert not run.failed and len(run.result['jobs']) == 5 and run.result['changed'] is False
+
+
+def test_exact_under_throttling_every_3rd_and_503_every_5th(run_module, emulator):
+    from dts_emulator import Faults
+    emulator.load_jobs(jobs_in_region(137))
+    emulator.faults = Faults(throttle_every=3, **{'5xx_every': 5})
+    for _ in range(6):
+        run = run_module('dts_sync_job_info', {'page_size': 10})
+        ids = [job['synchronization_job_id'] for job in run.result['jobs']]
+        assert not run.failed, run.result
+        assert len(ids) == 137 and len(set(ids)) == 137
+    assert emulator.counters['by_outcome']['throttle'] > 0 and emulator.counters['by_outcome']['5xx'] > 0
+
+
+def test_v1_signing_and_an_sts_token(run_module, emulator):
+    emulator.keys['sts-ak'] = {'secret': SECRET, 'token': TOKEN, 'expires': None}
+    emulator.load_jobs(jobs_in_region(3))
+    for version in ('v1', 'v3'):
+        run = run_module('dts_sync_job_info', {'access_key_id': 'sts-ak', 'security_token': TOKEN,
+                                               'signature_version': version})
+        assert not run.failed, run.result
+        assert len(run.result['jobs']) == 3
+        assert TOKEN not in run.stdout + run.stderr and SECRET not in run.stdout + run.stderr
+
+
+def test_a_missing_token_fails_naming_the_token_error(run_module, emulator):
+    emulator.keys['sts-ak'] = {'secret': SECRET, 'token': TOKEN, 'expires': None}
+    run = run_module('dts_sync_job_info', {'access_key_id': 'sts-ak'})
+    assert run.failed and 'MissingSecurityToken' in run.result['msg']
+    assert run.result['error']['code'] == 'MissingSecurityToken'
+
+
+def test_a_wrong_secret_fails_with_code_message_and_request_id(run_module, emulator):
+    run = run_module('dts_sync_job_info', {'access_key_secret': 'not-the-secret'})
+    assert run.failed
+    error = run.result['error']
+    assert error['code'] == 'SignatureDoesNotMatch' and error['request_id'] and error['http_status'] == 400
+    assert run.result['msg'].startswith('DescribeSynchronizationJobs failed: SignatureDoesNotMatch: ')
+    assert '(RequestId %s)' % error['request_id'] in run.result['msg']
+    assert emulator.counters['total'] == 1  # permanent: not retried
+    assert 'not-the-secret' not in run.stdout + run.stderr
+
+
+def test_credentials_from_environment_variables(run_module, emulator):
+    emulator.load_jobs(jobs_in_region(2))
+    run = run_module('dts_sync_job_info', {}, credentials=False,
+                     env={'ALIBABA_CLOUD_ACCESS_KEY_ID': 'test-ak', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET': SECRET})
+    assert not run.failed and len(run.result['jobs']) == 2
+    assert SECRET not in run.stdout + run.stderr
+
+
+def test_no_credentials_names_every_way_to_give_them(run_module, emulator):
+    run = run_module('dts_sync_job_info', {}, credentials=False)
+    assert run.failed and 'ALIBABA_CLOUD_ACCESS_KEY_ID' in run.result['msg'] and 'profile' in run.result['msg']
+    assert emulator.counters['total'] == 0
+
+
+def test_the_secret_is_masked_even_in_the_invocation(run_module, emulator):
+    run = run_module('dts_sync_job_info', {})
+    assert SECRET not in run.stdout + run.stderr
+    assert run.result['invocation']['module_args']['access_key_secret'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'

@@ -1,0 +1,107 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""dts_sync_status_info as a whole module process against the emulator."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible_collections.alibabacloud.dts.tests.unit.plugins.modules.conftest import jobs_in_region
+
+
+def test_sixty_known_and_two_unknown_ids_in_one_call(run_module, emulator):
+    specs = jobs_in_region(60)
+    specs[7]['two_way'] = True
+    specs[7]['reverse_status'] = 'initializing'
+    emulator.load_jobs(specs)
+    ids = [spec['id'] for spec in specs] + ['dtsunknown0001', 'dts"], ["x']
+    run = run_module('dts_sync_status_info', {'job_ids': ids})
+    assert not run.failed, run.result
+    assert emulator.counters['by_action']['DescribeSynchronizationJobStatusList'] <= 4
+    assert [job['synchronization_job_id'] for job in run.result['jobs']] == ids[:60]
+    assert run.result['missing_job_ids'] == ['dtsunknown0001', 'dts"], ["x']
+    two_way = run.result['jobs'][7]
+    assert [(d['synchronization_direction'], d['status']) for d in two_way['directions']] == [
+        ('Forward', 'Failed'), ('Reverse', 'Initializing')]
+    for job in run.result['jobs']:
+        assert job['status'] in ('Synchronizing', 'Initializing', 'Failed')
+        for direction in job['directions']:
+            assert isinstance(direction['checkpoint'], int)
+            assert re.match(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$', direction['checkpoint_time'])
+
+
+def test_empty_job_ids_are_refused_naming_the_option(run_module, emulator):
+    run = run_module('dts_sync_status_info', {'job_ids': []})
+    assert run.failed and 'job_ids' in run.result['msg']
+    assert emulator.counters['total'] == 0
+
+
+def test_the_in_body_failure_is_an_error(run_module, emulator):
+    emulator.load_jobs(jobs_in_region(2))
+    emulator.status_list_failures.append({'code': 'Forbidden', 'message': 'not allowed'})
+    run = run_module('dts_sync_status_info', {'job_ids': ['dtscnhang00000']})
+    assert run.failed and run.result['error']['code'] == 'Forbidden'
+
+
+def test_wait_follows_a_lifecycle_and_returns_at_arrival(run_module, emulator):
+    specs = jobs_in_region(2)
+    emulator.load_jobs(specs)
+    job_id = specs[0]['id']
+    emulator.set_status(job_id, 'NotStarted')
+    emulator.set_timeline(job_id, [{'status': 'Prechecking', 'after_polls': 1},
+                                   {'status': 'Initializing', 'after_polls': 2},
+                                   {'status': 'synchronizing', 'after_polls': 3}])
+    run = run_module('dts_sync_status_info', {'job_ids': [job_id], 'wait': True, 'wait_sleep': 1,
+                                              'wait_timeout': 60})
+    assert not run.failed, run.result
+    assert run.result['polls'] == 3 and run.result['jobs'][0]['status'] == 'Synchronizing'
+    assert emulator.counters['by_action']['DescribeSynchronizationJobStatusList'] == 3
+
+
+def test_wait_fails_fast_on_a_failed_job(run_module, emulator):
+    specs = jobs_in_region(2)
+    emulator.load_jobs(specs)
+    emulator.set_status(specs[0]['id'], 'Initializing')
+    emulator.set_timeline(specs[0]['id'], [{'status': 'Failed', 'after_polls': 2, 'error_message': 'boom'}])
+    run = run_module('dts_sync_status_info', {'job_ids': [specs[0]['id']], 'wait': True, 'wait_sleep': 1,
+                                              'wait_timeout': 600})
+    assert run.failed and run.result['reason'] == 'failed_status'
+    assert specs[0]['id'] in run.result['msg'] and 'Failed' in run.result['msg']
+    assert run.result['polls'] == 2 and run.result['elapsed'] < 60
+
+
+def test_wait_times_out_naming_the_stuck_job(run_module, emulator):
+    specs = jobs_in_region(2)
+    emulator.load_jobs(specs)
+    emulator.set_status(specs[1]['id'], 'Initializing')
+    run = run_module('dts_sync_status_info', {'job_ids': [specs[1]['id']], 'wait': True, 'wait_sleep': 1,
+                                              'wait_timeout': 2})
+    assert run.failed and run.result['reason'] == 'timeout'
+    assert '%s (Forward Initializing)' % specs[1]['id'] in run.result['msg']
+    assert run.result['pending_jobs'][0]['status'] == 'Initializing'
+
+
+def test_wait_fails_at_once_on_unknown_ids(run_module, emulator):
+    emulator.load_jobs(jobs_in_region(1))
+    run = run_module('dts_sync_status_info', {'job_ids': ['dtscnhang00000', 'dtsghost'], 'wait': True})
+    assert run.failed and run.result['reason'] == 'missing_jobs' and 'dtsghost' in run.result['msg']
+    assert run.result['polls'] == 1
+
+
+def test_check_mode_reads_once_and_does_not_wait(run_module, emulator):
+    specs = jobs_in_region(2)
+    emulator.load_jobs(specs)
+    emulator.set_status(specs[0]['id'], 'Initializing')
+    run = run_module('dts_sync_status_info', {'job_ids': [specs[0]['id']], 'wait': True}, check_mode=True)
+    assert not run.failed and run.result['jobs'][0]['status'] == 'Initializing'
+    assert emulator.counters['total'] == 1
+
+
+def test_contradictory_wait_options_are_refused(run_module, emulator):
+    run = run_module('dts_sync_status_info', {'job_ids': ['x'], 'wait_status': ['Failed']})
+    assert run.failed and 'fail_statuses' in run.result['msg']
+    run = run_module('dts_sync_status_info', {'job_ids': ['x'], 'wait_status': ['Synchronising']})
+    assert run.failed and 'wait_status' in run.result['msg']
+    assert emulator.counters['total'] == 0
