@@ -4,9 +4,16 @@
 set -eux
 
 # TODO(harness): replace with `source ../setup_emulator/...` once it is on main.
-emulator_dir="$(cd "$(dirname "$0")/../../../emulator" && pwd)"
+# ansible-test runs a copy of the target, so find the emulator through the collection's path.
+python="${ANSIBLE_TEST_PYTHON_INTERPRETER:-$(command -v python3)}"
+export ANSIBLE_PYTHON_INTERPRETER="${python}"
+emulator="$(dirname "$0")/../../../emulator/dts_emulator.py"
+for root in ${ANSIBLE_COLLECTIONS_PATH//:/ }; do
+  candidate="${root}/ansible_collections/alibabacloud/dts/tests/emulator/dts_emulator.py"
+  [ -f "${candidate}" ] && emulator="${candidate}" && break
+done
 port_file="$(mktemp -u)"
-python "${emulator_dir}/dts_emulator.py" --port 0 --port-file "${port_file}" --quiet &
+"${python}" "${emulator}" --port 0 --port-file "${port_file}" --quiet &
 emulator_pid=$!
 trap 'kill ${emulator_pid}' EXIT
 for _ in $(seq 50); do [ -s "${port_file}" ] && break; sleep 0.1; done
