@@ -16,8 +16,16 @@ $(VENV)/.installed: requirements.txt tests/requirements.txt tests/requirements-d
 
 test: venv units
 
-units: venv
-	$(BIN)/python -m pytest -q tests/unit
+# ansible-test and the tests import the collection as ansible_collections.alibabacloud.dts:
+# a symlink under build/ gives this checkout that name.
+TREE := build/collections/ansible_collections/alibabacloud/dts
+
+$(TREE):
+	mkdir -p $(dir $(TREE))
+	ln -sfn $(CURDIR) $(TREE)
+
+units: venv $(TREE)
+	cd $(TREE) && PYTHONPATH=$(CURDIR)/build/collections $(CURDIR)/$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit
 
 emulator: venv
 	$(BIN)/python tests/emulator/dts_emulator.py --port 8480

@@ -117,10 +117,12 @@ options:
     description:
       - How many times a request is retried after a transient failure (throttling, C(ServiceUnavailable),
         C(InternalError), HTTP 5xx, connection errors, timeouts), from 0 to 20. V(0) disables retries.
-      - Retries wait with full-jitter exponential backoff, and at least as long as the service's
-        C(x-acs-retry-after) asks. Permanent errors are never retried.
+      - Retries wait with full-jitter exponential backoff (at most 20 seconds a wait), and at least as long
+        as the service's C(x-acs-retry-after) asks. Permanent errors are never retried.
+      - The default is generous because pages are fetched concurrently: under heavy throttling one
+        page can be refused several times in a row while the others get through.
     type: int
-    default: 5
+    default: 10
   max_concurrent_requests:
     description:
       - Most requests in flight at once when pages (after the first) or chunks of job ids are fetched, from 1 to 32.

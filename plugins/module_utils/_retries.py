@@ -25,7 +25,7 @@ PERMANENT_CODES = frozenset([
     'MissingParameter', 'InvalidParameter', 'SSLError',
 ])
 
-DEFAULT_RETRIES = 5
+DEFAULT_RETRIES = 10
 BASE_DELAY = 0.25
 MAX_DELAY = 20.0
 

@@ -129,6 +129,8 @@ class Emulator(object):
         with self.lock:
             self.nonces = {}
             self.log = []
+            # Signatures seen, kept apart from the request log so tests can prove none leaks.
+            self.signatures = []
             self.counters = {'total': 0, 'by_action': {}, 'by_outcome': {}, 'in_flight': 0, 'max_in_flight': 0}
 
     def job(self, job_id):
@@ -220,6 +222,7 @@ class Emulator(object):
         if not match:
             raise ApiError(400, 'IncompleteSignature', 'The request signature does not conform to Aliyun standards.')
         key_id, signed_names, signature = match.groups()
+        self.signatures.append(signature)
         names = signed_names.split(';')
         for required in ('host', 'x-acs-action', 'x-acs-version', 'x-acs-date', 'x-acs-signature-nonce',
                          'x-acs-content-sha256'):
@@ -250,6 +253,7 @@ class Emulator(object):
                                'supplied.' % required)
         if params['SignatureMethod'] != 'HMAC-SHA1':
             raise ApiError(400, 'InvalidParameter', 'Specified SignatureMethod is not valid.')
+        self.signatures.append(params['Signature'])
         account = self._account(params['AccessKeyId'])
         unsigned = dict((k, v) for k, v in params.items() if k != 'Signature')
         string_to_sign = '%s&%s&%s' % (method, percent_encode('/'), percent_encode(canonical_query(unsigned)))

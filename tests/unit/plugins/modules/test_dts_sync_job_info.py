@@ -105,8 +105,8 @@ def test_exact_under_throttling_every_3rd_and_503_every_5th(run_module, emulator
     emulator.faults = Faults(throttle_every=3, **{'5xx_every': 5})
     for _ in range(6):
         run = run_module('dts_sync_job_info', {'page_size': 10})
+        assert not run.failed, run.result.get('msg')
         ids = [job['synchronization_job_id'] for job in run.result['jobs']]
-        assert not run.failed, run.result
         assert len(ids) == 137 and len(set(ids)) == 137
     assert emulator.counters['by_outcome']['throttle'] > 0 and emulator.counters['by_outcome']['5xx'] > 0
 
