@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 ANSIBLE_CORE ?= ansible-core>=2.18,<2.19
 
-.PHONY: venv test demo emulator units sanity test-tree bench clean
+.PHONY: venv test demo emulator units sanity integration test-tree bench clean
 
 venv: $(VENV)/.installed
 
@@ -41,6 +41,10 @@ test-tree:
 sanity: venv test-tree
 	$(BIN)/python tests/utils/install_get_pip_standin.py
 	cd $(TEST_TREE) && $(CURDIR)/$(BIN)/ansible-test sanity --venv --python 3.11 --color no
+
+# Integration targets run playbooks against the emulator, on this machine (--local).
+integration: venv test-tree
+	cd $(TEST_TREE) && $(CURDIR)/$(BIN)/ansible-test integration --local --python 3.11 --color no $(TARGETS)
 
 emulator: venv
 	$(BIN)/python tests/emulator/dts_emulator.py --port 8480

@@ -41,7 +41,10 @@ LIST_PLAY = '''
       register: listed
     - name: Record how many distinct records came back
       ansible.builtin.copy:
-        content: "{{ listed.jobs | map(attribute='synchronization_job_id') | zip(listed.jobs | map(attribute='synchronization_direction')) | map('join', '/') | unique | length }} {{ listed.jobs | length }}"
+        content: >-
+          {{ listed.jobs | map(attribute='synchronization_job_id')
+             | zip(listed.jobs | map(attribute='synchronization_direction'))
+             | map('join', '/') | unique | length }} {{ listed.jobs | length }}
         dest: "{{ result_file }}"
         mode: "0600"
 '''
@@ -106,7 +109,7 @@ def measure(name, command, endpoint, env, result_file, expected):
     started = time.monotonic()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT)
     output = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
+    status, usage = os.wait4(process.pid, 0)[1:]
     wall = time.monotonic() - started
     process.returncode = status
     requests = control(endpoint, 'counters')['total']
@@ -123,7 +126,7 @@ def measure(name, command, endpoint, env, result_file, expected):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--jobs', type=int, default=3000)
     parser.add_argument('--latency-ms', type=int, default=50)
     parser.add_argument('--status-ids', type=int, default=500)

@@ -21,7 +21,7 @@ description:
     Reverse record the host C(<job id>_reverse), so no record hides another.
   - The configuration file name must end with C(dts_sync_jobs.yml) or C(dts_sync_jobs.yaml).
 author:
-  - alibabacloud.dts maintainers
+  - alibabacloud.dts maintainers (@alibabacloud)
 extends_documentation_fragment:
   - alibabacloud.dts.common
   - constructed

@@ -18,7 +18,7 @@ description:
     used, numbers as integers, the C(*_initialization) flags as booleans and tags as a dictionary.
   - A two-way job is returned once per direction; tell the records apart with C(synchronization_direction).
 author:
-  - alibabacloud.dts maintainers
+  - alibabacloud.dts maintainers (@alibabacloud)
 options:
   name:
     description:

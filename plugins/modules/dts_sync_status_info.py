@@ -18,7 +18,7 @@ description:
   - With O(wait=true), polls until every job reaches one of O(wait_status), fails as soon as a job
     shows one of O(fail_statuses) or an ID is unknown, and fails when O(wait_timeout) has passed.
 author:
-  - alibabacloud.dts maintainers
+  - alibabacloud.dts maintainers (@alibabacloud)
 options:
   job_ids:
     description:

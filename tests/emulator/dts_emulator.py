@@ -309,7 +309,7 @@ class Emulator(object):
             slots = [(job, index) for job in sorted(matching, key=lambda job: (job['created'], job['id']))
                      for index in range(len(job['directions']))]
             page_slots = slots[(number - 1) * size:number * size]
-            for job in dict((id(job), job) for job, _ in page_slots).values():
+            for job in dict((id(job), job) for job, _index in page_slots).values():
                 self._advance(job)
             page = [wire_records(job)[index] for job, index in page_slots]
         return {'TotalRecordCount': len(slots), 'PageRecordCount': size, 'PageNumber': number,
@@ -329,7 +329,7 @@ class Emulator(object):
                                                     'a JSON array of job ids.')
         limit = self.config['max_status_ids']
         if limit and len(ids) > limit:
-            raise ApiError(400, 'InvalidParameter', 'SynchronizationJobIdListJsonStr holds more than %d ids.' % limit)
+            raise ApiError(400, 'InvalidParameter', 'SynchronizationJobIdListJsonStr holds more than %s ids.' % limit)
         with self.lock:
             if self.status_list_failures:
                 failure = self.status_list_failures.pop(0)
@@ -650,7 +650,7 @@ def load_specs(path):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--host', default='127.0.0.1')
     parser.add_argument('--port', type=int, default=8480, help='0 picks a free port')
     parser.add_argument('--port-file', help='write the port here once listening')

@@ -34,7 +34,7 @@ def _iso(moment):
 
 
 def _job_id(rng):
-    return 'dts' + ''.join(rng.choice('abcdefghijklmnopqrstuvwxyz0123456789') for _ in range(12))
+    return 'dts' + ''.join(rng.choice('abcdefghijklmnopqrstuvwxyz0123456789') for _position in range(12))
 
 
 def default_job_specs(now=None, seed=20260101):
@@ -64,8 +64,8 @@ def default_job_specs(now=None, seed=20260101):
                 'region': region,
                 'name': '%s-%s-sync-%02d' % (service, env, index),
                 'status': status,
-                'delay': 0 if documented != 'Synchronizing' else (rng.choice([0, 0, 1, 3, 12, 45]) if index % 7 else
-                                                                 rng.choice([420, 900, 3600])),
+                'delay': 0 if documented != 'Synchronizing' else (
+                    rng.choice([0, 0, 1, 3, 12, 45]) if index % 7 else rng.choice([420, 900, 3600])),
                 'tags': {} if index % 6 == 5 else dict(
                     [('env', env), ('team', service)] + ([('owner', '')] if index % 5 == 0 else [])),
                 'resource_group_id': 'rg-acfm%s' % ('prod0001' if env == 'prod' else 'test0002'),

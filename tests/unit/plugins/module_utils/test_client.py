@@ -60,7 +60,7 @@ def ok(body=None):
 
 
 def test_v3_request_carries_region_action_and_authorization_header():
-    client, session, _ = make_client(lambda *a: ok())
+    client, session, _ignored = make_client(lambda *a: ok())
     client.call('DescribeSynchronizationJobStatusList', {'SynchronizationJobIdListJsonStr': '[]'})
     action, params, headers = session.sent[0]
     assert action == 'DescribeSynchronizationJobStatusList'
@@ -72,16 +72,16 @@ def test_v3_request_carries_region_action_and_authorization_header():
 
 
 def test_v1_request_carries_signature_in_the_query():
-    client, session, _ = make_client(lambda *a: ok(), signature_version='v1')
+    client, session, _ignored = make_client(lambda *a: ok(), signature_version='v1')
     client.call('DescribeSynchronizationJobStatusList', {'SynchronizationJobIdListJsonStr': '[]'})
-    _, params, headers = session.sent[0]
+    _ignored, params, headers = session.sent[0]
     assert params['Action'] == 'DescribeSynchronizationJobStatusList'
     assert params['SignatureMethod'] == 'HMAC-SHA1' and params['Signature']
     assert 'Authorization' not in headers
 
 
 def test_none_parameters_are_not_sent():
-    client, session, _ = make_client(lambda *a: ok())
+    client, session, _ignored = make_client(lambda *a: ok())
     client.call('DescribeSynchronizationJobStatusList', {'SynchronizationJobIdListJsonStr': '[]', 'X': None})
     assert 'X' not in session.sent[0][1]
 
@@ -90,18 +90,18 @@ def test_none_parameters_are_not_sent():
 
 
 def test_api_error_carries_code_message_request_id_and_status():
-    client, _, _ = make_client(lambda *a: error('Forbidden.RAM', 403, 'User not authorized', 'REQ-42'))
+    client, _ignored, _ignored = make_client(lambda *a: error('Forbidden.RAM', 403, 'User not authorized', 'REQ-42'))
     with pytest.raises(DtsApiError) as caught:
         client.call('DescribeSynchronizationJobs', {})
     err = caught.value
-    assert (err.code, err.message, err.request_id, err.http_status) == ('Forbidden.RAM', 'User not authorized',
-                                                                       'REQ-42', 403)
+    assert (err.code, err.message, err.request_id, err.http_status) == (
+        'Forbidden.RAM', 'User not authorized', 'REQ-42', 403)
     assert str(err) == 'DescribeSynchronizationJobs failed: Forbidden.RAM: User not authorized (RequestId REQ-42)'
 
 
 def test_status_list_failure_inside_http_200_is_an_error():
     body = {'Success': 'false', 'ErrCode': 'InvalidParameter', 'ErrMessage': 'bad ids', 'RequestId': 'R9'}
-    client, session, _ = make_client(lambda *a: FakeResponse(200, body))
+    client, session, _ignored = make_client(lambda *a: FakeResponse(200, body))
     with pytest.raises(DtsApiError) as caught:
         client.describe_statuses(['dts1'])
     assert (caught.value.code, caught.value.message, caught.value.request_id) == ('InvalidParameter', 'bad ids', 'R9')
@@ -110,7 +110,7 @@ def test_status_list_failure_inside_http_200_is_an_error():
 
 def test_boolean_false_success_is_an_error_too():
     body = {'Success': False, 'ErrCode': 'Forbidden', 'ErrMessage': 'no', 'RequestId': 'R'}
-    client, _, _ = make_client(lambda *a: FakeResponse(200, body), retries=0)
+    client, _ignored, _ignored = make_client(lambda *a: FakeResponse(200, body), retries=0)
     with pytest.raises(DtsApiError):
         client.describe_statuses(['dts1'])
 
@@ -133,7 +133,7 @@ def test_permanent_errors_fail_at_once(code):
 ])
 def test_transient_errors_are_retried_until_success(response):
     answers = [response, response, ok()]
-    client, session, _ = make_client(lambda *a: answers.pop(0))
+    client, session, _ignored = make_client(lambda *a: answers.pop(0))
     assert client.call('DescribeSynchronizationJobStatusList', {})['RequestId'] == 'OK'
     assert len(session.sent) == 3
 
@@ -144,7 +144,7 @@ def test_transient_errors_are_retried_until_success(response):
     (requests.exceptions.ConnectTimeout('slow'), 'ConnectTimeout'),
 ])
 def test_transport_faults_are_retried_then_reported(exc, code):
-    client, session, _ = make_client(lambda *a: exc, retries=2)
+    client, session, _ignored = make_client(lambda *a: exc, retries=2)
     with pytest.raises(DtsApiError) as caught:
         client.call('DescribeSynchronizationJobs', {})
     assert caught.value.code == code
@@ -152,7 +152,7 @@ def test_transport_faults_are_retried_then_reported(exc, code):
 
 
 def test_an_html_error_page_is_reported_by_status_and_not_retried():
-    client, session, _ = make_client(lambda *a: FakeResponse(404, raw=b'<html>Not Found</html>'))
+    client, session, _ignored = make_client(lambda *a: FakeResponse(404, raw=b'<html>Not Found</html>'))
     with pytest.raises(DtsApiError) as caught:
         client.call('DescribeSynchronizationJobs', {})
     assert caught.value.code == 'HTTP404' and 'endpoint' in caught.value.message
@@ -160,7 +160,7 @@ def test_an_html_error_page_is_reported_by_status_and_not_retried():
 
 
 def test_tls_failures_are_not_retried_and_say_how_to_fix_them():
-    client, session, _ = make_client(lambda *a: requests.exceptions.SSLError('certificate verify failed'))
+    client, session, _ignored = make_client(lambda *a: requests.exceptions.SSLError('certificate verify failed'))
     with pytest.raises(DtsApiError) as caught:
         client.call('DescribeSynchronizationJobs', {})
     assert caught.value.code == 'SSLError' and 'ca_path' in caught.value.message
@@ -171,21 +171,21 @@ def test_transport_error_text_never_carries_the_query_string():
     exc = requests.exceptions.ConnectionError(
         "HTTPSConnectionPool(host='dts.aliyuncs.com', port=443): Max retries exceeded with url: "
         "/?AccessKeyId=ak&SecurityToken=TOPSECRET&Signature=abc%3D (Caused by reset)")
-    client, _, _ = make_client(lambda *a: exc, retries=0, signature_version='v1')
+    client, _ignored, _ignored = make_client(lambda *a: exc, retries=0, signature_version='v1')
     with pytest.raises(DtsApiError) as caught:
         client.call('DescribeSynchronizationJobs', {})
     assert 'TOPSECRET' not in str(caught.value) and 'Signature' not in str(caught.value)
 
 
 def test_retries_zero_disables_retrying():
-    client, session, _ = make_client(lambda *a: error('Throttling.User'), retries=0)
+    client, session, _ignored = make_client(lambda *a: error('Throttling.User'), retries=0)
     with pytest.raises(DtsApiError):
         client.call('DescribeSynchronizationJobs', {})
     assert len(session.sent) == 1
 
 
 def test_gives_up_after_the_configured_retries_with_the_last_error():
-    client, session, _ = make_client(lambda *a: error('ServiceUnavailable', 503, request_id='LAST'), retries=3)
+    client, session, _ignored = make_client(lambda *a: error('ServiceUnavailable', 503, request_id='LAST'), retries=3)
     with pytest.raises(DtsApiError) as caught:
         client.call('DescribeSynchronizationJobs', {})
     assert len(session.sent) == 4
@@ -194,22 +194,22 @@ def test_gives_up_after_the_configured_retries_with_the_last_error():
 
 def test_client_token_is_kept_across_retries_and_nonce_changes():
     answers = [error('Throttling.User'), error('ServiceUnavailable', 503), ok()]
-    client, session, _ = make_client(lambda *a: answers.pop(0))
+    client, session, _ignored = make_client(lambda *a: answers.pop(0))
     client.call('DescribeSynchronizationJobStatusList', {})
-    tokens = set(params['ClientToken'] for _, params, _ in session.sent)
-    nonces = set(headers['x-acs-signature-nonce'] for _, _, headers in session.sent)
+    tokens = set(params['ClientToken'] for _ignored, params, _ignored in session.sent)
+    nonces = set(headers['x-acs-signature-nonce'] for _ignored, _ignored, headers in session.sent)
     assert len(tokens) == 1 and len(nonces) == 3
 
 
 def test_x_acs_retry_after_is_honoured_as_milliseconds():
     answers = [error('Throttling.User', headers={'x-acs-retry-after': '1500'}), ok()]
-    client, _, clock = make_client(lambda *a: answers.pop(0))
+    client, _ignored, clock = make_client(lambda *a: answers.pop(0))
     client.call('DescribeSynchronizationJobStatusList', {})
     assert sum(clock.sleeps) >= 1.5
 
 
 def test_backoff_waits_grow_and_stay_bounded():
-    client, _, clock = make_client(lambda *a: error('InternalError', 500), retries=8)
+    client, _ignored, clock = make_client(lambda *a: error('InternalError', 500), retries=8)
     with pytest.raises(DtsApiError):
         client.call('DescribeSynchronizationJobs', {})
     assert len(clock.sleeps) == 8
@@ -223,29 +223,29 @@ def test_backoff_waits_grow_and_stay_bounded():
 
 def test_lists_137_jobs_in_exactly_5_requests_each_once():
     records = [job('dts%05d' % index) for index in range(137)]
-    client, session, _ = make_client(paged(records))
+    client, session, _ignored = make_client(paged(records))
     listed = client.list_jobs(page_size=30)
     assert [record['SynchronizationJobId'] for record in listed] == [r['SynchronizationJobId'] for r in records]
     assert len(session.sent) == 5
-    assert sorted(int(params['PageNum']) for _, params, _ in session.sent) == [1, 2, 3, 4, 5]
+    assert sorted(int(params['PageNum']) for _ignored, params, _ignored in session.sent) == [1, 2, 3, 4, 5]
 
 
 def test_exact_multiple_of_the_page_size_needs_no_extra_request():
     records = [job('dts%05d' % index) for index in range(60)]
-    client, session, _ = make_client(paged(records))
+    client, session, _ignored = make_client(paged(records))
     assert len(client.list_jobs(page_size=30)) == 60
     assert len(session.sent) == 2
 
 
 def test_empty_region_is_one_request_and_no_jobs():
-    client, session, _ = make_client(paged([]))
+    client, session, _ignored = make_client(paged([]))
     assert client.list_jobs() == []
     assert len(session.sent) == 1
 
 
 def test_two_way_jobs_keep_both_directions_and_duplicates_are_dropped():
     records = [job('dtsA'), job('dtsA', direction='Reverse'), job('dtsB'), job('dtsB')]
-    client, _, _ = make_client(paged(records, total=4))
+    client, _ignored, _ignored = make_client(paged(records, total=4))
     listed = client.list_jobs(page_size=10)
     assert [(r['SynchronizationJobId'], r['SynchronizationDirection']) for r in listed] == [
         ('dtsA', 'Forward'), ('dtsA', 'Reverse'), ('dtsB', 'Forward')]
@@ -260,7 +260,7 @@ def test_a_listing_that_grows_while_read_is_followed_past_the_expected_last_page
         source = records if params['PageNum'] == '1' else grown
         return paged(source)(action, params, headers)
 
-    client, session, _ = make_client(handler, max_concurrency=1)
+    client, session, _ignored = make_client(handler, max_concurrency=1)
     listed = client.list_jobs(page_size=10)
     assert len(listed) == 27
     assert len(set(r['SynchronizationJobId'] for r in listed)) == 27
@@ -268,7 +268,7 @@ def test_a_listing_that_grows_while_read_is_followed_past_the_expected_last_page
 
 def test_a_total_that_overstates_the_records_stops_without_looping():
     records = [job('dts%03d' % index) for index in range(12)]
-    client, session, _ = make_client(paged(records, total=500))
+    client, session, _ignored = make_client(paged(records, total=500))
     listed = client.list_jobs(page_size=10)
     assert len(listed) == 12
     # 50 expected pages, read once each; page 3 onwards are empty, so no extra pages follow.
@@ -294,7 +294,7 @@ def test_pages_after_the_first_run_concurrently():
             with lock:
                 in_flight[0] -= 1
 
-    client, _, _ = make_client(handler, max_concurrency=4)
+    client, _ignored, _ignored = make_client(handler, max_concurrency=4)
     assert len(client.list_jobs(page_size=30)) == 150
     assert peak[0] >= 4
 
@@ -308,7 +308,7 @@ def test_a_failing_page_fails_the_listing_with_its_error():
             return error('Forbidden.RAM', 403, request_id='PAGE2')
         return serve(action, params, headers)
 
-    client, _, _ = make_client(handler)
+    client, _ignored, _ignored = make_client(handler)
     with pytest.raises(DtsApiError) as caught:
         client.list_jobs(page_size=30)
     assert caught.value.request_id == 'PAGE2'
@@ -316,7 +316,7 @@ def test_a_failing_page_fails_the_listing_with_its_error():
 
 @pytest.mark.parametrize('size', [0, 25, 50, 100, '30'])
 def test_page_size_outside_10_20_30_is_refused_before_any_request(size):
-    client, session, _ = make_client(paged([]))
+    client, session, _ignored = make_client(paged([]))
     with pytest.raises(DtsConfigError) as caught:
         client.list_jobs(page_size=size)
     assert caught.value.option == 'page_size' and '10, 20, 30' in caught.value.message
@@ -343,14 +343,14 @@ def test_more_than_20_tags_or_an_empty_key_are_refused():
 
 def test_status_ids_are_sent_as_one_json_array_whatever_they_hold():
     weird = ['dtsA', 'dts"quoted"', 'dts]["bracket', 'dts\\back', u'dts中文']
-    client, session, _ = make_client(lambda *a: ok())
+    client, session, _ignored = make_client(lambda *a: ok())
     client.describe_statuses(weird)
     assert len(session.sent) == 1
     assert json.loads(session.sent[0][1]['SynchronizationJobIdListJsonStr']) == weird
 
 
 def test_sixty_two_ids_go_in_one_call():
-    client, session, _ = make_client(lambda *a: ok())
+    client, session, _ignored = make_client(lambda *a: ok())
     client.describe_statuses(['dtsjob%012d' % i for i in range(62)])
     assert len(session.sent) == 1
 

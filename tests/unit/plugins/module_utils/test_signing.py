@@ -27,7 +27,6 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._signing import (
 Creds = namedtuple('Creds', 'access_key_id access_key_secret security_token')
 
 
-
 def test_v3_reproduces_the_published_signature_guide_example():
     headers = {
         'host': 'ecs.cn-shanghai.aliyuncs.com',

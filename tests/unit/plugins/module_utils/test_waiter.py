@@ -69,7 +69,7 @@ def test_returns_at_the_first_poll_that_shows_every_job_there():
 
 def test_already_there_means_one_poll_and_no_sleep():
     clock = Clock()
-    jobs, polls, _ = run(ScriptedClient([entry('a', ('Forward', 'Synchronizing'))]), ['a'], clock)
+    jobs, polls, _ignored = run(ScriptedClient([entry('a', ('Forward', 'Synchronizing'))]), ['a'], clock)
     assert polls == 1 and clock.sleeps == []
 
 
@@ -120,7 +120,7 @@ def test_throttled_polls_then_arrival_succeed():
     clock = Clock()
     throttled = DtsApiError('DescribeSynchronizationJobStatusList', 'Throttling.User', 'slow down', 'R1', 400)
     client = ScriptedClient(throttled, [entry('a', ('Forward', 'Synchronizing'))])
-    _, polls, _ = run(client, ['a'], clock)
+    _ignored, polls, _ignored = run(client, ['a'], clock)
     assert polls == 2
 
 
@@ -138,15 +138,15 @@ def test_two_way_jobs_wait_on_the_directions_asked():
         [entry('a', ('Forward', 'Synchronizing'), ('Reverse', 'Initializing'))],
         [entry('a', ('Forward', 'Synchronizing'), ('Reverse', 'Synchronizing'))],
     ]
-    _, count, _ = run(ScriptedClient(*polls), ['a'], clock, directions=['Forward'])
+    _ignored, count, _ignored = run(ScriptedClient(*polls), ['a'], clock, directions=['Forward'])
     assert count == 1
-    _, count, _ = run(ScriptedClient(*polls), ['a'], Clock(), directions=['Forward', 'Reverse'])
+    _ignored, count, _ignored = run(ScriptedClient(*polls), ['a'], Clock(), directions=['Forward', 'Reverse'])
     assert count == 2
 
 
 def test_a_failed_reverse_direction_fails_only_when_watched():
     poll = [entry('a', ('Forward', 'Synchronizing'), ('Reverse', 'Failed'))]
-    _, count, _ = run(ScriptedClient(poll), ['a'], Clock(), directions=['Forward'])
+    _ignored, count, _ignored = run(ScriptedClient(poll), ['a'], Clock(), directions=['Forward'])
     assert count == 1
     with pytest.raises(WaitFailed):
         run(ScriptedClient(poll), ['a'], Clock(), directions=['Forward', 'Reverse'])
@@ -155,5 +155,5 @@ def test_a_failed_reverse_direction_fails_only_when_watched():
 def test_custom_target_and_fail_statuses():
     clock = Clock()
     client = ScriptedClient([entry('a', ('Forward', 'Synchronizing'))], [entry('a', ('Forward', 'Finished'))])
-    _, polls, _ = run(client, ['a'], clock, wait_statuses=['Finished'], fail_statuses=['Failed'])
+    _ignored, polls, _ignored = run(client, ['a'], clock, wait_statuses=['Finished'], fail_statuses=['Failed'])
     assert polls == 2

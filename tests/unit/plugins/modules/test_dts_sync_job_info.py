@@ -103,7 +103,7 @@ def test_exact_under_throttling_every_3rd_and_503_every_5th(run_module, emulator
     from dts_emulator import Faults
     emulator.load_jobs(jobs_in_region(137))
     emulator.faults = Faults(throttle_every=3, **{'5xx_every': 5})
-    for _ in range(6):
+    for _ignored in range(6):
         run = run_module('dts_sync_job_info', {'page_size': 10})
         assert not run.failed, run.result.get('msg')
         ids = [job['synchronization_job_id'] for job in run.result['jobs']]
