@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 ANSIBLE_CORE ?= ansible-core>=2.18,<2.19
 
-.PHONY: venv test demo emulator units sanity integration test-tree bench clean
+.PHONY: venv test demo emulator units emulator-tests sanity integration lint test-tree bench changelog clean
 
 venv: $(VENV)/.installed
 
@@ -14,7 +14,7 @@ $(VENV)/.installed: requirements.txt tests/requirements.txt tests/requirements-d
 	$(BIN)/python -m pip install --quiet '$(ANSIBLE_CORE)' -r requirements.txt -r tests/requirements.txt -r tests/requirements-dev.txt
 	touch $@
 
-test: venv units
+test: venv sanity units emulator-tests integration lint
 
 # ansible-test and the tests import the collection as ansible_collections.alibabacloud.dts:
 # a symlink under build/ gives this checkout that name.
@@ -45,6 +45,22 @@ sanity: venv test-tree
 # Integration targets run playbooks against the emulator, on this machine (--local).
 integration: venv test-tree
 	cd $(TEST_TREE) && $(CURDIR)/$(BIN)/ansible-test integration --local --python 3.11 --color no $(TARGETS)
+
+# The emulator's own fidelity suite: the official SDKs against it.
+emulator-tests: venv
+	cd tests/emulator && $(CURDIR)/$(BIN)/python -m pytest -q -p no:cacheprovider
+
+# Linters see the collection through the build/ tree, as users' Ansible would.
+LINT_ENV := PATH=$(CURDIR)/$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build/collections
+
+lint: venv $(TREE)
+	$(LINT_ENV) $(BIN)/ansible-lint --profile production roles/ playbooks/
+	$(BIN)/yamllint -c .yamllint .
+	$(LINT_ENV) $(BIN)/antsibull-changelog lint
+	cd $(TREE) && $(LINT_ENV) $(CURDIR)/$(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+
+changelog: venv $(TREE)
+	$(LINT_ENV) $(BIN)/antsibull-changelog release
 
 emulator: venv
 	$(BIN)/python tests/emulator/dts_emulator.py --port 8480
