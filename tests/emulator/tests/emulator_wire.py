@@ -54,9 +54,14 @@ def v1_signature(secret, method, params):
 
 
 def call(endpoint, action, params=None, key='dts-emulator-ak', secret='dts-emulator-secret', token=None,
-         signature='v3', method='POST', version='2020-01-01', date=None, nonce=None, verify=True, timeout=10):
-    """Sign and send one RPC call; returns the ``requests.Response``."""
+         signature='v3', method='POST', version='2020-01-01', date=None, nonce=None, verify=True, timeout=10,
+         tamper=None):
+    """Sign and send one RPC call; returns the ``requests.Response``.
+
+    ``tamper`` replaces parameters after signing, as a man in the middle would.
+    """
     params = dict(params or {})
+    tamper = tamper or {}
     date = date or utc_now()
     nonce = nonce or uuid.uuid4().hex
     url = endpoint.rstrip('/') + '/'
@@ -68,13 +73,14 @@ def call(endpoint, action, params=None, key='dts-emulator-ak', secret='dts-emula
         names, value = v3_signature(secret, method, '/', params, headers)
         headers['Authorization'] = 'ACS3-HMAC-SHA256 Credential=%s,SignedHeaders=%s,Signature=%s' % (
             key, names, value)
-        return requests.request(method, url + '?' + query_string(params), headers=headers, data=b'',
+        return requests.request(method, url + '?' + query_string(dict(params, **tamper)), headers=headers, data=b'',
                                 verify=verify, timeout=timeout)
     params.update(Action=action, Version=version, Format='JSON', AccessKeyId=key, SignatureMethod='HMAC-SHA1',
                   SignatureVersion='1.0', SignatureNonce=nonce, Timestamp=date)
     if token:
         params['SecurityToken'] = token
     params['Signature'] = v1_signature(secret, method, params)
+    params.update(tamper)
     if method == 'GET':
         return requests.get(url + '?' + query_string(params), verify=verify, timeout=timeout)
     return requests.post(url, data=query_string(params), verify=verify, timeout=timeout,
