@@ -486,18 +486,19 @@ def _handler_for(emulator):
                                     if k not in ('Signature', 'SecurityToken', 'AccessKeyId')),
                      'time': started}
             outcome, status, code = 'ok', 200, None
+            reply = None  # sent only after the log and counters are updated, so a client that has
+            # its answer can read the control API and find its request already recorded
             try:
-                if action in DTS_ACTIONS:
-                    fault = emulator.faults.next()
-                    if fault:
-                        outcome = fault
-                        status, code = self._fault(fault)
-                        return
-                if emulator.latency_ms and action in DTS_ACTIONS:
-                    time.sleep(emulator.latency_ms / 1000.0)
-                result = self._answer(action, version, version_3, parts.path, query, params, headers, body)
-                result['RequestId'] = str(uuid.uuid4()).upper()
-                self._send(200, result)
+                fault = emulator.faults.next() if action in DTS_ACTIONS else None
+                if fault:
+                    outcome = fault
+                    status, code, reply = self._fault(fault)
+                else:
+                    if emulator.latency_ms and action in DTS_ACTIONS:
+                        time.sleep(emulator.latency_ms / 1000.0)
+                    result = self._answer(action, version, version_3, parts.path, query, params, headers, body)
+                    result['RequestId'] = str(uuid.uuid4()).upper()
+                    reply = (200, result)
             except ApiError as error:
                 outcome, status, code = 'error', error.status, error.code
                 raise
@@ -511,6 +512,8 @@ def _handler_for(emulator):
                     by_outcome[outcome] = by_outcome.get(outcome, 0) + 1
                     entry.update(status=status, code=code, outcome=outcome, duration=time.time() - started)
                     emulator.log.append(entry)
+            if reply is not None:
+                self._send(*reply)
 
         def _answer(self, action, version, version_3, path, query, params, headers, body):
             if action not in DTS_ACTIONS + ('AssumeRole',):
@@ -530,29 +533,28 @@ def _handler_for(emulator):
             return emulator.describe_statuses(params)
 
         def _fault(self, fault):
+            """(HTTP status, code, reply for _send or None) of an injected fault."""
             if fault == 'throttle':
-                self._send(400, {'RequestId': str(uuid.uuid4()).upper(), 'HostId': self.headers.get('host'),
-                                 'Code': 'Throttling.User', 'Message': 'Request was denied due to user flow control.'},
-                           {'x-acs-retry-after': str(emulator.config['retry_after_ms'])})
-                return 400, 'Throttling.User'
+                return 400, 'Throttling.User', (400, {
+                    'RequestId': str(uuid.uuid4()).upper(), 'HostId': self.headers.get('host'),
+                    'Code': 'Throttling.User', 'Message': 'Request was denied due to user flow control.'},
+                    {'x-acs-retry-after': str(emulator.config['retry_after_ms'])})
             if fault == '5xx':
-                self._send(503, {'RequestId': str(uuid.uuid4()).upper(), 'Code': 'ServiceUnavailable',
-                                 'Message': 'The request has failed due to a temporary failure of the server.'})
-                return 503, 'ServiceUnavailable'
+                return 503, 'ServiceUnavailable', (503, {
+                    'RequestId': str(uuid.uuid4()).upper(), 'Code': 'ServiceUnavailable',
+                    'Message': 'The request has failed due to a temporary failure of the server.'})
             if fault == 'reset':
                 # An abortive close: the client sees "connection reset by peer".
                 self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
                 self.close_connection = True
-                return 0, 'ConnectionReset'
+                return 0, 'ConnectionReset', None
             if fault == 'stall':
                 time.sleep(emulator.faults.stall_seconds)
                 self.close_connection = True
-                return 0, 'Stalled'
+                return 0, 'Stalled', None
             if fault == 'truncate':
-                self._send(200, None, raw=b'{"TotalRecordCount": 12, "SynchronizationInstan')
-                return 200, 'Truncated'
-            self._send(200, None, raw=b'<html><body>502 Bad Gateway</body></html>')
-            return 200, 'BadJson'
+                return 200, 'Truncated', (200, None, None, b'{"TotalRecordCount": 12, "SynchronizationInstan')
+            return 200, 'BadJson', (200, None, None, b'<html><body>502 Bad Gateway</body></html>')
 
         # ECS metadata ----------------------------------------------------------------------
 

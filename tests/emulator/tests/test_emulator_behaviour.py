@@ -463,3 +463,12 @@ def test_config_refuses_unknown_settings_and_paths(emulator):
     response = control(emulator, 'nowhere')
     assert (response.status_code, response.json()['Code']) == (404, 'InvalidAction.NotFound')
     assert control(emulator, 'config', {'retry_after_ms': 10}).json()['retry_after_ms'] == 10
+
+
+def test_a_request_is_recorded_before_its_answer_arrives(emulator):
+    # Tests read the log and counters right after an answer; the emulator must not record later.
+    emulator.faults = Faults(0, throttle_every=4)
+    for number in range(1, 41):
+        call(emulator.endpoint, LIST, {'RegionId': HZ, 'PageSize': '10'})
+        assert (len(emulator.log), emulator.counters['total'], emulator.counters['in_flight']) == (number, number, 0)
+        assert emulator.log[-1]['status'] == (400 if number % 4 == 0 else 200)
