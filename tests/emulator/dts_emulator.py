@@ -45,6 +45,7 @@ STS_VERSION = '2015-04-01'
 DTS_ACTIONS = ('DescribeSynchronizationJobs', 'DescribeSynchronizationJobStatusList')
 PAGE_SIZES = (10, 20, 30)
 CLOCK_SKEW = timedelta(minutes=15)
+TLS_HANDSHAKE_SECONDS = 10
 DEFAULT_ACCESS_KEY_ID = 'dts-emulator-ak'
 DEFAULT_ACCESS_KEY_SECRET = 'dts-emulator-secret'
 DEFAULT_ECS_ROLE = 'dts-emulator-role'
@@ -383,6 +384,27 @@ class Emulator(object):
         class Server(ThreadingHTTPServer):
             daemon_threads = True
             request_queue_size = 128
+            ssl_context = None
+
+            def finish_request(self, request, client_address):
+                # The TLS handshake happens here, in the connection's own thread: done in accept()
+                # on the listening socket, one silent client would stall every other connection.
+                if self.ssl_context is None:
+                    return ThreadingHTTPServer.finish_request(self, request, client_address)
+                try:
+                    request.settimeout(TLS_HANDSHAKE_SECONDS)
+                    secure = self.ssl_context.wrap_socket(request, server_side=True)
+                    secure.settimeout(None)
+                except (OSError, ValueError):
+                    return None  # a refused or abandoned handshake: the client sees it, the server goes on
+                try:
+                    return ThreadingHTTPServer.finish_request(self, secure, client_address)
+                finally:
+                    try:
+                        secure.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+                    secure.close()
 
         self.server = Server((self.host, self.port), _handler_for(emulator))
         self.port = self.server.server_address[1]
@@ -402,7 +424,7 @@ class Emulator(object):
             handle, self.ca_file = tempfile.mkstemp(prefix='dts-emulator-ca-', suffix='.pem')
             os.close(handle)
         authority.cert_pem.write_to_path(self.ca_file)
-        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        self.server.ssl_context = context
 
     @property
     def endpoint(self):
