@@ -463,10 +463,10 @@ def _handler_for(emulator):
             length = int(self.headers.get('Content-Length') or 0)
             return self.rfile.read(length) if length else b''
 
-        def _send(self, status, payload, extra_headers=None, raw=None):
+        def _send(self, status, payload, extra_headers=None, raw=None, content_type='application/json;charset=utf-8'):
             data = raw if raw is not None else json.dumps(payload, ensure_ascii=False).encode('utf-8')
             self.send_response(status)
-            self.send_header('Content-Type', 'application/json;charset=utf-8')
+            self.send_header('Content-Type', content_type)
             self.send_header('Content-Length', str(len(data)))
             for name, value in (extra_headers or {}).items():
                 self.send_header(name, value)
@@ -590,6 +590,10 @@ def _handler_for(emulator):
                     self.headers.get('X-aliyun-ecs-metadata-token') != 'emulator-imds-token':
                 return self._send(401, None, raw=b'Unauthorized')
             role = parts.path[len(prefix):]
+            if not role:
+                # The instance's role name, as plain text: what clients read when no role is configured.
+                return self._send(200, None, raw='\n'.join(emulator.config['ecs_roles']).encode('utf-8'),
+                                  content_type='text/plain')
             if role not in emulator.config['ecs_roles']:
                 return self._send(404, None, raw=b'Not Found')
             creds = emulator.issue_sts_credentials(21600)

@@ -130,6 +130,15 @@ def test_ecs_metadata_serves_role_credentials_that_work_for_dts(emulator):
     assert listed.status_code == 200
 
 
+def test_ecs_metadata_lists_the_role_name(emulator):
+    response = requests.get(emulator.endpoint + CREDENTIALS, timeout=5)
+    assert response.status_code == 200
+    assert response.text == DEFAULT_ECS_ROLE
+    assert response.headers['Content-Type'].startswith('text/plain')
+    emulator.config['require_imds_token'] = True
+    assert requests.get(emulator.endpoint + CREDENTIALS, timeout=5).status_code == 401
+
+
 def test_ecs_metadata_unknown_role_is_not_found(emulator):
     assert requests.get(emulator.endpoint + CREDENTIALS + 'other-role', timeout=5).status_code == 404
     assert requests.get(emulator.endpoint + '/latest/meta-data/instance-id-nope', timeout=5).status_code == 404
