@@ -699,6 +699,10 @@ def main(argv=None):
                         args.host, args.port, args.tls, args.ca_file, args.quiet)
     if args.max_status_ids:
         emulator.config['max_status_ids'] = args.max_status_ids
+    # Handlers first: whoever reads the port file may send SIGTERM at once, and must get a clean stop.
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *a: stopped.set())
+    signal.signal(signal.SIGINT, lambda *a: stopped.set())
     emulator.serve()
     if args.port_file:
         temporary = args.port_file + '.tmp'
@@ -717,9 +721,6 @@ def main(argv=None):
     print('  control API: %s/_emulator/' % endpoint)
     sys.stdout.flush()
 
-    stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *a: stopped.set())
-    signal.signal(signal.SIGINT, lambda *a: stopped.set())
     while not stopped.wait(0.5):
         pass
     emulator.stop()
