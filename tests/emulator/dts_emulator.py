@@ -478,7 +478,12 @@ def _handler_for(emulator):
             body = self._body()
             try:
                 if parts.path.startswith('/_emulator/'):
-                    return self._control(parts, body)
+                    try:
+                        return self._control(parts, body)
+                    except (ValueError, KeyError, TypeError, AttributeError) as error:
+                        # A malformed control request gets an answer, not a dropped connection.
+                        raise ApiError(400, 'InvalidParameter', 'Bad control request: %s: %s'
+                                       % (type(error).__name__, error))
                 if parts.path.startswith('/latest/'):
                     return self._metadata(parts)
                 return self._api(parts, body)

@@ -472,3 +472,18 @@ def test_a_request_is_recorded_before_its_answer_arrives(emulator):
         call(emulator.endpoint, LIST, {'RegionId': HZ, 'PageSize': '10'})
         assert (len(emulator.log), emulator.counters['total'], emulator.counters['in_flight']) == (number, number, 0)
         assert emulator.log[-1]['status'] == (400 if number % 4 == 0 else 200)
+
+
+@pytest.mark.parametrize('path,body', [
+    ('jobs/%s/status', 'not json'),
+    ('jobs/%s/status', '{"direction": "Forward"}'),
+    ('jobs/%s/timeline', '{"steps": "soon"}'),
+    ('faults', '{"throttle_every": "often"}'),
+    ('config', '[1, 2]'),
+])
+def test_a_malformed_control_request_is_answered_with_400(emulator, specs, path, body):
+    if '%s' in path:
+        path = path % specs[0]['id']
+    response = requests.post(emulator.endpoint + '/_emulator/' + path, data=body, timeout=10)
+    assert (response.status_code, response.json()['Code']) == (400, 'InvalidParameter')
+    assert control(emulator, 'health').status_code == 200
