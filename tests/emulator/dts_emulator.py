@@ -111,7 +111,8 @@ class Emulator(object):
         self.config = {'max_status_ids': None, 'require_imds_token': False, 'retry_after_ms': 50,
                        'ecs_roles': [DEFAULT_ECS_ROLE], 'denied_roles': [], 'refused_regions': []}
         self.status_list_failures = []
-        self.load_jobs(job_specs if job_specs is not None else default_job_specs(self.started))
+        self.initial_specs = list(job_specs) if job_specs is not None else None
+        self.load_jobs(self.initial_specs if job_specs is not None else default_job_specs(self.started))
         self.reset_counters()
         self.server = None
         self.thread = None
@@ -622,7 +623,8 @@ def _handler_for(emulator):
             if path == 'reset':
                 emulator.reset_counters()
                 if payload.get('reload'):
-                    emulator.load_jobs(default_job_specs(emulator.started))
+                    emulator.load_jobs(emulator.initial_specs if emulator.initial_specs is not None
+                                       else default_job_specs(emulator.started))
                     emulator.faults = Faults(emulator.seed)
                     emulator.status_list_failures = []
                 return self._send(200, {'reset': True})

@@ -487,3 +487,13 @@ def test_a_malformed_control_request_is_answered_with_400(emulator, specs, path,
     response = requests.post(emulator.endpoint + '/_emulator/' + path, data=body, timeout=10)
     assert (response.status_code, response.json()['Code']) == (400, 'InvalidParameter')
     assert control(emulator, 'health').status_code == 200
+
+
+def test_reload_restores_the_data_the_emulator_started_with():
+    spec = {'id': 'dtsownjob000001', 'region': 'cn-hangzhou', 'name': 'own', 'status': 'NotStarted'}
+    with Emulator(AK, SECRET, job_specs=[spec]) as emulator:
+        emulator.set_status(spec['id'], 'Synchronizing')
+        control(emulator, 'jobs', {'jobs': [dict(spec, id='dtsownjob000002')]})
+        control(emulator, 'reset', {'reload': True})
+        assert [(job['id'], job['directions']['Forward']['status']) for job in emulator.jobs] == [
+            ('dtsownjob000001', 'NotStarted')]
