@@ -497,3 +497,13 @@ def test_reload_restores_the_data_the_emulator_started_with():
         control(emulator, 'reset', {'reload': True})
         assert [(job['id'], job['directions']['Forward']['status']) for job in emulator.jobs] == [
             ('dtsownjob000001', 'NotStarted')]
+
+
+def test_keep_alive_requests_are_not_held_back_by_delayed_acks(emulator):
+    # Both official SDKs reuse connections; each answer must not wait ~40 ms for a delayed ACK.
+    session = requests.Session()
+    assert session.get(emulator.endpoint + '/_emulator/health', timeout=5).ok
+    started = time.monotonic()
+    for _ in range(20):
+        assert session.get(emulator.endpoint + '/_emulator/health', timeout=5).ok
+    assert time.monotonic() - started < 0.4
