@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 ANSIBLE_CORE ?= ansible-core>=2.18,<2.19
 
-.PHONY: venv test demo emulator units clean
+.PHONY: venv test demo emulator emulator-tests units clean
 
 venv: $(VENV)/.installed
 
@@ -14,10 +14,13 @@ $(VENV)/.installed: requirements.txt tests/requirements.txt tests/requirements-d
 	$(BIN)/python -m pip install --quiet '$(ANSIBLE_CORE)' -r requirements.txt -r tests/requirements.txt -r tests/requirements-dev.txt
 	touch $@
 
-test: venv units
+test: venv units emulator-tests
 
 units: venv
 	$(BIN)/python -m pytest -q tests/unit
+
+emulator-tests: venv
+	$(BIN)/python -m pytest -q tests/emulator
 
 emulator: venv
 	$(BIN)/python tests/emulator/dts_emulator.py --port 8480
