@@ -45,6 +45,7 @@ STS_VERSION = '2015-04-01'
 DTS_ACTIONS = ('DescribeSynchronizationJobs', 'DescribeSynchronizationJobStatusList')
 PAGE_SIZES = (10, 20, 30)
 CLOCK_SKEW = timedelta(minutes=15)
+TLS_HANDSHAKE_SECONDS = 10
 DEFAULT_ACCESS_KEY_ID = 'dts-emulator-ak'
 DEFAULT_ACCESS_KEY_SECRET = 'dts-emulator-secret'
 DEFAULT_ECS_ROLE = 'dts-emulator-role'
@@ -110,7 +111,8 @@ class Emulator(object):
         self.config = {'max_status_ids': None, 'require_imds_token': False, 'retry_after_ms': 50,
                        'ecs_roles': [DEFAULT_ECS_ROLE], 'denied_roles': [], 'refused_regions': []}
         self.status_list_failures = []
-        self.load_jobs(job_specs if job_specs is not None else default_job_specs(self.started))
+        self.initial_specs = list(job_specs) if job_specs is not None else None
+        self.load_jobs(self.initial_specs if job_specs is not None else default_job_specs(self.started))
         self.reset_counters()
         self.server = None
         self.thread = None
@@ -386,6 +388,27 @@ class Emulator(object):
         class Server(ThreadingHTTPServer):
             daemon_threads = True
             request_queue_size = 128
+            ssl_context = None
+
+            def finish_request(self, request, client_address):
+                # The TLS handshake happens here, in the connection's own thread: done in accept()
+                # on the listening socket, one silent client would stall every other connection.
+                if self.ssl_context is None:
+                    return ThreadingHTTPServer.finish_request(self, request, client_address)
+                try:
+                    request.settimeout(TLS_HANDSHAKE_SECONDS)
+                    secure = self.ssl_context.wrap_socket(request, server_side=True)
+                    secure.settimeout(None)
+                except (OSError, ValueError):
+                    return None  # a refused or abandoned handshake: the client sees it, the server goes on
+                try:
+                    return ThreadingHTTPServer.finish_request(self, secure, client_address)
+                finally:
+                    try:
+                        secure.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+                    secure.close()
 
         self.server = Server((self.host, self.port), _handler_for(emulator))
         self.port = self.server.server_address[1]
@@ -405,7 +428,7 @@ class Emulator(object):
             handle, self.ca_file = tempfile.mkstemp(prefix='dts-emulator-ca-', suffix='.pem')
             os.close(handle)
         authority.cert_pem.write_to_path(self.ca_file)
-        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        self.server.ssl_context = context
 
     @property
     def endpoint(self):
@@ -428,6 +451,9 @@ def _handler_for(emulator):
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = 'HTTP/1.1'
+        # Headers and body go out in separate writes; with Nagle's algorithm on, a keep-alive client
+        # (both official SDKs are) waits for the delayed ACK, about 40 ms per request on Linux.
+        disable_nagle_algorithm = True
         server_version = 'Tengine'
         sys_version = ''
 
@@ -450,10 +476,10 @@ def _handler_for(emulator):
             length = int(self.headers.get('Content-Length') or 0)
             return self.rfile.read(length) if length else b''
 
-        def _send(self, status, payload, extra_headers=None, raw=None):
+        def _send(self, status, payload, extra_headers=None, raw=None, content_type='application/json;charset=utf-8'):
             data = raw if raw is not None else json.dumps(payload, ensure_ascii=False).encode('utf-8')
             self.send_response(status)
-            self.send_header('Content-Type', 'application/json;charset=utf-8')
+            self.send_header('Content-Type', content_type)
             self.send_header('Content-Length', str(len(data)))
             for name, value in (extra_headers or {}).items():
                 self.send_header(name, value)
@@ -465,7 +491,12 @@ def _handler_for(emulator):
             body = self._body()
             try:
                 if parts.path.startswith('/_emulator/'):
-                    return self._control(parts, body)
+                    try:
+                        return self._control(parts, body)
+                    except (ValueError, KeyError, TypeError, AttributeError) as error:
+                        # A malformed control request gets an answer, not a dropped connection.
+                        raise ApiError(400, 'InvalidParameter', 'Bad control request: %s: %s'
+                                       % (type(error).__name__, error))
                 if parts.path.startswith('/latest/'):
                     return self._metadata(parts)
                 return self._api(parts, body)
@@ -495,18 +526,19 @@ def _handler_for(emulator):
                                     if k not in ('Signature', 'SecurityToken', 'AccessKeyId')),
                      'time': started}
             outcome, status, code = 'ok', 200, None
+            reply = None  # sent only after the log and counters are updated, so a client that has
+            # its answer can read the control API and find its request already recorded
             try:
-                if action in DTS_ACTIONS:
-                    fault = emulator.faults.next()
-                    if fault:
-                        outcome = fault
-                        status, code = self._fault(fault)
-                        return
-                if emulator.latency_ms and action in DTS_ACTIONS:
-                    time.sleep(emulator.latency_ms / 1000.0)
-                result = self._answer(action, version, version_3, parts.path, query, params, headers, body)
-                result['RequestId'] = str(uuid.uuid4()).upper()
-                self._send(200, result)
+                fault = emulator.faults.next() if action in DTS_ACTIONS else None
+                if fault:
+                    outcome = fault
+                    status, code, reply = self._fault(fault)
+                else:
+                    if emulator.latency_ms and action in DTS_ACTIONS:
+                        time.sleep(emulator.latency_ms / 1000.0)
+                    result = self._answer(action, version, version_3, parts.path, query, params, headers, body)
+                    result['RequestId'] = str(uuid.uuid4()).upper()
+                    reply = (200, result)
             except ApiError as error:
                 outcome, status, code = 'error', error.status, error.code
                 raise
@@ -520,6 +552,8 @@ def _handler_for(emulator):
                     by_outcome[outcome] = by_outcome.get(outcome, 0) + 1
                     entry.update(status=status, code=code, outcome=outcome, duration=time.time() - started)
                     emulator.log.append(entry)
+            if reply is not None:
+                self._send(*reply)
 
         def _answer(self, action, version, version_3, path, query, params, headers, body):
             if action not in DTS_ACTIONS + ('AssumeRole',):
@@ -539,29 +573,28 @@ def _handler_for(emulator):
             return emulator.describe_statuses(params)
 
         def _fault(self, fault):
+            """(HTTP status, code, reply for _send or None) of an injected fault."""
             if fault == 'throttle':
-                self._send(400, {'RequestId': str(uuid.uuid4()).upper(), 'HostId': self.headers.get('host'),
-                                 'Code': 'Throttling.User', 'Message': 'Request was denied due to user flow control.'},
-                           {'x-acs-retry-after': str(emulator.config['retry_after_ms'])})
-                return 400, 'Throttling.User'
+                return 400, 'Throttling.User', (400, {
+                    'RequestId': str(uuid.uuid4()).upper(), 'HostId': self.headers.get('host'),
+                    'Code': 'Throttling.User', 'Message': 'Request was denied due to user flow control.'},
+                    {'x-acs-retry-after': str(emulator.config['retry_after_ms'])})
             if fault == '5xx':
-                self._send(503, {'RequestId': str(uuid.uuid4()).upper(), 'Code': 'ServiceUnavailable',
-                                 'Message': 'The request has failed due to a temporary failure of the server.'})
-                return 503, 'ServiceUnavailable'
+                return 503, 'ServiceUnavailable', (503, {
+                    'RequestId': str(uuid.uuid4()).upper(), 'Code': 'ServiceUnavailable',
+                    'Message': 'The request has failed due to a temporary failure of the server.'})
             if fault == 'reset':
                 # An abortive close: the client sees "connection reset by peer".
                 self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
                 self.close_connection = True
-                return 0, 'ConnectionReset'
+                return 0, 'ConnectionReset', None
             if fault == 'stall':
                 time.sleep(emulator.faults.stall_seconds)
                 self.close_connection = True
-                return 0, 'Stalled'
+                return 0, 'Stalled', None
             if fault == 'truncate':
-                self._send(200, None, raw=b'{"TotalRecordCount": 12, "SynchronizationInstan')
-                return 200, 'Truncated'
-            self._send(200, None, raw=b'<html><body>502 Bad Gateway</body></html>')
-            return 200, 'BadJson'
+                return 200, 'Truncated', (200, None, None, b'{"TotalRecordCount": 12, "SynchronizationInstan')
+            return 200, 'BadJson', (200, None, None, b'<html><body>502 Bad Gateway</body></html>')
 
         # ECS metadata ----------------------------------------------------------------------
 
@@ -575,6 +608,10 @@ def _handler_for(emulator):
                     self.headers.get('X-aliyun-ecs-metadata-token') != 'emulator-imds-token':
                 return self._send(401, None, raw=b'Unauthorized')
             role = parts.path[len(prefix):]
+            if not role:
+                # The instance's role name, as plain text: what clients read when no role is configured.
+                return self._send(200, None, raw='\n'.join(emulator.config['ecs_roles']).encode('utf-8'),
+                                  content_type='text/plain')
             if role not in emulator.config['ecs_roles']:
                 return self._send(404, None, raw=b'Not Found')
             creds = emulator.issue_sts_credentials(21600)
@@ -598,7 +635,8 @@ def _handler_for(emulator):
             if path == 'reset':
                 emulator.reset_counters()
                 if payload.get('reload'):
-                    emulator.load_jobs(default_job_specs(emulator.started))
+                    emulator.load_jobs(emulator.initial_specs if emulator.initial_specs is not None
+                                       else default_job_specs(emulator.started))
                     emulator.faults = Faults(emulator.seed)
                     emulator.status_list_failures = []
                 return self._send(200, {'reset': True})
@@ -680,6 +718,10 @@ def main(argv=None):
                         args.host, args.port, args.tls, args.ca_file, args.quiet)
     if args.max_status_ids:
         emulator.config['max_status_ids'] = args.max_status_ids
+    # Handlers first: whoever reads the port file may send SIGTERM at once, and must get a clean stop.
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *a: stopped.set())
+    signal.signal(signal.SIGINT, lambda *a: stopped.set())
     emulator.serve()
     if args.port_file:
         temporary = args.port_file + '.tmp'
@@ -698,9 +740,6 @@ def main(argv=None):
     print('  control API: %s/_emulator/' % endpoint)
     sys.stdout.flush()
 
-    stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *a: stopped.set())
-    signal.signal(signal.SIGINT, lambda *a: stopped.set())
     while not stopped.wait(0.5):
         pass
     emulator.stop()
