@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 ANSIBLE_CORE ?= ansible-core>=2.18,<2.19
 
-.PHONY: venv test demo emulator units emulator-tests sanity integration lint test-tree bench changelog clean
+.PHONY: venv test demo emulator units emulator-tests sanity integration lint test-release test-tree bench changelog clean
 
 venv: $(VENV)/.installed
 
@@ -14,7 +14,7 @@ $(VENV)/.installed: requirements.txt tests/requirements.txt tests/requirements-d
 	$(BIN)/python -m pip install --quiet '$(ANSIBLE_CORE)' -r requirements.txt -r tests/requirements.txt -r tests/requirements-dev.txt
 	touch $@
 
-test: venv sanity units emulator-tests integration lint
+test: venv sanity units emulator-tests integration lint test-release
 
 # ansible-test and the tests import the collection as ansible_collections.alibabacloud.dts:
 # a symlink under build/ gives this checkout that name.
@@ -58,6 +58,10 @@ lint: venv $(TREE)
 	$(BIN)/yamllint -c .yamllint .
 	$(LINT_ENV) $(BIN)/antsibull-changelog lint
 	cd $(TREE) && $(LINT_ENV) $(CURDIR)/$(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+
+# The built tarball: small, nothing dev-only, installs offline, every plugin and the role render.
+test-release: venv
+	BIN=$(CURDIR)/$(BIN) tests/release/check_build.sh
 
 changelog: venv $(TREE)
 	$(LINT_ENV) $(BIN)/antsibull-changelog release
