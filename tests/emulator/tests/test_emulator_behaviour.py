@@ -66,7 +66,7 @@ def keys_where(specs, region, predicate):
 # -- the default data ----------------------------------------------------------------------------
 
 def test_default_data_covers_every_status_in_every_region_and_many_jobs_in_hangzhou(specs):
-    for region, _ in DEFAULT_REGION_SIZES:
+    for region, _size in DEFAULT_REGION_SIZES:
         present = set(canonical(spec['status']) for spec in specs if spec['region'] == region)
         assert present == set(DOCUMENTED_STATUSES)
     assert sum(1 for spec in specs if spec['region'] == HZ) >= 40
@@ -91,7 +91,7 @@ def test_wire_quirks_numbers_as_strings_and_booleans_both_ways(emulator):
 
 # -- filters -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize('region', [region for region, _ in DEFAULT_REGION_SIZES])
+@pytest.mark.parametrize('region', [region for region, _size in DEFAULT_REGION_SIZES])
 def test_region_id_partitions_the_jobs(emulator, specs, region):
     assert set(listing(emulator, region)) == set(expected_records(specs, region))
 
@@ -233,7 +233,7 @@ def test_the_in_body_failure_is_answered_once_per_request_queued(emulator, specs
     first = ok(statuses(emulator, ids))
     assert first == dict(first, Success='false', ErrCode='InternalError', ErrMessage='boom')
     assert 'SynchronizationJobListStatusList' not in first
-    for _ in range(2):
+    for _attempt in range(2):
         assert ok(statuses(emulator, ids))['Success'] is False
     assert ok(statuses(emulator, ids))['TotalRecordCount'] == 1
 
@@ -266,7 +266,7 @@ def test_a_timeline_advances_one_step_per_poll(emulator, specs):
         {'status': 'Prechecking', 'after_polls': 1},
         {'status': 'Initializing', 'after_polls': 2}]})
     assert response.json() == {'job': job_id, 'steps': 3}
-    assert [status_of(emulator, job_id) for _ in range(4)] == ['Prechecking', 'Initializing', 'Synchronizing',
+    assert [status_of(emulator, job_id) for _attempt in range(4)] == ['Prechecking', 'Initializing', 'Synchronizing',
                                                                'Synchronizing']
     record = listing(emulator, SynchronizationJobName=next(s['name'] for s in specs if s['id'] == job_id))
     assert record[(job_id, 'Forward')]['Delay'] == '2'
@@ -314,7 +314,7 @@ def test_an_unknown_job_in_the_control_api_is_not_found(emulator):
 
 def outcomes(emulator, count, action=LIST):
     result = []
-    for _ in range(count):
+    for _attempt in range(count):
         response = call(emulator.endpoint, action, {'RegionId': HZ, 'PageSize': '10'})
         result.append((response.status_code, response.json().get('Code') if response.status_code != 200 else None,
                        response.headers.get('x-acs-retry-after')))
@@ -356,7 +356,7 @@ def test_random_fault_rates_repeat_for_the_same_seed(emulator):
 
 def test_a_fault_script_plays_in_order_then_stops(emulator):
     emulator.faults = Faults(0, script=['ok', 'throttle', '5xx', 'badjson', 'truncate'])
-    responses = [call(emulator.endpoint, LIST, {'RegionId': HZ, 'PageSize': '10'}) for _ in range(6)]
+    responses = [call(emulator.endpoint, LIST, {'RegionId': HZ, 'PageSize': '10'}) for _attempt in range(6)]
     assert [r.status_code for r in responses] == [200, 400, 503, 200, 200, 200]
     for broken in responses[3:5]:
         with pytest.raises(ValueError):
@@ -408,7 +408,7 @@ def test_max_in_flight_counts_concurrent_requests(emulator):
         barrier.wait(timeout=5)
         codes.append(call(emulator.endpoint, LIST, {'RegionId': HZ}).status_code)
 
-    threads = [threading.Thread(target=one) for _ in range(5)]
+    threads = [threading.Thread(target=one) for _attempt in range(5)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -504,6 +504,6 @@ def test_keep_alive_requests_are_not_held_back_by_delayed_acks(emulator):
     session = requests.Session()
     assert session.get(emulator.endpoint + '/_emulator/health', timeout=5).ok
     started = time.monotonic()
-    for _ in range(20):
+    for _attempt in range(20):
         assert session.get(emulator.endpoint + '/_emulator/health', timeout=5).ok
     assert time.monotonic() - started < 0.4

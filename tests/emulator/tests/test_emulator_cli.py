@@ -96,8 +96,8 @@ def test_port_zero_port_file_and_a_clean_sigterm(start):
 
 
 def test_sigterm_right_after_the_port_file_appears_still_exits_cleanly(start):
-    for _ in range(3):
-        status, _, err = start().stop()
+    for _attempt in range(3):
+        status, _out, err = start().stop()
         assert status == 0, err
 
 
@@ -148,6 +148,6 @@ def test_tls_with_a_ca_file(start, tmp_path):
     assert call(emulator.endpoint, LIST, {'RegionId': 'cn-hangzhou'}, verify=ca_file).status_code == 200
     with pytest.raises(requests.exceptions.SSLError):
         call(emulator.endpoint, LIST, {'RegionId': 'cn-hangzhou'})
-    status, out, _ = emulator.stop()
+    status, out, _err = emulator.stop()
     assert status == 0
     assert 'CA bundle (ca_path): %s' % ca_file in out

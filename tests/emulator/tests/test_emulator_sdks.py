@@ -141,7 +141,7 @@ def test_lists_every_record_of_the_region_exactly_once(emulator, specs, make_cli
     expected = expected_records(specs, REGION)
     assert set(seen) == set(expected)
     assert total == len(expected)
-    assert len(set(job_id for job_id, _ in seen)) >= 25
+    assert len(set(job_id for job_id, _direction in seen)) >= 25
     for (job_id, direction), instance in seen.items():
         spec = expected[(job_id, direction)]
         assert instance.synchronization_job_name == spec['name']
@@ -159,8 +159,8 @@ def test_lists_every_record_of_the_region_exactly_once(emulator, specs, make_cli
 
 def test_reads_a_status_for_every_listed_id(emulator, specs, make_client):
     client = make_client(emulator.port)
-    seen, _ = list_all(client, 30)
-    ids = sorted(set(job_id for job_id, _ in seen))
+    seen, _pages = list_all(client, 30)
+    ids = sorted(set(job_id for job_id, _direction in seen))
     body = client.statuses(ids)
     assert str(body.success).lower() == 'true'
     assert body.total_record_count == len(ids)
@@ -207,9 +207,9 @@ def test_a_status_list_without_ids_is_a_missing_parameter(emulator, make_client)
 
 def test_an_sts_token_is_accepted_when_required(sts_emulator, make_client):
     client = make_client(sts_emulator.port, token=TOKEN)
-    seen, _ = list_all(client, 30)
+    seen, _pages = list_all(client, 30)
     assert set(seen) == set(expected_records(default_job_specs(sts_emulator.started), REGION))
-    ids = sorted(set(job_id for job_id, _ in seen))
+    ids = sorted(set(job_id for job_id, _direction in seen))
     assert client.statuses(ids).total_record_count == len(ids)
 
 
