@@ -115,6 +115,26 @@ def _cli_profile(config, name, path):
     raise DtsConfigError('Profile %r is not in the aliyun CLI configuration %s.' % (name, path), option='profile')
 
 
+# aliyun CLI profile modes, and the INI credential type each one is.
+_CLI_MODES = {'AK': 'access_key', 'StsToken': 'sts', 'RamRoleArn': 'ram_role_arn', 'EcsRamRole': 'ecs_ram_role'}
+
+
+def _cli_as_ini(profile):
+    """An aliyun CLI profile in the INI file's shape, so one routine reads both."""
+    return {
+        'type': _CLI_MODES.get(profile.get('mode') or 'AK'),
+        'access_key_id': profile.get('access_key_id'),
+        'access_key_secret': profile.get('access_key_secret'),
+        'security_token': profile.get('sts_token'),
+        'role_arn': profile.get('ram_role_arn'),
+        'role_session_name': profile.get('ram_session_name'),
+        'duration_seconds': profile.get('expired_seconds') or None,
+        'policy': profile.get('policy'),
+        'external_id': profile.get('external_id'),
+        'role_name': profile.get('ram_role_name'),
+    }
+
+
 class _Resolver(object):
     """One resolution: the options, environment and home directory it reads, and the session for network sources."""
 
@@ -181,7 +201,7 @@ class _Resolver(object):
                     raise DtsConfigError('Profile %r is not in the credentials file %s.' % (name, explicit_file),
                                          option='profile')
                 return None
-            return self.from_ini_section(dict(parser.items(section)), section, explicit_file)
+            return self.from_section(dict(parser.items(section)), "profile '%s' of %s" % (section, explicit_file))
 
         cli_path = self.cli_config_path()
         cli_enabled = not _is_true(self.env.get('ALIBABA_CLOUD_CLI_PROFILE_DISABLED'))
@@ -199,7 +219,7 @@ class _Resolver(object):
             parser = _read_ini(ini_path, 'profile')
             section = name or 'default'
             if parser.has_section(section):
-                return self.from_ini_section(dict(parser.items(section)), section, ini_path)
+                return self.from_section(dict(parser.items(section)), "profile '%s' of %s" % (section, ini_path))
         if name:
             raise DtsConfigError('Profile %r was not found; looked in %s and %s.' % (name, cli_path, ini_path),
                                  option='profile')
@@ -209,14 +229,6 @@ class _Resolver(object):
         profile = _cli_profile(config, name, path)
         mode = profile.get('mode') or 'AK'
         source = "aliyun CLI profile '%s'" % name
-        if mode == 'AK':
-            return self.require_keys(profile, source, 'access_key_id', 'access_key_secret')
-        if mode == 'StsToken':
-            creds = self.require_keys(profile, source, 'access_key_id', 'access_key_secret')
-            return Credentials(creds.access_key_id, creds.access_key_secret, profile.get('sts_token'), source)
-        if mode == 'RamRoleArn':
-            base = self.require_keys(profile, source, 'access_key_id', 'access_key_secret')
-            return self.assume_role(base, self.profile_role(profile, source))
         if mode == 'ChainableRamRoleArn':
             seen = (seen or set()) | set([name])
             parent = profile.get('source_profile')
@@ -224,22 +236,14 @@ class _Resolver(object):
                 raise DtsConfigError('%s needs a source_profile that is not itself or a loop.' % source,
                                      option='profile')
             base = self.from_cli_profile(config, parent, path, seen)
-            return self.assume_role(base, self.profile_role(profile, source))
-        if mode == 'EcsRamRole':
-            if not profile.get('ram_role_name'):
-                raise DtsConfigError('%s (mode EcsRamRole) has no ram_role_name.' % source, option='profile')
-            return self.ecs_role(profile['ram_role_name'])
-        raise DtsConfigError('%s uses mode %s, which this collection does not support; supported modes are AK, '
-                             'StsToken, RamRoleArn, ChainableRamRoleArn and EcsRamRole.' % (source, mode),
-                             option='profile')
-
-    @staticmethod
-    def profile_role(profile, source):
-        if not profile.get('ram_role_arn'):
-            raise DtsConfigError('%s has no ram_role_arn.' % source, option='profile')
-        return {'role_arn': profile['ram_role_arn'], 'session_name': profile.get('ram_session_name'),
-                'duration_seconds': profile.get('expired_seconds') or None, 'policy': profile.get('policy'),
-                'external_id': profile.get('external_id')}
+            if not profile.get('ram_role_arn'):
+                raise DtsConfigError('%s has no ram_role_arn.' % source, option='profile')
+            return self.assume_role(base, _cli_as_ini(profile))
+        if mode not in _CLI_MODES:
+            raise DtsConfigError('%s uses mode %s, which this collection does not support; supported modes are AK, '
+                                 'StsToken, RamRoleArn, ChainableRamRoleArn and EcsRamRole.' % (source, mode),
+                                 option='profile')
+        return self.from_section(_cli_as_ini(profile), source)
 
     @staticmethod
     def require_keys(section, source, id_key, secret_key):
@@ -247,9 +251,9 @@ class _Resolver(object):
             raise DtsConfigError('%s lacks %s or %s.' % (source, id_key, secret_key), option='profile')
         return Credentials(section[id_key], section[secret_key], None, source)
 
-    def from_ini_section(self, section, name, path):
+    def from_section(self, section, source):
+        """Credentials from a profile in the INI file's shape (the CLI's are translated to it)."""
         kind = (section.get('type') or section.get('enable_type') or 'access_key').strip()
-        source = "profile '%s' of %s" % (name, path)
         if kind == 'access_key':
             return self.require_keys(section, source, 'access_key_id', 'access_key_secret')
         if kind == 'sts':
