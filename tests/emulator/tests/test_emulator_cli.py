@@ -16,6 +16,8 @@ import pytest
 import requests
 import yaml
 
+from emulator_clients import CLIENTS, REFUSALS, list_all
+from emulator_data import default_job_specs
 from emulator_wire import call
 
 SERIAL = itertools.count()
@@ -151,3 +153,31 @@ def test_tls_with_a_ca_file(start, tmp_path):
     status, out, _err = emulator.stop()
     assert status == 0
     assert 'CA bundle (ca_path): %s' % ca_file in out
+
+
+def test_the_official_clients_against_the_command_line_emulator(start):
+    """The bar of the issue: an emulator started as a program with its default data; every
+    official client pages through cn-hangzhou exactly once, reads a status for every listed id,
+    and is refused for a wrong secret, PageSize 25 and a status list without ids."""
+    emulator = start()
+    specs = default_job_specs()
+    expected = set((s['id'], d) for s in specs if s['region'] == 'cn-hangzhou'
+                   for d in (('Forward', 'Reverse') if s.get('two_way') else ('Forward',)))
+    for name in sorted(CLIENTS):
+        client = CLIENTS[name](emulator.port)
+        for size in (10, 30):
+            seen, _ = list_all(client, size)
+            assert set(seen) == expected, name
+        ids = sorted(set(job_id for job_id, _ in seen))
+        assert len(ids) >= 25
+        listed = client.statuses(ids).synchronization_job_list_status_list
+        assert sorted(entry.synchronization_job_id for entry in listed) == ids, name
+        for call_, code in ((lambda: CLIENTS[name](emulator.port, secret='wrong').list_page(10, 1),
+                             # the legacy SDK renames it when the server's string-to-sign equals its own
+                             ('InvalidAccessKeySecret',) if name.startswith('legacy') else ('SignatureDoesNotMatch',)),
+                            (lambda: client.list_page(25, 1), ('InvalidParameter',)),
+                            (lambda: client.statuses(None), ('MissingParameter',))):
+            with pytest.raises(REFUSALS) as caught:
+                call_()
+            assert client.refusal(caught.value)[0] in code, name
+    assert emulator.stop()[0] == 0
