@@ -166,9 +166,9 @@ def test_the_official_clients_against_the_command_line_emulator(start):
     for name in sorted(CLIENTS):
         client = CLIENTS[name](emulator.port)
         for size in (10, 30):
-            seen, _ = list_all(client, size)
+            seen, _pages = list_all(client, size)
             assert set(seen) == expected, name
-        ids = sorted(set(job_id for job_id, _ in seen))
+        ids = sorted(set(job_id for job_id, _direction in seen))
         assert len(ids) >= 25
         listed = client.statuses(ids).synchronization_job_list_status_list
         assert sorted(entry.synchronization_job_id for entry in listed) == ids, name
