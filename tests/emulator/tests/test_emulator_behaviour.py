@@ -266,8 +266,8 @@ def test_a_timeline_advances_one_step_per_poll(emulator, specs):
         {'status': 'Prechecking', 'after_polls': 1},
         {'status': 'Initializing', 'after_polls': 2}]})
     assert response.json() == {'job': job_id, 'steps': 3}
-    assert [status_of(emulator, job_id) for _attempt in range(4)] == ['Prechecking', 'Initializing', 'Synchronizing',
-                                                               'Synchronizing']
+    assert [status_of(emulator, job_id) for _poll in range(4)] == [
+        'Prechecking', 'Initializing', 'Synchronizing', 'Synchronizing']
     record = listing(emulator, SynchronizationJobName=next(s['name'] for s in specs if s['id'] == job_id))
     assert record[(job_id, 'Forward')]['Delay'] == '2'
 
