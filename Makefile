@@ -73,7 +73,7 @@ demo: venv
 	scripts/demo.sh
 
 bench: venv
-	$(BIN)/python scripts/bench.py --jobs 3000 --latency-ms 50 --output docs/benchmarks-latest.md
+	$(BIN)/python scripts/bench.py --jobs 3000 --latency-ms 50 --output build/benchmarks-latest.md
 
 clean:
 	rm -rf $(VENV) tests/output build
