@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 ANSIBLE_CORE ?= ansible-core>=2.18,<2.19
 
-.PHONY: venv test demo emulator units emulator-tests sanity integration lint test-release test-tree bench changelog clean
+.PHONY: venv test demo emulator units emulator-tests sanity integration lint test-release test-tree bench fault-suite changelog clean
 
 venv: $(VENV)/.installed
 
@@ -62,6 +62,10 @@ lint: venv $(TREE)
 # The built tarball: small, nothing dev-only, installs offline, every plugin and the role render.
 test-release: venv
 	BIN=$(CURDIR)/$(BIN) tests/release/check_build.sh
+
+# Hundreds of module runs under injected faults: each exact or a clean failure, never wrong.
+fault-suite: venv
+	$(BIN)/python scripts/fault_suite.py --runs 50 --rates 0.05,0.1,0.2,0.3
 
 changelog: venv $(TREE)
 	$(LINT_ENV) $(BIN)/antsibull-changelog release
