@@ -16,7 +16,9 @@ description:
   - Hosts are grouped by status (C(dts_status_synchronizing)), region (C(dts_region_cn_beijing)) and,
     with O(accounts), account (C(dts_account_production)); C(keyed_groups), C(groups) and C(compose)
     add more, for example from tags.
-  - Every (account, region) pair is listed concurrently, each with its pages fetched concurrently.
+  - Every (account, region) pair is listed concurrently, each with its pages fetched concurrently;
+    the top-level O(max_concurrent_requests) bounds the requests in flight for the whole inventory,
+    all accounts and regions together.
   - A two-way job has a record per direction; its Forward record is the host C(<job id>) and its
     Reverse record the host C(<job id>_reverse), so no record hides another.
   - The configuration file name must end with C(dts_sync_jobs.yml) or C(dts_sync_jobs.yaml).
@@ -130,13 +132,31 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._client import (
     job_filters,
     run_concurrently,
 )
-from ansible_collections.alibabacloud.dts.plugins.module_utils._connection import CONNECTION_OPTIONS, connect
+from ansible_collections.alibabacloud.dts.plugins.module_utils._connection import (
+    CONNECTION_OPTIONS,
+    connect,
+    validate_connection_params,
+)
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import validate_statuses
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import normalize_job
 
-# Regions listed at once; each also fetches its pages concurrently (max_concurrent_requests).
-MAX_CONCURRENT_LISTINGS = 8
+
+
+class _GatedSession(object):
+    """A client's HTTP session whose requests wait for a slot of a gate shared by every client.
+
+    The listings of all (account, region) pairs and their pages run at once; the gate keeps
+    the requests actually in flight for the whole inventory at ``max_concurrent_requests``.
+    """
+
+    def __init__(self, session, gate):
+        self._session = session
+        self._gate = gate
+
+    def request(self, *args, **kwargs):
+        with self._gate:
+            return self._session.request(*args, **kwargs)
 
 
 def group_name(*parts):
@@ -220,6 +240,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                     if isinstance(value, str) and self.templar.is_template(value):
                         value = self.templar.template(value)
                     params[key] = value
+            try:
+                # Options that need no network are checked before any request is made.
+                validate_connection_params(params)
+            except DtsConfigError as error:
+                raise AnsibleParserError('%s: %s%s' % (path, 'accounts entry %r: ' % name if name else '',
+                                                       error.message))
             account_regions = account.get('regions') or regions or [None]
             for region in account_regions:
                 targets.append((name, params, region))
@@ -230,6 +256,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _fetch(self, targets, filters):
         """The raw records of every (account, region): what the cache keeps."""
         credentials, lock = {}, threading.Lock()
+        budget = self._request_budget()
+        gate = threading.BoundedSemaphore(budget)
 
         def list_region(target):
             account, params, region = target
@@ -239,6 +267,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 client = connect(params, region=region, credentials=known)
                 with lock:
                     credentials.setdefault(account, client.credentials)
+                client.session = _GatedSession(client.session, gate)
                 records = client.list_jobs(**filters)
                 return {'account': account, 'region': client.region, 'records': records}
             except DtsConfigError as error:
@@ -250,8 +279,16 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 self.display.warning('Skipping DTS jobs of ' + message)
                 return None
 
-        listings = run_concurrently(list_region, targets, MAX_CONCURRENT_LISTINGS)
+        listings = run_concurrently(list_region, targets, budget)
         return [listing for listing in listings if listing is not None]
+
+    def _request_budget(self):
+        """The top-level max_concurrent_requests: requests in flight at once, all listings together."""
+        try:
+            return validate_connection_params({'max_concurrent_requests': self._option('max_concurrent_requests')})[
+                'max_concurrency']
+        except DtsConfigError as error:
+            raise AnsibleParserError(error.message)
 
     @staticmethod
     def _where(account, region):
