@@ -124,7 +124,8 @@ groups:
 import re
 import threading
 
-from ansible.errors import AnsibleParserError
+from ansible.errors import AnsibleError, AnsibleParserError
+from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import (
@@ -183,7 +184,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path, cache)
-        self._read_config_data(path)
+        try:
+            self._read_config_data(path)
+        except AnsibleParserError:
+            raise
+        except AnsibleError as error:
+            # A value outside an option's choices or of the wrong type: still a parse error of this file.
+            raise AnsibleParserError('%s: %s' % (path, to_native(error)))
         if not HAS_REQUESTS:
             raise AnsibleParserError('The dts_sync_jobs inventory needs the python requests library: pip install requests')
         try:
