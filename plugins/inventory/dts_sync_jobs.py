@@ -22,6 +22,16 @@ description:
   - A two-way job has a record per direction; its Forward record is the host C(<job id>) and its
     Reverse record the host C(<job id>_reverse), so no record hides another.
   - The configuration file name must end with C(dts_sync_jobs.yml) or C(dts_sync_jobs.yaml).
+  - The cache keeps the raw records of each (account, region), never credentials; groups, O(compose),
+    O(keyed_groups), O(statuses) and O(hostnames) are applied again to them at every run.
+  - A region that refuses the listing (not enabled, C(Forbidden.RAM), C(InvalidRegionId)...) is a
+    warning naming it (and its account) and the other regions still make the inventory; with
+    O(strict) it is an error.
+notes:
+  - Ansible warns C(Found variable using reserved name) for the facts C(delay) and C(tags), which are
+    also task keywords; the facts keep the names M(alibabacloud.dts.dts_sync_job_info) returns, and
+    O(compose) can copy them to other names.
+  - See C(docs/inventory.md) in the collection for more examples and the audit playbook built on it.
 author:
   - alibabacloud.dts maintainers (@alibabacloud)
 extends_documentation_fragment:
@@ -254,7 +264,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 raise AnsibleParserError('%s: %s%s' % (path, 'accounts entry %r: ' % name if name else '',
                                                        error.message))
             account_regions = account.get('regions') or regions or [None]
-            for region in account_regions:
+            # A region named twice is listed once: its records would otherwise be two hosts each.
+            for region in sorted(set(account_regions), key=account_regions.index):
                 targets.append((name, params, region))
         return targets
 

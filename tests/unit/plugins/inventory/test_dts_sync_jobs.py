@@ -337,3 +337,12 @@ def test_only_files_named_for_the_plugin_are_taken(tmp_path):
                         ('inventory.yml', False), ('dts_sync_jobs.yml.bak', False)):
         (tmp_path / name).write_text('plugin: alibabacloud.dts.dts_sync_jobs\n')
         assert plugin.verify_file(str(tmp_path / name)) is taken, name
+
+
+def test_a_region_named_twice_is_listed_once(cloud, parse):
+    cloud.add('cn-hangzhou', [job('dtsonce'), job('dtstwice', 'synchronizing', 'Forward'),
+                              job('dtstwice', 'NotStarted', 'Reverse')])
+    result = parse(CREDENTIALS + 'regions: [cn-hangzhou, cn-beijing, cn-hangzhou]\n')
+    assert sorted(result.hostvars) == ['dtsonce', 'dtstwice', 'dtstwice_reverse']
+    assert sorted(params['RegionId'] for _action, params, _headers in cloud.session.sent) == \
+        ['cn-beijing', 'cn-hangzhou']
