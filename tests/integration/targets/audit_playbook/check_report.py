@@ -2,7 +2,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Check the audit report against the emulator's jobs: every expectation is computed from them.
 
-    check_report.py REPORT_DIR MAX_DELAY EXPIRY_DAYS
+    check_report.py REPORT_DIR MAX_DELAY EXPIRY_DAYS [REGION=ACCOUNT,...]
+
+With the last argument, the inventory listed those regions only, each under that account.
 """
 
 import csv
@@ -25,13 +27,15 @@ def documented(status):
     return dict((known.lower(), known) for known in STATUSES)[lowered]
 
 
-def emulator_records():
+def emulator_records(accounts):
     """One entry per listing record (a two-way job has two), as the emulator stores them."""
     with urlopen(os.environ['DTS_EMULATOR_ENDPOINT'] + '/_emulator/jobs') as answer:
         jobs = json.loads(answer.read().decode('utf-8'))['jobs']
     for job in jobs:
+        if accounts and job['region'] not in accounts:
+            continue
         for direction, state in job['directions'].items():
-            yield dict(job, direction=direction, status=documented(state['status']), delay=int(state['delay']),
+            yield dict(job, account=accounts.get(job['region'], ''), direction=direction, status=documented(state['status']), delay=int(state['delay']),
                        error_message=state.get('error_message'))
 
 
@@ -40,15 +44,16 @@ def read_csv(path):
         return list(csv.DictReader(handle))
 
 
-def main(directory, max_delay, expiry_days):
+def main(directory, max_delay, expiry_days, accounts=''):
     max_delay, expiry_days = int(max_delay), int(expiry_days)
-    records = list(emulator_records())
+    accounts = dict(pair.split('=') for pair in accounts.split(',') if pair)
+    records = list(emulator_records(accounts))
     cutoff = (datetime.now(timezone.utc) + timedelta(days=expiry_days)).strftime('%Y-%m-%dT%H:%M:%SZ')
 
     summary = read_csv(os.path.join(directory, 'dts-audit-summary.csv'))
-    assert Counter(dict(((row['region'], row['status']), int(row['records'])) for row in summary)) == \
-        Counter((r['region'], r['status']) for r in records), 'counts per region and status'
-    assert len(summary) == len(set((r['region'], r['status']) for r in records))
+    assert Counter(dict(((row['account'], row['region'], row['status']), int(row['records'])) for row in summary)) == \
+        Counter((r['account'], r['region'], r['status']) for r in records), 'counts per account, region and status'
+    assert len(summary) == len(set((r['account'], r['region'], r['status']) for r in records))
 
     findings = read_csv(os.path.join(directory, 'dts-audit.csv'))
     by_reason = dict((reason, [row for row in findings if row['reason'] == reason])
@@ -57,6 +62,9 @@ def main(directory, max_delay, expiry_days):
 
     def keys(rows):
         return sorted((row['synchronization_job_id'], row['direction']) for row in rows)
+
+    for row in findings:
+        assert row['account'] == accounts.get(row['region'], ''), row
 
     failed = [r for r in records if r['status'] in FAILED]
     assert failed, 'the default data has failed jobs'
@@ -91,9 +99,12 @@ def main(directory, max_delay, expiry_days):
         assert record['error_message'] in report, record['id']
     for _job, item, error, repair in precheck:
         assert error in report and repair in report and item in report
-    for region in set(r['region'] for r in records):
-        row = [line for line in report.splitlines() if line.startswith('| %s |' % region)]
+    for account, region in set((r['account'], r['region']) for r in records):
+        start = '| %s | %s |' % (account, region) if accounts else '| %s |' % region
+        row = [line for line in report.splitlines() if line.startswith(start)]
         assert row and row[0].endswith('| %d |' % sum(1 for r in records if r['region'] == region)), region
+    if accounts:
+        assert 'and %d accounts' % len(set(accounts.values())) in report
     print('audit report: %d records, %d failed, %d precheck items, %d delayed, %d expiring'
           % (len(records), len(failed), len(precheck), len(lagging), len(expiring)))
 

@@ -19,6 +19,20 @@ ansible-playbook -i "${playbooks}/inventory/demo.dts_sync_jobs.yml" "${playbooks
   -e "dts_audit_output_dir=${work}/strict" -e dts_audit_max_delay=600 -e dts_audit_expiry_days=400 "$@"
 "${ANSIBLE_PYTHON_INTERPRETER}" check_report.py "${work}/strict" 600 400
 
+# Several accounts in one inventory: the report counts and lists jobs per account.
+cat > "${work}/accounts.dts_sync_jobs.yml" <<CONFIG
+plugin: alibabacloud.dts.dts_sync_jobs
+regions: [cn-hangzhou, cn-beijing]
+accounts:
+  - name: china
+  - name: asia
+    regions: [ap-southeast-1, cn-shanghai]
+CONFIG
+ansible-playbook -i "${work}/accounts.dts_sync_jobs.yml" "${playbooks}/audit.yml" \
+  -e "dts_audit_output_dir=${work}/accounts" "$@"
+"${ANSIBLE_PYTHON_INTERPRETER}" check_report.py "${work}/accounts" 300 14 \
+  cn-hangzhou=china,cn-beijing=china,ap-southeast-1=asia,cn-shanghai=asia
+
 # A bad setting stops the play before anything is written.
 if ansible-playbook -i "${playbooks}/inventory/demo.dts_sync_jobs.yml" "${playbooks}/audit.yml" \
     -e "dts_audit_output_dir=${work}/bad" -e dts_audit_max_delay=soon "$@" > "${work}/bad.log" 2>&1; then
