@@ -153,7 +153,6 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import vali
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import normalize_job
 
 
-
 class _GatedSession(object):
     """A client's HTTP session whose requests wait for a slot of a gate shared by every client.
 
