@@ -16,10 +16,22 @@ description:
   - Hosts are grouped by status (C(dts_status_synchronizing)), region (C(dts_region_cn_beijing)) and,
     with O(accounts), account (C(dts_account_production)); C(keyed_groups), C(groups) and C(compose)
     add more, for example from tags.
-  - Every (account, region) pair is listed concurrently, each with its pages fetched concurrently.
+  - Every (account, region) pair is listed concurrently, each with its pages fetched concurrently;
+    the top-level O(max_concurrent_requests) bounds the requests in flight for the whole inventory,
+    all accounts and regions together.
   - A two-way job has a record per direction; its Forward record is the host C(<job id>) and its
     Reverse record the host C(<job id>_reverse), so no record hides another.
   - The configuration file name must end with C(dts_sync_jobs.yml) or C(dts_sync_jobs.yaml).
+  - The cache keeps the raw records of each (account, region), never credentials; groups, O(compose),
+    O(keyed_groups), O(statuses) and O(hostnames) are applied again to them at every run.
+  - A region that refuses the listing (not enabled, C(Forbidden.RAM), C(InvalidRegionId)...) is a
+    warning naming it (and its account) and the other regions still make the inventory; with
+    O(strict) it is an error.
+notes:
+  - Ansible warns C(Found variable using reserved name) for the facts C(delay) and C(tags), which are
+    also task keywords; the facts keep the names M(alibabacloud.dts.dts_sync_job_info) returns, and
+    O(compose) can copy them to other names.
+  - See C(docs/inventory.md) in the collection for more examples and the audit playbook built on it.
 author:
   - alibabacloud.dts maintainers (@alibabacloud)
 extends_documentation_fragment:
@@ -122,7 +134,8 @@ groups:
 import re
 import threading
 
-from ansible.errors import AnsibleParserError
+from ansible.errors import AnsibleError, AnsibleParserError
+from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import (
@@ -130,13 +143,30 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._client import (
     job_filters,
     run_concurrently,
 )
-from ansible_collections.alibabacloud.dts.plugins.module_utils._connection import CONNECTION_OPTIONS, connect
+from ansible_collections.alibabacloud.dts.plugins.module_utils._connection import (
+    CONNECTION_OPTIONS,
+    connect,
+    validate_connection_params,
+)
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import validate_statuses
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import normalize_job
 
-# Regions listed at once; each also fetches its pages concurrently (max_concurrent_requests).
-MAX_CONCURRENT_LISTINGS = 8
+
+class _GatedSession(object):
+    """A client's HTTP session whose requests wait for a slot of a gate shared by every client.
+
+    The listings of all (account, region) pairs and their pages run at once; the gate keeps
+    the requests actually in flight for the whole inventory at ``max_concurrent_requests``.
+    """
+
+    def __init__(self, session, gate):
+        self._session = session
+        self._gate = gate
+
+    def request(self, *args, **kwargs):
+        with self._gate:
+            return self._session.request(*args, **kwargs)
 
 
 def group_name(*parts):
@@ -163,7 +193,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path, cache)
-        self._read_config_data(path)
+        try:
+            self._read_config_data(path)
+        except AnsibleParserError:
+            raise
+        except AnsibleError as error:
+            # A value outside an option's choices or of the wrong type: still a parse error of this file.
+            raise AnsibleParserError('%s: %s' % (path, to_native(error)))
         if not HAS_REQUESTS:
             raise AnsibleParserError('The dts_sync_jobs inventory needs the python requests library: pip install requests')
         try:
@@ -220,8 +256,15 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                     if isinstance(value, str) and self.templar.is_template(value):
                         value = self.templar.template(value)
                     params[key] = value
+            try:
+                # Options that need no network are checked before any request is made.
+                validate_connection_params(params)
+            except DtsConfigError as error:
+                raise AnsibleParserError('%s: %s%s' % (path, 'accounts entry %r: ' % name if name else '',
+                                                       error.message))
             account_regions = account.get('regions') or regions or [None]
-            for region in account_regions:
+            # A region named twice is listed once: its records would otherwise be two hosts each.
+            for region in sorted(set(account_regions), key=account_regions.index):
                 targets.append((name, params, region))
         return targets
 
@@ -230,6 +273,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _fetch(self, targets, filters):
         """The raw records of every (account, region): what the cache keeps."""
         credentials, lock = {}, threading.Lock()
+        budget = self._request_budget()
+        gate = threading.BoundedSemaphore(budget)
 
         def list_region(target):
             account, params, region = target
@@ -239,6 +284,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 client = connect(params, region=region, credentials=known)
                 with lock:
                     credentials.setdefault(account, client.credentials)
+                client.session = _GatedSession(client.session, gate)
                 records = client.list_jobs(**filters)
                 return {'account': account, 'region': client.region, 'records': records}
             except DtsConfigError as error:
@@ -250,8 +296,16 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 self.display.warning('Skipping DTS jobs of ' + message)
                 return None
 
-        listings = run_concurrently(list_region, targets, MAX_CONCURRENT_LISTINGS)
+        listings = run_concurrently(list_region, targets, budget)
         return [listing for listing in listings if listing is not None]
+
+    def _request_budget(self):
+        """The top-level max_concurrent_requests: requests in flight at once, all listings together."""
+        try:
+            return validate_connection_params({'max_concurrent_requests': self._option('max_concurrent_requests')})[
+                'max_concurrency']
+        except DtsConfigError as error:
+            raise AnsibleParserError(error.message)
 
     @staticmethod
     def _where(account, region):

@@ -1,82 +1,122 @@
 #!/usr/bin/env python
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Checks for the inventory target, with expectations read from the emulator's own data."""
+"""Checks for the inventory target; every expectation is read from the emulator's own data."""
 
-import csv
 import json
 import os
 import sys
-from urllib.request import urlopen
+from urllib.request import Request, urlopen
 
 CONTROL = os.environ['DTS_EMULATOR_ENDPOINT'] + '/_emulator/'
-FAILED = ('PrecheckFailed', 'InitializeFailed', 'Failed')
+REGIONS = ('cn-hangzhou', 'cn-beijing', 'cn-shanghai', 'ap-southeast-1', 'us-west-1')
+STATUSES = ('NotStarted', 'Prechecking', 'PrecheckFailed', 'Initializing', 'InitializeFailed', 'Synchronizing',
+            'Failed', 'Suspending', 'Modifying', 'Finished')
 
 
-def control(path):
-    with urlopen(CONTROL + path) as answer:
+def control(path, body=None):
+    data = None if body is None else json.dumps(body).encode('utf-8')
+    request = Request(CONTROL + path, data=data, method='GET' if data is None else 'POST')
+    with urlopen(request) as answer:
         return json.loads(answer.read().decode('utf-8'))
 
 
-def canonical(status):
-    status = status.lower()
-    return 'Initializing' if status in ('initializating', 'initializing') else {
-        s.lower(): s for s in ('NotStarted', 'Prechecking', 'PrecheckFailed', 'InitializeFailed', 'Synchronizing',
-                               'Failed', 'Suspending', 'Modifying', 'Finished')}[status]
+def documented(status):
+    lowered = status.lower()
+    return 'Initializing' if lowered == 'initializating' else dict((s.lower(), s) for s in STATUSES)[lowered]
 
 
-def records():
-    """(host name, region, documented status, tags) of every record the emulator serves."""
+def records(skip=()):
+    """(host, region, documented status, tags) of every listing record the emulator serves."""
     result = []
     for job in control('jobs')['jobs']:
+        if job['region'] not in REGIONS or job['region'] in skip:
+            continue
         for direction, state in job['directions'].items():
             host = job['id'] + ('_reverse' if direction == 'Reverse' else '')
-            result.append((host, job['region'], canonical(state['status']), job['tags']))
+            result.append((host, job['region'], documented(state['status']), job['tags']))
     return result
 
 
-def check_inventory(path):
+def load(path):
     with open(path) as handle:
-        data = json.load(handle)
+        return json.load(handle)
+
+
+def hosts(data, group):
+    return sorted(data.get(group, {}).get('hosts', []))
+
+
+def reset():
+    control('reset', {})
+
+
+def check_inventory(path):
+    data = load(path)
     expected = records()
     hostvars = data['_meta']['hostvars']
-    assert sorted(hostvars) == sorted(host for host, _region, _status, _tags in expected), 'one host per record'
-    for group, predicate in (('dts_status_synchronizing', lambda r: r[2] == 'Synchronizing'),
-                             ('dts_region_cn_beijing', lambda r: r[1] == 'cn-beijing'),
-                             ('env_prod', lambda r: r[3].get('env') == 'prod')):
-        assert sorted(data[group]['hosts']) == sorted(r[0] for r in expected if predicate(r)), group
-    sample = hostvars[expected[0][0]]
-    assert isinstance(sample['delay'], int) and isinstance(sample['tags'], dict) and sample['region']
-    text = json.dumps(data)
-    assert os.environ['ALIBABA_CLOUD_ACCESS_KEY_SECRET'] not in text, 'secret in the inventory'
+    assert sorted(hostvars) == sorted(r[0] for r in expected), 'one host per record'
+    assert len(set(r[1] for r in expected)) >= 3, 'several regions with data'
+    for region in REGIONS:
+        group = 'dts_region_' + region.replace('-', '_')
+        assert hosts(data, group) == sorted(r[0] for r in expected if r[1] == region), group
+    for status in set(r[2] for r in expected):
+        group = 'dts_status_' + status.lower()
+        assert hosts(data, group) == sorted(r[0] for r in expected if r[2] == status), group
+    for env in set(r[3].get('env', 'untagged') for r in expected):
+        assert hosts(data, 'env_' + env) == sorted(r[0] for r in expected if r[3].get('env', 'untagged') == env), env
+    for host, region, status, tags in expected:
+        facts = hostvars[host]
+        assert (facts['region'], facts['status'], facts['tags']) == (region, status, tags), host
+        assert isinstance(facts['delay'], int) and facts['synchronization_job_id'] == host.replace('_reverse', '')
+        assert facts['synchronization_direction'] == ('Reverse' if host.endswith('_reverse') else 'Forward')
+    assert os.environ['ALIBABA_CLOUD_ACCESS_KEY_SECRET'] not in json.dumps(data), 'secret in the inventory'
     counters = control('counters')
     assert counters['max_in_flight'] >= 3, counters
-    print('inventory: %d hosts, %d requests, %d at once' % (len(hostvars), counters['total'],
-                                                            counters['max_in_flight']))
+    print('inventory: %d hosts, %d requests, %d in flight at most'
+          % (len(hostvars), counters['total'], counters['max_in_flight']))
 
 
 def check_cached(first, second):
-    before = control('counters')['total']
-    with open(first) as one, open(second) as two:
-        assert json.load(one) == json.load(two)
-    assert control('counters')['total'] == before
+    assert load(first) == load(second), 'the cached inventory differs'
+    assert control('counters')['total'] == 0, 'the cached run made requests'
 
 
-def check_audit(directory):
-    expected = records()
-    with open(os.path.join(directory, 'dts-audit.csv')) as handle:
-        rows = list(csv.DictReader(handle))
-    assert len(rows) == len(expected)
-    failed = sorted(r[0] for r in expected if r[2] in FAILED)
-    flagged = sorted(row['synchronization_job_id'] + ('_reverse' if row['direction'] == 'Reverse' else '')
-                     for row in rows if 'failed' in row['attention'].split(';'))
-    assert flagged == failed, (flagged, failed)
-    with open(os.path.join(directory, 'dts-audit.md')) as handle:
-        report = handle.read()
-    assert '## Failed jobs (%d)' % len(failed) in report
-    for job in control('jobs')['jobs']:
-        if job['directions']['Forward'].get('error_message'):
-            assert job['directions']['Forward']['error_message'] in report, job['id']
+def check_graph(path):
+    with open(path) as handle:
+        graph = handle.read()
+    for group in ('@dts_region_cn_beijing:', '@dts_region_ap_southeast_1:', '@dts_status_synchronizing:',
+                  '@env_prod:', '@env_untagged:'):
+        assert group in graph, group
+    assert control('counters')['total'] == 0, 'the cached --graph made requests'
+
+
+def check_requested(path):
+    with open(path) as handle:
+        listed = handle.read()
+    assert 'hosts (%d):' % len(records()) in listed, listed
+    assert control('counters')['total'] >= len(REGIONS), 'the flushed cache was used'
+
+
+def refuse(*regions):
+    control('config', {'refused_regions': list(regions)})
+
+
+def check_refused(region, path, stderr):
+    data = load(path)
+    assert sorted(data['_meta']['hostvars']) == sorted(r[0] for r in records(skip=(region,)))
+    with open(stderr) as handle:
+        errors = handle.read()
+    assert region in errors and 'Forbidden.RAM' in errors, errors
+    assert os.environ['ALIBABA_CLOUD_ACCESS_KEY_SECRET'] not in errors
+
+
+def check_strict(region, stderr):
+    with open(stderr) as handle:
+        errors = handle.read()
+    assert region in errors and 'Forbidden.RAM' in errors, errors
 
 
 if __name__ == '__main__':
-    {'inventory': check_inventory, 'cached': check_cached, 'audit': check_audit}[sys.argv[1]](*sys.argv[2:])
+    {'reset': reset, 'inventory': check_inventory, 'cached': check_cached, 'graph': check_graph,
+     'requested': check_requested, 'refuse': refuse, 'refused': check_refused,
+     'strict': check_strict}[sys.argv[1]](*sys.argv[2:])

@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# The dts_sync_jobs inventory and the audit playbook against the emulator, 150 ms a request.
+# ansible-inventory with the dts_sync_jobs plugin against the emulator, 150 ms a request:
+# several regions, keyed groups, --graph, cache reuse without a request, a refused region.
 set -eux
 source ../setup_emulator/emulator.sh
 emulator_start --latency-ms 150
 
 work="$(mktemp -d)"
-cat > "${work}/test.dts_sync_jobs.yml" <<CONFIG
+trap 'rm -rf "${work}"; emulator_stop' EXIT
+check() { "${ANSIBLE_PYTHON_INTERPRETER}" check.py "$@"; }
+regions='[cn-hangzhou, cn-beijing, cn-shanghai, ap-southeast-1, us-west-1]'
+
+cat > "${work}/cached.dts_sync_jobs.yml" <<CONFIG
 plugin: alibabacloud.dts.dts_sync_jobs
-regions: [cn-hangzhou, cn-beijing, cn-shanghai, ap-southeast-1, us-west-1]
+regions: ${regions}
 keyed_groups:
   - key: tags.env | default('untagged')
     prefix: env
@@ -16,18 +21,42 @@ cache_plugin: ansible.builtin.jsonfile
 cache_connection: ${work}/cache
 CONFIG
 
-ansible-inventory -i "${work}/test.dts_sync_jobs.yml" --list > "${work}/first.json"
-"${ANSIBLE_PYTHON_INTERPRETER}" check.py inventory "${work}/first.json"
-# The second run is served from the cache: the same inventory, no request.
-ansible-inventory -i "${work}/test.dts_sync_jobs.yml" --list > "${work}/second.json"
-"${ANSIBLE_PYTHON_INTERPRETER}" check.py cached "${work}/first.json" "${work}/second.json"
-ansible-inventory -i "${work}/test.dts_sync_jobs.yml" --graph | tee "${work}/graph.txt"
-grep -q '@dts_region_cn_beijing' "${work}/graph.txt"
-grep -q '@dts_status_synchronizing' "${work}/graph.txt"
+# Every record of five regions (one empty), grouped; pages and regions fetched concurrently.
+check reset
+ansible-inventory -i "${work}/cached.dts_sync_jobs.yml" --list > "${work}/first.json"
+check inventory "${work}/first.json"
 
-# The audit playbook, from the example inventory, checked against the emulator's data.
-playbooks="$(cd "$(dirname "$(emulator_script)")/../../playbooks" && pwd)"
-ansible-playbook -i "${playbooks}/inventory/demo.dts_sync_jobs.yml" "${playbooks}/audit.yml" \
-  -e "dts_audit_output_dir=${work}/audit" "$@"
-"${ANSIBLE_PYTHON_INTERPRETER}" check.py audit "${work}/audit"
-rm -rf "${work}"
+# The second run is served from the cache: the same inventory, not one request.
+check reset
+ansible-inventory -i "${work}/cached.dts_sync_jobs.yml" --list > "${work}/second.json"
+check cached "${work}/first.json" "${work}/second.json"
+
+# --graph shows the default and keyed groups, still from the cache.
+ansible-inventory -i "${work}/cached.dts_sync_jobs.yml" --graph > "${work}/graph.txt"
+check graph "${work}/graph.txt"
+
+# --flush-cache (ansible-playbook's) asks DTS again.
+printf -- '- hosts: all\n  gather_facts: false\n  tasks: []\n' > "${work}/hosts.yml"
+check reset
+ansible-playbook -i "${work}/cached.dts_sync_jobs.yml" --flush-cache --list-hosts "${work}/hosts.yml" \
+  > "${work}/flushed.txt"
+check requested "${work}/flushed.txt"
+
+# A region that refuses is a warning naming it; the others still make the inventory.
+cat > "${work}/refused.dts_sync_jobs.yml" <<CONFIG
+plugin: alibabacloud.dts.dts_sync_jobs
+regions: ${regions}
+CONFIG
+check refuse cn-beijing
+ansible-inventory -i "${work}/refused.dts_sync_jobs.yml" --list > "${work}/refused.json" 2> "${work}/refused.err"
+check refused cn-beijing "${work}/refused.json" "${work}/refused.err"
+
+# With strict, it fails the source (and ansible-inventory with it, as unparsed is failed).
+echo 'strict: true' >> "${work}/refused.dts_sync_jobs.yml"
+if ANSIBLE_INVENTORY_UNPARSED_FAILED=true ansible-inventory -i "${work}/refused.dts_sync_jobs.yml" --list \
+    > /dev/null 2> "${work}/strict.err"; then
+  echo "a refused region passed with strict: true" >&2
+  exit 1
+fi
+check strict cn-beijing "${work}/strict.err"
+check refuse

@@ -1,6 +1,10 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The dts_sync_jobs inventory, through ansible-inventory, against the emulator."""
+"""The dts_sync_jobs inventory plugin in process, over an in-memory DTS (the client fakes).
+
+The real connect(), credential resolution, signing and paging run; only the HTTP session is
+replaced, by one that answers per (access key, region) and measures requests in flight.
+"""
 
 from __future__ import absolute_import, division, print_function
 
@@ -8,165 +12,337 @@ __metaclass__ = type
 
 import json
 import os
-import subprocess
-import sys
+import re
+import threading
+import time
 
 import pytest
 
-from ansible_collections.alibabacloud.dts.plugins.inventory.dts_sync_jobs import group_name, lookup_path
-from ansible_collections.alibabacloud.dts.tests.unit.plugins.modules.conftest import (
-    COLLECTIONS_ROOT,
-    SECRET,
+from ansible.errors import AnsibleParserError
+from ansible.inventory.data import InventoryData
+from ansible.parsing.dataloader import DataLoader
+from ansible.plugins.loader import inventory_loader
+
+from ansible_collections.alibabacloud.dts.plugins.module_utils._client import DtsClient
+from ansible_collections.alibabacloud.dts.tests.unit.plugins.module_utils.fakes import (
+    FakeResponse,
+    FakeSession,
+    error,
+    job,
 )
 
-from dts_emulator import Emulator  # noqa: E402  (tests/emulator is on sys.path via the modules conftest)
-from emulator_data import default_job_specs  # noqa: E402
+SECRET = 'inventory-secret-0123456789'
+OTHER_SECRET = 'other-account-secret-9876543210'
+
+
+def tags(**pairs):
+    return [{'Key': key, 'Value': value} for key, value in pairs.items()]
+
+
+class Cloud(object):
+    """DescribeSynchronizationJobs for several accounts and regions, paged like the service."""
+
+    def __init__(self, latency=0.0):
+        self.records = {}        # (access key id, region) -> raw records
+        self.refused = {}        # (access key id, region) -> error code
+        self.latency = latency
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._lock = threading.Lock()
+        self.session = FakeSession(self.answer)
+
+    @property
+    def requests(self):
+        return len(self.session.sent)
+
+    def add(self, region, records, key='test-ak'):
+        self.records.setdefault((key, region), []).extend(records)
+
+    def answer(self, action, params, headers):
+        key = re.search(r'Credential=([^,]+)', headers.get('Authorization', '')).group(1)
+        region = params['RegionId']
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            time.sleep(self.latency)
+            if (key, region) in self.refused:
+                return error(self.refused[(key, region)], 403, 'You are not authorized for %s.' % region)
+            records = self.records.get((key, region), [])
+            size, number = int(params['PageSize']), int(params['PageNum'])
+            return FakeResponse(200, {
+                'TotalRecordCount': len(records), 'PageRecordCount': size, 'PageNumber': number,
+                'RequestId': 'R-%s-%d' % (region, number),
+                'SynchronizationInstances': records[(number - 1) * size:number * size]})
+        finally:
+            with self._lock:
+                self.in_flight -= 1
 
 
 @pytest.fixture
-def emulator():
-    with Emulator(access_key_id='test-ak', access_key_secret=SECRET) as server:
-        yield server
+def cloud(monkeypatch, tmp_path):
+    for name in list(os.environ):
+        if name.startswith(('ALIBABA_CLOUD_', 'ALICLOUD_')):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv('HOME', str(tmp_path))
+    fake = Cloud()
+    monkeypatch.setattr(DtsClient, 'new_session', staticmethod(lambda pool_size: fake.session))
+    return fake
 
 
-def inventory(tmp_path, emulator, config, graph=False, env=None):
-    path = tmp_path / 'test.dts_sync_jobs.yml'
-    path.write_text(config)
-    environ = dict((k, v) for k, v in os.environ.items() if not k.startswith(('ALIBABA_CLOUD_', 'ALICLOUD_')))
-    environ.update(ALIBABA_CLOUD_ACCESS_KEY_ID='test-ak', ALIBABA_CLOUD_ACCESS_KEY_SECRET=SECRET,
-                   ALIBABA_CLOUD_REGION_ID='cn-hangzhou', ALIBABA_CLOUD_ENDPOINT_DTS=emulator.endpoint,
-                   ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_ROOT, HOME=str(tmp_path), ANSIBLE_NOCOLOR='1',
-                   ANSIBLE_INVENTORY_UNPARSED_FAILED='true')
-    environ.update(env or {})
-    command = [os.path.join(os.path.dirname(sys.executable), 'ansible-inventory'), '-i', str(path),
-               '--graph' if graph else '--list']
-    process = subprocess.run(command, capture_output=True, text=True, env=environ, timeout=120, check=False)
-    return process
+class Warnings(object):
+    def __init__(self):
+        self.messages = []
+
+    def warning(self, message, *args, **kwargs):
+        self.messages.append(message)
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: None
 
 
-def listed(process):
-    assert process.returncode == 0, process.stderr
-    return json.loads(process.stdout)
+class Result(object):
+    def __init__(self, inventory, warnings, plugin):
+        self.inventory, self.warnings, self.plugin = inventory, warnings, plugin
+
+    @property
+    def hostvars(self):
+        return dict((name, host.get_vars()) for name, host in self.inventory.hosts.items())
+
+    def group(self, name):
+        return sorted(host.name for host in self.inventory.groups[name].get_hosts())
+
+    def dump(self):
+        return json.dumps({'hostvars': self.hostvars, 'warnings': self.warnings}, default=str)
 
 
-def expected_records(region):
-    specs = [spec for spec in default_job_specs() if spec['region'] == region]
-    return specs, len(specs) + sum(1 for spec in specs if spec.get('two_way'))
+@pytest.fixture
+def parse(tmp_path):
+    """``parse(config_text, cache=True)``: the inventory one parse of that config builds."""
+
+    def run(config, cache=True, name='test.dts_sync_jobs.yml'):
+        path = tmp_path / name
+        path.write_text('plugin: alibabacloud.dts.dts_sync_jobs\n' + config)
+        plugin = inventory_loader.get('alibabacloud.dts.dts_sync_jobs')
+        warnings = Warnings()
+        plugin.display = warnings
+        inventory = InventoryData()
+        plugin.parse(inventory, DataLoader(), str(path), cache=cache)
+        plugin.update_cache_if_changed()  # as the inventory manager does after a parse
+        return Result(inventory, warnings.messages, plugin)
+    return run
 
 
-def test_one_host_per_record_grouped_by_status_and_region(tmp_path, emulator):
-    data = listed(inventory(tmp_path, emulator, 'plugin: alibabacloud.dts.dts_sync_jobs\n'
-                                                'regions: [cn-hangzhou, cn-beijing, us-west-1]\n'))
-    hostvars = data['_meta']['hostvars']
-    hangzhou, hangzhou_records = expected_records('cn-hangzhou')
-    beijing, beijing_records = expected_records('cn-beijing')
-    assert len(hostvars) == hangzhou_records + beijing_records
-    assert len(data['dts_region_cn_beijing']['hosts']) == beijing_records
-    synchronizing = set(data['dts_status_synchronizing']['hosts'])
-    assert synchronizing == set(host for host, facts in hostvars.items() if facts['status'] == 'Synchronizing')
-    two_way = next(spec for spec in hangzhou if spec.get('two_way'))
-    assert two_way['id'] in hostvars and two_way['id'] + '_reverse' in hostvars
-    assert hostvars[two_way['id'] + '_reverse']['synchronization_direction'] == 'Reverse'
-    facts = hostvars[hangzhou[0]['id']]
-    assert facts['region'] == 'cn-hangzhou' and isinstance(facts['delay'], int) and isinstance(facts['tags'], dict)
-    assert SECRET not in json.dumps(data)
+CREDENTIALS = 'access_key_id: test-ak\naccess_key_secret: %s\n' % SECRET
 
 
-def test_keyed_groups_on_tags_and_statuses_filter(tmp_path, emulator):
-    data = listed(inventory(tmp_path, emulator, '''
-plugin: alibabacloud.dts.dts_sync_jobs
-statuses: [synchronizing, FAILED]
+def test_each_record_a_host_in_sanitised_status_and_region_groups(cloud, parse):
+    cloud.add('cn-beijing', [job('dtsb1', 'synchronizing', Delay='12', Tags=tags(env='prod')),
+                             job('dtsb2', 'Failed', ErrorMessage='DTS-1: lost the source')])
+    cloud.add('ap-southeast-1', [job('dtss1', 'Initializating'), job('dtss2', 'Synchronizing')])
+    result = parse(CREDENTIALS + 'regions: [cn-beijing, ap-southeast-1]\n')
+
+    assert sorted(result.hostvars) == ['dtsb1', 'dtsb2', 'dtss1', 'dtss2']
+    assert result.group('dts_region_cn_beijing') == ['dtsb1', 'dtsb2']
+    assert result.group('dts_region_ap_southeast_1') == ['dtss1', 'dtss2']
+    assert result.group('dts_status_synchronizing') == ['dtsb1', 'dtss2']
+    assert result.group('dts_status_failed') == ['dtsb2']
+    assert result.group('dts_status_initializing') == ['dtss1']
+    facts = result.hostvars['dtsb1']
+    assert facts['synchronization_job_id'] == 'dtsb1' and facts['status'] == 'Synchronizing'
+    assert facts['delay'] == 12 and facts['tags'] == {'env': 'prod'} and facts['region'] == 'cn-beijing'
+    assert result.hostvars['dtsb2']['error_message'] == 'DTS-1: lost the source'
+    assert 'dts_account' not in facts and not result.warnings
+
+
+def test_regions_default_to_the_configured_region(cloud, parse):
+    cloud.add('cn-shanghai', [job('dtsh1')])
+    cloud.add('cn-hangzhou', [job('dtsz1')])
+    result = parse(CREDENTIALS + 'region: cn-shanghai\n')
+    assert sorted(result.hostvars) == ['dtsh1']
+    assert set(params['RegionId'] for _action, params, _headers in cloud.session.sent) == {'cn-shanghai'}
+
+
+def test_a_two_way_job_is_two_hosts(cloud, parse):
+    cloud.add('cn-hangzhou', [job('dtstw', 'synchronizing', 'Forward'), job('dtstw', 'NotStarted', 'Reverse'),
+                              job('dtsone')])
+    result = parse(CREDENTIALS + 'regions: [cn-hangzhou]\n')
+    assert sorted(result.hostvars) == ['dtsone', 'dtstw', 'dtstw_reverse']
+    assert result.hostvars['dtstw']['synchronization_direction'] == 'Forward'
+    assert result.hostvars['dtstw_reverse']['synchronization_direction'] == 'Reverse'
+    assert result.hostvars['dtstw_reverse']['synchronization_job_id'] == 'dtstw'
+    assert result.group('dts_status_notstarted') == ['dtstw_reverse']
+
+
+def test_hostnames_take_the_first_fact_a_job_has(cloud, parse):
+    cloud.add('cn-hangzhou', [job('dtsn1', Tags=tags(Name='orders-db')), job('dtsn2'),
+                              job('dtsn3', SynchronizationJobName='same'), job('dtsn4', SynchronizationJobName='same')])
+    result = parse(CREDENTIALS + 'regions: [cn-hangzhou]\nhostnames: [tags.Name, synchronization_job_name]\n')
+    # A name two records would share gets the job id appended to the second.
+    assert sorted(result.hostvars) == ['job dtsn2', 'orders-db', 'same', 'same_dtsn4']
+    assert result.hostvars['orders-db']['synchronization_job_id'] == 'dtsn1'
+
+
+def test_statuses_filter_in_any_case_and_an_unknown_status_is_named(cloud, parse):
+    cloud.add('cn-hangzhou', [job('dtsa', 'synchronizing'), job('dtsb', 'Failed'), job('dtsc', 'Suspending')])
+    result = parse(CREDENTIALS + 'regions: [cn-hangzhou]\nstatuses: [SYNCHRONIZING, failed]\n')
+    assert sorted(result.hostvars) == ['dtsa', 'dtsb']
+
+    sent = cloud.requests
+    with pytest.raises(AnsibleParserError, match=r"statuses: 'Running' is not a DTS job status"):
+        parse(CREDENTIALS + 'statuses: [Running]\n')
+    assert cloud.requests == sent
+
+
+def test_keyed_groups_compose_and_groups_from_the_facts(cloud, parse):
+    cloud.add('cn-hangzhou', [job('dtsp', Tags=tags(env='prod'), Delay='900'), job('dtsd', Tags=tags(env='dev')),
+                              job('dtsu')])
+    result = parse(CREDENTIALS + '''regions: [cn-hangzhou]
 keyed_groups:
   - key: tags.env | default('untagged')
     prefix: env
-'''))
-    hostvars = data['_meta']['hostvars']
-    assert set(facts['status'] for facts in hostvars.values()) == {'Synchronizing', 'Failed'}
-    prod = set(data['env_prod']['hosts'])
-    assert prod and prod == set(h for h, f in hostvars.items() if f['tags'].get('env') == 'prod')
-
-
-def test_hostnames_preference_and_compose(tmp_path, emulator):
-    data = listed(inventory(tmp_path, emulator, '''
-plugin: alibabacloud.dts.dts_sync_jobs
-regions: [cn-shanghai]
-hostnames: [tags.nothere, synchronization_job_name]
 compose:
   lagging: delay > 300
-'''))
-    hostvars = data['_meta']['hostvars']
-    specs, _records = expected_records('cn-shanghai')
-    assert specs[0]['name'] in hostvars
-    assert all(facts['lagging'] == (facts['delay'] > 300) for facts in hostvars.values())
+groups:
+  dts_lagging: delay > 300
+''')
+    assert result.group('env_prod') == ['dtsp']
+    assert result.group('env_dev') == ['dtsd']
+    assert result.group('env_untagged') == ['dtsu']
+    assert result.group('dts_lagging') == ['dtsp']
+    assert result.hostvars['dtsp']['lagging'] is True and result.hostvars['dtsd']['lagging'] is False
 
 
-def test_a_refused_region_warns_unless_strict(tmp_path, emulator):
-    emulator.config['refused_regions'] = ['cn-beijing']
-    process = inventory(tmp_path, emulator, 'plugin: alibabacloud.dts.dts_sync_jobs\n'
-                                            'regions: [cn-hangzhou, cn-beijing]\n')
-    data = listed(process)
-    assert 'cn-beijing' in process.stderr and 'Forbidden.RAM' in process.stderr
-    assert len(data['_meta']['hostvars']) == expected_records('cn-hangzhou')[1]
-    process = inventory(tmp_path, emulator, 'plugin: alibabacloud.dts.dts_sync_jobs\n'
-                                            'regions: [cn-hangzhou, cn-beijing]\nstrict: true\n')
-    assert process.returncode != 0 and 'Forbidden.RAM' in process.stderr
-
-
-def test_several_accounts_in_one_file(tmp_path, emulator):
-    emulator.keys['other-ak'] = {'secret': 'other-secret-value', 'token': None, 'expires': None}
-    data = listed(inventory(tmp_path, emulator, '''
-plugin: alibabacloud.dts.dts_sync_jobs
-regions: [cn-hangzhou]
-hostnames: [synchronization_job_id]
-accounts:
-  - name: main
-  - name: second
-    access_key_id: other-ak
-    access_key_secret: other-secret-value
-    regions: [ap-southeast-1]
-'''))
-    hostvars = data['_meta']['hostvars']
-    assert len(data['dts_account_main']['hosts']) == expected_records('cn-hangzhou')[1]
-    assert len(data['dts_account_second']['hosts']) == expected_records('ap-southeast-1')[1]
-    assert set(facts['dts_account'] for facts in hostvars.values()) == {'main', 'second'}
-    assert 'other-secret-value' not in json.dumps(data) and SECRET not in json.dumps(data)
-
-
-def test_the_cache_rebuilds_the_inventory_without_requests(tmp_path, emulator):
-    config = '''
-plugin: alibabacloud.dts.dts_sync_jobs
-regions: [cn-hangzhou, cn-shanghai]
+def test_the_cache_rebuilds_everything_without_a_request(cloud, parse, tmp_path):
+    cloud.add('cn-hangzhou', [job('dtsc%d' % n, Tags=tags(env='prod')) for n in range(45)])
+    cloud.add('cn-beijing', [job('dtsbj', 'Failed')])
+    config = CREDENTIALS + '''regions: [cn-hangzhou, cn-beijing]
 cache: true
 cache_plugin: ansible.builtin.jsonfile
 cache_connection: %s
 keyed_groups:
-  - key: tags.team | default('none')
-    prefix: team
+  - key: tags.env | default('untagged')
+    prefix: env
 ''' % (tmp_path / 'cache')
-    first = listed(inventory(tmp_path, emulator, config))
-    requests = emulator.counters['total']
-    second = listed(inventory(tmp_path, emulator, config))
-    assert emulator.counters['total'] == requests
-    assert first == second
-    assert SECRET not in ''.join(path.read_text() for path in (tmp_path / 'cache').iterdir())
+    first = parse(config)
+    assert cloud.requests == 3  # two pages of cn-hangzhou, one of cn-beijing
+    second = parse(config)
+    assert cloud.requests == 3
+    assert second.hostvars == first.hostvars and len(second.hostvars) == 46
+    for group in ('env_prod', 'env_untagged', 'dts_region_cn_beijing', 'dts_status_failed'):
+        assert second.group(group) == first.group(group)
+    cached = ''.join(path.read_text() for path in (tmp_path / 'cache').iterdir())
+    assert 'dtsc44' in cached and SECRET not in cached and 'test-ak' not in cached
+
+    # A parse told not to use the cache (--flush-cache) asks again and refreshes it.
+    parse(config, cache=False)
+    assert cloud.requests == 6
 
 
-@pytest.mark.parametrize('config, words', [
-    ('statuses: [Running]', ['Running', 'Synchronizing']),
-    ('accounts: [{name: a, password: x}]', ['password']),
-    ('accounts: [{name: a}, {name: a}]', ['unique']),
-    ('tags: {"": x}', ['tags']),
+def test_a_refused_region_is_a_warning_naming_it_unless_strict(cloud, parse):
+    cloud.add('cn-hangzhou', [job('dtsok')])
+    cloud.refused[('test-ak', 'cn-beijing')] = 'Forbidden.RAM'
+    result = parse(CREDENTIALS + 'regions: [cn-hangzhou, cn-beijing]\n')
+    assert sorted(result.hostvars) == ['dtsok']
+    assert len(result.warnings) == 1
+    assert 'cn-beijing' in result.warnings[0] and 'Forbidden.RAM' in result.warnings[0]
+    assert SECRET not in result.warnings[0]
+
+    with pytest.raises(AnsibleParserError, match='cn-beijing.*Forbidden.RAM') as raised:
+        parse(CREDENTIALS + 'regions: [cn-hangzhou, cn-beijing]\nstrict: true\n')
+    assert SECRET not in str(raised.value)
+
+
+def test_several_accounts_in_one_file(cloud, parse):
+    cloud.add('cn-hangzhou', [job('dtsmain1'), job('dtsmain2', 'Failed')])
+    cloud.add('cn-beijing', [job('dtsmain3')])
+    cloud.add('cn-hangzhou', [job('dtsother1')], key='other-ak')
+    cloud.add('ap-southeast-1', [job('dtsother2')], key='other-ak')
+    cloud.refused[('other-ak', 'cn-beijing')] = 'InvalidRegionId'
+    result = parse(CREDENTIALS + '''regions: [cn-hangzhou, cn-beijing]
+accounts:
+  - name: main
+  - name: other
+    access_key_id: other-ak
+    access_key_secret: %s
+    regions: [cn-hangzhou, cn-beijing, ap-southeast-1]
+''' % OTHER_SECRET)
+    assert result.group('dts_account_main') == ['dtsmain1', 'dtsmain2', 'dtsmain3']
+    assert result.group('dts_account_other') == ['dtsother1', 'dtsother2']
+    assert result.group('dts_region_cn_hangzhou') == ['dtsmain1', 'dtsmain2', 'dtsother1']
+    assert result.hostvars['dtsother2']['dts_account'] == 'other'
+    assert result.hostvars['dtsmain1']['dts_account'] == 'main'
+    assert len(result.warnings) == 1 and 'cn-beijing of account other' in result.warnings[0]
+    assert SECRET not in result.dump() and OTHER_SECRET not in result.dump()
+    # Each account signed with its own key: the main entry took the top-level one.
+    keys = set(re.search(r'Credential=([^,]+)', headers['Authorization']).group(1)
+               for _action, _params, headers in cloud.session.sent)
+    assert keys == {'test-ak', 'other-ak'}
+
+
+def test_account_options_may_be_templated(cloud, parse, monkeypatch):
+    monkeypatch.setenv('DTS_TEST_AK', 'env-ak')
+    monkeypatch.setenv('DTS_TEST_SECRET', SECRET)
+    cloud.add('cn-hangzhou', [job('dtsenv')], key='env-ak')
+    result = parse('''regions: [cn-hangzhou]
+access_key_id: "{{ lookup('ansible.builtin.env', 'DTS_TEST_AK') }}"
+access_key_secret: "{{ lookup('ansible.builtin.env', 'DTS_TEST_SECRET') }}"
+''')
+    assert sorted(result.hostvars) == ['dtsenv']
+    assert SECRET not in result.dump()
+
+
+def test_no_credential_reaches_the_host_variables(cloud, parse):
+    cloud.add('cn-hangzhou', [job('dtssec')])
+    result = parse(CREDENTIALS + 'security_token: sts-token-value-42\nregions: [cn-hangzhou]\n')
+    facts = result.hostvars['dtssec']
+    assert not set(facts) & {'access_key_id', 'access_key_secret', 'security_token', 'credentials'}
+    for secret in (SECRET, 'sts-token-value-42'):
+        assert secret not in result.dump()
+
+
+def test_requests_in_flight_stay_within_max_concurrent_requests(cloud, parse):
+    cloud.latency = 0.03
+    regions = ['cn-hangzhou', 'cn-beijing', 'cn-shanghai', 'ap-southeast-1', 'us-west-1']
+    for index, region in enumerate(regions):
+        cloud.add(region, [job('dts%d_%03d' % (index, n)) for n in range(80)])  # three pages each
+    result = parse(CREDENTIALS + 'regions: [%s]\nmax_concurrent_requests: 3\n' % ', '.join(regions))
+    assert len(result.hostvars) == 400 and cloud.requests == 15
+    assert cloud.max_in_flight == 3
+
+    cloud.max_in_flight = 0
+    parse(CREDENTIALS + 'regions: [%s]\n' % ', '.join(regions), name='again.dts_sync_jobs.yml')
+    assert 5 <= cloud.max_in_flight <= 8  # the default budget, and the regions really overlap
+
+
+@pytest.mark.parametrize('config, message', [
+    ('max_concurrent_requests: 0', 'max_concurrent_requests'),
+    ('signature_version: v2', 'signature_version'),
+    ('accounts: [{name: a, password: x}]', 'unknown options password'),
+    ('accounts: [{name: a}, {name: a}]', 'unique'),
+    ('accounts: [{name: a, retries: 99}]', "accounts entry 'a': retries"),
+    ('tags: {"": x}', 'tags'),
+    ('regions: [mars-north-1]', 'mars-north-1'),
 ])
-def test_bad_options_are_named(tmp_path, emulator, config, words):
-    process = inventory(tmp_path, emulator, 'plugin: alibabacloud.dts.dts_sync_jobs\n' + config + '\n')
-    assert process.returncode != 0
-    for word in words:
-        assert word in process.stderr
-    assert emulator.counters['total'] == 0
+def test_a_bad_option_is_named_before_any_request(cloud, parse, config, message):
+    with pytest.raises(AnsibleParserError) as raised:
+        parse(CREDENTIALS + config + '\n')
+    assert message in str(raised.value)
+    assert cloud.requests == 0
 
 
-def test_group_names_and_paths():
-    assert group_name('dts_region', 'cn-beijing') == 'dts_region_cn_beijing'
-    assert group_name('dts_status', 'Synchronizing') == 'dts_status_synchronizing'
-    assert lookup_path({'tags': {'env': 'prod'}}, 'tags.env') == 'prod'
-    assert lookup_path({'tags': {}}, 'tags.env') is None
+def test_only_files_named_for_the_plugin_are_taken(tmp_path):
+    plugin = inventory_loader.get('alibabacloud.dts.dts_sync_jobs')
+    for name, taken in (('prod.dts_sync_jobs.yml', True), ('dts_sync_jobs.yaml', True),
+                        ('inventory.yml', False), ('dts_sync_jobs.yml.bak', False)):
+        (tmp_path / name).write_text('plugin: alibabacloud.dts.dts_sync_jobs\n')
+        assert plugin.verify_file(str(tmp_path / name)) is taken, name
+
+
+def test_a_region_named_twice_is_listed_once(cloud, parse):
+    cloud.add('cn-hangzhou', [job('dtsonce'), job('dtstwice', 'synchronizing', 'Forward'),
+                              job('dtstwice', 'NotStarted', 'Reverse')])
+    result = parse(CREDENTIALS + 'regions: [cn-hangzhou, cn-beijing, cn-hangzhou]\n')
+    assert sorted(result.hostvars) == ['dtsonce', 'dtstwice', 'dtstwice_reverse']
+    assert sorted(params['RegionId'] for _action, params, _headers in cloud.session.sent) == \
+        ['cn-beijing', 'cn-hangzhou']

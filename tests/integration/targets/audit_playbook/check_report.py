@@ -1,0 +1,113 @@
+#!/usr/bin/env python
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Check the audit report against the emulator's jobs: every expectation is computed from them.
+
+    check_report.py REPORT_DIR MAX_DELAY EXPIRY_DAYS [REGION=ACCOUNT,...]
+
+With the last argument, the inventory listed those regions only, each under that account.
+"""
+
+import csv
+import json
+import os
+import sys
+from collections import Counter
+from datetime import datetime, timedelta, timezone
+from urllib.request import urlopen
+
+FAILED = ('PrecheckFailed', 'InitializeFailed', 'Failed')
+STATUSES = ('NotStarted', 'Prechecking', 'PrecheckFailed', 'Initializing', 'InitializeFailed', 'Synchronizing',
+            'Failed', 'Suspending', 'Modifying', 'Finished')
+
+
+def documented(status):
+    lowered = status.lower()
+    if lowered == 'initializating':
+        return 'Initializing'
+    return dict((known.lower(), known) for known in STATUSES)[lowered]
+
+
+def emulator_records(accounts):
+    """One entry per listing record (a two-way job has two), as the emulator stores them."""
+    with urlopen(os.environ['DTS_EMULATOR_ENDPOINT'] + '/_emulator/jobs') as answer:
+        jobs = json.loads(answer.read().decode('utf-8'))['jobs']
+    for job in jobs:
+        if accounts and job['region'] not in accounts:
+            continue
+        for direction, state in job['directions'].items():
+            yield dict(job, account=accounts.get(job['region'], ''), direction=direction, status=documented(state['status']), delay=int(state['delay']),
+                       error_message=state.get('error_message'))
+
+
+def read_csv(path):
+    with open(path, newline='', encoding='utf-8') as handle:
+        return list(csv.DictReader(handle))
+
+
+def main(directory, max_delay, expiry_days, accounts=''):
+    max_delay, expiry_days = int(max_delay), int(expiry_days)
+    accounts = dict(pair.split('=') for pair in accounts.split(',') if pair)
+    records = list(emulator_records(accounts))
+    cutoff = (datetime.now(timezone.utc) + timedelta(days=expiry_days)).strftime('%Y-%m-%dT%H:%M:%SZ')
+
+    summary = read_csv(os.path.join(directory, 'dts-audit-summary.csv'))
+    assert Counter(dict(((row['account'], row['region'], row['status']), int(row['records'])) for row in summary)) == \
+        Counter((r['account'], r['region'], r['status']) for r in records), 'counts per account, region and status'
+    assert len(summary) == len(set((r['account'], r['region'], r['status']) for r in records))
+
+    findings = read_csv(os.path.join(directory, 'dts-audit.csv'))
+    by_reason = dict((reason, [row for row in findings if row['reason'] == reason])
+                     for reason in ('failed', 'precheck', 'delay', 'expiring'))
+    assert len(findings) == sum(len(rows) for rows in by_reason.values()), 'unknown reasons'
+
+    def keys(rows):
+        return sorted((row['synchronization_job_id'], row['direction']) for row in rows)
+
+    for row in findings:
+        assert row['account'] == accounts.get(row['region'], ''), row
+
+    failed = [r for r in records if r['status'] in FAILED]
+    assert failed, 'the default data has failed jobs'
+    assert keys(by_reason['failed']) == sorted((r['id'], r['direction']) for r in failed)
+    messages = dict(((row['synchronization_job_id'], row['direction']), row['detail']) for row in by_reason['failed'])
+    for record in failed:
+        assert messages[(record['id'], record['direction'])] == record['error_message'], record['id']
+
+    precheck = sorted((job['id'], item['item'], item['error'], item['repair']) for job in
+                      dict((r['id'], r) for r in records).values() for item in job['precheck_failures'])
+    assert precheck, 'the default data has failed precheck items'
+    assert sorted((row['synchronization_job_id'], row['item_name'], row['detail'], row['repair_method'])
+                  for row in by_reason['precheck']) == precheck
+
+    lagging = [r for r in records if r['delay'] > max_delay]
+    assert lagging, 'the default data has jobs delayed over %d s' % max_delay
+    assert keys(by_reason['delay']) == sorted((r['id'], r['direction']) for r in lagging)
+
+    expiring = [r for r in records if r['pay_type'] == 'PrePaid' and r['expire_time'] and r['expire_time'] < cutoff]
+    assert expiring, 'the default data has PrePaid jobs expiring within %d days' % expiry_days
+    assert keys(by_reason['expiring']) == sorted((r['id'], r['direction']) for r in expiring)
+
+    with open(os.path.join(directory, 'dts-audit.md'), encoding='utf-8') as handle:
+        report = handle.read()
+    for heading, rows in (('### Failed (%d)', failed), ('### Failed precheck items (%d)', precheck),
+                          ('### Replication delay over %d s (%%d)' % max_delay, lagging),
+                          ('### PrePaid jobs expiring within %d days (%%d)' % expiry_days, expiring)):
+        assert heading % len(rows) in report, heading % len(rows)
+    for record in failed + lagging + expiring:
+        assert '`%s`' % record['id'] in report, record['id']
+    for record in failed:
+        assert record['error_message'] in report, record['id']
+    for _job, item, error, repair in precheck:
+        assert error in report and repair in report and item in report
+    for account, region in set((r['account'], r['region']) for r in records):
+        start = '| %s | %s |' % (account, region) if accounts else '| %s |' % region
+        row = [line for line in report.splitlines() if line.startswith(start)]
+        assert row and row[0].endswith('| %d |' % sum(1 for r in records if r['region'] == region)), region
+    if accounts:
+        assert 'and %d accounts' % len(set(accounts.values())) in report
+    print('audit report: %d records, %d failed, %d precheck items, %d delayed, %d expiring'
+          % (len(records), len(failed), len(precheck), len(lagging), len(expiring)))
+
+
+if __name__ == '__main__':
+    main(*sys.argv[1:])

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The audit playbook over the example inventory (five regions of the emulator's default data);
+# every count and finding of the report is checked against the emulator's own jobs.
+set -eux
+source ../setup_emulator/emulator.sh
+emulator_start
+
+work="$(mktemp -d)"
+trap 'rm -rf "${work}"; emulator_stop' EXIT
+playbooks="$(cd "$(dirname "$(emulator_script)")/../../playbooks" && pwd)"
+
+# The defaults: delay over 300 s, PrePaid jobs expiring within 14 days.
+ansible-playbook -i "${playbooks}/inventory/demo.dts_sync_jobs.yml" "${playbooks}/audit.yml" \
+  -e "dts_audit_output_dir=${work}/default" "$@"
+"${ANSIBLE_PYTHON_INTERPRETER}" check_report.py "${work}/default" 300 14
+
+# Other thresholds change what is reported.
+ansible-playbook -i "${playbooks}/inventory/demo.dts_sync_jobs.yml" "${playbooks}/audit.yml" \
+  -e "dts_audit_output_dir=${work}/strict" -e dts_audit_max_delay=600 -e dts_audit_expiry_days=400 "$@"
+"${ANSIBLE_PYTHON_INTERPRETER}" check_report.py "${work}/strict" 600 400
+
+# Several accounts in one inventory: the report counts and lists jobs per account.
+cat > "${work}/accounts.dts_sync_jobs.yml" <<CONFIG
+plugin: alibabacloud.dts.dts_sync_jobs
+regions: [cn-hangzhou, cn-beijing]
+accounts:
+  - name: china
+  - name: asia
+    regions: [ap-southeast-1, cn-shanghai]
+CONFIG
+ansible-playbook -i "${work}/accounts.dts_sync_jobs.yml" "${playbooks}/audit.yml" \
+  -e "dts_audit_output_dir=${work}/accounts" "$@"
+"${ANSIBLE_PYTHON_INTERPRETER}" check_report.py "${work}/accounts" 300 14 \
+  cn-hangzhou=china,cn-beijing=china,ap-southeast-1=asia,cn-shanghai=asia
+
+# A bad setting stops the play before anything is written.
+if ansible-playbook -i "${playbooks}/inventory/demo.dts_sync_jobs.yml" "${playbooks}/audit.yml" \
+    -e "dts_audit_output_dir=${work}/bad" -e dts_audit_max_delay=soon "$@" > "${work}/bad.log" 2>&1; then
+  echo "the audit accepted dts_audit_max_delay=soon" >&2
+  exit 1
+fi
+grep -q 'dts_audit_max_delay' "${work}/bad.log"
+test ! -e "${work}/bad"

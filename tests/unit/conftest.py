@@ -1,0 +1,23 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Install Ansible's collection loader before any test imports the collection.
+
+ansible-test units does the same; run with plain pytest (make units), this lets tests load
+plugins by their FQCN in process (the inventory plugin and its doc fragments), and the modules
+they import are the very ones the tests patch.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import sys
+
+from ansible.utils.collection_loader import AnsibleCollectionConfig
+
+if AnsibleCollectionConfig.collection_finder is None:
+    from ansible.plugins.loader import init_plugin_loader
+
+    init_plugin_loader([entry for entry in sys.path
+                        if os.path.isdir(os.path.join(entry or '.', 'ansible_collections', 'alibabacloud', 'dts'))])
