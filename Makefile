@@ -1,10 +1,11 @@
 # Developer entry points. `make demo` and `make test` build .venv themselves.
 PYTHON ?= python3
+PYTHON_VERSION ?= 3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
 ANSIBLE_CORE ?= ansible-core>=2.18,<2.19
 
-.PHONY: venv test demo emulator units emulator-tests sanity integration lint test-release test-tree bench fault-suite changelog clean
+.PHONY: venv test demo emulator units emulator-tests sanity integration lint test-release test-tree bench fault-suite test-matrix docs changelog clean
 
 venv: $(VENV)/.installed
 
@@ -44,7 +45,7 @@ sanity: venv test-tree
 
 # Integration targets run playbooks against the emulator, on this machine (--local).
 integration: venv test-tree
-	cd $(TEST_TREE) && $(CURDIR)/$(BIN)/ansible-test integration --local --python 3.11 --color no $(TARGETS)
+	cd $(TEST_TREE) && $(CURDIR)/$(BIN)/ansible-test integration --local --python $(PYTHON_VERSION) --color no $(TARGETS)
 
 # The emulator's own fidelity suite: the official SDKs against it.
 emulator-tests: venv
@@ -66,6 +67,13 @@ test-release: venv
 # Hundreds of module runs under injected faults: each exact or a clean failure, never wrong.
 fault-suite: venv
 	$(BIN)/python scripts/fault_suite.py --runs 50 --rates 0.05,0.1,0.2,0.3
+
+# Not part of `make test`: every supported ansible-core, each in its own virtualenv.
+test-matrix:
+	tests/utils/test-matrix.sh
+
+docs: venv $(TREE)
+	scripts/build-docs.sh
 
 changelog: venv $(TREE)
 	$(LINT_ENV) $(BIN)/antsibull-changelog release
