@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 ANSIBLE_CORE ?= ansible-core>=2.18,<2.19
 
-.PHONY: venv test demo emulator units emulator-tests sanity integration lint test-release test-tree bench fault-suite test-matrix docs changelog clean
+.PHONY: venv test demo emulator units emulator-tests sanity integration lint test-release test-tree bench fault-suite test-matrix docs importer changelog clean
 
 venv: $(VENV)/.installed
 
@@ -71,6 +71,10 @@ fault-suite: venv
 # Not part of `make test`: every supported ansible-core, each in its own virtualenv.
 test-matrix:
 	tests/utils/test-matrix.sh
+
+# galaxy-importer, as Galaxy runs it on upload; not in `make test` (it installs its own toolchain).
+importer: venv
+	tests/release/galaxy_importer.sh
 
 docs: venv $(TREE)
 	scripts/build-docs.sh
