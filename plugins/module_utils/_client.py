@@ -236,7 +236,10 @@ class DtsClient(object):
         except requests.exceptions.RequestException as exc:
             raise DtsApiError(action, 'ConnectionError', 'request to %s failed: %s'
                               % (self.endpoint, _scrub(exc)))
-        return self._parse(action, response)
+        try:
+            return self._parse(action, response)
+        except DtsApiError as error:
+            raise error.redact([self.credentials.security_token, self.credentials.access_key_secret])
 
     @staticmethod
     def _parse(action, response):

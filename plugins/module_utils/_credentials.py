@@ -382,7 +382,8 @@ class _Resolver(object):
             if response.status_code >= 400 or not isinstance(body.get('Credentials'), dict):
                 raise DtsApiError('AssumeRole', body.get('Code') or 'HTTP%d' % response.status_code,
                                   body.get('Message'), request_id=body.get('RequestId'),
-                                  http_status=response.status_code, recommend=body.get('Recommend'))
+                                  http_status=response.status_code, recommend=body.get('Recommend')).redact(
+                    [credentials.security_token, credentials.access_key_secret])
             return body['Credentials']
 
         sts = self.with_retries('AssumeRole', send)

@@ -45,6 +45,22 @@ class DtsApiError(DtsError):
         self.retry_after = retry_after
         super(DtsApiError, self).__init__(self.describe())
 
+    def redact(self, secrets):
+        """Replace each secret, raw or percent-encoded once or twice, with ``****`` in the message.
+
+        The gateway's SignatureDoesNotMatch message quotes its string-to-sign, which for V1
+        carries the STS token percent-encoded twice.
+        """
+        from ansible_collections.alibabacloud.dts.plugins.module_utils._signing import percent_encode
+        for secret in secrets:
+            if not secret:
+                continue
+            once = percent_encode(secret)
+            for form in (percent_encode(once), once, secret):
+                self.message = self.message.replace(form, '****')
+        self.args = (self.describe(),)
+        return self
+
     def describe(self):
         text = '%s failed: %s: %s' % (self.action, self.code, self.message)
         if self.request_id:

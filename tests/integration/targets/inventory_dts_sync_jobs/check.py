@@ -37,9 +37,20 @@ def records(skip=()):
     return result
 
 
+def plain(value):
+    """ansible-core 2.21+ writes untrusted strings in --list output as {"__ansible_unsafe": "..."}."""
+    if isinstance(value, dict):
+        if list(value) == ['__ansible_unsafe']:
+            return value['__ansible_unsafe']
+        return dict((key, plain(item)) for key, item in value.items())
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
+
+
 def load(path):
     with open(path) as handle:
-        return json.load(handle)
+        return plain(json.load(handle))
 
 
 def hosts(data, group):

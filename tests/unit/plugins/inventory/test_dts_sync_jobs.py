@@ -128,7 +128,10 @@ def parse(tmp_path):
         plugin.display = warnings
         inventory = InventoryData()
         plugin.parse(inventory, DataLoader(), str(path), cache=cache)
-        plugin.update_cache_if_changed()  # as the inventory manager does after a parse
+        try:
+            plugin.update_cache_if_changed()  # as the inventory manager does after a parse,
+        except AttributeError:  # and as it does, ignore a plugin with no cache loaded (ansible-core 2.19+)
+            pass
         return Result(inventory, warnings.messages, plugin)
     return run
 
