@@ -24,7 +24,7 @@ for combo in "${combos[@]}"; do
     "$venv/bin/python" -m pip install --quiet "$core" -r "$root/requirements.txt" -r "$root/tests/requirements.txt"
   fi
   touch "$venv/.installed"           # so make's venv target keeps this ansible-core
-  version=$("$venv/bin/ansible" --version | head -1)
+  version=$("$venv/bin/ansible" --version | sed -n 1p)  # sed reads it all: no broken pipe
   echo "== $version on $("$venv/bin/python" --version)"
   status=ok
   make -C "$root" --no-print-directory units VENV="$rel" || status=FAILED
