@@ -33,6 +33,8 @@ from ansible_collections.alibabacloud.dts.tests.unit.plugins.module_utils.fakes 
 
 SECRET = 'inventory-secret-0123456789'
 OTHER_SECRET = 'other-account-secret-9876543210'
+ROLE_SECRET = 'assumed-role-secret-5555'
+ROLE_TOKEN = 'assumed-role-token-7777'
 
 
 def tags(**pairs):
@@ -59,6 +61,11 @@ class Cloud(object):
         self.records.setdefault((key, region), []).extend(records)
 
     def answer(self, action, params, headers):
+        if action == 'AssumeRole':
+            # STS: the role's temporary key is named after the key that assumed it.
+            return FakeResponse(200, {'RequestId': 'R-sts', 'Credentials': {
+                'AccessKeyId': 'role-of-' + params['AccessKeyId'], 'AccessKeySecret': ROLE_SECRET,
+                'SecurityToken': ROLE_TOKEN, 'Expiration': '2099-01-01T00:00:00Z'}})
         key = re.search(r'Credential=([^,]+)', headers.get('Authorization', '')).group(1)
         region = params['RegionId']
         with self._lock:
@@ -67,7 +74,10 @@ class Cloud(object):
         try:
             time.sleep(self.latency)
             if (key, region) in self.refused:
-                return error(self.refused[(key, region)], 403, 'You are not authorized for %s.' % region)
+                answer = self.refused[(key, region)]
+                if isinstance(answer, Exception):
+                    return answer
+                return error(answer, 403, 'You are not authorized for %s.' % region)
             records = self.records.get((key, region), [])
             size, number = int(params['PageSize']), int(params['PageNum'])
             return FakeResponse(200, {
@@ -120,13 +130,13 @@ class Result(object):
 def parse(tmp_path):
     """``parse(config_text, cache=True)``: the inventory one parse of that config builds."""
 
-    def run(config, cache=True, name='test.dts_sync_jobs.yml'):
+    def run(config, cache=True, name='test.dts_sync_jobs.yml', inventory=None):
         path = tmp_path / name
         path.write_text('plugin: alibabacloud.dts.dts_sync_jobs\n' + config)
         plugin = inventory_loader.get('alibabacloud.dts.dts_sync_jobs')
         warnings = Warnings()
         plugin.display = warnings
-        inventory = InventoryData()
+        inventory = InventoryData() if inventory is None else inventory
         plugin.parse(inventory, DataLoader(), str(path), cache=cache)
         try:
             plugin.update_cache_if_changed()  # as the inventory manager does after a parse,
@@ -349,3 +359,119 @@ def test_a_region_named_twice_is_listed_once(cloud, parse):
     assert sorted(result.hostvars) == ['dtsonce', 'dtstwice', 'dtstwice_reverse']
     assert sorted(params['RegionId'] for _action, params, _headers in cloud.session.sent) == \
         ['cn-beijing', 'cn-hangzhou']
+
+
+def test_a_refused_region_is_listed_for_reports_on_the_group_all(cloud, parse):
+    cloud.add('cn-hangzhou', [job('dtsok')])
+    cloud.refused[('test-ak', 'cn-beijing')] = 'InvalidRegionId'
+    result = parse(CREDENTIALS + 'regions: [cn-hangzhou, cn-beijing]\n')
+    refused = result.inventory.groups['all'].get_vars()['dts_refused_regions']
+    assert [(entry['account'], entry['region'], entry['code']) for entry in refused] == \
+        [('', 'cn-beijing', 'InvalidRegionId')]
+    assert 'cn-beijing' in refused[0]['message'] and SECRET not in json.dumps(refused)
+
+
+@pytest.mark.parametrize('failure', ['SignatureDoesNotMatch', 'InvalidAccessKeyId.NotFound', 'ConnectionError'])
+def test_a_failure_that_is_not_a_refusal_fails_the_source_even_without_strict(cloud, parse, failure):
+    import requests
+    cloud.add('cn-hangzhou', [job('dtsok')])
+    cloud.refused[('test-ak', 'cn-beijing')] = (
+        requests.exceptions.ConnectionError('connection refused') if failure == 'ConnectionError' else failure)
+    # An inventory missing a region without saying so would make an audit of it wrong.
+    with pytest.raises(AnsibleParserError, match='region cn-beijing: .*%s' % failure) as raised:
+        parse(CREDENTIALS + 'regions: [cn-hangzhou, cn-beijing]\nretries: 0\n')
+    assert SECRET not in str(raised.value)
+
+
+def test_a_cached_refusal_warns_again_without_a_request(cloud, parse, tmp_path):
+    cloud.add('cn-hangzhou', [job('dtsok')])
+    cloud.refused[('test-ak', 'cn-beijing')] = 'Forbidden.RAM'
+    config = CREDENTIALS + 'regions: [cn-hangzhou, cn-beijing]\ncache: true\ncache_plugin: ansible.builtin.jsonfile\n' \
+        'cache_connection: %s\n' % (tmp_path / 'cache')
+    parse(config)
+    sent = cloud.requests
+    second = parse(config)
+    assert cloud.requests == sent
+    assert sorted(second.hostvars) == ['dtsok']
+    assert len(second.warnings) == 1 and 'cn-beijing' in second.warnings[0]
+    assert second.inventory.groups['all'].get_vars()['dts_refused_regions'][0]['region'] == 'cn-beijing'
+
+
+def test_the_cache_misses_for_a_changed_filter_a_new_region_or_other_credentials(cloud, parse, tmp_path):
+    cloud.add('cn-hangzhou', [job('dtsprod', Tags=tags(env='prod')), job('dtsdev', Tags=tags(env='dev'))])
+    cloud.add('cn-beijing', [job('dtsbj')])
+    cloud.add('cn-hangzhou', [job('dtsother')], key='other-ak')
+    cache = 'cache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\n' % (tmp_path / 'cache')
+    assert sorted(parse(CREDENTIALS + cache + 'regions: [cn-hangzhou]\n').hostvars) == ['dtsdev', 'dtsprod']
+    assert cloud.requests == 1
+
+    # A region added: only that region is asked, the other still comes from the cache.
+    both = parse(CREDENTIALS + cache + 'regions: [cn-hangzhou, cn-beijing]\n')
+    assert cloud.requests == 2 and cloud.session.sent[-1][1]['RegionId'] == 'cn-beijing'
+    assert sorted(both.hostvars) == ['dtsbj', 'dtsdev', 'dtsprod']
+
+    # A server-side filter changes what DTS answers: no cached answer is reused.
+    parse(CREDENTIALS + cache + 'regions: [cn-hangzhou, cn-beijing]\ntags: {env: prod}\n')
+    assert cloud.requests == 4
+    assert [params['Tag.1.Key'] for _action, params, _headers in cloud.session.sent[-2:]] == ['env', 'env']
+
+    # Another access key is another account's jobs.
+    other = parse('access_key_id: other-ak\naccess_key_secret: %s\n' % OTHER_SECRET + cache + 'regions: [cn-hangzhou]\n')
+    assert cloud.requests == 5 and sorted(other.hostvars) == ['dtsother']
+    cached = ''.join(path.read_text() for path in (tmp_path / 'cache').iterdir())
+    for secret in (SECRET, OTHER_SECRET, 'test-ak', 'other-ak'):
+        assert secret not in cached
+
+
+def test_credentials_are_resolved_once_per_account_however_many_regions(cloud, parse):
+    regions = ['cn-hangzhou', 'cn-beijing', 'cn-shanghai', 'ap-southeast-1']
+    for region in regions:
+        cloud.add(region, [job('dts-%s' % region)], key='role-of-test-ak')
+    cloud.add('cn-hangzhou', [job('dtsplain')], key='other-ak')
+    cloud.latency = 0.02
+    result = parse(CREDENTIALS + '''regions: [%s]
+accounts:
+  - name: audited
+    assume_role:
+      role_arn: acs:ram::123456789012:role/dts-auditor
+  - name: plain
+    access_key: other-ak
+    secret_key: %s
+    regions: [cn-hangzhou]
+''' % (', '.join(regions), OTHER_SECRET))
+    assert len(result.group('dts_account_audited')) == 4 and result.group('dts_account_plain') == ['dtsplain']
+    assume_role_calls = [params for action, params, _headers in cloud.session.sent if action == 'AssumeRole']
+    assert len(assume_role_calls) == 1
+    for secret in (SECRET, OTHER_SECRET, ROLE_SECRET, ROLE_TOKEN):
+        assert secret not in result.dump()
+
+
+@pytest.mark.parametrize('config, message', [
+    ('page_size: 50', 'page_size'),
+    ('accounts: [{profile: prod}]', 'needs a name'),
+    ('accounts: [{name: a, regions: cn-hangzhou}]', 'regions must be a list'),
+    ('accounts: [prod]', 'must be a dictionary'),
+])
+def test_more_bad_options_are_named_before_any_request(cloud, parse, config, message):
+    with pytest.raises(AnsibleParserError) as raised:
+        parse(CREDENTIALS + 'regions: [cn-hangzhou]\n' + config + '\n')
+    assert message in str(raised.value)
+    assert cloud.requests == 0
+
+
+def test_page_size_sets_the_records_per_request(cloud, parse):
+    cloud.add('cn-hangzhou', [job('dtsp%02d' % n) for n in range(25)])
+    result = parse(CREDENTIALS + 'regions: [cn-hangzhou]\npage_size: 10\n')
+    assert len(result.hostvars) == 25 and cloud.requests == 3
+    assert set(params['PageSize'] for _action, params, _headers in cloud.session.sent) == {'10'}
+
+
+def test_a_host_of_another_source_is_not_overwritten(cloud, parse):
+    cloud.add('cn-hangzhou', [job('dtsclash')])
+    inventory = InventoryData()
+    inventory.add_host('dtsclash')
+    inventory.set_variable('dtsclash', 'ansible_host', '10.0.0.1')
+    result = parse(CREDENTIALS + 'regions: [cn-hangzhou]\n', inventory=inventory)
+    assert result.hostvars['dtsclash']['ansible_host'] == '10.0.0.1'
+    assert 'synchronization_job_id' not in result.hostvars['dtsclash']
+    assert result.hostvars['dtsclash_dtsclash']['synchronization_job_id'] == 'dtsclash'
