@@ -182,7 +182,8 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import
 REFUSAL_CODE_PREFIXES = ('Forbidden', 'InvalidRegionId', 'NoPermission', 'OperationDenied', 'UnsupportedRegion',
                          'Region.NotSupport', 'RegionNotSupport', 'NotSupportedRegion', 'ServiceNotEnabled',
                          'ServiceNotOpen')
-# The host variable (on the group all) listing the regions that refused, for reports.
+# The variable of the group all listing the regions that refused, for reports. Set only when a
+# region refused: group variables reach every host, so nothing is added in the ordinary case.
 REFUSED_VAR = 'dts_refused_regions'
 # The shape of a cache entry; an entry of another shape is ignored (and replaced).
 CACHE_FORMAT = 2

@@ -81,6 +81,7 @@ def check_inventory(path):
         assert isinstance(facts['delay'], int) and facts['synchronization_job_id'] == host.replace('_reverse', '')
         assert facts['synchronization_direction'] == ('Reverse' if host.endswith('_reverse') else 'Forward')
     assert os.environ['ALIBABA_CLOUD_ACCESS_KEY_SECRET'] not in json.dumps(data), 'secret in the inventory'
+    assert all('dts_refused_regions' not in facts for facts in hostvars.values()), 'nothing refused'
     counters = control('counters')
     assert counters['max_in_flight'] >= 3, counters
     print('inventory: %d hosts, %d requests, %d in flight at most'
@@ -119,12 +120,16 @@ def check_refused(region, path, stderr):
         errors = handle.read()
     assert region in errors and 'Forbidden.RAM' in errors, errors
     assert os.environ['ALIBABA_CLOUD_ACCESS_KEY_SECRET'] not in errors
+    # --list shows the group all's variables on every host.
+    refused = next(iter(data['_meta']['hostvars'].values()))['dts_refused_regions']
+    assert [(entry['region'], entry['code']) for entry in refused] == [(region, 'Forbidden.RAM')], refused
 
 
-def check_strict(region, stderr):
+def check_strict(region, stderr, code='Forbidden.RAM'):
     with open(stderr) as handle:
         errors = handle.read()
-    assert region in errors and 'Forbidden.RAM' in errors, errors
+    assert region in errors and code in errors, errors
+    assert os.environ['ALIBABA_CLOUD_ACCESS_KEY_SECRET'] not in errors
 
 
 if __name__ == '__main__':

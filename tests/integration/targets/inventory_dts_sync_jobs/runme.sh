@@ -60,3 +60,11 @@ if ANSIBLE_INVENTORY_UNPARSED_FAILED=true ansible-inventory -i "${work}/refused.
 fi
 check strict cn-beijing "${work}/strict.err"
 check refuse
+
+# Any other failure fails the source: a wrong secret is an error, not an empty inventory.
+if ALIBABA_CLOUD_ACCESS_KEY_SECRET=not-the-secret ANSIBLE_INVENTORY_UNPARSED_FAILED=true \
+    ansible-inventory -i "${work}/refused.dts_sync_jobs.yml" --list > /dev/null 2> "${work}/wrong.err"; then
+  echo "a wrong secret gave an inventory" >&2
+  exit 1
+fi
+check strict cn-hangzhou "${work}/wrong.err" SignatureDoesNotMatch

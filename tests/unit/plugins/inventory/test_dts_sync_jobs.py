@@ -166,6 +166,7 @@ def test_each_record_a_host_in_sanitised_status_and_region_groups(cloud, parse):
     assert facts['delay'] == 12 and facts['tags'] == {'env': 'prod'} and facts['region'] == 'cn-beijing'
     assert result.hostvars['dtsb2']['error_message'] == 'DTS-1: lost the source'
     assert 'dts_account' not in facts and not result.warnings
+    assert 'dts_refused_regions' not in result.inventory.groups['all'].get_vars()
 
 
 def test_regions_default_to_the_configured_region(cloud, parse):
