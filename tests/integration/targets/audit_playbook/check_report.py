@@ -2,9 +2,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Check the audit report against the emulator's jobs: every expectation is computed from them.
 
-    check_report.py REPORT_DIR MAX_DELAY EXPIRY_DAYS [REGION=ACCOUNT,...]
+    check_report.py REPORT_DIR MAX_DELAY EXPIRY_DAYS [accounts=REGION:ACCOUNT,...] [refused=REGION,...]
 
-With the last argument, the inventory listed those regions only, each under that account.
+accounts: the inventory listed those regions only, each under that account.
+refused: regions the emulator refused (Forbidden.RAM), which the report must name as not audited.
 """
 
 import csv
@@ -27,12 +28,12 @@ def documented(status):
     return dict((known.lower(), known) for known in STATUSES)[lowered]
 
 
-def emulator_records(accounts):
+def emulator_records(accounts, refused=()):
     """One entry per listing record (a two-way job has two), as the emulator stores them."""
     with urlopen(os.environ['DTS_EMULATOR_ENDPOINT'] + '/_emulator/jobs') as answer:
         jobs = json.loads(answer.read().decode('utf-8'))['jobs']
     for job in jobs:
-        if accounts and job['region'] not in accounts:
+        if (accounts and job['region'] not in accounts) or job['region'] in refused:
             continue
         for direction, state in job['directions'].items():
             yield dict(job, account=accounts.get(job['region'], ''), direction=direction, status=documented(state['status']), delay=int(state['delay']),
@@ -44,10 +45,12 @@ def read_csv(path):
         return list(csv.DictReader(handle))
 
 
-def main(directory, max_delay, expiry_days, accounts=''):
+def main(directory, max_delay, expiry_days, *options):
     max_delay, expiry_days = int(max_delay), int(expiry_days)
-    accounts = dict(pair.split('=') for pair in accounts.split(',') if pair)
-    records = list(emulator_records(accounts))
+    options = dict(option.split('=', 1) for option in options)
+    accounts = dict(pair.split(':') for pair in options.get('accounts', '').split(',') if pair)
+    refused = [region for region in options.get('refused', '').split(',') if region]
+    records = list(emulator_records(accounts, refused))
     cutoff = (datetime.now(timezone.utc) + timedelta(days=expiry_days)).strftime('%Y-%m-%dT%H:%M:%SZ')
 
     summary = read_csv(os.path.join(directory, 'dts-audit-summary.csv'))
@@ -57,7 +60,7 @@ def main(directory, max_delay, expiry_days, accounts=''):
 
     findings = read_csv(os.path.join(directory, 'dts-audit.csv'))
     by_reason = dict((reason, [row for row in findings if row['reason'] == reason])
-                     for reason in ('failed', 'precheck', 'delay', 'expiring'))
+                     for reason in ('failed', 'precheck', 'delay', 'expiring', 'refused'))
     assert len(findings) == sum(len(rows) for rows in by_reason.values()), 'unknown reasons'
 
     def keys(rows):
@@ -65,6 +68,8 @@ def main(directory, max_delay, expiry_days, accounts=''):
 
     for row in findings:
         assert row['account'] == accounts.get(row['region'], ''), row
+    assert sorted((row['region'], row['status']) for row in by_reason['refused']) == \
+        sorted((region, 'Forbidden.RAM') for region in refused), 'refused regions'
 
     failed = [r for r in records if r['status'] in FAILED]
     assert failed, 'the default data has failed jobs'
@@ -105,6 +110,12 @@ def main(directory, max_delay, expiry_days, accounts=''):
         assert row and row[0].endswith('| %d |' % sum(1 for r in records if r['region'] == region)), region
     if accounts:
         assert 'and %d accounts' % len(set(accounts.values())) in report
+    if refused:
+        assert '## Regions not audited (%d)' % len(refused) in report
+        for region in refused:
+            assert '| %s | Forbidden.RAM |' % region in report, region
+    else:
+        assert 'Regions not audited' not in report
     print('audit report: %d records, %d failed, %d precheck items, %d delayed, %d expiring'
           % (len(records), len(failed), len(precheck), len(lagging), len(expiring)))
 

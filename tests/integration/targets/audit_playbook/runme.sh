@@ -31,7 +31,17 @@ CONFIG
 ansible-playbook -i "${work}/accounts.dts_sync_jobs.yml" "${playbooks}/audit.yml" \
   -e "dts_audit_output_dir=${work}/accounts" "$@"
 "${ANSIBLE_PYTHON_INTERPRETER}" check_report.py "${work}/accounts" 300 14 \
-  cn-hangzhou=china,cn-beijing=china,ap-southeast-1=asia,cn-shanghai=asia
+  accounts=cn-hangzhou:china,cn-beijing:china,ap-southeast-1:asia,cn-shanghai:asia
+
+# A region that refuses the listing is named in the report as not audited; the others are reported.
+"${ANSIBLE_PYTHON_INTERPRETER}" -c "
+import json, os, urllib.request
+request = urllib.request.Request(os.environ['DTS_EMULATOR_ENDPOINT'] + '/_emulator/config', method='POST',
+                                 data=json.dumps({'refused_regions': ['cn-beijing']}).encode())
+urllib.request.urlopen(request).read()"
+ansible-playbook -i "${playbooks}/inventory/demo.dts_sync_jobs.yml" "${playbooks}/audit.yml" \
+  -e "dts_audit_output_dir=${work}/refused" "$@"
+"${ANSIBLE_PYTHON_INTERPRETER}" check_report.py "${work}/refused" 300 14 refused=cn-beijing
 
 # A bad setting stops the play before anything is written.
 if ansible-playbook -i "${playbooks}/inventory/demo.dts_sync_jobs.yml" "${playbooks}/audit.yml" \
