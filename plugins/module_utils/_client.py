@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
 import re
 import threading
 import time
@@ -22,6 +23,7 @@ from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 try:
     import requests
     from requests.adapters import HTTPAdapter
+    from requests.utils import get_environ_proxies
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError:
@@ -123,6 +125,17 @@ def _check_status_page(action, body):
                           request_id=body.get('RequestId'))
 
 
+def environment_transport(endpoint, verify):
+    """The proxies and CA bundle requests would take from the environment for ``endpoint``.
+
+    ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` and ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE`` are
+    honoured as requests honours them; requests itself would look them up on every request.
+    """
+    if verify is True:
+        verify = os.environ.get('REQUESTS_CA_BUNDLE') or os.environ.get('CURL_CA_BUNDLE') or True
+    return {'proxies': get_environ_proxies(endpoint), 'verify': verify}
+
+
 class DtsClient(object):
     """Signed, retried calls to one DTS endpoint for one region.
 
@@ -145,6 +158,7 @@ class DtsClient(object):
         self.retries = retries
         self.max_concurrency = max(1, max_concurrency)
         self.session = session or self.new_session(self.max_concurrency)
+        self._transport = environment_transport(self.endpoint, verify)
         self._sleep = sleep
         self._clock = clock
         self._lock = threading.Lock()
@@ -156,6 +170,9 @@ class DtsClient(object):
     @staticmethod
     def new_session(pool_size):
         session = requests.Session()
+        # The environment is read once per client (environment_transport), not on every request;
+        # and a ~/.netrc entry must not replace the Authorization header of a signed request.
+        session.trust_env = False
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
         session.mount('https://', adapter)
         session.mount('http://', adapter)
@@ -221,7 +238,7 @@ class DtsClient(object):
             self.requests_sent += 1
         try:
             response = self.session.request(method, url, headers=headers, timeout=self.timeout,
-                                            verify=self.verify)
+                                            **self._transport)
         except requests.exceptions.SSLError as exc:
             raise DtsApiError(action, 'SSLError', (
                 'TLS verification of %s failed (%s). Set ca_path to the CA bundle that signed the '

@@ -34,11 +34,12 @@ class FakeSession(object):
         self.sent = []
         self._lock = threading.Lock()
 
-    def request(self, method, url, headers=None, timeout=None, verify=None):
+    def request(self, method, url, headers=None, timeout=None, verify=None, proxies=None):
         params = dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
         action = (headers or {}).get('x-acs-action') or params.get('Action')
         with self._lock:
             self.sent.append((action, params, dict(headers or {})))
+            self.transport = {'verify': verify, 'proxies': proxies}
         result = self.handler(action, params, headers or {})
         if isinstance(result, Exception):
             raise result

@@ -374,3 +374,35 @@ def test_run_concurrently_keeps_order_and_raises_the_failure():
         return x
     with pytest.raises(ValueError):
         run_concurrently(boom, [1, 2, 3], 3)
+
+
+def test_proxy_and_ca_variables_are_read_once_per_client_and_honoured(monkeypatch):
+    for name in ('HTTPS_PROXY', 'https_proxy', 'NO_PROXY', 'no_proxy', 'REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv('HTTPS_PROXY', 'http://proxy.example:3128')
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', '/etc/corp-ca.pem')
+    session = FakeSession(paged([job('dtsA')]))
+    client = DtsClient(CREDS, 'cn-hangzhou', 'https://dts.aliyuncs.com', session=session)
+    # Changed after the client is built: the client keeps what it read.
+    monkeypatch.setenv('HTTPS_PROXY', 'http://other.example:3128')
+    client.list_jobs()
+    assert session.transport == {'proxies': {'https': 'http://proxy.example:3128'}, 'verify': '/etc/corp-ca.pem'}
+
+    monkeypatch.setenv('NO_PROXY', 'dts.aliyuncs.com')
+    client = DtsClient(CREDS, 'cn-hangzhou', 'https://dts.aliyuncs.com', session=session, verify='/my/ca.pem')
+    client.list_jobs()
+    assert session.transport == {'proxies': {}, 'verify': '/my/ca.pem'}
+    client = DtsClient(CREDS, 'cn-hangzhou', 'https://dts.aliyuncs.com', session=session, verify=False)
+    client.list_jobs()
+    assert session.transport['verify'] is False
+
+
+def test_sessions_ignore_netrc_so_nothing_replaces_the_signed_authorization(tmp_path, monkeypatch):
+    netrc = tmp_path / 'netrc'
+    netrc.write_text(u'machine dts.aliyuncs.com login user password pass\n')
+    monkeypatch.setenv('NETRC', str(netrc))
+    session = DtsClient.new_session(4)
+    prepared = session.prepare_request(requests.Request('POST', 'https://dts.aliyuncs.com/?a=1',
+                                                        headers={'Authorization': 'ACS3-HMAC-SHA256 x'}))
+    assert prepared.headers['Authorization'] == 'ACS3-HMAC-SHA256 x'
+    assert session.trust_env is False
