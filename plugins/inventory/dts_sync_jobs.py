@@ -12,7 +12,8 @@ short_description: DTS synchronization jobs as inventory hosts
 version_added: 0.1.0
 description:
   - Makes each Data Transmission Service synchronization job a host, across regions and accounts,
-    with the job's facts (as M(alibabacloud.dts.dts_sync_job_info) returns them) as host variables.
+    with all the job's facts as host variables (those M(alibabacloud.dts.dts_sync_job_info) returns
+    with O(alibabacloud.dts.dts_sync_job_info#module:fields=[all])).
   - Hosts are grouped by status (C(dts_status_synchronizing)), region (C(dts_region_cn_beijing)) and,
     with O(accounts), account (C(dts_account_production)); C(keyed_groups), C(groups) and C(compose)
     add more, for example from tags.

@@ -10,7 +10,10 @@ __metaclass__ = type
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import DEFAULT_PAGE_SIZE
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import (
+    IDENTITY_JOB_FACTS,
+    JOB_FACTS,
     JOB_STATUSES,
+    SUMMARY_JOB_FACTS,
     canonical_status,
     normalize_job,
     normalize_status,
@@ -56,22 +59,45 @@ def validate_job_ids(job_ids, option='job_ids', required=False):
     return result
 
 
+def validate_job_facts(fields, option='fields'):
+    """The fact names ``fields`` asks for, as a set, or None for every fact.
+
+    Entries are fact names, V(summary) or V(all); the identity facts are always included.
+    """
+    if not fields:
+        raise DtsConfigError('%s must name at least one fact, for example [summary] or [summary, precheck_status].'
+                             % option, option=option)
+    selected = set(IDENTITY_JOB_FACTS)
+    for entry in fields:
+        name = entry.strip().lower() if isinstance(entry, str) else entry
+        if name == 'all':
+            return None
+        if name == 'summary':
+            selected.update(SUMMARY_JOB_FACTS)
+        elif name in JOB_FACTS:
+            selected.add(name)
+        else:
+            raise DtsConfigError('%s: %r is not a job fact; use summary, all or any of %s.'
+                                 % (option, entry, ', '.join(JOB_FACTS)), option=option)
+    return selected
+
+
 def list_job_facts(client, name=None, tags=None, resource_group_id=None, job_ids=None, statuses=None,
-                   page_size=DEFAULT_PAGE_SIZE):
+                   page_size=DEFAULT_PAGE_SIZE, facts=None):
     """Every job of the client's region as facts, server-side filters applied by DTS and
-    ``job_ids`` / ``statuses`` (already validated) applied here."""
+    ``job_ids`` / ``statuses`` (already validated) applied here; ``facts`` as for normalize_job."""
     records = client.list_jobs(page_size=page_size, name=name, tags=tags, resource_group_id=resource_group_id)
     wanted_ids = set(job_ids) if job_ids else None
     wanted_statuses = set(statuses) if statuses else None
-    facts = []
+    jobs = []
     for record in records:
-        job = normalize_job(record, client.region)
-        if wanted_ids is not None and job.get('synchronization_job_id') not in wanted_ids:
+        # Filtered on the wire values, so the filters work whichever facts are returned.
+        if wanted_ids is not None and record.get('SynchronizationJobId') not in wanted_ids:
             continue
-        if wanted_statuses is not None and job.get('status') not in wanted_statuses:
+        if wanted_statuses is not None and canonical_status(record.get('Status')) not in wanted_statuses:
             continue
-        facts.append(job)
-    return facts
+        jobs.append(normalize_job(record, client.region, facts))
+    return jobs
 
 
 def read_statuses(client, job_ids):

@@ -112,12 +112,40 @@ def _facts(value, key=None):
     return value
 
 
-def normalize_job(record, region):
-    """One DescribeSynchronizationJobs record as facts, with the region it was listed in."""
-    facts = _facts(dict((name, value) for name, value in record.items() if name != 'Tags'))
-    facts['tags'] = tags_to_dict(record.get('Tags'))
-    facts['region'] = region
-    return facts
+# Every documented fact of a job record.
+JOB_FACTS = (
+    'synchronization_job_id', 'synchronization_job_name', 'synchronization_direction', 'status',
+    'delay', 'error_message', 'pay_type', 'expire_time', 'tags', 'region',
+    'synchronization_job_class', 'data_initialization', 'structure_initialization', 'create_time',
+    'job_create_time', 'instance_create_time', 'source_endpoint', 'destination_endpoint',
+    'synchronization_objects', 'precheck_status', 'structure_initialization_status',
+    'data_initialization_status', 'data_synchronization_status', 'performance',
+)
+# The summary, what deciding about a job needs: which job, its status, delay and error, its billing
+# and expiry, tags and region.  A listing returns it unless asked for more, because Ansible's cost
+# for a task result grows with every value in it: the other facts are five times the size and
+# cost seconds for thousands of jobs (docs/benchmarks.md has the numbers).
+SUMMARY_JOB_FACTS = JOB_FACTS[:10]
+# What tells one record from another: a two-way job is listed once per direction.
+IDENTITY_JOB_FACTS = ('synchronization_job_id', 'synchronization_direction')
+
+
+def normalize_job(record, region, facts=None):
+    """One DescribeSynchronizationJobs record as facts, with the region it was listed in.
+
+    ``facts`` is the set of fact names to keep (None keeps every field, known or not); only
+    those are converted, so a summary of thousands of records costs a fraction of the whole.
+    """
+    result = {}
+    for name, value in record.items():
+        key = snake_case(name)
+        if name != 'Tags' and (facts is None or key in facts):
+            result[key] = _facts(value, name)
+    if facts is None or 'tags' in facts:
+        result['tags'] = tags_to_dict(record.get('Tags'))
+    if facts is None or 'region' in facts:
+        result['region'] = region
+    return result
 
 
 def checkpoint_time(checkpoint):

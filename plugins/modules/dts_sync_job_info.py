@@ -47,9 +47,26 @@ options:
         V(Synchronizing), V(Failed), V(Suspending), V(Modifying), V(Finished).
     type: list
     elements: str
+  fields:
+    description:
+      - The facts each job in RV(jobs) carries. Entries combine, for example V([summary, precheck_status]).
+      - V(summary) stands for what deciding about a job needs, the facts of RV(jobs) marked as part of
+        the summary below (C(synchronization_job_id), C(synchronization_job_name), C(synchronization_direction),
+        C(status), C(delay), C(error_message), C(pay_type), C(expire_time), C(tags) and C(region)).
+      - V(all) stands for every fact DTS returns, including the nested records (endpoints, synchronized
+        objects, stage statuses, precheck items, performance); together five times the size of the summary.
+      - Any other entry names one fact of RV(jobs), for example V(precheck_status).
+      - C(synchronization_job_id) and C(synchronization_direction) are always returned.
+      - Ansible's own time for a task result grows with every value in it. Listing 3,000 jobs, the
+        facts beyond the summary cost several seconds, more than all the requests; ask for them when they are used.
+    type: list
+    elements: str
+    default: [summary]
+    version_added: 0.2.0
   query:
     description:
-      - A JMESPath expression applied to the returned RV(jobs) list; its result is returned as RV(query_result).
+      - A JMESPath expression applied to the jobs; its result is returned as RV(query_result).
+      - The query sees every fact of every job, whatever O(fields) selects for RV(jobs).
       - Requires the jmespath Python library.
     type: str
   page_size:
@@ -94,6 +111,19 @@ EXAMPLES = r'''
     statuses: [Failed, PrecheckFailed, InitializeFailed, Suspending]
   register: broken
 
+- name: Every fact of the failed jobs, precheck items and endpoints included
+  alibabacloud.dts.dts_sync_job_info:
+    region: cn-hangzhou
+    statuses: [Failed, PrecheckFailed]
+    fields: [all]
+  register: failed
+
+- name: The summary plus the replication stage of each job
+  alibabacloud.dts.dts_sync_job_info:
+    region: cn-hangzhou
+    fields: [summary, data_synchronization_status]
+  register: stages
+
 - name: Names and delays of the lagging jobs, with a JMESPath query
   alibabacloud.dts.dts_sync_job_info:
     region: cn-beijing
@@ -116,7 +146,8 @@ RETURN = r'''
 jobs:
   description:
     - The jobs, each exactly once per direction, in the order DTS lists them.
-    - Keys are the snake_case of the API's field names; every field DTS returns is kept.
+    - Keys are the snake_case of the API's field names; O(fields) selects which are returned,
+      and with V(all) every field DTS returns is kept.
     - V([]) when no job matches.
   returned: always
   type: list
@@ -124,46 +155,57 @@ jobs:
   contains:
     synchronization_job_id:
       description: The job ID.
+      returned: always
       type: str
       sample: dtsexjk1alb116****
     synchronization_job_name:
       description: The job name.
+      returned: when O(fields) has V(summary), V(all) or the name (part of the summary)
       type: str
       sample: MySQL Synchronization
     synchronization_direction:
       description: V(Forward) or V(Reverse) (two-way jobs have a record for each).
+      returned: always
       type: str
       sample: Forward
     status:
       description: The job status in its documented spelling, for example V(Synchronizing) or V(Initializing).
+      returned: when O(fields) has V(summary), V(all) or the name (part of the summary)
       type: str
       sample: Synchronizing
     delay:
       description: Replication delay in seconds.
+      returned: when O(fields) has V(summary), V(all) or the name (part of the summary)
       type: int
       sample: 0
     error_message:
       description: Why the job failed, when it did.
+      returned: when O(fields) has V(summary), V(all) or the name (part of the summary)
       type: str
       sample: "DTS-070211: Connect Source DB failed."
     data_initialization:
       description: Whether full data synchronization is performed.
+      returned: when O(fields) has V(all) or the name
       type: bool
       sample: true
     structure_initialization:
       description: Whether schema synchronization is performed.
+      returned: when O(fields) has V(all) or the name
       type: bool
       sample: true
     data_initialization_status:
       description: Full data synchronization stage.
+      returned: when O(fields) has V(all) or the name
       type: dict
       sample: {status: Finished, percent: 100, progress: 200001}
     structure_initialization_status:
       description: Schema synchronization stage.
+      returned: when O(fields) has V(all) or the name
       type: dict
       sample: {status: Finished, percent: 100, progress: 1}
     precheck_status:
       description: Precheck result, with one entry per check item under C(detail).
+      returned: when O(fields) has V(all) or the name
       type: dict
       sample:
         status: Failed
@@ -175,55 +217,72 @@ jobs:
             repair_method: CHECK_ERROR_DEST_CONN_REPAIR2
     source_endpoint:
       description: Source database connection settings (C(port) is an integer).
+      returned: when O(fields) has V(all) or the name
       type: dict
       sample: {instance_id: rm-bp1i99e8l7913****, instance_type: RDS, engine_name: MySQL, port: 3306}
     destination_endpoint:
       description: Destination database connection settings (C(port) is an integer).
+      returned: when O(fields) has V(all) or the name
       type: dict
       sample: {instance_id: rm-bp162d4tp0500****, instance_type: RDS, engine_name: MySQL, port: 3306}
     synchronization_objects:
       description: The schemas and tables synchronized.
+      returned: when O(fields) has V(all) or the name
       type: list
       elements: dict
       sample: [{schema_name: dtstestdatabase, new_schema_name: newdtstestdatabase, table_includes: [], table_excludes: []}]
+    data_synchronization_status:
+      description: Incremental synchronization stage (C(delay) and C(percent) are integers).
+      returned: when O(fields) has V(all) or the name
+      type: dict
+      sample: {status: Synchronizing, delay: 0, percent: 100}
     performance:
       description: Throughput; C(rps) is an integer, C(flow) the API's text.
+      returned: when O(fields) has V(all) or the name
       type: dict
       sample: {rps: 100, flow: "0.00MB/s"}
     pay_type:
       description: V(PrePaid) or V(PostPaid).
+      returned: when O(fields) has V(summary), V(all) or the name (part of the summary)
       type: str
       sample: PrePaid
     expire_time:
       description: When a PrePaid instance expires (UTC).
+      returned: when O(fields) has V(summary), V(all) or the name (part of the summary)
       type: str
       sample: "2021-07-07T16:00:00Z"
     synchronization_job_class:
       description: Instance class.
+      returned: when O(fields) has V(all) or the name
       type: str
       sample: large
     create_time:
       description: When the job was created, as the API gives it (UTC+8).
+      returned: when O(fields) has V(all) or the name
       type: str
       sample: "2021-06-28 17:34:53.0"
     job_create_time:
       description: When the job was created (UTC).
+      returned: when O(fields) has V(all) or the name
       type: str
       sample: "2021-06-28T09:34:53Z"
     instance_create_time:
       description: When the instance was created (UTC).
+      returned: when O(fields) has V(all) or the name
       type: str
       sample: "2021-06-28T09:36:32Z"
     tags:
       description: The job's tags as a dictionary (a tag without value maps to the empty string).
+      returned: when O(fields) has V(summary), V(all) or the name (part of the summary)
       type: dict
       sample: {env: prod, team: payments}
     region:
       description: The region the job was listed in.
+      returned: when O(fields) has V(summary), V(all) or the name (part of the summary)
       type: str
       sample: cn-hangzhou
 query_result:
-  description: The result of O(query) applied to RV(jobs).
+  description: The result of O(query) applied to the jobs, with every fact.
   returned: when O(query) is set
   type: raw
   sample: [{name: orders-sync, delay: 512}]
@@ -245,6 +304,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._client import jo
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import (
     list_job_facts,
+    validate_job_facts,
     validate_job_ids,
     validate_statuses,
 )
@@ -271,6 +331,7 @@ def main():
             resource_group_id=dict(type='str'),
             job_ids=dict(type='list', elements='str'),
             statuses=dict(type='list', elements='str'),
+            fields=dict(type='list', elements='str', default=['summary']),
             query=dict(type='str'),
             page_size=dict(type='int', choices=[10, 20, 30], default=30),
         ),
@@ -282,16 +343,22 @@ def main():
         # Everything checkable is checked before the first request (credentials may need one).
         statuses = validate_statuses(params['statuses'])
         job_ids = validate_job_ids(params['job_ids'])
+        facts = validate_job_facts(params['fields'])
         job_filters(name=params['name'], tags=params['tags'], resource_group_id=params['resource_group_id'])
+        # A query sees every fact; the jobs returned are then cut down to the fields asked for.
         jobs = list_job_facts(module.client, name=params['name'], tags=params['tags'],
                               resource_group_id=params['resource_group_id'], job_ids=job_ids,
-                              statuses=statuses, page_size=params['page_size'])
+                              statuses=statuses, page_size=params['page_size'],
+                              facts=None if query is not None else facts)
     except DtsError as error:
         module.fail_error(error)
 
-    result = dict(jobs=jobs)
+    result = {}
     if query is not None:
         result['query_result'] = query.search(jobs)
+        if facts is not None:
+            jobs = [dict((key, value) for key, value in job.items() if key in facts) for job in jobs]
+    result['jobs'] = jobs
     module.exit_json(**result)
 
 

@@ -10,9 +10,11 @@ import pytest
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import DtsClient
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
+from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import SUMMARY_JOB_FACTS
 from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import (
     list_job_facts,
     read_statuses,
+    validate_job_facts,
     validate_job_ids,
     validate_statuses,
 )
@@ -43,6 +45,39 @@ def test_statuses_filter_is_case_insensitive_and_uses_documented_spellings():
 def test_job_ids_filter_keeps_both_directions():
     facts = list_job_facts(client_for(paged(RECORDS)), job_ids=['dtsC', 'dtsZ'])
     assert [f['synchronization_direction'] for f in facts] == ['Forward', 'Reverse']
+
+
+def test_filters_apply_whatever_facts_are_returned():
+    facts = list_job_facts(client_for(paged(RECORDS)), statuses=['Synchronizing'], job_ids=['dtsA', 'dtsC'],
+                           facts=validate_job_facts(['delay']))
+    assert facts == [
+        {'synchronization_job_id': 'dtsA', 'synchronization_direction': 'Forward', 'delay': 0},
+        {'synchronization_job_id': 'dtsC', 'synchronization_direction': 'Reverse', 'delay': 0}]
+
+
+@pytest.mark.parametrize('fields, expected', [
+    (['summary'], set(SUMMARY_JOB_FACTS)),
+    (['Summary', 'precheck_status'], set(SUMMARY_JOB_FACTS) | {'precheck_status'}),
+    (['status'], {'synchronization_job_id', 'synchronization_direction', 'status'}),
+    (['summary', 'all'], None),
+    ([' ALL '], None),
+])
+def test_fields_name_facts_summary_or_all_and_always_keep_the_identity(fields, expected):
+    assert validate_job_facts(fields) == expected
+
+
+@pytest.mark.parametrize('fields, words', [
+    ([], ['at least one', '[summary]']),
+    (['precheck'], ["'precheck'", 'precheck_status', 'summary, all']),
+    (['SynchronizationJobId'], ['synchronization_job_id']),
+    ([None], ['None']),
+    (['detail'], ['source_endpoint']),
+])
+def test_bad_fields_are_refused_naming_the_valid_ones(fields, words):
+    with pytest.raises(DtsConfigError) as caught:
+        validate_job_facts(fields)
+    assert caught.value.option == 'fields'
+    assert all(word in caught.value.message for word in words), caught.value.message
 
 
 def test_unknown_status_lists_the_valid_ones():

@@ -9,7 +9,9 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import (
+    JOB_FACTS,
     JOB_STATUSES,
+    SUMMARY_JOB_FACTS,
     canonical_status,
     checkpoint_time,
     normalize_job,
@@ -53,6 +55,24 @@ def test_job_keys_are_mechanical_snake_case_and_values_typed():
     assert facts['synchronization_objects'][0]['table_includes'] == [{'table_name': 'customer'}]
     assert facts['data_synchronization_status'] == {}
     assert facts['region'] == 'cn-hangzhou'
+
+
+def test_a_selection_converts_only_the_facts_asked_for_and_the_same_way():
+    full = normalize_job(dict(RECORD, SomeNewField='x'), 'cn-hangzhou')
+    assert full['some_new_field'] == 'x'   # no selection keeps what the API adds later
+    summary = normalize_job(RECORD, 'cn-hangzhou', frozenset(SUMMARY_JOB_FACTS))
+    assert summary == dict((key, value) for key, value in full.items() if key in SUMMARY_JOB_FACTS)
+    assert set(summary) == set(SUMMARY_JOB_FACTS) - {'error_message', 'synchronization_direction'}  # not in RECORD
+    picked = normalize_job(RECORD, 'cn-hangzhou', frozenset(['synchronization_job_id', 'precheck_status']))
+    assert picked == {'synchronization_job_id': 'dtsexjk1alb116lbf1', 'precheck_status': full['precheck_status']}
+
+
+def test_job_facts_are_every_documented_field_once_and_the_summary_a_part_of_them():
+    documented = set(normalize_job(RECORD, 'r')) | {
+        'synchronization_direction', 'error_message', 'synchronization_job_class', 'create_time', 'job_create_time',
+        'instance_create_time', 'destination_endpoint', 'structure_initialization_status'}
+    assert set(JOB_FACTS) == documented and len(JOB_FACTS) == len(documented)
+    assert set(SUMMARY_JOB_FACTS) < set(JOB_FACTS)
 
 
 def test_tags_become_a_dict_with_keys_untouched():

@@ -8,7 +8,11 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import JOB_STATUSES
+from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import (
+    JOB_FACTS,
+    JOB_STATUSES,
+    SUMMARY_JOB_FACTS,
+)
 from ansible_collections.alibabacloud.dts.tests.unit.plugins.modules.conftest import SECRET, TOKEN, jobs_in_region
 
 
@@ -25,7 +29,7 @@ def test_every_job_of_a_137_job_region_exactly_once_in_5_requests(run_module, em
 def test_facts_are_typed_and_statuses_documented(run_module, emulator):
     emulator.load_jobs(jobs_in_region(8, tags={'env': 'prod', 'owner': ''}, pay_type='PrePaid',
                                       expire_time='2030-01-01T00:00:00Z', wire_bool='bool'))
-    jobs = run_module('dts_sync_job_info', {}).result['jobs']
+    jobs = run_module('dts_sync_job_info', {'fields': ['all']}).result['jobs']
     assert set(job['status'] for job in jobs) == {'Synchronizing', 'Initializing', 'Failed'}
     assert all(job['status'] in JOB_STATUSES for job in jobs)
     job = jobs[3]
@@ -35,6 +39,20 @@ def test_facts_are_typed_and_statuses_documented(run_module, emulator):
     assert job['region'] == 'cn-hangzhou'
     assert isinstance(job['precheck_status']['detail'], list)
     assert job['expire_time'] == '2030-01-01T00:00:00Z'
+
+
+def test_the_default_is_the_summary_and_fields_add_the_nested_facts(run_module, emulator):
+    emulator.load_jobs(jobs_in_region(6, pay_type='PrePaid', expire_time='2030-01-01T00:00:00Z',
+                                      error_message='DTS-070211: Connect Source DB failed.'))
+    full = run_module('dts_sync_job_info', {'fields': ['all']}).result['jobs']
+    summary = run_module('dts_sync_job_info', {}).result['jobs']
+    assert summary == [dict((key, value) for key, value in job.items() if key in SUMMARY_JOB_FACTS) for job in full]
+    assert set(summary[3]) == set(SUMMARY_JOB_FACTS)   # a failed PrePaid job has every summary fact
+    assert all(set(job) == set(JOB_FACTS) for job in full)
+    picked = run_module('dts_sync_job_info', {'fields': ['precheck_status', 'delay']}).result['jobs']
+    expected_keys = ['delay', 'precheck_status', 'synchronization_direction', 'synchronization_job_id']
+    assert [sorted(job) for job in picked] == [expected_keys] * 6
+    assert [job['precheck_status'] for job in picked] == [job['precheck_status'] for job in full]
 
 
 def test_server_side_filters_are_sent_and_applied(run_module, emulator):
@@ -67,6 +85,13 @@ def test_query_result_is_jmespath_over_the_facts(run_module, emulator):
     assert len(run.result['jobs']) == 12
 
 
+def test_query_sees_every_fact_while_jobs_carry_the_fields_asked_for(run_module, emulator):
+    emulator.load_jobs(jobs_in_region(12))
+    run = run_module('dts_sync_job_info', {'query': "[?source_endpoint.port == `3306`].precheck_status.status"})
+    assert run.result['query_result'] == ['Success'] * 12
+    assert all(set(job) <= set(SUMMARY_JOB_FACTS) for job in run.result['jobs'])
+
+
 @pytest.mark.parametrize('args, option, words', [
     ({'page_size': 25}, 'page_size', ['10', '20', '30']),
     ({'tags': dict(('k%d' % i, 'v') for i in range(21))}, 'tags', ['20']),
@@ -78,6 +103,8 @@ def test_query_result_is_jmespath_over_the_facts(run_module, emulator):
     ({'endpoint': 'ftp://example.com'}, 'endpoint', ['endpoint']),
     ({'retries': 99}, 'retries', ['0', '20']),
     ({'http_timeout': 0}, 'http_timeout', ['1', '600']),
+    ({'fields': ['precheck']}, 'fields', ['precheck_status', 'summary']),
+    ({'fields': []}, 'fields', ['[summary]']),
 ])
 def test_bad_input_fails_before_any_request_naming_the_option(run_module, emulator, args, option, words):
     run = run_module('dts_sync_job_info', args)
