@@ -126,9 +126,10 @@ options:
   max_concurrent_requests:
     description:
       - Most requests in flight at once when pages (after the first) or chunks of job ids are fetched, from 1 to 32.
-      - Throttling answers make every request in flight back off together.
+      - A throttled answer makes every request back off together and halves how many may be in flight;
+        each run of answers that are not throttled lets one more in again, up to this number.
     type: int
-    default: 8
+    default: 16
 notes:
   - Secrets (O(access_key_secret), O(security_token), temporary credentials and request signatures)
     never appear in results, warnings or errors.

@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import (
+    ConcurrencyWindow,
     DtsClient,
     chunk_job_ids,
     job_filters,
@@ -297,6 +298,57 @@ def test_pages_after_the_first_run_concurrently():
     client, _ignored, _ignored = make_client(handler, max_concurrency=4)
     assert len(client.list_jobs(page_size=30)) == 150
     assert peak[0] >= 4
+
+
+def test_the_window_halves_once_per_burst_of_throttling_and_grows_back_by_one_per_window():
+    window = ConcurrencyWindow(8)
+    burst = [window.acquire() for _ignored in range(8)]
+    for generation in burst:
+        window.release(generation, throttled=True)
+    assert window.size == 4   # eight answers to one burst: one cut, not three
+    window.release(window.acquire(), throttled=True)
+    assert window.size == 2
+    for _ignored in range(3):
+        window.release(window.acquire(), throttled=True)
+    assert window.size == 1   # never below one
+    sizes = []
+    for _ignored in range(40):   # 1 + 2 + ... + 7 answers take it from 1 to 8
+        window.release(window.acquire())
+        sizes.append(window.size)
+    assert sizes[:6] == [2, 2, 3, 3, 3, 4]
+    assert max(sizes) == window.size == 8   # never above the maximum
+    assert window.in_flight == 0
+
+
+def test_throttling_narrows_the_pages_in_flight_then_the_listing_widens_again():
+    import threading
+    in_flight, seen, lock = [0], [], threading.Lock()
+    barrier = threading.Barrier(4, timeout=10)
+    records = [job('dts%03d' % index) for index in range(300)]
+    serve, attempts = paged(records), {}
+
+    def handler(action, params, headers):
+        page = params['PageNum']
+        with lock:
+            in_flight[0] += 1
+            seen.append((in_flight[0], client.window.size))
+            attempts[page] = attempts.get(page, 0) + 1
+            first = attempts[page] == 1
+        try:
+            if first and page in ('2', '3', '4', '5'):
+                barrier.wait()  # four pages in flight together, all throttled
+                return error('Throttling.User', headers={'x-acs-retry-after': '100'})
+            return serve(action, params, headers)
+        finally:
+            with lock:
+                in_flight[0] -= 1
+
+    client, _ignored, clock = make_client(handler, max_concurrency=4)
+    assert len(client.list_jobs(page_size=10)) == 300
+    assert all(count <= size for count, size in seen)
+    assert min(size for _count, size in seen) == 2   # halved once for the burst
+    assert client.window.size == 4
+    assert clock.sleeps and min(clock.sleeps) >= 0.1
 
 
 def test_a_failing_page_fails_the_listing_with_its_error():
