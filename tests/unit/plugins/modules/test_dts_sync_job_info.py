@@ -138,6 +138,18 @@ def test_exact_under_throttling_every_3rd_and_503_every_5th(run_module, emulator
     assert emulator.counters['by_outcome']['throttle'] > 0 and emulator.counters['by_outcome']['5xx'] > 0
 
 
+def test_3000_jobs_exact_with_every_4th_request_throttled_and_every_9th_a_503(run_module, emulator):
+    from dts_emulator import Faults
+    emulator.load_jobs(jobs_in_region(3000))
+    emulator.faults = Faults(throttle_every=4, **{'5xx_every': 9})
+    run = run_module('dts_sync_job_info', {})
+    assert not run.failed, run.result.get('msg')
+    keys = [(job['synchronization_job_id'], job['synchronization_direction']) for job in run.result['jobs']]
+    assert len(keys) == 3000 and len(set(keys)) == 3000
+    outcomes = emulator.counters['by_outcome']
+    assert outcomes['throttle'] >= 25 and outcomes['5xx'] >= 10
+
+
 def test_v1_signing_and_an_sts_token(run_module, emulator):
     emulator.keys['sts-ak'] = {'secret': SECRET, 'token': TOKEN, 'expires': None}
     emulator.load_jobs(jobs_in_region(3))
