@@ -290,14 +290,6 @@ query_result:
 
 import traceback
 
-try:
-    import jmespath
-    HAS_JMESPATH = True
-    JMESPATH_IMPORT_ERROR = None
-except ImportError:
-    HAS_JMESPATH = False
-    JMESPATH_IMPORT_ERROR = traceback.format_exc()
-
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import job_filters
@@ -315,8 +307,11 @@ def compile_query(module):
     expression = module.params['query']
     if expression is None:
         return None
-    if not HAS_JMESPATH:
-        module.fail_json(msg=missing_required_lib('jmespath'), exception=JMESPATH_IMPORT_ERROR)
+    # Imported only for a query: most runs have none, and every run would pay for the import.
+    try:
+        import jmespath
+    except ImportError:
+        module.fail_json(msg=missing_required_lib('jmespath'), exception=traceback.format_exc())
     try:
         return jmespath.compile(expression)
     except jmespath.exceptions.JMESPathError as error:

@@ -6,6 +6,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import (
@@ -13,7 +17,12 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import
     JOB_STATUSES,
     SUMMARY_JOB_FACTS,
 )
-from ansible_collections.alibabacloud.dts.tests.unit.plugins.modules.conftest import SECRET, TOKEN, jobs_in_region
+from ansible_collections.alibabacloud.dts.tests.unit.plugins.modules.conftest import (
+    COLLECTIONS_ROOT,
+    SECRET,
+    TOKEN,
+    jobs_in_region,
+)
 
 
 def test_every_job_of_a_137_job_region_exactly_once_in_5_requests(run_module, emulator):
@@ -83,6 +92,15 @@ def test_query_result_is_jmespath_over_the_facts(run_module, emulator):
     run = run_module('dts_sync_job_info', {'query': "[?delay > `9`].synchronization_job_name"})
     assert run.result['query_result'] == ['job-010', 'job-011']
     assert len(run.result['jobs']) == 12
+
+
+def test_jmespath_is_imported_only_for_a_query():
+    # Every run would pay for the import; most runs have no query.
+    code = ('import sys; from ansible_collections.alibabacloud.dts.plugins.modules import dts_sync_job_info; '
+            'print("jmespath" in sys.modules)')
+    loaded = subprocess.run([sys.executable, '-c', code], env=dict(os.environ, PYTHONPATH=COLLECTIONS_ROOT),
+                            capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == 'False'
 
 
 def test_query_sees_every_fact_while_jobs_carry_the_fields_asked_for(run_module, emulator):
