@@ -348,7 +348,7 @@ def test_throttling_narrows_the_pages_in_flight_then_the_listing_widens_again():
     assert all(count <= size for count, size in seen)
     assert min(size for _count, size in seen) == 2   # halved once for the burst
     assert client.window.size == 4
-    assert clock.sleeps and min(clock.sleeps) >= 0.1
+    assert clock.now >= 0.1   # the throttled pages waited out x-acs-retry-after (100 ms)
 
 
 def test_a_failing_page_fails_the_listing_with_its_error():
