@@ -109,3 +109,62 @@ def test_no_secret_token_or_signature_in_vvvv_output(tmp_path, emulator):
     assert SECRET not in output and TOKEN not in output and 'not-the-right-one' not in output
     for signature in emulator.signatures:
         assert signature not in output
+
+
+ROLE_PLAYBOOK = '''
+- name: The deploy gate, as verbosely as Ansible can say it
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Wait for the synchronizing jobs
+      ansible.builtin.include_role:
+        name: alibabacloud.dts.dts_sync_wait
+      vars:
+        dts_sync_wait_job_ids: [dtscnhang00000, dtscnhang00001]
+        dts_sync_wait_timeout: 60
+    - name: Wait for a failed job, which fails naming it
+      block:
+        - name: Gate on the failed job
+          ansible.builtin.include_role:
+            name: alibabacloud.dts.dts_sync_wait
+          vars:
+            dts_sync_wait_job_ids: [dtscnhang00003]
+            dts_sync_wait_timeout: 60
+      rescue:
+        - name: The gate failed, as it should
+          ansible.builtin.debug:
+            msg: "{{ ansible_failed_result.msg }}"
+'''
+
+
+def test_no_secret_or_token_from_the_role_or_the_inventory_at_vvvv(tmp_path, emulator):
+    emulator.keys['sts-ak'] = {'secret': SECRET, 'token': TOKEN, 'expires': None}
+    emulator.load_jobs(jobs_in_region(4))
+    env = dict((k, v) for k, v in os.environ.items() if not k.startswith(('ALIBABA_CLOUD_', 'ALICLOUD_')))
+    env.update(ALIBABA_CLOUD_ACCESS_KEY_ID='sts-ak', ALIBABA_CLOUD_ACCESS_KEY_SECRET=SECRET,
+               ALIBABA_CLOUD_SECURITY_TOKEN=TOKEN, ALIBABA_CLOUD_REGION_ID='cn-hangzhou',
+               ALIBABA_CLOUD_ENDPOINT_DTS=emulator.endpoint, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_ROOT,
+               ANSIBLE_PYTHON_INTERPRETER=sys.executable, HOME=str(tmp_path), ANSIBLE_LOCAL_TEMP=str(tmp_path / 'tmp'),
+               ANSIBLE_LOG_PATH=str(tmp_path / 'ansible.log'), ANSIBLE_NOCOLOR='1')
+    bin_dir = os.path.dirname(sys.executable)
+    playbook = tmp_path / 'gate.yml'
+    playbook.write_text(ROLE_PLAYBOOK)
+    gate = subprocess.run([os.path.join(bin_dir, 'ansible-playbook'), '-vvvv', '-i', 'localhost,', '-c', 'local',
+                           str(playbook)], capture_output=True, text=True, env=env, timeout=300, check=False)
+    # The inventory: once with the environment's STS credentials, once with a wrong secret in the file.
+    (tmp_path / 'good.dts_sync_jobs.yml').write_text('plugin: alibabacloud.dts.dts_sync_jobs\nregions: [cn-hangzhou]\n')
+    (tmp_path / 'bad.dts_sync_jobs.yml').write_text(
+        'plugin: alibabacloud.dts.dts_sync_jobs\nregions: [cn-hangzhou]\naccess_key_id: sts-ak\n'
+        'access_key_secret: not-the-right-one\nsecurity_token: %s\n' % TOKEN)
+    inventories = [subprocess.run([os.path.join(bin_dir, 'ansible-inventory'), '-vvvv', '-i', str(tmp_path / name),
+                                   '--list'], capture_output=True, text=True, env=env, timeout=300, check=False)
+                   for name in ('good.dts_sync_jobs.yml', 'bad.dts_sync_jobs.yml')]
+    output = ''.join(run.stdout + run.stderr for run in [gate] + inventories) + (tmp_path / 'ansible.log').read_text()
+    assert gate.returncode == 0, output[-3000:]
+    assert 'dtscnhang00003 (Forward Failed)' in gate.stdout   # the failing gate really ran and reported
+    assert '"dtscnhang00000"' in inventories[0].stdout and inventories[0].returncode == 0
+    assert 'SignatureDoesNotMatch' in inventories[1].stdout + inventories[1].stderr
+    assert len(emulator.signatures) >= 5   # the gate polled twice and listed once; each inventory listed
+    assert SECRET not in output and TOKEN not in output and 'not-the-right-one' not in output
+    for signature in emulator.signatures:
+        assert signature not in output
