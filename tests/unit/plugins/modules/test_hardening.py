@@ -66,6 +66,19 @@ def test_broken_answers_are_retried_then_named(run_module, emulator, fault, code
     assert not run.failed and len(run.result['jobs']) == 4
 
 
+def verbose_run_env(tmp_path, emulator):
+    """STS credentials known to the emulator, in the environment only, and an Ansible log to search."""
+    emulator.keys['sts-ak'] = {'secret': SECRET, 'token': TOKEN, 'expires': None}
+    emulator.load_jobs(jobs_in_region(4))
+    env = dict((k, v) for k, v in os.environ.items() if not k.startswith(('ALIBABA_CLOUD_', 'ALICLOUD_')))
+    env.update(ALIBABA_CLOUD_ACCESS_KEY_ID='sts-ak', ALIBABA_CLOUD_ACCESS_KEY_SECRET=SECRET,
+               ALIBABA_CLOUD_SECURITY_TOKEN=TOKEN, ALIBABA_CLOUD_REGION_ID='cn-hangzhou',
+               ALIBABA_CLOUD_ENDPOINT_DTS=emulator.endpoint, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_ROOT,
+               ANSIBLE_PYTHON_INTERPRETER=sys.executable, HOME=str(tmp_path), ANSIBLE_LOCAL_TEMP=str(tmp_path / 'tmp'),
+               ANSIBLE_LOG_PATH=str(tmp_path / 'ansible.log'), ANSIBLE_NOCOLOR='1')
+    return env
+
+
 PLAYBOOK = '''
 - name: Everything the modules do, as verbosely as Ansible can say it
   hosts: localhost
@@ -89,16 +102,9 @@ PLAYBOOK = '''
 
 
 def test_no_secret_token_or_signature_in_vvvv_output(tmp_path, emulator):
-    emulator.keys['sts-ak'] = {'secret': SECRET, 'token': TOKEN, 'expires': None}
-    emulator.load_jobs(jobs_in_region(4))
+    env = verbose_run_env(tmp_path, emulator)
     playbook = tmp_path / 'play.yml'
     playbook.write_text(PLAYBOOK)
-    env = dict((k, v) for k, v in os.environ.items() if not k.startswith(('ALIBABA_CLOUD_', 'ALICLOUD_')))
-    env.update(ALIBABA_CLOUD_ACCESS_KEY_ID='sts-ak', ALIBABA_CLOUD_ACCESS_KEY_SECRET=SECRET,
-               ALIBABA_CLOUD_SECURITY_TOKEN=TOKEN, ALIBABA_CLOUD_REGION_ID='cn-hangzhou',
-               ALIBABA_CLOUD_ENDPOINT_DTS=emulator.endpoint, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_ROOT,
-               ANSIBLE_PYTHON_INTERPRETER=sys.executable, HOME=str(tmp_path), ANSIBLE_LOCAL_TEMP=str(tmp_path / 'tmp'),
-               ANSIBLE_LOG_PATH=str(tmp_path / 'ansible.log'), ANSIBLE_NOCOLOR='1')
     process = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-vvvv',
                               '-i', 'localhost,', '-c', 'local', str(playbook)],
                              capture_output=True, text=True, env=env, timeout=300, check=False)
@@ -138,14 +144,7 @@ ROLE_PLAYBOOK = '''
 
 
 def test_no_secret_or_token_from_the_role_or_the_inventory_at_vvvv(tmp_path, emulator):
-    emulator.keys['sts-ak'] = {'secret': SECRET, 'token': TOKEN, 'expires': None}
-    emulator.load_jobs(jobs_in_region(4))
-    env = dict((k, v) for k, v in os.environ.items() if not k.startswith(('ALIBABA_CLOUD_', 'ALICLOUD_')))
-    env.update(ALIBABA_CLOUD_ACCESS_KEY_ID='sts-ak', ALIBABA_CLOUD_ACCESS_KEY_SECRET=SECRET,
-               ALIBABA_CLOUD_SECURITY_TOKEN=TOKEN, ALIBABA_CLOUD_REGION_ID='cn-hangzhou',
-               ALIBABA_CLOUD_ENDPOINT_DTS=emulator.endpoint, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_ROOT,
-               ANSIBLE_PYTHON_INTERPRETER=sys.executable, HOME=str(tmp_path), ANSIBLE_LOCAL_TEMP=str(tmp_path / 'tmp'),
-               ANSIBLE_LOG_PATH=str(tmp_path / 'ansible.log'), ANSIBLE_NOCOLOR='1')
+    env = verbose_run_env(tmp_path, emulator)
     bin_dir = os.path.dirname(sys.executable)
     playbook = tmp_path / 'gate.yml'
     playbook.write_text(ROLE_PLAYBOOK)
