@@ -3,7 +3,7 @@ PYTHON ?= python3
 PYTHON_VERSION ?= 3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
-ANSIBLE_CORE ?= ansible-core>=2.18,<2.19
+ANSIBLE_CORE ?= ansible-core>=2.19,<2.20
 
 .PHONY: venv test demo emulator units emulator-tests sanity integration lint test-release test-tree bench fault-suite test-matrix docs importer changelog clean
 
