@@ -45,7 +45,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from emulator_data import (  # noqa: E402
-    FAILED_STATUSES, JOB_TYPES, canonical, default_data, dts_job_detail, dts_job_entry,
+    FAILED_STATUSES, JOB_TYPES, canonical, checkpoint_of, default_data, dts_job_detail, dts_job_entry,
     generate_job_specs, make_job, wire_records)
 
 DTS_VERSION = '2020-01-01'
@@ -145,6 +145,8 @@ class Emulator(object):
         self.status_list_failures = []
         self.business_failures = {}
         self.rate_windows = {}
+        # The rate limiter's clock (seconds, monotonic); tests replace it to step time by hand.
+        self.clock = time.monotonic
         self.initial_specs = list(job_specs) if job_specs is not None else None
         self.load_jobs(self.initial_specs if job_specs is not None else default_data(self.started))
         self.reset_counters()
@@ -458,7 +460,7 @@ class Emulator(object):
                 self._advance(job)
                 entries.append({'SynchronizationJobId': job_id, 'SynchronizationDirectionInfoList': [
                     {'SynchronizationDirection': direction, 'Status': state['status'],
-                     'Checkpoint': str(state.get('checkpoint', 0))}
+                     'Checkpoint': str(checkpoint_of(state))}
                     for direction, state in sorted(job['directions'].items())]})
         success = True if len(entries) % 2 else 'true'  # both spellings occur on the wire
         return {'Success': success, 'TotalRecordCount': len(entries), 'PageRecordCount': len(entries),
@@ -603,7 +605,7 @@ class Emulator(object):
         limit = (self.config.get('rate_limits') or {}).get(action)
         if not limit:
             return
-        now = time.monotonic()
+        now = self.clock()
         with self.lock:
             window = self.rate_windows.setdefault((caller, region or '', action), deque())
             while window and window[0] <= now - 1.0:
