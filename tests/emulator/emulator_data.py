@@ -152,7 +152,8 @@ def wire_records(job):
             'SynchronizationJobName': job['name'],
             'SynchronizationDirection': direction,
             'Status': state['status'],
-            'Delay': str(state.get('delay', 0)),
+            # The legacy examples say "0" for jobs not yet synchronizing; -1 is the current family's.
+            'Delay': str(max(state.get('delay', 0), 0)),
             'DataInitialization': flag(True),
             'StructureInitialization': flag(True),
             'PayType': job.get('pay_type', 'PostPaid'),

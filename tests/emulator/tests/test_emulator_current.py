@@ -370,3 +370,13 @@ def test_the_endpoint_filters_match_the_instances_shown(emulator, jobs):
     assert [item['DtsJobId'] for item in found['DtsJobList']] == [job['dts_job_id']]
     unknown = call(emulator.endpoint, JOBS, {'Region': HZ, 'Type': 'colour', 'Params': 'blue'})
     assert (unknown.status_code, unknown.json()['Code']) == (400, 'InvalidParameter')
+
+
+def test_a_delay_not_started_reads_zero_in_the_legacy_listing(emulator, jobs):
+    legacy = next(job for job in jobs if job['origin'] == 'legacy' and job['region'] == HZ)
+    emulator.set_status(legacy['id'], 'Initializing', delay=-1)
+    page = call(emulator.endpoint, 'DescribeSynchronizationJobs', {'RegionId': HZ, 'PageSize': '30'}).json()
+    record = next(r for r in page['SynchronizationInstances'] if r['SynchronizationJobId'] == legacy['id'])
+    assert record['Delay'] == '0'
+    detail = call(emulator.endpoint, DETAIL, {'DtsJobId': legacy['dts_job_id']}).json()
+    assert detail['Delay'] == -1
