@@ -10,7 +10,14 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 export XDG_CACHE_HOME="${XDG_CACHE_HOME:-$root/build/home/.cache}"   # pip's cache, as under make
-py312="${PY312:-$(command -v python3.12 || echo "$HOME/.pyenv/versions/3.12.1/bin/python3.12")}"
+# A python3.12 that runs: on PATH (a pyenv shim may be there without the version being active),
+# else pyenv's own copy. PY312 overrides.
+find_py312() {
+  if python3.12 -c '' 2> /dev/null; then command -v python3.12; return; fi
+  ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.12*/bin/python3.12 2> /dev/null | tail -n 1
+}
+py312="${PY312:-$(find_py312)}"
+[ -n "$py312" ] || { echo "no python3.12 found: set PY312" >&2; exit 1; }
 combos=("$@")
 if [ ${#combos[@]} -eq 0 ]; then
   combos=("ansible-core>=2.19,<2.20:python3.11"
