@@ -13,7 +13,7 @@ ANSIBLE_CORE ?= ansible-core>=2.19,<2.20
 BUILD_HOME ?= $(CURDIR)/build/home
 export ANSIBLE_HOME := $(BUILD_HOME)/.ansible
 export ANSIBLE_REMOTE_TEMP := $(BUILD_HOME)/.ansible/tmp
-export ANSIBLE_ASYNC_DIR := $(BUILD_HOME)/.ansible_async
+export ANSIBLE_ASYNC_DIR := $(BUILD_HOME)/.ansible/async
 export XDG_CACHE_HOME := $(BUILD_HOME)/.cache
 ANSIBLE_TEST := HOME=$(BUILD_HOME) $(CURDIR)/$(BIN)/ansible-test
 
@@ -82,7 +82,7 @@ lint: venv $(TREE)
 	$(LINT_ENV) $(BIN)/ansible-lint --profile production roles/ playbooks/
 	$(BIN)/yamllint -c .yamllint .
 	$(LINT_ENV) $(BIN)/antsibull-changelog lint
-	cd $(TREE) && $(LINT_ENV) $(CURDIR)/$(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+	cd $(TREE) && $(LINT_ENV) $(CURDIR)/$(BIN)/antsibull-docs --config-file $(CURDIR)/tests/utils/antsibull-docs.cfg lint-collection-docs --plugin-docs .
 
 # ruff over the repository (rules and style in pyproject.toml); not yet in `make test`.
 ruff: venv
