@@ -16,7 +16,6 @@ import json
 import threading
 
 import pytest
-
 from ansible.module_utils import basic
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils import _connection
