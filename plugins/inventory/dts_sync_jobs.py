@@ -158,12 +158,8 @@ from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
-from ansible_collections.alibabacloud.dts.plugins.module_utils._client import (
-    HAS_REQUESTS,
-    PAGE_SIZES,
-    job_filters,
-    run_concurrently,
-)
+from ansible_collections.alibabacloud.dts.plugins.module_utils._api_legacy import job_filters, list_jobs, validate_page_size
+from ansible_collections.alibabacloud.dts.plugins.module_utils._client import HAS_REQUESTS, run_concurrently
 from ansible_collections.alibabacloud.dts.plugins.module_utils._connection import (
     CONNECTION_OPTIONS,
     connect,
@@ -279,10 +275,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if not HAS_REQUESTS:
             raise AnsibleParserError('The dts_sync_jobs inventory needs the python requests library: pip install requests')
         page_size = self.get_option('page_size')
-        if page_size not in PAGE_SIZES:
-            raise AnsibleParserError('%s: page_size must be one of %s, got %r.'
-                                     % (path, ', '.join(str(size) for size in PAGE_SIZES), page_size))
         try:
+            validate_page_size(page_size)
             statuses = validate_statuses(self.get_option('statuses'))
             filters = dict(name=self.get_option('name'), tags=self.get_option('tags'),
                            resource_group_id=self.get_option('resource_group_id'))
@@ -410,7 +404,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 raise AnsibleParserError(where + 'credentials: ' + error.describe())
             client.session = _GatedSession(client.session, gate)
             try:
-                listing['records'] = client.list_jobs(page_size=page_size, **filters)
+                listing['records'] = list_jobs(client, page_size=page_size, **filters)
             except DtsApiError as error:
                 if self.get_option('strict') or not is_region_refusal(error):
                     raise AnsibleParserError(where + error.describe())

@@ -1,10 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the alibabacloud.dts collection
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The DTS client: signs, sends, retries and pages.  One instance per run.
+"""The DTS transport: signs, sends, retries and paces requests.  One client per region and run.
 
-It returns the API's raw answers (dicts as parsed from JSON); ``_normalize`` turns
-job records into facts.  Every plugin of the collection reaches DTS through here.
+It knows nothing of particular actions: the API families (``_api_legacy``, ``_api_current``) say
+what to call and how to page, and ``_normalize`` turns their records into facts.  Every plugin of
+the collection reaches DTS through here.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -38,25 +39,14 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._retries import (
     is_transient,
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils._signing import canonical_query, sign_v1, sign_v3
+from ansible_collections.alibabacloud.dts.plugins.module_utils._version import USER_AGENT
 
 
 DTS_API_VERSION = '2020-01-01'
-LIST_JOBS_ACTION = 'DescribeSynchronizationJobs'
-STATUS_LIST_ACTION = 'DescribeSynchronizationJobStatusList'
-PAGE_SIZES = (10, 20, 30)
-DEFAULT_PAGE_SIZE = 30
-MAX_TAG_FILTERS = 20
 # Measured in docs/benchmarks.md: at 50 ms a request, 16 pages in flight take 0.45 s off a
 # 3,000-job playbook against 8, and 32 under 0.2 s more.  A service that throttles narrows it
 # (ConcurrencyWindow).
 DEFAULT_MAX_CONCURRENCY = 16
-# The id list travels in the query string.  Past a few KB some gateways and proxies
-# refuse the request line, so a long list is split into chunks fetched concurrently.
-MAX_ENCODED_ID_LIST = 4000
-# If the listing grows while it is read, jobs slide onto pages past the expected last
-# one; read at most this many extra pages looking for them.
-MAX_EXTRA_PAGES = 10
-USER_AGENT = 'ansible-collection-alibabacloud.dts/0.1.0'
 
 _QUERY_IN_TEXT = re.compile(r'\?[^\s\'"]*')
 
@@ -138,35 +128,6 @@ class ConcurrencyWindow(object):
             self._condition.notify_all()
 
 
-def chunk_job_ids(job_ids, limit=MAX_ENCODED_ID_LIST):
-    """Split ids into as few chunks as keep each encoded JSON list under ``limit`` characters."""
-    chunks, current, size = [], [], 2
-    for job_id in job_ids:
-        # json plus percent-encoding: quotes and the comma become %22 and %2C.
-        cost = len(json.dumps(job_id)) + 6 + 3
-        if current and size + cost > limit:
-            chunks.append(current)
-            current, size = [], 2
-        current.append(job_id)
-        size += cost
-    if current:
-        chunks.append(current)
-    return chunks
-
-
-def _check_jobs_page(action, body):
-    if not isinstance(body.get('SynchronizationInstances'), list) or 'TotalRecordCount' not in body:
-        raise DtsApiError(action, 'InvalidResponse',
-                          'the answer lacks SynchronizationInstances or TotalRecordCount',
-                          request_id=body.get('RequestId'))
-
-
-def _check_status_page(action, body):
-    if not isinstance(body.get('SynchronizationJobListStatusList'), list):
-        raise DtsApiError(action, 'InvalidResponse', 'the answer lacks SynchronizationJobListStatusList',
-                          request_id=body.get('RequestId'))
-
-
 def environment_transport(endpoint, verify):
     """The proxies and CA bundle requests would take from the environment for ``endpoint``.
 
@@ -182,7 +143,8 @@ class DtsClient(object):
     """Signed, retried calls to one DTS endpoint for one region.
 
     Safe to share between threads: the page and chunk fetches run concurrently
-    over one keep-alive ``requests.Session``.
+    over one keep-alive ``requests.Session``.  ``credentials.current()`` is asked for the keys
+    before every attempt, so temporary credentials can be refreshed under a long run.
     """
 
     def __init__(self, credentials, region, endpoint, signature_version='v3', verify=True,
@@ -206,9 +168,6 @@ class DtsClient(object):
         self._clock = clock
         self._lock = threading.Lock()
         self._paused_until = 0.0
-        # What this client did, for callers that report it (and tests that check it).
-        self.requests_sent = 0
-        self.retried_errors = []
 
     @staticmethod
     def new_session(pool_size):
@@ -242,8 +201,6 @@ class DtsClient(object):
                 if attempt >= self.retries or not is_transient(error):
                     raise
                 delay = backoff_delay(attempt, error.retry_after)
-                with self._lock:
-                    self.retried_errors.append(error.code)
                 if is_throttling(error):
                     # Throttling is about the account, not this request: every thread backs off.
                     self._pause_everyone(delay)
@@ -280,17 +237,18 @@ class DtsClient(object):
 
     def _send_once(self, action, query):
         method = 'POST'
+        # Temporary credentials may have been refreshed since the last attempt: sign with what is
+        # current now, the same snapshot for every part of this request.
+        credentials = self.credentials.current()
         if self.signature_version == 'v1':
-            signed_query = sign_v1(method, action, DTS_API_VERSION, query, self.credentials)
+            signed_query = sign_v1(method, action, DTS_API_VERSION, query, credentials)
             headers = {}
         else:
             signed_query = query
-            headers = sign_v3(method, self.host, action, DTS_API_VERSION, query, self.credentials)
+            headers = sign_v3(method, self.host, action, DTS_API_VERSION, query, credentials)
         headers['Accept'] = 'application/json'
         headers['User-Agent'] = USER_AGENT
         url = '%s/?%s' % (self.endpoint, canonical_query(signed_query))
-        with self._lock:
-            self.requests_sent += 1
         try:
             response = self.session.request(method, url, headers=headers, timeout=self.timeout,
                                             **self._transport)
@@ -311,7 +269,7 @@ class DtsClient(object):
         try:
             return self._parse(action, response)
         except DtsApiError as error:
-            raise error.redact([self.credentials.security_token, self.credentials.access_key_secret])
+            raise error.redact([credentials.security_token, credentials.access_key_secret])
 
     @staticmethod
     def _parse(action, response):
@@ -338,94 +296,3 @@ class DtsClient(object):
                               body.get('ErrMessage') or body.get('Message'),
                               request_id=body.get('RequestId'), http_status=status, retry_after=retry_after)
         return body
-
-    # -- DescribeSynchronizationJobs ----------------------------------------------------
-
-    def list_jobs(self, page_size=DEFAULT_PAGE_SIZE, name=None, tags=None, resource_group_id=None):
-        """Every job record of the region matching the server-side filters, each exactly once.
-
-        Page 1 gives the total; the remaining pages are fetched concurrently.  A two-way job
-        has one record per direction, so records are keyed by (job id, direction).
-        """
-        filters = job_filters(name=name, tags=tags, resource_group_id=resource_group_id)
-        if page_size not in PAGE_SIZES:
-            raise DtsConfigError('page_size must be one of %s, got %r.'
-                                 % (', '.join(str(size) for size in PAGE_SIZES), page_size), option='page_size')
-
-        def fetch(page_number):
-            query = dict(filters, PageSize=page_size, PageNum=page_number)
-            return self.call(LIST_JOBS_ACTION, query, validate=_check_jobs_page)
-
-        pages = [fetch(1)]
-        expected_pages = _page_count(pages[0], page_size)
-        pages.extend(run_concurrently(fetch, range(2, expected_pages + 1), self.max_concurrency))
-
-        records, seen = [], set()
-        for page in pages:
-            _collect(page, records, seen)
-        # The listing may have grown while we read it; follow full pages until the count is met.
-        page_number = len(pages)
-        while (len(records) < max(_total(page) for page in pages)
-               and len(pages[-1]['SynchronizationInstances']) >= page_size
-               and page_number < expected_pages + MAX_EXTRA_PAGES):
-            page_number += 1
-            pages.append(fetch(page_number))
-            if not _collect(pages[-1], records, seen):
-                break
-        return records
-
-    # -- DescribeSynchronizationJobStatusList -------------------------------------------
-
-    def describe_statuses(self, job_ids):
-        """The raw status entries for ``job_ids`` (unknown ids are simply absent)."""
-
-        def fetch(chunk):
-            query = {'SynchronizationJobIdListJsonStr': json.dumps(chunk, separators=(',', ':'))}
-            return self.call(STATUS_LIST_ACTION, query, validate=_check_status_page)
-
-        answers = run_concurrently(fetch, chunk_job_ids(job_ids), self.max_concurrency)
-        return [entry for answer in answers for entry in answer['SynchronizationJobListStatusList']]
-
-
-def job_filters(name=None, tags=None, resource_group_id=None):
-    """The server-side filter parameters of DescribeSynchronizationJobs."""
-    query = {}
-    if name:
-        query['SynchronizationJobName'] = name
-    if resource_group_id:
-        query['ResourceGroupId'] = resource_group_id
-    tags = tags or {}
-    if len(tags) > MAX_TAG_FILTERS:
-        raise DtsConfigError('tags accepts at most %d tags, got %d; drop some or filter the rest with query.'
-                             % (MAX_TAG_FILTERS, len(tags)), option='tags')
-    for index, key in enumerate(sorted(tags), start=1):
-        if not isinstance(key, str) or not key.strip():
-            raise DtsConfigError('tags keys must be non-empty strings; remove the empty key.', option='tags')
-        query['Tag.%d.Key' % index] = key
-        # A null value filters on the key alone; an empty string is a real (empty) value.
-        if tags[key] is not None:
-            query['Tag.%d.Value' % index] = str(tags[key])
-    return query
-
-
-def _total(page):
-    try:
-        return int(page['TotalRecordCount'])
-    except (TypeError, ValueError):
-        return 0
-
-
-def _page_count(page, page_size):
-    return max(1, -(-_total(page) // page_size))
-
-
-def _collect(page, records, seen):
-    """Append the page's records not seen before; return how many were new."""
-    added = 0
-    for record in page['SynchronizationInstances']:
-        key = (record.get('SynchronizationJobId'), record.get('SynchronizationDirection') or 'Forward')
-        if key not in seen:
-            seen.add(key)
-            records.append(record)
-            added += 1
-    return added

@@ -59,6 +59,10 @@ class Credentials(object):
         self.security_token = security_token or None
         self.source = source
 
+    def current(self):
+        """The keys to sign the next request with (refreshable credentials return a fresh snapshot)."""
+        return self
+
     def __repr__(self):
         return 'Credentials(access_key_id=%r, source=%r%s)' % (
             self.access_key_id, self.source, ', with security token' if self.security_token else '')

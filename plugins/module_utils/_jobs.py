@@ -7,7 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.alibabacloud.dts.plugins.module_utils._client import DEFAULT_PAGE_SIZE
+from ansible_collections.alibabacloud.dts.plugins.module_utils._api_legacy import DEFAULT_PAGE_SIZE, describe_statuses, list_jobs
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import (
     IDENTITY_JOB_FACTS,
@@ -86,7 +86,7 @@ def list_job_facts(client, name=None, tags=None, resource_group_id=None, job_ids
                    page_size=DEFAULT_PAGE_SIZE, facts=None):
     """Every job of the client's region as facts, server-side filters applied by DTS and
     ``job_ids`` / ``statuses`` (already validated) applied here; ``facts`` as for normalize_job."""
-    records = client.list_jobs(page_size=page_size, name=name, tags=tags, resource_group_id=resource_group_id)
+    records = list_jobs(client, page_size=page_size, name=name, tags=tags, resource_group_id=resource_group_id)
     wanted_ids = set(job_ids) if job_ids else None
     wanted_statuses = set(statuses) if statuses else None
     jobs = []
@@ -103,7 +103,7 @@ def list_job_facts(client, name=None, tags=None, resource_group_id=None, job_ids
 def read_statuses(client, job_ids):
     """Status facts for ``job_ids`` in the order asked, and the ids DTS did not return."""
     by_id = {}
-    for entry in client.describe_statuses(job_ids):
+    for entry in describe_statuses(client, job_ids):
         status = normalize_status(entry)
         by_id.setdefault(status['synchronization_job_id'], status)
     found = [by_id[job_id] for job_id in job_ids if job_id in by_id]

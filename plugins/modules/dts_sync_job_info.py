@@ -292,7 +292,7 @@ import traceback
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.alibabacloud.dts.plugins.module_utils._client import job_filters
+from ansible_collections.alibabacloud.dts.plugins.module_utils._api_legacy import job_filters
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import (
     list_job_facts,

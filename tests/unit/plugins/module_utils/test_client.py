@@ -11,11 +11,15 @@ import json
 import pytest
 import requests
 
+from ansible_collections.alibabacloud.dts.plugins.module_utils._api_legacy import (
+    chunk_job_ids,
+    describe_statuses,
+    job_filters,
+    list_jobs,
+)
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import (
     ConcurrencyWindow,
     DtsClient,
-    chunk_job_ids,
-    job_filters,
     run_concurrently,
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
@@ -104,7 +108,7 @@ def test_status_list_failure_inside_http_200_is_an_error():
     body = {'Success': 'false', 'ErrCode': 'InvalidParameter', 'ErrMessage': 'bad ids', 'RequestId': 'R9'}
     client, session, _ignored = make_client(lambda *a: FakeResponse(200, body))
     with pytest.raises(DtsApiError) as caught:
-        client.describe_statuses(['dts1'])
+        describe_statuses(client, ['dts1'])
     assert (caught.value.code, caught.value.message, caught.value.request_id) == ('InvalidParameter', 'bad ids', 'R9')
     assert len(session.sent) == 1
 
@@ -113,7 +117,7 @@ def test_boolean_false_success_is_an_error_too():
     body = {'Success': False, 'ErrCode': 'Forbidden', 'ErrMessage': 'no', 'RequestId': 'R'}
     client, _ignored, _ignored = make_client(lambda *a: FakeResponse(200, body), retries=0)
     with pytest.raises(DtsApiError):
-        client.describe_statuses(['dts1'])
+        describe_statuses(client, ['dts1'])
 
 
 @pytest.mark.parametrize('code', ['SignatureDoesNotMatch', 'InvalidAccessKeyId.NotFound', 'MissingParameter',
@@ -225,7 +229,7 @@ def test_backoff_waits_grow_and_stay_bounded():
 def test_lists_137_jobs_in_exactly_5_requests_each_once():
     records = [job('dts%05d' % index) for index in range(137)]
     client, session, _ignored = make_client(paged(records))
-    listed = client.list_jobs(page_size=30)
+    listed = list_jobs(client, page_size=30)
     assert [record['SynchronizationJobId'] for record in listed] == [r['SynchronizationJobId'] for r in records]
     assert len(session.sent) == 5
     assert sorted(int(params['PageNum']) for _ignored, params, _ignored in session.sent) == [1, 2, 3, 4, 5]
@@ -234,20 +238,20 @@ def test_lists_137_jobs_in_exactly_5_requests_each_once():
 def test_exact_multiple_of_the_page_size_needs_no_extra_request():
     records = [job('dts%05d' % index) for index in range(60)]
     client, session, _ignored = make_client(paged(records))
-    assert len(client.list_jobs(page_size=30)) == 60
+    assert len(list_jobs(client, page_size=30)) == 60
     assert len(session.sent) == 2
 
 
 def test_empty_region_is_one_request_and_no_jobs():
     client, session, _ignored = make_client(paged([]))
-    assert client.list_jobs() == []
+    assert list_jobs(client) == []
     assert len(session.sent) == 1
 
 
 def test_two_way_jobs_keep_both_directions_and_duplicates_are_dropped():
     records = [job('dtsA'), job('dtsA', direction='Reverse'), job('dtsB'), job('dtsB')]
     client, _ignored, _ignored = make_client(paged(records, total=4))
-    listed = client.list_jobs(page_size=10)
+    listed = list_jobs(client, page_size=10)
     assert [(r['SynchronizationJobId'], r['SynchronizationDirection']) for r in listed] == [
         ('dtsA', 'Forward'), ('dtsA', 'Reverse'), ('dtsB', 'Forward')]
 
@@ -262,7 +266,7 @@ def test_a_listing_that_grows_while_read_is_followed_past_the_expected_last_page
         return paged(source)(action, params, headers)
 
     client, session, _ignored = make_client(handler, max_concurrency=1)
-    listed = client.list_jobs(page_size=10)
+    listed = list_jobs(client, page_size=10)
     assert len(listed) == 27
     assert len(set(r['SynchronizationJobId'] for r in listed)) == 27
 
@@ -270,7 +274,7 @@ def test_a_listing_that_grows_while_read_is_followed_past_the_expected_last_page
 def test_a_total_that_overstates_the_records_stops_without_looping():
     records = [job('dts%03d' % index) for index in range(12)]
     client, session, _ignored = make_client(paged(records, total=500))
-    listed = client.list_jobs(page_size=10)
+    listed = list_jobs(client, page_size=10)
     assert len(listed) == 12
     # 50 expected pages, read once each; page 3 onwards are empty, so no extra pages follow.
     assert len(session.sent) == 50
@@ -296,7 +300,7 @@ def test_pages_after_the_first_run_concurrently():
                 in_flight[0] -= 1
 
     client, _ignored, _ignored = make_client(handler, max_concurrency=4)
-    assert len(client.list_jobs(page_size=30)) == 150
+    assert len(list_jobs(client, page_size=30)) == 150
     assert peak[0] >= 4
 
 
@@ -344,7 +348,7 @@ def test_throttling_narrows_the_pages_in_flight_then_the_listing_widens_again():
                 in_flight[0] -= 1
 
     client, _ignored, clock = make_client(handler, max_concurrency=4)
-    assert len(client.list_jobs(page_size=10)) == 300
+    assert len(list_jobs(client, page_size=10)) == 300
     assert all(count <= size for count, size in seen)
     assert min(size for _count, size in seen) == 2   # halved once for the burst
     assert client.window.size == 4
@@ -362,7 +366,7 @@ def test_a_failing_page_fails_the_listing_with_its_error():
 
     client, _ignored, _ignored = make_client(handler)
     with pytest.raises(DtsApiError) as caught:
-        client.list_jobs(page_size=30)
+        list_jobs(client, page_size=30)
     assert caught.value.request_id == 'PAGE2'
 
 
@@ -370,7 +374,7 @@ def test_a_failing_page_fails_the_listing_with_its_error():
 def test_page_size_outside_10_20_30_is_refused_before_any_request(size):
     client, session, _ignored = make_client(paged([]))
     with pytest.raises(DtsConfigError) as caught:
-        client.list_jobs(page_size=size)
+        list_jobs(client, page_size=size)
     assert caught.value.option == 'page_size' and '10, 20, 30' in caught.value.message
     assert session.sent == []
 
@@ -396,14 +400,14 @@ def test_more_than_20_tags_or_an_empty_key_are_refused():
 def test_status_ids_are_sent_as_one_json_array_whatever_they_hold():
     weird = ['dtsA', 'dts"quoted"', 'dts]["bracket', 'dts\\back', u'dts中文']
     client, session, _ignored = make_client(lambda *a: ok())
-    client.describe_statuses(weird)
+    describe_statuses(client, weird)
     assert len(session.sent) == 1
     assert json.loads(session.sent[0][1]['SynchronizationJobIdListJsonStr']) == weird
 
 
 def test_sixty_two_ids_go_in_one_call():
     client, session, _ignored = make_client(lambda *a: ok())
-    client.describe_statuses(['dtsjob%012d' % i for i in range(62)])
+    describe_statuses(client, ['dtsjob%012d' % i for i in range(62)])
     assert len(session.sent) == 1
 
 
@@ -437,15 +441,15 @@ def test_proxy_and_ca_variables_are_read_once_per_client_and_honoured(monkeypatc
     client = DtsClient(CREDS, 'cn-hangzhou', 'https://dts.aliyuncs.com', session=session)
     # Changed after the client is built: the client keeps what it read.
     monkeypatch.setenv('HTTPS_PROXY', 'http://other.example:3128')
-    client.list_jobs()
+    list_jobs(client)
     assert session.transport == {'proxies': {'https': 'http://proxy.example:3128'}, 'verify': '/etc/corp-ca.pem'}
 
     monkeypatch.setenv('NO_PROXY', 'dts.aliyuncs.com')
     client = DtsClient(CREDS, 'cn-hangzhou', 'https://dts.aliyuncs.com', session=session, verify='/my/ca.pem')
-    client.list_jobs()
+    list_jobs(client)
     assert session.transport == {'proxies': {}, 'verify': '/my/ca.pem'}
     client = DtsClient(CREDS, 'cn-hangzhou', 'https://dts.aliyuncs.com', session=session, verify=False)
-    client.list_jobs()
+    list_jobs(client)
     assert session.transport['verify'] is False
 
 

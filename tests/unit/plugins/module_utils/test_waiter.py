@@ -6,6 +6,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+
 import pytest
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError
@@ -35,17 +37,19 @@ class ScriptedClient(object):
     """Answers each poll with the next scripted list of entries (or raises a scripted error)."""
 
     region = 'cn-hangzhou'
+    max_concurrency = 1
 
     def __init__(self, *polls):
         self.polls = list(polls)
         self.calls = []
 
-    def describe_statuses(self, job_ids):
-        self.calls.append(list(job_ids))
+    def call(self, action, params, validate=None):
+        assert action == 'DescribeSynchronizationJobStatusList'
+        self.calls.append(json.loads(params['SynchronizationJobIdListJsonStr']))
         answer = self.polls.pop(0) if len(self.polls) > 1 else self.polls[0]
         if isinstance(answer, Exception):
             raise answer
-        return answer
+        return {'SynchronizationJobListStatusList': answer}
 
 
 def run(client, job_ids, clock, **kwargs):

@@ -1,0 +1,114 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the alibabacloud.dts collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The legacy DTS API family: DescribeSynchronizationJobs and DescribeSynchronizationJobStatusList.
+
+Alibaba stopped maintaining these in 2022 but still serves them; jobs made with the current
+console and API may not appear here (``_api_current`` reads those).  Each function takes a
+``DtsClient`` and returns the API's raw records; ``_normalize`` turns them into facts.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+from ansible_collections.alibabacloud.dts.plugins.module_utils._client import run_concurrently
+from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
+from ansible_collections.alibabacloud.dts.plugins.module_utils._paging import read_all_pages
+
+LIST_JOBS_ACTION = 'DescribeSynchronizationJobs'
+STATUS_LIST_ACTION = 'DescribeSynchronizationJobStatusList'
+PAGE_SIZES = (10, 20, 30)
+DEFAULT_PAGE_SIZE = 30
+MAX_TAG_FILTERS = 20
+# The id list travels in the query string.  Past a few KB some gateways and proxies
+# refuse the request line, so a long list is split into chunks fetched concurrently.
+MAX_ENCODED_ID_LIST = 4000
+
+
+def validate_page_size(page_size, option='page_size'):
+    if page_size not in PAGE_SIZES:
+        raise DtsConfigError('%s must be one of %s, got %r.'
+                             % (option, ', '.join(str(size) for size in PAGE_SIZES), page_size), option=option)
+    return page_size
+
+
+def job_filters(name=None, tags=None, resource_group_id=None):
+    """The server-side filter parameters of DescribeSynchronizationJobs."""
+    query = {}
+    if name:
+        query['SynchronizationJobName'] = name
+    if resource_group_id:
+        query['ResourceGroupId'] = resource_group_id
+    tags = tags or {}
+    if len(tags) > MAX_TAG_FILTERS:
+        raise DtsConfigError('tags accepts at most %d tags, got %d; drop some or filter the rest with query.'
+                             % (MAX_TAG_FILTERS, len(tags)), option='tags')
+    for index, key in enumerate(sorted(tags), start=1):
+        if not isinstance(key, str) or not key.strip():
+            raise DtsConfigError('tags keys must be non-empty strings; remove the empty key.', option='tags')
+        query['Tag.%d.Key' % index] = key
+        # A null value filters on the key alone; an empty string is a real (empty) value.
+        if tags[key] is not None:
+            query['Tag.%d.Value' % index] = str(tags[key])
+    return query
+
+
+def _check_jobs_page(action, body):
+    if not isinstance(body.get('SynchronizationInstances'), list) or 'TotalRecordCount' not in body:
+        raise DtsApiError(action, 'InvalidResponse',
+                          'the answer lacks SynchronizationInstances or TotalRecordCount',
+                          request_id=body.get('RequestId'))
+
+
+def _check_status_page(action, body):
+    if not isinstance(body.get('SynchronizationJobListStatusList'), list):
+        raise DtsApiError(action, 'InvalidResponse', 'the answer lacks SynchronizationJobListStatusList',
+                          request_id=body.get('RequestId'))
+
+
+def _record_key(record):
+    # A two-way job is listed once per direction, with the same id.
+    return record.get('SynchronizationJobId'), record.get('SynchronizationDirection') or 'Forward'
+
+
+def list_jobs(client, page_size=DEFAULT_PAGE_SIZE, name=None, tags=None, resource_group_id=None):
+    """Every job record of the client's region matching the server-side filters, each exactly once."""
+    filters = job_filters(name=name, tags=tags, resource_group_id=resource_group_id)
+    validate_page_size(page_size)
+
+    def fetch(page_number, size):
+        query = dict(filters, PageSize=size, PageNum=page_number)
+        return client.call(LIST_JOBS_ACTION, query, validate=_check_jobs_page)
+
+    return read_all_pages(fetch, lambda page: page['SynchronizationInstances'], _record_key, page_size,
+                          client.max_concurrency)
+
+
+def chunk_job_ids(job_ids, limit=MAX_ENCODED_ID_LIST):
+    """Split ids into as few chunks as keep each encoded JSON list under ``limit`` characters."""
+    chunks, current, size = [], [], 2
+    for job_id in job_ids:
+        # json plus percent-encoding: quotes and the comma become %22 and %2C.
+        cost = len(json.dumps(job_id)) + 6 + 3
+        if current and size + cost > limit:
+            chunks.append(current)
+            current, size = [], 2
+        current.append(job_id)
+        size += cost
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def describe_statuses(client, job_ids):
+    """The raw status entries for ``job_ids`` (unknown ids are simply absent)."""
+
+    def fetch(chunk):
+        query = {'SynchronizationJobIdListJsonStr': json.dumps(chunk, separators=(',', ':'))}
+        return client.call(STATUS_LIST_ACTION, query, validate=_check_status_page)
+
+    answers = run_concurrently(fetch, chunk_job_ids(job_ids), client.max_concurrency)
+    return [entry for answer in answers for entry in answer['SynchronizationJobListStatusList']]

@@ -1,0 +1,54 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""read_all_pages: every record once, whatever page size the service really enforces."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.alibabacloud.dts.plugins.module_utils._paging import read_all_pages
+
+
+class Service(object):
+    """A numbered listing that holds at most ``cap`` records a page, whatever is asked for."""
+
+    def __init__(self, count, cap=None, offset_by_asked=False):
+        self.records = [{'id': 'job%04d' % index} for index in range(count)]
+        self.cap = cap
+        self.offset_by_asked = offset_by_asked
+        self.asked = []
+
+    def fetch(self, number, size):
+        self.asked.append((number, size))
+        held = min(size, self.cap or size)
+        # Some services compute the offset from the size asked for, some from the size they enforce.
+        start = (number - 1) * (size if self.offset_by_asked else held)
+        page = self.records[start:start + held]
+        return {'TotalRecordCount': len(self.records), 'Items': page}
+
+
+def read(service, page_size):
+    return read_all_pages(service.fetch, lambda page: page['Items'], lambda record: record['id'], page_size, 4)
+
+
+@pytest.mark.parametrize('offset_by_asked', [False, True])
+def test_a_silent_page_cap_still_returns_every_record_exactly_once(offset_by_asked):
+    service = Service(95, cap=30, offset_by_asked=offset_by_asked)
+    listed = read(service, 100)
+    assert [record['id'] for record in listed] == [record['id'] for record in service.records]
+    # Page 1 at the size asked; it held 30, so the rest are asked for at 30: 4 pages in all.
+    assert sorted(service.asked) == [(1, 100), (2, 30), (3, 30), (4, 30)]
+
+
+def test_an_honoured_page_size_is_kept():
+    service = Service(95)
+    assert len(read(service, 50)) == 95
+    assert sorted(service.asked) == [(1, 50), (2, 50)]
+
+
+def test_a_last_short_page_is_not_mistaken_for_a_cap():
+    service = Service(20, cap=30)
+    assert len(read(service, 30)) == 20
+    assert service.asked == [(1, 30)]
