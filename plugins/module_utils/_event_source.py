@@ -21,7 +21,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._connection impor
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._events import JobWatch, error_event
-from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import list_region_job_facts, validate_job_ids
+from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import list_job_facts_all, validate_job_ids
 from ansible_collections.alibabacloud.dts.plugins.module_utils._retries import is_transient
 
 API_FAMILIES = ('legacy', 'current')
@@ -96,7 +96,7 @@ class _Region(object):
 
 
 def _list(region, settings):
-    jobs = list_region_job_facts(region.client, apis=settings.apis, name=settings.name)
+    jobs = list_job_facts_all(region.client, apis=settings.apis, name=settings.name)
     if settings.job_ids:
         jobs = [facts for facts in jobs
                 if set((facts.get('synchronization_job_id'), facts.get('dts_job_id'),
