@@ -38,7 +38,7 @@ except ImportError:
     # ansible-rulebook runs this file by path, without Ansible's collection loader: make the
     # collection importable from the ansible_collections directory this file was found in.
     _here = os.path.abspath(__file__)
-    for _unused in range(7):
+    for _unused in range(8):
         _here = os.path.dirname(_here)
     sys.path.insert(0, _here)
     from ansible_collections.alibabacloud.dts.plugins.module_utils import _event_source
