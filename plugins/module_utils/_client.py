@@ -280,12 +280,14 @@ class DtsClient(object):
 
     def _send_once(self, action, query):
         method = 'POST'
+        # One snapshot per attempt: temporary credentials may be refreshed between attempts.
+        credentials = self.credentials.current()
         if self.signature_version == 'v1':
-            signed_query = sign_v1(method, action, DTS_API_VERSION, query, self.credentials)
+            signed_query = sign_v1(method, action, DTS_API_VERSION, query, credentials)
             headers = {}
         else:
             signed_query = query
-            headers = sign_v3(method, self.host, action, DTS_API_VERSION, query, self.credentials)
+            headers = sign_v3(method, self.host, action, DTS_API_VERSION, query, credentials)
         headers['Accept'] = 'application/json'
         headers['User-Agent'] = USER_AGENT
         url = '%s/?%s' % (self.endpoint, canonical_query(signed_query))
@@ -311,7 +313,7 @@ class DtsClient(object):
         try:
             return self._parse(action, response)
         except DtsApiError as error:
-            raise error.redact([self.credentials.security_token, self.credentials.access_key_secret])
+            raise error.redact([credentials.security_token, credentials.access_key_secret])
 
     @staticmethod
     def _parse(action, response):

@@ -8,15 +8,15 @@ __metaclass__ = type
 
 import json
 import threading
-from collections import namedtuple
 
 try:
     from urllib.parse import parse_qsl, urlsplit
 except ImportError:  # pragma: no cover
     pass
 
-Creds = namedtuple('Creds', 'access_key_id access_key_secret security_token')
-CREDS = Creds('test-ak', 'test-secret-value', None)
+from ansible_collections.alibabacloud.dts.plugins.module_utils._credentials import Credentials  # noqa: E402
+
+CREDS = Credentials('test-ak', 'test-secret-value', None, 'test')
 
 
 class FakeResponse(object):

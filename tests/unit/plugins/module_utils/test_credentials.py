@@ -100,9 +100,12 @@ def sts_handler(secret_of=None):
     return handler
 
 
-def resolve(params=None, environ=None, home='/nonexistent-home'):
-    return resolve_credentials(params or {}, requests.Session(), environ=environ or {}, home=str(home),
-                               sleep=lambda seconds: None)
+def resolve(params=None, environ=None, home='/nonexistent-home', clock=None):
+    # The chain ends by asking the ECS metadata service: tests that do not serve one turn it off.
+    environ = dict(environ or {})
+    environ.setdefault('ALIBABA_CLOUD_ECS_METADATA_DISABLED', 'true')
+    return resolve_credentials(params or {}, requests.Session(), environ=environ, home=str(home),
+                               sleep=lambda seconds: None, **({'clock': clock} if clock else {}))
 
 
 def write_cli_config(home, profiles, current=None):
@@ -206,10 +209,10 @@ def test_invalid_cli_json_names_the_file(tmp_path):
 
 
 def test_unsupported_cli_mode_lists_the_supported_ones(tmp_path):
-    write_cli_config(tmp_path, [{'name': 'default', 'mode': 'OIDC'}])
+    write_cli_config(tmp_path, [{'name': 'default', 'mode': 'Bogus'}])
     with pytest.raises(DtsConfigError) as caught:
         resolve(home=tmp_path)
-    assert 'OIDC' in caught.value.message and 'EcsRamRole' in caught.value.message
+    assert 'Bogus' in caught.value.message and 'EcsRamRole' in caught.value.message
 
 
 def test_cli_profile_can_be_disabled(tmp_path):
@@ -241,7 +244,8 @@ def test_home_ini_default_section_after_the_cli(tmp_path):
 
 def test_ecs_role_uses_the_session_token_first():
     with LocalServer(ecs_handler(require_token=True)) as server:
-        creds = resolve({'ecs_role_name': 'dts-role'}, {'ALIBABA_CLOUD_ECS_METADATA_ENDPOINT': server.url})
+        creds = resolve({'ecs_role_name': 'dts-role'}, {'ALIBABA_CLOUD_ECS_METADATA_ENDPOINT': server.url,
+                                                         'ALIBABA_CLOUD_ECS_METADATA_DISABLED': ''})
     assert (creds.access_key_id, creds.security_token) == ('STS.ecs', TOKEN)
     assert [r[0] for r in server.requests] == ['PUT', 'GET']
     assert SECRET not in repr(creds)
@@ -249,7 +253,7 @@ def test_ecs_role_uses_the_session_token_first():
 
 def test_ecs_role_falls_back_to_v1_without_a_token_service():
     with LocalServer(ecs_handler(require_token=False)) as server:
-        creds = resolve(environ={'ALIBABA_CLOUD_ECS_METADATA': 'dts-role',
+        creds = resolve(environ={'ALIBABA_CLOUD_ECS_METADATA': 'dts-role', 'ALIBABA_CLOUD_ECS_METADATA_DISABLED': '',
                                  'ALIBABA_CLOUD_ECS_METADATA_ENDPOINT': server.url})
     assert creds.access_key_id == 'STS.ecs'
     assert 'X-aliyun-ecs-metadata-token' not in server.requests[-1][3]
@@ -258,15 +262,17 @@ def test_ecs_role_falls_back_to_v1_without_a_token_service():
 def test_ecs_unknown_role_is_an_api_error():
     with LocalServer(ecs_handler()) as server:
         with pytest.raises(DtsApiError) as caught:
-            resolve({'ecs_role_name': 'other'}, {'ALIBABA_CLOUD_ECS_METADATA_ENDPOINT': server.url})
+            resolve({'ecs_role_name': 'other'}, {'ALIBABA_CLOUD_ECS_METADATA_ENDPOINT': server.url,
+                                                 'ALIBABA_CLOUD_ECS_METADATA_DISABLED': ''})
     assert caught.value.code == 'RoleNotFound'
 
 
 def test_ecs_role_in_a_cli_profile(tmp_path):
     write_cli_config(tmp_path, [{'name': 'ecs', 'mode': 'EcsRamRole', 'ram_role_name': 'dts-role'}])
     with LocalServer(ecs_handler()) as server:
-        creds = resolve(environ={'ALIBABA_CLOUD_ECS_METADATA_ENDPOINT': server.url}, home=tmp_path)
-    assert creds.source == "ECS RAM role 'dts-role'"
+        creds = resolve(environ={'ALIBABA_CLOUD_ECS_METADATA_ENDPOINT': server.url,
+                                 'ALIBABA_CLOUD_ECS_METADATA_DISABLED': ''}, home=tmp_path)
+    assert creds.source == 'CLI profile ecs (EcsRamRole): ECS RAM role dts-role'
 
 
 # -- AssumeRole ----------------------------------------------------------------------------------
@@ -287,7 +293,8 @@ def test_assume_role_on_top_of_options_signs_v1_and_returns_sts_credentials():
 def test_assume_role_chained_on_an_ecs_role():
     with LocalServer(ecs_handler()) as ecs, LocalServer(sts_handler()) as sts:
         creds = resolve({'ecs_role_name': 'dts-role', 'assume_role': {'role_arn': 'acs:ram::1:role/reader'}},
-                        {'ALIBABA_CLOUD_ECS_METADATA_ENDPOINT': ecs.url, 'ALIBABA_CLOUD_STS_ENDPOINT': sts.url})
+                        {'ALIBABA_CLOUD_ECS_METADATA_ENDPOINT': ecs.url, 'ALIBABA_CLOUD_STS_ENDPOINT': sts.url,
+                         'ALIBABA_CLOUD_ECS_METADATA_DISABLED': ''})
     assert creds.access_key_id == 'STS.assumed'
     assert sts.requests[0][2]['SecurityToken'] == TOKEN  # the ECS token travels with the AssumeRole call
 
