@@ -157,3 +157,12 @@ def test_the_credentials_uri_comes_last(tmp_path, sts_only):
     result, _sts = run_playbook(tmp_path, sts_only, env={
         'ALIBABA_CLOUD_CREDENTIALS_URI': '{endpoint}/_emulator/credentials-uri'})
     assert result['source'] == 'credentials URI %s/_emulator/credentials-uri' % sts_only.endpoint
+
+
+def test_modules_say_where_their_credentials_came_from_in_success_and_failure(run_module, emulator):
+    emulator.load_jobs(jobs_in_region(2))
+    run = run_module('dts_sync_job_info', {})
+    assert not run.failed and run.result['credentials_source'] == 'module options'
+    run = run_module('dts_sync_job_info', {'access_key_secret': 'not-the-right-one'})
+    assert run.failed and run.result['error']['code'] == 'SignatureDoesNotMatch'
+    assert run.result['credentials_source'] == 'module options'
