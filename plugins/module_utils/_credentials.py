@@ -38,7 +38,6 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._profiles import 
     profile_name,
     read_cli_config,
     read_ini,
-    resolve_region,  # noqa: F401  (kept importable from here)
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils._retries import backoff_delay, is_transient
 from ansible_collections.alibabacloud.dts.plugins.module_utils._signing import canonical_query, sign_v1

@@ -110,7 +110,7 @@ def resolve_region(params, environ=None, home=None):
     """region option, ALIBABA_CLOUD_REGION_ID, ALICLOUD_REGION(_ID), then the CLI profile's region_id."""
     environ = os.environ if environ is None else environ
     region = params.get('region') or env_value(environ, 'ALIBABA_CLOUD_REGION_ID', 'ALICLOUD_REGION',
-                                                'ALICLOUD_REGION_ID')
+                                               'ALICLOUD_REGION_ID')
     if region:
         return region
     path = cli_config_path(home or os.path.expanduser('~'))

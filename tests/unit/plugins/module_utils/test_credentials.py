@@ -249,7 +249,7 @@ def test_home_ini_default_section_after_the_cli(tmp_path):
 def test_ecs_role_uses_the_session_token_first():
     with LocalServer(ecs_handler(require_token=True)) as server:
         creds = resolve({'ecs_role_name': 'dts-role'}, {'ALIBABA_CLOUD_ECS_METADATA_ENDPOINT': server.url,
-                                                         'ALIBABA_CLOUD_ECS_METADATA_DISABLED': ''})
+                                                        'ALIBABA_CLOUD_ECS_METADATA_DISABLED': ''})
     assert (creds.access_key_id, creds.security_token) == ('STS.ecs', TOKEN)
     assert [r[0] for r in server.requests] == ['PUT', 'GET']
     assert SECRET not in repr(creds)

@@ -273,7 +273,7 @@ SAME.update({
                                      'metadata': {'role': 'app-role'}}),
     'INI ecs_ram_role discovered': merge({'ini': '[default]\ntype = ecs_ram_role\n', 'metadata': {'role': 'app-role'}}),
     'INI oidc_role_arn': merge({'ini': '[default]\ntype = oidc_role_arn\nrole_arn = %s\noidc_provider_arn = %s\n'
-                                      'oidc_token_file_path = {home}/oidc-token\n' % (ROLE, PROVIDER)}),
+                                       'oidc_token_file_path = {home}/oidc-token\n' % (ROLE, PROVIDER)}),
     'OIDC through a regional VPC STS host': merge(SOURCES['oidc'], {'env': {
         'ALIBABA_CLOUD_STS_REGION': 'cn-hangzhou', 'ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED': 'true'}}),
     'OIDC without a session name': merge({'env': dict(SOURCES['oidc']['env'], ALIBABA_CLOUD_ROLE_SESSION_NAME='')}),
