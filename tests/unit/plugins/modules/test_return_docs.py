@@ -12,6 +12,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import sys
+
 import yaml
 from alibabacloud_dts20200101 import models
 
@@ -22,8 +24,11 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import
     normalize_job,
 )
 from ansible_collections.alibabacloud.dts.plugins.modules import dts_sync_job_info
-# Importing the conftest puts the emulator's directory on sys.path.
-from ansible_collections.alibabacloud.dts.tests.unit.plugins.modules.conftest import EMULATOR_DIR  # noqa: F401
+from ansible_collections.alibabacloud.dts.tests.unit.plugins.modules.conftest import EMULATOR_DIR
+
+# The emulator's data functions build the records; they live outside the collection's packages.
+if EMULATOR_DIR not in sys.path:
+    sys.path.insert(0, EMULATOR_DIR)
 
 from emulator_data import make_job, wire_records  # noqa: E402  pylint: disable=wrong-import-position
 
