@@ -173,9 +173,10 @@ jobs:
       sample: Forward
     status:
       description:
-        - The job status in its documented spelling, one of V(NotStarted), V(Prechecking), V(PrecheckFailed),
-          V(Initializing), V(InitializeFailed), V(Synchronizing), V(Failed), V(Suspending), V(Modifying)
-          or V(Finished).
+        - The job status in its documented spelling whatever case DTS used. The API reference lists
+          V(NotStarted), V(Prechecking), V(PrecheckFailed), V(Initializing), V(InitializeFailed),
+          V(Synchronizing), V(Failed), V(Suspending), V(Modifying) and V(Finished).
+        - A status the collection does not know is returned as DTS sent it.
       returned: when O(fields) has V(summary), V(all) or the name (part of the summary)
       type: str
       sample: Synchronizing
