@@ -166,11 +166,11 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._connection impor
     connection_argument_spec,
     validate_connection_params,
 )
-from ansible_collections.alibabacloud.dts.plugins.module_utils._credentials import resolve_region
 from ansible_collections.alibabacloud.dts.plugins.module_utils._endpoints import resolve_endpoint, validate_region
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import validate_statuses
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import normalize_job
+from ansible_collections.alibabacloud.dts.plugins.module_utils._profiles import resolve_region
 
 # Error codes that mean "this account may not list jobs in this region" (the region is not
 # enabled for it, or RAM denies it there): the other regions still make the inventory.

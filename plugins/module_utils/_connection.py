@@ -16,12 +16,10 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._client import (
     DEFAULT_MAX_CONCURRENCY,
     DtsClient,
 )
-from ansible_collections.alibabacloud.dts.plugins.module_utils._credentials import (
-    resolve_credentials,
-    resolve_region,
-)
+from ansible_collections.alibabacloud.dts.plugins.module_utils._credentials import resolve_credentials
 from ansible_collections.alibabacloud.dts.plugins.module_utils._endpoints import resolve_endpoint, validate_region
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
+from ansible_collections.alibabacloud.dts.plugins.module_utils._profiles import resolve_region
 from ansible_collections.alibabacloud.dts.plugins.module_utils._retries import DEFAULT_RETRIES
 
 
@@ -97,9 +95,10 @@ def connect(params, environ=None, region=None, credentials=None):
     """A DtsClient for ``params`` (the shared options), in ``region`` when given.
 
     ``credentials`` from an earlier client of the same account skip resolving them again
-    (one AssumeRole per account, not per region).  Raises DtsConfigError for bad options or
-    missing credentials; credential sources that need the network (ECS metadata,
-    AssumeRole) may raise DtsApiError.
+    (one AssumeRole per account, not per region; temporary ones refresh for every client
+    that shares them).  ``client.credentials.source`` says where they came from.  Raises
+    DtsConfigError for bad options or missing credentials; credential sources that need the
+    network (ECS metadata, STS, a command, a URI) may raise DtsApiError.
     """
     environ = os.environ if environ is None else environ
     settings = validate_connection_params(params)
