@@ -38,6 +38,15 @@ def validate_statuses(statuses, option='statuses'):
     return result
 
 
+def status_filter(statuses):
+    """A test of one status (wire or fact spelling, any case) against ``statuses`` (validated); None or
+    empty passes everything. The modules and the inventory filter with it, so they agree."""
+    wanted = frozenset(statuses or ())
+    if not wanted:
+        return lambda status: True
+    return lambda status: canonical_status(status) in wanted
+
+
 def validate_job_ids(job_ids, option='job_ids', required=False):
     """Job ids as given, duplicates folded, order kept; empty or absurd ids are refused."""
     if required and not job_ids:
@@ -88,13 +97,13 @@ def list_job_facts(client, name=None, tags=None, resource_group_id=None, job_ids
     ``job_ids`` / ``statuses`` (already validated) applied here; ``facts`` as for normalize_job."""
     records = list_jobs(client, page_size=page_size, name=name, tags=tags, resource_group_id=resource_group_id)
     wanted_ids = set(job_ids) if job_ids else None
-    wanted_statuses = set(statuses) if statuses else None
+    status_wanted = status_filter(statuses)
     jobs = []
     for record in records:
         # Filtered on the wire values, so the filters work whichever facts are returned.
         if wanted_ids is not None and record.get('SynchronizationJobId') not in wanted_ids:
             continue
-        if wanted_statuses is not None and canonical_status(record.get('Status')) not in wanted_statuses:
+        if not status_wanted(record.get('Status')):
             continue
         jobs.append(normalize_job(record, client.region, facts))
     return jobs

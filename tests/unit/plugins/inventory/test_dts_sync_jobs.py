@@ -146,6 +146,8 @@ def parse(tmp_path):
     return run
 
 
+# What Ansible itself puts in every host's variables.
+MAGIC_VARIABLES = ('inventory_file', 'inventory_dir', 'inventory_hostname', 'inventory_hostname_short', 'group_names')
 CREDENTIALS = 'access_key_id: test-ak\naccess_key_secret: %s\n' % SECRET
 
 
@@ -162,10 +164,13 @@ def test_each_record_a_host_in_sanitised_status_and_region_groups(cloud, parse):
     assert result.group('dts_status_failed') == ['dtsb2']
     assert result.group('dts_status_initializing') == ['dtss1']
     facts = result.hostvars['dtsb1']
-    assert facts['synchronization_job_id'] == 'dtsb1' and facts['status'] == 'Synchronizing'
-    assert facts['delay'] == 12 and facts['tags'] == {'env': 'prod'} and facts['region'] == 'cn-beijing'
-    assert result.hostvars['dtsb2']['error_message'] == 'DTS-1: lost the source'
+    assert facts['dts_synchronization_job_id'] == 'dtsb1' and facts['dts_status'] == 'Synchronizing'
+    assert facts['dts_delay'] == 12 and facts['dts_tags'] == {'env': 'prod'} and facts['dts_region'] == 'cn-beijing'
+    assert facts['dts_api'] == 'legacy'
+    assert result.hostvars['dtsb2']['dts_error_message'] == 'DTS-1: lost the source'
     assert 'dts_account' not in facts and not result.warnings
+    # Every job variable carries the prefix: none collides with a task keyword or another inventory's variable.
+    assert set(name for name in facts if not name.startswith('dts_')) == set(MAGIC_VARIABLES)
     assert 'dts_refused_regions' not in result.inventory.groups['all'].get_vars()
 
 
@@ -182,19 +187,19 @@ def test_a_two_way_job_is_two_hosts(cloud, parse):
                               job('dtsone')])
     result = parse(CREDENTIALS + 'regions: [cn-hangzhou]\n')
     assert sorted(result.hostvars) == ['dtsone', 'dtstw', 'dtstw_reverse']
-    assert result.hostvars['dtstw']['synchronization_direction'] == 'Forward'
-    assert result.hostvars['dtstw_reverse']['synchronization_direction'] == 'Reverse'
-    assert result.hostvars['dtstw_reverse']['synchronization_job_id'] == 'dtstw'
+    assert result.hostvars['dtstw']['dts_synchronization_direction'] == 'Forward'
+    assert result.hostvars['dtstw_reverse']['dts_synchronization_direction'] == 'Reverse'
+    assert result.hostvars['dtstw_reverse']['dts_synchronization_job_id'] == 'dtstw'
     assert result.group('dts_status_notstarted') == ['dtstw_reverse']
 
 
 def test_hostnames_take_the_first_fact_a_job_has(cloud, parse):
     cloud.add('cn-hangzhou', [job('dtsn1', Tags=tags(Name='orders-db')), job('dtsn2'),
                               job('dtsn3', SynchronizationJobName='same'), job('dtsn4', SynchronizationJobName='same')])
-    result = parse(CREDENTIALS + 'regions: [cn-hangzhou]\nhostnames: [tags.Name, synchronization_job_name]\n')
+    result = parse(CREDENTIALS + 'regions: [cn-hangzhou]\nhostnames: [dts_tags.Name, dts_synchronization_job_name]\n')
     # A name two records would share gets the job id appended to the second.
     assert sorted(result.hostvars) == ['job dtsn2', 'orders-db', 'same', 'same_dtsn4']
-    assert result.hostvars['orders-db']['synchronization_job_id'] == 'dtsn1'
+    assert result.hostvars['orders-db']['dts_synchronization_job_id'] == 'dtsn1'
 
 
 def test_statuses_filter_in_any_case_and_an_unknown_status_is_named(cloud, parse):
@@ -213,17 +218,20 @@ def test_keyed_groups_compose_and_groups_from_the_facts(cloud, parse):
                               job('dtsu')])
     result = parse(CREDENTIALS + '''regions: [cn-hangzhou]
 keyed_groups:
-  - key: tags.env | default('untagged')
+  - key: dts_tags.env | default('untagged')
     prefix: env
 compose:
-  lagging: delay > 300
+  lagging: dts_delay > 300
 groups:
-  dts_lagging: delay > 300
+  dts_lagging: dts_delay > 300
+  dts_late: lagging
 ''')
     assert result.group('env_prod') == ['dtsp']
     assert result.group('env_dev') == ['dtsd']
     assert result.group('env_untagged') == ['dtsu']
     assert result.group('dts_lagging') == ['dtsp']
+    # groups see what compose made, as the constructed helpers do.
+    assert result.group('dts_late') == ['dtsp']
     assert result.hostvars['dtsp']['lagging'] is True and result.hostvars['dtsd']['lagging'] is False
 
 
@@ -235,7 +243,7 @@ cache: true
 cache_plugin: ansible.builtin.jsonfile
 cache_connection: %s
 keyed_groups:
-  - key: tags.env | default('untagged')
+  - key: dts_tags.env | default('untagged')
     prefix: env
 ''' % (tmp_path / 'cache')
     first = parse(config)
@@ -253,7 +261,7 @@ keyed_groups:
     assert cloud.requests == 6
 
 
-def test_a_refused_region_is_a_warning_naming_it_unless_strict(cloud, parse):
+def test_a_refused_region_is_a_warning_naming_it_unless_strict_regions(cloud, parse):
     cloud.add('cn-hangzhou', [job('dtsok')])
     cloud.refused[('test-ak', 'cn-beijing')] = 'Forbidden.RAM'
     result = parse(CREDENTIALS + 'regions: [cn-hangzhou, cn-beijing]\n')
@@ -262,8 +270,12 @@ def test_a_refused_region_is_a_warning_naming_it_unless_strict(cloud, parse):
     assert 'cn-beijing' in result.warnings[0] and 'Forbidden.RAM' in result.warnings[0]
     assert SECRET not in result.warnings[0]
 
-    with pytest.raises(AnsibleParserError, match='cn-beijing.*Forbidden.RAM') as raised:
-        parse(CREDENTIALS + 'regions: [cn-hangzhou, cn-beijing]\nstrict: true\n')
+    # strict is about compose and groups, as in every constructed inventory: a refusal stays a warning.
+    result = parse(CREDENTIALS + 'regions: [cn-hangzhou, cn-beijing]\nstrict: true\n')
+    assert sorted(result.hostvars) == ['dtsok'] and len(result.warnings) == 1
+
+    with pytest.raises(AnsibleParserError, match='test.dts_sync_jobs.yml: region cn-beijing: .*Forbidden.RAM') as raised:
+        parse(CREDENTIALS + 'regions: [cn-hangzhou, cn-beijing]\nstrict_regions: true\n')
     assert SECRET not in str(raised.value)
 
 
@@ -450,7 +462,9 @@ accounts:
 @pytest.mark.parametrize('config, message', [
     ('page_size: 50', 'page_size'),
     ('accounts: [{profile: prod}]', 'needs a name'),
-    ('accounts: [{name: a, regions: cn-hangzhou}]', 'regions must be a list'),
+    ('accounts: [{name: a, regions: {cn-hangzhou: 1}}]', "accounts entry 'a': argument 'regions' is of type"),
+    ('accounts: [{name: a, assume_role: {}}]', 'role_arn'),
+    ('accounts: [{name: a, http_timeout: soon}]', "accounts entry 'a': argument 'http_timeout'"),
     ('accounts: [prod]', 'must be a dictionary'),
 ])
 def test_more_bad_options_are_named_before_any_request(cloud, parse, config, message):
@@ -474,5 +488,5 @@ def test_a_host_of_another_source_is_not_overwritten(cloud, parse):
     inventory.set_variable('dtsclash', 'ansible_host', '10.0.0.1')
     result = parse(CREDENTIALS + 'regions: [cn-hangzhou]\n', inventory=inventory)
     assert result.hostvars['dtsclash']['ansible_host'] == '10.0.0.1'
-    assert 'synchronization_job_id' not in result.hostvars['dtsclash']
-    assert result.hostvars['dtsclash_dtsclash']['synchronization_job_id'] == 'dtsclash'
+    assert 'dts_synchronization_job_id' not in result.hostvars['dtsclash']
+    assert result.hostvars['dtsclash_dtsclash']['dts_synchronization_job_id'] == 'dtsclash'
