@@ -18,7 +18,7 @@ import time
 
 import pytest
 
-from ansible.errors import AnsibleParserError
+from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.inventory.data import InventoryData
 from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import inventory_loader
@@ -490,3 +490,144 @@ def test_a_host_of_another_source_is_not_overwritten(cloud, parse):
     assert result.hostvars['dtsclash']['ansible_host'] == '10.0.0.1'
     assert 'dts_synchronization_job_id' not in result.hostvars['dtsclash']
     assert result.hostvars['dtsclash_dtsclash']['dts_synchronization_job_id'] == 'dtsclash'
+
+
+class Clock(object):
+    """Wall-clock seconds the test moves by hand, for the age of cached listings."""
+
+    def __init__(self, now=1000000.0):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    from ansible_collections.alibabacloud.dts.plugins.inventory.dts_sync_jobs import InventoryModule
+    fake = Clock()
+    monkeypatch.setattr(InventoryModule, 'clock', staticmethod(fake))
+    return fake
+
+
+def regions_asked(cloud, since):
+    return sorted(params['RegionId'] for _action, params, _headers in cloud.session.sent[since:])
+
+
+def test_each_cached_listing_expires_on_its_own_age(cloud, parse, tmp_path, clock):
+    cloud.add('cn-hangzhou', [job('dtshz')])
+    cloud.add('cn-beijing', [job('dtsbj')])
+    cache = 'cache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\ncache_timeout: 2\n' % (
+        tmp_path / 'cache')
+    parse(CREDENTIALS + cache + 'regions: [cn-hangzhou]\n')
+    assert regions_asked(cloud, 0) == ['cn-hangzhou']
+
+    # A region added later is fetched alone; rewriting the entry must not make cn-hangzhou's answer young again.
+    clock.now += 1.3
+    sent = cloud.requests
+    parse(CREDENTIALS + cache + 'regions: [cn-hangzhou, cn-beijing]\n')
+    assert regions_asked(cloud, sent) == ['cn-beijing']
+
+    clock.now += 1.3  # cn-hangzhou was fetched 2.6 s ago, cn-beijing 1.3 s ago
+    sent = cloud.requests
+    result = parse(CREDENTIALS + cache + 'regions: [cn-hangzhou, cn-beijing]\n')
+    assert regions_asked(cloud, sent) == ['cn-hangzhou']
+    assert sorted(result.hostvars) == ['dtsbj', 'dtshz']
+
+    clock.now += 0.8  # cn-beijing is now 2.1 s old, cn-hangzhou 0.8 s
+    sent = cloud.requests
+    parse(CREDENTIALS + cache + 'regions: [cn-hangzhou, cn-beijing]\n')
+    assert regions_asked(cloud, sent) == ['cn-beijing']
+
+
+def test_a_cache_timeout_of_zero_keeps_listings_however_old(cloud, parse, tmp_path, clock):
+    cloud.add('cn-hangzhou', [job('dtshz')])
+    cache = 'cache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\ncache_timeout: 0\n' % (
+        tmp_path / 'cache')
+    parse(CREDENTIALS + cache + 'regions: [cn-hangzhou]\n')
+    clock.now += 10 ** 6
+    parse(CREDENTIALS + cache + 'regions: [cn-hangzhou]\n')
+    assert cloud.requests == 1
+
+
+def test_an_entry_written_in_an_older_shape_is_fetched_again(cloud, parse, tmp_path):
+    cloud.add('cn-hangzhou', [job('dtshz')])
+    cache = 'cache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\n' % (tmp_path / 'cache')
+    first = parse(CREDENTIALS + cache + 'regions: [cn-hangzhou]\n')
+    key = first.plugin.get_cache_key(str(tmp_path / 'test.dts_sync_jobs.yml'))
+    entry = first.plugin._cache[key]
+    # The 0.2 shape: the same listings, without the time each was fetched.
+    for listing in entry['listings']:
+        del listing['fetched']
+    first.plugin._cache[key] = dict(entry, format=2)
+    first.plugin.update_cache_if_changed()
+    parse(CREDENTIALS + cache + 'regions: [cn-hangzhou]\n')
+    assert cloud.requests == 2
+
+
+def test_hostvars_prefix_and_suffix_name_every_job_variable(cloud, parse):
+    cloud.add('cn-hangzhou', [job('dtsx', Delay='7', Tags=tags(env='prod'))])
+    result = parse(CREDENTIALS + '''regions: [cn-hangzhou]
+hostvars_prefix: job_
+hostvars_suffix: _v
+hostnames: [job_synchronization_job_name_v]
+keyed_groups:
+  - key: job_tags_v.env
+    prefix: env
+''')
+    facts = result.hostvars['job dtsx']
+    assert facts['job_status_v'] == 'Synchronizing' and facts['job_delay_v'] == 7
+    assert facts['job_tags_v'] == {'env': 'prod'} and facts['dts_api'] == 'legacy'
+    assert 'status' not in facts and 'dts_status' not in facts
+    assert result.group('env_prod') == ['job dtsx']
+
+
+def test_an_empty_prefix_gives_the_module_names(cloud, parse):
+    cloud.add('cn-hangzhou', [job('dtsx', Delay='7')])
+    facts = parse(CREDENTIALS + "regions: [cn-hangzhou]\nhostvars_prefix: ''\n").hostvars['dtsx']
+    assert facts['status'] == 'Synchronizing' and facts['delay'] == 7 and facts['synchronization_job_id'] == 'dtsx'
+
+
+@pytest.mark.parametrize('config', ['hostvars_prefix: dts-', 'hostvars_prefix: 1dts_', 'hostvars_suffix: .x'])
+def test_a_prefix_or_suffix_that_makes_invalid_names_is_refused_before_any_request(cloud, parse, config):
+    with pytest.raises(AnsibleParserError, match=r'test.dts_sync_jobs.yml: hostvars_(prefix|suffix)'):
+        parse(CREDENTIALS + 'regions: [cn-hangzhou]\n' + config + '\n')
+    assert cloud.requests == 0
+
+
+def test_every_region_listed_is_on_the_group_all_with_its_count(cloud, parse):
+    cloud.add('cn-hangzhou', [job('dtsa'), job('dtsb', 'Failed'), job('dtstw', 'Synchronizing', 'Reverse')])
+    cloud.add('cn-hangzhou', [job('dtso')], key='other-ak')
+    cloud.refused[('test-ak', 'cn-beijing')] = 'Forbidden.RAM'
+    result = parse(CREDENTIALS + '''regions: [cn-hangzhou, cn-beijing, cn-shanghai]
+statuses: [Synchronizing]
+accounts:
+  - name: main
+  - name: other
+    access_key_id: other-ak
+    access_key_secret: %s
+    regions: [cn-hangzhou]
+''' % OTHER_SECRET)
+    regions = result.inventory.groups['all'].get_vars()['dts_regions']
+    assert [(entry['account'], entry['region'], entry['jobs'], entry['refused'], entry['code']) for entry in regions] == [
+        ('main', 'cn-hangzhou', 2, False, None),
+        ('main', 'cn-beijing', 0, True, 'Forbidden.RAM'),
+        ('main', 'cn-shanghai', 0, False, None),  # a region without jobs is still seen
+        ('other', 'cn-hangzhou', 1, False, None)]
+    assert 'Forbidden.RAM' in regions[1]['message']
+    refused = result.inventory.groups['all'].get_vars()['dts_refused_regions']
+    assert [(entry['account'], entry['region']) for entry in refused] == [('main', 'cn-beijing')]
+
+
+def test_an_unknown_region_in_an_account_fails_naming_the_file_and_the_account(cloud, parse):
+    with pytest.raises(AnsibleParserError, match=r"test.dts_sync_jobs.yml: accounts entry 'a': region 'Mars'"):
+        parse(CREDENTIALS + 'accounts: [{name: a, regions: [cn-hangzhou, Mars]}]\n')
+    assert cloud.requests == 0
+
+
+def test_a_failing_compose_expression_is_an_error_only_with_strict(cloud, parse):
+    cloud.add('cn-hangzhou', [job('dtsx')])
+    config = CREDENTIALS + 'regions: [cn-hangzhou]\ncompose:\n  broken: dts_delay.nothing.here\n'
+    assert 'broken' not in parse(config).hostvars['dtsx']
+    with pytest.raises(AnsibleError, match='broken'):
+        parse(config + 'strict: true\n')
