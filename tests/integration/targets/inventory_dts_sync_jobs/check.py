@@ -136,7 +136,10 @@ def check_quiet(*stderrs):
     for stderr in stderrs:
         with open(stderr) as handle:
             errors = handle.read()
-        assert 'WARNING' not in errors, errors
+        # ansible-test runs the target from inside the collection, which Ansible itself remarks on.
+        warnings = [line for line in errors.splitlines()
+                    if 'WARNING' in line and 'running with default collection' not in line]
+        assert not warnings, errors
 
 
 def check_strict(region, stderr, code='Forbidden.RAM'):
