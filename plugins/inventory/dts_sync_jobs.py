@@ -16,13 +16,17 @@ description:
     with O(alibabacloud.dts.dts_sync_job_info#module:fields=[all])), each named with O(hostvars_prefix)
     (C(dts_) by default) and O(hostvars_suffix), for example C(dts_status), C(dts_delay), C(dts_tags),
     C(dts_synchronization_job_id)... A fact whose name already starts with the prefix keeps its name.
-  - Every host also gets C(dts_api), the API family that described it (C(legacy)), and with O(accounts)
-    C(dts_account); these two are named so whatever the prefix and suffix.
+  - Jobs are listed with both API families by default (O(api)); a job both list (the same instance ID and
+    direction) is one host, described by the current family (M(alibabacloud.dts.dts_job_info)'s facts,
+    C(dts_job_id), C(dts_instance_id), C(dts_job_direction), C(dts_status)...), never two. A job only the
+    legacy family lists has M(alibabacloud.dts.dts_sync_job_info)'s facts (C(dts_synchronization_job_id)...).
+  - Every host also gets C(dts_api), the API family that described it (C(legacy) or C(current)), and with
+    O(accounts) C(dts_account); these two are named so whatever the prefix and suffix.
   - Hosts are grouped by status (C(dts_status_synchronizing)), region (C(dts_region_cn_beijing)) and,
     with O(accounts), account (C(dts_account_production)); C(keyed_groups), C(groups) and C(compose)
     add more, for example from tags. Their expressions read the host variables by these names
     (C(dts_tags.env), C(dts_delay > 300)).
-  - Every (account, region) pair is listed concurrently, each with its pages fetched concurrently;
+  - Every (API family, account, region) is listed concurrently, each with its pages fetched concurrently;
     the top-level O(max_concurrent_requests) bounds the requests in flight for the whole inventory,
     all accounts and regions together.
   - A two-way job has a record per direction; its Forward record is the host C(<instance id>) and its
@@ -62,6 +66,17 @@ options:
     type: str
     required: true
     choices: [alibabacloud.dts.dts_sync_jobs]
+  api:
+    description:
+      - The API families to list jobs with. C(legacy) is C(DescribeSynchronizationJobs), C(current) is
+        C(DescribeDtsJobs) with C(JobType=SYNC), which lists jobs made with the current console and API
+        that the legacy listing may not show.
+      - Each family is one listing of each region, fetched concurrently and cached on its own.
+    type: list
+    elements: str
+    choices: [legacy, current]
+    default: [legacy, current]
+    version_added: 0.3.0
   regions:
     description:
       - Regions to list jobs in. Defaults to the one configured region (O(region), E(ALIBABA_CLOUD_REGION_ID)...).
@@ -106,7 +121,7 @@ options:
     elements: str
   page_size:
     description:
-      - Records per C(DescribeSynchronizationJobs) page. The first page of each region gives the total,
+      - Records per C(DescribeSynchronizationJobs) or C(DescribeDtsJobs) page. The first page of each region gives the total,
         the other pages are then fetched concurrently.
     type: int
     choices: [10, 20, 30]
@@ -116,7 +131,7 @@ options:
       - Host variables to name hosts by, in order of preference, by their names with O(hostvars_prefix)
         and O(hostvars_suffix); the first one a job has (non-empty) is used. Dotted paths reach into
         dictionaries, for example C(dts_tags.Name). A job none of them names is named by its instance ID
-        (C(dtsexjk1alb116****)).
+        (C(dtsexjk1alb116****), the legacy C(dts_synchronization_job_id), the current C(dts_instance_id)).
       - Two records that would get the same name are told apart by appending the instance ID.
     type: list
     elements: str
@@ -194,6 +209,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
+from ansible_collections.alibabacloud.dts.plugins.module_utils import _api_current
 from ansible_collections.alibabacloud.dts.plugins.module_utils._api_legacy import job_filters, list_jobs, validate_page_size
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import HAS_REQUESTS, run_concurrently
 from ansible_collections.alibabacloud.dts.plugins.module_utils._connection import (
@@ -206,8 +222,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._connection impor
 from ansible_collections.alibabacloud.dts.plugins.module_utils._credentials import resolve_region
 from ansible_collections.alibabacloud.dts.plugins.module_utils._endpoints import resolve_endpoint, validate_region
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
-from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import status_filter, validate_statuses
-from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import normalize_job
+from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import merge_job_facts, status_filter, validate_statuses
 
 # Error codes that mean "this account may not list jobs in this region" (the region is not
 # enabled for it, or RAM denies it there): the other regions still make the inventory.
@@ -273,26 +288,20 @@ def listing_key(account, region, endpoint, filters, params, api='legacy'):
     return hashlib.sha256(text.encode('utf-8')).hexdigest()
 
 
-class _Family(object):
-    """How one API family lists a region's jobs and turns a raw record into facts (one dict per direction)."""
-
-    def __init__(self, name, list_records, facts_of, identity_of):
-        self.name, self.list_records, self.facts_of, self.identity_of = name, list_records, facts_of, identity_of
-
-
-def _legacy_identity(facts):
-    # The instance id and direction: what the current family calls dts_instance_id and dts_job_direction.
-    return facts.get('synchronization_job_id'), facts.get('synchronization_direction') or 'Forward'
-
-
-FAMILIES = {
-    'legacy': _Family('legacy',
-                      lambda client, filters, page_size: list_jobs(client, page_size=page_size, **filters),
-                      lambda record, region: [normalize_job(record, region)],
-                      _legacy_identity),
+# The API families a listing can read, and how each lists a region's raw records.
+API_FAMILIES = ('legacy', 'current')
+LISTERS = {
+    'legacy': lambda client, filters, page_size: list_jobs(client, page_size=page_size, **filters),
+    'current': lambda client, filters, page_size: _api_current.list_dts_jobs(client, page_size=page_size, **filters),
 }
-# A job both families list is described by the first family here that lists it.
-FAMILY_PREFERENCE = ('legacy',)
+
+
+def job_identity(facts):
+    """(instance id, direction) of a job fact dict of either family: the legacy synchronization_job_id is
+    the current dts_instance_id."""
+    if facts.get('api') == 'current':
+        return facts.get('dts_instance_id') or facts.get('dts_job_id'), facts.get('dts_job_direction') or 'Forward'
+    return facts.get('synchronization_job_id'), facts.get('synchronization_direction') or 'Forward'
 
 
 class _Target(object):
@@ -402,7 +411,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         """A _Target for every (API family, account, region) to list, with every option checked first."""
         defaults = dict((name, self._template(self.get_option(name))) for name in CONNECTION_OPTIONS)
         regions = self.get_option('regions') or []
-        apis = [api for api in FAMILY_PREFERENCE if api in self._apis()]
+        apis = self._apis(path)
         if self.get_option('accounts'):
             accounts = [self._account_entry(path, entry) for entry in self.get_option('accounts')]
         else:
@@ -431,8 +440,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 raise AnsibleParserError(where + error.message)
         return targets
 
-    def _apis(self):
-        return ['legacy']
+    def _apis(self, path):
+        apis = self.get_option('api') or []
+        unknown = [api for api in apis if api not in API_FAMILIES]
+        if unknown or not apis:
+            raise AnsibleParserError('%s: api must name legacy and/or current (the default is both), got %r.'
+                                     % (path, apis))
+        return [api for api in API_FAMILIES if api in apis]
 
     def _fresh_listings(self, entry):
         """The listings of a cache entry by key, leaving out those older than cache_timeout (0: never too old).
@@ -478,7 +492,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 # Credentials that cannot be had fail the whole account, not one region.
                 raise AnsibleParserError(where + 'credentials: ' + error.describe())
             try:
-                listing['records'] = FAMILIES[target.api].list_records(client, filters, page_size)
+                listing['records'] = LISTERS[target.api](client, filters, page_size)
             except DtsApiError as error:
                 if strict_regions or not is_region_refusal(error):
                     raise AnsibleParserError(where + error.describe())
@@ -519,31 +533,28 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return name
 
     def _jobs(self, listings, status_wanted):
-        """(listing, facts) of every job to make a host of, a job both families list once, the preferred
-        family's description; and a {(account, region): {account, region, jobs, refused...}} summary."""
-        regions, seen, jobs = {}, set(), []
-        ordered = sorted(listings, key=lambda listing: FAMILY_PREFERENCE.index(listing.get('api', 'legacy')))
+        """(account, facts) of every job direction to make a host of, a job both families list once (as the
+        current family describes it); and the {account, region, jobs, refused, code, message} of each
+        (account, region) listed, in the order of the configuration."""
+        regions = {}
         for listing in listings:
-            regions.setdefault((listing['account'], listing['region']), {
-                'account': listing['account'] or '', 'region': listing['region'], 'jobs': 0,
-                'refused': False, 'code': None, 'message': None})
-        for listing in ordered:
-            summary = regions[(listing['account'], listing['region'])]
+            region = regions.setdefault((listing['account'], listing['region']), {
+                'summary': {'account': listing['account'] or '', 'region': listing['region'], 'jobs': 0,
+                            'refused': False, 'code': None, 'message': None},
+                'legacy': [], 'current': []})
             if 'refused' in listing:
-                if not summary['refused']:
-                    summary.update(refused=True, code=listing['refused']['code'], message=listing['refused']['message'])
-                continue
-            family = FAMILIES[listing.get('api', 'legacy')]
-            for record in listing['records']:
-                for facts in family.facts_of(record, listing['region']):
-                    identity = (listing['account'],) + family.identity_of(facts)
-                    if identity in seen:
-                        continue
-                    seen.add(identity)
-                    if status_wanted(facts.get('status')):
-                        summary['jobs'] += 1
-                        jobs.append((listing, family, facts))
-        return jobs, list(regions.values())
+                if not region['summary']['refused']:
+                    region['summary'].update(refused=True, code=listing['refused']['code'],
+                                             message=listing['refused']['message'])
+            else:
+                region[listing.get('api', 'legacy')] = listing['records']
+        jobs = []
+        for (account, name), region in regions.items():
+            for facts in merge_job_facts(region['legacy'], region['current'], name):
+                if status_wanted(facts.get('status')):
+                    region['summary']['jobs'] += 1
+                    jobs.append((account, facts))
+        return jobs, [region['summary'] for region in regions.values()]
 
     def _populate(self, listings, status_wanted):
         strict = self.get_option('strict')
@@ -567,21 +578,21 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 self.inventory.add_group(name)
                 return name
 
-        for listing, family, facts in jobs:
-            hostvars = dict((rename(fact), value) for fact, value in facts.items() if fact not in ('api', 'account'))
-            hostvars[API_VAR] = family.name
-            if listing['account']:
-                hostvars[ACCOUNT_VAR] = listing['account']
-            instance_id, direction = family.identity_of(facts)
+        for account, facts in jobs:
+            hostvars = dict((rename(fact), value) for fact, value in facts.items() if fact != 'api')
+            hostvars[API_VAR] = facts['api']
+            if account:
+                hostvars[ACCOUNT_VAR] = account
+            instance_id, direction = job_identity(facts)
             host = self._hostname(hostvars, instance_id, direction, taken)
             taken.add(host)
             self.inventory.add_host(host)
             for key, value in hostvars.items():
                 self.inventory.set_variable(host, key, value)
             self.inventory.add_child(default_group('dts_status', facts.get('status') or 'unknown'), host)
-            self.inventory.add_child(default_group('dts_region', listing['region']), host)
-            if listing['account']:
-                self.inventory.add_child(default_group('dts_account', listing['account']), host)
+            self.inventory.add_child(default_group('dts_region', facts['region']), host)
+            if account:
+                self.inventory.add_child(default_group('dts_account', account), host)
             if compose:
                 self._set_composite_vars(compose, hostvars, host, strict=strict)
             if groups or keyed_groups:

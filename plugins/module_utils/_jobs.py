@@ -323,10 +323,17 @@ def list_job_facts_all(client, apis=(API_LEGACY, API_CURRENT), name=None, tags=N
     answers = run_concurrently(lambda read: read(), readers, 2)
     legacy = answers.pop(0) if API_LEGACY in apis else []
     current = answers.pop(0) if API_CURRENT in apis else []
+    return merge_job_facts(legacy, current, client.region, legacy_facts, current_facts)
 
+
+def merge_job_facts(legacy, current, region, legacy_facts=None, current_facts=None):
+    """Raw records of both families' listings of one region as facts, each job direction once.
+
+    A job both families list is kept as the current family describes it (see list_job_facts_all).
+    """
     jobs, seen = [], set()
     for record in current:
-        for fact in normalize_dts_job(record, client.region, current_facts):
+        for fact in normalize_dts_job(record, region, current_facts):
             jobs.append(fact)
         seen.add((record.get('DtsInstanceID'), 'Forward'))
         if isinstance(record.get('ReverseJob'), dict) and record['ReverseJob']:
@@ -337,7 +344,7 @@ def list_job_facts_all(client, apis=(API_LEGACY, API_CURRENT), name=None, tags=N
         key = (record.get('SynchronizationJobId'), canonical_status(record.get('SynchronizationDirection')) or 'Forward')
         if key in seen:
             continue
-        fact = normalize_job(record, client.region, legacy_facts)
+        fact = normalize_job(record, region, legacy_facts)
         fact['api'] = API_LEGACY
         legacy_jobs.append(fact)
     # Legacy records first, as the legacy listing orders them, then the current family's.

@@ -42,10 +42,11 @@ def tags(**pairs):
 
 
 class Cloud(object):
-    """DescribeSynchronizationJobs for several accounts and regions, paged like the service."""
+    """DescribeSynchronizationJobs and DescribeDtsJobs for several accounts and regions, paged like the service."""
 
     def __init__(self, latency=0.0):
-        self.records = {}        # (access key id, region) -> raw records
+        self.records = {}        # (access key id, region) -> raw legacy records
+        self.current = {}        # (access key id, region) -> raw DescribeDtsJobs records
         self.refused = {}        # (access key id, region) -> error code
         self.latency = latency
         self.in_flight = 0
@@ -55,10 +56,17 @@ class Cloud(object):
 
     @property
     def requests(self):
+        """Listing requests of both families: by default each region is one listing of each."""
         return len(self.session.sent)
 
     def add(self, region, records, key='test-ak'):
         self.records.setdefault((key, region), []).extend(records)
+
+    def add_current(self, region, records, key='test-ak'):
+        self.current.setdefault((key, region), []).extend(records)
+
+    def asked(self, action):
+        return [params for sent_action, params, _headers in self.session.sent if sent_action == action]
 
     def answer(self, action, params, headers):
         if action == 'AssumeRole':
@@ -78,6 +86,14 @@ class Cloud(object):
                 if isinstance(answer, Exception):
                     return answer
                 return error(answer, 403, 'You are not authorized for %s.' % region)
+            if action == 'DescribeDtsJobs':
+                assert params['Region'] == region and params['JobType'] == 'SYNC'
+                records = self.current.get((key, region), [])
+                size, number = int(params['PageSize']), int(params['PageNumber'])
+                return FakeResponse(200, {
+                    'TotalRecordCount': len(records), 'PageRecordCount': size, 'PageNumber': number,
+                    'Success': True, 'RequestId': 'R-%s-%d' % (region, number),
+                    'DtsJobList': records[(number - 1) * size:number * size]})
             records = self.records.get((key, region), [])
             size, number = int(params['PageSize']), int(params['PageNum'])
             return FakeResponse(200, {
@@ -247,9 +263,9 @@ keyed_groups:
     prefix: env
 ''' % (tmp_path / 'cache')
     first = parse(config)
-    assert cloud.requests == 3  # two pages of cn-hangzhou, one of cn-beijing
+    assert cloud.requests == 5  # two legacy pages of cn-hangzhou, one of cn-beijing, one current page each
     second = parse(config)
-    assert cloud.requests == 3
+    assert cloud.requests == 5
     assert second.hostvars == first.hostvars and len(second.hostvars) == 46
     for group in ('env_prod', 'env_untagged', 'dts_region_cn_beijing', 'dts_status_failed'):
         assert second.group(group) == first.group(group)
@@ -258,7 +274,7 @@ keyed_groups:
 
     # A parse told not to use the cache (--flush-cache) asks again and refreshes it.
     parse(config, cache=False)
-    assert cloud.requests == 6
+    assert cloud.requests == 10
 
 
 def test_a_refused_region_is_a_warning_naming_it_unless_strict_regions(cloud, parse):
@@ -333,7 +349,7 @@ def test_requests_in_flight_stay_within_max_concurrent_requests(cloud, parse):
     for index, region in enumerate(regions):
         cloud.add(region, [job('dts%d_%03d' % (index, n)) for n in range(80)])  # three pages each
     result = parse(CREDENTIALS + 'regions: [%s]\nmax_concurrent_requests: 3\n' % ', '.join(regions))
-    assert len(result.hostvars) == 400 and cloud.requests == 15
+    assert len(result.hostvars) == 400 and cloud.requests == 15 + 5
     assert cloud.max_in_flight == 3
 
     cloud.max_in_flight = 0
@@ -370,8 +386,9 @@ def test_a_region_named_twice_is_listed_once(cloud, parse):
                               job('dtstwice', 'NotStarted', 'Reverse')])
     result = parse(CREDENTIALS + 'regions: [cn-hangzhou, cn-beijing, cn-hangzhou]\n')
     assert sorted(result.hostvars) == ['dtsonce', 'dtstwice', 'dtstwice_reverse']
-    assert sorted(params['RegionId'] for _action, params, _headers in cloud.session.sent) == \
+    assert sorted(params['RegionId'] for params in cloud.asked('DescribeSynchronizationJobs')) == \
         ['cn-beijing', 'cn-hangzhou']
+    assert sorted(params['Region'] for params in cloud.asked('DescribeDtsJobs')) == ['cn-beijing', 'cn-hangzhou']
 
 
 def test_a_refused_region_is_listed_for_reports_on_the_group_all(cloud, parse):
@@ -416,21 +433,22 @@ def test_the_cache_misses_for_a_changed_filter_a_new_region_or_other_credentials
     cloud.add('cn-hangzhou', [job('dtsother')], key='other-ak')
     cache = 'cache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\n' % (tmp_path / 'cache')
     assert sorted(parse(CREDENTIALS + cache + 'regions: [cn-hangzhou]\n').hostvars) == ['dtsdev', 'dtsprod']
-    assert cloud.requests == 1
+    assert cloud.requests == 2
 
     # A region added: only that region is asked, the other still comes from the cache.
     both = parse(CREDENTIALS + cache + 'regions: [cn-hangzhou, cn-beijing]\n')
-    assert cloud.requests == 2 and cloud.session.sent[-1][1]['RegionId'] == 'cn-beijing'
+    assert cloud.requests == 4 and regions_asked(cloud, 2) == ['cn-beijing']
     assert sorted(both.hostvars) == ['dtsbj', 'dtsdev', 'dtsprod']
 
     # A server-side filter changes what DTS answers: no cached answer is reused.
     parse(CREDENTIALS + cache + 'regions: [cn-hangzhou, cn-beijing]\ntags: {env: prod}\n')
-    assert cloud.requests == 4
-    assert [params['Tag.1.Key'] for _action, params, _headers in cloud.session.sent[-2:]] == ['env', 'env']
+    assert cloud.requests == 8
+    assert [params['Tag.1.Key'] for params in cloud.asked('DescribeSynchronizationJobs')[-2:]] == ['env', 'env']
+    assert [params['Tags'] for params in cloud.asked('DescribeDtsJobs')[-2:]] == ['[{"key":"env","value":"prod"}]'] * 2
 
     # Another access key is another account's jobs.
     other = parse('access_key_id: other-ak\naccess_key_secret: %s\n' % OTHER_SECRET + cache + 'regions: [cn-hangzhou]\n')
-    assert cloud.requests == 5 and sorted(other.hostvars) == ['dtsother']
+    assert cloud.requests == 10 and sorted(other.hostvars) == ['dtsother']
     cached = ''.join(path.read_text() for path in (tmp_path / 'cache').iterdir())
     for secret in (SECRET, OTHER_SECRET, 'test-ak', 'other-ak'):
         assert secret not in cached
@@ -477,7 +495,7 @@ def test_more_bad_options_are_named_before_any_request(cloud, parse, config, mes
 def test_page_size_sets_the_records_per_request(cloud, parse):
     cloud.add('cn-hangzhou', [job('dtsp%02d' % n) for n in range(25)])
     result = parse(CREDENTIALS + 'regions: [cn-hangzhou]\npage_size: 10\n')
-    assert len(result.hostvars) == 25 and cloud.requests == 3
+    assert len(result.hostvars) == 25 and len(cloud.asked('DescribeSynchronizationJobs')) == 3
     assert set(params['PageSize'] for _action, params, _headers in cloud.session.sent) == {'10'}
 
 
@@ -511,7 +529,8 @@ def clock(monkeypatch):
 
 
 def regions_asked(cloud, since):
-    return sorted(params['RegionId'] for _action, params, _headers in cloud.session.sent[since:])
+    """The regions listed since the ``since``-th request, by either family."""
+    return sorted(set(params['RegionId'] for _action, params, _headers in cloud.session.sent[since:]))
 
 
 def test_each_cached_listing_expires_on_its_own_age(cloud, parse, tmp_path, clock):
@@ -547,7 +566,7 @@ def test_a_cache_timeout_of_zero_keeps_listings_however_old(cloud, parse, tmp_pa
     parse(CREDENTIALS + cache + 'regions: [cn-hangzhou]\n')
     clock.now += 10 ** 6
     parse(CREDENTIALS + cache + 'regions: [cn-hangzhou]\n')
-    assert cloud.requests == 1
+    assert cloud.requests == 2
 
 
 def test_an_entry_written_in_an_older_shape_is_fetched_again(cloud, parse, tmp_path):
@@ -562,7 +581,7 @@ def test_an_entry_written_in_an_older_shape_is_fetched_again(cloud, parse, tmp_p
     first.plugin._cache[key] = dict(entry, format=2)
     first.plugin.update_cache_if_changed()
     parse(CREDENTIALS + cache + 'regions: [cn-hangzhou]\n')
-    assert cloud.requests == 2
+    assert cloud.requests == 4
 
 
 def test_hostvars_prefix_and_suffix_name_every_job_variable(cloud, parse):
@@ -631,3 +650,71 @@ def test_a_failing_compose_expression_is_an_error_only_with_strict(cloud, parse)
     assert 'broken' not in parse(config).hostvars['dtsx']
     with pytest.raises(AnsibleError, match='broken'):
         parse(config + 'strict: true\n')
+
+
+def dts_job(instance_id, status='Synchronizing', direction='Forward', reverse=None, **fields):
+    """A DescribeDtsJobs entry as the wire has it (a two-way job nests its reverse direction)."""
+    record = {'DtsJobId': 'task-' + instance_id, 'DtsInstanceID': instance_id, 'DtsJobName': 'task ' + instance_id,
+              'Status': status, 'DtsJobDirection': direction, 'Delay': 3, 'Checkpoint': '1767225600',
+              'JobType': 'SYNC', 'TagList': [{'TagKey': 'env', 'TagValue': 'prod'}]}
+    if reverse is not None:
+        record['ReverseJob'] = {'DtsJobId': 'task-%s-r' % instance_id, 'DtsInstanceID': instance_id,
+                                'Status': reverse, 'DtsJobDirection': 'Reverse', 'Delay': -1}
+    record.update(fields)
+    return record
+
+
+def test_a_job_both_families_list_is_one_host_described_by_the_current_family(cloud, parse):
+    cloud.add('cn-hangzhou', [job('dtsboth', 'Failed'), job('dtslegacy'), job('dtstwo', 'Synchronizing', 'Forward'),
+                              job('dtstwo', 'Failed', 'Reverse')])
+    cloud.add_current('cn-hangzhou', [dts_job('dtsboth', 'synchronizing'), dts_job('dtsnew', 'PreCheckPass'),
+                                      dts_job('dtstwo', reverse='Suspending')])
+    result = parse(CREDENTIALS + 'regions: [cn-hangzhou]\n')
+    assert sorted(result.hostvars) == ['dtsboth', 'dtslegacy', 'dtsnew', 'dtstwo', 'dtstwo_reverse']
+    both = result.hostvars['dtsboth']
+    assert both['dts_api'] == 'current' and both['dts_status'] == 'Synchronizing' and both['dts_delay'] == 3
+    assert both['dts_job_id'] == 'task-dtsboth' and both['dts_instance_id'] == 'dtsboth'
+    assert both['dts_tags'] == {'env': 'prod'} and both['dts_checkpoint_time'] == '2026-01-01T00:00:00Z'
+    assert 'dts_synchronization_job_id' not in both and 'dts_dts_job_id' not in both
+    assert result.hostvars['dtslegacy']['dts_api'] == 'legacy'
+    reverse = result.hostvars['dtstwo_reverse']
+    assert reverse['dts_api'] == 'current' and reverse['dts_status'] == 'Suspending' and reverse['dts_delay'] is None
+    assert 'dts_status_failed' not in result.inventory.groups  # the legacy descriptions were not used
+    assert result.group('dts_status_precheckpass') == ['dtsnew']
+    regions = result.inventory.groups['all'].get_vars()['dts_regions']
+    assert [(entry['region'], entry['jobs']) for entry in regions] == [('cn-hangzhou', 5)]
+
+
+@pytest.mark.parametrize('api, hosts, actions', [
+    ('[legacy]', ['dtsboth', 'dtslegacy'], {'DescribeSynchronizationJobs'}),
+    ('[current]', ['dtsboth', 'dtsnew'], {'DescribeDtsJobs'}),
+])
+def test_api_lists_with_one_family_only(cloud, parse, api, hosts, actions):
+    cloud.add('cn-hangzhou', [job('dtsboth'), job('dtslegacy')])
+    cloud.add_current('cn-hangzhou', [dts_job('dtsboth'), dts_job('dtsnew')])
+    result = parse(CREDENTIALS + 'regions: [cn-hangzhou]\napi: %s\n' % api)
+    assert sorted(result.hostvars) == hosts
+    assert set(action for action, _params, _headers in cloud.session.sent) == actions
+
+
+def test_a_family_refused_in_a_region_leaves_the_other_and_marks_the_region(cloud, parse):
+    # The fake refuses a (key, region) for both actions; here only the current listing is refused.
+    cloud.add('cn-hangzhou', [job('dtslegacy')])
+    original = cloud.answer
+
+    def answer(action, params, headers):
+        if action == 'DescribeDtsJobs':
+            return error('Forbidden.RAM', 403, 'Not authorized to DescribeDtsJobs.')
+        return original(action, params, headers)
+    cloud.session.handler = answer
+    result = parse(CREDENTIALS + 'regions: [cn-hangzhou]\n')
+    assert sorted(result.hostvars) == ['dtslegacy'] and len(result.warnings) == 1
+    regions = result.inventory.groups['all'].get_vars()['dts_regions']
+    assert [(entry['region'], entry['jobs'], entry['refused'], entry['code']) for entry in regions] == [
+        ('cn-hangzhou', 1, True, 'Forbidden.RAM')]
+
+
+def test_an_empty_api_list_is_refused_before_any_request(cloud, parse):
+    with pytest.raises(AnsibleParserError, match='api must name legacy and/or current'):
+        parse(CREDENTIALS + 'regions: [cn-hangzhou]\napi: []\n')
+    assert cloud.requests == 0

@@ -20,7 +20,7 @@ from ansible_collections.alibabacloud.dts.tests.unit.plugins.modules.conftest im
 )
 
 from dts_emulator import Emulator  # noqa: E402  (tests/emulator is on sys.path via the modules conftest)
-from emulator_data import default_job_specs  # noqa: E402
+from emulator_data import current_job_specs, default_job_specs  # noqa: E402
 
 
 @pytest.fixture
@@ -61,8 +61,11 @@ def plain(value):
 
 
 def expected_records(region):
+    """The legacy-made jobs of a region, and the hosts of the region: one per direction of those and of the
+    synchronization jobs made the current way (which only DescribeDtsJobs lists)."""
     specs = [spec for spec in default_job_specs() if spec['region'] == region]
-    return specs, len(specs) + sum(1 for spec in specs if spec.get('two_way'))
+    current = [spec for spec in current_job_specs() if spec['region'] == region and spec['job_type'] == 'SYNC']
+    return specs, sum(2 if spec.get('two_way') else 1 for spec in specs + current)
 
 
 def test_one_host_per_record_grouped_by_status_and_region(tmp_path, emulator):
@@ -77,7 +80,9 @@ def test_one_host_per_record_grouped_by_status_and_region(tmp_path, emulator):
     assert synchronizing == set(host for host, facts in hostvars.items() if facts['dts_status'] == 'Synchronizing')
     two_way = next(spec for spec in hangzhou if spec.get('two_way'))
     assert two_way['id'] in hostvars and two_way['id'] + '_reverse' in hostvars
-    assert hostvars[two_way['id'] + '_reverse']['dts_synchronization_direction'] == 'Reverse'
+    reverse = hostvars[two_way['id'] + '_reverse']
+    # Either family may describe it (the current one when both list it): the direction is the same.
+    assert reverse.get('dts_job_direction', reverse.get('dts_synchronization_direction')) == 'Reverse'
     facts = hostvars[hangzhou[0]['id']]
     assert facts['dts_region'] == 'cn-hangzhou' and isinstance(facts['dts_delay'], int)
     assert isinstance(facts['dts_tags'], dict)
@@ -102,14 +107,14 @@ def test_hostnames_preference_and_compose(tmp_path, emulator):
     data = listed(inventory(tmp_path, emulator, '''
 plugin: alibabacloud.dts.dts_sync_jobs
 regions: [cn-shanghai]
-hostnames: [dts_tags.nothere, dts_synchronization_job_name]
+hostnames: [dts_tags.nothere, dts_job_name, dts_synchronization_job_name]
 compose:
-  lagging: dts_delay > 300
+  lagging: (dts_delay or 0) > 300
 '''))
     hostvars = data['_meta']['hostvars']
     specs, _records = expected_records('cn-shanghai')
     assert specs[0]['name'] in hostvars
-    assert all(facts['lagging'] == (facts['dts_delay'] > 300) for facts in hostvars.values())
+    assert all(facts['lagging'] == ((facts['dts_delay'] or 0) > 300) for facts in hostvars.values())
 
 
 def test_a_refused_region_warns_unless_strict_regions(tmp_path, emulator):
