@@ -197,6 +197,7 @@ groups:
   dts_lagging: dts_delay > 300
 '''
 
+import contextlib
 import hashlib
 import json
 import os
@@ -302,6 +303,41 @@ def job_identity(facts):
     if facts.get('api') == 'current':
         return facts.get('dts_instance_id') or facts.get('dts_job_id'), facts.get('dts_job_direction') or 'Forward'
     return facts.get('synchronization_job_id'), facts.get('synchronization_direction') or 'Forward'
+
+
+@contextlib.contextmanager
+def compiled_once(templar):
+    """Compile each compose/groups/keyed_groups expression once for all hosts instead of once per host.
+
+    ansible-core's templar compiles an expression on every evaluation (2.19: ``evaluate_expression``
+    -> ``_compile_expression``), which was three quarters of a parse with constructed options over
+    thousands of jobs. A compiled Jinja expression depends only on its text and options, so while the
+    hosts are built the engine's compile step is remembered per (expression, options). Evaluation,
+    trust checks and errors are unchanged. On a templar without that step (older ansible-core), nothing
+    is changed.
+    """
+    engine = getattr(templar, '_engine', None)
+    compile_expression = getattr(engine, '_compile_expression', None)
+    if compile_expression is None or '_compile_expression' in vars(engine):
+        yield
+        return
+    compiled = {}
+
+    def remembered(expression, options):
+        try:
+            key = (str(expression), options)
+            return compiled[key]
+        except KeyError:
+            compiled[key] = result = compile_expression(expression, options)
+            return result
+        except TypeError:  # options that cannot be a key: compile as ansible-core would
+            return compile_expression(expression, options)
+
+    engine._compile_expression = remembered
+    try:
+        yield
+    finally:
+        del engine._compile_expression
 
 
 class _Target(object):
@@ -578,6 +614,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 self.inventory.add_group(name)
                 return name
 
+        with compiled_once(self.templar):
+            self._add_hosts(jobs, rename, default_group, compose, groups, keyed_groups, strict, taken)
+        # Several sources may list regions: each adds its own to the lists.
+        all_vars = self.inventory.groups['all'].get_vars()
+        self.inventory.set_variable('all', REGIONS_VAR, list(all_vars.get(REGIONS_VAR) or []) + regions)
+        refused = [dict((key, summary[key]) for key in ('account', 'region', 'code', 'message'))
+                   for summary in regions if summary['refused']]
+        if refused:
+            self.inventory.set_variable('all', REFUSED_VAR, list(all_vars.get(REFUSED_VAR) or []) + refused)
+
+    def _add_hosts(self, jobs, rename, default_group, compose, groups, keyed_groups, strict, taken):
         for account, facts in jobs:
             hostvars = dict((rename(fact), value) for fact, value in facts.items() if fact != 'api')
             hostvars[API_VAR] = facts['api']
@@ -600,10 +647,3 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 variables = self.inventory.get_host(host).get_vars()
                 self._add_host_to_composed_groups(groups, variables, host, strict=strict, fetch_hostvars=False)
                 self._add_host_to_keyed_groups(keyed_groups, variables, host, strict=strict, fetch_hostvars=False)
-        # Several sources may list regions: each adds its own to the lists.
-        all_vars = self.inventory.groups['all'].get_vars()
-        self.inventory.set_variable('all', REGIONS_VAR, list(all_vars.get(REGIONS_VAR) or []) + regions)
-        refused = [dict((key, summary[key]) for key in ('account', 'region', 'code', 'message'))
-                   for summary in regions if summary['refused']]
-        if refused:
-            self.inventory.set_variable('all', REFUSED_VAR, list(all_vars.get(REFUSED_VAR) or []) + refused)

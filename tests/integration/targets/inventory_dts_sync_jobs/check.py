@@ -9,8 +9,9 @@ from urllib.request import Request, urlopen
 
 CONTROL = os.environ['DTS_EMULATOR_ENDPOINT'] + '/_emulator/'
 REGIONS = ('cn-hangzhou', 'cn-beijing', 'cn-shanghai', 'ap-southeast-1', 'us-west-1')
-STATUSES = ('NotStarted', 'Prechecking', 'PrecheckFailed', 'Initializing', 'InitializeFailed', 'Synchronizing',
-            'Failed', 'Suspending', 'Modifying', 'Finished')
+STATUSES = ('NotStarted', 'Prechecking', 'PrecheckFailed', 'PreCheckPass', 'NotConfigured', 'Initializing',
+            'InitializeFailed', 'Synchronizing', 'Failed', 'Suspending', 'Modifying', 'Finished', 'Retrying',
+            'Upgrade', 'Locked', 'Downgrade')
 
 
 def control(path, body=None):
@@ -26,10 +27,11 @@ def documented(status):
 
 
 def records(skip=()):
-    """(host, region, documented status, tags) of every listing record the emulator serves."""
+    """(host, region, documented status, tags) of every synchronization job direction the emulator serves,
+    made the legacy way or the current way (the inventory lists both API families)."""
     result = []
-    for job in control('jobs')['jobs']:
-        if job['region'] not in REGIONS or job['region'] in skip:
+    for job in control('jobs?origin=all')['jobs']:
+        if job['region'] not in REGIONS or job['region'] in skip or job.get('job_type', 'SYNC') != 'SYNC':
             continue
         for direction, state in job['directions'].items():
             host = job['id'] + ('_reverse' if direction == 'Reverse' else '')
@@ -78,9 +80,12 @@ def check_inventory(path):
     for host, region, status, tags in expected:
         facts = hostvars[host]
         assert (facts['dts_region'], facts['dts_status'], facts['dts_tags']) == (region, status, tags), host
-        assert facts['dts_synchronization_job_id'] == host.replace('_reverse', '')
+        # A job both families list is described by the current one.
+        job_id, direction = ((facts['dts_instance_id'], facts['dts_job_direction']) if facts['dts_api'] == 'current'
+                             else (facts['dts_synchronization_job_id'], facts['dts_synchronization_direction']))
+        assert job_id == host.replace('_reverse', ''), host
+        assert direction == ('Reverse' if host.endswith('_reverse') else 'Forward'), host
         assert isinstance(facts['dts_delay'], int) or facts['dts_delay'] is None, host
-        assert facts['dts_synchronization_direction'] == ('Reverse' if host.endswith('_reverse') else 'Forward')
         # No job variable is named as a task keyword or without the prefix.
         assert not set(facts) & {'delay', 'tags', 'status', 'region'}, host
     assert os.environ['ALIBABA_CLOUD_ACCESS_KEY_SECRET'] not in json.dumps(data), 'secret in the inventory'

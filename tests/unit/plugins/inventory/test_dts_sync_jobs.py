@@ -718,3 +718,31 @@ def test_an_empty_api_list_is_refused_before_any_request(cloud, parse):
     with pytest.raises(AnsibleParserError, match='api must name legacy and/or current'):
         parse(CREDENTIALS + 'regions: [cn-hangzhou]\napi: []\n')
     assert cloud.requests == 0
+
+
+def test_constructed_expressions_are_compiled_once_for_all_hosts(cloud, parse, monkeypatch):
+    engine_module = pytest.importorskip('ansible._internal._templating._engine')
+    compiled = []
+    original = engine_module.TemplateEngine._compile_expression
+
+    def counting(self, expression, options):
+        compiled.append(str(expression))
+        return original(self, expression, options)
+    monkeypatch.setattr(engine_module.TemplateEngine, '_compile_expression', counting)
+    cloud.add('cn-hangzhou', [job('dtsc%02d' % n, 'Failed' if n % 3 else 'synchronizing', Delay=str(n * 20),
+                                  Tags=tags(env='prod' if n % 2 else 'dev')) for n in range(30)])
+    result = parse(CREDENTIALS + '''regions: [cn-hangzhou]
+compose:
+  lag: dts_delay * 2
+groups:
+  lagging: dts_delay > 300
+keyed_groups:
+  - key: dts_tags.env
+    prefix: env
+''')
+    assert sorted(compiled) == ['dts_delay * 2', 'dts_delay > 300', 'dts_tags.env']
+    # Still evaluated per host.
+    assert result.hostvars['dtsc20']['lag'] == 800 and result.group('lagging') == ['dtsc%02d' % n for n in range(16, 30)]
+    assert len(result.group('env_prod')) == 15
+    # The engine is left as it was found.
+    assert '_compile_expression' not in vars(result.plugin.templar._engine)
