@@ -172,7 +172,11 @@ def checkpoint_time(checkpoint):
     """A Unix-seconds checkpoint as ISO 8601 UTC ending in Z (None when unknown)."""
     if not isinstance(checkpoint, (int, float)) or isinstance(checkpoint, bool) or checkpoint <= 0:
         return None
-    moment = datetime.fromtimestamp(checkpoint, tz=timezone.utc)
+    try:
+        moment = datetime.fromtimestamp(checkpoint, tz=timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        # Past what a date can say (year 10000 and on): no time rather than a crash.
+        return None
     return moment.strftime('%Y-%m-%dT%H:%M:%SZ')
 
 
