@@ -302,9 +302,7 @@ class DtsClient(object):
             # waiting for the gate cannot bunch up requests the limiter spread out.
             with (self.gate or _NO_GATE):
                 if limiter is not None:
-                    delay = limiter.reserve()
-                    if delay > 0:
-                        self._sleep(delay)
+                    limiter.acquire(self._sleep)
                 body = self._send_once(action, query)
             if validate is not None:
                 validate(action, body)

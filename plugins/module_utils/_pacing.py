@@ -13,7 +13,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import collections
 import threading
 
 
@@ -28,10 +27,12 @@ RATE_LIMITS = {
 }
 # An action the table does not name: the strictest documented limit.
 DEFAULT_RATE = 20
-# The service counts requests in a sliding one-second window as they arrive, and arrival times
-# jitter with the network and with thread scheduling here; the limiter keeps each window of
-# PERIOD + MARGIN seconds to the limit, so a request that leaves late cannot crowd the next second.
-PERIOD = 1.0
+# The service counts requests as they arrive, in a sliding one-second window.  Requests are spaced
+# evenly, not sent in bursts (a burst reaches the service spread out by connection set-up and
+# scheduling, and the next one, on warm connections, can land inside the same second), and spaced
+# from when the previous one actually left, not from when it was booked (a request held up by a
+# pause of the process would otherwise leave late, right before the ones booked after it).  The
+# spacing is a tenth longer than the limit asks, for the network's jitter.
 MARGIN = 0.1
 
 
@@ -47,36 +48,30 @@ def rate_for(action, override=None, rate=None):
 
 
 class RateLimiter(object):
-    """At most ``rate`` requests in any second (plus the margin), for every thread that reserves here.
-
-    ``reserve()`` books the earliest time a request may leave and returns how long the caller must
-    wait for it, so the caller sleeps outside the lock (on its own, injectable, sleep).
-    Bursts are free up to ``rate``: a listing of a few pages is not slowed at all.
-    """
+    """Requests at least ``(1 + margin) / rate`` seconds apart, for every thread that waits here."""
 
     def __init__(self, rate, clock, margin=MARGIN):
         self.rate = rate
-        # Whole requests per window: a rate under one a second becomes one per 1/rate seconds.
-        self._capacity = max(1, int(rate * PERIOD))
-        self.period = self._capacity / float(rate) + margin
+        self.interval = (1.0 + margin) / float(rate)
         self._clock = clock
-        self._sent = collections.deque()
+        self._last = None
         self._lock = threading.Lock()
 
-    def reserve(self):
-        with self._lock:
-            now = self._clock()
-            while self._sent and self._sent[0] <= now - self.period:
-                self._sent.popleft()
-            at = now
-            if len(self._sent) >= self._capacity:
-                # The request that is `capacity` back must be a whole window old when this one leaves.
-                at = max(now, self._sent[-self._capacity] + self.period)
-            self._sent.append(at)
-            # Only the last `capacity` bookings matter for the next one.
-            while len(self._sent) > self._capacity:
-                self._sent.popleft()
-            return at - now
+    def acquire(self, sleep):
+        """Wait (on ``sleep``, outside the lock) until a request may leave now; return the seconds waited.
+
+        The caller sends right after: the time it leaves is the time the next one is spaced from.
+        """
+        waited = 0.0
+        while True:
+            with self._lock:
+                now = self._clock()
+                if self._last is None or now >= self._last + self.interval:
+                    self._last = now
+                    return waited
+                wait = self._last + self.interval - now
+            sleep(wait)
+            waited += wait
 
 
 class LimiterRegistry(object):

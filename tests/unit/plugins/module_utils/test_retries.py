@@ -197,34 +197,34 @@ def sends_in_any_window(times, width):
     return max(len([other for other in times if start <= other < start + width]) for start in times)
 
 
-def test_a_burst_up_to_the_limit_leaves_at_once_then_the_rate_holds():
+def test_requests_are_spaced_a_tenth_wider_than_the_limit():
     clock = Clock()
     limiter = RateLimiter(20, clock)
     times = []
     for _request in range(100):
-        wait = limiter.reserve()
-        clock.sleep(wait)
+        limiter.acquire(clock.sleep)
         times.append(clock.now)
-    assert times[:20] == [0.0] * 20
-    assert times[20] == pytest.approx(1.0 + MARGIN)
-    assert sends_in_any_window(times, 1.0 + MARGIN) == 20
-    # 100 requests at 20 a (1.1 s) window: four more windows after the first burst.
-    assert times[-1] == pytest.approx(4 * (1.0 + MARGIN))
+    assert times[0] == 0.0
+    assert [round(later - earlier, 9) for earlier, later in zip(times, times[1:])] == [round(1.1 / 20, 9)] * 99
+    assert sends_in_any_window(times, 1.0) == 19
+    assert sum(clock.sleeps) == pytest.approx(99 * (1.0 + MARGIN) / 20)
 
 
-def test_reservations_from_many_callers_keep_the_rate_without_anyone_sleeping_in_the_lock():
+def test_the_spacing_counts_from_when_a_request_left_not_when_it_was_due():
     clock = Clock()
-    limiter = RateLimiter(40, clock)
-    # 200 callers reserve at the same instant (threads that all woke up): each is told how long to wait.
-    waits = [limiter.reserve() for _caller in range(200)]
-    assert sends_in_any_window(waits, 1.0 + MARGIN) == 40
-    assert max(waits) == pytest.approx(4 * (1.0 + MARGIN))
+    limiter = RateLimiter(10, clock)
+    limiter.acquire(clock.sleep)
+    # The process stalls 0.5 s before the next request: it leaves at once, and the one after it a
+    # whole interval later, not in a burst to catch up.
+    clock.now += 0.5
+    assert limiter.acquire(clock.sleep) == 0
+    assert limiter.acquire(clock.sleep) == pytest.approx(0.11)
 
 
 def test_a_rate_under_one_a_second_spaces_single_requests():
     clock = Clock()
     limiter = RateLimiter(0.5, clock)
-    assert [limiter.reserve() for _request in range(3)] == pytest.approx([0, 2 + MARGIN, 2 * (2 + MARGIN)])
+    assert [limiter.acquire(clock.sleep) for _request in range(3)] == pytest.approx([0, 2.2, 2.2])
 
 
 def test_the_registry_shares_one_limiter_per_account_endpoint_region_action_and_clock():
