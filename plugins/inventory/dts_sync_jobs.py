@@ -216,12 +216,17 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._client import HA
 from ansible_collections.alibabacloud.dts.plugins.module_utils._connection import (
     CONNECTION_OPTIONS,
     CredentialCache,
+    _is_true,
     connect,
     connection_argument_spec,
     validate_connection_params,
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils._credentials import resolve_region
-from ansible_collections.alibabacloud.dts.plugins.module_utils._endpoints import resolve_endpoint, validate_region
+from ansible_collections.alibabacloud.dts.plugins.module_utils._endpoints import (
+    explicit_endpoint,
+    resolve_endpoint,
+    validate_region,
+)
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import merge_job_facts, status_filter, validate_statuses
 
@@ -464,7 +469,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 # Options that need no network are checked before any request is made.
                 validate_connection_params(params)
                 for region in account_regions or regions or [resolve_region(params)]:
-                    region = validate_region(region)
+                    # An unknown region fails here, before any request, naming close known ones.
+                    region = validate_region(region, allow_unknown=_is_true(params.get('allow_unknown_region')),
+                                             endpoint=explicit_endpoint(params.get('endpoint'), os.environ))
                     endpoint = resolve_endpoint(region, params.get('endpoint'), os.environ)
                     for api in apis:
                         key = listing_key(name, region, endpoint, query, params, api)

@@ -22,15 +22,21 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._credentials impo
     resolve_credentials,
     resolve_region,
 )
-from ansible_collections.alibabacloud.dts.plugins.module_utils._endpoints import resolve_endpoint, validate_region
+from ansible_collections.alibabacloud.dts.plugins.module_utils._endpoints import (
+    check_region,
+    default_endpoint,
+    explicit_endpoint,
+)
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
-from ansible_collections.alibabacloud.dts.plugins.module_utils._retries import DEFAULT_RETRIES
+from ansible_collections.alibabacloud.dts.plugins.module_utils._retries import DEFAULT_RETRIES, DEFAULT_RETRY_BUDGET
 
 
 SIGNATURE_VERSIONS = ('v3', 'v1')
 DEFAULT_HTTP_TIMEOUT = 30
 MAX_RETRIES = 20
 MAX_CONCURRENCY = 32
+MAX_RETRY_BUDGET = 3600
+MAX_REQUESTS_PER_SECOND = 1000
 
 
 def connection_argument_spec():
@@ -58,10 +64,18 @@ def connection_argument_spec():
         http_timeout=dict(type='float', default=DEFAULT_HTTP_TIMEOUT),
         retries=dict(type='int', default=DEFAULT_RETRIES),
         max_concurrent_requests=dict(type='int', default=DEFAULT_MAX_CONCURRENCY),
+        retry_budget=dict(type='float', default=DEFAULT_RETRY_BUDGET),
+        max_requests_per_second=dict(type='float'),
+        allow_unknown_region=dict(type='bool', default=False),
     )
 
 
 CONNECTION_OPTIONS = tuple(connection_argument_spec())
+
+
+def _is_true(value):
+    # The inventory hands templated options through as they were written.
+    return value is True or (isinstance(value, str) and value.strip().lower() in ('true', 'yes', 'on', '1'))
 
 
 def _check_range(params, name, low, high, default):
@@ -92,6 +106,8 @@ def validate_connection_params(params):
         retries=int(_check_range(params, 'retries', 0, MAX_RETRIES, DEFAULT_RETRIES)),
         max_concurrency=int(_check_range(params, 'max_concurrent_requests', 1, MAX_CONCURRENCY,
                                          DEFAULT_MAX_CONCURRENCY)),
+        retry_budget=float(_check_range(params, 'retry_budget', 0, MAX_RETRY_BUDGET, DEFAULT_RETRY_BUDGET)),
+        max_requests_per_second=_check_range(params, 'max_requests_per_second', 0, MAX_REQUESTS_PER_SECOND, None),
     )
 
 
@@ -127,23 +143,31 @@ class CredentialCache(object):
         return entry['value']
 
 
-def connect(params, environ=None, region=None, credentials=None, credentials_cache=None, gate=None):
+def connect(params, environ=None, region=None, credentials=None, gate=None, credentials_cache=None):
     """A DtsClient for ``params`` (the shared options), in ``region`` when given.
 
-    ``credentials`` from an earlier client of the same account skip resolving them again;
-    a ``credentials_cache`` (CredentialCache) does that for many clients at once.  ``gate``, a
-    context manager shared by several clients, bounds their requests in flight together.
-    Raises DtsConfigError for bad options or missing credentials; credential sources that need
-    the network (ECS metadata, AssumeRole) may raise DtsApiError.
+    ``credentials`` from an earlier client of the same account skip resolving them again
+    (one AssumeRole per account, not per region); a ``credentials_cache`` (CredentialCache) does
+    that for many clients at once.  ``gate``: a semaphore shared by every client
+    of a run, held around each request (the inventory bounds all its listings' requests with it).
+    A region DTS does not document fails here unless ``allow_unknown_region`` or an explicit
+    endpoint lets it through; the client's ``warnings`` then say so.  Raises DtsConfigError for
+    bad options or missing credentials; credential sources that need the network (ECS metadata,
+    AssumeRole) may raise DtsApiError.
     """
     environ = os.environ if environ is None else environ
     settings = validate_connection_params(params)
-    region = validate_region(region or resolve_region(params, environ=environ))
-    endpoint = resolve_endpoint(region, params.get('endpoint'), environ)
+    given_endpoint = explicit_endpoint(params.get('endpoint'), environ)
+    region, warning = check_region(region or resolve_region(params, environ=environ),
+                                   allow_unknown=_is_true(params.get('allow_unknown_region')), endpoint=given_endpoint)
+    endpoint = given_endpoint or default_endpoint(region)
     session = DtsClient.new_session(settings['max_concurrency'])
     if credentials is None:
         def resolve():
             return resolve_credentials(params, session, environ=environ, timeout=settings['timeout'],
                                        verify=settings['verify'])
         credentials = resolve() if credentials_cache is None else credentials_cache.get(params, resolve)
-    return DtsClient(credentials, region, endpoint, session=session, gate=gate, **settings)
+    client = DtsClient(credentials, region, endpoint, session=session, gate=gate, **settings)
+    if warning:
+        client.warnings.append(warning)
+    return client

@@ -40,6 +40,8 @@ class DtsModule(object):
             credentials = self._client.credentials
             self.ansible.no_log_values.update(
                 value for value in (credentials.access_key_secret, credentials.security_token) if value)
+            for warning in self._client.warnings:
+                self.warn(warning)
         return self._client
 
     def warn(self, message):
