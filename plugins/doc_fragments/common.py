@@ -50,8 +50,19 @@ options:
       - The region the DTS jobs live in, for example V(cn-hangzhou).
       - Falls back to E(ALIBABA_CLOUD_REGION_ID), E(ALICLOUD_REGION), then the region of the aliyun CLI profile in use.
         A region is required.
+      - A region DTS does not document (a typo such as V(cn-hangzou)) fails before any request, naming the
+        closest documented regions, unless O(allow_unknown_region) is set or O(endpoint) is given.
     type: str
     aliases: [region_id, alicloud_region]
+  allow_unknown_region:
+    description:
+      - Let a region outside the collection's list of documented DTS regions through, with a warning,
+        for a region newer than this collection. Its requests go to O(endpoint) when given, else to
+        V(dts.aliyuncs.com).
+      - Without this (or O(endpoint)), such a region fails before any request.
+    type: bool
+    default: false
+    version_added: 0.3.0
   endpoint:
     description:
       - DTS endpoint to call instead of the documented one for O(region), as a host (HTTPS is used)
@@ -140,13 +151,36 @@ options:
   retries:
     description:
       - How many times a request is retried after a transient failure (throttling, C(ServiceUnavailable),
-        C(InternalError), HTTP 5xx, connection errors, timeouts), from 0 to 20. V(0) disables retries.
+        C(InternalError), HTTP 5xx, connection resets, timeouts), from 0 to 20. V(0) disables retries.
       - Retries wait with full-jitter exponential backoff (at most 20 seconds a wait), and at least as long
         as the service's C(x-acs-retry-after) asks. Permanent errors are never retried.
-      - The default is generous because pages are fetched concurrently, and under heavy throttling one
-        page can be refused several times in a row while the others get through.
+      - A refused connection or a host name that does not resolve is retried once at most, after half a
+        second, and then fails naming the endpoint, so a wrong O(endpoint) or E(ALIBABA_CLOUD_ENDPOINT_DTS)
+        is reported within seconds.
+      - O(retry_budget) bounds the time all the retries of one request may take.
     type: int
-    default: 10
+    default: 6
+  retry_budget:
+    description:
+      - Seconds one request may spend retrying, from 0 to 3600. No retry starts, and no wait between
+        retries ends, later than this after the request's first attempt began; the attempt then in
+        flight is bounded by O(http_timeout). The error then says how many attempts were made.
+    type: float
+    default: 60
+    version_added: 0.3.0
+  max_requests_per_second:
+    description:
+      - Client-side pacing, from 0 to 1000 requests a second for each API action, per access key,
+        endpoint and region; shared by every request of the module, and by every client of one
+        process (all the accounts and regions of the inventory plugin). V(0) turns pacing off.
+      - Unset, each action is paced at its documented limit, C(DescribeDtsJobs) 20 and
+        C(DescribeDtsJobDetail) 40 a second; the legacy C(DescribeSynchronizationJobs) 20 and
+        C(DescribeSynchronizationJobStatusList) 40 (they document none; these are the limits of the
+        calls that replaced them). A burst up to the limit leaves at once.
+      - A throttled answer still makes every request back off and narrows O(max_concurrent_requests),
+        for a service that throttles below these rates.
+    type: float
+    version_added: 0.3.0
   max_concurrent_requests:
     description:
       - Most requests in flight at once when pages (after the first) or chunks of job ids are fetched, from 1 to 32.

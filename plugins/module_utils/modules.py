@@ -42,6 +42,8 @@ class DtsModule(object):
             self._hide(credentials.current())
             if hasattr(credentials, 'on_refresh'):
                 credentials.on_refresh(self._hide)
+            for warning in self._client.warnings:
+                self.warn(warning)
         return self._client
 
     def _hide(self, snapshot):
