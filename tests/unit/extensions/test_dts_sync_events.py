@@ -183,3 +183,13 @@ def test_the_schema_lists_exactly_the_arguments_the_source_takes():
         schema = json.load(handle)
     assert set(schema['properties']) == set(CONNECTION_OPTIONS) | set(_event_source.SOURCE_OPTIONS) | {'region'}
     assert schema['additionalProperties'] is False
+
+
+def test_the_documentation_lists_exactly_the_source_arguments():
+    import yaml
+    with open(os.path.join(os.path.dirname(SOURCE), 'dts_sync_events.yaml')) as handle:
+        documented = yaml.safe_load(handle)['DOCUMENTATION']['options']
+    assert set(documented) == set(_event_source.SOURCE_OPTIONS) | {'region'}
+    with open(os.path.join(ROOT, 'docs', 'docsite', 'rst', 'dts_sync_events.rst')) as handle:
+        page = handle.read()
+    assert all('``%s``' % name in page for name in documented)

@@ -15,7 +15,7 @@ Arguments: the collection's connection options (``access_key_id``, ``access_key_
 ``job_ids``, ``name``, ``api`` (``[legacy, current]``), ``interval`` (seconds, default 60),
 ``delay_threshold`` (seconds), ``emit_snapshot`` (default false), ``error_after`` (consecutive
 failed listings of a region before an ``error`` event, default 3).  The full documentation is in
-``dts_sync_events.yml`` beside this file and the JSON schema in ``schemas/dts_sync_events.json``.
+``dts_sync_events.yaml`` beside this file and the JSON schema in ``schemas/dts_sync_events.json``.
 
 Example:
 -------
