@@ -137,6 +137,34 @@ def job_record(host_vars, prefix='dts_', suffix=''):
     }
 
 
+def _host_variables(hostvars):
+    """A function from a host name to the variables its job facts are read from, or None.
+
+    Ansible's ``hostvars[name]`` builds the host's whole variable set (group variables, vars
+    plugins, magic variables) and templates every value read: milliseconds a host, most of an
+    audit of thousands of jobs. The inventory sets the job facts on the host itself, so for
+    Ansible's ``hostvars`` they are read from the inventory's host, which holds them as set.
+    Any other mapping (plain data, or a ``hostvars`` without an inventory) is read as it is.
+    """
+    inventory = getattr(hostvars, '_inventory', None)
+    get_host = getattr(inventory, 'get_host', None)
+    if get_host is None:
+        return lambda name: hostvars[name] if name in hostvars else None
+
+    def read(name):
+        host = get_host(name)
+        return host.get_vars() if host is not None else None
+    return read
+
+
+def _host_names(hostvars, hosts):
+    if hosts is None:
+        return list(hostvars)
+    if isinstance(hosts, (str, bytes, Mapping)) or not hasattr(hosts, '__iter__'):
+        raise AnsibleFilterError("dts_audit_records: hosts must be a list of host names, such as groups['all']")
+    return hosts
+
+
 def dts_audit_records(hostvars, hosts=None, prefix='dts_', suffix=''):
     """Every job record of the inventory, one per host that is a job (a two-way job has two).
 
@@ -148,16 +176,13 @@ def dts_audit_records(hostvars, hosts=None, prefix='dts_', suffix=''):
         raise AnsibleFilterError('dts_audit_records expects hostvars (a mapping of host names to their '
                                  'variables), not %s' % type(hostvars).__name__)
     if not isinstance(prefix, str) or not isinstance(suffix, str):
-        raise AnsibleFilterError('dts_audit_records: prefix and suffix must be strings, as the inventory\'s '
+        raise AnsibleFilterError("dts_audit_records: prefix and suffix must be strings, as the inventory's "
                                  'hostvars_prefix and hostvars_suffix')
-    names = list(hostvars) if hosts is None else hosts
-    if isinstance(names, (str, bytes)) or not hasattr(names, '__iter__'):
-        raise AnsibleFilterError('dts_audit_records: hosts must be a list of host names, such as groups[\'all\']')
+    read = _host_variables(hostvars)
     records = {}
-    for name in names:
-        if name not in hostvars:
-            continue
-        record = job_record(hostvars[name], prefix, suffix)
+    for name in _host_names(hostvars, hosts):
+        host_vars = read(name)
+        record = job_record(host_vars, prefix, suffix) if host_vars is not None else None
         if record is None:
             continue
         key = (record['account'], record['region'], record['instance_id'], record['direction'])
