@@ -149,7 +149,7 @@ class DtsClient(object):
 
     def __init__(self, credentials, region, endpoint, signature_version='v3', verify=True,
                  timeout=30.0, retries=DEFAULT_RETRIES, max_concurrency=DEFAULT_MAX_CONCURRENCY,
-                 session=None, sleep=time.sleep, clock=time.monotonic):
+                 session=None, sleep=time.sleep, clock=time.monotonic, gate=None):
         if not HAS_REQUESTS:
             raise DtsConfigError('The python requests library is required: pip install requests')
         self.credentials = credentials
@@ -166,6 +166,9 @@ class DtsClient(object):
         self._transport = environment_transport(self.endpoint, verify)
         self._sleep = sleep
         self._clock = clock
+        # A context manager (a semaphore) several clients share, so that requests in flight are
+        # bounded across all of them (the inventory lists many accounts and regions at once).
+        self._gate = gate
         self._lock = threading.Lock()
         self._paused_until = 0.0
 
@@ -250,8 +253,13 @@ class DtsClient(object):
         headers['User-Agent'] = USER_AGENT
         url = '%s/?%s' % (self.endpoint, canonical_query(signed_query))
         try:
-            response = self.session.request(method, url, headers=headers, timeout=self.timeout,
-                                            **self._transport)
+            if self._gate is None:
+                response = self.session.request(method, url, headers=headers, timeout=self.timeout,
+                                                **self._transport)
+            else:
+                with self._gate:
+                    response = self.session.request(method, url, headers=headers, timeout=self.timeout,
+                                                    **self._transport)
         except requests.exceptions.SSLError as exc:
             raise DtsApiError(action, 'SSLError', (
                 'TLS verification of %s failed (%s). Set ca_path to the CA bundle that signed the '

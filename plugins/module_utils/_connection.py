@@ -10,7 +10,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import os
+import threading
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import (
     DEFAULT_MAX_CONCURRENCY,
@@ -21,7 +23,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._credentials impo
     resolve_region,
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils._endpoints import resolve_endpoint, validate_region
-from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
+from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._retries import DEFAULT_RETRIES
 
 
@@ -93,13 +95,46 @@ def validate_connection_params(params):
     )
 
 
-def connect(params, environ=None, region=None, credentials=None):
+# The options that decide which credentials connect() resolves.
+CREDENTIAL_OPTIONS = ('access_key_id', 'access_key_secret', 'security_token', 'profile', 'credentials_file',
+                      'ecs_role_name', 'assume_role')
+
+
+class CredentialCache(object):
+    """Credentials resolved once per set of credential options, however many clients ask.
+
+    Clients of one account in several regions share one AssumeRole (or metadata read): the first
+    to ask resolves, the others wait for it. A failure is remembered too, so an account whose
+    credentials cannot be had fails once, not once per region. Kept in memory only.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._entries = {}
+
+    def get(self, params, resolve):
+        key = json.dumps([params.get(name) for name in CREDENTIAL_OPTIONS], sort_keys=True, default=str)
+        with self._lock:
+            entry = self._entries.setdefault(key, {'lock': threading.Lock()})
+        with entry['lock']:
+            if 'value' not in entry:
+                try:
+                    entry['value'] = resolve()
+                except (DtsApiError, DtsConfigError) as error:
+                    entry['value'] = error
+        if isinstance(entry['value'], Exception):
+            raise entry['value']
+        return entry['value']
+
+
+def connect(params, environ=None, region=None, credentials=None, credentials_cache=None, gate=None):
     """A DtsClient for ``params`` (the shared options), in ``region`` when given.
 
-    ``credentials`` from an earlier client of the same account skip resolving them again
-    (one AssumeRole per account, not per region).  Raises DtsConfigError for bad options or
-    missing credentials; credential sources that need the network (ECS metadata,
-    AssumeRole) may raise DtsApiError.
+    ``credentials`` from an earlier client of the same account skip resolving them again;
+    a ``credentials_cache`` (CredentialCache) does that for many clients at once.  ``gate``, a
+    context manager shared by several clients, bounds their requests in flight together.
+    Raises DtsConfigError for bad options or missing credentials; credential sources that need
+    the network (ECS metadata, AssumeRole) may raise DtsApiError.
     """
     environ = os.environ if environ is None else environ
     settings = validate_connection_params(params)
@@ -107,6 +142,8 @@ def connect(params, environ=None, region=None, credentials=None):
     endpoint = resolve_endpoint(region, params.get('endpoint'), environ)
     session = DtsClient.new_session(settings['max_concurrency'])
     if credentials is None:
-        credentials = resolve_credentials(params, session, environ=environ, timeout=settings['timeout'],
-                                          verify=settings['verify'])
-    return DtsClient(credentials, region, endpoint, session=session, **settings)
+        def resolve():
+            return resolve_credentials(params, session, environ=environ, timeout=settings['timeout'],
+                                       verify=settings['verify'])
+        credentials = resolve() if credentials_cache is None else credentials_cache.get(params, resolve)
+    return DtsClient(credentials, region, endpoint, session=session, gate=gate, **settings)
