@@ -79,6 +79,12 @@ def _iso(moment):
     return moment.strftime('%Y-%m-%dT%H:%M:%SZ')
 
 
+def _display_time(value):
+    """One spelling of times for both families (the current one writes ...T08:01:31.000+00:00)."""
+    moment = parse_time(value)
+    return _iso(moment) if moment is not None else _text(value)
+
+
 def _failed_precheck_items(precheck):
     """The failed items of either family's precheck: legacy item_name/check_status/error_message,
     current check_item/check_result/failed_reason; both have repair_method."""
@@ -222,8 +228,10 @@ def _region_entries(regions, refused, counted):
             refusals[key] = {'code': _text(refusal.get('code')), 'message': _text(refusal.get('message'))}
         elif isinstance(refusal, str) and refusal.strip():
             refusals.setdefault(key, {'code': refusal.strip(), 'message': ''})
-        elif refusal is True:
-            refusals.setdefault(key, {'code': '', 'message': ''})
+        elif refusal:
+            # The inventory's own shape: refused true, with the code and message beside it.
+            if entry.get('code') or entry.get('message') or key not in refusals:
+                refusals[key] = {'code': _text(entry.get('code')), 'message': _text(entry.get('message'))}
         entries[key] = listed
     for key in counted:
         entries.setdefault(key, None)
@@ -244,7 +252,7 @@ def _finding(record, reason, **fields):
         'reason': reason, 'account': record['account'], 'region': record['region'], 'api': record['api'],
         'job_id': record['job_id'], 'instance_id': record['instance_id'], 'direction': record['direction'],
         'job_name': record['job_name'], 'status': record['status'],
-        'delay': '' if record['delay'] is None else record['delay'], 'expire_time': record['expire_time'],
+        'delay': '' if record['delay'] is None else record['delay'], 'expire_time': _display_time(record['expire_time']),
         'item_name': '', 'detail': '', 'repair_method': '',
     }
     finding.update(fields)
@@ -307,7 +315,7 @@ def dts_audit_report(records, regions=None, refused=None, max_delay=300, expiry_
             attention.add(job)
     # The longest delays first; the soonest expiries first.
     findings['delay'].sort(key=lambda finding: -finding['delay'])
-    findings['expiring'].sort(key=lambda finding: parse_time(finding['expire_time']))
+    findings['expiring'].sort(key=lambda finding: finding['expire_time'])
 
     region_entries = _region_entries(regions, refused, counted)
     for entry in region_entries:
