@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 ANSIBLE_CORE ?= ansible-core>=2.19,<2.20
 
-.PHONY: venv test demo emulator units emulator-tests sanity integration lint test-release test-tree bench fault-suite test-matrix docs importer changelog clean
+.PHONY: venv test demo emulator units emulator-tests sanity integration lint test-release test-tree bench bench-audit fault-suite test-matrix docs importer changelog clean
 
 venv: $(VENV)/.installed
 
@@ -88,8 +88,12 @@ emulator: venv
 demo: venv
 	scripts/demo.sh
 
-bench: venv
+bench: venv bench-audit
 	$(BIN)/python scripts/bench.py --jobs 3000 --latency-ms 50 --output build/benchmarks-latest.md
+
+# The audit playbook end to end, 1,000 to 30,000 jobs: time and memory against the job count.
+bench-audit: venv
+	$(BIN)/python scripts/bench_audit.py --jobs 1000,3221,10000,30000 --output build/benchmarks-audit-latest.md
 
 clean:
 	rm -rf $(VENV) tests/output build

@@ -8,9 +8,10 @@
 Each row is one whole ``ansible-playbook -i <dts_sync_jobs inventory> playbooks/audit.yml``
 process against the emulator holding that many jobs in five regions; the inventory also lists
 a sixth region with no job, which the report must show with 0. Wall time is from spawn to exit;
-peak memory is sampled from /proc every 20 ms as the sum of the resident memory of the whole
-process tree (ansible-playbook and its workers; pages the forks share are counted once per
-process, so this overstates), next to the largest single process (its kernel-reported peak).
+peak memory is sampled from /proc every 50 ms over the whole process tree (ansible-playbook and
+its workers): the sum of their proportional set sizes (PSS: a page the forks share counted once
+in all), the sum of their resident sets (RSS: counted again in every fork that maps it, so an
+overstatement), and the largest single process's kernel-reported peak RSS.
 Every report is checked against the generated jobs: the records per region and status, the
 empty region's row, the failed, delayed and expiring findings.
 """
@@ -107,10 +108,13 @@ def start_emulator(work, specs):
         return process, 'http://127.0.0.1:%s' % handle.read().strip()
 
 
-def tree_rss(root_pid):
-    """Bytes resident in ``root_pid`` and all its descendants, from /proc."""
+def tree_memory(root_pid):
+    """(RSS, PSS) in bytes of ``root_pid`` and all its descendants, from /proc.
+
+    RSS counts a page every process maps, so forked workers count the parent's pages again;
+    PSS divides each shared page among the processes that share it: their real footprint.
+    """
     children = {}
-    rss = {}
     for name in os.listdir('/proc'):
         if not name.isdigit():
             continue
@@ -119,15 +123,22 @@ def tree_rss(root_pid):
                 fields = handle.read().rsplit(')', 1)[1].split()
         except (IOError, OSError, IndexError):
             continue
-        # After the command name: state, ppid, ... rss is field 24 of stat, the 22nd after ')'.
         children.setdefault(int(fields[1]), []).append(int(name))
-        rss[int(name)] = int(fields[21]) * PAGE_SIZE
-    total, todo = 0, [root_pid]
+    rss = pss = 0
+    todo = [root_pid]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
         todo.extend(children.get(pid, []))
-    return total
+        try:
+            with open('/proc/%d/smaps_rollup' % pid) as handle:
+                for line in handle:
+                    if line.startswith('Rss:'):
+                        rss += int(line.split()[1]) * 1024
+                    elif line.startswith('Pss:'):
+                        pss += int(line.split()[1]) * 1024
+        except (IOError, OSError):
+            continue
+    return rss, pss
 
 
 def run_audit(playbook_bin, inventory, output, env):
@@ -135,13 +146,14 @@ def run_audit(playbook_bin, inventory, output, env):
                '-e', 'dts_audit_output_dir=%s' % output]
     started = time.monotonic()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT)
-    peak = [0]
+    peak = [0, 0]
     done = threading.Event()
 
     def sample():
         while not done.is_set():
-            peak[0] = max(peak[0], tree_rss(process.pid))
-            done.wait(0.02)
+            rss, pss = tree_memory(process.pid)
+            peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
+            done.wait(0.05)
 
     sampler = threading.Thread(target=sample)
     sampler.start()
@@ -150,7 +162,9 @@ def run_audit(playbook_bin, inventory, output, env):
     wall = time.monotonic() - started
     done.set()
     sampler.join()
-    return {'wall': wall, 'tree_mb': peak[0] / 1048576.0, 'max_process_mb': usage.ru_maxrss / 1024.0,
+    return {'wall': wall, 'cpu': usage.ru_utime + usage.ru_stime, 'tree_mb': peak[0] / 1048576.0,
+            'pss_mb': peak[1] / 1048576.0,
+            'max_process_mb': usage.ru_maxrss / 1024.0,
             'status': status, 'output': output_text.decode('utf-8', 'replace')}
 
 
@@ -181,6 +195,8 @@ def main():
     parser.add_argument('--jobs', default='1000,3221,10000,30000', help='job counts, one row each')
     parser.add_argument('--ansible-playbook', default=os.path.join(BIN, 'ansible-playbook'),
                         help='the ansible-playbook to measure (another virtualenv for another ansible-core)')
+    parser.add_argument('--keyed-groups', action='store_true',
+                        help="group hosts by the env tag in the inventory, as the demo inventory does")
     parser.add_argument('--output', help='also write the report (Markdown) here')
     args = parser.parse_args()
 
@@ -190,8 +206,10 @@ def main():
     os.symlink(ROOT, os.path.join(collections, 'ansible_collections', 'alibabacloud', 'dts'))
     inventory = os.path.join(work, 'bench.dts_sync_jobs.yml')
     with open(inventory, 'w') as handle:
-        json.dump({'plugin': 'alibabacloud.dts.dts_sync_jobs', 'regions': list(REGIONS) + [EMPTY_REGION],
-                   'keyed_groups': [{'key': "dts_tags.env | default('untagged')", 'prefix': 'env'}]}, handle)
+        config = {'plugin': 'alibabacloud.dts.dts_sync_jobs', 'regions': list(REGIONS) + [EMPTY_REGION]}
+        if args.keyed_groups:
+            config['keyed_groups'] = [{'key': "dts_tags.env | default('untagged')", 'prefix': 'env'}]
+        json.dump(config, handle)
     version = subprocess.check_output([args.ansible_playbook, '--version']).decode().splitlines()[0]
     python = subprocess.check_output([os.path.join(os.path.dirname(args.ansible_playbook), 'python'), '-c',
                                       'import sys; print(sys.version.split()[0])']).decode().strip()
@@ -216,17 +234,20 @@ def main():
         if row['problems']:
             sys.stderr.write(row['output'][-3000:] + '\n' + '\n'.join(row['problems']) + '\n')
         rows.append(row)
-        print('%d jobs: %.1f s, %.0f MB (tree), %.0f MB (largest process), %s' % (
-            count, row['wall'], row['tree_mb'], row['max_process_mb'], 'exact' if not row['problems'] else 'WRONG'))
+        print('%d jobs: %.1f s, %.1f s CPU, %.0f MB PSS (tree), %.0f MB RSS (tree), %.0f MB (largest process), %s' % (
+            count, row['wall'], row['cpu'], row['pss_mb'], row['tree_mb'], row['max_process_mb'], 'exact' if not row['problems'] else 'WRONG'))
         sys.stdout.flush()
 
-    lines = ['%s, Python %s; %d CPUs. Jobs in %d regions, plus %s listed and empty.'
-             % (version, python, os.cpu_count(), len(REGIONS), EMPTY_REGION), '',
-             '| jobs | records | wall s | s per 1,000 records | peak RSS MB, process tree | peak RSS MB, largest process | exact |',
-             '| ---: | ---: | ---: | ---: | ---: | ---: | --- |']
+    lines = ['%s, Python %s; %d CPUs. Jobs in %d regions, plus %s listed and empty; inventory %s.'
+             % (version, python, os.cpu_count(), len(REGIONS), EMPTY_REGION,
+                'with keyed_groups on the env tag' if args.keyed_groups else 'with regions only'), '',
+             '| jobs | records | wall s | CPU s | wall s per 1,000 records | peak PSS MB, process tree '
+             '| peak RSS MB, process tree | peak RSS MB, largest process | exact |',
+             '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |']
     for row in rows:
-        lines.append('| {:,} | {:,} | {:.1f} | {:.2f} | {:.0f} | {:.0f} | {} |'.format(
-            row['jobs'], row['records'], row['wall'], row['wall'] * 1000.0 / row['records'], row['tree_mb'],
+        lines.append('| {:,} | {:,} | {:.1f} | {:.1f} | {:.2f} | {:.0f} | {:.0f} | {:.0f} | {} |'.format(
+            row['jobs'], row['records'], row['wall'], row['cpu'], row['wall'] * 1000.0 / row['records'], row['pss_mb'],
+            row['tree_mb'],
             row['max_process_mb'], 'yes' if not row['problems'] else 'NO: ' + '; '.join(row['problems'])))
     report = '\n'.join(lines)
     print(report)

@@ -13,6 +13,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import csv
+import io
+import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 
@@ -309,8 +312,11 @@ def dts_audit_report(records, regions=None, refused=None, max_delay=300, expiry_
         if record['pay_type'] == 'PrePaid':
             expires = parse_time(record['expire_time'])
             if expires is not None and expires < cutoff:
+                expired = expires < moment
+                # expires: what the Markdown table shows (not a CSV column).
                 findings['expiring'].append(_finding(
-                    record, 'expiring', detail='expired' if expires < moment else 'expires ' + _iso(expires)))
+                    record, 'expiring', detail='expired' if expired else 'expires ' + _iso(expires),
+                    expires=_iso(expires) + (' (expired)' if expired else '')))
         if sum(len(found) for found in findings.values()) > before:
             attention.add(job)
     # The longest delays first; the soonest expiries first.
@@ -344,6 +350,69 @@ def dts_audit_report(records, regions=None, refused=None, max_delay=300, expiry_
     }
 
 
+# -- rendering: tables of thousands of rows cost seconds as Jinja filter calls per cell -------------
+
+_LINE_BREAKS = re.compile(r'[\r\n]+')
+
+
+def _cell(row, key):
+    """``row[key]``, a dotted key reaching into dicts; '' when absent."""
+    value = row
+    for part in key.split('.'):
+        if not isinstance(value, Mapping) or part not in value:
+            return ''
+        value = value[part]
+    return value
+
+
+def _columns(columns, name):
+    if isinstance(columns, (str, bytes, Mapping)) or not hasattr(columns, '__iter__'):
+        raise AnsibleFilterError('%s: columns must be a list' % name)
+    result = []
+    for column in columns:
+        if isinstance(column, str):
+            column = {'key': column}
+        if not isinstance(column, Mapping) or not isinstance(column.get('key'), str):
+            raise AnsibleFilterError('%s: each column is a key or a dict with a key, not %r' % (name, column))
+        result.append(column)
+    return result
+
+
+def dts_audit_csv(rows, columns, header=True):
+    """``rows`` (dicts) as CSV text: every field quoted, line breaks in a value made spaces."""
+    columns = _columns(columns, 'dts_audit_csv')
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator='\n')
+    if header:
+        # The header as before these files were written in Python: quoted only where it must be.
+        csv.writer(out, lineterminator='\n').writerow([column.get('heading', column['key']) for column in columns])
+    for row in rows or []:
+        writer.writerow([_LINE_BREAKS.sub(' ', _text(_cell(row, column['key']))) for column in columns])
+    return out.getvalue()
+
+
+def dts_audit_markdown(rows, columns):
+    """``rows`` (dicts) as a Markdown table. Each column: ``key`` (dotted), ``heading`` (the key),
+    ``code`` (in backticks), ``numeric`` (right-aligned; an absent value is 0), ``empty`` (shown for '')."""
+    columns = _columns(columns, 'dts_audit_markdown')
+    lines = ['| ' + ' | '.join(_text(column.get('heading', column['key'])) for column in columns) + ' |',
+             '|' + ''.join(' ---: |' if column.get('numeric') else ' --- |' for column in columns)]
+    for row in rows or []:
+        cells = []
+        for column in columns:
+            value = _cell(row, column['key'])
+            if value == '' and column.get('numeric'):
+                value = 0
+            text = _LINE_BREAKS.sub(' ', _text(value)).replace('|', '\\|')
+            if not text:
+                text = _text(column.get('empty', ''))
+            elif column.get('code'):
+                text = '`%s`' % text
+            cells.append(text)
+        lines.append('| ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines) + '\n'
+
+
 class FilterModule(object):
     """The audit playbook's rules (playbooks/audit.yml)."""
 
@@ -351,4 +420,6 @@ class FilterModule(object):
         return {
             'dts_audit_records': dts_audit_records,
             'dts_audit_report': dts_audit_report,
+            'dts_audit_csv': dts_audit_csv,
+            'dts_audit_markdown': dts_audit_markdown,
         }

@@ -18,6 +18,8 @@ from ansible.vars.manager import VariableManager
 
 from ansible_collections.alibabacloud.dts.plugins.filter.dts_audit import (
     FilterModule,
+    dts_audit_csv,
+    dts_audit_markdown,
     dts_audit_records,
     dts_audit_report,
     host_var_name,
@@ -53,7 +55,8 @@ def report(records, **options):
 
 
 def test_the_filters_are_registered_under_their_names():
-    assert sorted(FilterModule().filters()) == ['dts_audit_records', 'dts_audit_report']
+    assert sorted(FilterModule().filters()) == ['dts_audit_csv', 'dts_audit_markdown', 'dts_audit_records',
+                                                'dts_audit_report']
 
 
 @pytest.mark.parametrize('fact, prefix, suffix, name', [
@@ -317,3 +320,34 @@ def test_the_report_refuses_bad_settings_naming_them(options, message):
 def test_settings_given_as_strings_work_as_the_playbooks_extra_vars_give_them():
     records = dts_audit_records({'a': legacy('dtsa', delay=700)})
     assert report(records, max_delay='600', expiry_days='3')['counts']['delay'] == 1
+
+
+def test_csv_quotes_every_field_doubles_quotes_and_keeps_each_row_on_one_line():
+    rows = [{'reason': 'failed', 'detail': 'type "geometry"\r\ndoes not exist', 'delay': 0},
+            {'reason': 'refused', 'detail': None}]
+    assert dts_audit_csv(rows, ['reason', {'key': 'detail'}, 'delay']) == (
+        'reason,detail,delay\n'
+        '"failed","type ""geometry"" does not exist","0"\n'
+        '"refused","",""\n')
+    assert dts_audit_csv([], ['a'], header=False) == ''
+
+
+def test_markdown_tables_escape_cells_and_format_columns():
+    rows = [{'region': 'cn-hangzhou', 'job_id': 'j1', 'detail': 'a | b\nc', 'statuses': {'Failed': 2}},
+            {'region': 'us-west-1', 'job_id': '', 'detail': '', 'statuses': {}}]
+    table = dts_audit_markdown(rows, [
+        'region', {'key': 'job_id', 'heading': 'job', 'code': True}, {'key': 'detail', 'empty': '-'},
+        {'key': 'statuses.Failed', 'heading': 'Failed', 'numeric': True}])
+    assert table.splitlines() == [
+        '| region | job | detail | Failed |',
+        '| --- | --- | --- | ---: |',
+        '| cn-hangzhou | `j1` | a \\| b c | 2 |',
+        '| us-west-1 |  | - | 0 |',
+    ]
+
+
+@pytest.mark.parametrize('render', [dts_audit_csv, dts_audit_markdown])
+@pytest.mark.parametrize('columns', ['region', [{'heading': 'no key'}], [3]])
+def test_renderers_refuse_columns_without_keys(render, columns):
+    with pytest.raises(AnsibleFilterError, match='column'):
+        render([], columns)
