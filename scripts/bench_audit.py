@@ -141,8 +141,19 @@ def tree_memory(root_pid):
     return rss, pss
 
 
-def run_audit(playbook_bin, inventory, output, env):
-    command = [playbook_bin, '-i', inventory, os.path.join(ROOT, 'playbooks', 'audit.yml'),
+# What the audit costs beyond Ansible and the inventory: a play over the same inventory doing nothing.
+NOTHING_PLAY = '''
+- name: The inventory alone
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Nothing
+      ansible.builtin.meta: noop
+'''
+
+
+def run_audit(playbook_bin, inventory, output, env, playbook=None):
+    command = [playbook_bin, '-i', inventory, playbook or os.path.join(ROOT, 'playbooks', 'audit.yml'),
                '-e', 'dts_audit_output_dir=%s' % output]
     started = time.monotonic()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT)
@@ -197,6 +208,8 @@ def main():
                         help='the ansible-playbook to measure (another virtualenv for another ansible-core)')
     parser.add_argument('--keyed-groups', action='store_true',
                         help="group hosts by the env tag in the inventory, as the demo inventory does")
+    parser.add_argument('--baseline', action='store_true',
+                        help='also time a play that does nothing over the same inventory (start-up and inventory alone)')
     parser.add_argument('--output', help='also write the report (Markdown) here')
     args = parser.parse_args()
 
@@ -210,6 +223,9 @@ def main():
         if args.keyed_groups:
             config['keyed_groups'] = [{'key': "dts_tags.env | default('untagged')", 'prefix': 'env'}]
         json.dump(config, handle)
+    nothing = os.path.join(work, 'nothing.yml')
+    with open(nothing, 'w') as handle:
+        handle.write(NOTHING_PLAY)
     version = subprocess.check_output([args.ansible_playbook, '--version']).decode().splitlines()[0]
     python = subprocess.check_output([os.path.join(os.path.dirname(args.ansible_playbook), 'python'), '-c',
                                       'import sys; print(sys.version.split()[0])']).decode().strip()
@@ -221,10 +237,13 @@ def main():
             env = dict(os.environ, ALIBABA_CLOUD_ACCESS_KEY_ID='dts-emulator-ak',
                        ALIBABA_CLOUD_ACCESS_KEY_SECRET='dts-emulator-secret', ALIBABA_CLOUD_REGION_ID=REGIONS[0],
                        ALIBABA_CLOUD_ENDPOINT_DTS=endpoint, ANSIBLE_COLLECTIONS_PATH=collections,
-                       ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_LOCALHOST_WARNING='false',
+                       ANSIBLE_PYTHON_INTERPRETER=os.path.join(os.path.dirname(args.ansible_playbook), 'python'),
+                       ANSIBLE_LOCALHOST_WARNING='false',
                        ANSIBLE_INVENTORY_UNPARSED_WARNING='false', ANSIBLE_NOCOLOR='1')
             output = os.path.join(work, 'report-%d' % count)
             row = run_audit(args.ansible_playbook, inventory, output, env)
+            if args.baseline:
+                row['baseline'] = run_audit(args.ansible_playbook, inventory, output + '-nothing', env, nothing)
         finally:
             emulator.terminate()
             emulator.wait()
@@ -242,13 +261,15 @@ def main():
              % (version, python, os.cpu_count(), len(REGIONS), EMPTY_REGION,
                 'with keyed_groups on the env tag' if args.keyed_groups else 'with regions only'), '',
              '| jobs | records | wall s | CPU s | wall s per 1,000 records | peak PSS MB, process tree '
-             '| peak RSS MB, process tree | peak RSS MB, largest process | exact |',
-             '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |']
+             '| peak RSS MB, process tree | peak RSS MB, largest process | exact |'
+             + (' inventory alone: wall s, CPU s, PSS MB |' if args.baseline else ''),
+             '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |' + (' ---: |' if args.baseline else '')]
     for row in rows:
         lines.append('| {:,} | {:,} | {:.1f} | {:.1f} | {:.2f} | {:.0f} | {:.0f} | {:.0f} | {} |'.format(
             row['jobs'], row['records'], row['wall'], row['cpu'], row['wall'] * 1000.0 / row['records'], row['pss_mb'],
-            row['tree_mb'],
-            row['max_process_mb'], 'yes' if not row['problems'] else 'NO: ' + '; '.join(row['problems'])))
+            row['tree_mb'], row['max_process_mb'], 'yes' if not row['problems'] else 'NO: ' + '; '.join(row['problems']))
+            + (' {:.1f}, {:.1f}, {:.0f} |'.format(row['baseline']['wall'], row['baseline']['cpu'], row['baseline']['pss_mb'])
+               if args.baseline else ''))
     report = '\n'.join(lines)
     print(report)
     if args.output:
