@@ -22,6 +22,7 @@ import argparse
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -271,6 +272,7 @@ def main():
             + (' {:.1f}, {:.1f}, {:.0f} |'.format(row['baseline']['wall'], row['baseline']['cpu'], row['baseline']['pss_mb'])
                if args.baseline else ''))
     report = '\n'.join(lines)
+    shutil.rmtree(work, ignore_errors=True)
     print(report)
     if args.output:
         with open(args.output, 'w') as handle:
