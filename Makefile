@@ -17,7 +17,7 @@ export ANSIBLE_ASYNC_DIR := $(BUILD_HOME)/.ansible/async
 export XDG_CACHE_HOME := $(BUILD_HOME)/.cache
 ANSIBLE_TEST := HOME=$(BUILD_HOME) $(CURDIR)/$(BIN)/ansible-test
 
-.PHONY: venv test demo emulator units process-tests emulator-tests sanity integration lint ruff test-release test-tree check-home bench fault-suite test-matrix docs importer changelog clean
+.PHONY: venv test demo emulator units process-tests emulator-tests sanity integration lint ruff test-release test-tree check-home bench bench-audit fault-suite test-matrix docs importer changelog clean
 
 venv: $(VENV)/.installed
 
@@ -120,8 +120,12 @@ emulator: venv
 demo: venv
 	scripts/demo.sh
 
-bench: venv
+bench: venv bench-audit
 	$(BIN)/python scripts/bench.py --jobs 3000 --latency-ms 50 --output build/benchmarks-latest.md
+
+# The audit playbook end to end, 1,000 to 30,000 jobs: time and memory against the job count.
+bench-audit: venv
+	$(BIN)/python scripts/bench_audit.py --jobs 1000,3221,10000,30000 --output build/benchmarks-audit-latest.md
 
 clean:
 	rm -rf $(VENV) tests/output build

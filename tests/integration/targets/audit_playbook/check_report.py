@@ -3,9 +3,16 @@
 """Check the audit report against the emulator's jobs: every expectation is computed from them.
 
     check_report.py REPORT_DIR MAX_DELAY EXPIRY_DAYS [accounts=REGION:ACCOUNT,...] [refused=REGION,...]
+                    [empty=REGION,...] [api=legacy]
 
+The inventory lists synchronization jobs of both API families: every SYNC job the emulator holds,
+whichever way it was made, once per direction; a job made the legacy way is described by the
+current family (which lists it too), so its report row says api current and its DtsJobId.
 accounts: the inventory listed those regions only, each under that account.
 refused: regions the emulator refused (Forbidden.RAM), which the report must name as not audited.
+empty: regions the inventory listed that have no job, which the report must show with 0.
+api=legacy: the inventory listed with the legacy family only: the jobs made the legacy way, by their
+instance ids.
 """
 
 import csv
@@ -17,8 +24,9 @@ from datetime import datetime, timedelta, timezone
 from urllib.request import urlopen
 
 FAILED = ('PrecheckFailed', 'InitializeFailed', 'Failed')
-STATUSES = ('NotStarted', 'Prechecking', 'PrecheckFailed', 'Initializing', 'InitializeFailed', 'Synchronizing',
-            'Failed', 'Suspending', 'Modifying', 'Finished')
+STATUSES = ('NotStarted', 'Prechecking', 'PrecheckFailed', 'PreCheckPass', 'NotConfigured', 'Initializing',
+            'InitializeFailed', 'Synchronizing', 'Failed', 'Suspending', 'Modifying', 'Finished', 'Retrying',
+            'Upgrade', 'Locked', 'Downgrade')
 
 
 def documented(status):
@@ -28,16 +36,20 @@ def documented(status):
     return dict((known.lower(), known) for known in STATUSES)[lowered]
 
 
-def emulator_records(accounts, refused=()):
+def emulator_records(accounts, refused=(), api='all'):
     """One entry per listing record (a two-way job has two), as the emulator stores them."""
-    with urlopen(os.environ['DTS_EMULATOR_ENDPOINT'] + '/_emulator/jobs') as answer:
+    with urlopen(os.environ['DTS_EMULATOR_ENDPOINT'] + '/_emulator/jobs?origin=all') as answer:
         jobs = json.loads(answer.read().decode('utf-8'))['jobs']
     for job in jobs:
-        if (accounts and job['region'] not in accounts) or job['region'] in refused:
+        if (accounts and job['region'] not in accounts) or job['region'] in refused or job['job_type'] != 'SYNC':
+            continue
+        if api == 'legacy' and job['origin'] != 'legacy':
             continue
         for direction, state in job['directions'].items():
-            yield dict(job, account=accounts.get(job['region'], ''), direction=direction, status=documented(state['status']), delay=int(state['delay']),
-                       error_message=state.get('error_message'))
+            yield dict(job, account=accounts.get(job['region'], ''), direction=direction, status=documented(state['status']),
+                       delay=int(state['delay']), error_message=state.get('error_message'),
+                       job_id=job['id'] if api == 'legacy' else job['dts_job_id'],
+                       api='legacy' if api == 'legacy' else 'current')
 
 
 def read_csv(path):
@@ -50,13 +62,16 @@ def main(directory, max_delay, expiry_days, *options):
     options = dict(option.split('=', 1) for option in options)
     accounts = dict(pair.split(':') for pair in options.get('accounts', '').split(',') if pair)
     refused = [region for region in options.get('refused', '').split(',') if region]
-    records = list(emulator_records(accounts, refused))
+    empty = [region for region in options.get('empty', '').split(',') if region]
+    records = list(emulator_records(accounts, refused, options.get('api', 'all')))
     cutoff = (datetime.now(timezone.utc) + timedelta(days=expiry_days)).strftime('%Y-%m-%dT%H:%M:%SZ')
 
     summary = read_csv(os.path.join(directory, 'dts-audit-summary.csv'))
     assert Counter(dict(((row['account'], row['region'], row['status']), int(row['records'])) for row in summary)) == \
         Counter((r['account'], r['region'], r['status']) for r in records), 'counts per account, region and status'
-    assert len(summary) == len(set((r['account'], r['region'], r['status']) for r in records))
+    assert len(summary) == len(set((r['account'], r['region'], r['status']) for r in records)) + len(empty)
+    for region in empty:
+        assert [(row['status'], row['records']) for row in summary if row['region'] == region] == [('', '0')], region
 
     findings = read_csv(os.path.join(directory, 'dts-audit.csv'))
     by_reason = dict((reason, [row for row in findings if row['reason'] == reason])
@@ -64,7 +79,14 @@ def main(directory, max_delay, expiry_days, *options):
     assert len(findings) == sum(len(rows) for rows in by_reason.values()), 'unknown reasons'
 
     def keys(rows):
-        return sorted((row['synchronization_job_id'], row['direction']) for row in rows)
+        return sorted((row['instance_id'], row['direction']) for row in rows)
+
+    # One id, name and direction column whatever the family: the current family's ids here.
+    by_instance = dict(((r['id'], r['direction']), r) for r in records)
+    for row in findings:
+        if row['reason'] != 'refused':
+            record = by_instance[(row['instance_id'], row['direction'])]
+            assert (row['api'], row['job_id'], row['job_name']) == (record['api'], record['job_id'], record['name']), row
 
     for row in findings:
         assert row['account'] == accounts.get(row['region'], ''), row
@@ -74,16 +96,17 @@ def main(directory, max_delay, expiry_days, *options):
     failed = [r for r in records if r['status'] in FAILED]
     assert failed, 'the default data has failed jobs'
     assert keys(by_reason['failed']) == sorted((r['id'], r['direction']) for r in failed)
-    messages = dict(((row['synchronization_job_id'], row['direction']), row['detail']) for row in by_reason['failed'])
+    messages = dict(((row['instance_id'], row['direction']), row['detail']) for row in by_reason['failed'])
     for record in failed:
         assert messages[(record['id'], record['direction'])] == record['error_message'], record['id']
 
     precheck = sorted((job['id'], item['item'], item['error'], item['repair']) for job in
                       dict((r['id'], r) for r in records).values() for item in job['precheck_failures'])
     assert precheck, 'the default data has failed precheck items'
-    assert sorted((row['synchronization_job_id'], row['item_name'], row['detail'], row['repair_method'])
+    assert sorted((row['instance_id'], row['item_name'], row['detail'], row['repair_method'])
                   for row in by_reason['precheck']) == precheck
 
+    # -1: the current family's "incremental synchronization not started", no delay to report.
     lagging = [r for r in records if r['delay'] > max_delay]
     assert lagging, 'the default data has jobs delayed over %d s' % max_delay
     assert keys(by_reason['delay']) == sorted((r['id'], r['direction']) for r in lagging)
@@ -99,12 +122,12 @@ def main(directory, max_delay, expiry_days, *options):
                           ('### PrePaid jobs expiring within %d days (%%d)' % expiry_days, expiring)):
         assert heading % len(rows) in report, heading % len(rows)
     for record in failed + lagging + expiring:
-        assert '`%s`' % record['id'] in report, record['id']
+        assert '`%s`' % record['job_id'] in report, record['job_id']
     for record in failed:
         assert record['error_message'] in report, record['id']
     for _job, item, error, repair in precheck:
         assert error in report and repair in report and item in report
-    for account, region in set((r['account'], r['region']) for r in records):
+    for account, region in set((r['account'], r['region']) for r in records) | set(('', region) for region in empty):
         start = '| %s | %s |' % (account, region) if accounts else '| %s |' % region
         row = [line for line in report.splitlines() if line.startswith(start)]
         assert row and row[0].endswith('| %d |' % sum(1 for r in records if r['region'] == region)), region

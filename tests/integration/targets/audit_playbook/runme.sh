@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The audit playbook over the example inventory (five regions of the emulator's default data);
-# every count and finding of the report is checked against the emulator's own jobs.
+# The audit playbook over the example inventory (five regions, four with the emulator's default
+# data, jobs of both API families, us-west-1 empty); every count and finding of the report is
+# checked against the emulator's own jobs.
 set -eux
 source ../setup_emulator/emulator.sh
 emulator_start
@@ -12,12 +13,32 @@ playbooks="$(cd "$(dirname "$(emulator_script)")/../../playbooks" && pwd)"
 # The defaults: delay over 300 s, PrePaid jobs expiring within 14 days.
 ansible-playbook -i "${playbooks}/inventory/demo.dts_sync_jobs.yml" "${playbooks}/audit.yml" \
   -e "dts_audit_output_dir=${work}/default" "$@"
-"${ANSIBLE_PYTHON_INTERPRETER}" check_report.py "${work}/default" 300 14
+"${ANSIBLE_PYTHON_INTERPRETER}" check_report.py "${work}/default" 300 14 empty=us-west-1
 
 # Other thresholds change what is reported.
 ansible-playbook -i "${playbooks}/inventory/demo.dts_sync_jobs.yml" "${playbooks}/audit.yml" \
   -e "dts_audit_output_dir=${work}/strict" -e dts_audit_max_delay=600 -e dts_audit_expiry_days=400 "$@"
-"${ANSIBLE_PYTHON_INTERPRETER}" check_report.py "${work}/strict" 600 400
+"${ANSIBLE_PYTHON_INTERPRETER}" check_report.py "${work}/strict" 600 400 empty=us-west-1
+
+# The legacy family alone: its own ids, names and directions fill the same columns.
+cat > "${work}/legacy.dts_sync_jobs.yml" <<CONFIG
+plugin: alibabacloud.dts.dts_sync_jobs
+api: [legacy]
+regions: [cn-hangzhou, cn-beijing, cn-shanghai, ap-southeast-1, us-west-1]
+CONFIG
+ansible-playbook -i "${work}/legacy.dts_sync_jobs.yml" "${playbooks}/audit.yml" \
+  -e "dts_audit_output_dir=${work}/legacy" "$@"
+"${ANSIBLE_PYTHON_INTERPRETER}" check_report.py "${work}/legacy" 300 14 empty=us-west-1 api=legacy
+
+# Another prefix for the inventory's host variables: the audit reads them where it is told.
+cat > "${work}/prefix.dts_sync_jobs.yml" <<CONFIG
+plugin: alibabacloud.dts.dts_sync_jobs
+hostvars_prefix: job_
+regions: [cn-hangzhou, cn-beijing, cn-shanghai, ap-southeast-1, us-west-1]
+CONFIG
+ansible-playbook -i "${work}/prefix.dts_sync_jobs.yml" "${playbooks}/audit.yml" \
+  -e "dts_audit_output_dir=${work}/prefix" -e dts_audit_hostvars_prefix=job_ "$@"
+"${ANSIBLE_PYTHON_INTERPRETER}" check_report.py "${work}/prefix" 300 14 empty=us-west-1
 
 # Several accounts in one inventory: the report counts and lists jobs per account.
 cat > "${work}/accounts.dts_sync_jobs.yml" <<CONFIG
@@ -41,7 +62,7 @@ request = urllib.request.Request(os.environ['DTS_EMULATOR_ENDPOINT'] + '/_emulat
 urllib.request.urlopen(request).read()"
 ansible-playbook -i "${playbooks}/inventory/demo.dts_sync_jobs.yml" "${playbooks}/audit.yml" \
   -e "dts_audit_output_dir=${work}/refused" "$@"
-"${ANSIBLE_PYTHON_INTERPRETER}" check_report.py "${work}/refused" 300 14 refused=cn-beijing
+"${ANSIBLE_PYTHON_INTERPRETER}" check_report.py "${work}/refused" 300 14 refused=cn-beijing empty=us-west-1
 
 # A bad setting stops the play before anything is written.
 if ansible-playbook -i "${playbooks}/inventory/demo.dts_sync_jobs.yml" "${playbooks}/audit.yml" \

@@ -1,0 +1,425 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the alibabacloud.dts collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The audit's rules, in Python: which job records need a human, and the counts a report shows.
+
+``dts_audit_records`` reads each inventory host's job facts, and nothing else, out of
+``hostvars``: building plain data from whole host variable sets (every host carries the magic
+``groups``, which grows with the inventory) made the audit quadratic in the number of jobs.
+``dts_audit_report`` applies the rules to those records; the playbook's templates only render.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import csv
+import io
+import re
+from collections.abc import Mapping
+from datetime import datetime, timedelta, timezone
+
+from ansible.errors import AnsibleFilterError
+from ansible.module_utils.common.text.converters import to_text
+
+from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import JOB_STATUSES, canonical_status
+from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import DEFAULT_FAIL_STATUSES
+
+REASONS = ('failed', 'precheck', 'delay', 'expiring', 'refused')
+FAMILIES = ('legacy', 'current')
+# The facts each family identifies a record by, before the inventory's prefix: id, instance id,
+# name, direction. A legacy job's id is its instance id (dts...).
+ID_FACTS = {
+    'legacy': ('synchronization_job_id', 'synchronization_job_id', 'synchronization_job_name',
+               'synchronization_direction'),
+    'current': ('dts_job_id', 'dts_instance_id', 'dts_job_name', 'dts_job_direction'),
+}
+COMMON_FACTS = ('status', 'delay', 'error_message', 'pay_type', 'expire_time', 'region', 'precheck_status')
+# Set by the inventory under these names whatever its prefix.
+API_VAR = 'dts_api'
+ACCOUNT_VAR = 'dts_account'
+
+
+def host_var_name(fact, prefix='dts_', suffix=''):
+    """The host variable the inventory stores ``fact`` in: ``status`` -> ``dts_status``, ``dts_job_id`` stays."""
+    return (fact if fact.startswith(prefix) else prefix + fact) + suffix
+
+
+def _text(value):
+    if value is None:
+        return ''
+    return to_text(value)
+
+
+def _seconds(value):
+    """A delay as whole seconds, or None when there is none (the current family's -1, or no value)."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        seconds = int(float(to_text(value).strip()))
+    except ValueError:
+        return None
+    return seconds if seconds >= 0 else None
+
+
+def parse_time(value):
+    """An aware UTC datetime from ISO 8601 (``...Z``, ``...+00:00``, fractions); None if it is not one."""
+    text = _text(value).strip()
+    if not text:
+        return None
+    if text.endswith(('Z', 'z')):
+        text = text[:-1] + '+00:00'
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def _iso(moment):
+    return moment.strftime('%Y-%m-%dT%H:%M:%SZ')
+
+
+def _display_time(value):
+    """One spelling of times for both families (the current one writes ...T08:01:31.000+00:00)."""
+    moment = parse_time(value)
+    return _iso(moment) if moment is not None else _text(value)
+
+
+def _failed_precheck_items(precheck):
+    """The failed items of either family's precheck: legacy item_name/check_status/error_message,
+    current check_item/check_result/failed_reason; both have repair_method."""
+    if not isinstance(precheck, Mapping):
+        return []
+    items = []
+    for item in precheck.get('detail') or []:
+        if not isinstance(item, Mapping):
+            continue
+        result = item.get('check_status') if item.get('check_status') is not None else item.get('check_result')
+        if _text(result).strip().lower() != 'failed':
+            continue
+        name = item.get('item_name') if item.get('item_name') is not None else item.get('check_item')
+        detail = item.get('error_message') if item.get('error_message') is not None else item.get('failed_reason')
+        items.append({'item_name': _text(name), 'detail': _text(detail), 'repair_method': _text(item.get('repair_method'))})
+    return items
+
+
+def job_record(host_vars, prefix='dts_', suffix=''):
+    """The audit's view of one host's job facts, either family; None for a host that is not a job.
+
+    ``host_vars`` is any mapping of the host's variables; only the job facts are read from it.
+    """
+    def fact(name):
+        key = host_var_name(name, prefix, suffix)
+        return host_vars[key] if key in host_vars else None
+
+    api = _text(host_vars[API_VAR]) if API_VAR in host_vars else ''
+    if api not in FAMILIES:
+        # Hosts of an inventory that does not say: the family is whichever id the host has.
+        if host_var_name('dts_job_id', prefix, suffix) in host_vars:
+            api = 'current'
+        elif host_var_name('synchronization_job_id', prefix, suffix) in host_vars:
+            api = 'legacy'
+        else:
+            return None
+    id_fact, instance_fact, name_fact, direction_fact = ID_FACTS[api]
+    job_id = _text(fact(id_fact))
+    if not job_id:
+        return None
+    common = dict((name, fact(name)) for name in COMMON_FACTS)
+    return {
+        'account': _text(host_vars[ACCOUNT_VAR]) if ACCOUNT_VAR in host_vars else '',
+        'region': _text(common['region']),
+        'api': api,
+        'job_id': job_id,
+        'instance_id': _text(fact(instance_fact)) or job_id,
+        'job_name': _text(fact(name_fact)),
+        'direction': _text(fact(direction_fact)) or 'Forward',
+        'status': _text(canonical_status(common['status'])),
+        'delay': _seconds(common['delay']),
+        'error_message': _text(common['error_message']),
+        'pay_type': _text(common['pay_type']),
+        'expire_time': _text(common['expire_time']),
+        'precheck_failures': _failed_precheck_items(common['precheck_status']),
+    }
+
+
+def _host_variables(hostvars):
+    """A function from a host name to the variables its job facts are read from, or None.
+
+    Ansible's ``hostvars[name]`` builds the host's whole variable set (group variables, vars
+    plugins, magic variables) and templates every value read: milliseconds a host, most of an
+    audit of thousands of jobs. The inventory sets the job facts on the host itself, so for
+    Ansible's ``hostvars`` they are read from the inventory's host, which holds them as set.
+    Any other mapping (plain data, or a ``hostvars`` without an inventory) is read as it is.
+    """
+    inventory = getattr(hostvars, '_inventory', None)
+    get_host = getattr(inventory, 'get_host', None)
+    if get_host is None:
+        return lambda name: hostvars[name] if name in hostvars else None
+
+    def read(name):
+        host = get_host(name)
+        return host.get_vars() if host is not None else None
+    return read
+
+
+def _host_names(hostvars, hosts):
+    if hosts is None:
+        return list(hostvars)
+    if isinstance(hosts, (str, bytes, Mapping)) or not hasattr(hosts, '__iter__'):
+        raise AnsibleFilterError("dts_audit_records: hosts must be a list of host names, such as groups['all']")
+    return hosts
+
+
+def dts_audit_records(hostvars, hosts=None, prefix='dts_', suffix=''):
+    """Every job record of the inventory, one per host that is a job (a two-way job has two).
+
+    ``hostvars`` maps host names to their variables (Ansible's ``hostvars``); ``hosts`` the names
+    to read (default: every host). A job listed by both API families (the legacy id equal to the
+    current instance id, same direction) is kept once, as the current family describes it.
+    """
+    if not isinstance(hostvars, Mapping):
+        raise AnsibleFilterError('dts_audit_records expects hostvars (a mapping of host names to their '
+                                 'variables), not %s' % type(hostvars).__name__)
+    if not isinstance(prefix, str) or not isinstance(suffix, str):
+        raise AnsibleFilterError("dts_audit_records: prefix and suffix must be strings, as the inventory's "
+                                 'hostvars_prefix and hostvars_suffix')
+    read = _host_variables(hostvars)
+    records = {}
+    for name in _host_names(hostvars, hosts):
+        host_vars = read(name)
+        record = job_record(host_vars, prefix, suffix) if host_vars is not None else None
+        if record is None:
+            continue
+        key = (record['account'], record['region'], record['instance_id'], record['direction'])
+        if key not in records or record['api'] == 'current':
+            records[key] = record
+    return [records[key] for key in sorted(records, key=lambda key: (key[0], key[1], records[key]['job_id'], key[3]))]
+
+
+def _whole_number(value, name):
+    if isinstance(value, bool):
+        value = None
+    try:
+        number = int(to_text(value).strip())
+    except (TypeError, ValueError):
+        number = -1
+    if number < 0:
+        raise AnsibleFilterError('dts_audit_report: %s must be a whole number (0 or more), not %r' % (name, value))
+    return number
+
+
+def _region_entries(regions, refused, counted):
+    """Every region the inventory listed: from ``regions`` (the inventory's dts_regions) when given,
+    else the regions with records; refusals from either list."""
+    refusals = {}
+    for entry in refused or []:
+        if isinstance(entry, Mapping) and entry.get('region'):
+            refusals[(_text(entry.get('account')), _text(entry['region']))] = {
+                'code': _text(entry.get('code')), 'message': _text(entry.get('message'))}
+    entries = {}
+    for entry in regions or []:
+        if not isinstance(entry, Mapping) or not entry.get('region'):
+            raise AnsibleFilterError('dts_audit_report: every entry of regions needs a region: %r' % (entry,))
+        key = (_text(entry.get('account')), _text(entry['region']))
+        listed = _seconds(entry.get('jobs'))
+        refusal = entry.get('refused')
+        if isinstance(refusal, Mapping):
+            refusals[key] = {'code': _text(refusal.get('code')), 'message': _text(refusal.get('message'))}
+        elif isinstance(refusal, str) and refusal.strip():
+            refusals.setdefault(key, {'code': refusal.strip(), 'message': ''})
+        elif refusal:
+            # The inventory's own shape: refused true, with the code and message beside it.
+            if entry.get('code') or entry.get('message') or key not in refusals:
+                refusals[key] = {'code': _text(entry.get('code')), 'message': _text(entry.get('message'))}
+        entries[key] = listed
+    for key in counted:
+        entries.setdefault(key, None)
+    for key in refusals:
+        entries.setdefault(key, None)
+    result = []
+    for key in sorted(entries):
+        refusal = refusals.get(key)
+        result.append({'account': key[0], 'region': key[1], 'listed': entries[key],
+                       'records': sum(counted.get(key, {}).values()), 'statuses': dict(counted.get(key, {})),
+                       'refused': refusal is not None, 'code': refusal['code'] if refusal else '',
+                       'message': refusal['message'] if refusal else ''})
+    return result
+
+
+def _finding(record, reason, **fields):
+    finding = {
+        'reason': reason, 'account': record['account'], 'region': record['region'], 'api': record['api'],
+        'job_id': record['job_id'], 'instance_id': record['instance_id'], 'direction': record['direction'],
+        'job_name': record['job_name'], 'status': record['status'],
+        'delay': '' if record['delay'] is None else record['delay'], 'expire_time': _display_time(record['expire_time']),
+        'item_name': '', 'detail': '', 'repair_method': '',
+    }
+    finding.update(fields)
+    return finding
+
+
+def dts_audit_report(records, regions=None, refused=None, max_delay=300, expiry_days=14, failed_statuses=None,
+                     now=None):
+    """What the audit report shows, from ``dts_audit_records``' records.
+
+    ``regions`` is the inventory's ``dts_regions`` (``[{account, region, jobs, refused}]``), ``refused``
+    its ``dts_refused_regions`` (``[{account, region, code, message}]``); ``now`` (ISO 8601, default
+    the current time) is when expiry is judged from.
+    """
+    max_delay = _whole_number(max_delay, 'max_delay')
+    expiry_days = _whole_number(expiry_days, 'expiry_days')
+    if failed_statuses is None:
+        failed_statuses = DEFAULT_FAIL_STATUSES
+    if isinstance(failed_statuses, (str, bytes)) or not hasattr(failed_statuses, '__iter__'):
+        raise AnsibleFilterError('dts_audit_report: failed_statuses must be a list of statuses, such as [Failed]')
+    failed_statuses = frozenset(_text(canonical_status(status)) for status in failed_statuses)
+    if regions is not None and (isinstance(regions, (str, Mapping)) or not hasattr(regions, '__iter__')):
+        raise AnsibleFilterError('dts_audit_report: regions must be a list of {account, region, jobs, refused}')
+    if now is None:
+        moment = datetime.now(timezone.utc).replace(microsecond=0)
+    else:
+        moment = parse_time(now)
+        if moment is None:
+            raise AnsibleFilterError('dts_audit_report: now must be an ISO 8601 time such as 2026-01-31T12:00:00Z, '
+                                     'not %r' % (now,))
+    cutoff = moment + timedelta(days=expiry_days)
+
+    counted = {}
+    seen_statuses = set()
+    jobs = set()
+    attention = set()
+    families = dict((family, 0) for family in FAMILIES)
+    findings = dict((reason, []) for reason in REASONS)
+    for record in records or []:
+        key = (record['account'], record['region'])
+        by_status = counted.setdefault(key, {})
+        by_status[record['status']] = by_status.get(record['status'], 0) + 1
+        seen_statuses.add(record['status'])
+        families[record['api']] = families.get(record['api'], 0) + 1
+        job = (record['account'], record['region'], record['instance_id'])
+        jobs.add(job)
+        before = sum(len(found) for found in findings.values())
+        if record['status'] in failed_statuses:
+            findings['failed'].append(_finding(record, 'failed', detail=record['error_message']))
+        for item in record['precheck_failures']:
+            findings['precheck'].append(_finding(record, 'precheck', **item))
+        if record['delay'] is not None and record['delay'] > max_delay:
+            findings['delay'].append(_finding(record, 'delay', detail='%d s' % record['delay']))
+        if record['pay_type'] == 'PrePaid':
+            expires = parse_time(record['expire_time'])
+            if expires is not None and expires < cutoff:
+                expired = expires < moment
+                # expires: what the Markdown table shows (not a CSV column).
+                findings['expiring'].append(_finding(
+                    record, 'expiring', detail='expired' if expired else 'expires ' + _iso(expires),
+                    expires=_iso(expires) + (' (expired)' if expired else '')))
+        if sum(len(found) for found in findings.values()) > before:
+            attention.add(job)
+    # The longest delays first; the soonest expiries first.
+    findings['delay'].sort(key=lambda finding: -finding['delay'])
+    findings['expiring'].sort(key=lambda finding: finding['expire_time'])
+
+    region_entries = _region_entries(regions, refused, counted)
+    for entry in region_entries:
+        if entry['refused']:
+            findings['refused'].append({
+                'reason': 'refused', 'account': entry['account'], 'region': entry['region'], 'api': '',
+                'job_id': '', 'instance_id': '', 'direction': '', 'job_name': '', 'status': entry['code'],
+                'delay': '', 'expire_time': '', 'item_name': '', 'detail': entry['message'], 'repair_method': ''})
+    documented = [status for status in JOB_STATUSES if status in seen_statuses]
+    return {
+        'generated': _iso(moment),
+        'expiry_cutoff': _iso(cutoff),
+        'max_delay': max_delay,
+        'expiry_days': expiry_days,
+        'records': sum(sum(by_status.values()) for by_status in counted.values()),
+        'jobs': len(jobs),
+        'attention': len(attention),
+        'apis': families,
+        'accounts': sorted(set(entry['account'] for entry in region_entries if entry['account'])),
+        'statuses': documented + sorted(seen_statuses.difference(documented)),
+        'regions': region_entries,
+        'audited': [entry for entry in region_entries if not entry['refused']],
+        'refused': [entry for entry in region_entries if entry['refused']],
+        'counts': dict((reason, len(found)) for reason, found in findings.items()),
+        'findings': findings,
+    }
+
+
+# -- rendering: tables of thousands of rows cost seconds as Jinja filter calls per cell -------------
+
+_LINE_BREAKS = re.compile(r'[\r\n]+')
+
+
+def _cell(row, key):
+    """``row[key]``, a dotted key reaching into dicts; '' when absent."""
+    value = row
+    for part in key.split('.'):
+        if not isinstance(value, Mapping) or part not in value:
+            return ''
+        value = value[part]
+    return value
+
+
+def _columns(columns, name):
+    if isinstance(columns, (str, bytes, Mapping)) or not hasattr(columns, '__iter__'):
+        raise AnsibleFilterError('%s: columns must be a list' % name)
+    result = []
+    for column in columns:
+        if isinstance(column, str):
+            column = {'key': column}
+        if not isinstance(column, Mapping) or not isinstance(column.get('key'), str):
+            raise AnsibleFilterError('%s: each column is a key or a dict with a key, not %r' % (name, column))
+        result.append(column)
+    return result
+
+
+def dts_audit_csv(rows, columns, header=True):
+    """``rows`` (dicts) as CSV text: every field quoted, line breaks in a value made spaces."""
+    columns = _columns(columns, 'dts_audit_csv')
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator='\n')
+    if header:
+        # The header as before these files were written in Python: quoted only where it must be.
+        csv.writer(out, lineterminator='\n').writerow([column.get('heading', column['key']) for column in columns])
+    for row in rows or []:
+        writer.writerow([_LINE_BREAKS.sub(' ', _text(_cell(row, column['key']))) for column in columns])
+    return out.getvalue()
+
+
+def dts_audit_markdown(rows, columns):
+    """``rows`` (dicts) as a Markdown table. Each column: ``key`` (dotted), ``heading`` (the key),
+    ``code`` (in backticks), ``numeric`` (right-aligned; an absent value is 0), ``empty`` (shown for '')."""
+    columns = _columns(columns, 'dts_audit_markdown')
+    lines = ['| ' + ' | '.join(_text(column.get('heading', column['key'])) for column in columns) + ' |',
+             '|' + ''.join(' ---: |' if column.get('numeric') else ' --- |' for column in columns)]
+    for row in rows or []:
+        cells = []
+        for column in columns:
+            value = _cell(row, column['key'])
+            if value == '' and column.get('numeric'):
+                value = 0
+            text = _LINE_BREAKS.sub(' ', _text(value)).replace('|', '\\|')
+            if not text:
+                text = _text(column.get('empty', ''))
+            elif column.get('code'):
+                text = '`%s`' % text
+            cells.append(text)
+        lines.append('| ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines) + '\n'
+
+
+class FilterModule(object):
+    """The audit playbook's rules (playbooks/audit.yml)."""
+
+    def filters(self):
+        return {
+            'dts_audit_records': dts_audit_records,
+            'dts_audit_report': dts_audit_report,
+            'dts_audit_csv': dts_audit_csv,
+            'dts_audit_markdown': dts_audit_markdown,
+        }
