@@ -58,7 +58,7 @@ if __name__ == '__main__':
     # Run alone: print the events of the regions in ALIBABA_CLOUD_REGION_ID, credentials from the
     # environment, as ansible-rulebook would receive them.
     class PrintQueue(asyncio.Queue):
-        async def put(self, event):
-            print(event)
+        async def put(self, item):
+            print(item)
 
     asyncio.run(main(PrintQueue(), {'interval': 10, 'emit_snapshot': True}))

@@ -40,8 +40,8 @@ def test_a_status_transition_is_emitted_once_with_the_previous_status():
     events = watch.observe(None, 'cn-hangzhou', [failed])
     assert kinds(events) == [('status_changed', 'dtsA', 'Forward')]
     body = events[0]['dts']
-    assert (body['previous_status'], body['status'], body['job']['error_message']) == ('Synchronizing', 'Failed',
-                                                                                      'disk full')
+    seen = (body['previous_status'], body['status'], body['job']['error_message'])
+    assert seen == ('Synchronizing', 'Failed', 'disk full')
     # Still failed on the next looks: nothing more.
     assert watch.observe(None, 'cn-hangzhou', [failed]) == []
     assert watch.observe(None, 'cn-hangzhou', [failed]) == []
