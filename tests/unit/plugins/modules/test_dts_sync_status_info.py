@@ -79,7 +79,7 @@ def test_wait_times_out_naming_the_stuck_job(run_module, emulator):
     run = run_module('dts_sync_status_info', {'job_ids': [specs[1]['id']], 'wait': True, 'wait_sleep': 1,
                                               'wait_timeout': 2})
     assert run.failed and run.result['reason'] == 'timeout'
-    assert '%s (Forward Initializing)' % specs[1]['id'] in run.result['msg']
+    assert '%s (Forward Initializing for 2 s)' % specs[1]['id'] in run.result['msg']
     assert run.result['pending_jobs'][0]['status'] == 'Initializing'
 
 
