@@ -105,3 +105,76 @@ def test_contradictory_wait_options_are_refused(run_module, emulator):
     run = run_module('dts_sync_status_info', {'job_ids': ['x'], 'wait_status': ['Synchronising']})
     assert run.failed and 'wait_status' in run.result['msg']
     assert emulator.counters['total'] == 0
+
+
+def test_a_delay_gate_costs_one_status_request_and_one_listing_per_poll(run_module, emulator):
+    specs = jobs_in_region(40, status='synchronizing', delay='50')   # two listing pages of 30
+    emulator.load_jobs(specs)
+    job_id = specs[0]['id']
+    # Each poll includes the job twice (the status list and the listing page holding it).
+    emulator.set_timeline(job_id, [{'status': 'synchronizing', 'delay': 3, 'after_polls': 4}])
+    for spec in specs[1:]:
+        emulator.set_status(spec['id'], 'synchronizing', delay=1)
+    emulator.reset_counters()
+    run = run_module('dts_sync_status_info', {'job_ids': [spec['id'] for spec in specs], 'wait': True,
+                                              'wait_sleep': 1, 'wait_timeout': 60, 'wait_max_delay': 5})
+    assert not run.failed, run.result
+    assert run.result['polls'] == 2
+    by_action = emulator.counters['by_action']
+    assert by_action == {'DescribeSynchronizationJobStatusList': 2, 'DescribeSynchronizationJobs': 4}
+    assert run.result['requests'] == 6
+    assert run.result['jobs'][0]['directions'][0]['delay'] == 3
+    assert len(run.result['progress']) == 1
+    assert re.match(r'^poll 1, [\d.]+ s: %s \(Forward Synchronizing for 0 s, delay 50 s\), [\d.]+ s left$' % job_id,
+                    run.result['progress'][0]), run.result['progress']
+
+
+def test_a_delay_not_started_times_out_naming_the_job(run_module, emulator):
+    emulator.load_jobs(jobs_in_region(2, status='synchronizing', delay='-1'))
+    run = run_module('dts_sync_status_info', {'job_ids': ['dtscnhang00001'], 'wait': True, 'wait_sleep': 1,
+                                              'wait_timeout': 1, 'wait_max_delay': 600})
+    assert run.failed and run.result['reason'] == 'timeout'
+    assert 'dtscnhang00001 (Forward Synchronizing for 1 s, delay not started)' in run.result['msg']
+    assert run.result['states'][0]['waiting_for'] == 'delay not started'
+
+
+def test_check_mode_fails_on_a_failed_job_with_its_error_message(run_module, emulator):
+    specs = jobs_in_region(2, status='synchronizing')
+    emulator.load_jobs(specs)
+    emulator.set_status(specs[1]['id'], 'Failed', error_message='DTS-070211: Connect Source DB failed.')
+    run = run_module('dts_sync_status_info', {'job_ids': [spec['id'] for spec in specs], 'wait': True},
+                     check_mode=True)
+    assert run.failed and run.result['reason'] == 'failed_status'
+    assert '%s (Forward Failed for 0 s, delay 1 s): DTS-070211: Connect Source DB failed.' % specs[1]['id'] \
+        in run.result['msg']
+    assert run.result['failed_jobs'][0]['error_message'] == 'DTS-070211: Connect Source DB failed.'
+    assert emulator.counters['total'] == 2   # the status read and one listing for the error message
+
+
+def test_check_mode_fails_on_a_delay_gate_already_violated(run_module, emulator):
+    emulator.load_jobs(jobs_in_region(1, status='synchronizing', delay='90'))
+    run = run_module('dts_sync_status_info', {'job_ids': ['dtscnhang00000'], 'wait': True, 'wait_max_delay': 30},
+                     check_mode=True)
+    assert run.failed and run.result['reason'] == 'delay_exceeded' and 'delay 90 s' in run.result['msg']
+    run = run_module('dts_sync_status_info', {'job_ids': ['dtscnhang00000'], 'wait': True, 'wait_max_delay': 90},
+                     check_mode=True)
+    assert not run.failed and run.result['passed'] and run.result['polls'] == 1
+
+
+def test_checkpoint_after_waits_for_the_checkpoint_to_pass_the_moment(run_module, emulator):
+    emulator.load_jobs(jobs_in_region(1, status='synchronizing'))
+    job = emulator.job('dtscnhang00000')
+    job['directions']['Forward']['checkpoint'] = 1700000000
+    run = run_module('dts_sync_status_info', {'job_ids': ['dtscnhang00000'], 'wait': True, 'wait_sleep': 1,
+                                              'wait_timeout': 1, 'wait_checkpoint_after': '2023-11-14T22:13:30Z'})
+    assert run.failed and run.result['reason'] == 'timeout' and 'checkpoint 10 s behind' in run.result['msg']
+    assert run.result['states'][0]['checkpoint_lag'] == 10
+    run = run_module('dts_sync_status_info', {'job_ids': ['dtscnhang00000'], 'wait': True,
+                                              'wait_checkpoint_after': 1700000000})
+    assert not run.failed and run.result['polls'] == 1
+
+
+def test_gate_options_without_wait_are_refused_before_any_request(run_module, emulator):
+    run = run_module('dts_sync_status_info', {'job_ids': ['x'], 'wait_max_delay': 5})
+    assert run.failed and run.result['option'] == 'wait_max_delay' and 'wait: true' in run.result['msg']
+    assert emulator.counters['total'] == 0
