@@ -98,8 +98,11 @@ class StateReader(object):
                 name = direction.get('synchronization_direction') or 'Forward'
                 if api == 'legacy':
                     delay, error = (listing or {}).get((entry['synchronization_job_id'], name), (None, None))
-                    if listing is not None and self.want_delay:
+                    if self.want_delay:
                         direction['delay'] = delay
+                    else:
+                        # A listing made only for error messages: its delays are not what was asked.
+                        delay = None
                 else:
                     delay = _delay(direction.get('delay'))
                     error = direction.get('error_message') or entry.get('error_message')

@@ -210,7 +210,7 @@ class _Tracker(object):
 def _describe_state(state, gate, with_error=False):
     text = '%s (%s %s for %s' % (state['job_id'], state['direction'], state['status'] or 'no status',
                                  _seconds(state['status_for']))
-    if gate.max_delay is not None or state.get('delay') is not None:
+    if gate.max_delay is not None:
         delay = state.get('delay')
         text += ', delay %s' % ('not started' if delay is None else _seconds(delay))
     if gate.checkpoint_after is not None:

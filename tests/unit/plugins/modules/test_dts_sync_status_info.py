@@ -145,8 +145,7 @@ def test_check_mode_fails_on_a_failed_job_with_its_error_message(run_module, emu
     run = run_module('dts_sync_status_info', {'job_ids': [spec['id'] for spec in specs], 'wait': True},
                      check_mode=True)
     assert run.failed and run.result['reason'] == 'failed_status'
-    assert '%s (Forward Failed for 0 s, delay 1 s): DTS-070211: Connect Source DB failed.' % specs[1]['id'] \
-        in run.result['msg']
+    assert '%s (Forward Failed for 0 s): DTS-070211: Connect Source DB failed.' % specs[1]['id'] in run.result['msg']
     assert run.result['failed_jobs'][0]['error_message'] == 'DTS-070211: Connect Source DB failed.'
     assert emulator.counters['total'] == 2   # the status read and one listing for the error message
 
