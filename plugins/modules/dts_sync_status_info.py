@@ -18,8 +18,8 @@ description:
   - With O(wait=true), polls until every job reaches one of O(wait_status), fails as soon as a job
     shows one of O(fail_statuses) or an ID is unknown, and fails when O(wait_timeout) has passed.
   - The wait can also gate on replication delay (O(wait_max_delay)), on the checkpoint having passed a
-    moment (O(wait_checkpoint_after)), and on all of it holding for a while (O(wait_stable_for)): what a
-    cutover needs after writes stop.
+    moment (O(wait_checkpoint_after)), and on all of it holding for a while (O(wait_stable_for)), which
+    is what a cutover needs after writes stop.
   - "Each poll costs the same whatever the number of jobs: one status request for all of them and, only
     with O(wait_max_delay), one C(DescribeSynchronizationJobs) listing of the region (every page of it)
     for the replication delays, which the status list does not carry. A poll that shows a job in one of

@@ -467,3 +467,65 @@ def test_current_family_entries_carry_their_delay_and_need_no_listing():
     finally:
         states.read_statuses = original
     assert client.calls == [] and jobs[0]['directions'][0]['delay'] == 4 and jobs[0]['api'] == 'current'
+
+
+# -- one definition, read everywhere (drift tests) -------------------------------------------------
+
+import os  # noqa: E402  pylint: disable=wrong-import-position
+
+import yaml  # noqa: E402  pylint: disable=wrong-import-position
+
+from ansible_collections.alibabacloud.dts.plugins.module_utils import _waiter  # noqa: E402
+from ansible_collections.alibabacloud.dts.plugins.module_utils._connection import (  # noqa: E402
+    connection_argument_spec,
+)
+from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import JOB_STATUSES  # noqa: E402
+from ansible_collections.alibabacloud.dts.plugins.modules import dts_sync_status_info  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(_waiter.__file__), '..', '..'))
+ROLE = os.path.join(ROOT, 'roles', 'dts_sync_wait')
+
+
+def role_options():
+    with open(os.path.join(ROLE, 'meta', 'argument_specs.yml')) as handle:
+        return yaml.safe_load(handle)['argument_specs']['main']['options']
+
+
+def role_defaults():
+    with open(os.path.join(ROLE, 'defaults', 'main.yml')) as handle:
+        return yaml.safe_load(handle)
+
+
+def test_the_default_fail_statuses_are_defined_once():
+    expected = list(DEFAULT_FAIL_STATUSES)
+    assert role_options()['dts_sync_wait_fail_statuses']['default'] == expected
+    assert role_defaults()['dts_sync_wait_fail_statuses'] == expected
+    assert wait_argument_spec()['fail_statuses']['default'] == expected
+    documented = yaml.safe_load(dts_sync_status_info.DOCUMENTATION)['options']
+    assert documented['fail_statuses']['default'] == expected
+
+
+def test_the_role_offers_every_documented_status():
+    options = role_options()
+    for name in ('dts_sync_wait_status', 'dts_sync_wait_reverse_status', 'dts_sync_wait_fail_statuses'):
+        assert options[name]['choices'] == list(JOB_STATUSES), name
+
+
+def test_the_modules_document_every_wait_option_as_specified():
+    documented = yaml.safe_load(dts_sync_status_info.DOCUMENTATION)['options']
+    for name, spec in wait_argument_spec().items():
+        assert documented[name]['type'] == spec['type'], name
+        assert documented[name].get('default') == spec.get('default'), name
+        assert documented[name].get('choices') == spec.get('choices'), name
+
+
+def _shape(spec):
+    """Option name -> (type, no_log, nested shape) of an argument spec."""
+    return dict((name, (option.get('type', 'str'), bool(option.get('no_log')),
+                        _shape(option['options']) if option.get('options') else None))
+                for name, option in spec.items())
+
+
+def test_the_role_auth_options_are_the_connection_options():
+    role_auth = role_options()['dts_sync_wait_auth']['options']
+    assert _shape(role_auth) == _shape(connection_argument_spec())
