@@ -32,9 +32,24 @@ options:
   job_ids:
     description:
       - IDs of the synchronization jobs. Duplicates are ignored; order is kept in RV(jobs).
+      - Legacy job IDs, and for jobs of the current API either the task ID (C(DtsJobId)) or the instance ID
+        (C(DtsInstanceID)); see O(api).
     type: list
     elements: str
     required: true
+  api:
+    description:
+      - Which API family reads the statuses.
+      - V(legacy) asks C(DescribeSynchronizationJobStatusList) only (one request for every job).
+      - V(current) asks C(DescribeDtsJobs) only, which knows the jobs made with the current console or API.
+      - V(auto) asks the legacy status list first, then looks the IDs it did not know up through
+        C(DescribeDtsJobs) (by task ID or instance ID) before calling them missing: one ID costs one or
+        two requests; more IDs cost one listing page, then the rest of the listing or one lookup per ID,
+        whichever is fewer requests.
+    type: str
+    choices: [auto, legacy, current]
+    default: auto
+    version_added: 0.3.0
   wait:
     description:
       - Whether to wait until every job reaches one of O(wait_status) and meets the other C(wait_*) conditions.
@@ -124,8 +139,9 @@ attributes:
     support: none
     description: Nothing is changed, so there is nothing to diff.
 notes:
-  - The RAM permission needed is C(dts:DescribeSynchronizationJobStatusList), and
-    C(dts:DescribeSynchronizationJobs) with O(wait_max_delay) or to report a failed job's error message.
+  - The RAM permissions needed are C(dts:DescribeSynchronizationJobStatusList), C(dts:DescribeDtsJobs) unless
+    O(api=legacy), and C(dts:DescribeSynchronizationJobs) with O(wait_max_delay) or to report a failed legacy
+    job's error message.
   - Throttling and other transient errors while polling are retried, and a poll that still fails
     counts as not arrived, never as success.
   - A module cannot print while it runs; RV(progress) holds one line per poll and job not yet there, for the
@@ -189,17 +205,37 @@ jobs:
   elements: dict
   contains:
     synchronization_job_id:
-      description: The job ID.
+      description: The job ID, as given in O(job_ids).
       type: str
       sample: dtsexjk1alb116****
+    api:
+      description: The API family that answered for this job, V(legacy) or V(current).
+      type: str
+      sample: legacy
+      version_added: 0.3.0
+    dts_job_id:
+      description: The task ID of a job the current family answered for.
+      returned: when RV(jobs[].api=current)
+      type: str
+      sample: ta7w132u12h****
+      version_added: 0.3.0
+    dts_instance_id:
+      description: The instance ID of a job the current family answered for.
+      returned: when RV(jobs[].api=current)
+      type: str
+      sample: dtsta7w132u12h****
+      version_added: 0.3.0
     status:
       description: The Forward direction's status in its documented spelling (the only direction of a one-way job).
       type: str
       sample: Synchronizing
     error_message:
-      description: The job's C(ErrorMessage), when the wait read it (a job in a fail status).
+      description:
+        - Why the job failed, when it did. The current family always says; for a legacy job the wait reads it
+          (with one listing) when the job is in one of O(fail_statuses).
       type: str
       returned: when known
+      version_added: 0.3.0
       sample: "DTS-070211: Connect Source DB failed."
     directions:
       description: Every direction of the job.
@@ -223,14 +259,20 @@ jobs:
           type: str
           sample: "2021-01-13T07:54:12Z"
         delay:
-          description: Replication delay in seconds, null when DTS says it has not started.
+          description: Replication delay in seconds; null when incremental synchronization has not started.
+          returned: when RV(jobs[].api=current), and for legacy jobs with O(wait_max_delay)
           type: int
-          returned: with O(wait_max_delay)
-          sample: 3
+          sample: 0
+          version_added: 0.3.0
+        error_message:
+          description: Why this direction failed, when it did.
+          returned: when known
+          type: str
+          sample: null
           version_added: 0.3.0
 missing_job_ids:
   description:
-    - IDs in O(job_ids) that DTS did not return (unknown in this region). Without O(wait) this is not a failure.
+    - IDs in O(job_ids) that no family asked (see O(api)) knows in this region. Without O(wait) this is not a failure.
   returned: always
   type: list
   elements: str
@@ -356,7 +398,9 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils.modules import Dt
 
 def main():
     module = DtsModule(
-        argument_spec=dict(job_ids=dict(type='list', elements='str', required=True), **wait_argument_spec()),
+        argument_spec=dict(job_ids=dict(type='list', elements='str', required=True),
+                           api=dict(type='str', choices=['auto', 'legacy', 'current'], default='auto'),
+                           **wait_argument_spec()),
         supports_check_mode=True,
     )
     params = module.params
@@ -364,9 +408,10 @@ def main():
         job_ids = validate_job_ids(params['job_ids'], required=True)
         gate = gate_from_params(params)
         if params['wait']:
-            result = wait_on_jobs(module.client, job_ids, gate, params, check_mode=module.check_mode)
+            result = wait_on_jobs(module.client, job_ids, gate, params, check_mode=module.check_mode,
+                                  read_kwargs={'api': params['api']})
             module.exit_json(**result)
-        jobs, missing = read_statuses(module.client, job_ids)
+        jobs, missing = read_statuses(module.client, job_ids, api=params['api'])
     except WaitFailed as failure:
         module.fail_json(msg=failure.message, reason=failure.reason, **failure.details)
     except DtsError as error:
