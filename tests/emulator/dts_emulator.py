@@ -46,7 +46,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from emulator_data import (  # noqa: E402
     FAILED_STATUSES, JOB_TYPES, canonical, checkpoint_of, default_data, dts_job_detail, dts_job_entry,
-    generate_job_specs, make_job, wire_records)
+    endpoint_instance_ids, generate_job_specs, make_job, wire_records)
 
 DTS_VERSION = '2020-01-01'
 STS_VERSION = '2015-04-01'
@@ -455,7 +455,8 @@ class Emulator(object):
             index = self._current_index()
             for job_id in ids:
                 job = index.get(job_id)
-                if job is None or job['id'] != job_id or job['origin'] != 'legacy' or (region and job['region'] != region):
+                if job is None or job['id'] != job_id or job['origin'] != 'legacy' or (
+                        region and job['region'] != region):
                     continue
                 self._advance(job)
                 entries.append({'SynchronizationJobId': job_id, 'SynchronizationDirectionInfoList': [
@@ -537,9 +538,7 @@ class Emulator(object):
             elif search and search_type == 'instance':
                 matching = [job for job in matching if search in (job['id'], job['dts_job_id'])]
             elif search:
-                matching = [job for job in matching if search in (
-                    dts_job_entry(job)['SourceEndpoint']['InstanceID'],
-                    dts_job_entry(job)['DestinationEndpoint']['InstanceID'])]
+                matching = [job for job in matching if search in endpoint_instance_ids(job)]
             if statuses:
                 matching = [job for job in matching
                             if canonical(job['directions']['Forward']['status']).lower() in statuses]
@@ -649,7 +648,8 @@ class Emulator(object):
         except ValueError:
             duration = 0
         if not 900 <= duration <= 43200:
-            raise ApiError(400, 'InvalidParameter.DurationSeconds', 'The Min/Max value of DurationSeconds is 15min/12hr.')
+            raise ApiError(400, 'InvalidParameter.DurationSeconds',
+                           'The Min/Max value of DurationSeconds is 15min/12hr.')
         return duration
 
     def assume_role(self, params, caller):

@@ -152,7 +152,8 @@ def wire_records(job):
             'SynchronizationJobName': job['name'],
             'SynchronizationDirection': direction,
             'Status': state['status'],
-            'Delay': str(state.get('delay', 0)),
+            # The legacy examples say "0" for jobs not yet synchronizing; -1 is the current family's.
+            'Delay': str(max(state.get('delay', 0), 0)),
             'DataInitialization': flag(True),
             'StructureInitialization': flag(True),
             'PayType': job.get('pay_type', 'PostPaid'),
@@ -231,7 +232,8 @@ def make_job(spec, now=None):
         'job_class': spec.get('job_class', 'medium'), 'wire_bool': spec.get('wire_bool', 'string'),
         'created': spec.get('created', _iso(now - timedelta(days=30))),
         'precheck_failures': spec.get('precheck_failures') or [],
-        'source_endpoint': spec.get('source_endpoint') or {}, 'destination_endpoint': spec.get('destination_endpoint') or {},
+        'source_endpoint': spec.get('source_endpoint') or {},
+        'destination_endpoint': spec.get('destination_endpoint') or {},
         'directions': directions, 'timeline': [], 'polls': 0,
     }
 
@@ -267,6 +269,12 @@ def _endpoint(job, side, region):
     return endpoint
 
 
+def endpoint_instance_ids(job):
+    """The source and destination instance ids the current family shows for a job."""
+    return (_endpoint(job, 'source_endpoint', job['region'])['InstanceID'],
+            _endpoint(job, 'destination_endpoint', job['region'])['InstanceID'])
+
+
 def _current_precheck(job, documented):
     failures = dict((item['item'], item) for item in job.get('precheck_failures') or [])
     if documented in ('NotStarted', 'NotConfigured'):
@@ -295,10 +303,9 @@ def _current_sync_stage(documented, delay):
 
 
 def _current_stage(documented):
-    stage = _stage('Initializing' if documented in ('Migrating',) else (
+    return _stage('Initializing' if documented in ('Migrating',) else (
         'InitializeFailed' if documented == 'MigrationFailed' else (
             'NotStarted' if documented in ('PreCheckPass', 'NotConfigured') else documented)), 200001)
-    return stage
 
 
 def current_record(job, direction, lowercase=False, now=None, detail=False):
@@ -361,8 +368,9 @@ def dts_job_detail(job, direction='Forward', lowercase=False, now=None):
     sub = dict(record, Checkpoint=str(record['Checkpoint']))
     sub.pop('ResourceGroupId')
     sub.update(stages)
-    sub['TagList'] = [{'TagKey': key, 'TagValue': value, 'ResourceId': job['id'], 'ResourceType': 'ALIYUN::DTS::INSTANCE',
-                       'RegionId': job['region']} for key, value in sorted(job.get('tags', {}).items())]
+    sub['TagList'] = [{'TagKey': key, 'TagValue': value, 'ResourceId': job['id'],
+                       'ResourceType': 'ALIYUN::DTS::INSTANCE', 'RegionId': job['region']}
+                      for key, value in sorted(job.get('tags', {}).items())]
     if direction == 'Forward' and 'Reverse' in job['directions']:
         reverse, reverse_stages = current_record(job, 'Reverse', lowercase, now, detail=True)
         reverse.update(reverse_stages, Checkpoint=str(reverse['Checkpoint']), SynchronizationDirection='Reverse')
@@ -384,8 +392,8 @@ def current_job_specs(now=None, seed=20260202):
     rng = random.Random(seed)
     rows = [
         # region, job type, name, status, delay, extra
-        ('cn-hangzhou', 'SYNC', 'orders-prod-dr', 'Synchronizing', 2, {'two_way': True, 'reverse_status': 'synchronizing',
-                                                                      'reverse_delay': 4}),
+        ('cn-hangzhou', 'SYNC', 'orders-prod-dr', 'Synchronizing', 2,
+         {'two_way': True, 'reverse_status': 'synchronizing', 'reverse_delay': 4}),
         ('cn-hangzhou', 'SYNC', 'payments-prod-cdc', 'synchronizing', 0, {}),
         ('cn-hangzhou', 'SYNC', 'inventory-staging-sync', 'Initializing', None, {}),
         ('cn-hangzhou', 'SYNC', 'users-prod-sync', 'Failed', 0, {'error_message': ERROR_MESSAGES['Failed']}),
@@ -398,8 +406,8 @@ def current_job_specs(now=None, seed=20260202):
         ('cn-beijing', 'SYNC', 'orders-dev-sync', 'NotConfigured', None, {}),
         ('cn-beijing', 'MIGRATION', 'billing-prod-migrate', 'MigrationFailed', 0,
          {'error_message': ERROR_MESSAGES['MigrationFailed']}),
-        ('cn-shanghai', 'SYNC', u'订单中心-prod-sync', 'Synchronizing', 6, {'two_way': True, 'reverse_status': 'Initializing',
-                                                                      'reverse_delay': None}),
+        ('cn-shanghai', 'SYNC', u'订单中心-prod-sync', 'Synchronizing', 6,
+         {'two_way': True, 'reverse_status': 'Initializing', 'reverse_delay': None}),
         ('cn-shanghai', 'SUBSCRIBE', 'payments-prod-track', 'Abnormal', 0, {}),
         ('ap-southeast-1', 'SYNC', 'users-prod-sg', 'Suspending', 0, {'pay_type': 'PrePaid',
                                                                      'expire_time': _iso(now + timedelta(days=2))}),
@@ -411,7 +419,8 @@ def current_job_specs(now=None, seed=20260202):
                 'name': name, 'status': status, 'delay': delay,
                 'tags': {'env': env, 'team': name.split('-')[0]},
                 'resource_group_id': 'rg-acfm%s' % ('prod0001' if env == 'prod' else 'test0002'),
-                'created': _iso(now - timedelta(days=60 - serial)), 'job_class': ('small', 'medium', 'large')[serial % 3]}
+                'created': _iso(now - timedelta(days=60 - serial)),
+                'job_class': ('small', 'medium', 'large')[serial % 3]}
         spec.update(extra)
         specs.append(spec)
     return specs
@@ -437,7 +446,8 @@ def generate_job_specs(count, regions, seed=0, now=None):
         legacy = index % 3 == 0
         status = statuses[index % len(statuses)]
         specs.append({
-            'id': 'dtsgen%09d' % index if legacy else 'dts' + 'g%010d' % index, 'origin': 'legacy' if legacy else 'current',
+            'id': 'dtsgen%09d' % index if legacy else 'dtsg%010d' % index,
+            'origin': 'legacy' if legacy else 'current',
             'job_type': 'SYNC' if legacy else types[index % len(types)], 'region': regions[index % len(regions)],
             'name': 'bench-%s-%d' % ('legacy' if legacy else 'current', index), 'status': status,
             'delay': rng.choice((0, 0, 1, 3, 45)) if canonical(status) == 'Synchronizing' else (-1 if status ==

@@ -235,7 +235,8 @@ def test_current_made_jobs_are_invisible_to_the_legacy_calls(emulator, jobs):
         number += 1
     assert legacy_ids == set(job['id'] for job in jobs if job['origin'] == 'legacy' and job['region'] == HZ)
     status = call(emulator.endpoint, 'DescribeSynchronizationJobStatusList',
-                  {'RegionId': HZ, 'SynchronizationJobIdListJsonStr': json.dumps([job['id'] for job in current])}).json()
+                  {'RegionId': HZ,
+                   'SynchronizationJobIdListJsonStr': json.dumps([job['id'] for job in current])}).json()
     assert status['SynchronizationJobListStatusList'] == []
     visible = requests.get(emulator.endpoint + '/_emulator/jobs?region=' + HZ, timeout=10).json()['jobs']
     assert set(job['id'] for job in visible) == legacy_ids, 'the control API lists what the legacy listing shows'
@@ -284,7 +285,8 @@ def test_unknown_ids_and_a_missing_reverse_are_refused(emulator, client, jobs):
             client.describe_dts_job_detail(request)
         assert (caught.value.code, caught.value.status_code) == ('Forbidden.InstanceNotFound', 403)
     one_way = next(job for job in jobs if job['origin'] == 'current' and 'Reverse' not in job['directions'])
-    refused = call(emulator.endpoint, DETAIL, {'DtsJobId': one_way['dts_job_id'], 'SynchronizationDirection': 'Reverse'})
+    refused = call(emulator.endpoint, DETAIL,
+                   {'DtsJobId': one_way['dts_job_id'], 'SynchronizationDirection': 'Reverse'})
     assert (refused.status_code, refused.json()['Code']) == (400, 'InvalidParameter')
     missing = call(emulator.endpoint, DETAIL, {})
     assert (missing.status_code, missing.json()['Code']) == (400, 'MissingDtsJobId')
@@ -358,3 +360,23 @@ def test_the_generator_spreads_both_origins_and_every_type_over_the_regions():
 def test_current_job_specs_are_deterministic():
     assert [spec['dts_job_id'] for spec in current_job_specs(seed=3)] == [
         spec['dts_job_id'] for spec in current_job_specs(seed=3)]
+
+
+def test_the_endpoint_filters_match_the_instances_shown(emulator, jobs):
+    job = next(job for job in jobs if job['origin'] == 'current' and job['region'] == HZ)
+    entry = raw_dts(emulator, {'Region': HZ, 'JobType': job['job_type'], 'DtsJobId': job['dts_job_id']})
+    source = entry['DtsJobList'][0]['SourceEndpoint']['InstanceID']
+    found = raw_dts(emulator, {'Region': HZ, 'JobType': job['job_type'], 'Type': 'srcRds', 'Params': source})
+    assert [item['DtsJobId'] for item in found['DtsJobList']] == [job['dts_job_id']]
+    unknown = call(emulator.endpoint, JOBS, {'Region': HZ, 'Type': 'colour', 'Params': 'blue'})
+    assert (unknown.status_code, unknown.json()['Code']) == (400, 'InvalidParameter')
+
+
+def test_a_delay_not_started_reads_zero_in_the_legacy_listing(emulator, jobs):
+    legacy = next(job for job in jobs if job['origin'] == 'legacy' and job['region'] == HZ)
+    emulator.set_status(legacy['id'], 'Initializing', delay=-1)
+    page = call(emulator.endpoint, 'DescribeSynchronizationJobs', {'RegionId': HZ, 'PageSize': '30'}).json()
+    record = next(r for r in page['SynchronizationInstances'] if r['SynchronizationJobId'] == legacy['id'])
+    assert record['Delay'] == '0'
+    detail = call(emulator.endpoint, DETAIL, {'DtsJobId': legacy['dts_job_id']}).json()
+    assert detail['Delay'] == -1
