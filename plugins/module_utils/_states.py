@@ -5,21 +5,38 @@
 
 Each poll is one batched status read for every job (``_jobs.read_statuses``; a list of
 hundreds of ids is split into a few concurrent chunks to keep URLs short) and, only when
-a delay gate is asked for, one listing of the region (``_api_legacy.list_jobs``, every page)
-for the legacy jobs' replication delay: the legacy status list carries no delay.  Current-family
-entries carry their delay already.  A legacy job seen in a fail status costs one listing
-too, on that poll only, for its ``ErrorMessage`` (unless the poll listed the region anyway).
-So the number of requests per poll does not grow with the number of jobs.
+a delay gate is asked for and a job was answered by the legacy status list (which carries no
+delay), one listing of the region, every page of it.  Current-family entries carry their delay
+already.  A legacy job seen in a fail status costs one listing too, on that poll only, for its
+``ErrorMessage`` (unless the poll listed the region anyway).  So the number of requests per
+poll does not grow with the number of jobs.
+
+Which listing: the legacy listing (DescribeSynchronizationJobs) reports a delay that has not
+started as ``0``, as its examples show for jobs not yet synchronizing, so a gate reading it
+would pass a job that has replicated nothing.  Unless ``api`` is ``legacy``, the listing is
+therefore the current family's (DescribeDtsJobs, which says ``-1``); it lists jobs made either
+way, matched by instance id and direction.  A legacy job it does not list is looked up in the
+legacy listing on that poll.  With ``api: legacy`` only the legacy listing is read, and its
+``0`` cannot be told from caught up (documented).
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.alibabacloud.dts.plugins.module_utils._api_current import list_dts_jobs
 from ansible_collections.alibabacloud.dts.plugins.module_utils._api_legacy import list_jobs
 from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import read_statuses
-from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import canonical_status, to_int
+from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import (
+    canonical_status,
+    normalize_dts_job,
+    to_int,
+)
 from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import WaitFailed, wait_for
+
+
+# What a delay listing keeps of each DescribeDtsJobs record.
+_LISTING_FACTS = frozenset(['dts_job_id', 'dts_instance_id', 'dts_job_direction', 'delay', 'error_message'])
 
 
 class CountingClient(object):
@@ -73,8 +90,8 @@ class StateReader(object):
     def requests(self):
         return self.client.calls
 
-    def _listing(self):
-        """(job id, direction) -> (delay, error message) from one listing of the region."""
+    def _legacy_listing(self):
+        """(job id, direction) -> (delay, error message) from one legacy listing of the region."""
         self.listings += 1
         by_key = {}
         for record in list_jobs(self.client):
@@ -83,12 +100,37 @@ class StateReader(object):
                 _delay(record.get('Delay')), record.get('ErrorMessage') or None)
         return by_key
 
+    def _current_listing(self):
+        """The same from one DescribeDtsJobs listing of the region's synchronization jobs."""
+        self.listings += 1
+        by_key = {}
+        for record in list_dts_jobs(self.client, job_type='sync'):
+            for fact in normalize_dts_job(record, self.client.region, _LISTING_FACTS):
+                value = (_delay(fact.get('delay')), fact.get('error_message') or None)
+                by_key[(fact.get('dts_instance_id'), fact.get('dts_job_direction'))] = value
+                by_key[(fact.get('dts_job_id'), fact.get('dts_job_direction'))] = value
+        return by_key
+
+    def _listing(self, legacy):
+        """What one poll needs for the legacy entries: one listing, two only for jobs the first lacks."""
+        if self.read_kwargs.get('api', 'auto') == 'legacy':
+            return self._legacy_listing()
+        by_key = self._current_listing()
+        wanted = [(entry['synchronization_job_id'], direction.get('synchronization_direction') or 'Forward')
+                  for entry in legacy for direction in entry.get('directions') or []]
+        if any(key not in by_key for key in wanted):
+            legacy_keys = self._legacy_listing()
+            for key in wanted:
+                if key not in by_key and key in legacy_keys:
+                    by_key[key] = legacy_keys[key]
+        return by_key
+
     def __call__(self):
         found, missing = read_statuses(self.client, self.job_ids, **self.read_kwargs)
         legacy = [entry for entry in found if entry.get('api', 'legacy') == 'legacy']
         failing = any(canonical_status(direction.get('status')) in self.fail_statuses
                       for entry in legacy for direction in entry.get('directions') or [])
-        listing = self._listing() if legacy and (self.want_delay or failing) else None
+        listing = self._listing(legacy) if legacy and (self.want_delay or failing) else None
         jobs = []
         for entry in found:
             api = entry.get('api', 'legacy')

@@ -386,17 +386,40 @@ def test_the_options_make_the_gate():
 # -- gathering states: the request budget ---------------------------------------------------------
 
 class FakeClient(object):
-    """DescribeSynchronizationJobStatusList and DescribeSynchronizationJobs over ``jobs``, counted by action."""
+    """Both families' listings and the legacy status list over ``jobs``, counted by action.
+
+    Jobs are made the legacy way: both families list them.  The legacy listing says "0" for a
+    delay that has not started; DescribeDtsJobs says -1.  ``current_lacks`` are ids it leaves out.
+    """
 
     region = 'cn-hangzhou'
     max_concurrency = 1
 
-    def __init__(self, jobs):
-        self.jobs = jobs    # job id -> list of (direction, status, delay, error)
+    def __init__(self, jobs, current_lacks=()):
+        self.jobs = jobs    # job id -> list of (direction, status, delay, error); delay None = not started
+        self.current_lacks = set(current_lacks)
         self.calls = []
 
     def call(self, action, params, validate=None):
         self.calls.append(action)
+        if action == 'DescribeDtsJobs':
+            records = []
+            for job_id, items in sorted(self.jobs.items()):
+                if job_id in self.current_lacks:
+                    continue
+                record = {}
+                for item in items:
+                    entry = {'DtsJobId': job_id[3:], 'DtsInstanceID': job_id, 'DtsJobDirection': item[0],
+                             'Status': item[1], 'Delay': -1 if item[2] is None else int(item[2]),
+                             'ErrorMessage': item[3] or ''}
+                    if item[0] == 'Forward':
+                        record.update(entry)
+                    else:
+                        record['ReverseJob'] = entry
+                records.append(record)
+            size, number = int(params['PageSize']), int(params['PageNumber'])
+            return {'TotalRecordCount': len(records), 'PageRecordCount': size, 'PageNumber': number,
+                    'DtsJobList': records[(number - 1) * size:number * size]}
         if action == 'DescribeSynchronizationJobStatusList':
             ids = json.loads(params['SynchronizationJobIdListJsonStr'])
             return {'SynchronizationJobListStatusList': [
@@ -405,7 +428,7 @@ class FakeClient(object):
                     for item in self.jobs[job_id]]} for job_id in ids if job_id in self.jobs]}
         assert action == 'DescribeSynchronizationJobs'
         records = [{'SynchronizationJobId': job_id, 'SynchronizationDirection': item[0], 'Status': item[1],
-                    'Delay': item[2], 'ErrorMessage': item[3]}
+                    'Delay': '0' if item[2] is None else item[2], 'ErrorMessage': item[3]}
                    for job_id, items in sorted(self.jobs.items()) for item in items]
         size, number = int(params['PageSize']), int(params['PageNum'])
         return {'TotalRecordCount': len(records), 'PageRecordCount': size, 'PageNumber': number,
@@ -418,33 +441,52 @@ def many_jobs(count):
 
 def test_one_status_request_per_poll_and_no_listing_without_a_delay_gate():
     client = FakeClient(many_jobs(45))
-    reader = StateReader(client, sorted(client.jobs), fail_statuses=DEFAULT_FAIL_STATUSES)
+    reader = StateReader(client, sorted(client.jobs), fail_statuses=DEFAULT_FAIL_STATUSES, read_kwargs={'api': 'auto'})
     for _ignored in range(3):
         jobs, missing = reader()
     assert client.calls == ['DescribeSynchronizationJobStatusList'] * 3 and reader.requests == 3
     assert missing == [] and all(item['delay'] is None for entry in jobs for item in entry['directions'])
 
 
-def test_a_delay_gate_adds_one_listing_per_poll_whatever_the_number_of_jobs():
+@pytest.mark.parametrize('api,listing', [('auto', 'DescribeDtsJobs'), ('legacy', 'DescribeSynchronizationJobs')])
+def test_a_delay_gate_adds_one_listing_per_poll_whatever_the_number_of_jobs(api, listing):
     client = FakeClient(many_jobs(45))   # two listing pages of 30
-    reader = StateReader(client, sorted(client.jobs), want_delay=True, fail_statuses=DEFAULT_FAIL_STATUSES)
+    reader = StateReader(client, sorted(client.jobs), want_delay=True, fail_statuses=DEFAULT_FAIL_STATUSES,
+                         read_kwargs={'api': api})
     jobs, _ignored = reader()
     assert client.calls.count('DescribeSynchronizationJobStatusList') == 1
-    assert client.calls.count('DescribeSynchronizationJobs') == 2 and reader.listings == 1
+    assert client.calls.count(listing) == 2 and len(client.calls) == 3 and reader.listings == 1
     assert [entry['directions'][0]['delay'] for entry in jobs[:8]] == [0, 1, 2, 3, 4, 5, 6, 0]
     assert jobs[3]['entry']['directions'][0]['delay'] == 3
 
 
-def test_a_legacy_delay_of_minus_one_is_not_started():
+def test_a_delay_not_started_is_read_where_it_can_be_told_from_zero():
+    client = FakeClient({'dtsa': [('Forward', 'Synchronizing', None, None)],
+                         'dtsb': [('Forward', 'Synchronizing', '0', None)]})
+    jobs, _ignored = StateReader(client, ['dtsa', 'dtsb'], want_delay=True, read_kwargs={'api': 'auto'})()
+    assert [entry['directions'][0]['delay'] for entry in jobs] == [None, 0]
+    assert client.calls == ['DescribeSynchronizationJobStatusList', 'DescribeDtsJobs']
+
+
+def test_a_job_the_current_listing_lacks_is_read_from_the_legacy_listing_on_that_poll():
+    client = FakeClient({'dtsa': [('Forward', 'Synchronizing', '7', None)],
+                         'dtsb': [('Forward', 'Synchronizing', '3', None)]}, current_lacks=['dtsb'])
+    jobs, _ignored = StateReader(client, ['dtsa', 'dtsb'], want_delay=True, read_kwargs={'api': 'auto'})()
+    assert [entry['directions'][0]['delay'] for entry in jobs] == [7, 3]
+    assert client.calls == ['DescribeSynchronizationJobStatusList', 'DescribeDtsJobs', 'DescribeSynchronizationJobs']
+
+
+def test_legacy_delays_of_minus_one_or_nothing_are_not_started():
     client = FakeClient({'a': [('Forward', 'Synchronizing', '-1', None)], 'b': [('Forward', 'Synchronizing', '', None)]})
-    jobs, _ignored = StateReader(client, ['a', 'b'], want_delay=True)()
+    jobs, _ignored = StateReader(client, ['a', 'b'], want_delay=True, read_kwargs={'api': 'legacy'})()
     assert [entry['directions'][0]['delay'] for entry in jobs] == [None, None]
 
 
 def test_a_failed_legacy_job_costs_one_listing_for_its_error_message():
     client = FakeClient({'a': [('Forward', 'Failed', '0', 'DTS-1: disk full')], 'b': [('Forward', 'Synchronizing',
                                                                                          '0', None)]})
-    jobs, _ignored = StateReader(client, ['a', 'b'], fail_statuses=DEFAULT_FAIL_STATUSES)()
+    jobs, _ignored = StateReader(client, ['a', 'b'], fail_statuses=DEFAULT_FAIL_STATUSES,
+                                 read_kwargs={'api': 'legacy'})()
     assert client.calls == ['DescribeSynchronizationJobStatusList', 'DescribeSynchronizationJobs']
     assert jobs[0]['directions'][0]['error_message'] == 'DTS-1: disk full'
     assert jobs[0]['entry']['error_message'] == 'DTS-1: disk full'

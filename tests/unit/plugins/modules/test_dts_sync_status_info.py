@@ -8,6 +8,8 @@ __metaclass__ = type
 
 import re
 
+import pytest
+
 from ansible_collections.alibabacloud.dts.tests.unit.plugins.modules.conftest import jobs_in_region
 
 
@@ -107,7 +109,8 @@ def test_contradictory_wait_options_are_refused(run_module, emulator):
     assert emulator.counters['total'] == 0
 
 
-def test_a_delay_gate_costs_one_status_request_and_one_listing_per_poll(run_module, emulator):
+@pytest.mark.parametrize('api,listing', [('auto', 'DescribeDtsJobs'), ('legacy', 'DescribeSynchronizationJobs')])
+def test_a_delay_gate_costs_one_status_request_and_one_listing_per_poll(run_module, emulator, api, listing):
     specs = jobs_in_region(40, status='synchronizing', delay='50')   # two listing pages of 30
     emulator.load_jobs(specs)
     job_id = specs[0]['id']
@@ -117,11 +120,11 @@ def test_a_delay_gate_costs_one_status_request_and_one_listing_per_poll(run_modu
         emulator.set_status(spec['id'], 'synchronizing', delay=1)
     emulator.reset_counters()
     run = run_module('dts_sync_status_info', {'job_ids': [spec['id'] for spec in specs], 'wait': True,
-                                              'wait_sleep': 1, 'wait_timeout': 60, 'wait_max_delay': 5})
+                                              'wait_sleep': 1, 'wait_timeout': 60, 'wait_max_delay': 5, 'api': api})
     assert not run.failed, run.result
     assert run.result['polls'] == 2
     by_action = emulator.counters['by_action']
-    assert by_action == {'DescribeSynchronizationJobStatusList': 2, 'DescribeSynchronizationJobs': 4}
+    assert by_action == {'DescribeSynchronizationJobStatusList': 2, listing: 4}
     assert run.result['requests'] == 6
     assert run.result['jobs'][0]['directions'][0]['delay'] == 3
     assert len(run.result['progress']) == 1
