@@ -522,7 +522,8 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._connection impor
     connection_argument_spec,
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import JOB_STATUSES  # noqa: E402
-from ansible_collections.alibabacloud.dts.plugins.modules import dts_sync_status_info  # noqa: E402
+from ansible_collections.alibabacloud.dts.plugins.doc_fragments.wait import ModuleDocFragment  # noqa: E402
+from ansible_collections.alibabacloud.dts.plugins.modules import dts_job_info, dts_sync_status_info  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(_waiter.__file__), '..', '..'))
 ROLE = os.path.join(ROOT, 'roles', 'dts_sync_wait')
@@ -543,7 +544,7 @@ def test_the_default_fail_statuses_are_defined_once():
     assert role_options()['dts_sync_wait_fail_statuses']['default'] == expected
     assert role_defaults()['dts_sync_wait_fail_statuses'] == expected
     assert wait_argument_spec()['fail_statuses']['default'] == expected
-    documented = yaml.safe_load(dts_sync_status_info.DOCUMENTATION)['options']
+    documented = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)['options']
     assert documented['fail_statuses']['default'] == expected
 
 
@@ -553,8 +554,11 @@ def test_the_role_offers_every_documented_status():
         assert options[name]['choices'] == list(JOB_STATUSES), name
 
 
-def test_the_modules_document_every_wait_option_as_specified():
-    documented = yaml.safe_load(dts_sync_status_info.DOCUMENTATION)['options']
+@pytest.mark.parametrize('module', [dts_sync_status_info, dts_job_info])
+def test_the_modules_document_every_wait_option_as_specified(module):
+    assert 'alibabacloud.dts.wait' in yaml.safe_load(module.DOCUMENTATION)['extends_documentation_fragment']
+    documented = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)['options']
+    assert sorted(documented) == sorted(wait_argument_spec())
     for name, spec in wait_argument_spec().items():
         assert documented[name]['type'] == spec['type'], name
         assert documented[name].get('default') == spec.get('default'), name

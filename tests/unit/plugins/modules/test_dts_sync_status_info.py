@@ -180,3 +180,40 @@ def test_gate_options_without_wait_are_refused_before_any_request(run_module, em
     run = run_module('dts_sync_status_info', {'job_ids': ['x'], 'wait_max_delay': 5})
     assert run.failed and run.result['option'] == 'wait_max_delay' and 'wait: true' in run.result['msg']
     assert emulator.counters['total'] == 0
+
+
+# dts_job_info offers the same wait options through the same waiter.
+
+def current_job(job_id, status, **extra):
+    spec = {'id': job_id, 'region': 'cn-hangzhou', 'origin': 'current', 'status': status}
+    spec.update(extra)
+    return spec
+
+
+def test_dts_job_info_waits_through_the_same_waiter_then_returns_its_records(run_module, emulator):
+    emulator.load_jobs([current_job('dtscurwait0001', 'Initializing', delay=-1)])
+    emulator.set_timeline('dtscurwait0001', [{'status': 'Synchronizing', 'delay': 40, 'after_polls': 2},
+                                             {'status': 'Synchronizing', 'delay': 2, 'after_polls': 3}])
+    emulator.reset_counters()
+    run = run_module('dts_job_info', {'job_ids': ['dtscurwait0001'], 'wait': True, 'wait_sleep': 1,
+                                      'wait_max_delay': 5, 'wait_timeout': 60})
+    assert not run.failed, run.result
+    assert run.result['polls'] == 3 and run.result['passed']
+    assert [record['dts_instance_id'] for record in run.result['jobs']] == ['dtscurwait0001']
+    assert run.result['jobs'][0]['delay'] == 2
+    # The current family's entries carry their delay: no legacy listing, no legacy status list.
+    assert 'DescribeSynchronizationJobs' not in emulator.counters['by_action']
+    assert 'DescribeSynchronizationJobStatusList' not in emulator.counters['by_action']
+    assert run.result['progress'][0].startswith('poll 1, ') and 'delay not started' in run.result['progress'][0]
+
+
+def test_dts_job_info_in_check_mode_fails_on_a_failed_task(run_module, emulator):
+    emulator.load_jobs([current_job('dtscurwait0002', 'Failed', error_message='DTS-1: disk full')])
+    run = run_module('dts_job_info', {'job_ids': ['dtscurwait0002'], 'wait': True}, check_mode=True)
+    assert run.failed and run.result['reason'] == 'failed_status'
+    assert 'dtscurwait0002 (Forward Failed for 0 s): DTS-1: disk full' in run.result['msg']
+
+
+def test_dts_job_info_refuses_to_wait_without_job_ids(run_module, emulator):
+    run = run_module('dts_job_info', {'wait': True})
+    assert run.failed and run.result['option'] == 'job_ids' and emulator.counters['total'] == 0
