@@ -26,6 +26,7 @@ __metaclass__ = type
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._api_current import list_dts_jobs
 from ansible_collections.alibabacloud.dts.plugins.module_utils._api_legacy import list_jobs
+from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import read_statuses
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import (
     canonical_status,
@@ -130,7 +131,16 @@ class StateReader(object):
         legacy = [entry for entry in found if entry.get('api', 'legacy') == 'legacy']
         failing = any(canonical_status(direction.get('status')) in self.fail_statuses
                       for entry in legacy for direction in entry.get('directions') or [])
-        listing = self._listing(legacy) if legacy and (self.want_delay or failing) else None
+        listing, unread = None, None
+        if legacy and self.want_delay:
+            listing = self._listing(legacy)
+        elif legacy and failing:
+            try:
+                listing = self._listing(legacy)
+            except DtsApiError as error:
+                # The failure to report is the jobs'; a listing refused (say, for want of the
+                # permission) must not hide which jobs failed.
+                unread = 'its error message could not be read: %s' % error.describe()
         jobs = []
         for entry in found:
             api = entry.get('api', 'legacy')
@@ -139,7 +149,7 @@ class StateReader(object):
             for direction in entry['directions']:
                 name = direction.get('synchronization_direction') or 'Forward'
                 if api == 'legacy':
-                    delay, error = (listing or {}).get((entry['synchronization_job_id'], name), (None, None))
+                    delay, error = (listing or {}).get((entry['synchronization_job_id'], name), (None, unread))
                     if self.want_delay:
                         direction['delay'] = delay
                     else:

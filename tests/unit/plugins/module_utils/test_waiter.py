@@ -492,6 +492,22 @@ def test_a_failed_legacy_job_costs_one_listing_for_its_error_message():
     assert jobs[0]['entry']['error_message'] == 'DTS-1: disk full'
 
 
+def test_a_refused_error_message_listing_does_not_hide_the_failed_job():
+    class Refusing(FakeClient):
+        def call(self, action, params, validate=None):
+            if action == 'DescribeSynchronizationJobs':
+                self.calls.append(action)
+                raise DtsApiError(action, 'Forbidden.RAM', 'no permission', 'R9', 403)
+            return FakeClient.call(self, action, params, validate)
+
+    client = Refusing({'a': [('Forward', 'Failed', '0', 'DTS-1: disk full')]})
+    jobs, _ignored = StateReader(client, ['a'], fail_statuses=DEFAULT_FAIL_STATUSES, read_kwargs={'api': 'legacy'})()
+    assert jobs[0]['directions'][0]['status'] == 'Failed'
+    assert jobs[0]['directions'][0]['error_message'] == (
+        'its error message could not be read: DescribeSynchronizationJobs failed: Forbidden.RAM: no permission '
+        '(RequestId R9)')
+
+
 def test_current_family_entries_carry_their_delay_and_need_no_listing():
     class CurrentClient(FakeClient):
         pass
