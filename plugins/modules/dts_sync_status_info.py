@@ -43,9 +43,9 @@ options:
       - V(legacy) asks C(DescribeSynchronizationJobStatusList) only (one request for every job).
       - V(current) asks C(DescribeDtsJobs) only, which knows the jobs made with the current console or API.
       - V(auto) asks the legacy status list first, then looks the IDs it did not know up through
-        C(DescribeDtsJobs) (by task ID or instance ID) before calling them missing. One ID costs one or
-        two requests; more IDs cost one listing page, then the rest of the listing or one lookup per ID,
-        whichever is fewer requests.
+        C(DescribeDtsJobs) (by task ID or instance ID) before calling them missing.
+      - Such lookups cost, for one ID, one or two requests; for more IDs, one listing page, then the rest
+        of the listing or one lookup per ID, whichever is fewer requests.
     type: str
     choices: [auto, legacy, current]
     default: auto
