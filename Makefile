@@ -5,7 +5,19 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 ANSIBLE_CORE ?= ansible-core>=2.19,<2.20
 
-.PHONY: venv test demo emulator units emulator-tests sanity integration lint test-release test-tree bench fault-suite test-matrix docs importer changelog clean
+# Nothing a target runs writes under $HOME (`make check-home` proves it): Ansible's and ansible-galaxy's
+# state, the collections ansible-lint installs, its and pip's caches all go to build/home instead.
+# ansible-test has no setting for its cache and virtualenvs (~/.ansible/test), so it runs with
+# HOME=build/home. Override BUILD_HOME for a shorter path if ansible-test's virtualenv shebangs get
+# too long (over 127 characters) in a deep checkout.
+BUILD_HOME ?= $(CURDIR)/build/home
+export ANSIBLE_HOME := $(BUILD_HOME)/.ansible
+export ANSIBLE_REMOTE_TEMP := $(BUILD_HOME)/.ansible/tmp
+export ANSIBLE_ASYNC_DIR := $(BUILD_HOME)/.ansible/async
+export XDG_CACHE_HOME := $(BUILD_HOME)/.cache
+ANSIBLE_TEST := HOME=$(BUILD_HOME) $(CURDIR)/$(BIN)/ansible-test
+
+.PHONY: venv test demo emulator units process-tests emulator-tests sanity integration lint ruff test-release test-tree check-home bench fault-suite test-matrix docs importer changelog clean
 
 venv: $(VENV)/.installed
 
@@ -15,7 +27,7 @@ $(VENV)/.installed: requirements.txt tests/requirements.txt tests/requirements-d
 	$(BIN)/python -m pip install --quiet '$(ANSIBLE_CORE)' -r requirements.txt -r tests/requirements.txt -r tests/requirements-dev.txt
 	touch $@
 
-test: venv sanity units emulator-tests integration lint test-release
+test: venv sanity units process-tests emulator-tests integration lint test-release check-home
 
 # ansible-test and the tests import the collection as ansible_collections.alibabacloud.dts:
 # a symlink under build/ gives this checkout that name.
@@ -25,8 +37,15 @@ $(TREE):
 	mkdir -p $(dir $(TREE))
 	ln -sfn $(CURDIR) $(TREE)
 
+# Two tiers (tests/unit/conftest.py marks them): `units` runs in process in seconds; `process-tests`
+# runs the modules as processes and ansible-inventory against emulators.
+PYTEST := cd $(TREE) && PYTHONPATH=$(CURDIR)/build/collections $(CURDIR)/$(BIN)/python -m pytest -q -p no:cacheprovider
+
 units: venv $(TREE)
-	cd $(TREE) && PYTHONPATH=$(CURDIR)/build/collections $(CURDIR)/$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit
+	$(PYTEST) -m 'not process' tests/unit
+
+process-tests: venv $(TREE)
+	$(PYTEST) -m process tests/unit
 
 # ansible-test resolves symlinks and wants a real ansible_collections/<ns>/<name> directory:
 # it gets a fresh copy of the files git knows about (tracked, or untracked and not ignored).
@@ -39,13 +58,18 @@ test-tree:
 	git -C $(TEST_TREE) init -q
 
 # Sanity runs in ansible-test's own virtualenvs (--venv), bootstrapped offline by the stand-in.
+# Its pips see only PATH, HOME and LC_ALL: the pip configuration of the real home (an index mirror, say)
+# is linked into build/home.
 sanity: venv test-tree
-	$(BIN)/python tests/utils/install_get_pip_standin.py
-	cd $(TEST_TREE) && $(CURDIR)/$(BIN)/ansible-test sanity --venv --python 3.11 --color no
+	for conf in .config/pip/pip.conf .pip/pip.conf; do \
+	  if [ -f "$$HOME/$$conf" ]; then mkdir -p "$(BUILD_HOME)/$$(dirname $$conf)" && ln -sfn "$$HOME/$$conf" "$(BUILD_HOME)/$$conf"; fi; \
+	done
+	HOME=$(BUILD_HOME) $(BIN)/python tests/utils/install_get_pip_standin.py
+	cd $(TEST_TREE) && $(ANSIBLE_TEST) sanity --venv --python 3.11 --color no
 
 # Integration targets run playbooks against the emulator, on this machine (--local).
 integration: venv test-tree
-	cd $(TEST_TREE) && $(CURDIR)/$(BIN)/ansible-test integration --local --python $(PYTHON_VERSION) --color no $(TARGETS)
+	cd $(TEST_TREE) && $(ANSIBLE_TEST) integration --local --python $(PYTHON_VERSION) --color no $(TARGETS)
 
 # The emulator's own fidelity suite: the official SDKs against it.
 emulator-tests: venv
@@ -58,7 +82,15 @@ lint: venv $(TREE)
 	$(LINT_ENV) $(BIN)/ansible-lint --profile production roles/ playbooks/
 	$(BIN)/yamllint -c .yamllint .
 	$(LINT_ENV) $(BIN)/antsibull-changelog lint
-	cd $(TREE) && $(LINT_ENV) $(CURDIR)/$(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+	cd $(TREE) && $(LINT_ENV) $(CURDIR)/$(BIN)/antsibull-docs --config-file $(CURDIR)/tests/utils/antsibull-docs.cfg lint-collection-docs --plugin-docs .
+
+# ruff over the repository (rules and style in pyproject.toml); not yet in `make test`.
+ruff: venv
+	$(BIN)/ruff check .
+
+# Nothing under $HOME: the linters and the demo again with HOME an empty directory and a fresh BUILD_HOME.
+check-home: venv
+	tests/utils/check-home.sh lint demo
 
 # The built tarball: small, nothing dev-only, installs offline, every plugin and the role render.
 test-release: venv
@@ -68,7 +100,7 @@ test-release: venv
 fault-suite: venv
 	$(BIN)/python scripts/fault_suite.py --runs 50 --rates 0.05,0.1,0.2,0.3
 
-# Not part of `make test`: every supported ansible-core, each in its own virtualenv.
+# Not part of `make test`: every tested ansible-core, each in its own virtualenv (tests/utils/test-matrix.sh).
 test-matrix:
 	tests/utils/test-matrix.sh
 

@@ -38,6 +38,7 @@ LIST_PLAY = '''
     - name: List
       alibabacloud.dts.dts_sync_job_info:
         max_concurrent_requests: "{{ concurrency | int }}"
+        max_requests_per_second: "{{ pace | default(omit) }}"
         fields: "{{ fields }}"
       register: listed
     - name: Record how many distinct records came back
@@ -153,6 +154,9 @@ def main():
     # The rows at the default concurrency use the client's own default, whatever it becomes.
     sys.path.insert(0, collections)
     from ansible_collections.alibabacloud.dts.plugins.module_utils._client import DEFAULT_MAX_CONCURRENCY
+    from ansible_collections.alibabacloud.dts.plugins.module_utils._pacing import MARGIN as PACING_MARGIN
+    from ansible_collections.alibabacloud.dts.plugins.module_utils._pacing import RATE_LIMITS
+    LISTING_RATE = RATE_LIMITS['DescribeSynchronizationJobs']
     plays = {}
     for name, text in (('list', LIST_PLAY), ('status', STATUS_PLAY), ('empty', EMPTY_PLAY)):
         plays[name] = os.path.join(work, name + '.yml')
@@ -180,20 +184,28 @@ def main():
         startup['exact'] = True
         rows.append(dict(startup, bound=0.0))
 
-        def listing(name, concurrency, fields):
+        def listing(name, concurrency, fields, pace=None):
+            extra = {'concurrency': concurrency, 'fields': fields}
+            if pace is not None:
+                extra['pace'] = pace
             row = measure('dts_sync_job_info, %d jobs, %s' % (args.jobs, name),
-                          playbook + ['-e', json.dumps({'concurrency': concurrency, 'fields': fields}),
-                                      plays['list']], endpoint, env, result_file, args.jobs, repeat=args.repeat)
+                          playbook + ['-e', json.dumps(extra), plays['list']], endpoint, env, result_file,
+                          args.jobs, repeat=args.repeat)
             row['bound'] = (1 + math.ceil((pages - 1) / float(concurrency))) * latency
+            if pace != 0:
+                # Paced: the requests after the first leave one pacing interval apart at best.
+                row['bound'] = max(row['bound'], (pages - 1) * (1 + PACING_MARGIN) / LISTING_RATE)
             rows.append(row)
             return row
 
+        # The sweep measures concurrency alone, so pacing is off there; the default row is paced.
         for concurrency in sorted(set(int(x) for x in args.sweep.split(',')) | {DEFAULT_MAX_CONCURRENCY}):
-            row = listing('fields: [summary] (default), max_concurrent_requests=%d' % concurrency,
-                          concurrency, ['summary'])
-            if concurrency == DEFAULT_MAX_CONCURRENCY:
-                ours = row
-        listing('fields: [all], max_concurrent_requests=%d' % DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_CONCURRENCY, ['all'])
+            listing('fields: [summary] (default), max_concurrent_requests=%d, pacing off' % concurrency,
+                    concurrency, ['summary'], pace=0)
+        ours = listing('default: fields: [summary], max_concurrent_requests=%d, paced at %d a second'
+                       % (DEFAULT_MAX_CONCURRENCY, LISTING_RATE), DEFAULT_MAX_CONCURRENCY, ['summary'])
+        listing('fields: [all], max_concurrent_requests=%d, pacing off' % DEFAULT_MAX_CONCURRENCY,
+                DEFAULT_MAX_CONCURRENCY, ['all'], pace=0)
         control(endpoint, 'faults', {'throttle_every': 4, '5xx_every': 9})
         try:
             listing('default, every 4th request throttled, every 9th a 503', DEFAULT_MAX_CONCURRENCY, ['summary'])

@@ -4,6 +4,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin="$root/.venv/bin"
 work=$(mktemp -d "${TMPDIR:-/tmp}/dts-demo.XXXXXX")
+# Ansible's state goes to build/home, never under $HOME (make exports the same; this covers direct runs).
+export ANSIBLE_HOME="${ANSIBLE_HOME:-$root/build/home/.ansible}"
+export ANSIBLE_REMOTE_TEMP="${ANSIBLE_REMOTE_TEMP:-$ANSIBLE_HOME/tmp}" ANSIBLE_ASYNC_DIR="${ANSIBLE_ASYNC_DIR:-$ANSIBLE_HOME/async}"
 
 # Run the collection from this checkout.
 mkdir -p "$work/collections/ansible_collections/alibabacloud"

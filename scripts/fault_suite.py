@@ -1,24 +1,40 @@
 #!/usr/bin/env python
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Exact or a clean failure, never a wrong answer: module runs against an emulator injecting faults.
+"""Exact or a clean failure within its budget, never a wrong answer: module runs against an emulator injecting faults.
 
-    .venv/bin/python scripts/fault_suite.py [--runs 50] [--rates 0.05,0.1,0.2,0.3]
+    .venv/bin/python scripts/fault_suite.py [--runs 50] [--rates 0.05,0.1,0.2,0.3] [--retries 6]
+        [--suites rates,bursts,gone,time-to-fail,paced]
 
-Each run is a dts_sync_job_info process listing a 137-job region ten to a page (14 requests),
-while every kind of fault (throttling, 5xx, connection resets, stalls past http_timeout,
-truncated and non-JSON answers) is injected at the given rate, each kind equally likely.
+Each run is a dts_sync_job_info process listing a 137-job region ten to a page (14 requests).
 A run is "exact" when it returns every job once, a "clean failure" when it fails naming an error
-code, and "WRONG" otherwise (a partial or duplicated answer reported as success). Exits non-zero
-on any WRONG run.
+code within its budget (retry_budget plus one http_timeout, plus the process's start-up), and
+"WRONG" otherwise (a partial or duplicated answer reported as success, or a failure that took
+longer than its budget).  Exits non-zero on any WRONG run.
+
+- rates: every kind of fault (throttling, 5xx, connection resets, stalls past http_timeout,
+  truncated and non-JSON answers) at the given rate per request, each kind equally likely, for
+  each --retries value (a comma list measures the retry count against the time runs take).
+- bursts: a run of 3 to 15 throttled answers in a row starting at a random request.
+- gone: the endpoint goes away after 1 to 13 requests (it resets what is in flight, then
+  refuses connections).
+- time-to-fail: an endpoint whose every answer is a 503, for each --retries value: how long a
+  run takes to give up.
+- paced: 3,000 jobs (100 pages) from an endpoint that throttles past 20 requests in any second,
+  with the client's default pacing and with pacing off; the paced run must see no throttled answer.
 """
 
 import argparse
 import json
 import os
+import random
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
+import time
+from collections import deque
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'emulator'))
@@ -27,59 +43,233 @@ from dts_emulator import Emulator, Faults  # noqa: E402  pylint: disable=wrong-i
 
 KINDS = ('throttle', '5xx', 'reset', 'stall', 'truncate', 'badjson')
 JOBS = 137
+HTTP_TIMEOUT = 1
+# Python and ansible-core start-up, generous on a shared 2-CPU machine.
+START_UP = 5
 
 
-def run_module(work, endpoint):
+def run_module(work, endpoint, **options):
     args = os.path.join(work, 'args.json')
+    module_args = {'endpoint': endpoint, 'region': 'cn-hangzhou', 'access_key_id': 'fault-ak',
+                   'access_key_secret': 'fault-secret', 'page_size': 10, 'http_timeout': HTTP_TIMEOUT,
+                   'fields': ['summary']}
+    module_args.update(options)
     with open(args, 'w') as handle:
-        json.dump({'ANSIBLE_MODULE_ARGS': {
-            'endpoint': endpoint, 'region': 'cn-hangzhou', 'access_key_id': 'fault-ak',
-            'access_key_secret': 'fault-secret', 'page_size': 10, 'http_timeout': 1}}, handle)
-    env = dict(os.environ, PYTHONPATH=os.path.join(work, 'collections'))
+        json.dump({'ANSIBLE_MODULE_ARGS': module_args}, handle)
+    env = dict(os.environ, PYTHONPATH=os.path.join(work, 'collections'), HOME=work)
+    started = time.monotonic()
     process = subprocess.run([sys.executable, '-m', 'ansible_collections.alibabacloud.dts.plugins.modules.'
                               'dts_sync_job_info', args], capture_output=True, text=True, env=env, check=False)
-    return json.loads(process.stdout)
+    return json.loads(process.stdout), time.monotonic() - started
 
 
-def classify(result):
+def classify(result, seconds, budget, jobs=JOBS):
     if result.get('failed'):
-        return 'clean failure' if result.get('error', {}).get('code') else 'WRONG'
-    ids = [job['synchronization_job_id'] for job in result['jobs']]
-    return 'exact' if len(ids) == JOBS and len(set(ids)) == JOBS else 'WRONG'
+        if not result.get('error', {}).get('code'):
+            return 'WRONG'
+        return 'clean failure' if seconds <= budget + HTTP_TIMEOUT + START_UP else 'WRONG'
+    ids = [(job['synchronization_job_id'], job['synchronization_direction']) for job in result['jobs']]
+    return 'exact' if len(ids) == jobs and len(set(ids)) == jobs else 'WRONG'
+
+
+class Tally(object):
+    def __init__(self):
+        self.counts = {'exact': 0, 'clean failure': 0, 'WRONG': 0}
+        self.codes = {}
+        self.seconds = []
+
+    def add(self, result, seconds, budget, jobs=JOBS):
+        outcome = classify(result, seconds, budget, jobs)
+        self.counts[outcome] += 1
+        self.seconds.append(seconds)
+        if result.get('failed'):
+            code = result.get('error', {}).get('code') or '?'
+            self.codes[code] = self.codes.get(code, 0) + 1
+        return outcome
+
+    def cells(self):
+        return '%d | %d | %d | %.1f | %.1f | %s' % (
+            self.counts['exact'], self.counts['clean failure'], self.counts['WRONG'],
+            statistics.median(self.seconds), max(self.seconds),
+            ', '.join('%s x%d' % item for item in sorted(self.codes.items())) or '-')
+
+
+HEADER = 'exact | clean failure | WRONG | median s | max s | failures named'
+
+
+def job_specs(count):
+    return [{'id': 'dtsfault%05d' % index, 'region': 'cn-hangzhou', 'status': 'synchronizing'}
+            for index in range(count)]
+
+
+def suite_rates(work, args):
+    print('\n### Random faults\n')
+    print('| fault rate per request | retries | runs | %s |' % HEADER)
+    print('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |')
+    wrong = 0
+    with Emulator(access_key_id='fault-ak', access_key_secret='fault-secret', job_specs=job_specs(JOBS)) as emulator:
+        for retries in args.retries:
+            for rate in args.rates:
+                settings = dict(('%s_rate' % kind, rate / len(KINDS)) for kind in KINDS)
+                emulator.faults = Faults(seed=int(rate * 1000) + retries, stall_seconds=1.5, **settings)
+                tally = Tally()
+                for _run in range(args.runs):
+                    result, seconds = run_module(work, emulator.endpoint, retries=retries)
+                    tally.add(result, seconds, args.budget)
+                wrong += tally.counts['WRONG']
+                print('| %.0f%% | %d | %d | %s |' % (rate * 100, retries, args.runs, tally.cells()))
+                sys.stdout.flush()
+    return wrong
+
+
+class Script(Faults):
+    """Faults from a per-run script (a list of outcomes), then none."""
+
+    def __init__(self, script):
+        super(Script, self).__init__(script=script)
+
+
+def suite_bursts(work, args):
+    print('\n### Bursts of throttling\n')
+    print('| burst | runs | %s |' % HEADER)
+    print('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |')
+    chooser = random.Random(7)
+    wrong = 0
+    with Emulator(access_key_id='fault-ak', access_key_secret='fault-secret', job_specs=job_specs(JOBS)) as emulator:
+        for low, high in ((3, 6), (7, 10), (11, 15)):
+            tally = Tally()
+            for _run in range(args.runs):
+                start = chooser.randint(0, 13)
+                emulator.faults = Script(['ok'] * start + ['throttle'] * chooser.randint(low, high))
+                result, seconds = run_module(work, emulator.endpoint)
+                tally.add(result, seconds, args.budget)
+            wrong += tally.counts['WRONG']
+            print('| %d to %d throttled in a row | %d | %s |' % (low, high, args.runs, tally.cells()))
+            sys.stdout.flush()
+    return wrong
+
+
+class GoesAway(Faults):
+    """Answers ``after`` requests, then the endpoint goes: what is in flight is reset, new connections refused."""
+
+    def __init__(self, emulator, after):
+        super(GoesAway, self).__init__()
+        self.emulator, self.after, self.gone = emulator, after, False
+
+    def next(self):
+        self.count += 1
+        if self.count <= self.after:
+            return None
+        if not self.gone:
+            self.gone = True
+            # Closing the listening socket from a request's own thread would wait for that request.
+            threading.Thread(target=self.emulator.stop, daemon=True).start()
+        return 'reset'
+
+
+def suite_gone(work, args):
+    print('\n### The endpoint goes away mid-listing\n')
+    print('| goes away after | runs | %s |' % HEADER)
+    print('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |')
+    chooser = random.Random(11)
+    tally = Tally()
+    for _run in range(args.runs):
+        emulator = Emulator(access_key_id='fault-ak', access_key_secret='fault-secret', job_specs=job_specs(JOBS))
+        emulator.faults = GoesAway(emulator, chooser.randint(1, 13))
+        emulator.serve()
+        try:
+            result, seconds = run_module(work, emulator.endpoint)
+        finally:
+            emulator.stop()
+        tally.add(result, seconds, args.budget)
+    print('| 1 to 13 requests | %d | %s |' % (args.runs, tally.cells()))
+    return tally.counts['WRONG']
+
+
+def suite_time_to_fail(work, args):
+    print('\n### Time to fail: every answer a 503\n')
+    print('| retries | runs | %s |' % HEADER)
+    print('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |')
+    wrong = 0
+    with Emulator(access_key_id='fault-ak', access_key_secret='fault-secret', job_specs=job_specs(JOBS)) as emulator:
+        for retries in args.retries:
+            emulator.faults = Faults(**{'5xx_every': 1})
+            tally = Tally()
+            for _run in range(max(3, args.runs // 5)):
+                result, seconds = run_module(work, emulator.endpoint, retries=retries)
+                tally.add(result, seconds, args.budget)
+            wrong += tally.counts['WRONG']
+            print('| %d | %d | %s |' % (retries, len(tally.seconds), tally.cells()))
+            sys.stdout.flush()
+    return wrong
+
+
+class RateEnforcement(Faults):
+    """Throttles every request past ``limit`` in any one-second window, as the gateway counts them."""
+
+    def __init__(self, limit):
+        super(RateEnforcement, self).__init__()
+        self.limit = limit
+        self.arrivals = deque()
+        self.lock = threading.Lock()
+
+    def next(self):
+        with self.lock:
+            self.count += 1
+            now = time.monotonic()
+            while self.arrivals and self.arrivals[0] <= now - 1.0:
+                self.arrivals.popleft()
+            if len(self.arrivals) >= self.limit:
+                return 'throttle'
+            self.arrivals.append(now)
+            return None
+
+
+def suite_paced(work, args):
+    print('\n### 3,000 jobs from an endpoint that throttles past 20 requests a second\n')
+    print('| client pacing | runs | requests | throttled answers | %s |' % HEADER)
+    print('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |')
+    jobs, wrong = 3000, 0
+    with Emulator(access_key_id='fault-ak', access_key_secret='fault-secret',
+                  job_specs=job_specs(jobs)) as emulator:
+        for label, options in (('default (20 a second)', {}), ('off (max_requests_per_second: 0)',
+                                                               {'max_requests_per_second': 0})):
+            tally, requests, throttled = Tally(), 0, 0
+            for _run in range(max(1, args.runs // 10)):
+                emulator.faults = RateEnforcement(20)
+                emulator.reset_counters()
+                result, seconds = run_module(work, emulator.endpoint, page_size=30, http_timeout=10, **options)
+                tally.add(result, seconds, args.budget, jobs=jobs)
+                requests += emulator.counters['total']
+                throttled += emulator.counters['by_outcome'].get('throttle', 0)
+            if not options and throttled:
+                wrong += 1
+            wrong += tally.counts['WRONG']
+            print('| %s | %d | %d | %d | %s |' % (label, len(tally.seconds), requests, throttled, tally.cells()))
+            sys.stdout.flush()
+    return wrong
+
+
+SUITES = {'rates': suite_rates, 'bursts': suite_bursts, 'gone': suite_gone, 'time-to-fail': suite_time_to_fail,
+          'paced': suite_paced}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--runs', type=int, default=50)
     parser.add_argument('--rates', default='0.05,0.1,0.2,0.3')
+    parser.add_argument('--retries', default='6', help='comma-separated retry counts to compare')
+    parser.add_argument('--budget', type=float, default=60, help='the retry_budget runs are held to (its default)')
+    parser.add_argument('--suites', default=','.join(SUITES))
     args = parser.parse_args()
+    args.rates = [float(value) for value in args.rates.split(',')]
+    args.retries = [int(value) for value in args.retries.split(',')]
     work = tempfile.mkdtemp(prefix='dts-faults-')
     os.makedirs(os.path.join(work, 'collections', 'ansible_collections', 'alibabacloud'))
     os.symlink(ROOT, os.path.join(work, 'collections', 'ansible_collections', 'alibabacloud', 'dts'))
-    specs = [{'id': 'dtsfault%05d' % index, 'region': 'cn-hangzhou', 'status': 'synchronizing'}
-             for index in range(JOBS)]
-    rows, wrong = [], 0
-    with Emulator(access_key_id='fault-ak', access_key_secret='fault-secret', job_specs=specs) as emulator:
-        for rate in [float(value) for value in args.rates.split(',')]:
-            settings = dict(('%s_rate' % kind, rate / len(KINDS)) for kind in KINDS)
-            emulator.faults = Faults(seed=int(rate * 1000), stall_seconds=1.5, **settings)
-            counts, codes = {'exact': 0, 'clean failure': 0, 'WRONG': 0}, {}
-            for _run in range(args.runs):
-                result = run_module(work, emulator.endpoint)
-                outcome = classify(result)
-                counts[outcome] += 1
-                if outcome == 'clean failure':
-                    code = result['error']['code']
-                    codes[code] = codes.get(code, 0) + 1
-            wrong += counts['WRONG']
-            injected = emulator.faults.count
-            rows.append('| %.0f%% | %d | %d | %d | %d | %s |' % (
-                rate * 100, args.runs, counts['exact'], counts['clean failure'], counts['WRONG'],
-                ', '.join('%s x%d' % item for item in sorted(codes.items())) or '-'))
-            sys.stderr.write('rate %.2f: %s (%d requests)\n' % (rate, counts, injected))
-    print('| fault rate per request | runs | exact | clean failure | WRONG | failures named |')
-    print('| ---: | ---: | ---: | ---: | ---: | --- |')
-    print('\n'.join(rows))
+    wrong = 0
+    for name in args.suites.split(','):
+        wrong += SUITES[name](work, args)
     return 1 if wrong else 0
 
 

@@ -13,32 +13,46 @@ version_added: 0.1.0
 description:
   - Makes each Data Transmission Service synchronization job a host, across regions and accounts,
     with all the job's facts as host variables (those M(alibabacloud.dts.dts_sync_job_info) returns
-    with O(alibabacloud.dts.dts_sync_job_info#module:fields=[all])).
+    with O(alibabacloud.dts.dts_sync_job_info#module:fields=[all])), each named with O(hostvars_prefix)
+    (C(dts_) by default) and O(hostvars_suffix), for example C(dts_status), C(dts_delay), C(dts_tags),
+    C(dts_synchronization_job_id)... A fact whose name already starts with the prefix keeps its name.
+  - Jobs are listed with both API families by default (O(api)); a job both list (the same instance ID and
+    direction) is one host, described by the current family (M(alibabacloud.dts.dts_job_info)'s facts,
+    C(dts_job_id), C(dts_instance_id), C(dts_job_direction), C(dts_status)...), never two. A job only the
+    legacy family lists has M(alibabacloud.dts.dts_sync_job_info)'s facts (C(dts_synchronization_job_id)...).
+  - Every host also gets C(dts_api), the API family that described it (C(legacy) or C(current)), and with
+    O(accounts) C(dts_account); these two are named so whatever the prefix and suffix.
   - Hosts are grouped by status (C(dts_status_synchronizing)), region (C(dts_region_cn_beijing)) and,
     with O(accounts), account (C(dts_account_production)); C(keyed_groups), C(groups) and C(compose)
-    add more, for example from tags.
-  - Every (account, region) pair is listed concurrently, each with its pages fetched concurrently;
+    add more, for example from tags. Their expressions read the host variables by these names
+    (C(dts_tags.env), C(dts_delay > 300)).
+  - Every (API family, account, region) is listed concurrently, each with its pages fetched concurrently;
     the top-level O(max_concurrent_requests) bounds the requests in flight for the whole inventory,
     all accounts and regions together.
-  - A two-way job has a record per direction; its Forward record is the host C(<job id>) and its
-    Reverse record the host C(<job id>_reverse), so no record hides another.
+  - A two-way job has a record per direction; its Forward record is the host C(<instance id>) and its
+    Reverse record the host C(<instance id>_reverse), so no record hides another.
   - The configuration file name must end with C(dts_sync_jobs.yml) or C(dts_sync_jobs.yaml).
   - The cache keeps the raw answer of each (account, region), never credentials, under a key made
-    of the account, region, endpoint, server-side filters and credential options; groups, O(compose),
-    O(keyed_groups), O(statuses) and O(hostnames) are applied again to it at every run. A region
-    added to the configuration, or a changed filter, is fetched while the rest still comes from the cache.
+    of the account, region, endpoint, server-side filters and credential options, with the time it was
+    fetched; groups, O(compose), O(keyed_groups), O(statuses) and O(hostnames) are applied again to it at
+    every run. A region added to the configuration, a changed filter, or an answer older than
+    O(cache_timeout) is fetched while the rest still comes from the cache.
   - A region that refuses the listing (an error code starting with C(Forbidden), C(InvalidRegionId),
     C(NoPermission), C(OperationDenied), or saying the region is not supported or the service not
-    enabled) is a warning naming it (and its account); the other regions still make the inventory,
-    and the group C(all) gets the variable C(dts_refused_regions), a list of
-    C({account, region, code, message}), so that reports can say what they could not see. With
-    O(strict) a refused region is an error.
+    enabled) is a warning naming it (and its account); the other regions still make the inventory.
+    With O(strict_regions) a refused region is an error instead.
+  - The group C(all) gets the variable C(dts_regions), a list of
+    C({account, region, jobs, refused, code, message}) with an entry for every (account, region) listed,
+    a region without jobs or one that refused included, so that reports can say what they saw and what
+    they could not see; and, when a region refused, C(dts_refused_regions), the list of
+    C({account, region, code, message}) of the refused ones.
   - Any other failure (wrong credentials, an endpoint that cannot be reached, throttling that outlasts
     O(retries)) fails the whole source, because an inventory silently missing regions would make an audit wrong.
 notes:
-  - Ansible warns C(Found variable using reserved name) for the facts C(delay) and C(tags), which are
-    also task keywords; the facts keep the names M(alibabacloud.dts.dts_sync_job_info) returns, and
-    O(compose) can copy them to other names.
+  - An empty O(hostvars_prefix) gives the facts their module names, and Ansible then warns
+    C(Found variable using reserved name) for C(delay) and C(tags), which are also task keywords.
+  - O(strict) is the C(constructed) option; it makes an error of a O(compose), O(groups) or
+    O(keyed_groups) expression that fails, and nothing else.
   - See C(docs/inventory.md) in the collection for more examples and the audit playbook built on it.
 author:
   - alibabacloud.dts maintainers (@alibabacloud)
@@ -52,6 +66,17 @@ options:
     type: str
     required: true
     choices: [alibabacloud.dts.dts_sync_jobs]
+  api:
+    description:
+      - The API families to list jobs with. C(legacy) is C(DescribeSynchronizationJobs), C(current) is
+        C(DescribeDtsJobs) with C(JobType=SYNC), which lists jobs made with the current console and API
+        that the legacy listing may not show.
+      - Each family is one listing of each region, fetched concurrently and cached on its own.
+    type: list
+    elements: str
+    choices: [legacy, current]
+    default: [legacy, current]
+    version_added: 0.3.0
   regions:
     description:
       - Regions to list jobs in. Defaults to the one configured region (O(region), E(ALIBABA_CLOUD_REGION_ID)...).
@@ -96,19 +121,43 @@ options:
     elements: str
   page_size:
     description:
-      - Records per C(DescribeSynchronizationJobs) page. The first page of each region gives the total,
+      - Records per C(DescribeSynchronizationJobs) or C(DescribeDtsJobs) page. The first page of each region gives the total,
         the other pages are then fetched concurrently.
     type: int
     choices: [10, 20, 30]
     default: 30
   hostnames:
     description:
-      - Job facts to name hosts by, in order of preference; the first one a job has (non-empty) is
-        used. Dotted paths reach into dictionaries, for example C(tags.Name).
-      - Two records that would get the same name are told apart by appending the job ID.
+      - Host variables to name hosts by, in order of preference, by their names with O(hostvars_prefix)
+        and O(hostvars_suffix); the first one a job has (non-empty) is used. Dotted paths reach into
+        dictionaries, for example C(dts_tags.Name). A job none of them names is named by its instance ID
+        (C(dtsexjk1alb116****), the legacy C(dts_synchronization_job_id), the current C(dts_instance_id)).
+      - Two records that would get the same name are told apart by appending the instance ID.
     type: list
     elements: str
-    default: [synchronization_job_id]
+    default: []
+  hostvars_prefix:
+    description:
+      - Put in front of every job fact's name to make its host variable's name (C(status) becomes
+        C(dts_status)), unless the name already starts with it. Letters, digits and C(_).
+      - The prefix keeps job facts apart from Ansible's own names (C(delay) and C(tags) are task keywords)
+        and from other inventories' variables.
+    type: str
+    default: dts_
+    version_added: 0.3.0
+  hostvars_suffix:
+    description:
+      - Put after every job fact's name to make its host variable's name. Letters, digits and C(_).
+    type: str
+    default: ''
+    version_added: 0.3.0
+  strict_regions:
+    description:
+      - Make a region that refuses the listing an error that fails the source, instead of a warning and an
+        entry of C(dts_refused_regions).
+    type: bool
+    default: false
+    version_added: 0.3.0
 '''
 
 EXAMPLES = r'''
@@ -116,7 +165,7 @@ EXAMPLES = r'''
 plugin: alibabacloud.dts.dts_sync_jobs
 regions: [cn-hangzhou, cn-beijing, ap-southeast-1]
 keyed_groups:
-  - key: tags.env | default('untagged')
+  - key: dts_tags.env | default('untagged')
     prefix: env
 
 # prod.dts_sync_jobs.yml: name hosts after the job, only production jobs that need attention
@@ -125,7 +174,7 @@ region: cn-shanghai
 tags:
   env: prod
 statuses: [Failed, PrecheckFailed, InitializeFailed, Suspending]
-hostnames: [synchronization_job_name, synchronization_job_id]
+hostnames: [dts_synchronization_job_name]
 
 # all.dts_sync_jobs.yml: two accounts, a role assumed in each, cached for an hour
 plugin: alibabacloud.dts.dts_sync_jobs
@@ -143,34 +192,42 @@ cache_plugin: ansible.builtin.jsonfile
 cache_connection: ~/.cache/ansible-dts
 cache_timeout: 3600
 compose:
-  lagging: delay > 300
+  lagging: dts_delay > 300
 groups:
-  dts_lagging: delay > 300
+  dts_lagging: dts_delay > 300
 '''
 
+import contextlib
 import hashlib
 import json
 import os
 import re
 import threading
+import time
 
 from ansible.errors import AnsibleError, AnsibleParserError
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
+from ansible_collections.alibabacloud.dts.plugins.module_utils import _api_current
 from ansible_collections.alibabacloud.dts.plugins.module_utils._api_legacy import job_filters, list_jobs, validate_page_size
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import HAS_REQUESTS, run_concurrently
 from ansible_collections.alibabacloud.dts.plugins.module_utils._connection import (
     CONNECTION_OPTIONS,
+    CredentialCache,
     connect,
     connection_argument_spec,
     validate_connection_params,
 )
-from ansible_collections.alibabacloud.dts.plugins.module_utils._credentials import resolve_region
-from ansible_collections.alibabacloud.dts.plugins.module_utils._endpoints import resolve_endpoint, validate_region
+from ansible_collections.alibabacloud.dts.plugins.module_utils._endpoints import (
+    explicit_endpoint,
+    resolve_endpoint,
+    validate_region,
+)
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
-from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import validate_statuses
-from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import normalize_job
+from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import merge_job_facts, status_filter, validate_statuses
+from ansible_collections.alibabacloud.dts.plugins.module_utils._profiles import is_true, resolve_region
 
 # Error codes that mean "this account may not list jobs in this region" (the region is not
 # enabled for it, or RAM denies it there): the other regions still make the inventory.
@@ -179,58 +236,39 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import
 REFUSAL_CODE_PREFIXES = ('Forbidden', 'InvalidRegionId', 'NoPermission', 'OperationDenied', 'UnsupportedRegion',
                          'Region.NotSupport', 'RegionNotSupport', 'NotSupportedRegion', 'ServiceNotEnabled',
                          'ServiceNotOpen')
-# The variable of the group all listing the regions that refused, for reports. Set only when a
-# region refused: group variables reach every host, so nothing is added in the ordinary case.
+# Variables of the group all, for reports: every (account, region) listed with its job count and
+# refusal, and (older name, kept for compatibility) the refused ones alone, set only when one refused.
+REGIONS_VAR = 'dts_regions'
 REFUSED_VAR = 'dts_refused_regions'
+# Host variables the plugin itself sets, named alike whatever hostvars_prefix/hostvars_suffix say.
+ACCOUNT_VAR = 'dts_account'
+API_VAR = 'dts_api'
 # The shape of a cache entry; an entry of another shape is ignored (and replaced).
-CACHE_FORMAT = 2
+# 3: each listing carries the time it was fetched.
+CACHE_FORMAT = 3
 # Connection options that say whose jobs a listing holds, folded (hashed) into each cached listing's key.
 IDENTITY_OPTIONS = ('access_key_id', 'profile', 'credentials_file', 'ecs_role_name')
-ACCOUNT_KEYS = ('name', 'regions')
+# A host variable name Ansible accepts (2.19 deprecates others coming from inventory).
+_VARIABLE_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
 
 
-def _aliases():
-    aliases = {}
-    for name, spec in connection_argument_spec().items():
-        for alias in spec.get('aliases') or []:
-            aliases[alias] = name
-    return aliases
+def _account_spec():
+    """An accounts entry: a name, its own regions, and any connection option, without defaults
+    (an option the entry does not set comes from the top level)."""
+    spec = connection_argument_spec()
+    for option in spec.values():
+        option.pop('default', None)
+    spec['name'] = dict(type='str', required=True)
+    spec['regions'] = dict(type='list', elements='str')
+    return spec
 
 
-OPTION_ALIASES = _aliases()
+ACCOUNT_SPEC = _account_spec()
 
 
 def is_region_refusal(error):
     """True when ``error`` (a DtsApiError) says the region is closed to the account, not that the request failed."""
     return error.code.startswith(REFUSAL_CODE_PREFIXES)
-
-
-class _GatedSession(object):
-    """A client's HTTP session whose requests wait for a slot of a gate shared by every client.
-
-    The listings of all (account, region) pairs and their pages run at once; the gate keeps
-    the requests actually in flight for the whole inventory at ``max_concurrent_requests``.
-    """
-
-    def __init__(self, session, gate):
-        self._session = session
-        self._gate = gate
-
-    def request(self, *args, **kwargs):
-        with self._gate:
-            return self._session.request(*args, **kwargs)
-
-
-class _Target(object):
-    """One listing to make: an account (None without O(accounts)) in a region."""
-
-    def __init__(self, account, params, region, key):
-        self.account, self.params, self.region, self.key = account, params, region, key
-
-
-def group_name(*parts):
-    """``dts_region_cn_beijing``: lower case, anything but letters, digits and _ turned into _."""
-    return re.sub(r'[^a-z0-9_]', '_', '_'.join(str(part) for part in parts).lower())
 
 
 def lookup_path(facts, path):
@@ -242,8 +280,8 @@ def lookup_path(facts, path):
     return value
 
 
-def listing_key(account, region, endpoint, filters, params):
-    """What a cached listing answers: account, region, endpoint, filters and credential source.
+def listing_key(account, region, endpoint, filters, params, api='legacy'):
+    """What a cached listing answers: API family, account, region, endpoint, filters and credential source.
 
     Hashed, so the cache names no access key or profile; a change to any of them makes the
     listing miss the cache instead of serving another account's or another filter's jobs.
@@ -251,13 +289,74 @@ def listing_key(account, region, endpoint, filters, params):
     assume_role = params.get('assume_role') or {}
     identity = dict((name, params.get(name)) for name in IDENTITY_OPTIONS)
     identity['role_arn'] = assume_role.get('role_arn')
-    text = json.dumps([account, region, endpoint, filters, identity], sort_keys=True, default=str)
+    text = json.dumps([api, account, region, endpoint, filters, identity], sort_keys=True, default=str)
     return hashlib.sha256(text.encode('utf-8')).hexdigest()
+
+
+# The API families a listing can read, and how each lists a region's raw records.
+API_FAMILIES = ('legacy', 'current')
+LISTERS = {
+    'legacy': lambda client, filters, page_size: list_jobs(client, page_size=page_size, **filters),
+    'current': lambda client, filters, page_size: _api_current.list_dts_jobs(client, page_size=page_size, **filters),
+}
+
+
+def job_identity(facts):
+    """(instance id, direction) of a job fact dict of either family: the legacy synchronization_job_id is
+    the current dts_instance_id."""
+    if facts.get('api') == 'current':
+        return facts.get('dts_instance_id') or facts.get('dts_job_id'), facts.get('dts_job_direction') or 'Forward'
+    return facts.get('synchronization_job_id'), facts.get('synchronization_direction') or 'Forward'
+
+
+@contextlib.contextmanager
+def compiled_once(templar):
+    """Compile each compose/groups/keyed_groups expression once for all hosts instead of once per host.
+
+    ansible-core's templar compiles an expression on every evaluation (2.19: ``evaluate_expression``
+    -> ``_compile_expression``), which was three quarters of a parse with constructed options over
+    thousands of jobs. A compiled Jinja expression depends only on its text and options, so while the
+    hosts are built the engine's compile step is remembered per (expression, options). Evaluation,
+    trust checks and errors are unchanged. On a templar without that step (older ansible-core), nothing
+    is changed.
+    """
+    engine = getattr(templar, '_engine', None)
+    compile_expression = getattr(engine, '_compile_expression', None)
+    if compile_expression is None or '_compile_expression' in vars(engine):
+        yield
+        return
+    compiled = {}
+
+    def remembered(expression, options):
+        try:
+            key = (str(expression), options)
+            return compiled[key]
+        except KeyError:
+            compiled[key] = result = compile_expression(expression, options)
+            return result
+        except TypeError:  # options that cannot be a key: compile as ansible-core would
+            return compile_expression(expression, options)
+
+    engine._compile_expression = remembered
+    try:
+        yield
+    finally:
+        del engine._compile_expression
+
+
+class _Target(object):
+    """One listing to make: an API family's jobs of an account (None without O(accounts)) in a region."""
+
+    def __init__(self, account, params, region, key, api):
+        self.account, self.params, self.region, self.key, self.api = account, params, region, key, api
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     NAME = 'alibabacloud.dts.dts_sync_jobs'
+
+    # Wall-clock seconds, for the age of cached listings (tests replace it).
+    clock = staticmethod(time.time)
 
     def verify_file(self, path):
         return super(InventoryModule, self).verify_file(path) and path.endswith(
@@ -281,25 +380,46 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             filters = dict(name=self.get_option('name'), tags=self.get_option('tags'),
                            resource_group_id=self.get_option('resource_group_id'))
             query = job_filters(**filters)
+            self._rename = self._renamer()
         except DtsConfigError as error:
             raise AnsibleParserError('%s: %s' % (path, error.message))
         targets = self._targets(path, query)
 
+        use_cache = self.get_option('cache')
         cache_key = self.get_cache_key(path)
         cached = {}
-        if self.get_option('cache') and cache:
+        if use_cache and cache:
             try:
-                cached = self._cached_listings(self._cache[cache_key])
+                cached = self._fresh_listings(self._cache[cache_key])
             except KeyError:
                 pass
         missing = [target for target in targets if target.key not in cached]
-        fetched = dict((listing['key'], listing) for listing in self._fetch(missing, filters, page_size))
+        fetched = dict((listing['key'], listing) for listing in self._fetch(path, missing, filters, page_size))
         listings = [cached.get(target.key) or fetched[target.key] for target in targets]
-        if self.get_option('cache') and (missing or not cache):
+        if use_cache and (missing or not cache):
             self._cache[cache_key] = {'format': CACHE_FORMAT, 'listings': listings}
-        self._populate(listings, statuses)
+        self._populate(listings, status_filter(statuses))
 
     # -- configuration ------------------------------------------------------------------
+
+    def _renamer(self):
+        """fact name -> host variable name: prefixed unless it already starts with the prefix, suffixed."""
+        prefix = self.get_option('hostvars_prefix') or ''
+        suffix = self.get_option('hostvars_suffix') or ''
+        for option, value in (('hostvars_prefix', prefix), ('hostvars_suffix', suffix)):
+            if not re.match(r'^[A-Za-z0-9_]*$', value) or (option == 'hostvars_prefix' and value[:1].isdigit()):
+                raise DtsConfigError('%s %r would make host variable names Ansible refuses; use letters, digits and '
+                                     '_ (not a digit first), for example dts_.' % (option, value), option=option)
+        names = {}
+
+        def rename(fact):
+            try:
+                return names[fact]
+            except KeyError:
+                name = fact if fact.startswith(prefix) else prefix + fact
+                names[fact] = name = name + suffix
+                return name
+        return rename
 
     def _template(self, value):
         if isinstance(value, str) and self.templar.is_template(value):
@@ -308,118 +428,128 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             return dict((key, self._template(item)) for key, item in value.items())
         return value
 
+    def _account_entry(self, path, entry):
+        """An accounts entry checked against the connection options' spec: (name, regions, options it sets)."""
+        if not isinstance(entry, dict):
+            raise AnsibleParserError('%s: each accounts entry must be a dictionary with a name, got %r.' % (path, entry))
+        name = entry.get('name')
+        if not isinstance(name, str) or not name.strip():
+            raise AnsibleParserError('%s: every accounts entry needs a name (a non-empty string); got %r.' % (path, name))
+        result = ArgumentSpecValidator(ACCOUNT_SPEC).validate(self._template(entry))
+        if result.unsupported_parameters:
+            raise AnsibleParserError('%s: accounts entry %r has unknown options %s; an entry takes name, regions and '
+                                     'the connection options of the collection (%s) or their aliases.' % (
+                                         path, name, ', '.join(sorted(result.unsupported_parameters)),
+                                         ', '.join(CONNECTION_OPTIONS)))
+        if result.error_messages:
+            raise AnsibleParserError('%s: accounts entry %r: %s.' % (path, name, '; '.join(result.error_messages)))
+        params = result.validated_parameters
+        return params['name'], params.get('regions'), dict(
+            (option, params[option]) for option in CONNECTION_OPTIONS if params.get(option) is not None)
+
     def _targets(self, path, query):
-        """A _Target for every (account, region) to list, with every option checked first."""
+        """A _Target for every (API family, account, region) to list, with every option checked first."""
         defaults = dict((name, self._template(self.get_option(name))) for name in CONNECTION_OPTIONS)
         regions = self.get_option('regions') or []
-        accounts = self.get_option('accounts') or [{'name': None}]
-        names = [account.get('name') for account in accounts if isinstance(account, dict)]
+        apis = self._apis(path)
+        if self.get_option('accounts'):
+            accounts = [self._account_entry(path, entry) for entry in self.get_option('accounts')]
+        else:
+            accounts = [(None, None, {})]
+        names = [name for name, _regions, _options in accounts]
         for name in names:
             if names.count(name) > 1:
                 raise AnsibleParserError('%s: accounts names must be unique; %r appears twice.' % (path, name))
         targets, keys = [], set()
-        for account in accounts:
-            if not isinstance(account, dict):
-                raise AnsibleParserError('%s: each accounts entry must be a dictionary with a name, got %r.'
-                                         % (path, account))
-            account = dict((OPTION_ALIASES.get(key, key), value) for key, value in account.items())
-            name = account.get('name')
-            if self.get_option('accounts') and (not isinstance(name, str) or not name.strip()):
-                raise AnsibleParserError('%s: every accounts entry needs a name (a non-empty string); got %r.'
-                                         % (path, name))
-            if not isinstance(account.get('regions') or [], list):
-                raise AnsibleParserError('%s: accounts entry %r: regions must be a list of regions, got %r.'
-                                         % (path, name, account['regions']))
-            unknown = set(account) - set(CONNECTION_OPTIONS) - set(ACCOUNT_KEYS)
-            if unknown:
-                raise AnsibleParserError('%s: accounts entry %r has unknown options %s; use the connection options '
-                                         'of the collection (%s).' % (path, name, ', '.join(
-                                             sorted(unknown)), ', '.join(CONNECTION_OPTIONS)))
-            params = dict(defaults)
-            for key, value in account.items():
-                if key in CONNECTION_OPTIONS:
-                    params[key] = self._template(value)
+        for name, account_regions, options in accounts:
+            params = dict(defaults, **options)
             where = '%s: %s' % (path, 'accounts entry %r: ' % name if name else '')
             try:
                 # Options that need no network are checked before any request is made.
                 validate_connection_params(params)
-                account_regions = account.get('regions') or regions or [resolve_region(params)]
-                for region in account_regions:
-                    region = validate_region(region)
+                for region in account_regions or regions or [resolve_region(params)]:
+                    # An unknown region fails here, before any request, naming close known ones.
+                    region = validate_region(region, allow_unknown=is_true(params.get('allow_unknown_region')),
+                                             endpoint=explicit_endpoint(params.get('endpoint'), os.environ))
                     endpoint = resolve_endpoint(region, params.get('endpoint'), os.environ)
-                    key = listing_key(name, region, endpoint, query, params)
-                    # A region named twice is listed once: its records would otherwise be two hosts each.
-                    if key not in keys:
-                        keys.add(key)
-                        targets.append(_Target(name, params, region, key))
+                    for api in apis:
+                        key = listing_key(name, region, endpoint, query, params, api)
+                        # A region named twice is listed once: its records would otherwise be two hosts each.
+                        if key not in keys:
+                            keys.add(key)
+                            targets.append(_Target(name, params, region, key, api))
             except DtsConfigError as error:
                 raise AnsibleParserError(where + error.message)
         return targets
 
-    @staticmethod
-    def _cached_listings(entry):
-        """The listings of a cache entry by key; an entry written in another shape is ignored."""
+    def _apis(self, path):
+        apis = self.get_option('api') or []
+        unknown = [api for api in apis if api not in API_FAMILIES]
+        if unknown or not apis:
+            raise AnsibleParserError('%s: api must name legacy and/or current (the default is both), got %r.'
+                                     % (path, apis))
+        return [api for api in API_FAMILIES if api in apis]
+
+    def _fresh_listings(self, entry):
+        """The listings of a cache entry by key, leaving out those older than cache_timeout (0: never too old).
+
+        Each listing keeps the time it was fetched: adding a region to the file rewrites the entry,
+        which must not make the other regions' answers young again.
+        """
         if not isinstance(entry, dict) or entry.get('format') != CACHE_FORMAT:
             return {}
-        return dict((listing['key'], listing) for listing in entry.get('listings') or []
-                    if isinstance(listing, dict) and listing.get('key'))
+        timeout = self.get_option('cache_timeout') or 0
+        now = self.clock()
+        listings = {}
+        for listing in entry.get('listings') or []:
+            if not isinstance(listing, dict) or not listing.get('key'):
+                continue
+            fetched = listing.get('fetched')
+            if not isinstance(fetched, (int, float)) or (timeout > 0 and not 0 <= now - fetched < timeout):
+                continue
+            listings[listing['key']] = listing
+        return listings
 
     # -- fetching ---------------------------------------------------------------------------
 
-    def _fetch(self, targets, filters, page_size):
+    def _fetch(self, path, targets, filters, page_size):
         """The answer of every target as a listing: its raw records, or the refusal. What the cache keeps."""
         if not targets:
             return []
-        budget = self._request_budget()
+        budget = self._request_budget(path)
+        # Every client waits for a slot of one gate: the budget holds for the whole inventory.
         gate = threading.BoundedSemaphore(budget)
-        # Credentials are resolved once per account (one AssumeRole or metadata read), by the first
-        # of its listings to start; the account's other listings wait for them.
-        locks = dict((target.account, threading.Lock()) for target in targets)
-        resolved = {}
-
-        def client_for(target):
-            with locks[target.account]:
-                known = resolved.get(target.account)
-                if isinstance(known, Exception):
-                    raise known
-                if known is None:
-                    try:
-                        client = connect(target.params, region=target.region)
-                    except (DtsApiError, DtsConfigError) as error:
-                        resolved[target.account] = error
-                        raise
-                    resolved[target.account] = client.credentials
-                    return client
-            return connect(target.params, region=target.region, credentials=known)
+        credentials = CredentialCache()
+        strict_regions = self.get_option('strict_regions')
 
         def list_region(target):
-            listing = {'key': target.key, 'account': target.account, 'region': target.region}
-            where = self._where(target.account, target.region)
+            listing = {'key': target.key, 'account': target.account, 'region': target.region, 'api': target.api,
+                       'fetched': self.clock()}
+            where = '%s: %s' % (path, self._where(target.account, target.region))
             try:
-                client = client_for(target)
+                client = connect(target.params, region=target.region, credentials_cache=credentials, gate=gate)
             except DtsConfigError as error:
                 raise AnsibleParserError(where + error.message)
             except DtsApiError as error:
                 # Credentials that cannot be had fail the whole account, not one region.
                 raise AnsibleParserError(where + 'credentials: ' + error.describe())
-            client.session = _GatedSession(client.session, gate)
             try:
-                listing['records'] = list_jobs(client, page_size=page_size, **filters)
+                listing['records'] = LISTERS[target.api](client, filters, page_size)
             except DtsApiError as error:
-                if self.get_option('strict') or not is_region_refusal(error):
+                if strict_regions or not is_region_refusal(error):
                     raise AnsibleParserError(where + error.describe())
                 listing['refused'] = {'code': error.code, 'message': error.describe()}
             return listing
 
         return run_concurrently(list_region, targets, budget)
 
-    def _request_budget(self):
+    def _request_budget(self, path):
         """The top-level max_concurrent_requests: requests in flight at once, all listings together."""
         try:
             return validate_connection_params({'max_concurrent_requests': self._template(
                 self.get_option('max_concurrent_requests'))})['max_concurrency']
         except DtsConfigError as error:
-            raise AnsibleParserError(error.message)
+            raise AnsibleParserError('%s: %s' % (path, error.message))
 
     @staticmethod
     def _where(account, region):
@@ -430,53 +560,96 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     # -- hosts and groups ------------------------------------------------------------------------
 
-    def _hostname(self, facts, taken):
+    def _hostname(self, hostvars, instance_id, direction, taken):
         name = None
-        for preference in self.get_option('hostnames'):
-            value = lookup_path(facts, preference)
+        for preference in self.get_option('hostnames') or []:
+            value = lookup_path(hostvars, preference)
             if value not in (None, ''):
                 name = str(value)
                 break
-        name = name or facts['synchronization_job_id']
-        if facts.get('synchronization_direction') == 'Reverse':
+        name = name or instance_id
+        if direction == 'Reverse':
             name += '_reverse'
         if name in taken:
-            name = '%s_%s' % (name, facts['synchronization_job_id'])
+            name = '%s_%s' % (name, instance_id)
         return name
 
-    def _populate(self, listings, statuses):
-        strict = self.get_option('strict')
-        taken = set(self.inventory.hosts)
-        refused = []
+    def _jobs(self, listings, status_wanted):
+        """(account, facts) of every job direction to make a host of, a job both families list once (as the
+        current family describes it); and the {account, region, jobs, refused, code, message} of each
+        (account, region) listed, in the order of the configuration."""
+        regions = {}
         for listing in listings:
+            region = regions.setdefault((listing['account'], listing['region']), {
+                'summary': {'account': listing['account'] or '', 'region': listing['region'], 'jobs': 0,
+                            'refused': False, 'code': None, 'message': None},
+                'legacy': [], 'current': []})
             if 'refused' in listing:
-                where = self._where(listing['account'], listing['region'])
-                self.display.warning('Skipping DTS jobs of ' + where + listing['refused']['message'])
-                refused.append({'account': listing['account'] or '', 'region': listing['region'],
-                                'code': listing['refused']['code'], 'message': listing['refused']['message']})
-                continue
-            for record in listing['records']:
-                facts = normalize_job(record, listing['region'])
-                if statuses and facts.get('status') not in statuses:
-                    continue
-                if listing['account']:
-                    facts['dts_account'] = listing['account']
-                host = self._hostname(facts, taken)
-                taken.add(host)
-                self.inventory.add_host(host)
-                for key, value in facts.items():
-                    self.inventory.set_variable(host, key, value)
-                default_groups = [group_name('dts_status', facts.get('status') or 'unknown'),
-                                  group_name('dts_region', listing['region'])]
-                if listing['account']:
-                    default_groups.append(group_name('dts_account', listing['account']))
-                for group in default_groups:
-                    self.inventory.add_group(group)
-                    self.inventory.add_child(group, host)
-                self._set_composite_vars(self.get_option('compose'), facts, host, strict=strict)
-                self._add_host_to_composed_groups(self.get_option('groups'), facts, host, strict=strict)
-                self._add_host_to_keyed_groups(self.get_option('keyed_groups'), facts, host, strict=strict)
+                if not region['summary']['refused']:
+                    region['summary'].update(refused=True, code=listing['refused']['code'],
+                                             message=listing['refused']['message'])
+            else:
+                region[listing.get('api', 'legacy')] = listing['records']
+        jobs = []
+        for (account, name), region in regions.items():
+            for facts in merge_job_facts(region['legacy'], region['current'], name):
+                if status_wanted(facts.get('status')):
+                    region['summary']['jobs'] += 1
+                    jobs.append((account, facts))
+        return jobs, [region['summary'] for region in regions.values()]
+
+    def _populate(self, listings, status_wanted):
+        strict = self.get_option('strict')
+        compose, groups, keyed_groups = self.get_option('compose'), self.get_option('groups'), self.get_option('keyed_groups')
+        rename = self._rename
+        taken = set(self.inventory.hosts)
+        jobs, regions = self._jobs(listings, status_wanted)
+        for summary in regions:
+            if summary['refused']:
+                self.display.warning('Skipping DTS jobs of ' + self._where(summary['account'], summary['region'])
+                                     + summary['message'])
+        # The default groups each job joins, sanitised once per distinct name rather than once per host.
+        group_names = {}
+
+        def default_group(*parts):
+            raw = '_'.join(str(part) for part in parts).lower()
+            try:
+                return group_names[raw]
+            except KeyError:
+                group_names[raw] = name = self._sanitize_group_name(raw)
+                self.inventory.add_group(name)
+                return name
+
+        with compiled_once(self.templar):
+            self._add_hosts(jobs, rename, default_group, compose, groups, keyed_groups, strict, taken)
+        # Several sources may list regions: each adds its own to the lists.
+        all_vars = self.inventory.groups['all'].get_vars()
+        self.inventory.set_variable('all', REGIONS_VAR, list(all_vars.get(REGIONS_VAR) or []) + regions)
+        refused = [dict((key, summary[key]) for key in ('account', 'region', 'code', 'message'))
+                   for summary in regions if summary['refused']]
         if refused:
-            # Several sources may refuse regions: each adds its own to the list.
-            earlier = self.inventory.groups['all'].get_vars().get(REFUSED_VAR) or []
-            self.inventory.set_variable('all', REFUSED_VAR, list(earlier) + refused)
+            self.inventory.set_variable('all', REFUSED_VAR, list(all_vars.get(REFUSED_VAR) or []) + refused)
+
+    def _add_hosts(self, jobs, rename, default_group, compose, groups, keyed_groups, strict, taken):
+        for account, facts in jobs:
+            hostvars = dict((rename(fact), value) for fact, value in facts.items() if fact != 'api')
+            hostvars[API_VAR] = facts['api']
+            if account:
+                hostvars[ACCOUNT_VAR] = account
+            instance_id, direction = job_identity(facts)
+            host = self._hostname(hostvars, instance_id, direction, taken)
+            taken.add(host)
+            self.inventory.add_host(host)
+            for key, value in hostvars.items():
+                self.inventory.set_variable(host, key, value)
+            self.inventory.add_child(default_group('dts_status', facts.get('status') or 'unknown'), host)
+            self.inventory.add_child(default_group('dts_region', facts['region']), host)
+            if account:
+                self.inventory.add_child(default_group('dts_account', account), host)
+            if compose:
+                self._set_composite_vars(compose, hostvars, host, strict=strict)
+            if groups or keyed_groups:
+                # What the constructed helpers would read from the host: its variables, composed ones included.
+                variables = self.inventory.get_host(host).get_vars()
+                self._add_host_to_composed_groups(groups, variables, host, strict=strict, fetch_hostvars=False)
+                self._add_host_to_keyed_groups(keyed_groups, variables, host, strict=strict, fetch_hostvars=False)

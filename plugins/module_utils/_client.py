@@ -12,9 +12,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import errno
 import json
 import os
 import re
+import socket
 import threading
 import time
 import traceback
@@ -32,11 +34,13 @@ except ImportError:
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
+from ansible_collections.alibabacloud.dts.plugins.module_utils._pacing import LIMITERS, rate_for
 from ansible_collections.alibabacloud.dts.plugins.module_utils._retries import (
     DEFAULT_RETRIES,
-    backoff_delay,
+    DEFAULT_RETRY_BUDGET,
     is_throttling,
     is_transient,
+    retry_call,
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils._signing import canonical_query, sign_v1, sign_v3
 from ansible_collections.alibabacloud.dts.plugins.module_utils._version import USER_AGENT
@@ -56,6 +60,30 @@ def _scrub(text):
     return _QUERY_IN_TEXT.sub('?...', str(text))
 
 
+def _causes(exc):
+    """``exc`` and what it wraps: requests and urllib3 nest the socket error in reasons and causes."""
+    seen, pending = [], [exc]
+    while pending:
+        current = pending.pop(0)
+        if current is None or any(current is known for known in seen):
+            continue
+        seen.append(current)
+        pending.extend([getattr(current, 'reason', None), current.__cause__, current.__context__])
+        pending.extend(arg for arg in getattr(current, 'args', ()) if isinstance(arg, BaseException))
+    return seen
+
+
+def _connection_failure(exc):
+    """``'NameResolutionError'``, ``'ConnectionRefused'`` or None for a requests ConnectionError."""
+    for cause in _causes(exc):
+        if isinstance(cause, socket.gaierror) or type(cause).__name__ == 'NameResolutionError':
+            return 'NameResolutionError'
+    for cause in _causes(exc):
+        if isinstance(cause, ConnectionRefusedError) or getattr(cause, 'errno', None) == errno.ECONNREFUSED:
+            return 'ConnectionRefused'
+    return None
+
+
 def _is_false(value):
     return value is False or (isinstance(value, str) and value.strip().lower() == 'false')
 
@@ -68,6 +96,28 @@ def _retry_after_seconds(headers):
     except (TypeError, ValueError):
         return None
     return millis / 1000.0 if millis > 0 else None
+
+
+def _root_message(exc):
+    """The innermost error's own words (``[Errno 111] Connection refused``), not urllib3's wrapping."""
+    causes = _causes(exc)
+    for cause in reversed(causes):
+        if isinstance(cause, (OSError, socket.gaierror)) and str(cause):
+            return str(cause)
+    return str(exc)
+
+
+class _NoGate(object):
+    """The gate of a client that shares none: every request goes through."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        return False
+
+
+_NO_GATE = _NoGate()
 
 
 def run_concurrently(function, items, max_workers):
@@ -149,7 +199,13 @@ class DtsClient(object):
 
     def __init__(self, credentials, region, endpoint, signature_version='v3', verify=True,
                  timeout=30.0, retries=DEFAULT_RETRIES, max_concurrency=DEFAULT_MAX_CONCURRENCY,
-                 session=None, sleep=time.sleep, clock=time.monotonic):
+                 session=None, sleep=time.sleep, clock=time.monotonic, retry_budget=DEFAULT_RETRY_BUDGET,
+                 max_requests_per_second=None, gate=None, limiters=None):
+        """``gate``: a semaphore (any context manager) held around every request this client sends;
+        one gate shared by several clients bounds their requests in flight together.
+        ``max_requests_per_second`` replaces the per-action pacing of ``_pacing`` (0: not paced);
+        ``limiters`` the process-wide registry of rate limiters (tests give their own).
+        """
         if not HAS_REQUESTS:
             raise DtsConfigError('The python requests library is required: pip install requests')
         self.credentials = credentials
@@ -159,13 +215,21 @@ class DtsClient(object):
         self.signature_version = signature_version
         self.timeout = timeout
         self.retries = retries
+        self.retry_budget = retry_budget
+        self.max_requests_per_second = max_requests_per_second
         self.max_concurrency = max(1, max_concurrency)
         self.window = ConcurrencyWindow(self.max_concurrency)
         self.session = session or self.new_session(self.max_concurrency)
+        self.gate = gate
+        # Warnings for the user (an unknown region let through...), for modules to warn() and the
+        # inventory to display; connect() fills it.
+        self.warnings = []
         # Proxies and the CA bundle (verify: True, False or a path), resolved once.
         self._transport = environment_transport(self.endpoint, verify)
         self._sleep = sleep
         self._clock = clock
+        self._limiters = LIMITERS if limiters is None else limiters
+        self._account = None
         self._lock = threading.Lock()
         self._paused_until = 0.0
 
@@ -182,38 +246,64 @@ class DtsClient(object):
 
     # -- one API call -----------------------------------------------------------------
 
-    def call(self, action, params, validate=None):
+    def call(self, action, params, validate=None, rate=None):
         """Call ``action`` with ``params``, retrying transient failures; return the parsed answer.
 
         ``validate(action, body)`` may raise ``DtsApiError('InvalidResponse')`` for an answer of
         the wrong shape, which is retried like a truncated one.  One ``ClientToken`` is kept for
-        every attempt, so the service sees retries as the same request.
+        every attempt, so the service sees retries as the same request.  ``rate`` (requests a
+        second) paces this action when ``_pacing`` has no entry for it.  Retries stop at
+        ``retries`` or once ``retry_budget`` seconds have gone; the error then says how many
+        attempts were made and in how long.
         """
         query = dict((key, value) for key, value in params.items() if value is not None)
         query.setdefault('RegionId', self.region)
         query.setdefault('ClientToken', str(uuid.uuid4()))
-        attempt = 0
-        while True:
-            self._wait_out_throttling()
-            try:
-                return self._attempt(action, query, validate)
-            except DtsApiError as error:
-                if attempt >= self.retries or not is_transient(error):
-                    raise
-                delay = backoff_delay(attempt, error.retry_after)
-                if is_throttling(error):
-                    # Throttling is about the account, not this request: every thread backs off.
-                    self._pause_everyone(delay)
-                else:
-                    self._sleep(delay)
-                attempt += 1
+        limiter = self._limiter(action, rate)
 
-    def _attempt(self, action, query, validate):
+        def attempt():
+            self._wait_out_throttling()
+            return self._attempt(action, query, validate, limiter)
+
+        def wait(delay, error):
+            if is_throttling(error):
+                # Throttling is about the account, not this request: every thread backs off.
+                self._pause_everyone(delay)
+            else:
+                self._sleep(delay)
+
+        try:
+            return retry_call(attempt, is_transient, budget=self.retry_budget, clock=self._clock,
+                              sleep=self._sleep, retries=self.retries, wait=wait)
+        except DtsApiError as error:
+            if getattr(error, 'attempts', 1) > 1:
+                error.message += ' (gave up after %d attempts in %.1f s%s)' % (
+                    error.attempts, error.elapsed,
+                    '; retry_budget %g s' % self.retry_budget if error.gave_up == 'retry_budget' else '')
+                error.args = (error.describe(),)
+            raise
+
+    def _limiter(self, action, rate):
+        rate = rate_for(action, self.max_requests_per_second, rate)
+        if not rate or rate <= 0:
+            return None
+        if self._account is None:
+            # Keyed by the access key id the client started with: refreshed temporary keys of
+            # the same role keep drawing on the same limiter.
+            self._account = self.credentials.current().access_key_id
+        return self._limiters.limiter(self._account, self.endpoint, self.region, action, rate, self._clock)
+
+    def _attempt(self, action, query, validate, limiter):
         """One request, in a slot of the concurrency window (released before any backoff sleep)."""
         generation = self.window.acquire()
         throttled = False
         try:
-            body = self._send_once(action, query)
+            # The gate is taken before the pace: a request that has its turn leaves at once, so
+            # waiting for the gate cannot bunch up requests the limiter spread out.
+            with (self.gate or _NO_GATE):
+                if limiter is not None:
+                    limiter.acquire(self._sleep)
+                body = self._send_once(action, query)
             if validate is not None:
                 validate(action, body)
             return body
@@ -263,6 +353,8 @@ class DtsClient(object):
         except requests.exceptions.Timeout:
             raise DtsApiError(action, 'ReadTimeout', 'no answer from %s within %s s (http_timeout)'
                               % (self.endpoint, self.timeout))
+        except requests.exceptions.ConnectionError as exc:
+            raise self._connection_error(action, exc)
         except requests.exceptions.RequestException as exc:
             raise DtsApiError(action, 'ConnectionError', 'request to %s failed: %s'
                               % (self.endpoint, _scrub(exc)))
@@ -270,6 +362,21 @@ class DtsClient(object):
             return self._parse(action, response)
         except DtsApiError as error:
             raise error.redact([credentials.security_token, credentials.access_key_secret])
+
+    def _connection_error(self, action, exc):
+        """A connection that could not be made names the endpoint, the cause, and what to check."""
+        code = _connection_failure(exc)
+        proxies = self._transport.get('proxies') or {}
+        via = ' through the proxy %s' % _scrub(', '.join(sorted(set(proxies.values())))) if proxies else ''
+        check = ('Check the endpoint option or ALIBABA_CLOUD_ENDPOINT_DTS (unset, the region picks the '
+                 'documented endpoint)%s.' % (', and the proxy variables' if proxies else ''))
+        if code == 'NameResolutionError':
+            return DtsApiError(action, code, 'the host of %s could not be resolved%s (%s). %s'
+                               % (self.endpoint, via, _scrub(_root_message(exc)), check))
+        if code == 'ConnectionRefused':
+            return DtsApiError(action, code, 'connection to %s refused%s (%s). %s'
+                               % (self.endpoint, via, _scrub(_root_message(exc)), check))
+        return DtsApiError(action, 'ConnectionError', 'request to %s failed: %s' % (self.endpoint, _scrub(exc)))
 
     @staticmethod
     def _parse(action, response):

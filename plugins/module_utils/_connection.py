@@ -10,25 +10,31 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import os
+import threading
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import (
     DEFAULT_MAX_CONCURRENCY,
     DtsClient,
 )
-from ansible_collections.alibabacloud.dts.plugins.module_utils._credentials import (
-    resolve_credentials,
-    resolve_region,
+from ansible_collections.alibabacloud.dts.plugins.module_utils._credentials import resolve_credentials
+from ansible_collections.alibabacloud.dts.plugins.module_utils._endpoints import (
+    check_region,
+    default_endpoint,
+    explicit_endpoint,
 )
-from ansible_collections.alibabacloud.dts.plugins.module_utils._endpoints import resolve_endpoint, validate_region
-from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
-from ansible_collections.alibabacloud.dts.plugins.module_utils._retries import DEFAULT_RETRIES
+from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
+from ansible_collections.alibabacloud.dts.plugins.module_utils._profiles import is_true, resolve_region
+from ansible_collections.alibabacloud.dts.plugins.module_utils._retries import DEFAULT_RETRIES, DEFAULT_RETRY_BUDGET
 
 
 SIGNATURE_VERSIONS = ('v3', 'v1')
 DEFAULT_HTTP_TIMEOUT = 30
 MAX_RETRIES = 20
 MAX_CONCURRENCY = 32
+MAX_RETRY_BUDGET = 3600
+MAX_REQUESTS_PER_SECOND = 1000
 
 
 def connection_argument_spec():
@@ -56,6 +62,9 @@ def connection_argument_spec():
         http_timeout=dict(type='float', default=DEFAULT_HTTP_TIMEOUT),
         retries=dict(type='int', default=DEFAULT_RETRIES),
         max_concurrent_requests=dict(type='int', default=DEFAULT_MAX_CONCURRENCY),
+        retry_budget=dict(type='float', default=DEFAULT_RETRY_BUDGET),
+        max_requests_per_second=dict(type='float'),
+        allow_unknown_region=dict(type='bool', default=False),
     )
 
 
@@ -90,23 +99,69 @@ def validate_connection_params(params):
         retries=int(_check_range(params, 'retries', 0, MAX_RETRIES, DEFAULT_RETRIES)),
         max_concurrency=int(_check_range(params, 'max_concurrent_requests', 1, MAX_CONCURRENCY,
                                          DEFAULT_MAX_CONCURRENCY)),
+        retry_budget=float(_check_range(params, 'retry_budget', 0, MAX_RETRY_BUDGET, DEFAULT_RETRY_BUDGET)),
+        max_requests_per_second=_check_range(params, 'max_requests_per_second', 0, MAX_REQUESTS_PER_SECOND, None),
     )
 
 
-def connect(params, environ=None, region=None, credentials=None):
+# The options that decide which credentials connect() resolves.
+CREDENTIAL_OPTIONS = ('access_key_id', 'access_key_secret', 'security_token', 'profile', 'credentials_file',
+                      'ecs_role_name', 'assume_role')
+
+
+class CredentialCache(object):
+    """Credentials resolved once per set of credential options, however many clients ask.
+
+    Clients of one account in several regions share one AssumeRole (or metadata read): the first
+    to ask resolves, the others wait for it. A failure is remembered too, so an account whose
+    credentials cannot be had fails once, not once per region. Kept in memory only.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._entries = {}
+
+    def get(self, params, resolve):
+        key = json.dumps([params.get(name) for name in CREDENTIAL_OPTIONS], sort_keys=True, default=str)
+        with self._lock:
+            entry = self._entries.setdefault(key, {'lock': threading.Lock()})
+        with entry['lock']:
+            if 'value' not in entry:
+                try:
+                    entry['value'] = resolve()
+                except (DtsApiError, DtsConfigError) as error:
+                    entry['value'] = error
+        if isinstance(entry['value'], Exception):
+            raise entry['value']
+        return entry['value']
+
+
+def connect(params, environ=None, region=None, credentials=None, gate=None, credentials_cache=None):
     """A DtsClient for ``params`` (the shared options), in ``region`` when given.
 
     ``credentials`` from an earlier client of the same account skip resolving them again
-    (one AssumeRole per account, not per region).  Raises DtsConfigError for bad options or
-    missing credentials; credential sources that need the network (ECS metadata,
-    AssumeRole) may raise DtsApiError.
+    (one AssumeRole per account, not per region; temporary ones refresh for every client
+    that shares them); a ``credentials_cache`` (CredentialCache) does that for many clients at
+    once.  ``client.credentials.source`` says where they came from.  ``gate``: a semaphore shared
+    by every client of a run, held around each request (the inventory bounds all its listings'
+    requests with it).  A region DTS does not document fails here unless ``allow_unknown_region``
+    or an explicit endpoint lets it through; the client's ``warnings`` then say so.  Raises
+    DtsConfigError for bad options or missing credentials; credential sources that need the
+    network (ECS metadata, STS, a command, a URI) may raise DtsApiError.
     """
     environ = os.environ if environ is None else environ
     settings = validate_connection_params(params)
-    region = validate_region(region or resolve_region(params, environ=environ))
-    endpoint = resolve_endpoint(region, params.get('endpoint'), environ)
+    given_endpoint = explicit_endpoint(params.get('endpoint'), environ)
+    region, warning = check_region(region or resolve_region(params, environ=environ),
+                                   allow_unknown=is_true(params.get('allow_unknown_region')), endpoint=given_endpoint)
+    endpoint = given_endpoint or default_endpoint(region)
     session = DtsClient.new_session(settings['max_concurrency'])
     if credentials is None:
-        credentials = resolve_credentials(params, session, environ=environ, timeout=settings['timeout'],
-                                          verify=settings['verify'])
-    return DtsClient(credentials, region, endpoint, session=session, **settings)
+        def resolve():
+            return resolve_credentials(params, session, environ=environ, timeout=settings['timeout'],
+                                       verify=settings['verify'])
+        credentials = resolve() if credentials_cache is None else credentials_cache.get(params, resolve)
+    client = DtsClient(credentials, region, endpoint, session=session, gate=gate, **settings)
+    if warning:
+        client.warnings.append(warning)
+    return client

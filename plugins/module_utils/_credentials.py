@@ -1,29 +1,44 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the alibabacloud.dts collection
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The credential chain users already have, resolved the way the Alibaba Cloud tools do.
+"""The credential chain users already have, resolved in the official library's order.
 
-First match wins: module options; environment variables (ALIBABA_CLOUD_*, then the older
-collection's ALICLOUD_*); a profile (credentials_file INI, the aliyun CLI's config.json,
-~/.alibabacloud/credentials.ini); the ECS instance RAM role.  ``assume_role`` then trades
-whatever was found for a role's STS credentials.
+Options (keys, ``profile``, ``credentials_file``, ``ecs_role_name``) pin a source.  Otherwise the
+first source that is configured wins: the environment keys; the OIDC role of the environment
+(RRSA); the aliyun CLI profile (config.json); the INI file; the ECS instance RAM role (named or
+discovered); the credentials URI.  ``assume_role`` then trades whatever was found for a role's
+STS credentials.  A source that is configured but broken is an error, not a reason to try the
+next one: silently signing with other credentials than the ones meant is worse than stopping.
+
+Temporary credentials refresh themselves before they expire: every credentials object has
+``current()``, which the client calls once per request attempt and signs with.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import calendar
 import json
 import os
+import shlex
+import subprocess
+import threading
 import time
-
-try:
-    from configparser import ConfigParser, Error as ConfigParserError
-except ImportError:  # pragma: no cover
-    from ConfigParser import ConfigParser, Error as ConfigParserError
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._endpoints import parse_endpoint
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
+from ansible_collections.alibabacloud.dts.plugins.module_utils._profiles import (
+    cli_config_path,
+    cli_disabled,
+    cli_profile,
+    env_value,
+    ini_path,
+    is_true,
+    profile_name,
+    read_cli_config,
+    read_ini,
+)
 from ansible_collections.alibabacloud.dts.plugins.module_utils._retries import backoff_delay, is_transient
 from ansible_collections.alibabacloud.dts.plugins.module_utils._signing import canonical_query, sign_v1
 
@@ -33,31 +48,47 @@ ECS_TOKEN_PATH = '/latest/api/token'
 ECS_CREDENTIALS_PATH = '/latest/meta-data/ram/security-credentials/'
 ECS_TOKEN_TTL_SECONDS = '21600'
 # The metadata service is link-local: it answers at once or is not there (not on ECS).
-METADATA_TIMEOUT = (2, 5)
-STS_ENDPOINT = 'https://sts.aliyuncs.com'
+METADATA_TIMEOUT = (1, 5)
+STS_HOST = 'sts.aliyuncs.com'
 STS_API_VERSION = '2015-04-01'
 DEFAULT_SESSION_NAME = 'ansible-alibabacloud-dts'
 DEFAULT_DURATION_SECONDS = 3600
-CLI_CONFIG = os.path.join('.aliyun', 'config.json')
-CREDENTIALS_INI = os.path.join('.alibabacloud', 'credentials.ini')
+EXTERNAL_TIMEOUT = 60
 CREDENTIAL_RETRIES = 2
+# Temporary credentials are replaced this long before they expire (at most half their lifetime),
+# so a request signed with them never reaches the service after their expiry.
+REFRESH_MARGIN = 600
+CLI_MODES = ('AK', 'StsToken', 'RamRoleArn', 'ChainableRamRoleArn', 'EcsRamRole', 'OIDC', 'External',
+             'CredentialsURI', 'CloudSSO', 'OAuth')
+INI_TYPES = ('access_key', 'sts', 'ram_role_arn', 'oidc_role_arn', 'ecs_ram_role')
+OIDC_VARIABLES = ('ALIBABA_CLOUD_ROLE_ARN', 'ALIBABA_CLOUD_OIDC_PROVIDER_ARN', 'ALIBABA_CLOUD_OIDC_TOKEN_FILE')
 NO_CREDENTIALS = (
     'No Alibaba Cloud credentials found. Set access_key_id and access_key_secret (or the '
-    'ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET environment variables), name a '
-    'profile (profile, credentials_file, ALIBABA_CLOUD_PROFILE), configure the aliyun CLI, or set '
-    'ecs_role_name (ALIBABA_CLOUD_ECS_METADATA) on an ECS instance with a RAM role.')
+    'ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET environment variables), set '
+    'ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN and ALIBABA_CLOUD_OIDC_TOKEN_FILE (RRSA), name a '
+    'profile (profile, credentials_file, ALIBABA_CLOUD_PROFILE), configure the aliyun CLI, attach a RAM role to '
+    'the ECS instance (or name it with ecs_role_name), or set ALIBABA_CLOUD_CREDENTIALS_URI.')
 
 
 class Credentials(object):
-    """An access key, an optional STS token, and where they came from.  Never prints the secrets."""
+    """An immutable access key, optional STS token and expiry, and where they came from.
 
-    __slots__ = ('access_key_id', 'access_key_secret', 'security_token', 'source')
+    Static credentials are their own snapshot.  Never prints the secret or the token.
+    """
 
-    def __init__(self, access_key_id, access_key_secret, security_token=None, source=''):
-        self.access_key_id = access_key_id
-        self.access_key_secret = access_key_secret
-        self.security_token = security_token or None
-        self.source = source
+    __slots__ = ('access_key_id', 'access_key_secret', 'security_token', 'source', 'expiration')
+
+    def __init__(self, access_key_id, access_key_secret, security_token=None, source='', expiration=None):
+        for name, value in (('access_key_id', access_key_id), ('access_key_secret', access_key_secret),
+                            ('security_token', security_token or None), ('source', source),
+                            ('expiration', expiration)):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name, value):
+        raise AttributeError('Credentials are immutable')
+
+    def current(self):
+        return self
 
     def current(self):
         """The keys to sign the next request with (refreshable credentials return a fresh snapshot)."""
@@ -70,8 +101,71 @@ class Credentials(object):
     __str__ = __repr__
 
 
-def _is_true(value):
-    return str(value or '').strip().lower() in ('1', 'true', 'yes')
+class RefreshingCredentials(object):
+    """Temporary credentials from ``fetch``, fetched again (by the same source) shortly before they expire.
+
+    ``fetch()`` returns a Credentials snapshot whose ``expiration`` is in epoch seconds (None: it
+    does not expire).  The first fetch happens here, so a broken source fails before any API call.
+    Thread-safe: concurrent requests wait for one refresh rather than starting several.
+    """
+
+    def __init__(self, fetch, source, clock=time.time, margin=REFRESH_MARGIN):
+        self._fetch = fetch
+        self.source = source
+        self._clock = clock
+        self._margin = margin
+        self._lock = threading.Lock()
+        self._listeners = []
+        self.refreshes = 0
+        self._snapshot, self._refresh_at = self._obtain()
+
+    def _obtain(self):
+        obtained = self._clock()
+        snapshot = self._fetch()
+        snapshot = Credentials(snapshot.access_key_id, snapshot.access_key_secret, snapshot.security_token,
+                               self.source, snapshot.expiration)
+        if snapshot.expiration is None:
+            return snapshot, None
+        lifetime = max(0.0, snapshot.expiration - obtained)
+        return snapshot, snapshot.expiration - min(self._margin, lifetime / 2.0)
+
+    def on_refresh(self, callback):
+        """Call ``callback(snapshot)`` with every new snapshot (modules hide each new secret)."""
+        self._listeners.append(callback)
+
+    def current(self):
+        with self._lock:
+            if self._refresh_at is not None and self._clock() >= self._refresh_at:
+                try:
+                    self._snapshot, self._refresh_at = self._obtain()
+                    self.refreshes += 1
+                except (DtsApiError, DtsConfigError):
+                    # Still valid: sign with it and try again at the next request.
+                    if self._clock() >= self._snapshot.expiration:
+                        raise
+                    return self._snapshot
+                for listener in self._listeners:
+                    listener(self._snapshot)
+            return self._snapshot
+
+    # The snapshot's fields, for callers that read them directly.
+    access_key_id = property(lambda self: self.current().access_key_id)
+    access_key_secret = property(lambda self: self.current().access_key_secret)
+    security_token = property(lambda self: self.current().security_token)
+    expiration = property(lambda self: self.current().expiration)
+
+    def __repr__(self):
+        return 'RefreshingCredentials(source=%r)' % (self.source,)
+
+    __str__ = __repr__
+
+
+def parse_expiration(text, source):
+    """'2024-01-01T00:00:00Z' as epoch seconds."""
+    try:
+        return calendar.timegm(time.strptime(text, '%Y-%m-%dT%H:%M:%SZ'))
+    except (TypeError, ValueError):
+        raise DtsApiError(source, 'InvalidResponse', 'the credentials carry no valid Expiration (%r)' % (text,))
 
 
 def _pair(key_id, secret, token, source, id_name, secret_name):
@@ -84,65 +178,27 @@ def _pair(key_id, secret, token, source, id_name, secret_name):
     return None
 
 
-# -- profiles ------------------------------------------------------------------------------
-
-
-def _read_json(path):
+def _duration(value, option):
+    if value in (None, '', 0, '0'):
+        return DEFAULT_DURATION_SECONDS
     try:
-        with open(path) as handle:
-            return json.load(handle)
-    except (IOError, OSError) as error:
-        raise DtsConfigError('Cannot read the aliyun CLI configuration %s: %s' % (path, error.strerror),
-                             option='profile')
-    except ValueError as error:
-        raise DtsConfigError('The aliyun CLI configuration %s is not valid JSON: %s' % (path, error),
-                             option='profile')
+        duration = int(value)
+    except (TypeError, ValueError):
+        duration = -1
+    if not 900 <= duration <= 43200:
+        raise DtsConfigError('%s must be from 900 to 43200 seconds, got %r.' % (option, value), option=option)
+    return duration
 
 
-def _read_ini(path, option):
-    parser = ConfigParser()
-    try:
-        with open(path) as handle:
-            parser.read_file(handle)
-    except (IOError, OSError) as error:
-        raise DtsConfigError('Cannot read the credentials file %s: %s' % (path, error.strerror), option=option)
-    except ConfigParserError as error:
-        raise DtsConfigError('The credentials file %s is not a valid INI file: %s'
-                             % (path, str(error).splitlines()[0]), option=option)
-    return parser
-
-
-def _cli_profile(config, name, path):
-    for profile in config.get('profiles') or []:
-        if isinstance(profile, dict) and profile.get('name') == name:
-            return profile
-    raise DtsConfigError('Profile %r is not in the aliyun CLI configuration %s.' % (name, path), option='profile')
-
-
-# aliyun CLI profile modes, and the INI credential type each one is.
-_CLI_MODES = {'AK': 'access_key', 'StsToken': 'sts', 'RamRoleArn': 'ram_role_arn', 'EcsRamRole': 'ecs_ram_role'}
-
-
-def _cli_as_ini(profile):
-    """An aliyun CLI profile in the INI file's shape, so one routine reads both."""
-    return {
-        'type': _CLI_MODES.get(profile.get('mode') or 'AK'),
-        'access_key_id': profile.get('access_key_id'),
-        'access_key_secret': profile.get('access_key_secret'),
-        'security_token': profile.get('sts_token'),
-        'role_arn': profile.get('ram_role_arn'),
-        'role_session_name': profile.get('ram_session_name'),
-        'duration_seconds': profile.get('expired_seconds') or None,
-        'policy': profile.get('policy'),
-        'external_id': profile.get('external_id'),
-        'role_name': profile.get('ram_role_name'),
-    }
+def _safe_uri(uri):
+    """A URI without its query string, which may carry a secret, for messages and sources."""
+    return uri.split('?')[0]
 
 
 class _Resolver(object):
     """One resolution: the options, environment and home directory it reads, and the session for network sources."""
 
-    def __init__(self, params, session, environ, home, timeout, verify, sleep):
+    def __init__(self, params, session, environ, home, timeout, verify, sleep, clock):
         self.params = params
         self.session = session
         self.env = environ
@@ -150,27 +206,31 @@ class _Resolver(object):
         self.timeout = timeout
         self.verify = verify
         self.sleep = sleep
+        self.clock = clock
 
     def param(self, name):
         value = self.params.get(name)
         return value if value not in ('', None) else None
 
-    def env_value(self, *names):
-        for name in names:
-            if self.env.get(name):
-                return self.env[name]
-        return None
-
     # The chain -------------------------------------------------------------------------
 
     def resolve(self):
-        credentials = (self.from_options() or self.from_environment() or self.from_profile()
-                       or self.from_ecs_role())
+        credentials = self.from_options()
+        if credentials is None and (self.param('profile') or self.param('credentials_file')):
+            credentials = self.from_named_profile(self.param('profile'))
+        if credentials is None and self.param('ecs_role_name'):
+            credentials = self.ecs_role(self.param('ecs_role_name'), 'ecs_role_name')
+        if credentials is None:
+            credentials = (self.from_environment() or self.from_oidc_environment() or self.from_profiles()
+                           or self.from_ecs_metadata() or self.from_credentials_uri())
         if credentials is None:
             raise DtsConfigError(NO_CREDENTIALS, option='access_key_id')
         assume_role = self.params.get('assume_role')
         if assume_role:
-            credentials = self.assume_role(credentials, assume_role)
+            endpoint = assume_role.get('endpoint')
+            credentials = self.assume_role(credentials, assume_role, 'assume_role',
+                                           endpoint=parse_endpoint(endpoint, option='assume_role.endpoint')
+                                           if endpoint else None)
         return credentials
 
     def from_options(self):
@@ -179,112 +239,165 @@ class _Resolver(object):
 
     def from_environment(self):
         found = _pair(self.env.get('ALIBABA_CLOUD_ACCESS_KEY_ID'), self.env.get('ALIBABA_CLOUD_ACCESS_KEY_SECRET'),
-                      self.env.get('ALIBABA_CLOUD_SECURITY_TOKEN'), 'environment ALIBABA_CLOUD_*',
+                      self.env.get('ALIBABA_CLOUD_SECURITY_TOKEN'), 'environment (ALIBABA_CLOUD_ACCESS_KEY_ID)',
                       'ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET')
         return found or _pair(self.env.get('ALICLOUD_ACCESS_KEY'), self.env.get('ALICLOUD_SECRET_KEY'),
-                              self.env.get('ALICLOUD_SECURITY_TOKEN'), 'environment ALICLOUD_*',
+                              self.env.get('ALICLOUD_SECURITY_TOKEN'), 'environment (ALICLOUD_ACCESS_KEY)',
                               'ALICLOUD_ACCESS_KEY', 'ALICLOUD_SECRET_KEY')
 
-    def profile_name(self):
-        return self.param('profile') or self.env_value('ALIBABA_CLOUD_PROFILE', 'ALICLOUD_PROFILE')
-
-    def credentials_file(self):
-        return self.param('credentials_file') or self.env_value('ALIBABA_CLOUD_CREDENTIALS_FILE')
-
-    def cli_config_path(self):
-        return os.path.join(self.home, CLI_CONFIG)
-
-    def from_profile(self):
-        name = self.profile_name()
-        explicit_file = self.credentials_file()
-        if explicit_file:
-            parser = _read_ini(os.path.expanduser(explicit_file), 'credentials_file')
-            section = name or 'default'
-            if not parser.has_section(section):
-                if name:
-                    raise DtsConfigError('Profile %r is not in the credentials file %s.' % (name, explicit_file),
-                                         option='profile')
-                return None
-            return self.from_section(dict(parser.items(section)), "profile '%s' of %s" % (section, explicit_file))
-
-        cli_path = self.cli_config_path()
-        cli_enabled = not _is_true(self.env.get('ALIBABA_CLOUD_CLI_PROFILE_DISABLED'))
-        if cli_enabled and os.path.isfile(cli_path):
-            config = _read_json(cli_path)
-            if name:
-                names = [p.get('name') for p in config.get('profiles') or [] if isinstance(p, dict)]
-                if name in names:
-                    return self.from_cli_profile(config, name, cli_path)
-            elif config.get('current'):
-                return self.from_cli_profile(config, config['current'], cli_path)
-
-        ini_path = os.path.join(self.home, CREDENTIALS_INI)
-        if os.path.isfile(ini_path):
-            parser = _read_ini(ini_path, 'profile')
-            section = name or 'default'
-            if parser.has_section(section):
-                return self.from_section(dict(parser.items(section)), "profile '%s' of %s" % (section, ini_path))
-        if name:
-            raise DtsConfigError('Profile %r was not found; looked in %s and %s.' % (name, cli_path, ini_path),
-                                 option='profile')
+    def from_oidc_environment(self):
+        values = [self.env.get(name) for name in OIDC_VARIABLES]
+        if all(values):
+            role_arn, provider_arn, token_file = values
+            return self.oidc_role(role_arn, provider_arn, token_file, None, None, None, {},
+                                  'OIDC role %s' % role_arn, option='ALIBABA_CLOUD_OIDC_TOKEN_FILE')
+        # ALIBABA_CLOUD_ROLE_ARN alone has other uses; a provider or token file alone is half an OIDC setup.
+        if values[1] or values[2]:
+            missing = [name for name, value in zip(OIDC_VARIABLES, values) if not value]
+            raise DtsConfigError('OIDC credentials need %s too (set all of %s, or none).'
+                                 % (' and '.join(missing), ', '.join(OIDC_VARIABLES)), option=missing[0])
         return None
 
-    def from_cli_profile(self, config, name, path, seen=None):
-        profile = _cli_profile(config, name, path)
-        mode = profile.get('mode') or 'AK'
-        source = "aliyun CLI profile '%s'" % name
-        if mode == 'ChainableRamRoleArn':
-            seen = (seen or set()) | set([name])
-            parent = profile.get('source_profile')
-            if not parent or parent in seen:
-                raise DtsConfigError('%s needs a source_profile that is not itself or a loop.' % source,
-                                     option='profile')
-            base = self.from_cli_profile(config, parent, path, seen)
-            if not profile.get('ram_role_arn'):
-                raise DtsConfigError('%s has no ram_role_arn.' % source, option='profile')
-            return self.assume_role(base, _cli_as_ini(profile))
-        if mode not in _CLI_MODES:
-            raise DtsConfigError('%s uses mode %s, which this collection does not support; supported modes are AK, '
-                                 'StsToken, RamRoleArn, ChainableRamRoleArn and EcsRamRole.' % (source, mode),
+    def from_named_profile(self, name):
+        """``profile`` / ``credentials_file`` given as options: that profile or an error, nothing else."""
+        explicit_file = self.param('credentials_file')
+        if explicit_file:
+            path = os.path.expanduser(explicit_file)
+            section = name or env_value(self.env, 'ALIBABA_CLOUD_PROFILE', 'ALICLOUD_PROFILE') or 'default'
+            found = self.from_ini(path, section, 'credentials_file')
+            if found is None:
+                raise DtsConfigError('Profile %r is not in the credentials file %s.' % (section, path),
+                                     option='profile' if name else 'credentials_file')
+            return found
+        return self.from_profiles(name)
+
+    def from_profiles(self, name=None):
+        """The CLI profile, then the INI file: the named profile (option or ALIBABA_CLOUD_PROFILE) or the default."""
+        name = name or profile_name(self.params, self.env)
+        cli_path = cli_config_path(self.home)
+        if not cli_disabled(self.env) and os.path.isfile(cli_path):
+            config = read_cli_config(cli_path)
+            profile = cli_profile(config, name or config.get('current'))
+            if profile is not None:
+                return self.from_cli_profile(config, profile, cli_path)
+        path = ini_path(self.env, self.home)
+        if env_value(self.env, 'ALIBABA_CLOUD_CREDENTIALS_FILE') and not os.path.isfile(path):
+            raise DtsConfigError('ALIBABA_CLOUD_CREDENTIALS_FILE names %s, which is not a file.' % path,
+                                 option='credentials_file')
+        found = self.from_ini(path, name or 'default', 'profile') if os.path.isfile(path) else None
+        if found is None and name:
+            raise DtsConfigError('Profile %r was not found; looked in %s and %s.' % (name, cli_path, path),
                                  option='profile')
-        return self.from_section(_cli_as_ini(profile), source)
+        return found
+
+    def from_ini(self, path, section_name, option):
+        sections = read_ini(path, option)
+        section = sections.get(section_name)
+        if section is None:
+            return None
+        return self.from_section(section, 'INI profile %s of %s' % (section_name, path), option)
+
+    # Profiles ------------------------------------------------------------------------------
 
     @staticmethod
-    def require_keys(section, source, id_key, secret_key):
+    def require_keys(section, source, id_key, secret_key, option):
         if not section.get(id_key) or not section.get(secret_key):
-            raise DtsConfigError('%s lacks %s or %s.' % (source, id_key, secret_key), option='profile')
+            raise DtsConfigError('%s lacks %s or %s.' % (source, id_key, secret_key), option=option)
         return Credentials(section[id_key], section[secret_key], None, source)
 
-    def from_section(self, section, source):
-        """Credentials from a profile in the INI file's shape (the CLI's are translated to it)."""
+    def from_cli_profile(self, config, profile, path, seen=()):
+        name = profile.get('name')
+        mode = profile.get('mode') or 'AK'
+        source = 'CLI profile %s (%s)' % (name, mode)
+        keys = ('access_key_id', 'access_key_secret')
+        sts = {'sts_region': profile.get('sts_region'), 'enable_vpc': profile.get('enable_vpc')}
+        role = {'role_arn': profile.get('ram_role_arn'), 'session_name': profile.get('ram_session_name'),
+                'duration_seconds': profile.get('expired_seconds'), 'policy': profile.get('policy'),
+                'external_id': profile.get('external_id')}
+        if mode == 'AK':
+            return self.require_keys(profile, source, keys[0], keys[1], 'profile')
+        if mode == 'StsToken':
+            base = self.require_keys(profile, source, keys[0], keys[1], 'profile')
+            return Credentials(base.access_key_id, base.access_key_secret, profile.get('sts_token'), source)
+        if mode == 'RamRoleArn':
+            base = self.require_keys(profile, source, keys[0], keys[1], 'profile')
+            return self.assume_role(base, role, source, sts=sts, source=source)
+        if mode == 'ChainableRamRoleArn':
+            parent_name = profile.get('source_profile')
+            parent = cli_profile(config, parent_name) if parent_name else None
+            if parent is None or parent_name in seen or parent_name == name:
+                raise DtsConfigError('%s needs source_profile naming another profile of %s, without a loop; got %r.'
+                                     % (source, path, parent_name), option='profile')
+            base = self.from_cli_profile(config, parent, path, seen + (name,))
+            return self.assume_role(base, role, source, sts=sts,
+                                    source='CLI profile %s (ChainableRamRoleArn via %s)' % (name, parent_name))
+        if mode == 'EcsRamRole':
+            return self.ecs_role(profile.get('ram_role_name') or None, 'profile', source_prefix=source)
+        if mode == 'OIDC':
+            return self.oidc_role(profile.get('ram_role_arn'), profile.get('oidc_provider_arn'),
+                                  profile.get('oidc_token_file'), profile.get('role_session_name'),
+                                  profile.get('expired_seconds'), profile.get('policy'), sts, source, option='profile')
+        if mode == 'External':
+            return self.external(profile.get('process_command'), source)
+        if mode == 'CredentialsURI':
+            return self.credentials_uri(profile.get('credentials_uri'), source, 'profile')
+        if mode in ('CloudSSO', 'OAuth'):
+            return self.cached_login(profile, mode, source)
+        raise DtsConfigError('%s: mode %s is not supported; supported modes are %s.'
+                             % (source, mode, ', '.join(CLI_MODES)), option='profile')
+
+    def cached_login(self, profile, mode, source):
+        """CloudSSO / OAuth need a browser to log in: use the STS credentials the CLI cached, while they last."""
+        command = 'aliyun configure --profile %s --mode %s' % (profile.get('name'), mode)
+        try:
+            expiration = int(profile.get('sts_expiration') or 0)
+        except (TypeError, ValueError):
+            expiration = 0
+        if not (profile.get('access_key_id') and profile.get('access_key_secret') and profile.get('sts_token')):
+            raise DtsConfigError('%s holds no STS credentials yet; log in with `%s` (it needs a browser), then run '
+                                 'again.' % (source, command), option='profile')
+        if expiration <= self.clock():
+            raise DtsConfigError('%s: the STS credentials the aliyun CLI cached have expired; refresh them with `%s`.'
+                                 % (source, command), option='profile')
+
+        def fetch():
+            if expiration <= self.clock():
+                raise DtsConfigError('%s: the cached STS credentials expired during the run; refresh them with `%s`.'
+                                     % (source, command), option='profile')
+            return Credentials(profile['access_key_id'], profile['access_key_secret'], profile['sts_token'],
+                               source, expiration)
+
+        # Refreshing re-reads nothing: the fetch fails once they expire, with the command that renews them.
+        return RefreshingCredentials(fetch, source, clock=self.clock, margin=0)
+
+    def from_section(self, section, source, option):
+        """Credentials from a section of the INI file."""
         kind = (section.get('type') or section.get('enable_type') or 'access_key').strip()
+        source = '%s (%s)' % (source, kind)
         if kind == 'access_key':
-            return self.require_keys(section, source, 'access_key_id', 'access_key_secret')
+            return self.require_keys(section, source, 'access_key_id', 'access_key_secret', option)
         if kind == 'sts':
-            creds = self.require_keys(section, source, 'access_key_id', 'access_key_secret')
-            return Credentials(creds.access_key_id, creds.access_key_secret, section.get('security_token'), source)
+            base = self.require_keys(section, source, 'access_key_id', 'access_key_secret', option)
+            return Credentials(base.access_key_id, base.access_key_secret, section.get('security_token'), source)
         if kind == 'ram_role_arn':
-            base = self.require_keys(section, source, 'access_key_id', 'access_key_secret')
-            if not section.get('role_arn'):
-                raise DtsConfigError('%s (type ram_role_arn) has no role_arn.' % source, option='profile')
+            base = self.require_keys(section, source, 'access_key_id', 'access_key_secret', option)
             return self.assume_role(base, {
-                'role_arn': section['role_arn'], 'session_name': section.get('role_session_name'),
+                'role_arn': section.get('role_arn'), 'session_name': section.get('role_session_name'),
                 'duration_seconds': section.get('duration_seconds'), 'policy': section.get('policy'),
-                'external_id': section.get('external_id')})
+                'external_id': section.get('external_id')}, source, source=source)
+        if kind == 'oidc_role_arn':
+            return self.oidc_role(section.get('role_arn'), section.get('oidc_provider_arn'),
+                                  section.get('oidc_token_file_path'), section.get('role_session_name'),
+                                  section.get('duration_seconds'), section.get('policy'), {}, source, option=option)
         if kind == 'ecs_ram_role':
-            if not section.get('role_name'):
-                raise DtsConfigError('%s (type ecs_ram_role) has no role_name.' % source, option='profile')
-            return self.ecs_role(section['role_name'])
-        raise DtsConfigError('%s has type %s; supported types are access_key, sts, ram_role_arn and ecs_ram_role.'
-                             % (source, kind), option='credentials_file')
+            return self.ecs_role(section.get('role_name') or None, option, source_prefix=source)
+        raise DtsConfigError('%s: type %s is not supported; supported types are %s.'
+                             % (source, kind, ', '.join(INI_TYPES)), option=option)
 
     # Network sources ---------------------------------------------------------------------
 
-    def from_ecs_role(self):
-        role = self.param('ecs_role_name') or self.env_value('ALIBABA_CLOUD_ECS_METADATA')
-        return self.ecs_role(role) if role else None
-
-    def with_retries(self, action, send):
+    def with_retries(self, send):
+        """``send()``, again after a transient failure (the client's retry policy, fewer attempts)."""
         attempt = 0
         while True:
             try:
@@ -297,133 +410,290 @@ class _Resolver(object):
 
     def http(self, action, method, url, timeout=None, **kwargs):
         import requests  # only reached with requests present: DtsClient checks it first
+        where = url.split('?')[0]
         try:
             return self.session.request(method, url, timeout=timeout or self.timeout, **kwargs)
         except requests.exceptions.Timeout:
-            raise DtsApiError(action, 'ReadTimeout', 'no answer from %s within %s s' % (url.split('?')[0], self.timeout))
+            raise DtsApiError(action, 'ReadTimeout', 'no answer from %s within %s s' % (where, self.timeout))
         except requests.exceptions.RequestException as error:
-            raise DtsApiError(action, 'ConnectionError', 'request to %s failed: %s'
-                              % (url.split('?')[0], type(error).__name__))
+            raise DtsApiError(action, 'ConnectionError', 'request to %s failed: %s' % (where, type(error).__name__))
 
-    def ecs_role(self, role):
-        base = (self.env.get('ALIBABA_CLOUD_ECS_METADATA_ENDPOINT') or ECS_METADATA_ENDPOINT).rstrip('/')
-        action = 'ECS metadata RAM role %s' % role
-        headers = {}
-        token = self.ecs_metadata_token(base)
-        if token:
-            headers['X-aliyun-ecs-metadata-token'] = token
-        elif _is_true(self.env.get('ALIBABA_CLOUD_IMDSV1_DISABLED')):
-            raise DtsApiError(action, 'MetadataTokenUnavailable',
-                              'the instance metadata service gave no session token and IMDSv1 is disabled')
+    # ECS instance metadata
 
-        def fetch():
-            response = self.http(action, 'GET', base + ECS_CREDENTIALS_PATH + role, headers=headers,
-                                 timeout=METADATA_TIMEOUT)
-            if response.status_code >= 500:
-                raise DtsApiError(action, 'HTTP%d' % response.status_code, 'metadata service error',
+    def metadata_base(self):
+        return (self.env.get('ALIBABA_CLOUD_ECS_METADATA_ENDPOINT') or ECS_METADATA_ENDPOINT).rstrip('/')
+
+    def metadata_token(self, base, action):
+        """(IMDSv2 session token or None, whether the metadata service answered at all)."""
+        try:
+            response = self.http(action, 'PUT', base + ECS_TOKEN_PATH, timeout=METADATA_TIMEOUT,
+                                 headers={'X-aliyun-ecs-metadata-token-ttl-seconds': ECS_TOKEN_TTL_SECONDS})
+            reachable = True
+            token = response.content.decode('utf-8').strip() if response.status_code == 200 else None
+        except DtsApiError:
+            reachable, token = False, None
+        if not token and is_true(self.env.get('ALIBABA_CLOUD_IMDSV1_DISABLED')):
+            raise DtsApiError(action, 'MetadataTokenUnavailable', 'the instance metadata service at %s gave no '
+                              'session token and ALIBABA_CLOUD_IMDSV1_DISABLED forbids the plain request' % base)
+        return token or None, reachable
+
+    def metadata_get(self, base, path, token, action):
+        """GET with the session token; without it when that fails and IMDSv1 is allowed (the official fallback)."""
+        headers = {'X-aliyun-ecs-metadata-token': token} if token else {}
+        response = self.http(action, 'GET', base + path, timeout=METADATA_TIMEOUT, headers=headers)
+        if response.status_code != 200 and token and not is_true(self.env.get('ALIBABA_CLOUD_IMDSV1_DISABLED')):
+            response = self.http(action, 'GET', base + path, timeout=METADATA_TIMEOUT)
+        return response
+
+    def from_ecs_metadata(self):
+        """The chain's ECS step: ALIBABA_CLOUD_ECS_METADATA's role, else the instance's role, if on ECS."""
+        if is_true(self.env.get('ALIBABA_CLOUD_ECS_METADATA_DISABLED')):
+            return None
+        role = self.env.get('ALIBABA_CLOUD_ECS_METADATA')
+        if role:
+            return self.ecs_role(role, 'ecs_role_name')
+        base = self.metadata_base()
+        action = 'ECS metadata RAM role discovery'
+        try:
+            token, reachable = self.metadata_token(base, action)
+        except DtsApiError:
+            reachable = False
+        if not reachable:
+            return None  # not on ECS: the next source
+        try:
+            response = self.metadata_get(base, ECS_CREDENTIALS_PATH, token, action)
+        except DtsApiError:
+            return None
+        names = response.content.decode('utf-8').split() if response.status_code == 200 else []
+        if not names:
+            return None  # an instance without a RAM role
+        return self.ecs_role(names[0], None, discovered=True)
+
+    def ecs_role(self, role, option, discovered=False, source_prefix=None):
+        """The instance RAM role's credentials, from the metadata service (discovering the role when None)."""
+        if is_true(self.env.get('ALIBABA_CLOUD_ECS_METADATA_DISABLED')):
+            raise DtsConfigError('%s needs the ECS metadata service, which ALIBABA_CLOUD_ECS_METADATA_DISABLED '
+                                 'turns off.' % (source_prefix or 'ecs_role_name'), option=option)
+        base = self.metadata_base()
+        if not role:
+            action = 'ECS metadata RAM role discovery'
+            token, reachable = self.metadata_token(base, action)
+            response = self.metadata_get(base, ECS_CREDENTIALS_PATH, token, action)
+            names = response.content.decode('utf-8').split() if response.status_code == 200 else []
+            if not names:
+                raise DtsApiError(action, 'RoleNotFound', 'the instance metadata service names no RAM role (HTTP %d); '
+                                  'attach one to the instance, or name it' % response.status_code,
                                   http_status=response.status_code)
+            role, discovered = names[0], True
+        action = 'ECS metadata RAM role %s' % role
+        source = 'ECS RAM role %s%s' % (role, ' (discovered)' if discovered else '')
+        if source_prefix:
+            source = '%s: %s' % (source_prefix, source)
+
+        def send():
+            token, _reachable = self.metadata_token(base, action)
+            response = self.metadata_get(base, ECS_CREDENTIALS_PATH + role, token, action)
             if response.status_code == 404:
-                raise DtsApiError(action, 'RoleNotFound', 'no RAM role %r is attached to this instance' % role,
+                raise DtsApiError(action, 'RoleNotFound', 'the instance has no RAM role named %s' % role,
                                   http_status=404)
+            if response.status_code != 200:
+                raise DtsApiError(action, 'HTTP%d' % response.status_code, 'the instance metadata service refused',
+                                  http_status=response.status_code)
             try:
                 body = json.loads(response.content.decode('utf-8'))
             except ValueError:
-                body = {}
-            if response.status_code != 200 or body.get('Code') != 'Success':
-                raise DtsApiError(action, body.get('Code') or 'HTTP%d' % response.status_code,
-                                  'the metadata service did not hand out credentials for role %r' % role,
-                                  http_status=response.status_code)
-            return body
+                body = None
+            if not isinstance(body, dict) or body.get('Code') != 'Success':
+                raise DtsApiError(action, 'InvalidResponse', 'the instance metadata service answered without '
+                                  'credentials (Code %r)' % ((body or {}).get('Code'),))
+            return Credentials(body.get('AccessKeyId'), body.get('AccessKeySecret'), body.get('SecurityToken'),
+                               source, parse_expiration(body.get('Expiration'), action))
 
-        body = self.with_retries(action, fetch)
-        return Credentials(body['AccessKeyId'], body['AccessKeySecret'], body.get('SecurityToken'),
-                           "ECS RAM role '%s'" % role)
+        return RefreshingCredentials(lambda: self.with_retries(send), source, clock=self.clock)
 
-    def ecs_metadata_token(self, base):
-        """IMDSv2 session token, or None when the service does not hand one out (then v1 is used)."""
+    # STS
+
+    def sts_endpoint(self, sts=None, endpoint=None):
+        """An explicit endpoint, ALIBABA_CLOUD_STS_ENDPOINT, then sts[-vpc].<region>.aliyuncs.com, then sts.aliyuncs.com."""
+        sts = sts or {}
+        if endpoint:
+            return endpoint
+        explicit = self.env.get('ALIBABA_CLOUD_STS_ENDPOINT')
+        if explicit:
+            return parse_endpoint(explicit, option='ALIBABA_CLOUD_STS_ENDPOINT')
+        enable_vpc = sts.get('enable_vpc')
+        if enable_vpc is None:
+            enable_vpc = self.env.get('ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED')
+        region = sts.get('sts_region') or self.env.get('ALIBABA_CLOUD_STS_REGION')
+        if region:
+            return 'https://%s.%s.aliyuncs.com' % ('sts-vpc' if is_true(enable_vpc) else 'sts', region)
+        return 'https://' + STS_HOST
+
+    def session_name(self, given):
+        return given or self.env.get('ALIBABA_CLOUD_ROLE_SESSION_NAME') or DEFAULT_SESSION_NAME
+
+    def sts_answer(self, action, response, secrets):
+        """The Credentials of an STS answer, or a DtsApiError with its Code, Message and RequestId."""
         try:
-            response = self.http('ECS metadata token', 'PUT', base + ECS_TOKEN_PATH, timeout=METADATA_TIMEOUT,
-                                 headers={'X-aliyun-ecs-metadata-token-ttl-seconds': ECS_TOKEN_TTL_SECONDS})
-        except DtsApiError:
-            return None
-        if response.status_code != 200:
-            return None
-        return response.content.decode('utf-8').strip() or None
+            body = json.loads(response.content.decode('utf-8'))
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise DtsApiError(action, 'HTTP%d' % response.status_code, 'STS answered with no JSON',
+                              http_status=response.status_code)
+        creds = body.get('Credentials')
+        if response.status_code >= 400 or not isinstance(creds, dict):
+            raise DtsApiError(action, body.get('Code') or 'HTTP%d' % response.status_code, body.get('Message'),
+                              request_id=body.get('RequestId'), http_status=response.status_code,
+                              recommend=body.get('Recommend')).redact(secrets)
+        return creds
 
-    def assume_role(self, credentials, options):
+    def assume_role(self, base, options, what, sts=None, endpoint=None, source=None):
+        """``base`` exchanged for the role's STS credentials, refreshed with ``base.current()`` when due."""
         role_arn = options.get('role_arn')
         if not role_arn:
-            raise DtsConfigError('assume_role.role_arn is required, for example acs:ram::123456789012:role/dts-reader.',
-                                 option='assume_role.role_arn')
-        duration = options.get('duration_seconds') or DEFAULT_DURATION_SECONDS
-        try:
-            duration = int(duration)
-        except (TypeError, ValueError):
-            duration = -1
-        if not 900 <= duration <= 43200:
-            raise DtsConfigError('assume_role.duration_seconds must be from 900 to 43200, got %r.'
-                                 % (options.get('duration_seconds'),), option='assume_role.duration_seconds')
-        endpoint = options.get('endpoint') or self.env.get('ALIBABA_CLOUD_STS_ENDPOINT') or STS_ENDPOINT
-        endpoint = parse_endpoint(endpoint, option='assume_role.endpoint')
-        query = {'RoleArn': role_arn, 'RoleSessionName': options.get('session_name') or DEFAULT_SESSION_NAME,
+            raise DtsConfigError('%s needs a role ARN, for example acs:ram::123456789012:role/dts-reader.' % what,
+                                 option='assume_role.role_arn' if what == 'assume_role' else 'profile')
+        duration = _duration(options.get('duration_seconds'),
+                             'assume_role.duration_seconds' if what == 'assume_role' else 'profile')
+        url = self.sts_endpoint(sts, endpoint)
+        query = {'RoleArn': role_arn, 'RoleSessionName': self.session_name(options.get('session_name')),
                  'DurationSeconds': str(duration)}
         if options.get('policy'):
             query['Policy'] = options['policy']
         if options.get('external_id'):
             query['ExternalId'] = options['external_id']
+        source = source or 'AssumeRole %s (from %s)' % (role_arn, base.source)
 
         def send():
-            signed = sign_v1('POST', 'AssumeRole', STS_API_VERSION, query, credentials)
-            response = self.http('AssumeRole', 'POST', '%s/?%s' % (endpoint, canonical_query(signed)),
+            caller = base.current()
+            signed = sign_v1('POST', 'AssumeRole', STS_API_VERSION, query, caller)
+            response = self.http('AssumeRole', 'POST', '%s/?%s' % (url, canonical_query(signed)),
                                  headers={'Accept': 'application/json'}, verify=self.verify)
+            sts_creds = self.sts_answer('AssumeRole', response, [caller.security_token, caller.access_key_secret])
+            return Credentials(sts_creds.get('AccessKeyId'), sts_creds.get('AccessKeySecret'),
+                               sts_creds.get('SecurityToken'), source,
+                               parse_expiration(sts_creds.get('Expiration'), 'AssumeRole'))
+
+        return RefreshingCredentials(lambda: self.with_retries(send), source, clock=self.clock)
+
+    def oidc_role(self, role_arn, provider_arn, token_file, session_name, duration, policy, sts, source, option):
+        """AssumeRoleWithOIDC (unsigned) with the token file's content, read again at every refresh."""
+        for name, value in (('role ARN', role_arn), ('OIDC provider ARN', provider_arn),
+                            ('OIDC token file', token_file)):
+            if not value:
+                raise DtsConfigError('%s has no %s.' % (source, name), option=option)
+        duration = _duration(duration, option)
+        url = self.sts_endpoint(sts)
+        token_file = os.path.expanduser(token_file)
+
+        def send():
+            try:
+                with open(token_file) as handle:
+                    # Kubernetes rotates the projected token in place: read it at every exchange.
+                    token = handle.read().strip()
+            except (IOError, OSError) as error:
+                raise DtsConfigError('%s: cannot read the OIDC token file %s: %s'
+                                     % (source, token_file, error.strerror), option=option)
+            if not token:
+                raise DtsConfigError('%s: the OIDC token file %s is empty.' % (source, token_file), option=option)
+            form = {'Action': 'AssumeRoleWithOIDC', 'Format': 'JSON', 'Version': STS_API_VERSION,
+                    'Timestamp': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
+                    'DurationSeconds': str(duration), 'RoleArn': role_arn, 'OIDCProviderArn': provider_arn,
+                    'OIDCToken': token, 'RoleSessionName': self.session_name(session_name)}
+            if policy:
+                form['Policy'] = policy
+            # The token goes in the body, not the URL, where proxies and access logs would keep it.
+            response = self.http('AssumeRoleWithOIDC', 'POST', url + '/', data=form, verify=self.verify,
+                                 headers={'Accept': 'application/json'})
+            sts_creds = self.sts_answer('AssumeRoleWithOIDC', response, [token])
+            return Credentials(sts_creds.get('AccessKeyId'), sts_creds.get('AccessKeySecret'),
+                               sts_creds.get('SecurityToken'), source,
+                               parse_expiration(sts_creds.get('Expiration'), 'AssumeRoleWithOIDC'))
+
+        return RefreshingCredentials(lambda: self.with_retries(send), source, clock=self.clock)
+
+    # Commands and URIs
+
+    def external(self, command, source):
+        """An aliyun CLI ``External`` profile: run ``process_command`` (no shell) and read the JSON it prints."""
+        if not command or not command.strip():
+            raise DtsConfigError('%s has no process_command.' % source, option='profile')
+        try:
+            argv = shlex.split(command)
+        except ValueError as error:
+            raise DtsConfigError('%s: process_command cannot be split into words: %s' % (source, error),
+                                 option='profile')
+        action = 'External credentials command %s' % os.path.basename(argv[0])
+
+        def fetch():
+            try:
+                process = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                         timeout=EXTERNAL_TIMEOUT, check=False, universal_newlines=True)
+            except subprocess.TimeoutExpired:
+                raise DtsApiError(action, 'ReadTimeout', 'the command gave no credentials within %d s'
+                                  % EXTERNAL_TIMEOUT)
+            except (IOError, OSError) as error:
+                raise DtsApiError(action, 'CommandFailed', 'the command could not run: %s' % error.strerror)
+            if process.returncode != 0:
+                last = (process.stderr.strip().splitlines() or [''])[-1][:200]
+                raise DtsApiError(action, 'CommandFailed', 'exit status %d%s'
+                                  % (process.returncode, ': ' + last if last else ''))
+            try:
+                data = json.loads(process.stdout)
+            except ValueError:
+                data = None
+            if not isinstance(data, dict) or not data.get('access_key_id') or not data.get('access_key_secret'):
+                raise DtsApiError(action, 'InvalidResponse', 'the command printed no JSON object with access_key_id '
+                                  'and access_key_secret')
+            if data.get('mode') == 'StsToken' and not data.get('sts_token'):
+                raise DtsApiError(action, 'InvalidResponse', 'the command printed mode StsToken without sts_token')
+            expiration = parse_expiration(data['expiration'], action) if data.get('expiration') else None
+            return Credentials(data['access_key_id'], data['access_key_secret'], data.get('sts_token'), source,
+                               expiration)
+
+        return RefreshingCredentials(fetch, source, clock=self.clock)
+
+    def from_credentials_uri(self):
+        uri = self.env.get('ALIBABA_CLOUD_CREDENTIALS_URI')
+        if not uri:
+            return None
+        return self.credentials_uri(uri, 'credentials URI %s' % _safe_uri(uri), 'ALIBABA_CLOUD_CREDENTIALS_URI')
+
+    def credentials_uri(self, uri, source, option):
+        """GET ``uri``: {"Code": "Success", "AccessKeyId", "AccessKeySecret", "SecurityToken", "Expiration"}."""
+        if not uri or not uri.lower().startswith(('http://', 'https://')):
+            raise DtsConfigError('%s: the credentials URI must be an http:// or https:// URL, got %r.'
+                                 % (source, _safe_uri(uri or '')), option=option)
+        action = 'Credentials URI %s' % _safe_uri(uri)
+
+        def send():
+            response = self.http(action, 'GET', uri, verify=self.verify, headers={'Accept': 'application/json'})
             try:
                 body = json.loads(response.content.decode('utf-8'))
             except ValueError:
                 body = None
-            if not isinstance(body, dict):
-                raise DtsApiError('AssumeRole', 'HTTP%d' % response.status_code, 'STS answered with no JSON',
+            if response.status_code != 200 or not isinstance(body, dict) or body.get('Code') != 'Success':
+                raise DtsApiError(action, (body or {}).get('Code') or 'HTTP%d' % response.status_code,
+                                  'the credentials URI answered without credentials',
                                   http_status=response.status_code)
-            if response.status_code >= 400 or not isinstance(body.get('Credentials'), dict):
-                raise DtsApiError('AssumeRole', body.get('Code') or 'HTTP%d' % response.status_code,
-                                  body.get('Message'), request_id=body.get('RequestId'),
-                                  http_status=response.status_code, recommend=body.get('Recommend')).redact(
-                    [credentials.security_token, credentials.access_key_secret])
-            return body['Credentials']
+            if not (body.get('AccessKeyId') and body.get('AccessKeySecret')):
+                raise DtsApiError(action, 'InvalidResponse', 'the answer lacks AccessKeyId or AccessKeySecret')
+            return Credentials(body['AccessKeyId'], body['AccessKeySecret'], body.get('SecurityToken'), source,
+                               parse_expiration(body.get('Expiration'), action))
 
-        sts = self.with_retries('AssumeRole', send)
-        return Credentials(sts['AccessKeyId'], sts['AccessKeySecret'], sts.get('SecurityToken'),
-                           'AssumeRole %s (from %s)' % (role_arn, credentials.source))
+        return RefreshingCredentials(lambda: self.with_retries(send), source, clock=self.clock)
 
 
-def resolve_credentials(params, session, environ=None, home=None, timeout=10.0, verify=True, sleep=time.sleep):
-    """Credentials from the first source that has them, then through assume_role if asked.
+def resolve_credentials(params, session, environ=None, home=None, timeout=10.0, verify=True, sleep=time.sleep,
+                        clock=time.time):
+    """The credentials object of the first source that has them, then through assume_role if asked.
 
-    Raises DtsConfigError for missing or bad configuration (never quoting a secret), or
-    DtsApiError when ECS metadata or STS refuse.
+    The result has ``source`` (where they came from, never the values) and ``current()``, the
+    snapshot to sign a request with.  Raises DtsConfigError for missing or bad configuration
+    (never quoting a secret), or DtsApiError when a network source (metadata, STS, a command,
+    a URI) refuses.
     """
     resolver = _Resolver(params, session, os.environ if environ is None else environ,
-                         home or os.path.expanduser('~'), min(timeout, 30.0), verify, sleep)
+                         home or os.path.expanduser('~'), min(timeout, 30.0), verify, sleep, clock)
     return resolver.resolve()
-
-
-def resolve_region(params, environ=None, home=None):
-    """region option, ALIBABA_CLOUD_REGION_ID, ALICLOUD_REGION(_ID), then the CLI profile's region_id."""
-    environ = os.environ if environ is None else environ
-    region = params.get('region') or environ.get('ALIBABA_CLOUD_REGION_ID') or environ.get('ALICLOUD_REGION') \
-        or environ.get('ALICLOUD_REGION_ID')
-    if region:
-        return region
-    path = os.path.join(home or os.path.expanduser('~'), CLI_CONFIG)
-    if _is_true(environ.get('ALIBABA_CLOUD_CLI_PROFILE_DISABLED')) or not os.path.isfile(path):
-        return None
-    try:
-        with open(path) as handle:
-            config = json.load(handle)
-    except (IOError, OSError, ValueError):
-        return None
-    name = params.get('profile') or environ.get('ALIBABA_CLOUD_PROFILE') or environ.get('ALICLOUD_PROFILE') \
-        or config.get('current')
-    for profile in config.get('profiles') or []:
-        if isinstance(profile, dict) and profile.get('name') == name:
-            return profile.get('region_id') or None
-    return None

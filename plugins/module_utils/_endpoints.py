@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import difflib
 import re
 
 try:
@@ -19,36 +20,76 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import Dt
 
 CENTRAL_HOST = 'dts.aliyuncs.com'
 
-# Regions the DTS documentation lists with their own dts.<region>.aliyuncs.com host.
-# Every other region (cn-wulanchabu, cn-chengdu, Beijing finance, regions added later)
-# goes to the central host, which the official SDKs use for every region anyway.
-REGIONAL_HOST_REGIONS = frozenset([
-    'cn-hangzhou', 'cn-shanghai', 'cn-qingdao', 'cn-beijing', 'cn-zhangjiakou',
-    'cn-huhehaote', 'cn-shenzhen', 'cn-hongkong', 'ap-northeast-1', 'ap-southeast-1',
-    'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-5', 'ap-south-1', 'us-east-1',
-    'us-west-1', 'eu-west-1', 'eu-central-1', 'me-east-1', 'cn-shanghai-finance-1',
-    'cn-shenzhen-finance-1',
-])
+# The regions DTS documents ("Supported regions" and the API's endpoint list), with the host that
+# answers for each: the list of record.  A region outside it fails before any request, unless
+# allow_unknown_region or an explicit endpoint lets it through (a region newer than this list).
+# Regions without a host of their own in the endpoint list go to the central host, which the
+# official SDKs use for every region anyway.
+REGION_HOSTS = dict(
+    [(region, 'dts.%s.aliyuncs.com' % region) for region in (
+        'cn-hangzhou', 'cn-shanghai', 'cn-qingdao', 'cn-beijing', 'cn-zhangjiakou', 'cn-huhehaote',
+        'cn-shenzhen', 'cn-hongkong', 'ap-northeast-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3',
+        'ap-southeast-5', 'ap-south-1', 'us-east-1', 'us-west-1', 'eu-west-1', 'eu-central-1', 'me-east-1',
+        'cn-shanghai-finance-1', 'cn-shenzhen-finance-1')]
+    + [(region, CENTRAL_HOST) for region in (
+        'cn-wulanchabu', 'cn-heyuan', 'cn-guangzhou', 'cn-chengdu', 'ap-southeast-6', 'ap-southeast-7',
+        'ap-northeast-2', 'me-central-1', 'cn-beijing-finance-1', 'cn-north-2-gov-1')]
+    # Hangzhou finance is served by the Hangzhou host.
+    + [('cn-hangzhou-finance', 'dts.cn-hangzhou.aliyuncs.com')]
+)
+KNOWN_REGIONS = frozenset(REGION_HOSTS)
+# Kept for callers of the earlier name.
+REGIONAL_HOST_REGIONS = frozenset(region for region, host in REGION_HOSTS.items() if host != CENTRAL_HOST)
 
 _REGION_RE = re.compile(r'^[a-z]{2}(-[a-z0-9]+)+$')
 
 
-def validate_region(region):
+def _check_shape(region):
     if not region:
         raise DtsConfigError(
             'No region set. Set the region option (aliases region_id, alicloud_region) or the '
             'ALIBABA_CLOUD_REGION_ID environment variable, for example cn-hangzhou.', option='region')
-    if not _REGION_RE.match(region):
+    if not isinstance(region, str) or not _REGION_RE.match(region):
         raise DtsConfigError(
             'region %r is not a region id; expected lower-case words joined by hyphens, '
             'for example cn-hangzhou or ap-southeast-1.' % (region,), option='region')
-    return region
+
+
+def closest_regions(region, count=3):
+    """The known regions that look most like ``region`` (a typo), best first."""
+    return difflib.get_close_matches(region, sorted(KNOWN_REGIONS), n=count, cutoff=0.6)
+
+
+def check_region(region, allow_unknown=False, endpoint=None):
+    """``(region, warning)``: a region DTS documents gives no warning.
+
+    A region the list does not know fails, naming the closest known ones, unless
+    ``allow_unknown`` or an explicit ``endpoint`` lets it through: then the warning (text for
+    ``warn()``) says so.
+    """
+    _check_shape(region)
+    if region in KNOWN_REGIONS:
+        return region, None
+    close = closest_regions(region)
+    hint = ('did you mean %s?' % ' or '.join(close)) if close else (
+        'the regions DTS documents are %s.' % ', '.join(sorted(KNOWN_REGIONS)))
+    if not (allow_unknown or endpoint):
+        raise DtsConfigError(
+            'region %r is not a region DTS documents; %s For a region newer than this collection, set '
+            'allow_unknown_region: true (or give its endpoint).' % (region, hint), option='region')
+    where = 'the endpoint given' if endpoint else 'the central endpoint https://%s' % CENTRAL_HOST
+    return region, ('region %r is not a region DTS documents (%s); sending its requests to %s as asked. '
+                    'An answer with no jobs may only mean the region id is wrong.'
+                    % (region, ('did you mean %s?' % ' or '.join(close)) if close else 'no close match', where))
+
+
+def validate_region(region, allow_unknown=False, endpoint=None):
+    """The region, checked as ``check_region`` does; its warning, if any, is dropped."""
+    return check_region(region, allow_unknown=allow_unknown, endpoint=endpoint)[0]
 
 
 def default_endpoint(region):
-    if region in REGIONAL_HOST_REGIONS:
-        return 'https://dts.%s.aliyuncs.com' % region
-    return 'https://%s' % CENTRAL_HOST
+    return 'https://%s' % REGION_HOSTS.get(region, CENTRAL_HOST)
 
 
 def parse_endpoint(endpoint, option='endpoint'):
@@ -73,11 +114,16 @@ def parse_endpoint(endpoint, option='endpoint'):
     return '%s://%s' % (parts.scheme, parts.netloc)
 
 
-def resolve_endpoint(region, endpoint=None, environ=None):
-    """The DTS endpoint URL: the endpoint option, then ALIBABA_CLOUD_ENDPOINT_DTS, then the map."""
+def explicit_endpoint(endpoint=None, environ=None):
+    """The endpoint the user gave (the option, then ALIBABA_CLOUD_ENDPOINT_DTS), normalised, or None."""
     if endpoint:
         return parse_endpoint(endpoint)
     from_env = (environ or {}).get('ALIBABA_CLOUD_ENDPOINT_DTS')
     if from_env:
         return parse_endpoint(from_env, option='ALIBABA_CLOUD_ENDPOINT_DTS')
-    return default_endpoint(region)
+    return None
+
+
+def resolve_endpoint(region, endpoint=None, environ=None):
+    """The DTS endpoint URL: the endpoint option, then ALIBABA_CLOUD_ENDPOINT_DTS, then the map."""
+    return explicit_endpoint(endpoint, environ) or default_endpoint(region)

@@ -57,6 +57,15 @@ def validate_statuses(statuses, option='statuses', valid=JOB_STATUSES):
     return result
 
 
+def status_filter(statuses):
+    """A test of one status (wire or fact spelling, any case) against ``statuses`` (validated); None or
+    empty passes everything. The modules and the inventory filter with it, so they agree."""
+    wanted = frozenset(statuses or ())
+    if not wanted:
+        return lambda status: True
+    return lambda status: canonical_status(status) in wanted
+
+
 def validate_job_ids(job_ids, option='job_ids', required=False):
     """Job ids as given, duplicates folded, order kept; empty or absurd ids are refused."""
     if required and not job_ids:
@@ -110,13 +119,13 @@ def list_job_facts(client, name=None, tags=None, resource_group_id=None, job_ids
     ``job_ids`` / ``statuses`` (already validated) applied here; ``facts`` as for normalize_job."""
     records = list_jobs(client, page_size=page_size, name=name, tags=tags, resource_group_id=resource_group_id)
     wanted_ids = set(job_ids) if job_ids else None
-    wanted_statuses = set(statuses) if statuses else None
+    status_wanted = status_filter(statuses)
     jobs = []
     for record in records:
         # Filtered on the wire values, so the filters work whichever facts are returned.
         if wanted_ids is not None and record.get('SynchronizationJobId') not in wanted_ids:
             continue
-        if wanted_statuses is not None and canonical_status(record.get('Status')) not in wanted_statuses:
+        if not status_wanted(record.get('Status')):
             continue
         jobs.append(normalize_job(record, client.region, facts))
     return jobs
@@ -314,10 +323,17 @@ def list_job_facts_all(client, apis=(API_LEGACY, API_CURRENT), name=None, tags=N
     answers = run_concurrently(lambda read: read(), readers, 2)
     legacy = answers.pop(0) if API_LEGACY in apis else []
     current = answers.pop(0) if API_CURRENT in apis else []
+    return merge_job_facts(legacy, current, client.region, legacy_facts, current_facts)
 
+
+def merge_job_facts(legacy, current, region, legacy_facts=None, current_facts=None):
+    """Raw records of both families' listings of one region as facts, each job direction once.
+
+    A job both families list is kept as the current family describes it (see list_job_facts_all).
+    """
     jobs, seen = [], set()
     for record in current:
-        for fact in normalize_dts_job(record, client.region, current_facts):
+        for fact in normalize_dts_job(record, region, current_facts):
             jobs.append(fact)
         seen.add((record.get('DtsInstanceID'), 'Forward'))
         if isinstance(record.get('ReverseJob'), dict) and record['ReverseJob']:
@@ -328,7 +344,7 @@ def list_job_facts_all(client, apis=(API_LEGACY, API_CURRENT), name=None, tags=N
         key = (record.get('SynchronizationJobId'), canonical_status(record.get('SynchronizationDirection')) or 'Forward')
         if key in seen:
             continue
-        fact = normalize_job(record, client.region, legacy_facts)
+        fact = normalize_job(record, region, legacy_facts)
         fact['api'] = API_LEGACY
         legacy_jobs.append(fact)
     # Legacy records first, as the legacy listing orders them, then the current family's.

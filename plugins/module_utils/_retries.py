@@ -1,13 +1,14 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the alibabacloud.dts collection
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Which failures are worth another try, and how long to wait before it."""
+"""Which failures are worth another try, how long to wait before it, and when to give up."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 import random
+import time
 
 
 # Codes the service uses for load and internal faults: the same request can succeed later.
@@ -16,7 +17,17 @@ TRANSIENT_CODES = frozenset([
     'ServiceUnavailable', 'InternalError', 'UnknownError', 'ServiceUnavailableTemporary',
 ])
 # Faults the client itself reports when the network, not the service, failed.
-TRANSPORT_CODES = frozenset(['ConnectionError', 'ReadTimeout', 'ConnectTimeout', 'InvalidResponse'])
+TRANSPORT_CODES = frozenset([
+    'ConnectionError', 'ReadTimeout', 'ConnectTimeout', 'InvalidResponse', 'ConnectionRefused',
+    'NameResolutionError',
+])
+# Nothing listens there, or the name does not resolve: almost always a wrong endpoint or a host
+# that is down, not a passing fault.  One quick retry covers a service restarting; more would only
+# make a typo slow to report.
+FAST_FAILURE_CODES = frozenset(['ConnectionRefused', 'NameResolutionError'])
+FAST_RETRY_DELAY = 0.5
+# A fast failure that took longer than this (a resolver timing out) is not retried at all.
+FAST_FAILURE_WINDOW = 2.0
 TRANSIENT_HTTP_STATUSES = frozenset([500, 502, 503, 504])
 # Codes that are permanent whatever HTTP status carries them: retrying only repeats the failure.
 PERMANENT_CODES = frozenset([
@@ -25,13 +36,22 @@ PERMANENT_CODES = frozenset([
     'MissingParameter', 'InvalidParameter', 'SSLError',
 ])
 
-DEFAULT_RETRIES = 10
+# Chosen from the fault suite against the time to fail: see docs/benchmarks.md, "Retries and pacing".
+DEFAULT_RETRIES = 6
+# Seconds one call may spend retrying: no retry starts, and no wait ends, later than this after
+# its first attempt began.  The attempt then running is bounded by http_timeout.
+DEFAULT_RETRY_BUDGET = 60.0
 BASE_DELAY = 0.25
 MAX_DELAY = 20.0
 
 
 def is_throttling(error):
-    return error.code.startswith('Throttling')
+    """Every spelling of "too many requests": ``Throttling``, ``Throttling.User``, ``Rejected.Throttling``..."""
+    return 'Throttling' in (getattr(error, 'code', None) or '')
+
+
+def is_fast_failure(error):
+    return getattr(error, 'code', None) in FAST_FAILURE_CODES
 
 
 def is_transient(error):
@@ -56,3 +76,56 @@ def backoff_delay(attempt, retry_after=None, base=BASE_DELAY, cap=MAX_DELAY, ran
     if retry_after is not None:
         delay = max(delay, min(retry_after, cap))
     return delay
+
+
+def default_delay(attempt, error):
+    if is_fast_failure(error):
+        return FAST_RETRY_DELAY
+    return backoff_delay(attempt, getattr(error, 'retry_after', None))
+
+
+def retry_call(function, is_retryable=is_transient, budget=DEFAULT_RETRY_BUDGET, clock=time.monotonic,
+               sleep=time.sleep, retries=DEFAULT_RETRIES, delay=default_delay, wait=None):
+    """``function()``, tried again after each failure ``is_retryable(error)`` accepts, until one of:
+
+    - it returns (its result is returned);
+    - the failure is not retryable, or ``retries`` retries have been made;
+    - the next wait would end more than ``budget`` seconds after the first attempt began;
+    - a fast failure (connection refused, name not resolved) repeats, or took more than
+      ``FAST_FAILURE_WINDOW`` seconds: it is retried once at most, after ``FAST_RETRY_DELAY``.
+
+    Then the last failure is raised as is, with ``attempts`` (how many were made), ``elapsed``
+    (seconds since the first began) and ``gave_up`` (``'retries'``, ``'retry_budget'`` or None when
+    the failure was not retryable) set on it.  ``delay(retry_number, error)`` is the wait before a
+    retry (0-based; default: full-jitter backoff with ``x-acs-retry-after`` as a floor);
+    ``wait(seconds, error)`` does the waiting (default ``sleep(seconds)``).  Inject ``clock`` and
+    ``sleep`` in tests: nothing here reads the wall clock otherwise.
+    """
+    wait = wait or (lambda seconds, error: sleep(seconds))
+    started = clock()
+    attempt = 0
+    fast_failures = 0
+    while True:
+        attempt_started = clock()
+        try:
+            return function()
+        except Exception as error:  # pylint: disable=broad-except
+            now = clock()
+            gave_up = None
+            if is_retryable(error):
+                pause = delay(attempt, error)
+                if attempt >= retries:
+                    gave_up = 'retries'
+                elif is_fast_failure(error) and (fast_failures or now - attempt_started > FAST_FAILURE_WINDOW):
+                    gave_up = 'retries'
+                elif now + pause - started > budget:
+                    gave_up = 'retry_budget'
+            if not is_retryable(error) or gave_up:
+                error.attempts = attempt + 1
+                error.elapsed = now - started
+                error.gave_up = gave_up
+                raise
+            if is_fast_failure(error):
+                fast_failures += 1
+            wait(pause, error)
+            attempt += 1

@@ -121,7 +121,7 @@ def v1_signature(method, params, access_key_secret):
     return base64.b64encode(digest).decode('ascii')
 
 
-def sign_v1(method, action, version, query, credentials, now=None, nonce=None, response_format='JSON'):
+def sign_v1(method, action, version, query, credentials, now=None, nonce=None):
     """The full query string parameters (common ones and ``Signature``) of a V1 request."""
     params = dict(query)
     # The signature is computed over everything else; a stale one must not be signed.
@@ -129,7 +129,7 @@ def sign_v1(method, action, version, query, credentials, now=None, nonce=None, r
     params.update({
         'Action': action,
         'Version': version,
-        'Format': response_format,
+        'Format': 'JSON',  # the client parses only JSON answers
         'AccessKeyId': credentials.access_key_id,
         'SignatureMethod': V1_METHOD,
         'SignatureVersion': '1.0',

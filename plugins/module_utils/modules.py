@@ -36,21 +36,35 @@ class DtsModule(object):
     def client(self):
         if self._client is None:
             self._client = connect(self.params)
-            # Whatever the source, the secret and token must never be echoed back.
+            # Whatever the source, the secret and token must never be echoed back, nor those
+            # that replace them when temporary credentials are refreshed during a long wait.
             credentials = self._client.credentials
-            self.ansible.no_log_values.update(
-                value for value in (credentials.access_key_secret, credentials.security_token) if value)
+            self._hide(credentials.current())
+            if hasattr(credentials, 'on_refresh'):
+                credentials.on_refresh(self._hide)
+            for warning in self._client.warnings:
+                self.warn(warning)
         return self._client
+
+    def _hide(self, snapshot):
+        self.ansible.no_log_values.update(
+            value for value in (snapshot.access_key_secret, snapshot.security_token) if value)
+
+    def _with_source(self, result):
+        # Where the credentials came from (never their values), once a client was built.
+        if self._client is not None:
+            result.setdefault('credentials_source', self._client.credentials.source)
+        return result
 
     def warn(self, message):
         self.ansible.warn(message)
 
     def exit_json(self, **result):
         result.setdefault('changed', False)
-        self.ansible.exit_json(**result)
+        self.ansible.exit_json(**self._with_source(result))
 
     def fail_json(self, msg, **result):
-        self.ansible.fail_json(msg=msg, **result)
+        self.ansible.fail_json(msg=msg, **self._with_source(result))
 
     def fail_error(self, error):
         """Fail the task for a client error: options named for config errors, Code/RequestId for API ones."""

@@ -143,18 +143,30 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+credentials_source:
+  description:
+    - Where the credentials came from, never their values, for example C(CLI profile prod (ChainableRamRoleArn via base\)),
+      C(environment (ALIBABA_CLOUD_ACCESS_KEY_ID\)), C(OIDC role acs:ram::123456789012:role/dts-reader) or
+      C(ECS RAM role app-role (discovered\)).
+  returned: when the credentials were resolved, also on failure
+  type: str
+  sample: CLI profile prod (ChainableRamRoleArn via base)
+  version_added: 0.3.0
 jobs:
   description:
     - The jobs, each exactly once per direction, in the order DTS lists them.
     - Keys are the snake_case of the API's field names; O(fields) selects which are returned,
       and with V(all) every field DTS returns is kept.
+    - Counts (delays, percentages, progress, ports, rates) are integers and the C(*_initialization)
+      flags booleans, whether DTS sent them as text or not; statuses are in their documented spelling.
+    - A fact DTS leaves out of a record is left out of the job too.
     - V([]) when no job matches.
   returned: always
   type: list
   elements: dict
   contains:
     synchronization_job_id:
-      description: The job ID.
+      description: The job (instance) ID.
       returned: always
       type: str
       sample: dtsexjk1alb116****
@@ -169,7 +181,11 @@ jobs:
       type: str
       sample: Forward
     status:
-      description: The job status in its documented spelling, for example V(Synchronizing) or V(Initializing).
+      description:
+        - The job status in its documented spelling whatever case DTS used. The API reference lists
+          V(NotStarted), V(Prechecking), V(PrecheckFailed), V(Initializing), V(InitializeFailed),
+          V(Synchronizing), V(Failed), V(Suspending), V(Modifying) and V(Finished).
+        - A status the collection does not know is returned as DTS sent it.
       returned: when O(fields) has V(summary), V(all) or the name (part of the summary)
       type: str
       sample: Synchronizing
@@ -179,8 +195,8 @@ jobs:
       type: int
       sample: 0
     error_message:
-      description: Why the job failed, when it did.
-      returned: when O(fields) has V(summary), V(all) or the name (part of the summary)
+      description: Why the job failed.
+      returned: when the job failed and O(fields) has V(summary), V(all) or the name (part of the summary)
       type: str
       sample: "DTS-070211: Connect Source DB failed."
     data_initialization:
@@ -194,61 +210,256 @@ jobs:
       type: bool
       sample: true
     data_initialization_status:
-      description: Full data synchronization stage.
+      description: The full data synchronization stage.
       returned: when O(fields) has V(all) or the name
       type: dict
-      sample: {status: Finished, percent: 100, progress: 200001}
+      contains:
+        status:
+          description: V(NotStarted), V(Migrating) (in progress), V(Failed) or V(Finished).
+          returned: always
+          type: str
+          sample: Finished
+        percent:
+          description: Progress of the stage, in percent.
+          returned: always
+          type: int
+          sample: 100
+        progress:
+          description: Number of records synchronized so far.
+          returned: always
+          type: int
+          sample: 200001
+        error_message:
+          description: Why the stage failed.
+          returned: when the stage failed
+          type: str
+          sample: 'java.lang.NumberFormatException: For input string: ""'
     structure_initialization_status:
-      description: Schema synchronization stage.
+      description: The schema synchronization stage.
       returned: when O(fields) has V(all) or the name
       type: dict
-      sample: {status: Finished, percent: 100, progress: 1}
+      contains:
+        status:
+          description: V(NotStarted), V(Migrating) (in progress), V(Failed) or V(Finished).
+          returned: always
+          type: str
+          sample: Finished
+        percent:
+          description: Progress of the stage, in percent.
+          returned: always
+          type: int
+          sample: 100
+        progress:
+          description: Number of tables whose schema is synchronized.
+          returned: always
+          type: int
+          sample: 1
+        error_message:
+          description: Why the stage failed.
+          returned: when the stage failed
+          type: str
+          sample: 'DTS-1020042 Execute sql error sql: ERROR: type "geometry" does not exist;'
+    data_synchronization_status:
+      description:
+        - The incremental synchronization stage.
+        - The API reference marks it and its fields as no longer available; DTS usually returns it empty,
+          V({}). The job's own RV(jobs[].status) and RV(jobs[].delay) tell the same.
+      returned: when O(fields) has V(all) or the name
+      type: dict
+      contains:
+        status:
+          description: The stage status.
+          returned: when DTS reports it
+          type: str
+          sample: Finished
+        delay:
+          description: Replication delay of the stage, in seconds.
+          returned: when DTS reports it
+          type: int
+          sample: 0
+        percent:
+          description: Progress of the stage, in percent.
+          returned: when DTS reports it
+          type: int
+          sample: 100
+        error_message:
+          description: Why the stage failed.
+          returned: when DTS reports it
+          type: str
+          sample: The task has failed for a long time and cannot be recovered
     precheck_status:
-      description: Precheck result, with one entry per check item under C(detail).
+      description: The precheck result, with one entry per check item.
       returned: when O(fields) has V(all) or the name
       type: dict
-      sample:
-        status: Failed
-        percent: 100
+      contains:
+        status:
+          description: V(Success) or V(Failed) once the precheck ran (the API's own example also shows V(Finished)),
+            V(NotStarted) before.
+          returned: always
+          type: str
+          sample: Failed
+        percent:
+          description: Progress of the precheck, in percent.
+          returned: always
+          type: int
+          sample: 100
         detail:
-          - check_status: Failed
-            item_name: CHECK_CONN_SRC
-            error_message: "Original error: Access denied for user 'dtstest'"
-            repair_method: CHECK_ERROR_DEST_CONN_REPAIR2
+          description: One entry per precheck item, V([]) before the precheck ran.
+          returned: always
+          type: list
+          elements: dict
+          contains:
+            check_status:
+              description: V(Success) or V(Failed).
+              returned: always
+              type: str
+              sample: Failed
+            item_name:
+              description: The precheck item.
+              returned: always
+              type: str
+              sample: CHECK_CONN_SRC
+            error_message:
+              description: Why the item failed.
+              returned: when RV(jobs[].precheck_status.detail[].check_status) is V(Failed)
+              type: str
+              sample: "Original error: Access denied for user 'dtstest'@'100.104.***.**' (using password: YES)"
+            repair_method:
+              description: How to fix the failure.
+              returned: when RV(jobs[].precheck_status.detail[].check_status) is V(Failed)
+              type: str
+              sample: CHECK_ERROR_DEST_CONN_REPAIR2
     source_endpoint:
-      description: Source database connection settings (C(port) is an integer).
+      description: The source database's connection settings.
       returned: when O(fields) has V(all) or the name
       type: dict
-      sample: {instance_id: rm-bp1i99e8l7913****, instance_type: RDS, engine_name: MySQL, port: 3306}
+      contains:
+        instance_id:
+          description: The instance ID.
+          returned: always
+          type: str
+          sample: rm-bp1i99e8l7913****
+        instance_type:
+          description: The instance type.
+          returned: always
+          type: str
+          sample: RDS
+        engine_name:
+          description: The database engine.
+          returned: always
+          type: str
+          sample: MySQL
+        ip:
+          description: The database's address.
+          returned: when DTS reports it
+          type: str
+          sample: 172.16.88.***
+        port:
+          description: The database's port.
+          returned: when DTS reports it
+          type: int
+          sample: 3306
+        user_name:
+          description: The database account DTS uses.
+          returned: when DTS reports it
+          type: str
+          sample: dtstest
     destination_endpoint:
-      description: Destination database connection settings (C(port) is an integer).
+      description: The destination database's connection settings.
       returned: when O(fields) has V(all) or the name
       type: dict
-      sample: {instance_id: rm-bp162d4tp0500****, instance_type: RDS, engine_name: MySQL, port: 3306}
+      contains:
+        instance_id:
+          description: The instance ID.
+          returned: always
+          type: str
+          sample: rm-bp162d4tp0500****
+        instance_type:
+          description: The instance type.
+          returned: always
+          type: str
+          sample: RDS
+        engine_name:
+          description: The database engine.
+          returned: always
+          type: str
+          sample: MySQL
+        ip:
+          description: The database's address.
+          returned: when DTS reports it
+          type: str
+          sample: 172.16.88.***
+        port:
+          description: The database's port.
+          returned: when DTS reports it
+          type: int
+          sample: 3306
+        user_name:
+          description: The database account DTS uses.
+          returned: when DTS reports it
+          type: str
+          sample: dtstest
     synchronization_objects:
       description: The schemas and tables synchronized.
       returned: when O(fields) has V(all) or the name
       type: list
       elements: dict
-      sample: [{schema_name: dtstestdatabase, new_schema_name: newdtstestdatabase, table_includes: [], table_excludes: []}]
-    data_synchronization_status:
-      description: Incremental synchronization stage (C(delay) and C(percent) are integers).
-      returned: when O(fields) has V(all) or the name
-      type: dict
-      sample: {status: Synchronizing, delay: 0, percent: 100}
+      contains:
+        schema_name:
+          description: The schema synchronized.
+          returned: always
+          type: str
+          sample: dtstestdatabase
+        new_schema_name:
+          description: The schema's name in the destination.
+          returned: always
+          type: str
+          sample: newdtstestdatabase
+        table_includes:
+          description: The tables synchronized; V([]) when the whole schema is.
+          returned: always
+          type: list
+          elements: dict
+          contains:
+            table_name:
+              description: The table name.
+              returned: always
+              type: str
+              sample: orders
+        table_excludes:
+          description: The tables of the schema left out of synchronization.
+          returned: always
+          type: list
+          elements: dict
+          contains:
+            table_name:
+              description: The table name.
+              returned: always
+              type: str
+              sample: audit_log
     performance:
-      description: Throughput; C(rps) is an integer, C(flow) the API's text.
+      description: The job's throughput.
       returned: when O(fields) has V(all) or the name
       type: dict
-      sample: {rps: 100, flow: "0.00MB/s"}
+      contains:
+        rps:
+          description: Statements synchronized per second (BEGIN, COMMIT, DML and DDL).
+          returned: always
+          type: int
+          sample: 100
+        flow:
+          description: Data synchronized per second, as the API's text (MB/s).
+          returned: always
+          type: str
+          sample: 0.00MB/s
     pay_type:
       description: V(PrePaid) or V(PostPaid).
       returned: when O(fields) has V(summary), V(all) or the name (part of the summary)
       type: str
       sample: PrePaid
     expire_time:
-      description: When a PrePaid instance expires (UTC).
-      returned: when O(fields) has V(summary), V(all) or the name (part of the summary)
+      description: When a V(PrePaid) instance expires (UTC).
+      returned: for V(PrePaid) jobs when O(fields) has V(summary), V(all) or the name (part of the summary)
       type: str
       sample: "2021-07-07T16:00:00Z"
     synchronization_job_class:
@@ -272,7 +483,9 @@ jobs:
       type: str
       sample: "2021-06-28T09:36:32Z"
     tags:
-      description: The job's tags as a dictionary (a tag without value maps to the empty string).
+      description:
+        - The job's tags as a dictionary of tag key to value (a tag without value maps to the empty string).
+        - Its keys are the tags' own, so they are not listed here.
       returned: when O(fields) has V(summary), V(all) or the name (part of the summary)
       type: dict
       sample: {env: prod, team: payments}

@@ -409,8 +409,8 @@ def current_job_specs(now=None, seed=20260202):
         ('cn-shanghai', 'SYNC', u'订单中心-prod-sync', 'Synchronizing', 6,
          {'two_way': True, 'reverse_status': 'Initializing', 'reverse_delay': None}),
         ('cn-shanghai', 'SUBSCRIBE', 'payments-prod-track', 'Abnormal', 0, {}),
-        ('ap-southeast-1', 'SYNC', 'users-prod-sg', 'Suspending', 0, {'pay_type': 'PrePaid',
-                                                                     'expire_time': _iso(now + timedelta(days=2))}),
+        ('ap-southeast-1', 'SYNC', 'users-prod-sg', 'Suspending', 0,
+         {'pay_type': 'PrePaid', 'expire_time': _iso(now + timedelta(days=2))}),
     ]
     specs = []
     for serial, (region, job_type, name, status, delay, extra) in enumerate(rows):
@@ -450,8 +450,8 @@ def generate_job_specs(count, regions, seed=0, now=None):
             'origin': 'legacy' if legacy else 'current',
             'job_type': 'SYNC' if legacy else types[index % len(types)], 'region': regions[index % len(regions)],
             'name': 'bench-%s-%d' % ('legacy' if legacy else 'current', index), 'status': status,
-            'delay': rng.choice((0, 0, 1, 3, 45)) if canonical(status) == 'Synchronizing' else (-1 if status ==
-                                                                                              'Initializing' else 0),
+            'delay': (rng.choice((0, 0, 1, 3, 45)) if canonical(status) == 'Synchronizing'
+                      else -1 if status == 'Initializing' else 0),
             'error_message': ERROR_MESSAGES['Failed'] if status == 'Failed' else None,
             'tags': {'env': ('prod', 'staging', 'dev')[index % 3]}, 'two_way': index % 50 == 7,
             'created': created[(count - index) % len(created)],

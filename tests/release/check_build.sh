@@ -14,7 +14,8 @@ echo "built $(basename "$tarball"): $size bytes"
 [ "$size" -lt 2097152 ] || { echo "the tarball is over 2 MB" >&2; exit 1; }
 
 tar -tzf "$tarball" > "$work/contents"
-for unwanted in '^\.venv/' '^\.git/' '^tests/output/' '^build/' '__pycache__' '^scripts/'; do
+for unwanted in '^\.venv/' '^\.git/' '^tests/output/' '^build/' '__pycache__' '^scripts/' \
+                '^pyproject\.toml$' '^\.pre-commit-config\.yaml$'; do
   if grep -Eq "$unwanted" "$work/contents"; then echo "the tarball carries $unwanted" >&2; exit 1; fi
 done
 for wanted in plugins/module_utils/_client.py plugins/modules/dts_sync_job_info.py \
@@ -24,6 +25,17 @@ for wanted in plugins/module_utils/_client.py plugins/modules/dts_sync_job_info.
 done
 
 "$bin/ansible-galaxy" collection install --offline --force -p "$work/installed" "$tarball" > /dev/null 2>&1
+
+# The version the client announces in its User-Agent is galaxy.yml's.
+version=$("$bin/python" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["version"])' "$root/galaxy.yml")
+agent=$(cd "$work" && PYTHONPATH="$work/installed" "$bin/python" -c \
+  'from ansible_collections.alibabacloud.dts.plugins.module_utils._version import USER_AGENT; print(USER_AGENT)')
+if [ "$agent" != "ansible-collection-alibabacloud.dts/$version" ]; then
+  echo "the User-Agent says $agent but galaxy.yml says version $version:" \
+       "set COLLECTION_VERSION in plugins/module_utils/_version.py to $version" >&2
+  exit 1
+fi
+echo "User-Agent $agent matches galaxy.yml: ok"
 export ANSIBLE_COLLECTIONS_PATH="$work/installed"
 modules=$(cd "$root/plugins/modules" && ls *.py | sed 's/\.py$//')
 for module in $modules; do

@@ -21,3 +21,20 @@ if AnsibleCollectionConfig.collection_finder is None:
 
     init_plugin_loader([entry for entry in sys.path
                         if os.path.isdir(os.path.join(entry or '.', 'ansible_collections', 'alibabacloud', 'dts'))])
+
+# The process tier (make process-tests): modules run as real processes and ansible-inventory as a
+# command, each against an emulator; seconds per test. Everything else runs in process (make units).
+# Marked by path so that test files need no marker of their own.
+PROCESS_TESTS = (
+    os.path.join('tests', 'unit', 'plugins', 'modules') + os.sep,
+    os.path.join('tests', 'unit', 'plugins', 'inventory', 'test_dts_sync_jobs_cli.py'),
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    import pytest
+
+    for item in items:
+        path = str(getattr(item, 'path', None) or item.fspath)
+        if any(part in path for part in PROCESS_TESTS) and not path.endswith('_in_process.py'):
+            item.add_marker(pytest.mark.process)

@@ -7,6 +7,9 @@ Every ansible-test virtualenv starts by running a get-pip script that ansible-te
 from its own CI host, which this machine (and CI) cannot reach.  It first looks for
 ~/.ansible/test/cache/get_pip_<version>.py, so we put a stand-in there: it installs pip with
 ensurepip and then installs what it was asked for from the configured index.
+
+"~" is whatever HOME says: the Makefile runs ansible-test, and this script, with HOME=build/home,
+so that nothing is written under the real home directory.
 """
 
 import os

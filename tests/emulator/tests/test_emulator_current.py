@@ -200,8 +200,8 @@ def test_the_filters(emulator, jobs):
     assert failing and ids(Status='failed,RETRYING') == failing
     tagged = set(job['dts_job_id'] for job in sync if job['tags'].get('env') == 'prod' and 'team' in job['tags'])
     assert ids(Tags=json.dumps([{'key': 'env', 'value': 'prod'}, {'key': 'team'}]), PageSize='30') <= tagged
-    total = raw_dts(emulator, {'Region': HZ, 'JobType': 'SYNC', 'Tags': json.dumps([{'key': 'env', 'value': 'prod'},
-                                                                                     {'key': 'team'}])})
+    tags = json.dumps([{'key': 'env', 'value': 'prod'}, {'key': 'team'}])
+    total = raw_dts(emulator, {'Region': HZ, 'JobType': 'SYNC', 'Tags': tags})
     assert total['TotalRecordCount'] == len(tagged)
     groups = set(job['dts_job_id'] for job in sync if job['resource_group_id'] == 'rg-acfmtest0002')
     assert raw_dts(emulator, {'Region': HZ, 'JobType': 'SYNC', 'ResourceGroupId': 'rg-acfmtest0002'})[

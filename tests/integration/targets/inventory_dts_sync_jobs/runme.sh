@@ -14,7 +14,7 @@ cat > "${work}/cached.dts_sync_jobs.yml" <<CONFIG
 plugin: alibabacloud.dts.dts_sync_jobs
 regions: ${regions}
 keyed_groups:
-  - key: tags.env | default('untagged')
+  - key: dts_tags.env | default('untagged')
     prefix: env
 cache: true
 cache_plugin: ansible.builtin.jsonfile
@@ -23,8 +23,9 @@ CONFIG
 
 # Every record of five regions (one empty), grouped; pages and regions fetched concurrently.
 check reset
-ansible-inventory -i "${work}/cached.dts_sync_jobs.yml" --list > "${work}/first.json"
+ansible-inventory -i "${work}/cached.dts_sync_jobs.yml" --list > "${work}/first.json" 2> "${work}/first.err"
 check inventory "${work}/first.json"
+check quiet "${work}/first.err"
 
 # The second run is served from the cache: the same inventory, not one request.
 check reset
@@ -32,8 +33,9 @@ ansible-inventory -i "${work}/cached.dts_sync_jobs.yml" --list > "${work}/second
 check cached "${work}/first.json" "${work}/second.json"
 
 # --graph shows the default and keyed groups, still from the cache.
-ansible-inventory -i "${work}/cached.dts_sync_jobs.yml" --graph > "${work}/graph.txt"
+ansible-inventory -i "${work}/cached.dts_sync_jobs.yml" --graph > "${work}/graph.txt" 2> "${work}/graph.err"
 check graph "${work}/graph.txt"
+check quiet "${work}/graph.err"
 
 # --flush-cache (ansible-playbook's) asks DTS again.
 printf -- '- hosts: all\n  gather_facts: false\n  tasks: []\n' > "${work}/hosts.yml"
@@ -51,11 +53,17 @@ check refuse cn-beijing
 ansible-inventory -i "${work}/refused.dts_sync_jobs.yml" --list > "${work}/refused.json" 2> "${work}/refused.err"
 check refused cn-beijing "${work}/refused.json" "${work}/refused.err"
 
-# With strict, it fails the source (and ansible-inventory with it, as unparsed is failed).
+# strict is about compose and groups: a refusal still leaves an inventory.
 echo 'strict: true' >> "${work}/refused.dts_sync_jobs.yml"
+ANSIBLE_INVENTORY_UNPARSED_FAILED=true ansible-inventory -i "${work}/refused.dts_sync_jobs.yml" --list \
+  > "${work}/refused.json" 2> "${work}/refused.err"
+check refused cn-beijing "${work}/refused.json" "${work}/refused.err"
+
+# With strict_regions, it fails the source (and ansible-inventory with it, as unparsed is failed).
+echo 'strict_regions: true' >> "${work}/refused.dts_sync_jobs.yml"
 if ANSIBLE_INVENTORY_UNPARSED_FAILED=true ansible-inventory -i "${work}/refused.dts_sync_jobs.yml" --list \
     > /dev/null 2> "${work}/strict.err"; then
-  echo "a refused region passed with strict: true" >&2
+  echo "a refused region passed with strict_regions: true" >&2
   exit 1
 fi
 check strict cn-beijing "${work}/strict.err"

@@ -18,7 +18,7 @@ import time
 
 import pytest
 
-from ansible.errors import AnsibleParserError
+from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.inventory.data import InventoryData
 from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import inventory_loader
@@ -42,10 +42,11 @@ def tags(**pairs):
 
 
 class Cloud(object):
-    """DescribeSynchronizationJobs for several accounts and regions, paged like the service."""
+    """DescribeSynchronizationJobs and DescribeDtsJobs for several accounts and regions, paged like the service."""
 
     def __init__(self, latency=0.0):
-        self.records = {}        # (access key id, region) -> raw records
+        self.records = {}        # (access key id, region) -> raw legacy records
+        self.current = {}        # (access key id, region) -> raw DescribeDtsJobs records
         self.refused = {}        # (access key id, region) -> error code
         self.latency = latency
         self.in_flight = 0
@@ -55,10 +56,17 @@ class Cloud(object):
 
     @property
     def requests(self):
+        """Listing requests of both families: by default each region is one listing of each."""
         return len(self.session.sent)
 
     def add(self, region, records, key='test-ak'):
         self.records.setdefault((key, region), []).extend(records)
+
+    def add_current(self, region, records, key='test-ak'):
+        self.current.setdefault((key, region), []).extend(records)
+
+    def asked(self, action):
+        return [params for sent_action, params, _headers in self.session.sent if sent_action == action]
 
     def answer(self, action, params, headers):
         if action == 'AssumeRole':
@@ -78,6 +86,14 @@ class Cloud(object):
                 if isinstance(answer, Exception):
                     return answer
                 return error(answer, 403, 'You are not authorized for %s.' % region)
+            if action == 'DescribeDtsJobs':
+                assert params['Region'] == region and params['JobType'] == 'SYNC'
+                records = self.current.get((key, region), [])
+                size, number = int(params['PageSize']), int(params['PageNumber'])
+                return FakeResponse(200, {
+                    'TotalRecordCount': len(records), 'PageRecordCount': size, 'PageNumber': number,
+                    'Success': True, 'RequestId': 'R-%s-%d' % (region, number),
+                    'DtsJobList': records[(number - 1) * size:number * size]})
             records = self.records.get((key, region), [])
             size, number = int(params['PageSize']), int(params['PageNum'])
             return FakeResponse(200, {
@@ -146,6 +162,8 @@ def parse(tmp_path):
     return run
 
 
+# What Ansible itself puts in every host's variables.
+MAGIC_VARIABLES = ('inventory_file', 'inventory_dir', 'inventory_hostname', 'inventory_hostname_short', 'group_names')
 CREDENTIALS = 'access_key_id: test-ak\naccess_key_secret: %s\n' % SECRET
 
 
@@ -162,10 +180,13 @@ def test_each_record_a_host_in_sanitised_status_and_region_groups(cloud, parse):
     assert result.group('dts_status_failed') == ['dtsb2']
     assert result.group('dts_status_initializing') == ['dtss1']
     facts = result.hostvars['dtsb1']
-    assert facts['synchronization_job_id'] == 'dtsb1' and facts['status'] == 'Synchronizing'
-    assert facts['delay'] == 12 and facts['tags'] == {'env': 'prod'} and facts['region'] == 'cn-beijing'
-    assert result.hostvars['dtsb2']['error_message'] == 'DTS-1: lost the source'
+    assert facts['dts_synchronization_job_id'] == 'dtsb1' and facts['dts_status'] == 'Synchronizing'
+    assert facts['dts_delay'] == 12 and facts['dts_tags'] == {'env': 'prod'} and facts['dts_region'] == 'cn-beijing'
+    assert facts['dts_api'] == 'legacy'
+    assert result.hostvars['dtsb2']['dts_error_message'] == 'DTS-1: lost the source'
     assert 'dts_account' not in facts and not result.warnings
+    # Every job variable carries the prefix: none collides with a task keyword or another inventory's variable.
+    assert set(name for name in facts if not name.startswith('dts_')) == set(MAGIC_VARIABLES)
     assert 'dts_refused_regions' not in result.inventory.groups['all'].get_vars()
 
 
@@ -182,19 +203,19 @@ def test_a_two_way_job_is_two_hosts(cloud, parse):
                               job('dtsone')])
     result = parse(CREDENTIALS + 'regions: [cn-hangzhou]\n')
     assert sorted(result.hostvars) == ['dtsone', 'dtstw', 'dtstw_reverse']
-    assert result.hostvars['dtstw']['synchronization_direction'] == 'Forward'
-    assert result.hostvars['dtstw_reverse']['synchronization_direction'] == 'Reverse'
-    assert result.hostvars['dtstw_reverse']['synchronization_job_id'] == 'dtstw'
+    assert result.hostvars['dtstw']['dts_synchronization_direction'] == 'Forward'
+    assert result.hostvars['dtstw_reverse']['dts_synchronization_direction'] == 'Reverse'
+    assert result.hostvars['dtstw_reverse']['dts_synchronization_job_id'] == 'dtstw'
     assert result.group('dts_status_notstarted') == ['dtstw_reverse']
 
 
 def test_hostnames_take_the_first_fact_a_job_has(cloud, parse):
     cloud.add('cn-hangzhou', [job('dtsn1', Tags=tags(Name='orders-db')), job('dtsn2'),
                               job('dtsn3', SynchronizationJobName='same'), job('dtsn4', SynchronizationJobName='same')])
-    result = parse(CREDENTIALS + 'regions: [cn-hangzhou]\nhostnames: [tags.Name, synchronization_job_name]\n')
+    result = parse(CREDENTIALS + 'regions: [cn-hangzhou]\nhostnames: [dts_tags.Name, dts_synchronization_job_name]\n')
     # A name two records would share gets the job id appended to the second.
     assert sorted(result.hostvars) == ['job dtsn2', 'orders-db', 'same', 'same_dtsn4']
-    assert result.hostvars['orders-db']['synchronization_job_id'] == 'dtsn1'
+    assert result.hostvars['orders-db']['dts_synchronization_job_id'] == 'dtsn1'
 
 
 def test_statuses_filter_in_any_case_and_an_unknown_status_is_named(cloud, parse):
@@ -213,17 +234,20 @@ def test_keyed_groups_compose_and_groups_from_the_facts(cloud, parse):
                               job('dtsu')])
     result = parse(CREDENTIALS + '''regions: [cn-hangzhou]
 keyed_groups:
-  - key: tags.env | default('untagged')
+  - key: dts_tags.env | default('untagged')
     prefix: env
 compose:
-  lagging: delay > 300
+  lagging: dts_delay > 300
 groups:
-  dts_lagging: delay > 300
+  dts_lagging: dts_delay > 300
+  dts_late: lagging
 ''')
     assert result.group('env_prod') == ['dtsp']
     assert result.group('env_dev') == ['dtsd']
     assert result.group('env_untagged') == ['dtsu']
     assert result.group('dts_lagging') == ['dtsp']
+    # groups see what compose made, as the constructed helpers do.
+    assert result.group('dts_late') == ['dtsp']
     assert result.hostvars['dtsp']['lagging'] is True and result.hostvars['dtsd']['lagging'] is False
 
 
@@ -235,13 +259,13 @@ cache: true
 cache_plugin: ansible.builtin.jsonfile
 cache_connection: %s
 keyed_groups:
-  - key: tags.env | default('untagged')
+  - key: dts_tags.env | default('untagged')
     prefix: env
 ''' % (tmp_path / 'cache')
     first = parse(config)
-    assert cloud.requests == 3  # two pages of cn-hangzhou, one of cn-beijing
+    assert cloud.requests == 5  # two legacy pages of cn-hangzhou, one of cn-beijing, one current page each
     second = parse(config)
-    assert cloud.requests == 3
+    assert cloud.requests == 5
     assert second.hostvars == first.hostvars and len(second.hostvars) == 46
     for group in ('env_prod', 'env_untagged', 'dts_region_cn_beijing', 'dts_status_failed'):
         assert second.group(group) == first.group(group)
@@ -250,10 +274,10 @@ keyed_groups:
 
     # A parse told not to use the cache (--flush-cache) asks again and refreshes it.
     parse(config, cache=False)
-    assert cloud.requests == 6
+    assert cloud.requests == 10
 
 
-def test_a_refused_region_is_a_warning_naming_it_unless_strict(cloud, parse):
+def test_a_refused_region_is_a_warning_naming_it_unless_strict_regions(cloud, parse):
     cloud.add('cn-hangzhou', [job('dtsok')])
     cloud.refused[('test-ak', 'cn-beijing')] = 'Forbidden.RAM'
     result = parse(CREDENTIALS + 'regions: [cn-hangzhou, cn-beijing]\n')
@@ -262,8 +286,12 @@ def test_a_refused_region_is_a_warning_naming_it_unless_strict(cloud, parse):
     assert 'cn-beijing' in result.warnings[0] and 'Forbidden.RAM' in result.warnings[0]
     assert SECRET not in result.warnings[0]
 
-    with pytest.raises(AnsibleParserError, match='cn-beijing.*Forbidden.RAM') as raised:
-        parse(CREDENTIALS + 'regions: [cn-hangzhou, cn-beijing]\nstrict: true\n')
+    # strict is about compose and groups, as in every constructed inventory: a refusal stays a warning.
+    result = parse(CREDENTIALS + 'regions: [cn-hangzhou, cn-beijing]\nstrict: true\n')
+    assert sorted(result.hostvars) == ['dtsok'] and len(result.warnings) == 1
+
+    with pytest.raises(AnsibleParserError, match='test.dts_sync_jobs.yml: region cn-beijing: .*Forbidden.RAM') as raised:
+        parse(CREDENTIALS + 'regions: [cn-hangzhou, cn-beijing]\nstrict_regions: true\n')
     assert SECRET not in str(raised.value)
 
 
@@ -321,7 +349,7 @@ def test_requests_in_flight_stay_within_max_concurrent_requests(cloud, parse):
     for index, region in enumerate(regions):
         cloud.add(region, [job('dts%d_%03d' % (index, n)) for n in range(80)])  # three pages each
     result = parse(CREDENTIALS + 'regions: [%s]\nmax_concurrent_requests: 3\n' % ', '.join(regions))
-    assert len(result.hostvars) == 400 and cloud.requests == 15
+    assert len(result.hostvars) == 400 and cloud.requests == 15 + 5
     assert cloud.max_in_flight == 3
 
     cloud.max_in_flight = 0
@@ -358,8 +386,9 @@ def test_a_region_named_twice_is_listed_once(cloud, parse):
                               job('dtstwice', 'NotStarted', 'Reverse')])
     result = parse(CREDENTIALS + 'regions: [cn-hangzhou, cn-beijing, cn-hangzhou]\n')
     assert sorted(result.hostvars) == ['dtsonce', 'dtstwice', 'dtstwice_reverse']
-    assert sorted(params['RegionId'] for _action, params, _headers in cloud.session.sent) == \
+    assert sorted(params['RegionId'] for params in cloud.asked('DescribeSynchronizationJobs')) == \
         ['cn-beijing', 'cn-hangzhou']
+    assert sorted(params['Region'] for params in cloud.asked('DescribeDtsJobs')) == ['cn-beijing', 'cn-hangzhou']
 
 
 def test_a_refused_region_is_listed_for_reports_on_the_group_all(cloud, parse):
@@ -404,21 +433,22 @@ def test_the_cache_misses_for_a_changed_filter_a_new_region_or_other_credentials
     cloud.add('cn-hangzhou', [job('dtsother')], key='other-ak')
     cache = 'cache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\n' % (tmp_path / 'cache')
     assert sorted(parse(CREDENTIALS + cache + 'regions: [cn-hangzhou]\n').hostvars) == ['dtsdev', 'dtsprod']
-    assert cloud.requests == 1
+    assert cloud.requests == 2
 
     # A region added: only that region is asked, the other still comes from the cache.
     both = parse(CREDENTIALS + cache + 'regions: [cn-hangzhou, cn-beijing]\n')
-    assert cloud.requests == 2 and cloud.session.sent[-1][1]['RegionId'] == 'cn-beijing'
+    assert cloud.requests == 4 and regions_asked(cloud, 2) == ['cn-beijing']
     assert sorted(both.hostvars) == ['dtsbj', 'dtsdev', 'dtsprod']
 
     # A server-side filter changes what DTS answers: no cached answer is reused.
     parse(CREDENTIALS + cache + 'regions: [cn-hangzhou, cn-beijing]\ntags: {env: prod}\n')
-    assert cloud.requests == 4
-    assert [params['Tag.1.Key'] for _action, params, _headers in cloud.session.sent[-2:]] == ['env', 'env']
+    assert cloud.requests == 8
+    assert [params['Tag.1.Key'] for params in cloud.asked('DescribeSynchronizationJobs')[-2:]] == ['env', 'env']
+    assert [params['Tags'] for params in cloud.asked('DescribeDtsJobs')[-2:]] == ['[{"key":"env","value":"prod"}]'] * 2
 
     # Another access key is another account's jobs.
     other = parse('access_key_id: other-ak\naccess_key_secret: %s\n' % OTHER_SECRET + cache + 'regions: [cn-hangzhou]\n')
-    assert cloud.requests == 5 and sorted(other.hostvars) == ['dtsother']
+    assert cloud.requests == 10 and sorted(other.hostvars) == ['dtsother']
     cached = ''.join(path.read_text() for path in (tmp_path / 'cache').iterdir())
     for secret in (SECRET, OTHER_SECRET, 'test-ak', 'other-ak'):
         assert secret not in cached
@@ -450,7 +480,9 @@ accounts:
 @pytest.mark.parametrize('config, message', [
     ('page_size: 50', 'page_size'),
     ('accounts: [{profile: prod}]', 'needs a name'),
-    ('accounts: [{name: a, regions: cn-hangzhou}]', 'regions must be a list'),
+    ('accounts: [{name: a, regions: {cn-hangzhou: 1}}]', "accounts entry 'a': argument 'regions' is of type"),
+    ('accounts: [{name: a, assume_role: {}}]', 'role_arn'),
+    ('accounts: [{name: a, http_timeout: soon}]', "accounts entry 'a': argument 'http_timeout'"),
     ('accounts: [prod]', 'must be a dictionary'),
 ])
 def test_more_bad_options_are_named_before_any_request(cloud, parse, config, message):
@@ -463,7 +495,7 @@ def test_more_bad_options_are_named_before_any_request(cloud, parse, config, mes
 def test_page_size_sets_the_records_per_request(cloud, parse):
     cloud.add('cn-hangzhou', [job('dtsp%02d' % n) for n in range(25)])
     result = parse(CREDENTIALS + 'regions: [cn-hangzhou]\npage_size: 10\n')
-    assert len(result.hostvars) == 25 and cloud.requests == 3
+    assert len(result.hostvars) == 25 and len(cloud.asked('DescribeSynchronizationJobs')) == 3
     assert set(params['PageSize'] for _action, params, _headers in cloud.session.sent) == {'10'}
 
 
@@ -474,5 +506,243 @@ def test_a_host_of_another_source_is_not_overwritten(cloud, parse):
     inventory.set_variable('dtsclash', 'ansible_host', '10.0.0.1')
     result = parse(CREDENTIALS + 'regions: [cn-hangzhou]\n', inventory=inventory)
     assert result.hostvars['dtsclash']['ansible_host'] == '10.0.0.1'
-    assert 'synchronization_job_id' not in result.hostvars['dtsclash']
-    assert result.hostvars['dtsclash_dtsclash']['synchronization_job_id'] == 'dtsclash'
+    assert 'dts_synchronization_job_id' not in result.hostvars['dtsclash']
+    assert result.hostvars['dtsclash_dtsclash']['dts_synchronization_job_id'] == 'dtsclash'
+
+
+class Clock(object):
+    """Wall-clock seconds the test moves by hand, for the age of cached listings."""
+
+    def __init__(self, now=1000000.0):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    from ansible_collections.alibabacloud.dts.plugins.inventory.dts_sync_jobs import InventoryModule
+    fake = Clock()
+    monkeypatch.setattr(InventoryModule, 'clock', staticmethod(fake))
+    return fake
+
+
+def regions_asked(cloud, since):
+    """The regions listed since the ``since``-th request, by either family."""
+    return sorted(set(params['RegionId'] for _action, params, _headers in cloud.session.sent[since:]))
+
+
+def test_each_cached_listing_expires_on_its_own_age(cloud, parse, tmp_path, clock):
+    cloud.add('cn-hangzhou', [job('dtshz')])
+    cloud.add('cn-beijing', [job('dtsbj')])
+    cache = 'cache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\ncache_timeout: 2\n' % (
+        tmp_path / 'cache')
+    parse(CREDENTIALS + cache + 'regions: [cn-hangzhou]\n')
+    assert regions_asked(cloud, 0) == ['cn-hangzhou']
+
+    # A region added later is fetched alone; rewriting the entry must not make cn-hangzhou's answer young again.
+    clock.now += 1.3
+    sent = cloud.requests
+    parse(CREDENTIALS + cache + 'regions: [cn-hangzhou, cn-beijing]\n')
+    assert regions_asked(cloud, sent) == ['cn-beijing']
+
+    clock.now += 1.3  # cn-hangzhou was fetched 2.6 s ago, cn-beijing 1.3 s ago
+    sent = cloud.requests
+    result = parse(CREDENTIALS + cache + 'regions: [cn-hangzhou, cn-beijing]\n')
+    assert regions_asked(cloud, sent) == ['cn-hangzhou']
+    assert sorted(result.hostvars) == ['dtsbj', 'dtshz']
+
+    clock.now += 0.8  # cn-beijing is now 2.1 s old, cn-hangzhou 0.8 s
+    sent = cloud.requests
+    parse(CREDENTIALS + cache + 'regions: [cn-hangzhou, cn-beijing]\n')
+    assert regions_asked(cloud, sent) == ['cn-beijing']
+
+
+def test_a_cache_timeout_of_zero_keeps_listings_however_old(cloud, parse, tmp_path, clock):
+    cloud.add('cn-hangzhou', [job('dtshz')])
+    cache = 'cache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\ncache_timeout: 0\n' % (
+        tmp_path / 'cache')
+    parse(CREDENTIALS + cache + 'regions: [cn-hangzhou]\n')
+    clock.now += 10 ** 6
+    parse(CREDENTIALS + cache + 'regions: [cn-hangzhou]\n')
+    assert cloud.requests == 2
+
+
+def test_an_entry_written_in_an_older_shape_is_fetched_again(cloud, parse, tmp_path):
+    cloud.add('cn-hangzhou', [job('dtshz')])
+    cache = 'cache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\n' % (tmp_path / 'cache')
+    first = parse(CREDENTIALS + cache + 'regions: [cn-hangzhou]\n')
+    key = first.plugin.get_cache_key(str(tmp_path / 'test.dts_sync_jobs.yml'))
+    entry = first.plugin._cache[key]
+    # The 0.2 shape: the same listings, without the time each was fetched.
+    for listing in entry['listings']:
+        del listing['fetched']
+    first.plugin._cache[key] = dict(entry, format=2)
+    first.plugin.update_cache_if_changed()
+    parse(CREDENTIALS + cache + 'regions: [cn-hangzhou]\n')
+    assert cloud.requests == 4
+
+
+def test_hostvars_prefix_and_suffix_name_every_job_variable(cloud, parse):
+    cloud.add('cn-hangzhou', [job('dtsx', Delay='7', Tags=tags(env='prod'))])
+    result = parse(CREDENTIALS + '''regions: [cn-hangzhou]
+hostvars_prefix: job_
+hostvars_suffix: _v
+hostnames: [job_synchronization_job_name_v]
+keyed_groups:
+  - key: job_tags_v.env
+    prefix: env
+''')
+    facts = result.hostvars['job dtsx']
+    assert facts['job_status_v'] == 'Synchronizing' and facts['job_delay_v'] == 7
+    assert facts['job_tags_v'] == {'env': 'prod'} and facts['dts_api'] == 'legacy'
+    assert 'status' not in facts and 'dts_status' not in facts
+    assert result.group('env_prod') == ['job dtsx']
+
+
+def test_an_empty_prefix_gives_the_module_names(cloud, parse):
+    cloud.add('cn-hangzhou', [job('dtsx', Delay='7')])
+    facts = parse(CREDENTIALS + "regions: [cn-hangzhou]\nhostvars_prefix: ''\n").hostvars['dtsx']
+    assert facts['status'] == 'Synchronizing' and facts['delay'] == 7 and facts['synchronization_job_id'] == 'dtsx'
+
+
+@pytest.mark.parametrize('config', ['hostvars_prefix: dts-', 'hostvars_prefix: 1dts_', 'hostvars_suffix: .x'])
+def test_a_prefix_or_suffix_that_makes_invalid_names_is_refused_before_any_request(cloud, parse, config):
+    with pytest.raises(AnsibleParserError, match=r'test.dts_sync_jobs.yml: hostvars_(prefix|suffix)'):
+        parse(CREDENTIALS + 'regions: [cn-hangzhou]\n' + config + '\n')
+    assert cloud.requests == 0
+
+
+def test_every_region_listed_is_on_the_group_all_with_its_count(cloud, parse):
+    cloud.add('cn-hangzhou', [job('dtsa'), job('dtsb', 'Failed'), job('dtstw', 'Synchronizing', 'Reverse')])
+    cloud.add('cn-hangzhou', [job('dtso')], key='other-ak')
+    cloud.refused[('test-ak', 'cn-beijing')] = 'Forbidden.RAM'
+    result = parse(CREDENTIALS + '''regions: [cn-hangzhou, cn-beijing, cn-shanghai]
+statuses: [Synchronizing]
+accounts:
+  - name: main
+  - name: other
+    access_key_id: other-ak
+    access_key_secret: %s
+    regions: [cn-hangzhou]
+''' % OTHER_SECRET)
+    regions = result.inventory.groups['all'].get_vars()['dts_regions']
+    assert [(entry['account'], entry['region'], entry['jobs'], entry['refused'], entry['code']) for entry in regions] == [
+        ('main', 'cn-hangzhou', 2, False, None),
+        ('main', 'cn-beijing', 0, True, 'Forbidden.RAM'),
+        ('main', 'cn-shanghai', 0, False, None),  # a region without jobs is still seen
+        ('other', 'cn-hangzhou', 1, False, None)]
+    assert 'Forbidden.RAM' in regions[1]['message']
+    refused = result.inventory.groups['all'].get_vars()['dts_refused_regions']
+    assert [(entry['account'], entry['region']) for entry in refused] == [('main', 'cn-beijing')]
+
+
+def test_an_unknown_region_in_an_account_fails_naming_the_file_and_the_account(cloud, parse):
+    with pytest.raises(AnsibleParserError, match=r"test.dts_sync_jobs.yml: accounts entry 'a': region 'Mars'"):
+        parse(CREDENTIALS + 'accounts: [{name: a, regions: [cn-hangzhou, Mars]}]\n')
+    assert cloud.requests == 0
+
+
+def test_a_failing_compose_expression_is_an_error_only_with_strict(cloud, parse):
+    cloud.add('cn-hangzhou', [job('dtsx')])
+    config = CREDENTIALS + 'regions: [cn-hangzhou]\ncompose:\n  broken: dts_delay.nothing.here\n'
+    assert 'broken' not in parse(config).hostvars['dtsx']
+    with pytest.raises(AnsibleError, match='broken'):
+        parse(config + 'strict: true\n')
+
+
+def dts_job(instance_id, status='Synchronizing', direction='Forward', reverse=None, **fields):
+    """A DescribeDtsJobs entry as the wire has it (a two-way job nests its reverse direction)."""
+    record = {'DtsJobId': 'task-' + instance_id, 'DtsInstanceID': instance_id, 'DtsJobName': 'task ' + instance_id,
+              'Status': status, 'DtsJobDirection': direction, 'Delay': 3, 'Checkpoint': '1767225600',
+              'JobType': 'SYNC', 'TagList': [{'TagKey': 'env', 'TagValue': 'prod'}]}
+    if reverse is not None:
+        record['ReverseJob'] = {'DtsJobId': 'task-%s-r' % instance_id, 'DtsInstanceID': instance_id,
+                                'Status': reverse, 'DtsJobDirection': 'Reverse', 'Delay': -1}
+    record.update(fields)
+    return record
+
+
+def test_a_job_both_families_list_is_one_host_described_by_the_current_family(cloud, parse):
+    cloud.add('cn-hangzhou', [job('dtsboth', 'Failed'), job('dtslegacy'), job('dtstwo', 'Synchronizing', 'Forward'),
+                              job('dtstwo', 'Failed', 'Reverse')])
+    cloud.add_current('cn-hangzhou', [dts_job('dtsboth', 'synchronizing'), dts_job('dtsnew', 'PreCheckPass'),
+                                      dts_job('dtstwo', reverse='Suspending')])
+    result = parse(CREDENTIALS + 'regions: [cn-hangzhou]\n')
+    assert sorted(result.hostvars) == ['dtsboth', 'dtslegacy', 'dtsnew', 'dtstwo', 'dtstwo_reverse']
+    both = result.hostvars['dtsboth']
+    assert both['dts_api'] == 'current' and both['dts_status'] == 'Synchronizing' and both['dts_delay'] == 3
+    assert both['dts_job_id'] == 'task-dtsboth' and both['dts_instance_id'] == 'dtsboth'
+    assert both['dts_tags'] == {'env': 'prod'} and both['dts_checkpoint_time'] == '2026-01-01T00:00:00Z'
+    assert 'dts_synchronization_job_id' not in both and 'dts_dts_job_id' not in both
+    assert result.hostvars['dtslegacy']['dts_api'] == 'legacy'
+    reverse = result.hostvars['dtstwo_reverse']
+    assert reverse['dts_api'] == 'current' and reverse['dts_status'] == 'Suspending' and reverse['dts_delay'] is None
+    assert 'dts_status_failed' not in result.inventory.groups  # the legacy descriptions were not used
+    assert result.group('dts_status_precheckpass') == ['dtsnew']
+    regions = result.inventory.groups['all'].get_vars()['dts_regions']
+    assert [(entry['region'], entry['jobs']) for entry in regions] == [('cn-hangzhou', 5)]
+
+
+@pytest.mark.parametrize('api, hosts, actions', [
+    ('[legacy]', ['dtsboth', 'dtslegacy'], {'DescribeSynchronizationJobs'}),
+    ('[current]', ['dtsboth', 'dtsnew'], {'DescribeDtsJobs'}),
+])
+def test_api_lists_with_one_family_only(cloud, parse, api, hosts, actions):
+    cloud.add('cn-hangzhou', [job('dtsboth'), job('dtslegacy')])
+    cloud.add_current('cn-hangzhou', [dts_job('dtsboth'), dts_job('dtsnew')])
+    result = parse(CREDENTIALS + 'regions: [cn-hangzhou]\napi: %s\n' % api)
+    assert sorted(result.hostvars) == hosts
+    assert set(action for action, _params, _headers in cloud.session.sent) == actions
+
+
+def test_a_family_refused_in_a_region_leaves_the_other_and_marks_the_region(cloud, parse):
+    # The fake refuses a (key, region) for both actions; here only the current listing is refused.
+    cloud.add('cn-hangzhou', [job('dtslegacy')])
+    original = cloud.answer
+
+    def answer(action, params, headers):
+        if action == 'DescribeDtsJobs':
+            return error('Forbidden.RAM', 403, 'Not authorized to DescribeDtsJobs.')
+        return original(action, params, headers)
+    cloud.session.handler = answer
+    result = parse(CREDENTIALS + 'regions: [cn-hangzhou]\n')
+    assert sorted(result.hostvars) == ['dtslegacy'] and len(result.warnings) == 1
+    regions = result.inventory.groups['all'].get_vars()['dts_regions']
+    assert [(entry['region'], entry['jobs'], entry['refused'], entry['code']) for entry in regions] == [
+        ('cn-hangzhou', 1, True, 'Forbidden.RAM')]
+
+
+def test_an_empty_api_list_is_refused_before_any_request(cloud, parse):
+    with pytest.raises(AnsibleParserError, match='api must name legacy and/or current'):
+        parse(CREDENTIALS + 'regions: [cn-hangzhou]\napi: []\n')
+    assert cloud.requests == 0
+
+
+def test_constructed_expressions_are_compiled_once_for_all_hosts(cloud, parse, monkeypatch):
+    engine_module = pytest.importorskip('ansible._internal._templating._engine')
+    compiled = []
+    original = engine_module.TemplateEngine._compile_expression
+
+    def counting(self, expression, options):
+        compiled.append(str(expression))
+        return original(self, expression, options)
+    monkeypatch.setattr(engine_module.TemplateEngine, '_compile_expression', counting)
+    cloud.add('cn-hangzhou', [job('dtsc%02d' % n, 'Failed' if n % 3 else 'synchronizing', Delay=str(n * 20),
+                                  Tags=tags(env='prod' if n % 2 else 'dev')) for n in range(30)])
+    result = parse(CREDENTIALS + '''regions: [cn-hangzhou]
+compose:
+  lag: dts_delay * 2
+groups:
+  lagging: dts_delay > 300
+keyed_groups:
+  - key: dts_tags.env
+    prefix: env
+''')
+    assert sorted(compiled) == ['dts_delay * 2', 'dts_delay > 300', 'dts_tags.env']
+    # Still evaluated per host.
+    assert result.hostvars['dtsc20']['lag'] == 800 and result.group('lagging') == ['dtsc%02d' % n for n in range(16, 30)]
+    assert len(result.group('env_prod')) == 15
+    # The engine is left as it was found.
+    assert '_compile_expression' not in vars(result.plugin.templar._engine)

@@ -13,14 +13,14 @@ import sys
 
 import pytest
 
-from ansible_collections.alibabacloud.dts.plugins.inventory.dts_sync_jobs import group_name, lookup_path
+from ansible_collections.alibabacloud.dts.plugins.inventory.dts_sync_jobs import lookup_path
 from ansible_collections.alibabacloud.dts.tests.unit.plugins.modules.conftest import (
     COLLECTIONS_ROOT,
     SECRET,
 )
 
 from dts_emulator import Emulator  # noqa: E402  (tests/emulator is on sys.path via the modules conftest)
-from emulator_data import default_job_specs  # noqa: E402
+from emulator_data import current_job_specs, default_job_specs  # noqa: E402
 
 
 @pytest.fixture
@@ -61,8 +61,11 @@ def plain(value):
 
 
 def expected_records(region):
+    """The legacy-made jobs of a region, and the hosts of the region: one per direction of those and of the
+    synchronization jobs made the current way (which only DescribeDtsJobs lists)."""
     specs = [spec for spec in default_job_specs() if spec['region'] == region]
-    return specs, len(specs) + sum(1 for spec in specs if spec.get('two_way'))
+    current = [spec for spec in current_job_specs() if spec['region'] == region and spec['job_type'] == 'SYNC']
+    return specs, sum(2 if spec.get('two_way') else 1 for spec in specs + current)
 
 
 def test_one_host_per_record_grouped_by_status_and_region(tmp_path, emulator):
@@ -74,12 +77,15 @@ def test_one_host_per_record_grouped_by_status_and_region(tmp_path, emulator):
     assert len(hostvars) == hangzhou_records + beijing_records
     assert len(data['dts_region_cn_beijing']['hosts']) == beijing_records
     synchronizing = set(data['dts_status_synchronizing']['hosts'])
-    assert synchronizing == set(host for host, facts in hostvars.items() if facts['status'] == 'Synchronizing')
+    assert synchronizing == set(host for host, facts in hostvars.items() if facts['dts_status'] == 'Synchronizing')
     two_way = next(spec for spec in hangzhou if spec.get('two_way'))
     assert two_way['id'] in hostvars and two_way['id'] + '_reverse' in hostvars
-    assert hostvars[two_way['id'] + '_reverse']['synchronization_direction'] == 'Reverse'
+    reverse = hostvars[two_way['id'] + '_reverse']
+    # Either family may describe it (the current one when both list it): the direction is the same.
+    assert reverse.get('dts_job_direction', reverse.get('dts_synchronization_direction')) == 'Reverse'
     facts = hostvars[hangzhou[0]['id']]
-    assert facts['region'] == 'cn-hangzhou' and isinstance(facts['delay'], int) and isinstance(facts['tags'], dict)
+    assert facts['dts_region'] == 'cn-hangzhou' and isinstance(facts['dts_delay'], int)
+    assert isinstance(facts['dts_tags'], dict)
     assert SECRET not in json.dumps(data)
 
 
@@ -88,30 +94,30 @@ def test_keyed_groups_on_tags_and_statuses_filter(tmp_path, emulator):
 plugin: alibabacloud.dts.dts_sync_jobs
 statuses: [synchronizing, FAILED]
 keyed_groups:
-  - key: tags.env | default('untagged')
+  - key: dts_tags.env | default('untagged')
     prefix: env
 '''))
     hostvars = data['_meta']['hostvars']
-    assert set(facts['status'] for facts in hostvars.values()) == {'Synchronizing', 'Failed'}
+    assert set(facts['dts_status'] for facts in hostvars.values()) == {'Synchronizing', 'Failed'}
     prod = set(data['env_prod']['hosts'])
-    assert prod and prod == set(h for h, f in hostvars.items() if f['tags'].get('env') == 'prod')
+    assert prod and prod == set(h for h, f in hostvars.items() if f['dts_tags'].get('env') == 'prod')
 
 
 def test_hostnames_preference_and_compose(tmp_path, emulator):
     data = listed(inventory(tmp_path, emulator, '''
 plugin: alibabacloud.dts.dts_sync_jobs
 regions: [cn-shanghai]
-hostnames: [tags.nothere, synchronization_job_name]
+hostnames: [dts_tags.nothere, dts_job_name, dts_synchronization_job_name]
 compose:
-  lagging: delay > 300
+  lagging: (dts_delay or 0) > 300
 '''))
     hostvars = data['_meta']['hostvars']
     specs, _records = expected_records('cn-shanghai')
     assert specs[0]['name'] in hostvars
-    assert all(facts['lagging'] == (facts['delay'] > 300) for facts in hostvars.values())
+    assert all(facts['lagging'] == ((facts['dts_delay'] or 0) > 300) for facts in hostvars.values())
 
 
-def test_a_refused_region_warns_unless_strict(tmp_path, emulator):
+def test_a_refused_region_warns_unless_strict_regions(tmp_path, emulator):
     emulator.config['refused_regions'] = ['cn-beijing']
     process = inventory(tmp_path, emulator, 'plugin: alibabacloud.dts.dts_sync_jobs\n'
                                             'regions: [cn-hangzhou, cn-beijing]\n')
@@ -120,7 +126,10 @@ def test_a_refused_region_warns_unless_strict(tmp_path, emulator):
     assert len(data['_meta']['hostvars']) == expected_records('cn-hangzhou')[1]
     process = inventory(tmp_path, emulator, 'plugin: alibabacloud.dts.dts_sync_jobs\n'
                                             'regions: [cn-hangzhou, cn-beijing]\nstrict: true\n')
-    assert process.returncode != 0 and 'Forbidden.RAM' in process.stderr
+    assert process.returncode == 0 and 'Forbidden.RAM' in process.stderr
+    process = inventory(tmp_path, emulator, 'plugin: alibabacloud.dts.dts_sync_jobs\n'
+                                            'regions: [cn-hangzhou, cn-beijing]\nstrict_regions: true\n')
+    assert process.returncode != 0 and 'Forbidden.RAM' in process.stderr and 'test.dts_sync_jobs.yml' in process.stderr
 
 
 def test_several_accounts_in_one_file(tmp_path, emulator):
@@ -128,7 +137,7 @@ def test_several_accounts_in_one_file(tmp_path, emulator):
     data = listed(inventory(tmp_path, emulator, '''
 plugin: alibabacloud.dts.dts_sync_jobs
 regions: [cn-hangzhou]
-hostnames: [synchronization_job_id]
+hostnames: [dts_synchronization_job_id]
 accounts:
   - name: main
   - name: second
@@ -151,7 +160,7 @@ cache: true
 cache_plugin: ansible.builtin.jsonfile
 cache_connection: %s
 keyed_groups:
-  - key: tags.team | default('none')
+  - key: dts_tags.team | default('none')
     prefix: team
 ''' % (tmp_path / 'cache')
     first = listed(inventory(tmp_path, emulator, config))
@@ -176,8 +185,23 @@ def test_bad_options_are_named(tmp_path, emulator, config, words):
     assert emulator.counters['total'] == 0
 
 
-def test_group_names_and_paths():
-    assert group_name('dts_region', 'cn-beijing') == 'dts_region_cn_beijing'
-    assert group_name('dts_status', 'Synchronizing') == 'dts_status_synchronizing'
+def test_paths():
     assert lookup_path({'tags': {'env': 'prod'}}, 'tags.env') == 'prod'
     assert lookup_path({'tags': {}}, 'tags.env') is None
+
+
+@pytest.mark.parametrize('graph', [False, True])
+def test_no_warning_over_several_regions_with_the_shipped_examples(tmp_path, emulator, graph):
+    """Host variables named as task keywords (delay, tags) made ansible-inventory warn on every run."""
+    with open(os.path.join(COLLECTIONS_ROOT, 'ansible_collections', 'alibabacloud', 'dts', 'playbooks', 'inventory',
+                           'demo.dts_sync_jobs.yml')) as demo:
+        config = demo.read()
+    process = inventory(tmp_path, emulator, config + '''
+compose:
+  replication_delay: dts_delay
+groups:
+  dts_lagging: dts_delay is not none and dts_delay > 300
+''', graph=graph, env={'ANSIBLE_DEPRECATION_WARNINGS': 'true'})
+    assert process.returncode == 0, process.stderr
+    assert '[WARNING]' not in process.stderr and '[DEPRECATION WARNING]' not in process.stderr, process.stderr
+    assert '@dts_region_cn_beijing' in process.stdout if graph else '"us-west-1"' in process.stdout

@@ -16,7 +16,7 @@ try:
 except ImportError:  # pragma: no cover
     pass
 
-CREDS = Credentials('test-ak', 'test-secret-value')
+CREDS = Credentials('test-ak', 'test-secret-value', None, 'test')
 
 
 class FakeResponse(object):

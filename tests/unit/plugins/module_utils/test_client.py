@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import socket
+import threading
 
 import pytest
 import requests
@@ -22,7 +24,9 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._client import (
     DtsClient,
     run_concurrently,
 )
+from ansible_collections.alibabacloud.dts.plugins.module_utils._connection import connect
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
+from ansible_collections.alibabacloud.dts.plugins.module_utils._pacing import MARGIN, RATE_LIMITS, LimiterRegistry
 from ansible_collections.alibabacloud.dts.tests.unit.plugins.module_utils.fakes import (
     CREDS,
     FakeResponse,
@@ -462,3 +466,211 @@ def test_sessions_ignore_netrc_so_nothing_replaces_the_signed_authorization(tmp_
                                                         headers={'Authorization': 'ACS3-HMAC-SHA256 x'}))
     assert prepared.headers['Authorization'] == 'ACS3-HMAC-SHA256 x'
     assert session.trust_env is False
+
+
+# -- retry budget, fast failures ------------------------------------------------------------
+
+
+def test_rejected_throttling_is_throttling_backs_off_and_narrows_the_window():
+    answers = [error('Rejected.Throttling', 400)] * 2 + [ok()]
+    client, session, _ignored = make_client(lambda *a: answers.pop(0))
+    client.call('DescribeSynchronizationJobStatusList', {})
+    assert len(session.sent) == 3
+    assert client.window.size < client.window.maximum
+
+
+def test_the_retry_budget_bounds_the_waits_and_the_error_says_how_many_attempts():
+    clock = Clock()
+    session = FakeSession(lambda *a: error('ServiceUnavailable', 503, request_id='LAST'))
+    client = DtsClient(CREDS, 'cn-hangzhou', 'https://dts.cn-hangzhou.aliyuncs.com', retries=20, retry_budget=10,
+                       session=session, sleep=clock.sleep, clock=clock)
+    with pytest.raises(DtsApiError) as caught:
+        client.call('DescribeSynchronizationJobStatusList', {})
+    assert sum(clock.sleeps) <= 10
+    assert len(session.sent) == len(clock.sleeps) + 1 < 21
+    message = caught.value.describe()
+    assert 'gave up after %d attempts' % len(session.sent) in message and 'retry_budget 10 s' in message
+    assert caught.value.code == 'ServiceUnavailable' and '(RequestId LAST)' in message
+
+
+def closed_port():
+    listener = socket.socket()
+    listener.bind(('127.0.0.1', 0))
+    port = listener.getsockname()[1]
+    listener.close()
+    return port
+
+
+def test_a_refused_connection_is_retried_once_and_names_the_endpoint_and_what_to_check():
+    clock = Clock()
+    endpoint = 'http://127.0.0.1:%d' % closed_port()
+    client = DtsClient(CREDS, 'cn-hangzhou', endpoint, sleep=clock.sleep, clock=clock)
+    with pytest.raises(DtsApiError) as caught:
+        client.call('DescribeSynchronizationJobStatusList', {})
+    assert caught.value.code == 'ConnectionRefused'
+    assert clock.sleeps == [0.5]
+    message = caught.value.describe()
+    assert endpoint in message and 'refused' in message
+    assert 'endpoint option' in message and 'ALIBABA_CLOUD_ENDPOINT_DTS' in message
+    assert 'gave up after 2 attempts' in message
+
+
+def test_an_unresolvable_host_is_retried_once_and_names_the_endpoint():
+    gaierror = socket.gaierror(-2, 'Name or service not known')
+    wrapped = requests.exceptions.ConnectionError(
+        requests.packages.urllib3.exceptions.MaxRetryError(None, '/', reason=gaierror))
+    client, session, clock = make_client(lambda *a: wrapped)
+    with pytest.raises(DtsApiError) as caught:
+        client.call('DescribeSynchronizationJobStatusList', {})
+    assert caught.value.code == 'NameResolutionError' and len(session.sent) == 2 and clock.sleeps == [0.5]
+    message = caught.value.describe()
+    assert 'https://dts.cn-hangzhou.aliyuncs.com' in message and 'could not be resolved' in message
+    assert 'Name or service not known' in message and 'ALIBABA_CLOUD_ENDPOINT_DTS' in message
+
+
+def test_a_reset_connection_is_still_an_ordinary_transient_fault():
+    reset = requests.exceptions.ConnectionError(ConnectionResetError(104, 'Connection reset by peer'))
+    answers = [reset, reset, reset, ok()]
+    client, session, _ignored = make_client(lambda *a: answers.pop(0), retries=5)
+    client.call('DescribeSynchronizationJobStatusList', {})
+    assert len(session.sent) == 4
+
+
+# -- pacing and the shared gate -------------------------------------------------------------
+
+
+class TimedSession(FakeSession):
+    """Records the fake clock's time of every request."""
+
+    def __init__(self, handler, clock):
+        super(TimedSession, self).__init__(handler)
+        self.clock, self.times = clock, []
+
+    def request(self, *args, **kwargs):
+        self.times.append(self.clock())
+        return super(TimedSession, self).request(*args, **kwargs)
+
+
+def most_in_a_window(times, width):
+    return max(len([other for other in times if start <= other < start + width]) for start in times)
+
+
+def paced_client(clock, registry, session, **kwargs):
+    return DtsClient(CREDS, 'cn-hangzhou', 'https://dts.cn-hangzhou.aliyuncs.com', session=session,
+                     sleep=clock.sleep, clock=clock, limiters=registry, max_concurrency=1, **kwargs)
+
+
+def test_an_action_is_paced_at_its_documented_rate_with_injected_sleeps_only():
+    clock, registry = Clock(), LimiterRegistry()
+    session = TimedSession(lambda *a: ok({'RequestId': 'R'}), clock)
+    client = paced_client(clock, registry, session)
+    for _call in range(60):
+        client.call('DescribeDtsJobs', {})
+    assert RATE_LIMITS['DescribeDtsJobs'] == 20
+    assert most_in_a_window(session.times, 1.0) == 19
+    assert sum(clock.sleeps) == pytest.approx(59 * (1.0 + MARGIN) / 20)
+
+
+def test_max_requests_per_second_overrides_the_table_and_zero_turns_pacing_off():
+    clock, registry = Clock(), LimiterRegistry()
+    session = TimedSession(lambda *a: ok({'RequestId': 'R'}), clock)
+    client = paced_client(clock, registry, session, max_requests_per_second=5)
+    for _call in range(10):
+        client.call('DescribeDtsJobDetail', {})
+    assert most_in_a_window(session.times, 1.0) == 5
+    clock.sleeps[:] = []
+    client = paced_client(clock, registry, session, max_requests_per_second=0)
+    for _call in range(100):
+        client.call('DescribeDtsJobs', {})
+    assert clock.sleeps == []
+
+
+def test_a_call_may_pass_the_rate_of_an_action_the_table_does_not_know():
+    clock, registry = Clock(), LimiterRegistry()
+    session = TimedSession(lambda *a: ok({'RequestId': 'R'}), clock)
+    client = paced_client(clock, registry, session)
+    for _call in range(9):
+        client.call('DescribeSomethingNew', {}, rate=3)
+    assert most_in_a_window(session.times, 1.0) == 3
+
+
+def test_clients_of_one_account_and_region_share_the_pace():
+    clock, registry = Clock(), LimiterRegistry()
+    session = TimedSession(lambda *a: ok({'RequestId': 'R'}), clock)
+    clients = [paced_client(clock, registry, session) for _client in range(3)]
+    for _round in range(20):
+        for client in clients:
+            client.call('DescribeDtsJobs', {})
+    assert most_in_a_window(session.times, 1.0) == 19
+    other_region = DtsClient(CREDS, 'cn-beijing', 'https://dts.cn-beijing.aliyuncs.com', session=session,
+                             sleep=clock.sleep, clock=clock, limiters=registry)
+    clock.sleeps[:] = []
+    other_region.call('DescribeDtsJobs', {})
+    assert clock.sleeps == []
+
+
+def test_a_paged_listing_of_3000_jobs_stays_under_the_rate():
+    clock, registry = Clock(), LimiterRegistry()
+    records = [job('dts%05d' % index) for index in range(3000)]
+    session = TimedSession(paged(records), clock)
+    client = DtsClient(CREDS, 'cn-hangzhou', 'https://dts.cn-hangzhou.aliyuncs.com', session=session,
+                       sleep=clock.sleep, clock=clock, limiters=registry, max_concurrency=1)
+    assert len(list_jobs(client)) == 3000
+    assert len(session.times) == 100
+    assert most_in_a_window(session.times, 1.0) == 19
+
+
+class CountingGate(object):
+    """A gate that records how often it was taken and whether a request was sent outside it."""
+
+    def __init__(self):
+        self.held = 0
+        self.entered = 0
+
+    def __enter__(self):
+        self.held += 1
+        self.entered += 1
+
+    def __exit__(self, *exc_info):
+        self.held -= 1
+
+
+def test_every_request_of_every_client_sharing_a_gate_goes_through_it():
+    gate = CountingGate()
+    outside = []
+
+    def handler(*args):
+        if not gate.held:
+            outside.append(args[0])
+        return ok()
+    session = FakeSession(handler)
+    clients = [DtsClient(CREDS, region, 'https://dts.aliyuncs.com', session=session, gate=gate)
+               for region in ('cn-hangzhou', 'cn-beijing')]
+    for client in clients:
+        describe_statuses(client, ['dtsA'])
+    assert outside == [] and gate.entered == len(session.sent) == 2
+
+
+def test_connect_passes_the_gate_and_the_new_options():
+    gate = threading.BoundedSemaphore(3)
+    client = connect({'access_key_id': 'ak', 'access_key_secret': 'sk', 'region': 'cn-hangzhou',
+                      'retry_budget': 12, 'max_requests_per_second': 7}, environ={}, gate=gate)
+    assert client.gate is gate and client.retry_budget == 12 and client.max_requests_per_second == 7
+    assert client.warnings == []
+
+
+@pytest.mark.parametrize('option, value', [('retry_budget', -1), ('retry_budget', 4000),
+                                           ('max_requests_per_second', -2), ('max_requests_per_second', 'fast')])
+def test_new_options_out_of_range_are_refused_naming_the_option(option, value):
+    with pytest.raises(DtsConfigError) as caught:
+        connect({'access_key_id': 'ak', 'access_key_secret': 'sk', 'region': 'cn-hangzhou', option: value},
+                environ={})
+    assert caught.value.option == option and option in caught.value.message
+
+
+def test_the_transport_names_no_action():
+    # The API families say what to call and how fast (_pacing); the transport must stay generic.
+    import ansible_collections.alibabacloud.dts.plugins.module_utils._client as client_module
+    with open(client_module.__file__.replace('.pyc', '.py')) as handle:
+        source = handle.read()
+    assert 'Describe' not in source

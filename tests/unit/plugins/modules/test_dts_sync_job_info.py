@@ -144,18 +144,6 @@ def test_check_mode_reads_the_same(run_module, emulator):
     assert not run.failed and len(run.result['jobs']) == 5 and run.result['changed'] is False
 
 
-def test_exact_under_throttling_every_3rd_and_503_every_5th(run_module, emulator):
-    from dts_emulator import Faults
-    emulator.load_jobs(jobs_in_region(137))
-    emulator.faults = Faults(throttle_every=3, **{'5xx_every': 5})
-    for _ignored in range(6):
-        run = run_module('dts_sync_job_info', {'page_size': 10})
-        assert not run.failed, run.result.get('msg')
-        ids = [job['synchronization_job_id'] for job in run.result['jobs']]
-        assert len(ids) == 137 and len(set(ids)) == 137
-    assert emulator.counters['by_outcome']['throttle'] > 0 and emulator.counters['by_outcome']['5xx'] > 0
-
-
 def test_3000_jobs_exact_with_every_4th_request_throttled_and_every_9th_a_503(run_module, emulator):
     from dts_emulator import Faults
     emulator.load_jobs(jobs_in_region(3000))
