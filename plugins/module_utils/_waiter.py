@@ -329,8 +329,8 @@ def wait_for(poll, gate, timeout=1800, interval=15, once=False, clock=time.monot
             if pending:
                 what = '; '.join(_describe_state(state, gate) for state in pending)
             elif window_start is not None:
-                what = 'every job there, but only for %s of %s' % (_seconds(now - window_start),
-                                                                    _seconds(gate.stable_for))
+                what = 'every job there, but only for %s of %s' % (
+                    _seconds(now - window_start), _seconds(gate.stable_for))
             else:
                 what = 'no poll answered'
             message = 'Timed out after %s waiting for %s; not there yet: %s' % (

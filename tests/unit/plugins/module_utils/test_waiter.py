@@ -300,9 +300,9 @@ def test_checkpoint_after_passes_once_the_checkpoint_crosses_the_moment_and_not_
 
 def test_progress_has_one_line_per_job_not_there_with_status_delay_lag_and_time_left():
     clock = Clock()
-    script = Script(clock, [job('a', ('Forward', 'Initializing', None, None)), job('b', ('Forward', 'Synchronizing', 2,
-                                                                                          T0 - 30))],
-                    [job('a', ('Forward', 'Synchronizing', 1, T0)), job('b', ('Forward', 'Synchronizing', 2, T0))])
+    first = [job('a', ('Forward', 'Initializing', None, None)), job('b', ('Forward', 'Synchronizing', 2, T0 - 30))]
+    second = [job('a', ('Forward', 'Synchronizing', 1, T0)), job('b', ('Forward', 'Synchronizing', 2, T0))]
+    script = Script(clock, first, second)
     outcome = run(clock, script, Gate(max_delay=5, checkpoint_after=T0), timeout=100)
     assert outcome['progress'] == [
         'poll 1, 0 s: a (Forward Initializing for 0 s, delay not started, checkpoint unknown), 100 s left',
@@ -483,8 +483,8 @@ def test_legacy_delays_of_minus_one_or_nothing_are_not_started():
 
 
 def test_a_failed_legacy_job_costs_one_listing_for_its_error_message():
-    client = FakeClient({'a': [('Forward', 'Failed', '0', 'DTS-1: disk full')], 'b': [('Forward', 'Synchronizing',
-                                                                                         '0', None)]})
+    client = FakeClient({'a': [('Forward', 'Failed', '0', 'DTS-1: disk full')],
+                         'b': [('Forward', 'Synchronizing', '0', None)]})
     jobs, _ignored = StateReader(client, ['a', 'b'], fail_statuses=DEFAULT_FAIL_STATUSES,
                                  read_kwargs={'api': 'legacy'})()
     assert client.calls == ['DescribeSynchronizationJobStatusList', 'DescribeSynchronizationJobs']
