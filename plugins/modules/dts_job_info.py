@@ -23,6 +23,10 @@ description:
   - A two-way job is returned once per direction; the reverse direction, which the API nests
     under C(ReverseJob), is a record of its own with C(dts_job_direction=Reverse).
   - Every page is read whatever page size DTS really enforces; each job comes back exactly once.
+  - With O(wait=true) it first waits on the synchronization tasks of O(job_ids) as M(alibabacloud.dts.dts_sync_status_info)
+    does (status, replication delay, checkpoint, stability window), reading them from C(DescribeDtsJobs) each poll,
+    and then returns their records. The wait's own results (RV(polls), RV(progress), RV(states)...) are returned
+    alongside.
 author:
   - alibabacloud.dts maintainers (@alibabacloud)
 options:
@@ -97,6 +101,7 @@ options:
     default: 30
 extends_documentation_fragment:
   - alibabacloud.dts.common
+  - alibabacloud.dts.wait
 attributes:
   check_mode:
     support: full
@@ -152,9 +157,59 @@ EXAMPLES = r'''
     region: cn-hangzhou
     query: "[?delay != null && delay > `10`].{name: dts_job_name, direction: dts_job_direction, delay: delay}"
   register: lagging
+
+- name: Wait until the orders tasks are synchronizing and at most 5 s behind, then read them
+  alibabacloud.dts.dts_job_info:
+    job_ids: [ta7w132u12h****]
+    wait: true
+    wait_max_delay: 5
+    wait_timeout: 900
+  register: orders
 '''
 
 RETURN = r'''
+polls:
+  description: How many polls the wait made.
+  returned: when O(wait=true)
+  type: int
+  sample: 4
+elapsed:
+  description: Seconds spent waiting.
+  returned: when O(wait=true)
+  type: float
+  sample: 42.5
+requests:
+  description: How many API requests the wait made.
+  returned: when O(wait=true)
+  type: int
+  sample: 8
+progress:
+  description: What each poll saw, one line per task direction not there yet, as M(alibabacloud.dts.dts_sync_status_info) returns it.
+  returned: when O(wait=true)
+  type: list
+  elements: str
+  sample: ["poll 2, 15 s: dtsta7w132u12h**** (Forward Synchronizing for 15 s, delay 41 s), 1785 s left"]
+states:
+  description: Each watched direction as the last poll saw it, as M(alibabacloud.dts.dts_sync_status_info) returns it.
+  returned: when O(wait=true)
+  type: list
+  elements: dict
+  sample: [{job_id: dtsta7w132u12h****, direction: Forward, status: Synchronizing, delay: 0, verdict: there}]
+stable_since:
+  description: When the window of polls in which every condition held began (ISO 8601 UTC).
+  returned: when O(wait=true) and the conditions held at the last poll
+  type: str
+  sample: "2026-01-31T08:00:05Z"
+passed:
+  description: Whether every condition holds (in check mode the module does not wait, so it may be V(false)).
+  returned: when O(wait=true)
+  type: bool
+  sample: true
+reason:
+  description: Why the wait failed, V(failed_status), V(missing_jobs), V(delay_exceeded) (check mode) or V(timeout).
+  returned: when the wait fails
+  type: str
+  sample: timeout
 jobs:
   description:
     - The records, one per task direction, in the order DTS lists the tasks (a two-way task's
@@ -319,7 +374,7 @@ import traceback
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._api_current import PAGE_SIZES, job_filters
-from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsError
+from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError, DtsError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import (
     add_job_details,
     list_dts_job_facts,
@@ -333,6 +388,8 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import
     MIGRATION_STATUSES,
     SUBSCRIBE_STATUSES,
 )
+from ansible_collections.alibabacloud.dts.plugins.module_utils._states import wait_on_jobs
+from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import WaitFailed, gate_from_params, wait_argument_spec
 from ansible_collections.alibabacloud.dts.plugins.module_utils.modules import DtsModule
 
 STATUSES_BY_TYPE = {
@@ -370,6 +427,7 @@ def main():
             query=dict(type='str'),
             details=dict(type='bool', default=False),
             page_size=dict(type='int', choices=list(PAGE_SIZES), default=30),
+            **wait_argument_spec()
         ),
         supports_check_mode=True,
     )
@@ -382,6 +440,17 @@ def main():
         facts = validate_job_facts(params['fields'], api=API_CURRENT)
         job_filters(job_type=params['job_type'], name=params['name'], tags=params['tags'],
                     resource_group_id=params['resource_group_id'])
+        gate = gate_from_params(params)
+        if gate is not None and (params['job_type'] != 'sync' or not job_ids):
+            raise DtsConfigError('wait needs job_type sync and job_ids naming the synchronization tasks to wait for.',
+                                 option='job_ids' if params['job_type'] == 'sync' else 'job_type')
+        waited = {}
+        if gate is not None:
+            waited = wait_on_jobs(module.client, job_ids, gate, params, check_mode=module.check_mode,
+                                  read_kwargs={'api': 'current'})
+            # The records below are this module's; the wait's status entries stay with dts_sync_status_info.
+            for key in ('jobs', 'missing_job_ids', 'pending_jobs', 'failed_jobs'):
+                waited.pop(key, None)
         # A query sees every fact; the records returned are then cut down to the fields asked for.
         jobs = list_dts_job_facts(module.client, job_type=params['job_type'], name=params['name'],
                                   tags=params['tags'], resource_group_id=params['resource_group_id'],
@@ -389,10 +458,14 @@ def main():
                                   facts=None if query is not None else facts)
         if params['details']:
             jobs = add_job_details(module.client, jobs)
+    except WaitFailed as failure:
+        details = dict((key, value) for key, value in failure.details.items()
+                       if key not in ('jobs', 'pending_jobs', 'failed_jobs'))
+        module.fail_json(msg=failure.message, reason=failure.reason, **details)
     except DtsError as error:
         module.fail_error(error)
 
-    result = {}
+    result = dict(waited)
     if query is not None:
         result['query_result'] = query.search(jobs)
         if facts is not None:

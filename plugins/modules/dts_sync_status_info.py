@@ -9,7 +9,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: dts_sync_status_info
-short_description: Read the synchronization status of DTS jobs, and optionally wait for one
+short_description: Read the synchronization status of DTS jobs, and optionally wait on them as a gate
 version_added: 0.1.0
 description:
   - Reads where each of many Data Transmission Service synchronization jobs is now with
@@ -17,6 +17,15 @@ description:
     into a few concurrent requests to keep each URL short).
   - With O(wait=true), polls until every job reaches one of O(wait_status), fails as soon as a job
     shows one of O(fail_statuses) or an ID is unknown, and fails when O(wait_timeout) has passed.
+  - The wait can also gate on replication delay (O(wait_max_delay)), on the checkpoint having passed a
+    moment (O(wait_checkpoint_after)), and on all of it holding for a while (O(wait_stable_for)), which
+    is what a cutover needs after writes stop.
+  - "Each poll costs the same whatever the number of jobs: one status request for all of them and, only
+    with O(wait_max_delay), one C(DescribeSynchronizationJobs) listing of the region (every page of it)
+    for the replication delays, which the status list does not carry. A poll that shows a job in one of
+    O(fail_statuses) also lists the region once, to report the job's C(ErrorMessage)."
+  - Transitional statuses (V(Modifying), V(Retrying), V(Upgrade), V(Downgrade), V(Suspending) while a job
+    resumes, V(Initializing) after its precheck) never end a wait unless listed in O(fail_statuses).
 author:
   - alibabacloud.dts maintainers (@alibabacloud)
 options:
@@ -41,56 +50,24 @@ options:
     choices: [auto, legacy, current]
     default: auto
     version_added: 0.3.0
-  wait:
-    description:
-      - Whether to wait until every job reaches one of O(wait_status).
-      - In check mode the module reads the statuses once and does not wait.
-    type: bool
-    default: false
-  wait_status:
-    description:
-      - The statuses that count as arrived, compared without regard to case.
-    type: list
-    elements: str
-    default: [Synchronizing]
-  wait_directions:
-    description:
-      - The directions whose status is waited on. Two-way jobs have both; a direction a job
-        does not have is ignored for that job.
-    type: list
-    elements: str
-    choices: [Forward, Reverse]
-    default: [Forward]
-  wait_timeout:
-    description:
-      - How many seconds to wait at most. The last poll happens at the deadline.
-    type: int
-    default: 1800
-  wait_sleep:
-    description:
-      - Seconds between two polls. Each poll is one status request for all jobs.
-    type: int
-    default: 15
-  fail_statuses:
-    description:
-      - Statuses that end the wait with a failure at once, naming the job and its status.
-    type: list
-    elements: str
-    default: [Failed, PrecheckFailed, InitializeFailed]
 extends_documentation_fragment:
   - alibabacloud.dts.common
+  - alibabacloud.dts.wait
 attributes:
   check_mode:
     support: full
-    description: The module only reads; in check mode it does not wait.
+    description: The module only reads; in check mode it polls once and does not wait.
   diff_mode:
     support: none
     description: Nothing is changed, so there is nothing to diff.
 notes:
-  - The RAM permissions needed are C(dts:DescribeSynchronizationJobStatusList) and, unless O(api=legacy),
-    C(dts:DescribeDtsJobs).
+  - The RAM permissions needed are C(dts:DescribeSynchronizationJobStatusList), C(dts:DescribeDtsJobs) unless
+    O(api=legacy), and C(dts:DescribeSynchronizationJobs) with O(wait_max_delay) or to report a failed legacy
+    job's error message.
   - Throttling and other transient errors while polling are retried, and a poll that still fails
     counts as not arrived, never as success.
+  - A module cannot print while it runs; RV(progress) holds one line per poll and job not yet there, for the
+    caller to show (the C(alibabacloud.dts.dts_sync_wait) role prints them at C(-v) when the wait ends).
 seealso:
   - module: alibabacloud.dts.dts_sync_job_info
   - name: DescribeSynchronizationJobStatusList API reference
@@ -120,6 +97,26 @@ EXAMPLES = r'''
     wait: true
     wait_status: [Finished]
     fail_statuses: [Failed, PrecheckFailed, InitializeFailed, Suspending]
+
+- name: Note the moment writes stopped on the source
+  ansible.builtin.set_fact:
+    writes_stopped_at: "{{ now(utc=true).timestamp() | int }}"
+
+- name: Cut over only once everything written before that moment is replicated, and the delay stayed low for a minute
+  alibabacloud.dts.dts_sync_status_info:
+    job_ids: "{{ orders_job_ids }}"
+    wait: true
+    wait_checkpoint_after: "{{ writes_stopped_at }}"
+    wait_max_delay: 5
+    wait_stable_for: 60
+    wait_sleep: 5
+    wait_timeout: 900
+  register: caught_up
+
+- name: Show how the wait went
+  ansible.builtin.debug:
+    msg: "{{ caught_up.progress }}"
+    verbosity: 1
 '''
 
 RETURN = r'''
@@ -133,7 +130,7 @@ credentials_source:
   sample: CLI profile prod (ChainableRamRoleArn via base)
   version_added: 0.3.0
 jobs:
-  description: The status of each job DTS knows, in the order of O(job_ids).
+  description: The status of each job DTS knows, in the order of O(job_ids), as last polled.
   returned: always
   type: list
   elements: dict
@@ -146,12 +143,6 @@ jobs:
       description: The API family that answered for this job, V(legacy) or V(current).
       type: str
       sample: legacy
-      version_added: 0.3.0
-    error_message:
-      description: Why the job failed, when it did (current family only; the legacy status list does not say).
-      returned: when RV(jobs[].api=current)
-      type: str
-      sample: "DTS-070211: Connect Source DB failed."
       version_added: 0.3.0
     dts_job_id:
       description: The task ID of a job the current family answered for.
@@ -169,6 +160,14 @@ jobs:
       description: The Forward direction's status in its documented spelling (the only direction of a one-way job).
       type: str
       sample: Synchronizing
+    error_message:
+      description:
+        - Why the job failed, when it did. The current family always says; for a legacy job the wait reads it
+          (with one listing) when the job is in one of O(fail_statuses).
+      type: str
+      returned: when known
+      version_added: 0.3.0
+      sample: "DTS-070211: Connect Source DB failed."
     directions:
       description: Every direction of the job.
       type: list
@@ -192,13 +191,13 @@ jobs:
           sample: "2021-01-13T07:54:12Z"
         delay:
           description: Replication delay in seconds; null when incremental synchronization has not started.
-          returned: when RV(jobs[].api=current)
+          returned: when RV(jobs[].api=current), and for legacy jobs with O(wait_max_delay)
           type: int
           sample: 0
           version_added: 0.3.0
         error_message:
           description: Why this direction failed, when it did.
-          returned: when RV(jobs[].api=current)
+          returned: when known
           type: str
           sample: null
           version_added: 0.3.0
@@ -215,10 +214,90 @@ elapsed:
   type: float
   sample: 42.5
 polls:
-  description: How many status requests the wait made.
+  description: How many polls the wait made.
   returned: when O(wait=true)
   type: int
   sample: 4
+requests:
+  description:
+    - How many API requests the module made (status reads, listings and their pages; retries not counted).
+  returned: when O(wait=true)
+  type: int
+  sample: 8
+  version_added: 0.3.0
+progress:
+  description:
+    - What each poll saw, one line per job direction not there yet (status and how long it held, delay,
+      checkpoint lag, seconds left), or one line when every job was there but not yet for O(wait_stable_for).
+    - The first poll's lines and the latest ones are kept when there are more than 300.
+  returned: when O(wait=true)
+  type: list
+  elements: str
+  sample: ["poll 2, 15 s: dtsexjk1alb116**** (Forward Synchronizing for 15 s, delay 41 s), 1785 s left"]
+  version_added: 0.3.0
+states:
+  description: Each watched direction as the last poll saw it, and what it was still waiting for.
+  returned: when O(wait=true)
+  type: list
+  elements: dict
+  version_added: 0.3.0
+  contains:
+    job_id:
+      description: The job ID.
+      type: str
+      sample: dtsexjk1alb116****
+    direction:
+      description: V(Forward) or V(Reverse).
+      type: str
+      sample: Forward
+    status:
+      description: The status in its documented spelling.
+      type: str
+      sample: Synchronizing
+    status_for:
+      description: Seconds this status has held, as far as the wait saw.
+      type: float
+      sample: 30.0
+    delay:
+      description: Replication delay in seconds, null when not started or not read.
+      type: int
+      sample: 2
+    checkpoint:
+      description: Unix time of the last record synchronized, null when none.
+      type: int
+      sample: 1610524452
+    checkpoint_lag:
+      description: Seconds the checkpoint is behind O(wait_checkpoint_after) (V(0) once past it), null when unknown.
+      type: int
+      returned: with O(wait_checkpoint_after)
+      sample: 12
+    verdict:
+      description: V(there), V(pending) or V(failed).
+      type: str
+      sample: there
+    waiting_for:
+      description: What a pending direction still waits for, V(status), V(delay), V(delay not started) or V(checkpoint).
+      type: str
+      sample: delay
+stable_since:
+  description: When the window of polls in which every condition held began (ISO 8601 UTC).
+  returned: when O(wait=true) and the conditions held at the last poll
+  type: str
+  sample: "2026-01-31T08:00:05Z"
+  version_added: 0.3.0
+passed:
+  description: Whether every condition holds. In check mode the module does not wait, so this may be V(false) without a failure.
+  returned: when O(wait=true) and the module does not fail
+  type: bool
+  sample: true
+  version_added: 0.3.0
+pending_job_ids:
+  description: The jobs not there yet at the last poll (in check mode, or on timeout).
+  returned: when O(wait=true)
+  type: list
+  elements: str
+  sample: [dtsexjk1alb116****]
+  version_added: 0.3.0
 failed_jobs:
   description: The jobs found in one of O(fail_statuses), when the wait failed because of them.
   returned: on failure because of a fail status
@@ -232,7 +311,7 @@ pending_jobs:
   elements: dict
   sample: [{synchronization_job_id: dtsexjk1alb116****, status: Initializing, directions: []}]
 reason:
-  description: Why the wait failed, V(failed_status), V(missing_jobs) or V(timeout).
+  description: Why the wait failed, V(failed_status), V(missing_jobs), V(delay_exceeded) (check mode) or V(timeout).
   returned: when the wait fails
   type: str
   sample: timeout
@@ -242,53 +321,30 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import Dt
 from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import (
     read_statuses,
     validate_job_ids,
-    validate_statuses,
 )
-from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import WaitFailed, wait_for_statuses
+from ansible_collections.alibabacloud.dts.plugins.module_utils._states import wait_on_jobs
+from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import WaitFailed, gate_from_params, wait_argument_spec
 from ansible_collections.alibabacloud.dts.plugins.module_utils.modules import DtsModule
 
 
 def main():
     module = DtsModule(
-        argument_spec=dict(
-            job_ids=dict(type='list', elements='str', required=True),
-            api=dict(type='str', choices=['auto', 'legacy', 'current'], default='auto'),
-            wait=dict(type='bool', default=False),
-            wait_status=dict(type='list', elements='str', default=['Synchronizing']),
-            wait_directions=dict(type='list', elements='str', choices=['Forward', 'Reverse'], default=['Forward']),
-            wait_timeout=dict(type='int', default=1800),
-            wait_sleep=dict(type='int', default=15),
-            fail_statuses=dict(type='list', elements='str', default=['Failed', 'PrecheckFailed', 'InitializeFailed']),
-        ),
+        argument_spec=dict(job_ids=dict(type='list', elements='str', required=True),
+                           api=dict(type='str', choices=['auto', 'legacy', 'current'], default='auto'),
+                           **wait_argument_spec()),
         supports_check_mode=True,
     )
     params = module.params
     try:
         job_ids = validate_job_ids(params['job_ids'], required=True)
-        wait_statuses = validate_statuses(params['wait_status'], option='wait_status')
-        fail_statuses = validate_statuses(params['fail_statuses'], option='fail_statuses')
-        both = set(wait_statuses) & set(fail_statuses)
-        if both:
-            module.fail_json(msg='%s cannot be both in wait_status and fail_statuses.' % ', '.join(sorted(both)),
-                             option='fail_statuses')
-        if not wait_statuses:
-            module.fail_json(msg='wait_status must list at least one status.', option='wait_status')
-        if params['wait_timeout'] < 0:
-            module.fail_json(msg='wait_timeout must be 0 or more seconds.', option='wait_timeout')
-        if params['wait_sleep'] < 1:
-            module.fail_json(msg='wait_sleep must be at least 1 second.', option='wait_sleep')
-
-        if params['wait'] and not module.check_mode:
-            jobs, polls, elapsed = wait_for_statuses(
-                module.client, job_ids, wait_statuses=wait_statuses, fail_statuses=fail_statuses,
-                directions=params['wait_directions'], timeout=params['wait_timeout'],
-                sleep_seconds=params['wait_sleep'])
-            module.exit_json(jobs=jobs, missing_job_ids=[], polls=polls, elapsed=elapsed)
+        gate = gate_from_params(params)
+        if params['wait']:
+            result = wait_on_jobs(module.client, job_ids, gate, params, check_mode=module.check_mode,
+                                  read_kwargs={'api': params['api']})
+            module.exit_json(**result)
         jobs, missing = read_statuses(module.client, job_ids, api=params['api'])
     except WaitFailed as failure:
-        details = dict(failure.details)
-        details.setdefault('missing_job_ids', [])
-        module.fail_json(msg=failure.message, reason=failure.reason, **details)
+        module.fail_json(msg=failure.message, reason=failure.reason, **failure.details)
     except DtsError as error:
         module.fail_error(error)
     module.exit_json(jobs=jobs, missing_job_ids=missing)

@@ -11,7 +11,7 @@ export ALIBABA_CLOUD_REGION_ID=cn-zhangjiakou
 
 ansible-playbook success.yml "$@"
 ansible-playbook failures.yml "$@"
-ansible-playbook lag_gate.yml "$@"
+ansible-playbook gates.yml "$@"
 ansible-playbook two_way.yml "$@"
 ansible-playbook validation.yml "$@"
 ansible-playbook check_mode.yml --check "$@"

@@ -160,7 +160,7 @@ def test_no_secret_or_token_from_the_role_or_the_inventory_at_vvvv(tmp_path, emu
                    for name in ('good.dts_sync_jobs.yml', 'bad.dts_sync_jobs.yml')]
     output = ''.join(run.stdout + run.stderr for run in [gate] + inventories) + (tmp_path / 'ansible.log').read_text()
     assert gate.returncode == 0, output[-3000:]
-    assert 'dtscnhang00003 (Forward Failed)' in gate.stdout   # the failing gate really ran and reported
+    assert 'dtscnhang00003 (Forward Failed for 0 s)' in gate.stdout   # the failing gate really ran and reported
     assert '"dtscnhang00000"' in inventories[0].stdout and inventories[0].returncode == 0
     assert 'SignatureDoesNotMatch' in inventories[1].stdout + inventories[1].stderr
     assert len(emulator.signatures) >= 5   # the gate polled twice and listed once; each inventory listed
