@@ -4,9 +4,11 @@
 """A local stand-in for Alibaba Cloud's DTS endpoint, for tests, the demo and offline playbook work.
 
 It verifies V3 (ACS3-HMAC-SHA256) and V1 (HMAC-SHA1) signatures as the gateway does, answers
-DescribeSynchronizationJobs and DescribeSynchronizationJobStatusList with the real response
-shapes and quirks, serves STS AssumeRole and the ECS metadata paths, injects faults and latency,
-and moves jobs through lifecycles driven by a control API under /_emulator/.
+the legacy DescribeSynchronizationJobs and DescribeSynchronizationJobStatusList and the current
+DescribeDtsJobs and DescribeDtsJobDetail with the real response shapes and quirks, enforces
+per-action rate limits, serves STS AssumeRole and AssumeRoleWithOIDC, a credentials URI and the ECS
+metadata paths, injects faults and latency, and moves jobs through lifecycles driven by a control
+API under /_emulator/.
 
 Written independently of the collection's client (nothing here imports plugins/), so that the
 two check each other; the official SDKs check both (tests/emulator/tests/).
@@ -33,6 +35,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import deque
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from bisect import bisect_right
@@ -41,12 +44,27 @@ from operator import itemgetter
 from urllib.parse import parse_qsl, quote, urlsplit
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from emulator_data import canonical, default_job_specs, make_job, wire_records  # noqa: E402
+from emulator_data import (  # noqa: E402
+    FAILED_STATUSES, JOB_TYPES, canonical, checkpoint_of, default_data, dts_job_detail, dts_job_entry,
+    endpoint_instance_ids, generate_job_specs, make_job, wire_records)
 
 DTS_VERSION = '2020-01-01'
 STS_VERSION = '2015-04-01'
-DTS_ACTIONS = ('DescribeSynchronizationJobs', 'DescribeSynchronizationJobStatusList')
+LEGACY_ACTIONS = ('DescribeSynchronizationJobs', 'DescribeSynchronizationJobStatusList')
+CURRENT_ACTIONS = ('DescribeDtsJobs', 'DescribeDtsJobDetail')
+DTS_ACTIONS = LEGACY_ACTIONS + CURRENT_ACTIONS
+STS_ACTIONS = ('AssumeRole', 'AssumeRoleWithOIDC')
 PAGE_SIZES = (10, 20, 30)
+# DescribeDtsJobs' documentation has said 30/50/100, 20/30/50/100 and 10/20/30 over time: the
+# emulator accepts every documented value and, like the service, caps what a page really holds.
+DTS_JOBS_PAGE_SIZES = (10, 20, 30, 50, 100)
+DTS_JOBS_DEFAULT_PAGE_SIZE = 20
+DEFAULT_OIDC_TOKEN = 'dts-emulator-oidc-token'
+THROTTLE_MESSAGES = {
+    'Throttling.User': 'Request was denied due to user flow control.',
+    'Rejected.Throttling': 'Request was denied due to flow control, please try again later.',
+}
+UNSET = object()
 CLOCK_SKEW = timedelta(minutes=15)
 TLS_HANDSHAKE_SECONDS = 10
 DEFAULT_ACCESS_KEY_ID = 'dts-emulator-ak'
@@ -63,14 +81,22 @@ def canonical_query(params):
     return '&'.join('%s=%s' % (percent_encode(k), percent_encode(params[k])) for k in sorted(params))
 
 
+def _explicit_delay(payload):
+    """The delay a step or control request sets: absent = unchanged, null = -1 (not started)."""
+    if 'delay' not in payload:
+        return UNSET
+    return -1 if payload['delay'] is None else int(payload['delay'])
+
+
 def parse_time(text):
     return datetime.strptime(text, '%Y-%m-%dT%H:%M:%SZ').replace(tzinfo=timezone.utc)
 
 
 class ApiError(Exception):
-    def __init__(self, status, code, message, recommend=None):
+    def __init__(self, status, code, message, recommend=None, headers=None, outcome='error'):
         super(ApiError, self).__init__(message)
         self.status, self.code, self.message, self.recommend = status, code, message, recommend
+        self.headers, self.outcome = headers or {}, outcome
 
 
 class Faults(object):
@@ -112,10 +138,17 @@ class Emulator(object):
         self.seed = seed
         self.faults = Faults(seed, **(faults or {}))
         self.config = {'max_status_ids': None, 'require_imds_token': False, 'retry_after_ms': 50,
-                       'ecs_roles': [DEFAULT_ECS_ROLE], 'denied_roles': [], 'refused_regions': []}
+                       'ecs_roles': [DEFAULT_ECS_ROLE], 'denied_roles': [], 'refused_regions': [],
+                       'dts_jobs_page_cap': 30, 'lowercase_statuses': False, 'rate_limits': {},
+                       'throttle_code': 'Throttling.User', 'oidc_tokens': [DEFAULT_OIDC_TOKEN],
+                       'sts_duration_seconds': None}
         self.status_list_failures = []
+        self.business_failures = {}
+        self.rate_windows = {}
+        # The rate limiter's clock (seconds, monotonic); tests replace it to step time by hand.
+        self.clock = time.monotonic
         self.initial_specs = list(job_specs) if job_specs is not None else None
-        self.load_jobs(self.initial_specs if job_specs is not None else default_job_specs(self.started))
+        self.load_jobs(self.initial_specs if job_specs is not None else default_data(self.started))
         self.reset_counters()
         self.server = None
         self.thread = None
@@ -123,46 +156,102 @@ class Emulator(object):
     # -- state -----------------------------------------------------------------------------
 
     def load_jobs(self, specs, replace=True):
+        """Add jobs from specs (replacing any with the same id), or with ``replace`` only these."""
+        new = [make_job(spec, self.started) for spec in specs]
         with self.lock:
-            if replace:
-                self.jobs = []
-            for spec in specs:
-                job = make_job(spec, self.started)
-                self.jobs = [existing for existing in self.jobs if existing['id'] != job['id']] + [job]
+            kept = {} if replace else dict((job['id'], job) for job in self.jobs)
+            for job in new:
+                kept.pop(job['id'], None)  # a replaced job moves to the end, as before
+                kept[job['id']] = job
+            self.jobs = list(kept.values())
+            self._reindex()
+
+    def _reindex(self):
+        # Jobs are addressed by their legacy id, DtsJobId or DtsInstanceID; the listings reuse one
+        # sorted order until the jobs change, so 30,000 jobs page without sorting every request.
+        index = {}
+        for job in self.jobs:
+            index.setdefault(job['dts_job_id'], job)
+        for job in self.jobs:
+            index[job['id']] = job
+        self.index = index
+        self.ordered = sorted(self.jobs, key=itemgetter('created', 'id'))
+        self.indexed = (id(self.jobs), len(self.jobs))
+
+    def _current_index(self):
+        if self.indexed != (id(self.jobs), len(self.jobs)):
+            self._reindex()  # someone changed .jobs directly
+        return self.index
 
     def reset_counters(self):
         with self.lock:
             self.nonces = {}
+            self.rate_windows = {}
             self.log = []
             # Signatures seen, kept apart from the request log so tests can prove none leaks.
             self.signatures = []
             self.counters = {'total': 0, 'by_action': {}, 'by_outcome': {}, 'in_flight': 0, 'max_in_flight': 0}
 
     def job(self, job_id):
-        for job in self.jobs:
-            if job['id'] == job_id:
-                return job
-        raise ApiError(404, 'InvalidJobId.NotFound', 'The emulator has no job %s.' % job_id)
+        """A stored job by its legacy id, its DtsJobId or its DtsInstanceID."""
+        with self.lock:
+            job = self._current_index().get(job_id)
+        if job is None:
+            raise ApiError(404, 'InvalidJobId.NotFound', 'The emulator has no job %s.' % job_id)
+        return job
 
-    def set_status(self, job_id, status, direction='Forward', error_message=None, delay=None):
+    def set_status(self, job_id, status, direction='Forward', error_message=None, delay=UNSET, checkpoint=UNSET):
+        """Move one direction of a job. ``status`` None keeps the status (a step may move only the delay).
+
+        ``delay`` in seconds, -1 = incremental synchronization not started (None leaves it as it is,
+        as it always did here; timeline steps and the control API turn an explicit null into -1);
+        ``checkpoint`` Unix seconds, or ``"now"`` / ``"now-N"``: that far behind the clock whenever
+        it is read. Without ``error_message``, a failed status keeps the previous message and any
+        other status clears it.
+        """
         with self.lock:
             job = self.job(job_id)
-            state = job['directions'].setdefault(direction, {'status': status, 'delay': 0, 'checkpoint': 0})
-            state['status'] = status
-            state['error_message'] = error_message if error_message is not None else (
-                state.get('error_message') if canonical(status) in ('Failed', 'InitializeFailed', 'PrecheckFailed')
-                else None)
-            if delay is not None:
+            state = job['directions'].setdefault(direction, {'status': status or 'NotStarted', 'delay': 0,
+                                                             'checkpoint': 0})
+            if status is not None:
+                state['status'] = status
+                state['error_message'] = error_message if error_message is not None else (
+                    state.get('error_message') if canonical(status) in FAILED_STATUSES else None)
+                if canonical(status) == 'Synchronizing' and checkpoint is UNSET:
+                    state['checkpoint'] = int(time.time())
+                    state.pop('checkpoint_lag', None)
+            elif error_message is not None:
+                state['error_message'] = error_message or None
+            if delay is not UNSET and delay is not None:
                 state['delay'] = int(delay)
-            if canonical(status) == 'Synchronizing':
-                state['checkpoint'] = int(time.time())
+            if checkpoint is not UNSET:
+                self._set_checkpoint(state, checkpoint)
+
+    @staticmethod
+    def _set_checkpoint(state, checkpoint):
+        state.pop('checkpoint_lag', None)
+        if isinstance(checkpoint, str) and checkpoint.strip().startswith('now'):
+            rest = checkpoint.strip()[3:].replace(' ', '')
+            lag = int(rest[1:]) if rest.startswith('-') else (0 if not rest else None)
+            if lag is None or lag < 0:
+                raise ValueError('checkpoint must be Unix seconds, "now" or "now-N", not %r' % checkpoint)
+            state['checkpoint_lag'] = lag
+        else:
+            state['checkpoint'] = int(checkpoint)
 
     def set_timeline(self, job_id, steps):
-        """Steps ``{status, direction?, error_message?, delay?, after_polls: N | after_seconds: S}``.
+        """Steps ``{status?, direction?, error_message?, delay?, checkpoint?, after_polls: N | after_seconds: S}``.
 
-        ``after_polls`` counts requests that include the job (status list or listing) from now on,
-        so a test advances a lifecycle by polling instead of sleeping.
+        ``after_polls`` counts the reading requests of either family that include the job (a legacy
+        listing page or status list, a DescribeDtsJobs page, a DescribeDtsJobDetail) from now on, so
+        a test advances a lifecycle by polling instead of sleeping. ``after_seconds`` is the
+        wall-clock variant, counted from now and applied at the first poll after it is due.
         """
+        for step in steps:
+            if 'checkpoint' in step:
+                self._set_checkpoint({}, step['checkpoint'])  # refuse a malformed one now, not at a poll
+            if step.get('status') is None and not set(step) & {'delay', 'checkpoint', 'error_message'}:
+                raise ValueError('a timeline step needs a status, delay, checkpoint or error_message')
         with self.lock:
             job = self.job(job_id)
             job['polls'] = 0
@@ -170,7 +259,10 @@ class Emulator(object):
             job['timeline'] = sorted(steps, key=lambda step: (step.get('after_polls', 0), step.get('after_seconds', 0)))
 
     def _advance(self, job):
+        """One poll of a job: by any reading action of either family that includes it."""
         job['polls'] += 1
+        if not job['timeline']:
+            return
         due, waiting = [], []
         for step in job['timeline']:
             if ('after_seconds' in step and time.monotonic() - job['timeline_set'] >= step['after_seconds']) or \
@@ -180,8 +272,9 @@ class Emulator(object):
                 waiting.append(step)
         job['timeline'] = waiting
         for step in due:
-            self.set_status(job['id'], step['status'], step.get('direction', 'Forward'), step.get('error_message'),
-                            step.get('delay'))
+            self.set_status(job['id'], step.get('status'), step.get('direction', 'Forward'), step.get('error_message'),
+                            _explicit_delay(step),
+                            step['checkpoint'] if 'checkpoint' in step else UNSET)
 
     # -- signatures --------------------------------------------------------------------------
 
@@ -307,7 +400,9 @@ class Emulator(object):
         with self.lock:
             # Each filter only when given: with thousands of jobs this runs under the lock for every
             # page, and its time would otherwise show up as latency the client did not cause.
-            matching = self.jobs
+            self._current_index()
+            # Jobs made the current way are not in the legacy listing (an assumption: see the README).
+            matching = [job for job in self.ordered if job['origin'] == 'legacy']
             if region:
                 matching = [job for job in matching if job['region'] == region]
             if name:
@@ -318,7 +413,7 @@ class Emulator(object):
                 matching = [job for job in matching if all(
                     key in job['tags'] and (value is None or job['tags'][key] == value) for key, value in tags)]
             # One record per direction, in a stable order; only the requested page is rendered.
-            ordered = sorted(matching, key=itemgetter('created', 'id'))
+            ordered = matching  # already by creation time, then id
             ends = list(accumulate(map(len, map(itemgetter('directions'), ordered))))
             start, stop = (number - 1) * size, number * size
             page_slots = []
@@ -357,18 +452,205 @@ class Emulator(object):
                                                              'unknown error.')}
             region = params.get('RegionId')
             entries = []
+            index = self._current_index()
             for job_id in ids:
-                job = next((j for j in self.jobs if j['id'] == job_id and (not region or j['region'] == region)), None)
-                if job is None:
+                job = index.get(job_id)
+                if job is None or job['id'] != job_id or job['origin'] != 'legacy' or (
+                        region and job['region'] != region):
                     continue
                 self._advance(job)
                 entries.append({'SynchronizationJobId': job_id, 'SynchronizationDirectionInfoList': [
                     {'SynchronizationDirection': direction, 'Status': state['status'],
-                     'Checkpoint': str(state.get('checkpoint', 0))}
+                     'Checkpoint': str(checkpoint_of(state))}
                     for direction, state in sorted(job['directions'].items())]})
         success = True if len(entries) % 2 else 'true'  # both spellings occur on the wire
         return {'Success': success, 'TotalRecordCount': len(entries), 'PageRecordCount': len(entries),
                 'PageNumber': 1, 'SynchronizationJobListStatusList': entries}
+
+    # -- the current family (DescribeDtsJobs, DescribeDtsJobDetail) ---------------------------------
+
+    @staticmethod
+    def _positive_int(params, name, default):
+        try:
+            value = int(params.get(name, default))
+        except ValueError:
+            value = 0
+        if value < 1:
+            raise ApiError(400, 'InvalidParameter', 'The specified parameter %s is not valid.' % name)
+        return value
+
+    def _business_failure(self, action):
+        """The next queued in-body failure of ``action`` (HTTP 200, Success false), if any."""
+        with self.lock:
+            queued = self.business_failures.get(action)
+            if not queued:
+                return None
+            failure = queued.pop(0)
+        return {'Success': False, 'ErrCode': failure.get('code', 'InternalError'),
+                'ErrMessage': failure.get('message', 'The request processing has failed due to some unknown error.'),
+                'HttpStatusCode': int(failure.get('http_status_code', 400)),
+                'DynamicCode': failure.get('dynamic_code', ''), 'DynamicMessage': failure.get('dynamic_message', '')}
+
+    def describe_dts_jobs(self, params):
+        region = params.get('Region')
+        if not region:
+            # RegionId is deprecated here and no longer enough: the service answers MissingRegion.
+            raise ApiError(400, 'MissingRegion', 'The input parameter "Region" that is mandatory for processing this '
+                                                 'request is not supplied (RegionId is not read by this action).')
+        if region in self.config['refused_regions']:
+            raise ApiError(403, 'Forbidden.RAM', 'User not authorized to operate on the specified resource in %s.'
+                           % region)
+        size = self._positive_int(params, 'PageSize', DTS_JOBS_DEFAULT_PAGE_SIZE)
+        if size not in DTS_JOBS_PAGE_SIZES:
+            raise ApiError(400, 'InvalidParameter', 'The specified parameter PageSize is not valid: valid values are '
+                                                    '%s.' % ', '.join(map(str, DTS_JOBS_PAGE_SIZES)))
+        number = self._positive_int(params, 'PageNumber', 1)  # PageNum is the legacy name: not read here
+        job_type = (params.get('JobType') or 'MIGRATION').upper()
+        if job_type not in JOB_TYPES:
+            raise ApiError(400, 'InvalidParameter', 'The specified parameter JobType is not valid: valid values are '
+                                                    'MIGRATION, SYNC and SUBSCRIBE.')
+        search_type, search = (params.get('Type') or '').strip(), (params.get('Params') or '').strip()
+        if search and search_type not in ('name', 'instance', 'srcRds', 'rds'):
+            raise ApiError(400, 'InvalidParameter', 'The specified parameter Type is not valid with Params: valid '
+                                                    'values are name, instance, srcRds and rds.')
+        job_ids = set(item.strip() for item in (params.get('DtsJobId') or '').split(',') if item.strip())
+        instance_ids = set(item.strip() for item in (params.get('DtsInstanceId') or '').split(',') if item.strip())
+        statuses = set(canonical(item.strip()).lower() for item in (params.get('Status') or '').split(',')
+                       if item.strip())
+        tags = self._dts_tags(params.get('Tags'))
+        group = params.get('ResourceGroupId')
+        failure = self._business_failure('DescribeDtsJobs')
+        if failure:
+            return failure
+        lowercase = bool(self.config['lowercase_statuses'])
+        now = time.time()
+        with self.lock:
+            self._current_index()
+            # Cheapest filters first: with 30,000 jobs this runs under the lock for every page.
+            matching = [job for job in self.ordered if job['region'] == region and job['job_type'] == job_type]
+            if job_ids:
+                matching = [job for job in matching if job['dts_job_id'] in job_ids]
+            if instance_ids:
+                matching = [job for job in matching if job['id'] in instance_ids]
+            if search and search_type == 'name':
+                lowered = search.lower()
+                matching = [job for job in matching if lowered in job['name'].lower()]
+            elif search and search_type == 'instance':
+                matching = [job for job in matching if search in (job['id'], job['dts_job_id'])]
+            elif search:
+                matching = [job for job in matching if search in endpoint_instance_ids(job)]
+            if statuses:
+                matching = [job for job in matching
+                            if canonical(job['directions']['Forward']['status']).lower() in statuses]
+            if group:
+                matching = [job for job in matching if job['resource_group_id'] == group]
+            if tags:
+                matching = [job for job in matching if all(
+                    key in job['tags'] and (value is None or job['tags'][key] == value) for key, value in tags)]
+            # The service caps a page whatever PageSize says; PageRecordCount tells what it holds.
+            held = min(size, int(self.config['dts_jobs_page_cap'] or size))
+            page = matching[(number - 1) * held:number * held]
+            for job in page:
+                self._advance(job)
+            entries = [dts_job_entry(job, lowercase, now) for job in page]
+        return {'TotalRecordCount': len(matching), 'PageRecordCount': len(entries), 'PageNumber': number,
+                'DtsJobList': entries, 'Success': True, 'HttpStatusCode': 200}
+
+    @staticmethod
+    def _dts_tags(raw):
+        """``Tags``: a JSON list of {"key", "value"}; a missing value matches any value."""
+        if raw is None or raw == '':
+            return []
+        try:
+            items = json.loads(raw)
+        except ValueError:
+            items = None
+        if not isinstance(items, list) or not all(isinstance(item, dict) and item.get('key') for item in items):
+            raise ApiError(400, 'InvalidParameter', 'The specified parameter Tags is not valid: a JSON list of '
+                                                    '{"key": ..., "value": ...} with a non-empty key is expected.')
+        return [(str(item['key']), None if item.get('value') is None else str(item['value'])) for item in items]
+
+    def describe_dts_job_detail(self, params):
+        job_id = params.get('DtsJobId')
+        if not job_id:
+            raise ApiError(400, 'MissingDtsJobId', 'The input parameter "DtsJobId" that is mandatory for processing '
+                                                   'this request is not supplied.')
+        direction = params.get('SynchronizationDirection') or 'Forward'
+        if direction not in ('Forward', 'Reverse'):
+            raise ApiError(400, 'InvalidParameter', 'The specified parameter SynchronizationDirection is not valid: '
+                                                    'Forward or Reverse.')
+        failure = self._business_failure('DescribeDtsJobDetail')
+        if failure:
+            return failure
+        with self.lock:
+            job = self._current_index().get(job_id)
+            instance, region = params.get('DtsInstanceID'), params.get('RegionId')
+            if job is None or job['dts_job_id'] != job_id or (instance and instance != job['id']) or (
+                    region and region != job['region']):
+                raise ApiError(403, 'Forbidden.InstanceNotFound', 'The specified instance %s is not found.' % job_id)
+            if direction not in job['directions']:
+                raise ApiError(400, 'InvalidParameter', 'SynchronizationDirection Reverse applies only to two-way '
+                                                        'synchronization; %s is one-way.' % job_id)
+            self._advance(job)
+            return dts_job_detail(job, direction, bool(self.config['lowercase_statuses']))
+
+    # -- rate limits -------------------------------------------------------------------------------
+
+    def check_rate(self, action, caller, region):
+        """Refuse a call past ``rate_limits[action]`` per second for this key and region.
+
+        A sliding one-second window of the calls let through: refused calls do not use it up.
+        """
+        limit = (self.config.get('rate_limits') or {}).get(action)
+        if not limit:
+            return
+        now = self.clock()
+        with self.lock:
+            window = self.rate_windows.setdefault((caller, region or '', action), deque())
+            while window and window[0] <= now - 1.0:
+                window.popleft()
+            if len(window) >= limit:
+                code = self.config['throttle_code']
+                raise ApiError(400, code, THROTTLE_MESSAGES.get(code, THROTTLE_MESSAGES['Throttling.User']),
+                               headers={'x-acs-retry-after': str(self.config['retry_after_ms'])}, outcome='throttle')
+            window.append(now)
+
+    # -- STS -----------------------------------------------------------------------------------------
+
+    def assume_role_with_oidc(self, params):
+        """AssumeRoleWithOIDC: unsigned; the OIDC token itself is the proof."""
+        for name in ('RoleArn', 'OIDCProviderArn', 'OIDCToken'):
+            if not params.get(name):
+                raise ApiError(400, 'MissingParameter', 'The input parameter "%s" that is mandatory for processing '
+                                                        'this request is not supplied.' % name)
+        role = params['RoleArn']
+        if not re.match(r'^acs:ram::\d+:role/[\w.@-]+$', role):
+            raise ApiError(400, 'InvalidParameter.RoleArn', 'The parameter RoleArn is wrongly formed.')
+        if not re.match(r'^acs:ram::\d+:oidc-provider/[\w.@-]+$', params['OIDCProviderArn']):
+            raise ApiError(400, 'InvalidParameter.OIDCProviderArn', 'The parameter OIDCProviderArn is wrongly formed.')
+        if params['OIDCToken'] not in (self.config['oidc_tokens'] or []):
+            raise ApiError(400, 'InvalidParameter.OIDCToken', 'The parameter OIDCToken is invalid or expired.')
+        if role in self.config['denied_roles'] or role.endswith('/denied'):
+            raise ApiError(403, 'AuthenticationFail.NoPermission', 'The OIDC provider is not authorized to assume '
+                                                                   'the role.')
+        creds = self.issue_sts_credentials(self._duration(params))
+        session = params.get('RoleSessionName') or 'oidc-session'
+        return {'AssumedRoleUser': {'Arn': role.replace(':role/', ':assumed-role/') + '/' + session,
+                                    'AssumedRoleId': '3123' + uuid.uuid4().hex[:10] + ':' + session},
+                'OIDCTokenInfo': {'Subject': 'system:serviceaccount:dts:emulator', 'Issuer': 'https://oidc.emulator',
+                                  'ClientIds': 'sts.aliyuncs.com'},
+                'Credentials': creds}
+
+    @staticmethod
+    def _duration(params):
+        try:
+            duration = int(params.get('DurationSeconds', 3600))
+        except ValueError:
+            duration = 0
+        if not 900 <= duration <= 43200:
+            raise ApiError(400, 'InvalidParameter.DurationSeconds',
+                           'The Min/Max value of DurationSeconds is 15min/12hr.')
+        return duration
 
     def assume_role(self, params, caller):
         role = params.get('RoleArn') or ''
@@ -377,18 +659,14 @@ class Emulator(object):
         if role in self.config['denied_roles'] or role.endswith('/denied'):
             raise ApiError(403, 'NoPermission', 'You are not authorized to do this action. You should be authorized '
                                                 'by RAM.')
-        try:
-            duration = int(params.get('DurationSeconds', 3600))
-        except ValueError:
-            duration = 0
-        if not 900 <= duration <= 43200:
-            raise ApiError(400, 'InvalidParameter.DurationSeconds', 'The Min/Max value of DurationSeconds is 15min/12hr.')
-        creds = self.issue_sts_credentials(duration)
+        creds = self.issue_sts_credentials(self._duration(params))
         return {'AssumedRoleUser': {'Arn': role.replace(':role/', ':assumed-role/') + '/' +
                                     params.get('RoleSessionName', ''), 'AssumedRoleId': '3123' + uuid.uuid4().hex[:10]},
                 'Credentials': creds}
 
     def issue_sts_credentials(self, duration=3600):
+        # sts_duration_seconds overrides every lifetime, so a test can watch credentials expire and refresh.
+        duration = self.config.get('sts_duration_seconds') or duration
         key_id = 'STS.' + uuid.uuid4().hex[:20]
         secret, token = uuid.uuid4().hex, base64.b64encode(os.urandom(48)).decode('ascii')
         expires = datetime.now(timezone.utc) + timedelta(seconds=duration)
@@ -520,7 +798,8 @@ def _handler_for(emulator):
             except ApiError as error:
                 self._send(error.status, {'RequestId': str(uuid.uuid4()).upper(), 'HostId': self.headers.get('host'),
                                           'Code': error.code, 'Message': error.message,
-                                          'Recommend': 'https://api.aliyun.com/troubleshoot?q=%s' % error.code})
+                                          'Recommend': 'https://api.aliyun.com/troubleshoot?q=%s' % error.code},
+                           error.headers)
 
         # API -----------------------------------------------------------------------------
 
@@ -538,10 +817,13 @@ def _handler_for(emulator):
                 emulator.counters['in_flight'] += 1
                 emulator.counters['max_in_flight'] = max(emulator.counters['max_in_flight'],
                                                          emulator.counters['in_flight'])
-            entry = {'action': action, 'region': params.get('RegionId'), 'signature': 'v3' if version_3 else 'v1',
-                     'params': dict((k, v) for k, v in params.items()
-                                    if k not in ('Signature', 'SecurityToken', 'AccessKeyId')),
-                     'time': started}
+            logged = dict((k, v) for k, v in params.items() if k not in ('Signature', 'SecurityToken', 'AccessKeyId'))
+            if 'OIDCToken' in logged:
+                # Never the token itself: a short hash still tells tests which token was sent.
+                logged['OIDCToken'] = 'sha256:' + hashlib.sha256(logged['OIDCToken'].encode('utf-8')).hexdigest()[:12]
+            entry = {'action': action, 'region': params.get('RegionId') or params.get('Region'),
+                     'signature': 'v3' if version_3 else ('none' if action == 'AssumeRoleWithOIDC' else 'v1'),
+                     'params': logged, 'time': started}
             outcome, status, code = 'ok', 200, None
             reply = None  # sent only after the log and counters are updated, so a client that has
             # its answer can read the control API and find its request already recorded
@@ -557,7 +839,7 @@ def _handler_for(emulator):
                     result['RequestId'] = str(uuid.uuid4()).upper()
                     reply = (200, result)
             except ApiError as error:
-                outcome, status, code = 'error', error.status, error.code
+                outcome, status, code = error.outcome, error.status, error.code
                 raise
             finally:
                 with emulator.lock:
@@ -573,20 +855,27 @@ def _handler_for(emulator):
                 self._send(*reply)
 
         def _answer(self, action, version, version_3, path, query, params, headers, body):
-            if action not in DTS_ACTIONS + ('AssumeRole',):
+            if action not in DTS_ACTIONS + STS_ACTIONS:
                 raise ApiError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url '
                                                               'and method.')
-            expected = STS_VERSION if action == 'AssumeRole' else DTS_VERSION
+            expected = STS_VERSION if action in STS_ACTIONS else DTS_VERSION
             if version != expected:
                 raise ApiError(400, 'InvalidVersion', 'Specified parameter Version is not valid.')
+            if action == 'AssumeRoleWithOIDC':
+                return emulator.assume_role_with_oidc(params)  # unsigned by design
             if version_3:
                 caller = emulator.verify_v3(self.command, path, query, headers, body)
             else:
                 caller = emulator.verify_v1(self.command, params)
             if action == 'AssumeRole':
                 return emulator.assume_role(params, caller)
+            emulator.check_rate(action, caller, params.get('Region') or params.get('RegionId'))
             if action == 'DescribeSynchronizationJobs':
                 return emulator.describe_jobs(params)
+            if action == 'DescribeDtsJobs':
+                return emulator.describe_dts_jobs(params)
+            if action == 'DescribeDtsJobDetail':
+                return emulator.describe_dts_job_detail(params)
             return emulator.describe_statuses(params)
 
         def _fault(self, fault):
@@ -653,22 +942,33 @@ def _handler_for(emulator):
                 emulator.reset_counters()
                 if payload.get('reload'):
                     emulator.load_jobs(emulator.initial_specs if emulator.initial_specs is not None
-                                       else default_job_specs(emulator.started))
+                                       else default_data(emulator.started))
                     emulator.faults = Faults(emulator.seed)
                     emulator.status_list_failures = []
+                    emulator.business_failures = {}
                 return self._send(200, {'reset': True})
+            if path == 'credentials-uri':
+                creds = emulator.issue_sts_credentials(3600)
+                return self._send(200, dict(creds, Code='Success'))
             if path == 'jobs' and self.command == 'GET':
-                region = dict(parse_qsl(parts.query)).get('region')
+                query = dict(parse_qsl(parts.query))
+                region, origin = query.get('region'), query.get('origin', 'legacy')
+                if origin not in ('legacy', 'current', 'all'):
+                    raise ValueError('origin must be legacy, current or all')
+                # Without origin, the jobs the legacy listing shows: what this answer always meant.
                 with emulator.lock:
                     jobs = [dict(job, directions=dict(job['directions'])) for job in emulator.jobs
-                            if not region or job['region'] == region]
+                            if (not region or job['region'] == region) and origin in ('all', job['origin'])]
                 return self._send(200, {'jobs': jobs})
             if path == 'jobs':
                 emulator.load_jobs(payload.get('jobs', []), replace=payload.get('replace', False))
                 return self._send(200, {'jobs': len(emulator.jobs)})
             if len(segments) == 3 and segments[0] == 'jobs' and segments[2] == 'status':
-                emulator.set_status(segments[1], payload['status'], payload.get('direction', 'Forward'),
-                                    payload.get('error_message'), payload.get('delay'))
+                if payload.get('status') is None and not set(payload) & {'delay', 'checkpoint', 'error_message'}:
+                    raise KeyError('status')
+                emulator.set_status(segments[1], payload.get('status'), payload.get('direction', 'Forward'),
+                                    payload.get('error_message'), _explicit_delay(payload),
+                                    payload['checkpoint'] if 'checkpoint' in payload else UNSET)
                 return self._send(200, {'job': segments[1]})
             if len(segments) == 3 and segments[0] == 'jobs' and segments[2] == 'timeline':
                 emulator.set_timeline(segments[1], payload.get('steps', []))
@@ -679,18 +979,45 @@ def _handler_for(emulator):
             if path == 'status-list-failure':
                 emulator.status_list_failures.extend([payload] * int(payload.get('count', 1)))
                 return self._send(200, {'pending': len(emulator.status_list_failures)})
+            if path == 'business-failure':
+                action = payload.get('action', 'DescribeDtsJobs')
+                if action not in CURRENT_ACTIONS:
+                    raise ValueError('action must be one of %s' % ', '.join(CURRENT_ACTIONS))
+                with emulator.lock:
+                    emulator.business_failures.setdefault(action, []).extend([payload] * int(payload.get('count', 1)))
+                    pending = dict((name, len(queued)) for name, queued in emulator.business_failures.items())
+                return self._send(200, {'pending': pending})
             if path == 'config':
                 for key, value in payload.items():
                     if key == 'latency_ms':
                         emulator.latency_ms = int(value)
                     elif key in emulator.config:
-                        emulator.config[key] = value
+                        emulator.config[key] = check_setting(key, value)
                     else:
                         raise ApiError(400, 'InvalidParameter', 'Unknown emulator setting %s.' % key)
                 return self._send(200, dict(emulator.config, latency_ms=emulator.latency_ms))
             raise ApiError(404, 'InvalidAction.NotFound', 'No control endpoint /_emulator/%s.' % path)
 
     return Handler
+
+
+def check_setting(key, value):
+    """A config value as the emulator uses it; ValueError (answered 400) for a wrong one."""
+    if key == 'rate_limits':
+        value = dict(value or {})
+        for action, limit in value.items():
+            if action not in DTS_ACTIONS or not isinstance(limit, (int, float)) or limit <= 0:
+                raise ValueError('rate_limits maps DTS actions (%s) to positive calls per second'
+                                 % ', '.join(DTS_ACTIONS))
+    elif key == 'throttle_code' and value not in THROTTLE_MESSAGES:
+        raise ValueError('throttle_code must be one of %s' % ', '.join(sorted(THROTTLE_MESSAGES)))
+    elif key == 'dts_jobs_page_cap' and value is not None and int(value) < 1:
+        raise ValueError('dts_jobs_page_cap must be a positive number of records, or null for no cap')
+    elif key == 'oidc_tokens' and (not isinstance(value, list) or not all(isinstance(item, str) for item in value)):
+        raise ValueError('oidc_tokens must be a list of strings')
+    elif key == 'sts_duration_seconds' and value is not None and int(value) < 1:
+        raise ValueError('sts_duration_seconds must be a positive number of seconds, or null')
+    return value
 
 
 def load_specs(path):
@@ -723,18 +1050,55 @@ def main(argv=None):
     parser.add_argument('--tls', action='store_true', help='serve HTTPS with a throwaway certificate')
     parser.add_argument('--ca-file', help='with --tls, write the CA bundle here')
     parser.add_argument('--quiet', action='store_true')
+    parser.add_argument('--generate-jobs', type=int, metavar='N',
+                        help='serve N generated jobs (both origins, every job type) instead of the default data')
+    parser.add_argument('--generate-regions', default='cn-hangzhou', metavar='R1,R2,...',
+                        help='regions the generated jobs are spread over (default cn-hangzhou)')
+    parser.add_argument('--rate-limit', action='append', default=[], metavar='ACTION=N',
+                        help='at most N calls per second per access key and region (repeatable)')
+    parser.add_argument('--throttle-code', choices=sorted(THROTTLE_MESSAGES), default='Throttling.User',
+                        help='the code of an answer past a rate limit')
+    parser.add_argument('--dts-jobs-page-cap', type=int, default=30,
+                        help='records a DescribeDtsJobs page holds at most, whatever PageSize says')
+    parser.add_argument('--lowercase-statuses', action='store_true',
+                        help='DescribeDtsJobs / DescribeDtsJobDetail write statuses in lower case')
+    parser.add_argument('--oidc-token', action='append', default=[], metavar='TOKEN',
+                        help='an OIDC token AssumeRoleWithOIDC accepts (repeatable; default the demo token)')
+    parser.add_argument('--sts-duration-seconds', type=int,
+                        help='lifetime of every STS credential issued, overriding what was asked')
     args = parser.parse_args(argv)
+    rate_limits = {}
+    for item in args.rate_limit:
+        action, _sep, limit = item.partition('=')
+        try:
+            rate_limits[action] = float(limit) if '.' in limit else int(limit)
+            check_setting('rate_limits', rate_limits)
+        except ValueError as error:
+            parser.error('--rate-limit %s: %s' % (item, error))
+    if args.data and args.generate_jobs:
+        parser.error('--data and --generate-jobs are exclusive: pick one source of jobs')
+    if args.generate_jobs is not None and args.generate_jobs < 0:
+        parser.error('--generate-jobs must be 0 or more')
 
     faults = dict(stall_seconds=args.stall_seconds)
     for kind in FAULT_KINDS:
         dest = kind.replace('-', '_')
         faults[kind + '_every'] = vars(args)[dest + '_every']
         faults[kind + '_rate'] = vars(args)[dest + '_rate']
-    emulator = Emulator(args.access_key_id, args.access_key_secret, args.security_token,
-                        load_specs(args.data) if args.data else None, args.latency_ms, args.seed, faults,
-                        args.host, args.port, args.tls, args.ca_file, args.quiet)
+    if args.generate_jobs is not None:
+        regions = [region.strip() for region in args.generate_regions.split(',') if region.strip()]
+        specs = generate_job_specs(args.generate_jobs, regions or ['cn-hangzhou'], args.seed)
+    else:
+        specs = load_specs(args.data) if args.data else None
+    emulator = Emulator(args.access_key_id, args.access_key_secret, args.security_token, specs, args.latency_ms,
+                        args.seed, faults, args.host, args.port, args.tls, args.ca_file, args.quiet)
     if args.max_status_ids:
         emulator.config['max_status_ids'] = args.max_status_ids
+    emulator.config.update(rate_limits=rate_limits, throttle_code=args.throttle_code,
+                           dts_jobs_page_cap=args.dts_jobs_page_cap, lowercase_statuses=args.lowercase_statuses,
+                           sts_duration_seconds=args.sts_duration_seconds)
+    if args.oidc_token:
+        emulator.config['oidc_tokens'] = list(args.oidc_token)
     # Handlers first: whoever reads the port file may send SIGTERM at once, and must get a clean stop.
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *a: stopped.set())

@@ -6,19 +6,34 @@ A job spec is a dict (from YAML/JSON or code)::
 
     {id, region, name, status, two_way, reverse_status, delay, tags: {k: v}, resource_group_id,
      pay_type, expire_time, error_message, precheck_failures: [{item, error, repair}],
-     wire_bool: "string"|"bool"}
+     wire_bool: "string"|"bool", origin: "legacy"|"current", job_type: "SYNC"|"MIGRATION"|"SUBSCRIBE",
+     dts_job_id, checkpoint}
 
 ``status`` is kept exactly as given, so data can carry the wire's mixed case.
+
+Two API families read the same jobs. A job made the legacy way (``origin: legacy``, the default)
+is seen by both; a job made the current way (``origin: current``) only by DescribeDtsJobs and
+DescribeDtsJobDetail. Every job's ``id`` is its DtsInstanceID; its DtsJobId is ``dts_job_id``, by
+default the id without its ``dts`` prefix, so ``DtsInstanceID == 'dts' + DtsJobId`` for the jobs
+this module makes.
 """
 
 from __future__ import absolute_import, division, print_function
 
+import hashlib
 import random
+import time
 from datetime import datetime, timedelta, timezone
 
 DOCUMENTED_STATUSES = ('NotStarted', 'Prechecking', 'PrecheckFailed', 'Initializing', 'InitializeFailed',
                        'Synchronizing', 'Failed', 'Suspending', 'Modifying', 'Finished')
-FAILED_STATUSES = ('PrecheckFailed', 'InitializeFailed', 'Failed')
+# The current family's statuses (DescribeDtsJobs' documentation): sync tasks, then what only
+# migration (Migrating, MigrationFailed) and change tracking (Normal, Abnormal) tasks report.
+CURRENT_STATUSES = DOCUMENTED_STATUSES + ('PreCheckPass', 'NotConfigured', 'Retrying', 'Upgrade', 'Locked',
+                                          'Downgrade', 'Migrating', 'MigrationFailed', 'Normal', 'Abnormal')
+FAILED_STATUSES = ('PrecheckFailed', 'InitializeFailed', 'Failed', 'MigrationFailed')
+JOB_TYPES = ('SYNC', 'MIGRATION', 'SUBSCRIBE')
+ORIGINS = ('legacy', 'current')
 DEFAULT_REGION_SIZES = (('cn-hangzhou', 45), ('cn-beijing', 25), ('cn-shanghai', 15), ('ap-southeast-1', 10))
 PRECHECK_ITEMS = ('CHECK_CONN_SRC', 'CHECK_AUTH_SRC', 'CHECK_CONN_DEST', 'CHECK_AUTH_DEST', 'CHECK_BINLOG_ON',
                   'CHECK_BINLOG_MODE', 'CHECK_SERVER_ID', 'CHECK_ENGINE', 'CHECK_SAME_OBJ', 'CHECK_TOPOLOGY')
@@ -26,7 +41,9 @@ ERROR_MESSAGES = {
     'Failed': 'DTS-070211: Connect Source DB failed. cause by [java.net.ConnectException:Connection timed out]',
     'InitializeFailed': 'DTS-1020042 Execute sql error sql: ERROR: type "geometry" does not exist;',
     'PrecheckFailed': 'Precheck failed: CHECK_CONN_SRC',
+    'MigrationFailed': 'DTS-1040003: full data migration failed: Table appdb.orders does not exist',
 }
+ID_CHARACTERS = 'abcdefghijklmnopqrstuvwxyz0123456789'
 
 
 def _iso(moment):
@@ -114,14 +131,12 @@ def _stage(documented, progress):
     return {'Status': 'Finished', 'Percent': '100', 'Progress': str(progress)}
 
 
+_CANONICAL = dict((known.lower(), known) for known in CURRENT_STATUSES)
+_CANONICAL['initializating'] = 'Initializing'
+
+
 def canonical(status):
-    lowered = (status or '').lower()
-    if lowered == 'initializating':
-        return 'Initializing'
-    for documented in DOCUMENTED_STATUSES:
-        if documented.lower() == lowered:
-            return documented
-    return status
+    return _CANONICAL.get((status or '').lower(), status)
 
 
 def wire_records(job):
@@ -137,7 +152,8 @@ def wire_records(job):
             'SynchronizationJobName': job['name'],
             'SynchronizationDirection': direction,
             'Status': state['status'],
-            'Delay': str(state.get('delay', 0)),
+            # The legacy examples say "0" for jobs not yet synchronizing; -1 is the current family's.
+            'Delay': str(max(state.get('delay', 0), 0)),
             'DataInitialization': flag(True),
             'StructureInitialization': flag(True),
             'PayType': job.get('pay_type', 'PostPaid'),
@@ -169,28 +185,275 @@ def wire_records(job):
     return records
 
 
+def dts_job_id_for(job_id):
+    """The DtsJobId of a job known by its instance id: the id without ``dts``, else a stable hash."""
+    if job_id.startswith('dts') and len(job_id) > 3:
+        return job_id[3:]
+    return 'j' + hashlib.sha1(job_id.encode('utf-8')).hexdigest()[:10]
+
+
+def _delay(value):
+    # -1 (or null) means "incremental synchronization has not started", as DescribeDtsJobs says.
+    return -1 if value is None else int(value)
+
+
 def make_job(spec, now=None):
     """A stored job from a spec, with defaults for everything left out."""
     now = now or datetime.now(timezone.utc)
-    if not spec.get('id') or not spec.get('region'):
-        raise ValueError('every job needs an id and a region')
+    origin = spec.get('origin', 'legacy')
+    job_type = str(spec.get('job_type', 'SYNC')).upper()
+    if origin not in ORIGINS:
+        raise ValueError('origin must be one of %s, not %r' % (', '.join(ORIGINS), origin))
+    if job_type not in JOB_TYPES:
+        raise ValueError('job_type must be one of %s, not %r' % (', '.join(JOB_TYPES), job_type))
+    if origin == 'legacy' and job_type != 'SYNC':
+        raise ValueError('only synchronization jobs can be made the legacy way; use origin: current for %s'
+                         % job_type)
+    job_id = spec.get('id') or ('dts' + spec['dts_job_id'] if spec.get('dts_job_id') else None)
+    if not job_id or not spec.get('region'):
+        raise ValueError('every job needs an id (or a dts_job_id) and a region')
     tags = spec.get('tags') or {}
     if isinstance(tags, list):
         tags = dict((tag['Key'], tag.get('Value', '')) for tag in tags)
-    directions = {'Forward': {'status': spec.get('status', 'Synchronizing'), 'delay': int(spec.get('delay', 0)),
+    directions = {'Forward': {'status': spec.get('status', 'Synchronizing'), 'delay': _delay(spec.get('delay', 0)),
                               'error_message': spec.get('error_message'),
                               'checkpoint': int(spec.get('checkpoint', (now - timedelta(seconds=5)).timestamp()))}}
     if spec.get('two_way'):
         directions['Reverse'] = {'status': spec.get('reverse_status', 'Synchronizing'),
-                                 'delay': int(spec.get('reverse_delay', 0)), 'error_message': None,
+                                 'delay': _delay(spec.get('reverse_delay', 0)),
+                                 'error_message': spec.get('reverse_error_message'),
                                  'checkpoint': int(spec.get('checkpoint', (now - timedelta(seconds=9)).timestamp()))}
     return {
-        'id': spec['id'], 'region': spec['region'], 'name': spec.get('name', spec['id']),
+        'id': job_id, 'region': spec['region'], 'name': spec.get('name', job_id),
+        'origin': origin, 'job_type': job_type, 'dts_job_id': spec.get('dts_job_id') or dts_job_id_for(job_id),
         'resource_group_id': spec.get('resource_group_id', 'rg-default'),
         'tags': dict((str(k), '' if v is None else str(v)) for k, v in tags.items()),
         'pay_type': spec.get('pay_type', 'PostPaid'), 'expire_time': spec.get('expire_time'),
         'job_class': spec.get('job_class', 'medium'), 'wire_bool': spec.get('wire_bool', 'string'),
         'created': spec.get('created', _iso(now - timedelta(days=30))),
         'precheck_failures': spec.get('precheck_failures') or [],
+        'source_endpoint': spec.get('source_endpoint') or {},
+        'destination_endpoint': spec.get('destination_endpoint') or {},
         'directions': directions, 'timeline': [], 'polls': 0,
     }
+
+
+# -- the current family (DescribeDtsJobs, DescribeDtsJobDetail) ------------------------------------
+
+def checkpoint_of(state, now=None):
+    """Unix seconds: fixed, or (``checkpoint_lag``) a fixed distance behind the clock at read time."""
+    if state.get('checkpoint_lag') is not None:
+        return int(now if now is not None else time.time()) - int(state['checkpoint_lag'])
+    return int(state.get('checkpoint') or 0)
+
+
+def _current_time(iso):
+    # The current family writes times as 2021-03-16T08:01:31.000+00:00.
+    return iso[:19] + '.000+00:00' if iso else None
+
+
+def _current_status(status, lowercase):
+    # The legacy misspelling stays in the legacy family; lower case, when asked, is the wire's habit.
+    status = 'Initializing' if (status or '').lower() == 'initializating' else status
+    return status.lower() if lowercase and status else status
+
+
+def _endpoint(job, side, region):
+    prefix = 'src' if side == 'source_endpoint' else 'dst'
+    endpoint = {'InstanceID': 'rm-%s%s' % (prefix, job['dts_job_id'][:8]), 'InstanceType': 'RDS',
+                'EngineName': 'MySQL', 'Region': region, 'Ip': '172.16.88.%d' % (10 if prefix == 'src' else 20),
+                'Port': '3306', 'UserName': 'dtstest', 'DatabaseName': 'appdb'}
+    endpoint.update(job.get(side) or {})
+    if 'Port' in endpoint:
+        endpoint['Port'] = str(endpoint['Port'])
+    return endpoint
+
+
+def endpoint_instance_ids(job):
+    """The source and destination instance ids the current family shows for a job."""
+    return (_endpoint(job, 'source_endpoint', job['region'])['InstanceID'],
+            _endpoint(job, 'destination_endpoint', job['region'])['InstanceID'])
+
+
+def _current_precheck(job, documented):
+    failures = dict((item['item'], item) for item in job.get('precheck_failures') or [])
+    if documented in ('NotStarted', 'NotConfigured'):
+        return {'Status': 'NotStarted', 'Percent': '0', 'Detail': []}
+    if documented == 'Prechecking':
+        return {'Status': 'Prechecking', 'Percent': '40', 'Detail': []}
+    detail = []
+    for item in PRECHECK_ITEMS:
+        entry = {'CheckItem': item, 'CheckResult': 'Failed' if item in failures else 'Success'}
+        if item in failures:
+            entry.update(FailedReason=failures[item].get('error', ''), RepairMethod=failures[item].get('repair', ''))
+        detail.append(entry)
+    return {'Status': 'Failed' if failures else 'Success', 'Percent': '100', 'Detail': detail}
+
+
+def _current_sync_stage(documented, delay):
+    if documented in ('Synchronizing', 'Retrying', 'Suspending', 'Modifying', 'Upgrade', 'Downgrade', 'Locked'):
+        caught_up = delay is not None and 0 <= delay <= 1
+        return {'Status': 'Catched' if caught_up and documented == 'Synchronizing' else documented,
+                'Percent': '95' if delay < 0 else '100', 'Progress': '0' if delay < 0 else '1283', 'NeedUpgrade': False}
+    if documented == 'Failed':
+        return {'Status': 'Failed', 'Percent': '100', 'Progress': '1283', 'NeedUpgrade': False}
+    if documented == 'Finished':
+        return {'Status': 'Finished', 'Percent': '100', 'Progress': '1283', 'NeedUpgrade': False}
+    return {'Status': 'NotStarted', 'Percent': '0', 'Progress': '0', 'NeedUpgrade': False}
+
+
+def _current_stage(documented):
+    return _stage('Initializing' if documented in ('Migrating',) else (
+        'InitializeFailed' if documented == 'MigrationFailed' else (
+            'NotStarted' if documented in ('PreCheckPass', 'NotConfigured') else documented)), 200001)
+
+
+def current_record(job, direction, lowercase=False, now=None, detail=False):
+    """One direction of a job as the current family shows it.
+
+    The listing says ``Delay`` in seconds and ``Checkpoint`` as a string; DescribeDtsJobDetail says
+    milliseconds and an integer (``detail=True``).
+    """
+    state = job['directions'][direction]
+    documented = canonical(state['status'])
+    delay = state.get('delay', 0)
+    delay = -1 if delay is None or delay < 0 else int(delay)
+    checkpoint = checkpoint_of(state, now)
+    record = {
+        'DtsJobId': job['dts_job_id'], 'DtsInstanceID': job['id'], 'DtsJobName': job['name'],
+        'Status': _current_status(state['status'], lowercase), 'DtsJobDirection': direction,
+        'Delay': (delay * 1000 if delay >= 0 else -1) if detail else delay,
+        'Checkpoint': checkpoint if detail else str(checkpoint),
+        'PayType': job.get('pay_type', 'PostPaid'), 'CreateTime': _current_time(job['created']),
+        'DtsJobClass': job.get('job_class', 'medium'), 'JobType': job['job_type'],
+        'SourceEndpoint': _endpoint(job, 'source_endpoint', job['region']),
+        'DestinationEndpoint': _endpoint(job, 'destination_endpoint', job['region']),
+        'MigrationMode': {'StructureInitialization': True, 'DataInitialization': True,
+                          'DataSynchronization': job['job_type'] != 'MIGRATION' or documented != 'Finished'},
+        'DataSynchronizationStatus': _current_sync_stage(documented, delay),
+        'ResourceGroupId': job.get('resource_group_id', 'rg-default'),
+    }
+    if state.get('error_message'):
+        record['ErrorMessage'] = state['error_message']
+    if job.get('pay_type') == 'PrePaid' and job.get('expire_time'):
+        record['ExpireTime'] = _current_time(job['expire_time'])
+    stages = {'PrecheckStatus': _current_precheck(job, documented),
+              'StructureInitializationStatus': dict(_current_stage(documented), Progress='12'),
+              'DataInitializationStatus': _current_stage(documented),
+              'Performance': {'Rps': '120' if documented == 'Synchronizing' else '0',
+                              'Flow': '0.42' if documented == 'Synchronizing' else '0'}}
+    return record, stages
+
+
+def dts_job_entry(job, lowercase=False, now=None):
+    """A DescribeDtsJobs ``DtsJobList`` entry: the Forward direction, the Reverse one nested."""
+    record, stages = current_record(job, 'Forward', lowercase, now)
+    record.update(stages)
+    record['TagList'] = [{'TagKey': key, 'TagValue': value} for key, value in sorted(job.get('tags', {}).items())]
+    if 'Reverse' in job['directions']:
+        reverse, reverse_stages = current_record(job, 'Reverse', lowercase, now)
+        reverse.update(reverse_stages)
+        reverse.pop('JobType')
+        reverse.pop('ResourceGroupId')
+        record['ReverseJob'] = reverse
+    return record
+
+
+def dts_job_detail(job, direction='Forward', lowercase=False, now=None):
+    """The DescribeDtsJobDetail answer (less RequestId) for one direction of a job."""
+    record, stages = current_record(job, direction, lowercase, now, detail=True)
+    record['SynchronizationDirection'] = direction
+    record['TaskType'] = job['job_type']
+    # The sub-job repeats the task with its stages; the model types its Checkpoint as a string.
+    sub = dict(record, Checkpoint=str(record['Checkpoint']))
+    sub.pop('ResourceGroupId')
+    sub.update(stages)
+    sub['TagList'] = [{'TagKey': key, 'TagValue': value, 'ResourceId': job['id'],
+                       'ResourceType': 'ALIYUN::DTS::INSTANCE', 'RegionId': job['region']}
+                      for key, value in sorted(job.get('tags', {}).items())]
+    if direction == 'Forward' and 'Reverse' in job['directions']:
+        reverse, reverse_stages = current_record(job, 'Reverse', lowercase, now, detail=True)
+        reverse.update(reverse_stages, Checkpoint=str(reverse['Checkpoint']), SynchronizationDirection='Reverse')
+        reverse.pop('ResourceGroupId')
+        sub['ReverseJob'] = reverse
+    record['SubSyncJob'] = [sub]
+    record['Success'] = True
+    record['HttpStatusCode'] = 200
+    return record
+
+
+def _random_id(rng, length=11):
+    return rng.choice(ID_CHARACTERS[:26]) + ''.join(rng.choice(ID_CHARACTERS) for _position in range(length - 1))
+
+
+def current_job_specs(now=None, seed=20260202):
+    """Jobs made the current way (seen only by DescribeDtsJobs / DescribeDtsJobDetail)."""
+    now = now or datetime.now(timezone.utc)
+    rng = random.Random(seed)
+    rows = [
+        # region, job type, name, status, delay, extra
+        ('cn-hangzhou', 'SYNC', 'orders-prod-dr', 'Synchronizing', 2,
+         {'two_way': True, 'reverse_status': 'synchronizing', 'reverse_delay': 4}),
+        ('cn-hangzhou', 'SYNC', 'payments-prod-cdc', 'synchronizing', 0, {}),
+        ('cn-hangzhou', 'SYNC', 'inventory-staging-sync', 'Initializing', None, {}),
+        ('cn-hangzhou', 'SYNC', 'users-prod-sync', 'Failed', 0, {'error_message': ERROR_MESSAGES['Failed']}),
+        ('cn-hangzhou', 'SYNC', 'catalog-dev-sync', 'PreCheckPass', None, {}),
+        ('cn-hangzhou', 'SYNC', 'billing-prod-sync', 'Retrying', 37, {}),
+        ('cn-hangzhou', 'MIGRATION', 'orders-prod-migrate', 'Finished', 0, {}),
+        ('cn-hangzhou', 'MIGRATION', 'users-staging-migrate', 'Migrating', None, {}),
+        ('cn-hangzhou', 'SUBSCRIBE', 'orders-prod-track', 'Normal', 1, {}),
+        ('cn-beijing', 'SYNC', 'analytics-prod-sync', 'synchronizing', 1, {}),
+        ('cn-beijing', 'SYNC', 'orders-dev-sync', 'NotConfigured', None, {}),
+        ('cn-beijing', 'MIGRATION', 'billing-prod-migrate', 'MigrationFailed', 0,
+         {'error_message': ERROR_MESSAGES['MigrationFailed']}),
+        ('cn-shanghai', 'SYNC', u'订单中心-prod-sync', 'Synchronizing', 6,
+         {'two_way': True, 'reverse_status': 'Initializing', 'reverse_delay': None}),
+        ('cn-shanghai', 'SUBSCRIBE', 'payments-prod-track', 'Abnormal', 0, {}),
+        ('ap-southeast-1', 'SYNC', 'users-prod-sg', 'Suspending', 0, {'pay_type': 'PrePaid',
+                                                                     'expire_time': _iso(now + timedelta(days=2))}),
+    ]
+    specs = []
+    for serial, (region, job_type, name, status, delay, extra) in enumerate(rows):
+        env = name.split('-')[1]
+        spec = {'dts_job_id': _random_id(rng), 'origin': 'current', 'region': region, 'job_type': job_type,
+                'name': name, 'status': status, 'delay': delay,
+                'tags': {'env': env, 'team': name.split('-')[0]},
+                'resource_group_id': 'rg-acfm%s' % ('prod0001' if env == 'prod' else 'test0002'),
+                'created': _iso(now - timedelta(days=60 - serial)),
+                'job_class': ('small', 'medium', 'large')[serial % 3]}
+        spec.update(extra)
+        specs.append(spec)
+    return specs
+
+
+def default_data(now=None):
+    """What the emulator serves by default: the legacy-made jobs, then the current-made ones."""
+    return default_job_specs(now) + current_job_specs(now)
+
+
+def generate_job_specs(count, regions, seed=0, now=None):
+    """``count`` cheap jobs spread over ``regions``, for benchmarks: both origins, every job type.
+
+    Every third job is made the legacy way (a sync job); the rest the current way, mostly sync.
+    """
+    now = now or datetime.now(timezone.utc)
+    rng = random.Random(seed)
+    created = [_iso(now - timedelta(minutes=minutes)) for minutes in range(0, 1440)]
+    statuses = ('Synchronizing', 'synchronizing', 'Synchronizing', 'Initializing', 'Failed', 'NotStarted')
+    types = ('SYNC', 'SYNC', 'SYNC', 'MIGRATION', 'SUBSCRIBE')
+    specs = []
+    for index in range(count):
+        legacy = index % 3 == 0
+        status = statuses[index % len(statuses)]
+        specs.append({
+            'id': 'dtsgen%09d' % index if legacy else 'dtsg%010d' % index,
+            'origin': 'legacy' if legacy else 'current',
+            'job_type': 'SYNC' if legacy else types[index % len(types)], 'region': regions[index % len(regions)],
+            'name': 'bench-%s-%d' % ('legacy' if legacy else 'current', index), 'status': status,
+            'delay': rng.choice((0, 0, 1, 3, 45)) if canonical(status) == 'Synchronizing' else (-1 if status ==
+                                                                                              'Initializing' else 0),
+            'error_message': ERROR_MESSAGES['Failed'] if status == 'Failed' else None,
+            'tags': {'env': ('prod', 'staging', 'dev')[index % 3]}, 'two_way': index % 50 == 7,
+            'created': created[(count - index) % len(created)],
+        })
+    return specs

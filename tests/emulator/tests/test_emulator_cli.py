@@ -181,3 +181,33 @@ def test_the_official_clients_against_the_command_line_emulator(start):
                 call_()
             assert client.refusal(caught.value)[0] in code, name
     assert emulator.stop()[0] == 0
+
+
+def test_generated_jobs_and_the_current_family_flags(start):
+    emulator = start('--generate-jobs', '600', '--generate-regions', 'cn-hangzhou,eu-central-1',
+                     '--rate-limit', 'DescribeDtsJobs=3', '--throttle-code', 'Rejected.Throttling',
+                     '--dts-jobs-page-cap', '10', '--lowercase-statuses', '--oidc-token', 'cli-oidc',
+                     '--sts-duration-seconds', '900')
+    config = requests.get(emulator.endpoint + '/_emulator/jobs?origin=all&region=eu-central-1', timeout=10).json()
+    assert len(config['jobs']) == 300
+    page = call(emulator.endpoint, 'DescribeDtsJobs', {'Region': 'eu-central-1', 'JobType': 'SYNC',
+                                                       'PageSize': '100'}).json()
+    assert page['PageRecordCount'] == 10 < page['TotalRecordCount']
+    assert all(entry['Status'] == entry['Status'].lower() for entry in page['DtsJobList'])
+    legacy = call(emulator.endpoint, LIST, {'RegionId': 'eu-central-1'}).json()
+    assert legacy['TotalRecordCount'] == sum(len(job['directions']) for job in config['jobs']
+                                             if job['origin'] == 'legacy')
+    # An empty config change answers the whole config: what the flags set, without timing any calls.
+    settings = requests.post(emulator.endpoint + '/_emulator/config', data='{}', timeout=10).json()
+    assert (settings['rate_limits'], settings['throttle_code'], settings['oidc_tokens'],
+            settings['sts_duration_seconds']) == ({'DescribeDtsJobs': 3}, 'Rejected.Throttling', ['cli-oidc'], 900)
+    status, out, err = emulator.stop()
+    assert status == 0, err
+
+
+@pytest.mark.parametrize('args', [['--rate-limit', 'DescribeDtsJobs=lots'], ['--rate-limit', 'Nope=3'],
+                                  ['--generate-jobs', '-1']])
+def test_bad_new_flags_are_refused_before_serving(tmp_path, args):
+    process = subprocess.run([sys.executable, SCRIPT, '--port', '0', '--quiet'] + args, capture_output=True,
+                             text=True, timeout=60, check=False)
+    assert process.returncode == 2 and args[0] in process.stderr

@@ -1,0 +1,382 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The current API family (DescribeDtsJobs, DescribeDtsJobDetail) through the official Tea SDK,
+unchanged, with V3 and V1 signatures: every answer parses through the SDK's models with nothing
+left over, and the quirks (Region required, the page cap, milliseconds in the detail, in-body
+failures, the two families' visibility) hold. Expectations come from emulator_data."""
+
+from __future__ import absolute_import, division, print_function
+
+import json
+import time
+
+import pytest
+import requests
+from alibabacloud_dts20200101 import models as dts_models
+from alibabacloud_dts20200101.client import Client as TeaClient
+from alibabacloud_tea_openapi.exceptions import ClientException
+from alibabacloud_tea_openapi.models import Config
+
+from emulator_data import canonical, current_job_specs, default_data, generate_job_specs, make_job
+from emulator_wire import call
+
+from conftest import AK, SECRET
+
+HZ = 'cn-hangzhou'
+JOBS = 'DescribeDtsJobs'
+DETAIL = 'DescribeDtsJobDetail'
+
+
+def tea(emulator, signature_version='v3'):
+    config = Config(access_key_id=AK, access_key_secret=SECRET, endpoint='127.0.0.1:%d' % emulator.port,
+                    protocol='http', region_id=HZ)
+    if signature_version == 'v1':
+        config.signature_version = 'v1'
+    return TeaClient(config)
+
+
+@pytest.fixture(params=['v3', 'v1'])
+def client(request, emulator):
+    return tea(emulator, request.param)
+
+
+@pytest.fixture
+def jobs(emulator):
+    """Every stored job as the emulator built it from the default data."""
+    return [make_job(spec, emulator.started) for spec in default_data(emulator.started)]
+
+
+def assert_parses(model, raw):
+    """The SDK model holds every value sent: nothing misspelled, nothing nested wrongly."""
+    def contained(sent, kept, path):
+        if isinstance(sent, dict):
+            assert isinstance(kept, dict), path
+            for key, value in sent.items():
+                assert key in kept, 'the SDK model has no %s%s' % (path, key)
+                contained(value, kept[key], path + key + '.')
+        elif isinstance(sent, list):
+            assert isinstance(kept, list) and len(kept) == len(sent), path
+            for one, other in zip(sent, kept):
+                contained(one, other, path)
+        else:
+            assert sent == kept and type(sent) is type(kept), (path, sent, kept)
+    parsed = model().from_map(raw)
+    contained(raw, parsed.to_map(), '')
+    return parsed
+
+
+def list_dts(client, region=HZ, job_type='SYNC', size=30, **filters):
+    """Page through DescribeDtsJobs the way a careful client does: by PageRecordCount."""
+    seen, number, total = {}, 1, None
+    while total is None or sum(1 for _job in seen) < total:
+        request = dts_models.DescribeDtsJobsRequest(region=region, job_type=job_type, page_size=size,
+                                                    page_number=number, **filters)
+        body = client.describe_dts_jobs(request).body
+        total = body.total_record_count
+        assert body.success is True and body.http_status_code == 200 and body.page_number == number
+        assert body.page_record_count == len(body.dts_job_list)
+        if not body.dts_job_list:
+            break
+        for job in body.dts_job_list:
+            assert job.dts_job_id not in seen, 'listed twice: %s' % job.dts_job_id
+            seen[job.dts_job_id] = job
+        number += 1
+    assert len(seen) == total
+    return seen
+
+
+def raw_dts(emulator, params, **kwargs):
+    response = call(emulator.endpoint, JOBS, params, **kwargs)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+# -- DescribeDtsJobs through the SDK -----------------------------------------------------------------
+
+def test_the_sdk_lists_every_sync_job_of_the_region_once_with_typed_values(emulator, client, jobs):
+    listed = list_dts(client, size=10)
+    expected = dict((job['dts_job_id'], job) for job in jobs if job['region'] == HZ and job['job_type'] == 'SYNC')
+    assert set(listed) == set(expected)
+    assert any(job['origin'] == 'legacy' for job in expected.values()), 'legacy-made jobs are listed too'
+    for job_id, entry in listed.items():
+        job = expected[job_id]
+        forward = job['directions']['Forward']
+        assert entry.dts_instance_id == job['id']
+        assert entry.dts_job_name == job['name']
+        assert entry.status == ('Initializing' if forward['status'] == 'Initializating' else forward['status'])
+        assert isinstance(entry.delay, int) and entry.delay == forward['delay']
+        assert isinstance(entry.checkpoint, str) and entry.checkpoint.isdigit()
+        assert entry.job_type == 'SYNC' and entry.dts_job_direction == 'Forward'
+        assert entry.source_endpoint.port == '3306' and entry.source_endpoint.region == HZ
+        assert dict((tag.tag_key, tag.tag_value) for tag in entry.tag_list) == job['tags']
+        assert (entry.reverse_job is not None) == ('Reverse' in job['directions'])
+        if entry.reverse_job is not None:
+            assert entry.reverse_job.dts_job_direction == 'Reverse'
+            assert entry.reverse_job.status == job['directions']['Reverse']['status']
+        if forward.get('error_message'):
+            assert entry.error_message == forward['error_message']
+
+
+def test_every_record_parses_through_the_sdk_models(emulator, client):
+    for job_type in ('SYNC', 'MIGRATION', 'SUBSCRIBE'):
+        raw = raw_dts(emulator, {'Region': HZ, 'JobType': job_type, 'PageSize': '30'})
+        assert raw['DtsJobList']
+        assert_parses(dts_models.DescribeDtsJobsResponseBody, raw)
+        for entry in raw['DtsJobList']:
+            params = {'DtsJobId': entry['DtsJobId'], 'RegionId': HZ}
+            detail = call(emulator.endpoint, DETAIL, params).json()
+            assert_parses(dts_models.DescribeDtsJobDetailResponseBody, detail)
+
+
+def test_the_default_data_mixes_what_clients_must_handle(emulator, jobs):
+    current = [job for job in jobs if job['origin'] == 'current']
+    assert len(set(job['region'] for job in current if job['job_type'] == 'SYNC')) >= 3
+    assert {'MIGRATION', 'SUBSCRIBE', 'SYNC'} == set(job['job_type'] for job in current)
+    sync = [job for job in current if job['job_type'] == 'SYNC']
+    assert any('Reverse' in job['directions'] for job in sync)
+    assert any(job['directions']['Forward']['delay'] == -1 for job in sync)
+    assert any(job['directions']['Forward']['status'] == 'synchronizing' for job in sync)
+    assert any(job['directions']['Forward']['status'] == 'Synchronizing' for job in sync)
+    assert any(job['directions']['Forward'].get('error_message') and
+               canonical(job['directions']['Forward']['status']) == 'Failed' for job in sync)
+    assert all(len(job['dts_job_id']) == 11 and job['id'] == 'dts' + job['dts_job_id'] for job in current)
+
+
+def test_job_type_defaults_to_migration_and_separates_the_types(emulator, jobs):
+    default = raw_dts(emulator, {'Region': HZ, 'PageSize': '30'})
+    migrations = set(job['dts_job_id'] for job in jobs if job['region'] == HZ and job['job_type'] == 'MIGRATION')
+    assert set(entry['DtsJobId'] for entry in default['DtsJobList']) == migrations
+    assert all(entry['JobType'] == 'MIGRATION' for entry in default['DtsJobList'])
+    subscribe = raw_dts(emulator, {'Region': HZ, 'JobType': 'subscribe'})
+    assert [entry['JobType'] for entry in subscribe['DtsJobList']] == ['SUBSCRIBE']
+
+
+def test_region_is_required_and_region_id_alone_is_refused(emulator, client):
+    with pytest.raises(ClientException) as caught:
+        client.describe_dts_jobs(dts_models.DescribeDtsJobsRequest(region_id=HZ, job_type='SYNC'))
+    assert (caught.value.code, caught.value.status_code) == ('MissingRegion', 400)
+    assert 'Region' in caught.value.message
+
+
+def test_page_num_is_ignored_and_page_size_is_checked(emulator):
+    first = raw_dts(emulator, {'Region': HZ, 'JobType': 'SYNC', 'PageSize': '10'})
+    ignored = raw_dts(emulator, {'Region': HZ, 'JobType': 'SYNC', 'PageSize': '10', 'PageNum': '3'})
+    assert [e['DtsJobId'] for e in ignored['DtsJobList']] == [e['DtsJobId'] for e in first['DtsJobList']]
+    assert ignored['PageNumber'] == 1
+    assert raw_dts(emulator, {'Region': HZ, 'JobType': 'SYNC'})['PageRecordCount'] == 20, 'PageSize defaults to 20'
+    for size in ('25', '0', 'x'):
+        response = call(emulator.endpoint, JOBS, {'Region': HZ, 'PageSize': size})
+        assert (response.status_code, response.json()['Code']) == (400, 'InvalidParameter')
+
+
+def test_the_page_cap_holds_pages_short_and_a_careful_client_still_sees_every_job(emulator, client, jobs):
+    emulator.config['dts_jobs_page_cap'] = 7
+    expected = set(job['dts_job_id'] for job in jobs if job['region'] == HZ and job['job_type'] == 'SYNC')
+    first = raw_dts(emulator, {'Region': HZ, 'JobType': 'SYNC', 'PageSize': '100'})
+    assert first['TotalRecordCount'] == len(expected) > 7
+    assert first['PageRecordCount'] == len(first['DtsJobList']) == 7
+    # A client that trusts PageSize stops after one page of "100" and misses the rest.
+    assert len(expected) > len(first['DtsJobList'])
+    assert set(list_dts(client, size=100)) == expected
+
+
+def test_the_filters(emulator, jobs):
+    sync = [job for job in jobs if job['region'] == HZ and job['job_type'] == 'SYNC']
+
+    def ids(**params):
+        answer = raw_dts(emulator, dict({'Region': HZ, 'JobType': 'SYNC', 'PageSize': '100'}, **params))
+        assert answer['TotalRecordCount'] <= 30, 'the test keeps its answers on one page'
+        return set(entry['DtsJobId'] for entry in answer['DtsJobList'])
+
+    assert ids(Type='name', Params='ORDERS-prod') == set(
+        job['dts_job_id'] for job in sync if 'orders-prod' in job['name'].lower())
+    target = next(job for job in sync if job['origin'] == 'current')
+    assert ids(Type='instance', Params=target['id']) == {target['dts_job_id']}
+    assert ids(DtsInstanceId=target['id']) == {target['dts_job_id']}
+    pair = sorted(job['dts_job_id'] for job in sync)[:2]
+    assert ids(DtsJobId=','.join(pair)) == set(pair)
+    failing = set(job['dts_job_id'] for job in sync
+                  if canonical(job['directions']['Forward']['status']) in ('Failed', 'Retrying'))
+    assert failing and ids(Status='failed,RETRYING') == failing
+    tagged = set(job['dts_job_id'] for job in sync if job['tags'].get('env') == 'prod' and 'team' in job['tags'])
+    assert ids(Tags=json.dumps([{'key': 'env', 'value': 'prod'}, {'key': 'team'}]), PageSize='30') <= tagged
+    total = raw_dts(emulator, {'Region': HZ, 'JobType': 'SYNC', 'Tags': json.dumps([{'key': 'env', 'value': 'prod'},
+                                                                                     {'key': 'team'}])})
+    assert total['TotalRecordCount'] == len(tagged)
+    groups = set(job['dts_job_id'] for job in sync if job['resource_group_id'] == 'rg-acfmtest0002')
+    assert raw_dts(emulator, {'Region': HZ, 'JobType': 'SYNC', 'ResourceGroupId': 'rg-acfmtest0002'})[
+        'TotalRecordCount'] == len(groups)
+    bad = call(emulator.endpoint, JOBS, {'Region': HZ, 'Tags': '{"key": "env"}'})
+    assert (bad.status_code, bad.json()['Code']) == (400, 'InvalidParameter')
+
+
+def test_lowercase_statuses_when_configured(emulator):
+    before = raw_dts(emulator, {'Region': HZ, 'JobType': 'SYNC', 'PageSize': '30'})
+    assert any(entry['Status'][0].isupper() for entry in before['DtsJobList'])
+    emulator.config['lowercase_statuses'] = True
+    after = raw_dts(emulator, {'Region': HZ, 'JobType': 'SYNC', 'PageSize': '30'})
+    assert all(entry['Status'] == entry['Status'].lower() for entry in after['DtsJobList'])
+    assert [entry['Status'].lower() for entry in after['DtsJobList']] == [
+        entry['Status'].lower() for entry in before['DtsJobList']]
+
+
+# -- the two families ---------------------------------------------------------------------------------
+
+def test_current_made_jobs_are_invisible_to_the_legacy_calls(emulator, jobs):
+    current = [job for job in jobs if job['origin'] == 'current' and job['region'] == HZ]
+    legacy_ids = set()
+    number = 1
+    while True:
+        page = call(emulator.endpoint, 'DescribeSynchronizationJobs',
+                    {'RegionId': HZ, 'PageSize': '30', 'PageNum': str(number)}).json()
+        if not page['SynchronizationInstances']:
+            break
+        legacy_ids.update(record['SynchronizationJobId'] for record in page['SynchronizationInstances'])
+        number += 1
+    assert legacy_ids == set(job['id'] for job in jobs if job['origin'] == 'legacy' and job['region'] == HZ)
+    status = call(emulator.endpoint, 'DescribeSynchronizationJobStatusList',
+                  {'RegionId': HZ,
+                   'SynchronizationJobIdListJsonStr': json.dumps([job['id'] for job in current])}).json()
+    assert status['SynchronizationJobListStatusList'] == []
+    visible = requests.get(emulator.endpoint + '/_emulator/jobs?region=' + HZ, timeout=10).json()['jobs']
+    assert set(job['id'] for job in visible) == legacy_ids, 'the control API lists what the legacy listing shows'
+    everything = requests.get(emulator.endpoint + '/_emulator/jobs?region=%s&origin=all' % HZ, timeout=10).json()
+    assert len(everything['jobs']) == len([job for job in jobs if job['region'] == HZ])
+
+
+def test_a_legacy_made_job_keeps_its_id_as_instance_id_in_the_current_family(emulator, jobs):
+    legacy = next(job for job in jobs if job['origin'] == 'legacy' and job['region'] == HZ)
+    entry = raw_dts(emulator, {'Region': HZ, 'JobType': 'SYNC', 'DtsInstanceId': legacy['id']})['DtsJobList'][0]
+    assert entry['DtsInstanceID'] == legacy['id'] == 'dts' + entry['DtsJobId']
+
+
+# -- DescribeDtsJobDetail ------------------------------------------------------------------------------
+
+def test_the_detail_speaks_milliseconds_and_integer_checkpoints(emulator, client, jobs):
+    two_way = next(job for job in jobs if job['origin'] == 'current' and 'Reverse' in job['directions'])
+    emulator.set_status(two_way['id'], 'Synchronizing', delay=3, checkpoint=1767225600)
+    request = dts_models.DescribeDtsJobDetailRequest(dts_job_id=two_way['dts_job_id'], region_id=two_way['region'])
+    body = client.describe_dts_job_detail(request).body
+    assert (body.delay, body.checkpoint, body.status) == (3000, 1767225600, 'Synchronizing')
+    assert body.dts_instance_id == two_way['id'] and body.synchronization_direction == 'Forward'
+    assert body.success is True and body.source_endpoint.port == '3306'
+    sub = body.sub_sync_job[0]
+    assert sub.precheck_status.status == 'Success'
+    assert sub.reverse_job.synchronization_direction == 'Reverse'
+    assert dict((tag.tag_key, tag.tag_value) for tag in sub.tag_list) == two_way['tags']
+    listed = raw_dts(emulator, {'Region': two_way['region'], 'JobType': 'SYNC', 'DtsJobId': two_way['dts_job_id']})
+    assert (listed['DtsJobList'][0]['Delay'], listed['DtsJobList'][0]['Checkpoint']) == (3, '1767225600')
+    reverse = client.describe_dts_job_detail(dts_models.DescribeDtsJobDetailRequest(
+        dts_job_id=two_way['dts_job_id'], synchronization_direction='Reverse')).body
+    assert reverse.dts_job_direction == 'Reverse' and reverse.sub_sync_job[0].reverse_job is None
+
+
+def test_a_delay_not_started_is_minus_one_in_both_calls(emulator, jobs):
+    job = next(job for job in jobs if job['origin'] == 'current' and job['directions']['Forward']['delay'] == -1)
+    detail = call(emulator.endpoint, DETAIL, {'DtsJobId': job['dts_job_id']}).json()
+    listed = raw_dts(emulator, {'Region': job['region'], 'JobType': job['job_type'], 'DtsJobId': job['dts_job_id']})
+    assert detail['Delay'] == listed['DtsJobList'][0]['Delay'] == -1
+
+
+def test_unknown_ids_and_a_missing_reverse_are_refused(emulator, client, jobs):
+    for request in (dts_models.DescribeDtsJobDetailRequest(dts_job_id='nosuchjob00'),
+                    dts_models.DescribeDtsJobDetailRequest(dts_job_id=jobs[-1]['dts_job_id'], region_id='us-west-1')):
+        with pytest.raises(ClientException) as caught:
+            client.describe_dts_job_detail(request)
+        assert (caught.value.code, caught.value.status_code) == ('Forbidden.InstanceNotFound', 403)
+    one_way = next(job for job in jobs if job['origin'] == 'current' and 'Reverse' not in job['directions'])
+    refused = call(emulator.endpoint, DETAIL,
+                   {'DtsJobId': one_way['dts_job_id'], 'SynchronizationDirection': 'Reverse'})
+    assert (refused.status_code, refused.json()['Code']) == (400, 'InvalidParameter')
+    missing = call(emulator.endpoint, DETAIL, {})
+    assert (missing.status_code, missing.json()['Code']) == (400, 'MissingDtsJobId')
+
+
+def test_business_failures_come_inside_http_200(emulator, client):
+    requests.post(emulator.endpoint + '/_emulator/business-failure', timeout=10, data=json.dumps(
+        {'action': 'DescribeDtsJobs', 'count': 1, 'code': 'InternalError', 'message': 'try later'}))
+    body = client.describe_dts_jobs(dts_models.DescribeDtsJobsRequest(region=HZ, job_type='SYNC')).body
+    assert (body.success, body.err_code, body.err_message, body.dts_job_list) == (False, 'InternalError',
+                                                                                  'try later', [])
+    assert client.describe_dts_jobs(dts_models.DescribeDtsJobsRequest(region=HZ, job_type='SYNC')).body.success
+    pending = requests.post(emulator.endpoint + '/_emulator/business-failure', timeout=10, data=json.dumps(
+        {'action': 'DescribeDtsJobDetail', 'count': 2})).json()['pending']
+    assert pending == {'DescribeDtsJobs': 0, 'DescribeDtsJobDetail': 2}
+    assert call(emulator.endpoint, DETAIL, {'DtsJobId': 'any'}).json()['Success'] is False
+
+
+# -- timelines drive both families ------------------------------------------------------------------------
+
+def test_a_timeline_set_by_dts_job_id_moves_both_views_one_poll_each(emulator, jobs):
+    legacy = next(job for job in jobs if job['origin'] == 'legacy' and job['region'] == HZ)
+    answer = requests.post(emulator.endpoint + '/_emulator/jobs/%s/timeline' % legacy['dts_job_id'], timeout=10,
+                           data=json.dumps({'steps': [
+                               {'status': 'Initializing', 'delay': None, 'after_polls': 1},
+                               {'status': 'Synchronizing', 'delay': 40, 'checkpoint': 'now-40', 'after_polls': 2},
+                               {'delay': 0, 'checkpoint': 'now', 'after_polls': 3}]}))
+    assert answer.json() == {'job': legacy['dts_job_id'], 'steps': 3}
+    detail = call(emulator.endpoint, DETAIL, {'DtsJobId': legacy['dts_job_id']}).json()
+    assert (detail['Status'], detail['Delay']) == ('Initializing', -1)
+    status = call(emulator.endpoint, 'DescribeSynchronizationJobStatusList', {
+        'RegionId': HZ, 'SynchronizationJobIdListJsonStr': json.dumps([legacy['id']])}).json()
+    info = status['SynchronizationJobListStatusList'][0]['SynchronizationDirectionInfoList'][0]
+    assert info['Status'] == 'Synchronizing'
+    assert abs(int(info['Checkpoint']) - (time.time() - 40)) < 5
+    listed = raw_dts(emulator, {'Region': HZ, 'JobType': 'SYNC', 'DtsJobId': legacy['dts_job_id']})['DtsJobList'][0]
+    assert (listed['Status'], listed['Delay']) == ('Synchronizing', 0)
+    assert abs(int(listed['Checkpoint']) - time.time()) < 5
+
+
+def test_a_timeline_can_fail_the_reverse_direction_with_a_message(emulator, jobs):
+    two_way = next(job for job in jobs if job['origin'] == 'current' and 'Reverse' in job['directions'])
+    emulator.set_timeline(two_way['id'], [{'status': 'Failed', 'direction': 'Reverse', 'error_message': 'DTS-9: gone',
+                                           'after_polls': 1}])
+    entry = raw_dts(emulator, {'Region': two_way['region'], 'JobType': 'SYNC', 'DtsJobId': two_way['dts_job_id']})
+    reverse = entry['DtsJobList'][0]['ReverseJob']
+    assert (reverse['Status'], reverse['ErrorMessage']) == ('Failed', 'DTS-9: gone')
+    assert entry['DtsJobList'][0]['Status'] == two_way['directions']['Forward']['status']
+
+
+def test_a_malformed_checkpoint_step_is_refused_up_front(emulator, jobs):
+    response = requests.post(emulator.endpoint + '/_emulator/jobs/%s/timeline' % jobs[0]['id'], timeout=10,
+                             data=json.dumps({'steps': [{'checkpoint': 'yesterday', 'after_polls': 1}]}))
+    assert (response.status_code, response.json()['Code']) == (400, 'InvalidParameter')
+
+
+# -- big data sets --------------------------------------------------------------------------------------------
+
+def test_the_generator_spreads_both_origins_and_every_type_over_the_regions():
+    regions = ['cn-hangzhou', 'cn-beijing', 'eu-central-1']
+    specs = generate_job_specs(3000, regions, seed=1)
+    assert len(set(spec['id'] for spec in specs)) == 3000
+    assert set(spec['region'] for spec in specs) == set(regions)
+    assert set(spec['origin'] for spec in specs) == {'legacy', 'current'}
+    assert set(spec['job_type'] for spec in specs if spec['origin'] == 'current') == {'SYNC', 'MIGRATION', 'SUBSCRIBE'}
+    assert set(spec['job_type'] for spec in specs if spec['origin'] == 'legacy') == {'SYNC'}
+    assert generate_job_specs(50, regions, seed=1) == generate_job_specs(50, regions, seed=1)[:50]
+    assert [make_job(spec)['dts_job_id'] for spec in specs[:2]] == [specs[0]['id'][3:], specs[1]['id'][3:]]
+
+
+def test_current_job_specs_are_deterministic():
+    assert [spec['dts_job_id'] for spec in current_job_specs(seed=3)] == [
+        spec['dts_job_id'] for spec in current_job_specs(seed=3)]
+
+
+def test_the_endpoint_filters_match_the_instances_shown(emulator, jobs):
+    job = next(job for job in jobs if job['origin'] == 'current' and job['region'] == HZ)
+    entry = raw_dts(emulator, {'Region': HZ, 'JobType': job['job_type'], 'DtsJobId': job['dts_job_id']})
+    source = entry['DtsJobList'][0]['SourceEndpoint']['InstanceID']
+    found = raw_dts(emulator, {'Region': HZ, 'JobType': job['job_type'], 'Type': 'srcRds', 'Params': source})
+    assert [item['DtsJobId'] for item in found['DtsJobList']] == [job['dts_job_id']]
+    unknown = call(emulator.endpoint, JOBS, {'Region': HZ, 'Type': 'colour', 'Params': 'blue'})
+    assert (unknown.status_code, unknown.json()['Code']) == (400, 'InvalidParameter')
+
+
+def test_a_delay_not_started_reads_zero_in_the_legacy_listing(emulator, jobs):
+    legacy = next(job for job in jobs if job['origin'] == 'legacy' and job['region'] == HZ)
+    emulator.set_status(legacy['id'], 'Initializing', delay=-1)
+    page = call(emulator.endpoint, 'DescribeSynchronizationJobs', {'RegionId': HZ, 'PageSize': '30'}).json()
+    record = next(r for r in page['SynchronizationInstances'] if r['SynchronizationJobId'] == legacy['id'])
+    assert record['Delay'] == '0'
+    detail = call(emulator.endpoint, DETAIL, {'DtsJobId': legacy['dts_job_id']}).json()
+    assert detail['Delay'] == -1
