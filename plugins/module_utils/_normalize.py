@@ -12,20 +12,27 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import math
 from datetime import datetime, timezone
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 
+# Synchronization job statuses of both families; PreCheckPass to Downgrade only the current one reports.
 JOB_STATUSES = (
-    'NotStarted', 'Prechecking', 'PrecheckFailed', 'Initializing', 'InitializeFailed',
-    'Synchronizing', 'Failed', 'Suspending', 'Modifying', 'Finished',
+    'NotStarted', 'Prechecking', 'PrecheckFailed', 'PreCheckPass', 'NotConfigured', 'Initializing',
+    'InitializeFailed', 'Synchronizing', 'Failed', 'Suspending', 'Modifying', 'Finished', 'Retrying',
+    'Upgrade', 'Locked', 'Downgrade',
 )
+# What the current family's migration and change tracking (subscribe) tasks report besides.
+MIGRATION_STATUSES = ('Migrating', 'MigrationFailed')
+SUBSCRIBE_STATUSES = ('Normal', 'Abnormal')
 DIRECTIONS = ('Forward', 'Reverse')
 # Statuses of the schema/data initialization stages and of precheck items.
 STAGE_STATUSES = ('NotStarted', 'Migrating', 'Failed', 'Finished', 'Success')
 
-_CANONICAL = dict((status.lower(), status) for status in JOB_STATUSES + STAGE_STATUSES + DIRECTIONS)
+_CANONICAL = dict((status.lower(), status) for status in
+                  JOB_STATUSES + MIGRATION_STATUSES + SUBSCRIBE_STATUSES + STAGE_STATUSES + DIRECTIONS)
 # One page of the API reference spells it this way; the service may too.
 _CANONICAL['initializating'] = 'Initializing'
 
@@ -112,6 +119,19 @@ def _facts(value, key=None):
     return value
 
 
+def to_delay(value, millis=False):
+    """A replication delay as whole seconds; None when unknown or negative.
+
+    The current family says ``-1`` when incremental synchronization has not started: that must not
+    become a number a ``delay <= 5`` gate would pass.  Milliseconds (DescribeDtsJobDetail) round up,
+    so 5.4 s never reads as 5.
+    """
+    number = to_int(value)
+    if not isinstance(number, (int, float)) or isinstance(number, bool) or number < 0:
+        return None
+    return int(math.ceil(number / 1000.0 if millis else number))
+
+
 # Every documented fact of a job record.
 JOB_FACTS = (
     'synchronization_job_id', 'synchronization_job_name', 'synchronization_direction', 'status',
@@ -152,7 +172,11 @@ def checkpoint_time(checkpoint):
     """A Unix-seconds checkpoint as ISO 8601 UTC ending in Z (None when unknown)."""
     if not isinstance(checkpoint, (int, float)) or isinstance(checkpoint, bool) or checkpoint <= 0:
         return None
-    moment = datetime.fromtimestamp(checkpoint, tz=timezone.utc)
+    try:
+        moment = datetime.fromtimestamp(checkpoint, tz=timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        # Past what a date can say (year 10000 and on): no time rather than a crash.
+        return None
     return moment.strftime('%Y-%m-%dT%H:%M:%SZ')
 
 
@@ -179,4 +203,156 @@ def normalize_status(entry):
         'synchronization_job_id': entry.get('SynchronizationJobId'),
         'status': main['status'],
         'directions': directions,
+    }
+
+
+# -- the current family (DescribeDtsJobs, DescribeDtsJobDetail) -------------------------------------
+
+CURRENT_INTEGER_FIELDS = frozenset(['Checkpoint', 'Percent', 'Progress', 'Port', 'Rps', 'RetryCount',
+                                    'MaxRetryTime'])
+CURRENT_BOOLEAN_FIELDS = frozenset(['DataInitialization', 'StructureInitialization', 'DataSynchronization',
+                                    'FullDataCheck', 'IncDataCheck', 'StructureDataCheck', 'TimeWindowCheck',
+                                    'NeedUpgrade', 'CanSwitch'])
+CURRENT_STATUS_FIELDS = frozenset(['Status', 'CheckResult', 'DtsJobDirection', 'SynchronizationDirection'])
+# Fields of a job, not of a direction: a two-way job's ReverseJob leaves them out and takes the job's.
+JOB_LEVEL_FIELDS = ('DtsJobId', 'DtsInstanceID', 'DtsJobName', 'JobType', 'PayType', 'ExpireTime', 'CreateTime',
+                    'DtsJobClass', 'ResourceGroupId', 'ResourceGroupDisplayName', 'DedicatedClusterId', 'TagList')
+# What answers carry about the call, not the job.
+ENVELOPE_FIELDS = frozenset(['RequestId', 'Success', 'HttpStatusCode', 'ErrCode', 'ErrMessage', 'Code',
+                             'DynamicMessage', 'DynamicCode'])
+
+# Every documented fact of a DescribeDtsJobs record (the SDK model's fields, ``TagList`` as
+# ``tags``, ``ReverseJob`` as a record of its own), plus what the collection adds.
+DTS_JOB_FACTS = (
+    'dts_job_id', 'dts_instance_id', 'dts_job_name', 'dts_job_direction', 'status', 'delay', 'checkpoint',
+    'checkpoint_time', 'error_message', 'job_type', 'pay_type', 'expire_time', 'create_time', 'tags', 'region',
+    'api',
+    'dts_job_class', 'resource_group_id', 'resource_group_display_name', 'source_endpoint', 'destination_endpoint',
+    'migration_mode', 'precheck_status', 'structure_initialization_status', 'data_initialization_status',
+    'data_synchronization_status', 'performance', 'error_details', 'migration_err_code', 'migration_err_msg',
+    'migration_err_type', 'migration_err_workaround', 'migration_err_help_doc_id', 'migration_err_help_doc_key',
+    'retry_state', 'db_object', 'reserved', 'app_name', 'begin_timestamp', 'end_timestamp',
+    'consumption_checkpoint', 'consumption_client', 'cpu_usage', 'mem_usage', 'du_usage', 'du_real_usage',
+    'max_du', 'min_du', 'data_cloud_status', 'data_etl_status', 'full_data_check_status', 'inc_data_check_status',
+    'structure_data_check_status', 'time_window_data_check_status', 'dedicated_cluster_id', 'dts_bis_label',
+    'etl_safe_checkpoint', 'insight_module', 'origin_type',
+)
+# What deciding about a job needs; returned unless ``fields`` asks for more (see SUMMARY_JOB_FACTS).
+SUMMARY_DTS_JOB_FACTS = DTS_JOB_FACTS[:16]
+# What tells one record from another: a two-way job gives one record per direction.
+IDENTITY_DTS_JOB_FACTS = ('dts_job_id', 'dts_instance_id', 'dts_job_direction', 'api')
+API_LEGACY = 'legacy'
+API_CURRENT = 'current'
+
+
+def _current_facts(value, key=None, millis=False):
+    """The current family's typing of ``value`` (wire name ``key``); ``Delay`` in seconds."""
+    if isinstance(value, dict):
+        return dict((snake_case(name), _current_facts(item, name, millis)) for name, item in value.items())
+    if isinstance(value, list):
+        return [_current_facts(item, None, millis) for item in value]
+    if key == 'Delay':
+        return to_delay(value, millis)
+    if key in CURRENT_INTEGER_FIELDS:
+        return to_int(value)
+    if key in CURRENT_BOOLEAN_FIELDS:
+        return to_bool(value)
+    if key in CURRENT_STATUS_FIELDS:
+        return canonical_status(value)
+    return value
+
+
+def current_tags(tag_list):
+    """``[{"TagKey": k, "TagValue": v}]`` -> ``{k: v}``; a missing value is the empty string."""
+    result = {}
+    for tag in tag_list or []:
+        if isinstance(tag, dict) and tag.get('TagKey') is not None:
+            value = tag.get('TagValue')
+            result[tag['TagKey']] = '' if value is None else value
+    return result
+
+
+def _dts_direction(record, region, facts, direction, millis=False):
+    wanted = (lambda key: True) if facts is None else (lambda key: key in facts)
+    result = {}
+    for name, value in record.items():
+        if name in ('TagList', 'ReverseJob', 'SubSyncJob', 'SubDistributedJob') or name in ENVELOPE_FIELDS:
+            continue
+        key = snake_case(name)
+        if wanted(key):
+            result[key] = _current_facts(value, name, millis)
+    # The summary facts are always there (null when DTS left them out), so templates can read them.
+    for key in SUMMARY_DTS_JOB_FACTS:
+        if wanted(key) and key not in result:
+            result[key] = None
+    if wanted('dts_job_direction'):
+        result['dts_job_direction'] = canonical_status(record.get('DtsJobDirection')) or direction
+    if wanted('checkpoint_time'):
+        result['checkpoint_time'] = checkpoint_time(to_int(record.get('Checkpoint')))
+    if wanted('tags'):
+        result['tags'] = current_tags(record.get('TagList'))
+    if wanted('region'):
+        result['region'] = region
+    if wanted('api'):
+        result['api'] = API_CURRENT
+    return result
+
+
+def _reverse_of(record):
+    """A two-way job's nested ReverseJob with the job-level fields it leaves out, or None."""
+    reverse = record.get('ReverseJob')
+    if not isinstance(reverse, dict) or not any(reverse.get(name) for name in ('DtsJobId', 'Status')):
+        return None
+    merged = dict((name, record[name]) for name in JOB_LEVEL_FIELDS if name in record and reverse.get(name) is None)
+    merged.update((name, value) for name, value in reverse.items() if value is not None or name not in merged)
+    return merged
+
+
+def normalize_dts_job(record, region, facts=None):
+    """One DescribeDtsJobs entry as facts: ONE DICT PER DIRECTION, Forward first.
+
+    A two-way job nests its reverse direction under ``ReverseJob``; it becomes a record of its own
+    with ``dts_job_direction: Reverse`` and the job's tags, type and billing.  ``facts`` is the set
+    of fact names to keep (None keeps every field, known or not).
+    """
+    records = [_dts_direction(record, region, facts, 'Forward')]
+    reverse = _reverse_of(record)
+    if reverse is not None:
+        records.append(_dts_direction(reverse, region, facts, 'Reverse'))
+    return records
+
+
+def normalize_dts_job_detail(body, region):
+    """A DescribeDtsJobDetail answer (one direction) as facts: its ``Delay`` is in milliseconds."""
+    facts = _dts_direction(body, region, None, 'Forward', millis=True)
+    if isinstance(body.get('SubSyncJob'), list):
+        facts['sub_sync_job'] = _current_facts(body['SubSyncJob'], None, millis=True)
+    if isinstance(body.get('SubDistributedJob'), list):
+        facts['sub_distributed_job'] = _current_facts(body['SubDistributedJob'], None, millis=True)
+    return facts
+
+
+def dts_status_entry(job_id, records):
+    """A status read's entry (the shape ``normalize_status`` gives) from one job's current facts.
+
+    ``records`` are normalize_dts_job's records of one job; ``job_id`` the id as asked.
+    """
+    directions = [{
+        'synchronization_direction': record['dts_job_direction'],
+        'status': record['status'],
+        'checkpoint': record['checkpoint'],
+        'checkpoint_time': record['checkpoint_time'],
+        'delay': record['delay'],
+        'error_message': record['error_message'],
+    } for record in records]
+    forward = [item for item in directions if item['synchronization_direction'] == 'Forward']
+    main = (forward or directions)[0]
+    return {
+        'synchronization_job_id': job_id,
+        'status': main['status'],
+        'directions': directions,
+        'api': API_CURRENT,
+        'error_message': main['error_message'],
+        'dts_job_id': records[0]['dts_job_id'],
+        'dts_instance_id': records[0]['dts_instance_id'],
     }

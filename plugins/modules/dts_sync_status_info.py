@@ -23,9 +23,24 @@ options:
   job_ids:
     description:
       - IDs of the synchronization jobs. Duplicates are ignored; order is kept in RV(jobs).
+      - Legacy job IDs, and for jobs of the current API either the task ID (C(DtsJobId)) or the instance ID
+        (C(DtsInstanceID)); see O(api).
     type: list
     elements: str
     required: true
+  api:
+    description:
+      - Which API family reads the statuses.
+      - V(legacy) asks C(DescribeSynchronizationJobStatusList) only (one request for every job).
+      - V(current) asks C(DescribeDtsJobs) only, which knows the jobs made with the current console or API.
+      - V(auto) asks the legacy status list first, then looks the IDs it did not know up through
+        C(DescribeDtsJobs) (by task ID or instance ID) before calling them missing.
+      - Such lookups cost, for one ID, one or two requests; for more IDs, one listing page, then the rest
+        of the listing or one lookup per ID, whichever is fewer requests.
+    type: str
+    choices: [auto, legacy, current]
+    default: auto
+    version_added: 0.3.0
   wait:
     description:
       - Whether to wait until every job reaches one of O(wait_status).
@@ -72,7 +87,8 @@ attributes:
     support: none
     description: Nothing is changed, so there is nothing to diff.
 notes:
-  - The RAM permission needed is C(dts:DescribeSynchronizationJobStatusList).
+  - The RAM permissions needed are C(dts:DescribeSynchronizationJobStatusList) and, unless O(api=legacy),
+    C(dts:DescribeDtsJobs).
   - Throttling and other transient errors while polling are retried, and a poll that still fails
     counts as not arrived, never as success.
 seealso:
@@ -114,9 +130,32 @@ jobs:
   elements: dict
   contains:
     synchronization_job_id:
-      description: The job ID.
+      description: The job ID, as given in O(job_ids).
       type: str
       sample: dtsexjk1alb116****
+    api:
+      description: The API family that answered for this job, V(legacy) or V(current).
+      type: str
+      sample: legacy
+      version_added: 0.3.0
+    error_message:
+      description: Why the job failed, when it did (current family only; the legacy status list does not say).
+      returned: when RV(jobs[].api=current)
+      type: str
+      sample: "DTS-070211: Connect Source DB failed."
+      version_added: 0.3.0
+    dts_job_id:
+      description: The task ID of a job the current family answered for.
+      returned: when RV(jobs[].api=current)
+      type: str
+      sample: ta7w132u12h****
+      version_added: 0.3.0
+    dts_instance_id:
+      description: The instance ID of a job the current family answered for.
+      returned: when RV(jobs[].api=current)
+      type: str
+      sample: dtsta7w132u12h****
+      version_added: 0.3.0
     status:
       description: The Forward direction's status in its documented spelling (the only direction of a one-way job).
       type: str
@@ -142,9 +181,21 @@ jobs:
           description: RV(jobs[].directions[].checkpoint) as ISO 8601 UTC, or null when there is none yet.
           type: str
           sample: "2021-01-13T07:54:12Z"
+        delay:
+          description: Replication delay in seconds; null when incremental synchronization has not started.
+          returned: when RV(jobs[].api=current)
+          type: int
+          sample: 0
+          version_added: 0.3.0
+        error_message:
+          description: Why this direction failed, when it did.
+          returned: when RV(jobs[].api=current)
+          type: str
+          sample: null
+          version_added: 0.3.0
 missing_job_ids:
   description:
-    - IDs in O(job_ids) that DTS did not return (unknown in this region). Without O(wait) this is not a failure.
+    - IDs in O(job_ids) that no family asked (see O(api)) knows in this region. Without O(wait) this is not a failure.
   returned: always
   type: list
   elements: str
@@ -192,6 +243,7 @@ def main():
     module = DtsModule(
         argument_spec=dict(
             job_ids=dict(type='list', elements='str', required=True),
+            api=dict(type='str', choices=['auto', 'legacy', 'current'], default='auto'),
             wait=dict(type='bool', default=False),
             wait_status=dict(type='list', elements='str', default=['Synchronizing']),
             wait_directions=dict(type='list', elements='str', choices=['Forward', 'Reverse'], default=['Forward']),
@@ -223,7 +275,7 @@ def main():
                 directions=params['wait_directions'], timeout=params['wait_timeout'],
                 sleep_seconds=params['wait_sleep'])
             module.exit_json(jobs=jobs, missing_job_ids=[], polls=polls, elapsed=elapsed)
-        jobs, missing = read_statuses(module.client, job_ids)
+        jobs, missing = read_statuses(module.client, job_ids, api=params['api'])
     except WaitFailed as failure:
         details = dict(failure.details)
         details.setdefault('missing_job_ids', [])

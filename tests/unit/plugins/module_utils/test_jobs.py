@@ -6,13 +6,19 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+
 import pytest
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import DtsClient
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import SUMMARY_JOB_FACTS
 from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import (
+    add_job_details,
+    list_dts_job_facts,
     list_job_facts,
+    list_job_facts_all,
+    lookup_current_jobs,
     read_statuses,
     validate_job_facts,
     validate_job_ids,
@@ -111,6 +117,188 @@ def test_read_statuses_keeps_the_order_asked_and_reports_missing():
             {'SynchronizationDirection': 'Forward', 'Status': 'synchronizing', 'Checkpoint': '1'}]},
         {'SynchronizationJobId': 'a', 'SynchronizationDirectionInfoList': []},
     ]}
-    found, missing = read_statuses(client_for(lambda *a: FakeResponse(200, body)), ['a', 'x', 'b'])
+    found, missing = read_statuses(client_for(lambda *a: FakeResponse(200, body)), ['a', 'x', 'b'], api='legacy')
     assert [job['synchronization_job_id'] for job in found] == ['a', 'b']
+    assert [job['api'] for job in found] == ['legacy', 'legacy']
     assert missing == ['x']
+
+
+# -- both families ----------------------------------------------------------------------------------
+
+def dts_job(job_id, status='Synchronizing', instance_id=None, reverse=None, delay=0, **extra):
+    record = {'DtsJobId': job_id, 'DtsInstanceID': instance_id or 'dts' + job_id, 'DtsJobName': 'task ' + job_id,
+              'Status': status, 'DtsJobDirection': 'Forward', 'Delay': delay, 'Checkpoint': '1700000000',
+              'JobType': 'SYNC', 'TagList': [{'TagKey': 'env', 'TagValue': 'prod'}]}
+    if reverse:
+        record['ReverseJob'] = dict({'DtsJobId': job_id + 'r', 'DtsInstanceID': record['DtsInstanceID'],
+                                     'DtsJobDirection': 'Reverse', 'Delay': -1, 'Checkpoint': '0'}, Status=reverse)
+    record.update(extra)
+    return record
+
+
+class Region(object):
+    """Both families of one region: the legacy listing and status list, DescribeDtsJobs (page cap 30)."""
+
+    def __init__(self, legacy=(), current=(), cap=30):
+        self.legacy = list(legacy)
+        self.current = list(current)
+        self.cap = cap
+
+    def __call__(self, action, params, headers):
+        if action == 'DescribeSynchronizationJobStatusList':
+            asked = json.loads(params['SynchronizationJobIdListJsonStr'])
+            entries = [{'SynchronizationJobId': record['SynchronizationJobId'], 'SynchronizationDirectionInfoList': [
+                {'SynchronizationDirection': record['SynchronizationDirection'], 'Status': record['Status'],
+                 'Checkpoint': '1700000000'}]} for record in self.legacy if record['SynchronizationJobId'] in asked]
+            return FakeResponse(200, {'Success': True, 'RequestId': 'R', 'SynchronizationJobListStatusList': entries})
+        if action == 'DescribeSynchronizationJobs':
+            return paged(self.legacy)(action, params, headers)
+        assert action == 'DescribeDtsJobs' and params['Region'] == 'cn-beijing' and params['JobType'] == 'SYNC'
+        records = [record for record in self.current
+                   if params.get('DtsJobId') in (None, record['DtsJobId'])
+                   and params.get('DtsInstanceId') in (None, record['DtsInstanceID'])]
+        size = min(int(params['PageSize']), self.cap)
+        number = int(params['PageNumber'])
+        page = records[(number - 1) * size:number * size]
+        return FakeResponse(200, {'TotalRecordCount': len(records), 'PageNumber': number, 'PageRecordCount': len(page),
+                                  'DtsJobList': page, 'Success': True, 'RequestId': 'R-%d' % number})
+
+
+def counted(client):
+    counts = {}
+    for action, params, _headers in client.session.sent:
+        key = action
+        if action == 'DescribeDtsJobs':
+            key += ' by id' if ('DtsJobId' in params or 'DtsInstanceId' in params) else ' page'
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def test_auto_answers_a_mixed_list_legacy_id_job_id_and_instance_id_with_nothing_missing():
+    region = Region(legacy=[job('dtsLEGACY', 'synchronizing')],
+                    current=[dts_job('jobA', 'Retrying', delay=37), dts_job('jobB', 'synchronizing', reverse='initializing')]
+                    + [dts_job('filler%02d' % index) for index in range(10)])
+    client = client_for(region)
+    found, missing = read_statuses(client, ['dtsLEGACY', 'jobA', 'dtsjobB', 'dtsNOPE'])
+    assert missing == ['dtsNOPE']
+    assert [(entry['synchronization_job_id'], entry['api'], entry['status']) for entry in found] == [
+        ('dtsLEGACY', 'legacy', 'Synchronizing'), ('jobA', 'current', 'Retrying'), ('dtsjobB', 'current', 'Synchronizing')]
+    job_a, job_b = found[1], found[2]
+    assert job_a['directions'] == [{'synchronization_direction': 'Forward', 'status': 'Retrying',
+                                    'checkpoint': 1700000000, 'checkpoint_time': '2023-11-14T22:13:20Z',
+                                    'delay': 37, 'error_message': None}]
+    assert (job_b['dts_job_id'], job_b['dts_instance_id']) == ('jobB', 'dtsjobB')
+    assert [(d['synchronization_direction'], d['status'], d['delay']) for d in job_b['directions']] == [
+        ('Forward', 'Synchronizing', 0), ('Reverse', 'Initializing', None)]
+    # One legacy status call; the 12 current jobs fit on one page, which answers every unknown id.
+    assert counted(client) == {'DescribeSynchronizationJobStatusList': 1, 'DescribeDtsJobs page': 1}
+
+
+def test_ids_the_legacy_list_knows_cost_no_current_request():
+    client = client_for(Region(legacy=[job('dtsA'), job('dtsB')]))
+    found, missing = read_statuses(client, ['dtsA', 'dtsB'])
+    assert missing == [] and counted(client) == {'DescribeSynchronizationJobStatusList': 1}
+
+
+def test_one_unknown_id_is_looked_up_alone_guessing_its_kind_from_its_prefix():
+    client = client_for(Region(current=[dts_job('j%03d' % index) for index in range(300)]))
+    found, missing = read_statuses(client, ['j123'])
+    assert missing == [] and found[0]['dts_instance_id'] == 'dtsj123'
+    assert counted(client) == {'DescribeSynchronizationJobStatusList': 1, 'DescribeDtsJobs by id': 1}
+    assert client.session.sent[-1][1]['DtsJobId'] == 'j123'
+
+    client = client_for(Region(current=[dts_job('j%03d' % index) for index in range(300)]))
+    found, missing = read_statuses(client, ['dtsj124'], api='current')
+    assert missing == [] and found[0]['dts_job_id'] == 'j124'
+    assert counted(client) == {'DescribeDtsJobs by id': 1}
+    assert client.session.sent[-1][1]['DtsInstanceId'] == 'dtsj124'
+
+
+def test_a_wrong_guess_costs_one_more_request_never_a_wrong_job():
+    # A job id that happens to start with dts: first asked as an instance id, then as a job id.
+    client = client_for(Region(current=[dts_job('dtsweird', instance_id='dtsinst1')]))
+    found, missing = read_statuses(client, ['dtsweird'], api='current')
+    assert missing == [] and found[0]['dts_instance_id'] == 'dtsinst1'
+    assert counted(client) == {'DescribeDtsJobs by id': 2}
+    client = client_for(Region(current=[dts_job('x')]))
+    assert read_statuses(client, ['nope'], api='current') == ([], ['nope'])
+    assert counted(client) == {'DescribeDtsJobs by id': 2}
+
+
+def test_many_unknown_ids_in_a_big_region_are_looked_up_one_by_one():
+    # 300 jobs = 10 pages: after page 1, 3 ids still unknown cost 3 lookups, not 9 pages.
+    client = client_for(Region(current=[dts_job('j%03d' % index) for index in range(300)]))
+    found, missing = read_statuses(client, ['j001', 'j150', 'j200', 'dtsj299'], api='current')
+    assert missing == [] and [entry['dts_job_id'] for entry in found] == ['j001', 'j150', 'j200', 'j299']
+    assert counted(client) == {'DescribeDtsJobs page': 1, 'DescribeDtsJobs by id': 3}
+
+
+def test_many_unknown_ids_in_a_small_region_read_the_rest_of_the_listing():
+    # 75 jobs = 3 pages: after page 1, 3 ids still unknown cost the 2 remaining pages.
+    client = client_for(Region(current=[dts_job('j%03d' % index) for index in range(75)]))
+    found, missing = read_statuses(client, ['j040', 'j050', 'j070', 'dtsNOPE'], api='current')
+    assert missing == ['dtsNOPE'] and len(found) == 3
+    assert counted(client) == {'DescribeDtsJobs page': 3}
+
+
+def test_lookup_request_count_never_exceeds_its_documented_bound():
+    for total in (0, 29, 31, 95, 400):
+        for wanted in (2, 3, 8):
+            region = Region(current=[dts_job('j%03d' % index) for index in range(total)])
+            client = client_for(region)
+            ids = ['j%03d' % (total - 1 - index * 7) for index in range(wanted) if total - 1 - index * 7 >= 0]
+            ids += ['missing%d' % index for index in range(wanted - len(ids))]
+            found = lookup_current_jobs(client, ids)
+            assert sorted(found) == sorted(job_id for job_id in ids if not job_id.startswith('missing'))
+            pages = max(1, -(-total // 30))
+            assert len(client.session.sent) <= 1 + min(pages - 1, 2 * len(ids)), (total, wanted)
+
+
+def test_bad_api_is_refused_before_any_request():
+    client = client_for(Region())
+    with pytest.raises(DtsConfigError) as caught:
+        read_statuses(client, ['a'], api='new')
+    assert caught.value.option == 'api' and client.session.sent == []
+
+
+def test_current_listing_filters_ids_of_either_kind_and_statuses_per_direction():
+    region = Region(current=[dts_job('a', 'synchronizing'), dts_job('b', 'Synchronizing', reverse='failed'),
+                             dts_job('c', 'PRECHECKPASS')])
+    facts = list_dts_job_facts(client_for(region), statuses=['Failed', 'PreCheckPass'])
+    assert [(f['dts_job_id'], f['dts_job_direction'], f['status']) for f in facts] == [
+        ('br', 'Reverse', 'Failed'), ('c', 'Forward', 'PreCheckPass')]
+    facts = list_dts_job_facts(client_for(region), job_ids=['a', 'dtsb'], facts={'dts_job_id', 'dts_job_direction'})
+    assert facts == [{'dts_job_id': 'a', 'dts_job_direction': 'Forward'},
+                     {'dts_job_id': 'b', 'dts_job_direction': 'Forward'},
+                     {'dts_job_id': 'br', 'dts_job_direction': 'Reverse'}]
+
+
+def test_details_are_read_per_direction_with_the_delay_in_seconds():
+    def handler(action, params, headers):
+        if action == 'DescribeDtsJobs':
+            return Region(current=[dts_job('b', reverse='synchronizing')])(action, params, headers)
+        direction = params.get('SynchronizationDirection', 'Forward')
+        return FakeResponse(200, {'DtsJobId': params['DtsJobId'], 'Delay': 1500 if direction == 'Forward' else -1,
+                                  'Status': 'Synchronizing', 'Success': True, 'RequestId': 'R'})
+    client = client_for(handler)
+    jobs = add_job_details(client, list_dts_job_facts(client))
+    assert [(job['dts_job_direction'], job['detail']['delay']) for job in jobs] == [('Forward', 2), ('Reverse', None)]
+    details = [params for action, params, _headers in client.session.sent if action == 'DescribeDtsJobDetail']
+    assert sorted(params.get('SynchronizationDirection', 'Forward') for params in details) == ['Forward', 'Reverse']
+
+
+def test_both_families_listed_once_per_job_direction_the_current_description_winning():
+    legacy = [job('dtsOLD'), job('dtsBOTH', 'synchronizing'), job('dtsBOTH', 'failed', direction='Reverse'),
+              job('dtsHALF', 'synchronizing')]
+    current = [dts_job('BOTH', 'Synchronizing', instance_id='dtsBOTH', reverse='Failed'), dts_job('NEW'),
+               dts_job('HALF', instance_id='dtsOTHER')]
+    jobs = list_job_facts_all(client_for(Region(legacy=legacy, current=current)))
+    keys = [(f['api'], f.get('synchronization_job_id') or f['dts_instance_id'],
+             f.get('synchronization_direction') or f['dts_job_direction']) for f in jobs]
+    assert keys == [('legacy', 'dtsOLD', 'Forward'), ('legacy', 'dtsHALF', 'Forward'),
+                    ('current', 'dtsBOTH', 'Forward'), ('current', 'dtsBOTH', 'Reverse'),
+                    ('current', 'dtsNEW', 'Forward'), ('current', 'dtsOTHER', 'Forward')]
+    only_legacy = list_job_facts_all(client_for(Region(legacy=legacy, current=current)), apis=['legacy'])
+    assert [f['api'] for f in only_legacy] == ['legacy'] * 4
+    with pytest.raises(DtsConfigError):
+        list_job_facts_all(client_for(Region()), apis=['both'])

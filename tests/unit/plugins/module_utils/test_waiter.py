@@ -44,6 +44,9 @@ class ScriptedClient(object):
         self.calls = []
 
     def call(self, action, params, validate=None):
+        if action == 'DescribeDtsJobs':
+            # Ids the legacy status list does not know are looked up in the current family: none here.
+            return {'DtsJobList': [], 'TotalRecordCount': 0, 'PageNumber': 1}
         assert action == 'DescribeSynchronizationJobStatusList'
         self.calls.append(json.loads(params['SynchronizationJobIdListJsonStr']))
         answer = self.polls.pop(0) if len(self.polls) > 1 else self.polls[0]

@@ -1,0 +1,406 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the alibabacloud.dts collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: dts_job_info
+short_description: Gather facts about DTS tasks through the current API (DescribeDtsJobs)
+version_added: 0.3.0
+description:
+  - Lists the Data Transmission Service tasks of a region with C(DescribeDtsJobs), the API the
+    current console, API and Terraform use, reading every page, and returns them as typed facts.
+  - It sees the jobs made the current way, which the legacy listing of
+    M(alibabacloud.dts.dts_sync_job_info) may not show, and migration and change tracking tasks too.
+  - Statuses come back in their documented spelling (V(Synchronizing), V(PreCheckPass)) whatever case
+    the API used, numbers as integers, tags as a dictionary, the region on every job.
+  - C(delay) is in seconds everywhere, and null when DTS says V(-1) (incremental synchronization
+    has not started), so a C(delay <= 5) test never passes a job that is not replicating yet.
+  - A two-way job is returned once per direction; the reverse direction, which the API nests
+    under C(ReverseJob), is a record of its own with C(dts_job_direction=Reverse).
+  - Every page is read whatever page size DTS really enforces; each job comes back exactly once.
+author:
+  - alibabacloud.dts maintainers (@alibabacloud)
+options:
+  job_type:
+    description:
+      - Which tasks to list. V(sync) for data synchronization, V(migration) for data migration,
+        V(subscribe) for change tracking.
+    type: str
+    choices: [sync, migration, subscribe]
+    default: sync
+  name:
+    description:
+      - Only tasks whose name contains this text. DTS applies the filter (fuzzy matching).
+    type: str
+  tags:
+    description:
+      - Only tasks carrying every one of these tags. DTS applies the filter.
+      - A key with a null value matches any value of that key; an empty string matches the empty value.
+      - At most 20 tags; keys must not be empty.
+    type: dict
+  resource_group_id:
+    description:
+      - Only tasks in this resource group. DTS applies the filter.
+    type: str
+  job_ids:
+    description:
+      - Only the tasks with these IDs, each either a task ID (C(dts_job_id)) or an instance ID
+        (C(dts_instance_id), C(dts...)). Applied to the listing by the module.
+    type: list
+    elements: str
+  statuses:
+    description:
+      - Only records (directions) in one of these statuses, compared without regard to case.
+        Applied by the module to each direction (the service's own filter looks at a job's forward
+        direction only and would lose a two-way job's reverse).
+      - For synchronization tasks one of V(NotStarted), V(Prechecking), V(PrecheckFailed), V(PreCheckPass),
+        V(NotConfigured), V(Initializing), V(InitializeFailed), V(Synchronizing), V(Failed), V(Suspending),
+        V(Modifying), V(Finished), V(Retrying), V(Upgrade), V(Locked), V(Downgrade); migration tasks may
+        also be V(Migrating) or V(MigrationFailed), change tracking tasks V(Normal) or V(Abnormal).
+    type: list
+    elements: str
+  fields:
+    description:
+      - The facts each record in RV(jobs) carries. Entries combine, for example V([summary, source_endpoint]).
+      - V(summary) stands for the facts of RV(jobs) marked as part of the summary below.
+      - V(all) stands for every fact DTS returns, including the nested records (endpoints, stage
+        statuses, precheck items, performance, retry state).
+      - Any other entry names one fact of RV(jobs).
+      - C(dts_job_id), C(dts_instance_id), C(dts_job_direction) and C(api) are always returned.
+    type: list
+    elements: str
+    default: [summary]
+  query:
+    description:
+      - A JMESPath expression applied to the records; its result is returned as RV(query_result).
+      - The query sees every fact of every record, whatever O(fields) selects for RV(jobs).
+      - Requires the jmespath Python library.
+    type: str
+  details:
+    description:
+      - Whether to add C(detail) to each record, that direction's facts from C(DescribeDtsJobDetail)
+        (one request per record, run concurrently within O(max_concurrent_requests)).
+    type: bool
+    default: false
+  page_size:
+    description:
+      - Tasks per page requested from DTS. Its documentation has given 30/50/100, 20/30/50/100 and
+        10/20/30 as the valid sizes; V(30) is in all of them. A page that holds fewer than asked sets
+        the page size for the others, so a service-side cap loses no task.
+    type: int
+    choices: [10, 20, 30, 50, 100]
+    default: 30
+extends_documentation_fragment:
+  - alibabacloud.dts.common
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads; it runs the same in check mode.
+  diff_mode:
+    support: none
+    description: Nothing is changed, so there is nothing to diff.
+notes:
+  - The RAM permissions needed are C(dts:DescribeDtsJobs), and C(dts:DescribeDtsJobDetail) with O(details).
+  - DTS documents a limit of 20 C(DescribeDtsJobs) calls a second per account and region;
+    throttled calls are retried.
+seealso:
+  - module: alibabacloud.dts.dts_sync_job_info
+  - module: alibabacloud.dts.dts_sync_status_info
+  - name: DescribeDtsJobs API reference
+    description: The API this module wraps.
+    link: https://www.alibabacloud.com/help/en/dts/developer-reference/api-dts-2020-01-01-describedtsjobs
+requirements:
+  - jmespath (only for O(query))
+'''
+
+EXAMPLES = r'''
+- name: Every synchronization task of the region, whichever way it was made
+  alibabacloud.dts.dts_job_info:
+    region: cn-hangzhou
+  register: dts
+
+- name: The two-way orders tasks that are not synchronizing, in either direction
+  alibabacloud.dts.dts_job_info:
+    region: cn-hangzhou
+    name: orders
+    tags:
+      env: prod
+    statuses: [Failed, PrecheckFailed, InitializeFailed, Retrying, Locked]
+  register: broken
+
+- name: Migration tasks with their endpoints
+  alibabacloud.dts.dts_job_info:
+    region: cn-beijing
+    job_type: migration
+    fields: [summary, source_endpoint, destination_endpoint]
+  register: migrations
+
+- name: Two known tasks, by task ID or instance ID, with their DescribeDtsJobDetail facts
+  alibabacloud.dts.dts_job_info:
+    region: cn-hangzhou
+    job_ids: [ta7w132u12h****, dtsl3m1213ye7l****]
+    details: true
+  register: known
+
+- name: Tasks that replicate but lag more than 10 seconds (a null delay has not started replicating)
+  alibabacloud.dts.dts_job_info:
+    region: cn-hangzhou
+    query: "[?delay != null && delay > `10`].{name: dts_job_name, direction: dts_job_direction, delay: delay}"
+  register: lagging
+'''
+
+RETURN = r'''
+jobs:
+  description:
+    - The records, one per task direction, in the order DTS lists the tasks (a two-way task's
+      Forward record, then its Reverse record).
+    - Keys are the snake_case of the API's field names (the API's C(DtsInstanceID) is C(dts_instance_id));
+      O(fields) selects which are returned, and with V(all) every field DTS returns is kept.
+    - V([]) when no task matches.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    dts_job_id:
+      description: The task ID (C(DtsJobId)).
+      returned: always
+      type: str
+      sample: ta7w132u12h****
+    dts_instance_id:
+      description: The instance ID (the API spells it C(DtsInstanceID)); the legacy family calls it C(synchronization_job_id).
+      returned: always
+      type: str
+      sample: dtsta7w132u12h****
+    dts_job_direction:
+      description: V(Forward) or V(Reverse) (two-way synchronization has a record for each).
+      returned: always
+      type: str
+      sample: Forward
+    api:
+      description: V(current), the API family that described the record.
+      returned: always
+      type: str
+      sample: current
+    dts_job_name:
+      description: The task name.
+      returned: when O(fields) has V(summary), V(all) or the name (part of the summary)
+      type: str
+      sample: orders-prod-dr
+    status:
+      description:
+        - The status in its documented spelling, whatever case the API used, for example V(Synchronizing),
+          V(PreCheckPass), V(NotConfigured) or V(Retrying).
+      returned: when O(fields) has V(summary), V(all) or the name (part of the summary)
+      type: str
+      sample: Synchronizing
+    delay:
+      description:
+        - Replication delay in seconds.
+        - Null when incremental synchronization has not started (the API says V(-1)) or DTS gave none.
+      returned: when O(fields) has V(summary), V(all) or the name (part of the summary)
+      type: int
+      sample: 2
+    checkpoint:
+      description: Unix time (seconds) of the last record synchronized, or null.
+      returned: when O(fields) has V(summary), V(all) or the name (part of the summary)
+      type: int
+      sample: 1610524452
+    checkpoint_time:
+      description: RV(jobs[].checkpoint) as ISO 8601 UTC ending in Z, or null when there is none yet.
+      returned: when O(fields) has V(summary), V(all) or the name (part of the summary)
+      type: str
+      sample: "2021-01-13T07:54:12Z"
+    error_message:
+      description: Why the task failed, when it did; else null.
+      returned: when O(fields) has V(summary), V(all) or the name (part of the summary)
+      type: str
+      sample: "DTS-070211: Connect Source DB failed."
+    job_type:
+      description: V(SYNC), V(MIGRATION) or V(SUBSCRIBE), as the API says.
+      returned: when O(fields) has V(summary), V(all) or the name (part of the summary)
+      type: str
+      sample: SYNC
+    pay_type:
+      description: V(PrePaid) or V(PostPaid).
+      returned: when O(fields) has V(summary), V(all) or the name (part of the summary)
+      type: str
+      sample: PostPaid
+    expire_time:
+      description: When a PrePaid instance expires, as the API gives it; null for PostPaid.
+      returned: when O(fields) has V(summary), V(all) or the name (part of the summary)
+      type: str
+      sample: "2021-07-07T16:00:00.000+00:00"
+    create_time:
+      description: When the task was created, as the API gives it.
+      returned: when O(fields) has V(summary), V(all) or the name (part of the summary)
+      type: str
+      sample: "2021-03-16T08:01:31.000+00:00"
+    tags:
+      description: The task's tags as a dictionary (a tag without value maps to the empty string).
+      returned: when O(fields) has V(summary), V(all) or the name (part of the summary)
+      type: dict
+      sample: {env: prod, team: orders}
+    region:
+      description: The region the task was listed in.
+      returned: when O(fields) has V(summary), V(all) or the name (part of the summary)
+      type: str
+      sample: cn-hangzhou
+    source_endpoint:
+      description: Source database (C(port) is an integer).
+      returned: when O(fields) has V(all) or the name
+      type: dict
+      sample: {instance_id: rm-bp1i99e8l7913****, engine_name: MySQL, region: cn-hangzhou, port: 3306}
+    destination_endpoint:
+      description: Destination database (C(port) is an integer).
+      returned: when O(fields) has V(all) or the name
+      type: dict
+      sample: {instance_id: rm-bp162d4tp0500****, engine_name: MySQL, region: cn-hangzhou, port: 3306}
+    data_synchronization_status:
+      description: Incremental synchronization stage (C(percent), C(progress) integers; C(status) V(Catched) once caught up).
+      returned: when O(fields) has V(all) or the name
+      type: dict
+      sample: {status: Catched, percent: 100, progress: 1283, need_upgrade: false}
+    precheck_status:
+      description: Precheck result, one entry per check item under C(detail).
+      returned: when O(fields) has V(all) or the name
+      type: dict
+      sample: {status: Success, percent: 100, detail: [{check_item: CHECK_CONN_SRC, check_result: Success}]}
+    structure_initialization_status:
+      description: Schema synchronization stage.
+      returned: when O(fields) has V(all) or the name
+      type: dict
+      sample: {status: Finished, percent: 100, progress: 12}
+    data_initialization_status:
+      description: Full data synchronization stage.
+      returned: when O(fields) has V(all) or the name
+      type: dict
+      sample: {status: Finished, percent: 100, progress: 200001}
+    migration_mode:
+      description: Which stages the task runs (booleans).
+      returned: when O(fields) has V(all) or the name
+      type: dict
+      sample: {structure_initialization: true, data_initialization: true, data_synchronization: true}
+    performance:
+      description: Throughput; C(rps) an integer, C(flow) the API's text.
+      returned: when O(fields) has V(all) or the name
+      type: dict
+      sample: {rps: 120, flow: "0.42"}
+    dts_job_class:
+      description: Instance class.
+      returned: when O(fields) has V(all) or the name
+      type: str
+      sample: medium
+    resource_group_id:
+      description: The resource group.
+      returned: when O(fields) has V(all) or the name
+      type: str
+      sample: rg-acfmzawhxxc****
+    detail:
+      description:
+        - This direction's facts from C(DescribeDtsJobDetail), named and typed the same way; its
+          C(delay) is converted from the API's milliseconds to seconds (rounded up), null for V(-1).
+      returned: when O(details=true)
+      type: dict
+      sample: {dts_job_id: ta7w132u12h****, status: Synchronizing, delay: 2, checkpoint: 1610524452}
+query_result:
+  description: The result of O(query) applied to the records, with every fact.
+  returned: when O(query) is set
+  type: raw
+  sample: [{name: orders-prod-dr, direction: Forward, delay: 12}]
+'''
+
+import traceback
+
+from ansible.module_utils.basic import missing_required_lib
+
+from ansible_collections.alibabacloud.dts.plugins.module_utils._api_current import PAGE_SIZES, job_filters
+from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsError
+from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import (
+    add_job_details,
+    list_dts_job_facts,
+    validate_job_facts,
+    validate_job_ids,
+    validate_statuses,
+)
+from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import (
+    API_CURRENT,
+    JOB_STATUSES,
+    MIGRATION_STATUSES,
+    SUBSCRIBE_STATUSES,
+)
+from ansible_collections.alibabacloud.dts.plugins.module_utils.modules import DtsModule
+
+STATUSES_BY_TYPE = {
+    'sync': JOB_STATUSES,
+    'migration': JOB_STATUSES + MIGRATION_STATUSES,
+    'subscribe': JOB_STATUSES + SUBSCRIBE_STATUSES,
+}
+
+
+def compile_query(module):
+    expression = module.params['query']
+    if expression is None:
+        return None
+    # Imported only for a query: most runs have none, and every run would pay for the import.
+    try:
+        import jmespath
+    except ImportError:
+        module.fail_json(msg=missing_required_lib('jmespath'), exception=traceback.format_exc())
+    try:
+        return jmespath.compile(expression)
+    except jmespath.exceptions.JMESPathError as error:
+        module.fail_json(msg='query is not a valid JMESPath expression: %s' % error, option='query')
+
+
+def main():
+    module = DtsModule(
+        argument_spec=dict(
+            job_type=dict(type='str', choices=['sync', 'migration', 'subscribe'], default='sync'),
+            name=dict(type='str'),
+            tags=dict(type='dict'),
+            resource_group_id=dict(type='str'),
+            job_ids=dict(type='list', elements='str'),
+            statuses=dict(type='list', elements='str'),
+            fields=dict(type='list', elements='str', default=['summary']),
+            query=dict(type='str'),
+            details=dict(type='bool', default=False),
+            page_size=dict(type='int', choices=list(PAGE_SIZES), default=30),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    query = compile_query(module)
+    try:
+        # Everything checkable is checked before the first request (credentials may need one).
+        statuses = validate_statuses(params['statuses'], valid=STATUSES_BY_TYPE[params['job_type']])
+        job_ids = validate_job_ids(params['job_ids'])
+        facts = validate_job_facts(params['fields'], api=API_CURRENT)
+        job_filters(job_type=params['job_type'], name=params['name'], tags=params['tags'],
+                    resource_group_id=params['resource_group_id'])
+        # A query sees every fact; the records returned are then cut down to the fields asked for.
+        jobs = list_dts_job_facts(module.client, job_type=params['job_type'], name=params['name'],
+                                  tags=params['tags'], resource_group_id=params['resource_group_id'],
+                                  job_ids=job_ids, statuses=statuses, page_size=params['page_size'],
+                                  facts=None if query is not None else facts)
+        if params['details']:
+            jobs = add_job_details(module.client, jobs)
+    except DtsError as error:
+        module.fail_error(error)
+
+    result = {}
+    if query is not None:
+        result['query_result'] = query.search(jobs)
+        if facts is not None:
+            jobs = [dict((key, value) for key, value in job.items() if key in facts or key == 'detail')
+                    for job in jobs]
+    result['jobs'] = jobs
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
