@@ -4,7 +4,7 @@
 """Exact or a clean failure within its budget, never a wrong answer: module runs against an emulator injecting faults.
 
     .venv/bin/python scripts/fault_suite.py [--runs 50] [--rates 0.05,0.1,0.2,0.3] [--retries 6]
-        [--suites rates,bursts,gone,time-to-fail,paced]
+        [--suites rates,bursts,gone,time-to-fail,paced,paced-current]
 
 Each run is a dts_sync_job_info process listing a 137-job region ten to a page (14 requests).
 A run is "exact" when it returns every job once, a "clean failure" when it fails naming an error
@@ -302,8 +302,8 @@ def run_current(work, endpoint, **options):
     return json.loads(process.stdout), time.monotonic() - started
 
 
-SUITES = {'paced-current': suite_paced_current, 'rates': suite_rates, 'bursts': suite_bursts, 'gone': suite_gone, 'time-to-fail': suite_time_to_fail,
-          'paced': suite_paced}
+SUITES = {'rates': suite_rates, 'bursts': suite_bursts, 'gone': suite_gone, 'time-to-fail': suite_time_to_fail,
+          'paced': suite_paced, 'paced-current': suite_paced_current}
 
 
 def main():
