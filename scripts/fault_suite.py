@@ -4,7 +4,7 @@
 """Exact or a clean failure within its budget, never a wrong answer: module runs against an emulator injecting faults.
 
     .venv/bin/python scripts/fault_suite.py [--runs 50] [--rates 0.05,0.1,0.2,0.3] [--retries 6]
-        [--suites rates,bursts,gone,time-to-fail,paced]
+        [--suites rates,bursts,gone,time-to-fail,paced,paced-current]
 
 Each run is a dts_sync_job_info process listing a 137-job region ten to a page (14 requests).
 A run is "exact" when it returns every job once, a "clean failure" when it fails naming an error
@@ -22,6 +22,8 @@ longer than its budget).  Exits non-zero on any WRONG run.
   run takes to give up.
 - paced: 3,000 jobs (100 pages) from an endpoint that throttles past 20 requests in any second,
   with the client's default pacing and with pacing off; the paced run must see no throttled answer.
+- paced-current: the same through dts_job_info (DescribeDtsJobs), with the emulator's own rate
+  limit of 20 calls a second, answering Throttling.User and then Rejected.Throttling.
 """
 
 import argparse
@@ -250,8 +252,58 @@ def suite_paced(work, args):
     return wrong
 
 
+def suite_paced_current(work, args):
+    print('\n### 3,000 jobs through DescribeDtsJobs, which the endpoint limits to 20 calls a second\n')
+    print('| throttling code | client pacing | runs | requests | throttled answers | exact | clean failure | WRONG '
+          '| median s |')
+    print('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+    jobs, wrong = 3000, 0
+    specs = [{'id': 'dtscur%05d' % index, 'region': 'cn-hangzhou', 'status': 'Synchronizing', 'origin': 'current'}
+             for index in range(jobs)]
+    with Emulator(access_key_id='fault-ak', access_key_secret='fault-secret', job_specs=specs) as emulator:
+        emulator.config['rate_limits'] = {'DescribeDtsJobs': 20}
+        for code in ('Throttling.User', 'Rejected.Throttling'):
+            emulator.config['throttle_code'] = code
+            for label, options in (('default', {}), ('off', {'max_requests_per_second': 0})):
+                counts, requests, throttled, seconds_all = {'exact': 0, 'clean failure': 0, 'WRONG': 0}, 0, 0, []
+                for _run in range(max(1, args.runs // 10)):
+                    emulator.reset_counters()
+                    result, seconds = run_current(work, emulator.endpoint)
+                    seconds_all.append(seconds)
+                    requests += emulator.counters['total']
+                    throttled += emulator.counters['by_outcome'].get('throttle', 0)
+                    if result.get('failed'):
+                        outcome = 'clean failure' if result.get('error', {}).get('code') else 'WRONG'
+                    else:
+                        keys = set((job['dts_job_id'], job['dts_job_direction']) for job in result['jobs'])
+                        outcome = 'exact' if len(keys) == len(result['jobs']) == jobs else 'WRONG'
+                    counts[outcome] += 1
+                if label == 'default' and throttled:
+                    wrong += 1
+                wrong += counts['WRONG']
+                print('| %s | %s | %d | %d | %d | %d | %d | %d | %.1f |' % (
+                    code, label, len(seconds_all), requests, throttled, counts['exact'], counts['clean failure'],
+                    counts['WRONG'], statistics.median(seconds_all)))
+                sys.stdout.flush()
+    return wrong
+
+
+def run_current(work, endpoint, **options):
+    args = os.path.join(work, 'args-current.json')
+    module_args = {'endpoint': endpoint, 'region': 'cn-hangzhou', 'access_key_id': 'fault-ak',
+                   'access_key_secret': 'fault-secret', 'page_size': 30, 'http_timeout': 10}
+    module_args.update(options)
+    with open(args, 'w') as handle:
+        json.dump({'ANSIBLE_MODULE_ARGS': module_args}, handle)
+    env = dict(os.environ, PYTHONPATH=os.path.join(work, 'collections'), HOME=work)
+    started = time.monotonic()
+    process = subprocess.run([sys.executable, '-m', 'ansible_collections.alibabacloud.dts.plugins.modules.'
+                              'dts_job_info', args], capture_output=True, text=True, env=env, check=False)
+    return json.loads(process.stdout), time.monotonic() - started
+
+
 SUITES = {'rates': suite_rates, 'bursts': suite_bursts, 'gone': suite_gone, 'time-to-fail': suite_time_to_fail,
-          'paced': suite_paced}
+          'paced': suite_paced, 'paced-current': suite_paced_current}
 
 
 def main():
