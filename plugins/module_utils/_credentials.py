@@ -39,7 +39,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._profiles import 
     read_cli_config,
     read_ini,
 )
-from ansible_collections.alibabacloud.dts.plugins.module_utils._retries import backoff_delay, is_transient
+from ansible_collections.alibabacloud.dts.plugins.module_utils._retries import is_transient, retry_call
 from ansible_collections.alibabacloud.dts.plugins.module_utils._signing import canonical_query, sign_v1
 
 
@@ -55,6 +55,8 @@ DEFAULT_SESSION_NAME = 'ansible-alibabacloud-dts'
 DEFAULT_DURATION_SECONDS = 3600
 EXTERNAL_TIMEOUT = 60
 CREDENTIAL_RETRIES = 2
+# STS and the metadata service answer at once or not at all: a short budget, not the client's minute.
+CREDENTIAL_RETRY_BUDGET = 15
 # Temporary credentials are replaced this long before they expire (at most half their lifetime),
 # so a request signed with them never reaches the service after their expiry.
 REFRESH_MARGIN = 600
@@ -397,16 +399,9 @@ class _Resolver(object):
     # Network sources ---------------------------------------------------------------------
 
     def with_retries(self, send):
-        """``send()``, again after a transient failure (the client's retry policy, fewer attempts)."""
-        attempt = 0
-        while True:
-            try:
-                return send()
-            except DtsApiError as error:
-                if attempt >= CREDENTIAL_RETRIES or not is_transient(error):
-                    raise
-                self.sleep(backoff_delay(attempt, error.retry_after))
-                attempt += 1
+        """``send()``, again after a transient failure: the client's retry loop, with fewer attempts."""
+        return retry_call(send, is_transient, budget=CREDENTIAL_RETRY_BUDGET, clock=self.clock, sleep=self.sleep,
+                          retries=CREDENTIAL_RETRIES)
 
     def http(self, action, method, url, timeout=None, **kwargs):
         import requests  # only reached with requests present: DtsClient checks it first

@@ -55,8 +55,10 @@ def is_fast_failure(error):
 
 
 def is_transient(error):
-    """True when ``error`` (a DtsApiError) may succeed on another attempt."""
-    code = error.code
+    """True when ``error`` (a DtsApiError) may succeed on another attempt; anything else is not."""
+    code = getattr(error, 'code', None)
+    if not isinstance(code, str):
+        return False
     if code in PERMANENT_CODES or code.startswith(('InvalidSecurityToken', 'InvalidTimeStamp')):
         return False
     if code in TRANSIENT_CODES or code in TRANSPORT_CODES or is_throttling(error):

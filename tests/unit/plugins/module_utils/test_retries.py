@@ -300,3 +300,15 @@ def test_an_unknown_region_let_through_by_an_endpoint_warns_in_the_module_result
     assert not result.get('failed') and result['jobs'] == []
     # ansible-core 2.19 returns warnings as structured summaries, earlier releases as strings.
     assert 'did you mean cn-hangzhou' in json.dumps(result['warnings'])
+
+
+def test_a_failure_that_is_not_an_api_error_is_never_retried():
+    calls = []
+
+    def broken():
+        calls.append(1)
+        raise ValueError('a bug, not a network fault')
+
+    with pytest.raises(ValueError):
+        retry_call(broken, is_transient, budget=60, clock=lambda: 0.0, sleep=lambda seconds: None, retries=5)
+    assert len(calls) == 1
