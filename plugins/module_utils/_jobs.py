@@ -16,7 +16,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils import _api_curre
 from ansible_collections.alibabacloud.dts.plugins.module_utils._api_legacy import DEFAULT_PAGE_SIZE, describe_statuses, list_jobs
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import run_concurrently
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
-from ansible_collections.alibabacloud.dts.plugins.module_utils._paging import read_all_pages
+from ansible_collections.alibabacloud.dts.plugins.module_utils._paging import read_all_pages, total_records
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import (
     API_CURRENT,
     API_LEGACY,
@@ -236,7 +236,7 @@ def lookup_current_jobs(client, job_ids, job_type='sync', page_size=_api_current
         return found
     held = len(first['DtsJobList'])
     size = held if 0 < held < page_size else page_size
-    remaining_pages = max(0, -(-_total(first) // size) - 1)
+    remaining_pages = max(0, -(-total_records(first) // size) - 1)
     if remaining_pages <= len(unknown):
         def fetch_again(number, asked):
             return first if (number, asked) == (1, page_size) else fetch(number, asked)
@@ -249,13 +249,6 @@ def lookup_current_jobs(client, job_ids, job_type='sync', page_size=_api_current
         if records:
             found[job_id] = records[0]
     return found
-
-
-def _total(page):
-    try:
-        return int(page.get('TotalRecordCount') or 0)
-    except (TypeError, ValueError):
-        return 0
 
 
 def _match(records, job_ids):
