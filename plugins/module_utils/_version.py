@@ -8,5 +8,5 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-COLLECTION_VERSION = '0.2.0'
+COLLECTION_VERSION = '0.3.0'
 USER_AGENT = 'ansible-collection-alibabacloud.dts/%s' % COLLECTION_VERSION
