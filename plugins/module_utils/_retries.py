@@ -91,7 +91,9 @@ def retry_call(function, is_retryable=is_transient, budget=DEFAULT_RETRY_BUDGET,
     """``function()``, tried again after each failure ``is_retryable(error)`` accepts, until one of:
 
     - it returns (its result is returned);
-    - the failure is not retryable, or ``retries`` retries have been made;
+    - the failure is not retryable, or ``retries`` retries of failures other than throttling have
+      been made (a throttled answer says the account is busy, not that this request is failing:
+      it is retried for as long as the budget lasts; ``retries`` 0 still means no retry at all);
     - the next wait would end more than ``budget`` seconds after the first attempt began;
     - a fast failure (connection refused, name not resolved) repeats, or took more than
       ``FAST_FAILURE_WINDOW`` seconds: it is retried once at most, after ``FAST_RETRY_DELAY``.
@@ -106,6 +108,7 @@ def retry_call(function, is_retryable=is_transient, budget=DEFAULT_RETRY_BUDGET,
     wait = wait or (lambda seconds, error: sleep(seconds))
     started = clock()
     attempt = 0
+    counted = 0
     fast_failures = 0
     while True:
         attempt_started = clock()
@@ -116,7 +119,7 @@ def retry_call(function, is_retryable=is_transient, budget=DEFAULT_RETRY_BUDGET,
             gave_up = None
             if is_retryable(error):
                 pause = delay(attempt, error)
-                if attempt >= retries:
+                if retries <= 0 or (counted >= retries and not is_throttling(error)):
                     gave_up = 'retries'
                 elif is_fast_failure(error) and (fast_failures or now - attempt_started > FAST_FAILURE_WINDOW):
                     gave_up = 'retries'
@@ -129,5 +132,7 @@ def retry_call(function, is_retryable=is_transient, budget=DEFAULT_RETRY_BUDGET,
                 raise
             if is_fast_failure(error):
                 fast_failures += 1
+            if not is_throttling(error):
+                counted += 1
             wait(pause, error)
             attempt += 1

@@ -312,3 +312,41 @@ def test_a_failure_that_is_not_an_api_error_is_never_retried():
     with pytest.raises(ValueError):
         retry_call(broken, is_transient, budget=60, clock=lambda: 0.0, sleep=lambda seconds: None, retries=5)
     assert len(calls) == 1
+
+
+def throttled():
+    return DtsApiError('DescribeDtsJobs', 'Throttling.User', 'Request was denied due to user flow control.',
+                       http_status=400)
+
+
+def unavailable():
+    return DtsApiError('DescribeDtsJobs', 'ServiceUnavailable', 'try later', http_status=503)
+
+
+def test_throttled_answers_are_retried_within_the_budget_not_counted_against_retries():
+    clock = Clock()
+    function = failing(*[throttled() for _ignored in range(12)], clock=clock)
+    # Twelve throttled answers in a row, retries 6: still done, because the budget allows it.
+    assert retry_call(function, budget=600, clock=clock, sleep=clock.sleep, retries=6) == 'done'
+    assert len(clock.sleeps) == 12
+
+
+def test_a_service_that_throttles_forever_fails_at_the_budget():
+    clock = Clock()
+    function = failing(*[throttled() for _ignored in range(1000)], clock=clock)
+    with pytest.raises(DtsApiError) as caught:
+        retry_call(function, budget=60, clock=clock, sleep=clock.sleep, retries=6)
+    assert caught.value.gave_up == 'retry_budget' and sum(clock.sleeps) <= 60
+
+
+def test_other_faults_are_still_counted_and_retries_0_retries_nothing():
+    clock = Clock()
+    function = failing(*[unavailable(), throttled()] * 5, clock=clock)
+    with pytest.raises(DtsApiError) as caught:
+        retry_call(function, budget=600, clock=clock, sleep=clock.sleep, retries=3)
+    # Three 503s retried (with the throttled answers between them), the fourth is the last.
+    assert caught.value.gave_up == 'retries' and caught.value.code == 'ServiceUnavailable'
+    assert caught.value.attempts == 7
+    with pytest.raises(DtsApiError) as caught:
+        retry_call(failing(throttled(), clock=clock), budget=600, clock=clock, sleep=clock.sleep, retries=0)
+    assert caught.value.attempts == 1
