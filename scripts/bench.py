@@ -10,8 +10,6 @@ Tea SDK) timed from spawn to exit, with the API requests it made (the emulator's
 and its peak resident memory.  Every run's answer is checked for exactness.
 """
 
-from __future__ import print_function
-
 import argparse
 import json
 import math
@@ -21,10 +19,7 @@ import sys
 import tempfile
 import time
 
-try:
-    from urllib.request import Request, urlopen
-except ImportError:  # pragma: no cover
-    pass
+from urllib.request import Request, urlopen
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.dirname(sys.executable)

@@ -74,7 +74,7 @@ def classify(result, seconds, budget, jobs=JOBS):
     return 'exact' if len(ids) == jobs and len(set(ids)) == jobs else 'WRONG'
 
 
-class Tally(object):
+class Tally:
     def __init__(self):
         self.counts = {'exact': 0, 'clean failure': 0, 'WRONG': 0}
         self.codes = {}

@@ -9,10 +9,6 @@
 ``dts_audit_report`` applies the rules to those records; the playbook's templates only render.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import csv
 import io
 import re
@@ -413,7 +409,7 @@ def dts_audit_markdown(rows, columns):
     return '\n'.join(lines) + '\n'
 
 
-class FilterModule(object):
+class FilterModule:
     """The audit playbook's rules (playbooks/audit.yml)."""
 
     def filters(self):

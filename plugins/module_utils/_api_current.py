@@ -13,10 +13,6 @@ What the gateway wants, as opposed to what the legacy calls take: ``Region`` (a 
 as one JSON list of ``{"key", "value"}``.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError

@@ -8,10 +8,6 @@ console and API may not appear here (``_api_current`` reads those).  Each functi
 ``DtsClient`` and returns the API's raw records; ``_normalize`` turns them into facts.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import run_concurrently

@@ -8,10 +8,6 @@ what to call and how to page, and ``_normalize`` turns their records into facts.
 the collection reaches DTS through here.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import errno
 import json
 import os
@@ -107,7 +103,7 @@ def _root_message(exc):
     return str(exc)
 
 
-class _NoGate(object):
+class _NoGate:
     """The gate of a client that shares none: every request goes through."""
 
     def __enter__(self):
@@ -139,7 +135,7 @@ def run_concurrently(function, items, max_workers):
         return [future.result() for future in futures]
 
 
-class ConcurrencyWindow(object):
+class ConcurrencyWindow:
     """How many requests of one client may be in flight: from ``maximum`` down to one.
 
     A throttled answer halves the window, once for all the requests that were in flight together
@@ -189,7 +185,7 @@ def environment_transport(endpoint, verify):
     return {'proxies': get_environ_proxies(endpoint), 'verify': verify}
 
 
-class DtsClient(object):
+class DtsClient:
     """Signed, retried calls to one DTS endpoint for one region.
 
     Safe to share between threads: the page and chunk fetches run concurrently

@@ -6,10 +6,6 @@
 Modules, the inventory plugin and the role all hand the same option names here.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import os
 import threading
@@ -109,7 +105,7 @@ CREDENTIAL_OPTIONS = ('access_key_id', 'access_key_secret', 'security_token', 'p
                       'ecs_role_name', 'assume_role')
 
 
-class CredentialCache(object):
+class CredentialCache:
     """Credentials resolved once per set of credential options, however many clients ask.
 
     Clients of one account in several regions share one AssumeRole (or metadata read): the first

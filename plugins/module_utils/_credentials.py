@@ -14,10 +14,6 @@ Temporary credentials refresh themselves before they expire: every credentials o
 ``current()``, which the client calls once per request attempt and signs with.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import calendar
 import json
 import os
@@ -72,7 +68,7 @@ NO_CREDENTIALS = (
     'the ECS instance (or name it with ecs_role_name), or set ALIBABA_CLOUD_CREDENTIALS_URI.')
 
 
-class Credentials(object):
+class Credentials:
     """An immutable access key, optional STS token and expiry, and where they came from.
 
     Static credentials are their own snapshot.  Never prints the secret or the token.
@@ -103,7 +99,7 @@ class Credentials(object):
     __str__ = __repr__
 
 
-class RefreshingCredentials(object):
+class RefreshingCredentials:
     """Temporary credentials from ``fetch``, fetched again (by the same source) shortly before they expire.
 
     ``fetch()`` returns a Credentials snapshot whose ``expiration`` is in epoch seconds (None: it
@@ -197,7 +193,7 @@ def _safe_uri(uri):
     return uri.split('?')[0]
 
 
-class _Resolver(object):
+class _Resolver:
     """One resolution: the options, environment and home directory it reads, and the session for network sources."""
 
     def __init__(self, params, session, environ, home, timeout, verify, sleep, clock):

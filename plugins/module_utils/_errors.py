@@ -8,10 +8,6 @@ its message names the option and the fix.  DtsApiError carries what the service
 (or the network) said, with the fields operators need to open a ticket.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 
 class DtsError(Exception):
     """Base class for every error raised by this collection's client."""

@@ -8,10 +8,6 @@ here, next to the rest of the client, so that it is tested like the rest of the 
 injected clock and sleep, against the emulator.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import asyncio
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._connection import (
@@ -34,7 +30,7 @@ DEFAULT_ERROR_AFTER = 3
 MAX_BACKOFF_INTERVALS = 8
 
 
-class Settings(object):
+class Settings:
     """The source's arguments, checked before any request."""
 
     def __init__(self, args):
@@ -86,7 +82,7 @@ def _boolean(args, name):
     raise DtsConfigError('%s must be true or false, got %r.' % (name, value), option=name)
 
 
-class _Region(object):
+class _Region:
     """One region's client and its failure streak."""
 
     def __init__(self, client):

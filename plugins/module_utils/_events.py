@@ -8,10 +8,6 @@ The ``dts_sync_events`` event source lists jobs every interval and hands each re
 what must never be emitted twice) is tested without a network or a clock.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 EVENT_TYPES = ('snapshot', 'status_changed', 'delay_exceeded', 'delay_recovered', 'job_appeared',
                'job_disappeared', 'error')
 
@@ -39,14 +35,14 @@ def _over(delay, threshold):
     return threshold is not None and delay is not None and delay > threshold
 
 
-class _Seen(object):
+class _Seen:
     __slots__ = ('status', 'over', 'facts')
 
     def __init__(self, status, over, facts):
         self.status, self.over, self.facts = status, over, facts
 
 
-class JobWatch(object):
+class JobWatch:
     """The last state seen of every job, and the events that a new look produces.
 
     Each transition is emitted once: the state it leads to is remembered, so the next look

@@ -8,10 +8,6 @@ Both API families are read here: the legacy one (``_api_legacy``) and the curren
 equals the current ``dts_instance_id`` and the directions match; the current description wins.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.alibabacloud.dts.plugins.module_utils import _api_current
 from ansible_collections.alibabacloud.dts.plugins.module_utils._api_legacy import DEFAULT_PAGE_SIZE, describe_statuses, list_jobs
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import run_concurrently

@@ -8,10 +8,6 @@ real booleans, statuses in any case (and one misspelt).  Everything users see go
 through here, so a playbook can compare ``delay > 300`` or ``status == 'Synchronizing'``.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import math
 from datetime import datetime, timezone
 

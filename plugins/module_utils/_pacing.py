@@ -9,10 +9,6 @@ clients and a module's concurrent page fetches together stay under the limit ins
 throttled and backing off.  The client reads the table below; it names no action itself.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import threading
 
 
@@ -47,7 +43,7 @@ def rate_for(action, override=None, rate=None):
     return DEFAULT_RATE
 
 
-class RateLimiter(object):
+class RateLimiter:
     """Requests at least ``(1 + margin) / rate`` seconds apart, for every thread that waits here."""
 
     def __init__(self, rate, clock, margin=MARGIN):
@@ -74,7 +70,7 @@ class RateLimiter(object):
             waited += wait
 
 
-class LimiterRegistry(object):
+class LimiterRegistry:
     """One RateLimiter per (account, endpoint, region, action, rate, clock), made on first use.
 
     The clock is part of the key because a limiter counts time on one clock: in production every

@@ -8,10 +8,6 @@ Both DTS API families page the same way: a page number, a page size, and a
 records are, what identifies one) is handed in by the family's module.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import run_concurrently
 
 # If the listing grows while it is read, records slide onto pages past the expected last

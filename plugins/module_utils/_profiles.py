@@ -8,17 +8,10 @@ the region fallback chain, which reads the same CLI profile, and the one boolean
 collection's switches (environment variables, profile flags).
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import os
 
-try:
-    from configparser import ConfigParser, Error as ConfigParserError
-except ImportError:  # pragma: no cover
-    from ConfigParser import ConfigParser, Error as ConfigParserError
+from configparser import ConfigParser, Error as ConfigParserError
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
 

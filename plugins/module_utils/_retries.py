@@ -3,10 +3,6 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Which failures are worth another try, how long to wait before it, and when to give up."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import random
 import time
 

@@ -13,20 +13,13 @@ Pure functions of their inputs: the caller supplies the clock and the nonce, so
 the published test vectors can be reproduced exactly.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import base64
 import hashlib
 import hmac
 import uuid
 from datetime import datetime, timezone
 
-try:
-    from urllib.parse import quote
-except ImportError:  # pragma: no cover - Python 2 is not supported, keep the import test quiet
-    from urllib import quote
+from urllib.parse import quote
 
 
 V3_ALGORITHM = 'ACS3-HMAC-SHA256'

@@ -20,10 +20,6 @@ legacy listing on that poll.  With ``api: legacy`` only the legacy listing is re
 ``0`` cannot be told from caught up (documented).
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.alibabacloud.dts.plugins.module_utils._api_current import list_dts_jobs
 from ansible_collections.alibabacloud.dts.plugins.module_utils._api_legacy import list_jobs
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError
@@ -40,7 +36,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import Wa
 _LISTING_FACTS = frozenset(['dts_job_id', 'dts_instance_id', 'dts_job_direction', 'delay', 'error_message'])
 
 
-class CountingClient(object):
+class CountingClient:
     """A DtsClient that counts the calls made through it (each call is one request, before retries)."""
 
     def __init__(self, client):
@@ -70,7 +66,7 @@ def _checkpoint(value):
     return value
 
 
-class StateReader(object):
+class StateReader:
     """``poll()`` for the waiter: ``(jobs, missing_ids)`` in the waiter's observation shape.
 
     ``jobs[i]['entry']`` is the status entry as ``dts_sync_status_info`` returns it, with each

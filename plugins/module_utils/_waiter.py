@@ -18,10 +18,6 @@ The clock is monotonic and injected, like ``sleep``, so every rule is testable w
 The deadline is real: the last poll happens at the deadline, not one interval past it.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import re
 import time
 from datetime import datetime, timedelta, timezone
@@ -106,7 +102,7 @@ def _seconds(value):
     return '%d s' % value if value == int(value) else '%.1f s' % value
 
 
-class Gate(object):
+class Gate:
     """What a wait waits for.  Statuses are in their documented spelling (validated by the caller)."""
 
     def __init__(self, statuses=DEFAULT_WAIT_STATUSES, fail_statuses=DEFAULT_FAIL_STATUSES,
@@ -171,7 +167,7 @@ def _watched(job, directions):
     return [item for item in job.get('directions') or [] if item.get('direction') in directions]
 
 
-class _Tracker(object):
+class _Tracker:
     """What each direction looked like at the last poll, and since when its status has held."""
 
     def __init__(self, gate):

@@ -8,10 +8,6 @@ client once, keeps credentials out of everything the module returns, and turns
 client errors into one clean failure.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
@@ -19,7 +15,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._connection impor
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
 
 
-class DtsModule(object):
+class DtsModule:
     """An AnsibleModule with the collection's connection options and error handling."""
 
     def __init__(self, argument_spec=None, **kwargs):

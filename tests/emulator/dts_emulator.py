@@ -16,8 +16,6 @@ two check each other; the official SDKs check both (tests/emulator/tests/).
     python tests/emulator/dts_emulator.py --port 8480
 """
 
-from __future__ import absolute_import, division, print_function
-
 import argparse
 import base64
 import hashlib
@@ -99,7 +97,7 @@ class ApiError(Exception):
         self.headers, self.outcome = headers or {}, outcome
 
 
-class Faults(object):
+class Faults:
     """Which API requests fail, and how: a script first, then every-Nth rules, then random rates."""
 
     def __init__(self, seed=0, **settings):
@@ -124,7 +122,7 @@ class Faults(object):
         return None
 
 
-class Emulator(object):
+class Emulator:
     """The emulator's state and behaviour, independent of HTTP; ``serve()`` puts it on a socket."""
 
     def __init__(self, access_key_id=DEFAULT_ACCESS_KEY_ID, access_key_secret=DEFAULT_ACCESS_KEY_SECRET,

@@ -18,8 +18,6 @@ default the id without its ``dts`` prefix, so ``DtsInstanceID == 'dts' + DtsJobI
 this module makes.
 """
 
-from __future__ import absolute_import, division, print_function
-
 import hashlib
 import random
 import time

@@ -4,8 +4,6 @@
 emulator's lifecycles, faults, latency and control API behave. Expectations come from
 emulator_data.default_job_specs, never from hard-coded counts."""
 
-from __future__ import absolute_import, division, print_function
-
 import json
 import math
 import threading

@@ -2,8 +2,6 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The command line, as `make emulator`, the demo and CI start it: a subprocess on a free port."""
 
-from __future__ import absolute_import, division, print_function
-
 import itertools
 import json
 import os
@@ -42,7 +40,7 @@ def wait_for(condition, seconds=10.0, what='condition'):
     raise AssertionError('timed out waiting for %s' % what)
 
 
-class Running(object):
+class Running:
     def __init__(self, tmp_path, *args):
         self.port_file = str(tmp_path / ('port-%d' % next(SERIAL)))
         self.process = subprocess.Popen([sys.executable, SCRIPT, '--port', '0', '--port-file', self.port_file,

@@ -3,8 +3,6 @@
 """Rate limits: a sliding one-second window per action, access key and region, on a clock the
 tests step by hand (no sleeping, no wall-clock bounds)."""
 
-from __future__ import absolute_import, division, print_function
-
 import json
 
 import pytest
@@ -21,7 +19,7 @@ from conftest import AK, SECRET
 HZ = 'cn-hangzhou'
 
 
-class Clock(object):
+class Clock:
     def __init__(self):
         self.now = 1000.0
 

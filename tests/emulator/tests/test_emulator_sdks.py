@@ -2,8 +2,6 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The official Alibaba Cloud clients, unchanged, against the emulator (see emulator_clients)."""
 
-from __future__ import absolute_import, division, print_function
-
 import pytest
 from emulator_data import default_job_specs
 

@@ -6,10 +6,6 @@ The real connect(), credential resolution, signing and paging run; only the HTTP
 replaced, by one that answers per (access key, region) and measures requests in flight.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import os
 import re
@@ -41,7 +37,7 @@ def tags(**pairs):
     return [{'Key': key, 'Value': value} for key, value in pairs.items()]
 
 
-class Cloud(object):
+class Cloud:
     """DescribeSynchronizationJobs and DescribeDtsJobs for several accounts and regions, paged like the service."""
 
     def __init__(self, latency=0.0):
@@ -116,7 +112,7 @@ def cloud(monkeypatch, tmp_path):
     return fake
 
 
-class Warnings(object):
+class Warnings:
     def __init__(self):
         self.messages = []
 
@@ -127,7 +123,7 @@ class Warnings(object):
         return lambda *args, **kwargs: None
 
 
-class Result(object):
+class Result:
     def __init__(self, inventory, warnings, plugin):
         self.inventory, self.warnings, self.plugin = inventory, warnings, plugin
 
@@ -510,7 +506,7 @@ def test_a_host_of_another_source_is_not_overwritten(cloud, parse):
     assert result.hostvars['dtsclash_dtsclash']['dts_synchronization_job_id'] == 'dtsclash'
 
 
-class Clock(object):
+class Clock:
     """Wall-clock seconds the test moves by hand, for the age of cached listings."""
 
     def __init__(self, now=1000000.0):

@@ -2,10 +2,6 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The credential chain: every source, their precedence, and secrets kept out of every message."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import sys
 import threading
@@ -16,10 +12,7 @@ import pytest
 import requests
 from alibabacloud_tea_openapi.utils import Utils as SdkUtils
 
-try:
-    from urllib.parse import parse_qsl, urlsplit
-except ImportError:  # pragma: no cover
-    pass
+from urllib.parse import parse_qsl, urlsplit
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._credentials import (
     Credentials,
@@ -34,7 +27,7 @@ SECRET = 'very-secret-value-123'
 TOKEN = 'sts-token-value-456'
 
 
-class LocalServer(object):
+class LocalServer:
     """A real HTTP server on 127.0.0.1 answering with ``handler(method, path, query, headers)``."""
 
     def __init__(self, handler):
@@ -340,7 +333,7 @@ def test_region_chain():
 # -- refresh before expiry -------------------------------------------------------------------------
 
 
-class FakeClock(object):
+class FakeClock:
     def __init__(self, now=1000.0):
         self.now = now
 

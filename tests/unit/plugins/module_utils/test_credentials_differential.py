@@ -12,10 +12,6 @@ from the request, so equal credentials also mean equal requests.  Where the coll
 deliberately differs (docs/credentials.md, "Where it differs"), the scenario says how.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import hashlib
 import importlib
 import json
@@ -57,7 +53,7 @@ def issued(*parts):
             'Expiration': FAR}
 
 
-class FakeCloud(object):
+class FakeCloud:
     """STS (AssumeRole signed, AssumeRoleWithOIDC), ECS metadata and a credentials URI, on 127.0.0.1."""
 
     def __init__(self):
@@ -149,7 +145,7 @@ def session(name):
     return name
 
 
-class Redirect(object):
+class Redirect:
     """A requests session that sends every request to the fake cloud, saying which host it was meant for."""
 
     def __init__(self, port):
@@ -171,7 +167,7 @@ def cloud():
     server.stop()
 
 
-class _NoScheduler(object):
+class _NoScheduler:
     """The official ECS provider starts a background refresh thread per instance; a test needs none."""
 
     def add_job(self, *args, **kwargs):

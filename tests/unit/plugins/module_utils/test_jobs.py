@@ -2,10 +2,6 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Client-side filters and input validation shared by the modules and the inventory plugin."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 
 import pytest
@@ -136,7 +132,7 @@ def dts_job(job_id, status='Synchronizing', instance_id=None, reverse=None, dela
     return record
 
 
-class Region(object):
+class Region:
     """Both families of one region: the legacy listing and status list, DescribeDtsJobs (page cap 30)."""
 
     def __init__(self, legacy=(), current=(), cap=30):

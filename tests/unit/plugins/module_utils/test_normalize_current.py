@@ -9,10 +9,6 @@ snake_case name, holding the same value typed; ``TagList`` becomes ``tags``, ``R
 record of its own, and ``checkpoint_time``, ``region`` and ``api`` are what we add.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import time
 
 from alibabacloud_dts20200101 import models

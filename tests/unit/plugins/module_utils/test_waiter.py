@@ -2,10 +2,6 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The waiter's rules on a fake clock: every gate, every way a wait ends, and nothing ever sleeps."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 
 import pytest
@@ -25,7 +21,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import (
 T0 = 1700000000  # the fake wall clock's start, in epoch seconds
 
 
-class Clock(object):
+class Clock:
     """Monotonic and wall time that move only when the waiter sleeps."""
 
     def __init__(self):
@@ -56,7 +52,7 @@ def job(job_id, *directions, **extra):
     return result
 
 
-class Script(object):
+class Script:
     """poll(): each call answers the next scripted poll (the last one repeats); records the times it was called."""
 
     def __init__(self, clock, *polls):
@@ -385,7 +381,7 @@ def test_the_options_make_the_gate():
 
 # -- gathering states: the request budget ---------------------------------------------------------
 
-class FakeClient(object):
+class FakeClient:
     """Both families' listings and the legacy status list over ``jobs``, counted by action.
 
     Jobs are made the legacy way: both families list them.  The legacy listing says "0" for a

@@ -2,10 +2,6 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Run modules as Ansible does (a process reading an args file, printing JSON) against the emulator."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import os
 import subprocess
@@ -26,7 +22,7 @@ SECRET = 'emulator-secret-0123456789'
 TOKEN = 'CAIS-emulator-sts-token-abcdef'
 
 
-class ModuleRun(object):
+class ModuleRun:
     def __init__(self, result, stdout, stderr, returncode):
         self.result, self.stdout, self.stderr, self.returncode = result, stdout, stderr, returncode
 
