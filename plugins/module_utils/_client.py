@@ -41,7 +41,6 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._retries import (
 from ansible_collections.alibabacloud.dts.plugins.module_utils._signing import canonical_query, sign_v1, sign_v3
 from ansible_collections.alibabacloud.dts.plugins.module_utils._version import USER_AGENT
 
-
 DTS_API_VERSION = '2020-01-01'
 # Measured in docs/benchmarks.md: at 50 ms a request, 16 pages in flight take 0.45 s off a
 # 3,000-job playbook against 8, and 32 under 0.2 s more.  A service that throttles narrows it
@@ -342,22 +341,22 @@ class DtsClient:
             raise DtsApiError(action, 'SSLError', (
                 'TLS verification of %s failed (%s). Set ca_path to the CA bundle that signed the '
                 'endpoint certificate, or validate_certs: false for an endpoint you trust.'
-            ) % (self.endpoint, _scrub(exc)))
+            ) % (self.endpoint, _scrub(exc))) from None
         except requests.exceptions.ConnectTimeout:
             raise DtsApiError(action, 'ConnectTimeout', 'could not connect to %s within %s s (http_timeout)'
-                              % (self.endpoint, self.timeout))
+                              % (self.endpoint, self.timeout)) from None
         except requests.exceptions.Timeout:
             raise DtsApiError(action, 'ReadTimeout', 'no answer from %s within %s s (http_timeout)'
-                              % (self.endpoint, self.timeout))
+                              % (self.endpoint, self.timeout)) from None
         except requests.exceptions.ConnectionError as exc:
-            raise self._connection_error(action, exc)
+            raise self._connection_error(action, exc) from None
         except requests.exceptions.RequestException as exc:
             raise DtsApiError(action, 'ConnectionError', 'request to %s failed: %s'
-                              % (self.endpoint, _scrub(exc)))
+                              % (self.endpoint, _scrub(exc))) from None
         try:
             return self._parse(action, response)
         except DtsApiError as error:
-            raise error.redact([credentials.security_token, credentials.access_key_secret])
+            raise error.redact([credentials.security_token, credentials.access_key_secret]) from None
 
     def _connection_error(self, action, exc):
         """A connection that could not be made names the endpoint, the cause, and what to check."""

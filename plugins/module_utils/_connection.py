@@ -24,7 +24,6 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import Dt
 from ansible_collections.alibabacloud.dts.plugins.module_utils._profiles import is_true, resolve_region
 from ansible_collections.alibabacloud.dts.plugins.module_utils._retries import DEFAULT_RETRIES, DEFAULT_RETRY_BUDGET
 
-
 SIGNATURE_VERSIONS = ('v3', 'v1')
 DEFAULT_HTTP_TIMEOUT = 30
 MAX_RETRIES = 20

@@ -38,7 +38,6 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._profiles import 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._retries import is_transient, retry_call
 from ansible_collections.alibabacloud.dts.plugins.module_utils._signing import canonical_query, sign_v1
 
-
 ECS_METADATA_ENDPOINT = 'http://100.100.100.200'
 ECS_TOKEN_PATH = '/latest/api/token'
 ECS_CREDENTIALS_PATH = '/latest/meta-data/ram/security-credentials/'
@@ -84,9 +83,6 @@ class Credentials:
 
     def __setattr__(self, name, value):
         raise AttributeError('Credentials are immutable')
-
-    def current(self):
-        return self
 
     def current(self):
         """The keys to sign the next request with (refreshable credentials return a fresh snapshot)."""
@@ -162,8 +158,9 @@ def parse_expiration(text, source):
     """'2024-01-01T00:00:00Z' as epoch seconds."""
     try:
         return calendar.timegm(time.strptime(text, '%Y-%m-%dT%H:%M:%SZ'))
-    except (TypeError, ValueError):
-        raise DtsApiError(source, 'InvalidResponse', 'the credentials carry no valid Expiration (%r)' % (text,))
+    except (TypeError, ValueError) as error:
+        raise DtsApiError(source, 'InvalidResponse',
+                          'the credentials carry no valid Expiration (%r)' % (text,)) from error
 
 
 def _pair(key_id, secret, token, source, id_name, secret_name):
@@ -405,9 +402,11 @@ class _Resolver:
         try:
             return self.session.request(method, url, timeout=timeout or self.timeout, **kwargs)
         except requests.exceptions.Timeout:
-            raise DtsApiError(action, 'ReadTimeout', 'no answer from %s within %s s' % (where, self.timeout))
+            raise DtsApiError(action, 'ReadTimeout',
+                              'no answer from %s within %s s' % (where, self.timeout)) from None
         except requests.exceptions.RequestException as error:
-            raise DtsApiError(action, 'ConnectionError', 'request to %s failed: %s' % (where, type(error).__name__))
+            raise DtsApiError(action, 'ConnectionError',
+                              'request to %s failed: %s' % (where, type(error).__name__)) from None
 
     # ECS instance metadata
 
@@ -505,7 +504,8 @@ class _Resolver:
     # STS
 
     def sts_endpoint(self, sts=None, endpoint=None):
-        """An explicit endpoint, ALIBABA_CLOUD_STS_ENDPOINT, then sts[-vpc].<region>.aliyuncs.com, then sts.aliyuncs.com."""
+        """An explicit endpoint, ALIBABA_CLOUD_STS_ENDPOINT, then sts[-vpc].<region>.aliyuncs.com, then
+        sts.aliyuncs.com."""
         sts = sts or {}
         if endpoint:
             return endpoint
@@ -585,7 +585,7 @@ class _Resolver:
                     token = handle.read().strip()
             except (IOError, OSError) as error:
                 raise DtsConfigError('%s: cannot read the OIDC token file %s: %s'
-                                     % (source, token_file, error.strerror), option=option)
+                                     % (source, token_file, error.strerror), option=option) from error
             if not token:
                 raise DtsConfigError('%s: the OIDC token file %s is empty.' % (source, token_file), option=option)
             form = {'Action': 'AssumeRoleWithOIDC', 'Format': 'JSON', 'Version': STS_API_VERSION,
@@ -614,7 +614,7 @@ class _Resolver:
             argv = shlex.split(command)
         except ValueError as error:
             raise DtsConfigError('%s: process_command cannot be split into words: %s' % (source, error),
-                                 option='profile')
+                                 option='profile') from error
         action = 'External credentials command %s' % os.path.basename(argv[0])
 
         def fetch():
@@ -623,9 +623,9 @@ class _Resolver:
                                          timeout=EXTERNAL_TIMEOUT, check=False, universal_newlines=True)
             except subprocess.TimeoutExpired:
                 raise DtsApiError(action, 'ReadTimeout', 'the command gave no credentials within %d s'
-                                  % EXTERNAL_TIMEOUT)
+                                  % EXTERNAL_TIMEOUT) from None
             except (IOError, OSError) as error:
-                raise DtsApiError(action, 'CommandFailed', 'the command could not run: %s' % error.strerror)
+                raise DtsApiError(action, 'CommandFailed', 'the command could not run: %s' % error.strerror) from error
             if process.returncode != 0:
                 last = (process.stderr.strip().splitlines() or [''])[-1][:200]
                 raise DtsApiError(action, 'CommandFailed', 'exit status %d%s'

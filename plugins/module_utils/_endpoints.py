@@ -5,11 +5,9 @@
 
 import difflib
 import re
-
 from urllib.parse import urlsplit
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
-
 
 CENTRAL_HOST = 'dts.aliyuncs.com'
 
@@ -101,9 +99,9 @@ def parse_endpoint(endpoint, option='endpoint'):
             '%s %r must not carry a path or query; RPC requests always go to "/".' % (option, endpoint),
             option=option)
     try:
-        parts.port
-    except ValueError:
-        raise DtsConfigError('%s %r has an invalid port.' % (option, endpoint), option=option)
+        parts.port  # noqa: B018 - urlsplit checks the port only when it is read
+    except ValueError as error:
+        raise DtsConfigError('%s %r has an invalid port.' % (option, endpoint), option=option) from error
     return '%s://%s' % (parts.scheme, parts.netloc)
 
 

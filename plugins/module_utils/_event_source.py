@@ -9,6 +9,7 @@ injected clock and sleep, against the emulator.
 """
 
 import asyncio
+import functools
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._connection import (
     CONNECTION_OPTIONS,
@@ -107,7 +108,7 @@ async def watch(queue, args, clock, sleep, logger):
     # Clients are built once: credentials are resolved (and refreshed when temporary) per client.
     regions = []
     for region in settings.regions:
-        client = await loop.run_in_executor(None, lambda: connect(settings.connection, region=region))
+        client = await loop.run_in_executor(None, functools.partial(connect, settings.connection, region=region))
         regions.append(_Region(client))
     logger.info('Watching DTS jobs in %s every %ss', ', '.join(r.client.region for r in regions), settings.interval)
     watch = JobWatch(settings.delay_threshold)

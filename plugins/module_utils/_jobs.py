@@ -9,10 +9,13 @@ equals the current ``dts_instance_id`` and the directions match; the current des
 """
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils import _api_current
-from ansible_collections.alibabacloud.dts.plugins.module_utils._api_legacy import DEFAULT_PAGE_SIZE, describe_statuses, list_jobs
+from ansible_collections.alibabacloud.dts.plugins.module_utils._api_legacy import (
+    DEFAULT_PAGE_SIZE,
+    describe_statuses,
+    list_jobs,
+)
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import run_concurrently
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
-from ansible_collections.alibabacloud.dts.plugins.module_utils._paging import read_all_pages, total_records
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import (
     API_CURRENT,
     API_LEGACY,
@@ -30,6 +33,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import
     normalize_job,
     normalize_status,
 )
+from ansible_collections.alibabacloud.dts.plugins.module_utils._paging import read_all_pages, total_records
 
 # A bound on one task's id list: enough for every job of a large account, small enough
 # that a runaway variable is caught before it becomes thousands of requests.
@@ -330,7 +334,8 @@ def merge_job_facts(legacy, current, region, legacy_facts=None, current_facts=No
             seen.add((record['ReverseJob'].get('DtsInstanceID'), 'Reverse'))
     legacy_jobs = []
     for record in legacy:
-        key = (record.get('SynchronizationJobId'), canonical_status(record.get('SynchronizationDirection')) or 'Forward')
+        key = (record.get('SynchronizationJobId'),
+               canonical_status(record.get('SynchronizationDirection')) or 'Forward')
         if key in seen:
             continue
         fact = normalize_job(record, region, legacy_facts)

@@ -13,7 +13,6 @@ from datetime import datetime, timezone
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-
 # Synchronization job statuses of both families; PreCheckPass to Downgrade only the current one reports.
 JOB_STATUSES = (
     'NotStarted', 'Prechecking', 'PrecheckFailed', 'PreCheckPass', 'NotConfigured', 'Initializing',

@@ -11,7 +11,6 @@ throttled and backing off.  The client reads the table below; it names no action
 
 import threading
 
-
 # Calls per second per account and region.  DescribeDtsJobs and DescribeDtsJobDetail are the
 # documented limits.  The legacy actions document none; they are paced like the current calls
 # that replaced them: the listing like DescribeDtsJobs, the status list like the per-job read.

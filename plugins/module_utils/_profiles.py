@@ -10,11 +10,9 @@ collection's switches (environment variables, profile flags).
 
 import json
 import os
-
 from configparser import ConfigParser, Error as ConfigParserError
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
-
 
 CLI_CONFIG = os.path.join('.aliyun', 'config.json')
 CREDENTIALS_INI = os.path.join('.alibabacloud', 'credentials.ini')
@@ -61,11 +59,11 @@ def read_cli_config(path):
             config = json.load(handle)
     except (IOError, OSError) as error:
         raise DtsConfigError('Cannot read the aliyun CLI configuration %s: %s' % (path, error.strerror),
-                             option='profile')
+                             option='profile') from error
     except ValueError as error:
         raise DtsConfigError('The aliyun CLI configuration %s is not valid JSON: %s. Fix it with `aliyun configure`, '
                              'or set ALIBABA_CLOUD_CLI_PROFILE_DISABLED=true to skip it.' % (path, error),
-                             option='profile')
+                             option='profile') from None
     if not isinstance(config, dict) or not isinstance(config.get('profiles') or [], list):
         raise DtsConfigError('The aliyun CLI configuration %s is not a {"current": ..., "profiles": [...]} object.'
                              % path, option='profile')
@@ -91,10 +89,11 @@ def read_ini(path, option):
         with open(path) as handle:
             parser.read_file(handle)
     except (IOError, OSError) as error:
-        raise DtsConfigError('Cannot read the credentials file %s: %s' % (path, error.strerror), option=option)
+        raise DtsConfigError('Cannot read the credentials file %s: %s' % (path, error.strerror),
+                             option=option) from error
     except ConfigParserError as error:
         raise DtsConfigError('The credentials file %s is not a valid INI file: %s'
-                             % (path, str(error).splitlines()[0]), option=option)
+                             % (path, str(error).splitlines()[0]), option=option) from None
     return dict((section, dict((key, value.split('#')[0].strip()) for key, value in parser.items(section)))
                 for section in parser.sections())
 

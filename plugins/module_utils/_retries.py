@@ -6,7 +6,6 @@
 import random
 import time
 
-
 # Codes the service uses for load and internal faults: the same request can succeed later.
 TRANSIENT_CODES = frozenset([
     'Throttling', 'Throttling.User', 'Throttling.Api', 'Throttling.Concurrent',

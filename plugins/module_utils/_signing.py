@@ -18,9 +18,7 @@ import hashlib
 import hmac
 import uuid
 from datetime import datetime, timezone
-
 from urllib.parse import quote
-
 
 V3_ALGORITHM = 'ACS3-HMAC-SHA256'
 V1_METHOD = 'HMAC-SHA1'

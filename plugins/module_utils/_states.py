@@ -31,7 +31,6 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import WaitFailed, wait_for
 
-
 # What a delay listing keeps of each DescribeDtsJobs record.
 _LISTING_FACTS = frozenset(['dts_job_id', 'dts_instance_id', 'dts_job_direction', 'delay', 'error_message'])
 

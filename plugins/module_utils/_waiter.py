@@ -77,9 +77,9 @@ def parse_moment(value, option='wait_checkpoint_after'):
             text = text[:-1] + '+00:00'
         try:
             parsed = datetime.fromisoformat(text.replace(' ', 'T', 1) if 'T' not in text else text)
-        except ValueError:
+        except ValueError as error:
             raise DtsConfigError('%s: %r is neither epoch seconds nor an ISO-8601 time such as '
-                                 '2026-01-31T08:00:00Z.' % (option, value), option=option)
+                                 '2026-01-31T08:00:00Z.' % (option, value), option=option) from error
         moment = (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).timestamp()
     else:
         raise DtsConfigError('%s must be epoch seconds or an ISO-8601 time, got %r.' % (option, value), option=option)

@@ -59,7 +59,8 @@ def default_job_specs(now=None, seed=20260101):
     """
     now = now or datetime.now(timezone.utc)
     rng = random.Random(seed)
-    wire_case = {'Synchronizing': ['synchronizing', 'Synchronizing'], 'Initializing': ['Initializing', 'Initializating']}
+    wire_case = {'Synchronizing': ['synchronizing', 'Synchronizing'],
+                 'Initializing': ['Initializing', 'Initializating']}
     services = ['orders', 'payments', 'inventory', 'users', 'catalog', u'订单中心', 'analytics', 'billing']
     envs = ['prod', 'staging', 'dev']
     specs = []

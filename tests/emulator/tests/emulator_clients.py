@@ -19,7 +19,8 @@ from aliyunsdkcore.auth.credentials import AccessKeyCredential, StsTokenCredenti
 from aliyunsdkcore.client import AcsClient
 from aliyunsdkdts.request.v20200101.DescribeSynchronizationJobsRequest import DescribeSynchronizationJobsRequest
 from aliyunsdkdts.request.v20200101.DescribeSynchronizationJobStatusListRequest import (
-    DescribeSynchronizationJobStatusListRequest)
+    DescribeSynchronizationJobStatusListRequest,
+)
 
 from dts_emulator import DEFAULT_ACCESS_KEY_ID as AK, DEFAULT_ACCESS_KEY_SECRET as SECRET
 

@@ -72,7 +72,7 @@ def test_the_window_slides(emulator, clock):
     emulator.config['rate_limits'] = {'DescribeDtsJobDetail': 4}
     job_id = detail_ids(emulator)[0]
     outcomes = []
-    for step in range(12):
+    for _step in range(12):
         clock.now += 0.25  # 4 calls a second: exactly the limit, never over it
         outcomes.append(call(emulator.endpoint, 'DescribeDtsJobDetail', {'DtsJobId': job_id}).status_code)
     assert outcomes == [200] * 12

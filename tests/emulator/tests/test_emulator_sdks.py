@@ -3,10 +3,11 @@
 """The official Alibaba Cloud clients, unchanged, against the emulator (see emulator_clients)."""
 
 import pytest
+
+from emulator_clients import CLIENTS, REFUSALS, REGION, Legacy, list_all
 from emulator_data import default_job_specs
 
 from conftest import TOKEN, expected_records, expected_status
-from emulator_clients import CLIENTS, REFUSALS, REGION, Legacy, list_all
 
 
 @pytest.fixture(params=sorted(CLIENTS))

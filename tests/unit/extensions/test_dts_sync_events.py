@@ -3,10 +3,10 @@
 """The dts_sync_events source against the emulator, on an injected clock: no wall-clock sleeps."""
 
 import asyncio
+import importlib.util
 import json
 import logging
 import os
-import importlib.util
 import sys
 
 import pytest

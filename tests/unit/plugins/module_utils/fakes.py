@@ -4,10 +4,9 @@
 
 import json
 import threading
+from urllib.parse import parse_qsl, urlsplit
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._credentials import Credentials
-
-from urllib.parse import parse_qsl, urlsplit
 
 CREDS = Credentials('test-ak', 'test-secret-value', None, 'test')
 

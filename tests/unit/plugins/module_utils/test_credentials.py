@@ -7,12 +7,11 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import requests
 from alibabacloud_tea_openapi.utils import Utils as SdkUtils
-
-from urllib.parse import parse_qsl, urlsplit
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._credentials import (
     Credentials,
@@ -20,8 +19,8 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._credentials impo
     _Resolver,
     resolve_credentials,
 )
-from ansible_collections.alibabacloud.dts.plugins.module_utils._profiles import resolve_region
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
+from ansible_collections.alibabacloud.dts.plugins.module_utils._profiles import resolve_region
 
 SECRET = 'very-secret-value-123'
 TOKEN = 'sts-token-value-456'
@@ -414,7 +413,8 @@ def oidc_handler(method, path, query, headers):
 def test_oidc_environment_comes_after_the_keys_and_sends_the_token_in_the_body(tmp_path):
     token = tmp_path / 'token'
     token.write_text('oidc-token-value\n')
-    env = {'ALIBABA_CLOUD_ROLE_ARN': 'acs:ram::1:role/r', 'ALIBABA_CLOUD_OIDC_PROVIDER_ARN': 'acs:ram::1:oidc-provider/p',
+    env = {'ALIBABA_CLOUD_ROLE_ARN': 'acs:ram::1:role/r',
+           'ALIBABA_CLOUD_OIDC_PROVIDER_ARN': 'acs:ram::1:oidc-provider/p',
            'ALIBABA_CLOUD_OIDC_TOKEN_FILE': str(token)}
     bodies = []
 

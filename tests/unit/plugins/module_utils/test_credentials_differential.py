@@ -27,8 +27,10 @@ import requests
 
 alibabacloud_credentials = pytest.importorskip('alibabacloud_credentials')
 
-from alibabacloud_credentials.provider import default as official_default  # noqa: E402
-from alibabacloud_credentials.provider import ecs_ram_role as official_ecs  # noqa: E402
+from alibabacloud_credentials.provider import (  # noqa: E402
+    default as official_default,
+    ecs_ram_role as official_ecs,
+)
 from alibabacloud_credentials.utils import auth_constant, auth_util  # noqa: E402
 from alibabacloud_tea_openapi.utils import Utils as SdkUtils  # noqa: E402
 from Tea.core import TeaCore  # noqa: E402
@@ -49,7 +51,8 @@ PROVIDER = 'acs:ram::1234567890:oidc-provider/ack-rrsa'
 
 def issued(*parts):
     digest = hashlib.sha256('|'.join(parts).encode('utf-8')).hexdigest()
-    return {'AccessKeyId': 'STS.' + digest[:16], 'AccessKeySecret': digest[16:40], 'SecurityToken': 'tok-' + digest[40:],
+    return {'AccessKeyId': 'STS.' + digest[:16], 'AccessKeySecret': digest[16:40],
+            'SecurityToken': 'tok-' + digest[40:],
             'Expiration': FAR}
 
 
@@ -442,9 +445,10 @@ def test_default_session_names_differ_deliberately(cloud, tmp_path, monkeypatch)
         captured = []
         original = FakeCloud.answer
 
+        # Installed and removed within this iteration, so it only ever sees this iteration's variables.
         def spy(self, method, host, path, params, headers):
-            captured.append(params.get('RoleSessionName'))
-            return original(self, method, host, path, params, headers)
+            captured.append(params.get('RoleSessionName'))  # noqa: B023
+            return original(self, method, host, path, params, headers)  # noqa: B023
 
         monkeypatch.setattr(FakeCloud, 'answer', spy)
         if side == 'collection':

@@ -473,7 +473,8 @@ def test_a_job_the_current_listing_lacks_is_read_from_the_legacy_listing_on_that
 
 
 def test_legacy_delays_of_minus_one_or_nothing_are_not_started():
-    client = FakeClient({'a': [('Forward', 'Synchronizing', '-1', None)], 'b': [('Forward', 'Synchronizing', '', None)]})
+    client = FakeClient({'a': [('Forward', 'Synchronizing', '-1', None)],
+                         'b': [('Forward', 'Synchronizing', '', None)]})
     jobs, _ignored = StateReader(client, ['a', 'b'], want_delay=True, read_kwargs={'api': 'legacy'})()
     assert [entry['directions'][0]['delay'] for entry in jobs] == [None, None]
 
@@ -529,12 +530,12 @@ import os  # noqa: E402  pylint: disable=wrong-import-position
 
 import yaml  # noqa: E402  pylint: disable=wrong-import-position
 
+from ansible_collections.alibabacloud.dts.plugins.doc_fragments.wait import ModuleDocFragment  # noqa: E402
 from ansible_collections.alibabacloud.dts.plugins.module_utils import _waiter  # noqa: E402
 from ansible_collections.alibabacloud.dts.plugins.module_utils._connection import (  # noqa: E402
     connection_argument_spec,
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import JOB_STATUSES  # noqa: E402
-from ansible_collections.alibabacloud.dts.plugins.doc_fragments.wait import ModuleDocFragment  # noqa: E402
 from ansible_collections.alibabacloud.dts.plugins.modules import dts_job_info, dts_sync_status_info  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(_waiter.__file__), '..', '..'))

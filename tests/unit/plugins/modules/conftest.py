@@ -61,8 +61,8 @@ def run_module(tmp_path, emulator):
             capture_output=True, text=True, env=environ, timeout=300, check=False)
         try:
             result = json.loads(process.stdout)
-        except ValueError:
-            raise AssertionError('module printed no JSON:\n%s\n%s' % (process.stdout, process.stderr))
+        except ValueError as error:
+            raise AssertionError('module printed no JSON:\n%s\n%s' % (process.stdout, process.stderr)) from error
         return ModuleRun(result, process.stdout, process.stderr, process.returncode)
 
     return run
