@@ -295,7 +295,7 @@ class DtsClient:
         try:
             # The gate is taken before the pace: a request that has its turn leaves at once, so
             # waiting for the gate cannot bunch up requests the limiter spread out.
-            with (self.gate or _NO_GATE):
+            with self.gate or _NO_GATE:
                 if limiter is not None:
                     limiter.acquire(self._sleep)
                 body = self._send_once(action, query)

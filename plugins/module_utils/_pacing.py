@@ -10,6 +10,7 @@ throttled and backing off.  The client reads the table below; it names no action
 """
 
 import threading
+from typing import Any, Callable, Dict, Optional, Tuple
 
 # Calls per second per account and region.  DescribeDtsJobs and DescribeDtsJobDetail are the
 # documented limits.  The legacy actions document none; they are paced like the current calls
@@ -31,7 +32,7 @@ DEFAULT_RATE = 20
 MARGIN = 0.1
 
 
-def rate_for(action, override=None, rate=None):
+def rate_for(action: str, override: Optional[float] = None, rate: Optional[float] = None) -> float:
     """Requests a second for ``action``: the user's override, the caller's ``rate``, the table, the default.
 
     0 (or less) means not paced.
@@ -45,14 +46,14 @@ def rate_for(action, override=None, rate=None):
 class RateLimiter:
     """Requests at least ``(1 + margin) / rate`` seconds apart, for every thread that waits here."""
 
-    def __init__(self, rate, clock, margin=MARGIN):
+    def __init__(self, rate: float, clock: Callable[[], float], margin: float = MARGIN) -> None:
         self.rate = rate
         self.interval = (1.0 + margin) / float(rate)
         self._clock = clock
-        self._last = None
+        self._last: Optional[float] = None
         self._lock = threading.Lock()
 
-    def acquire(self, sleep):
+    def acquire(self, sleep: Callable[[float], Any]) -> float:
         """Wait (on ``sleep``, outside the lock) until a request may leave now; return the seconds waited.
 
         The caller sends right after: the time it leaves is the time the next one is spaced from.
@@ -76,11 +77,12 @@ class LimiterRegistry:
     client uses ``time.monotonic`` and they share; a test's fake clock gets limiters of its own.
     """
 
-    def __init__(self):
-        self._limiters = {}
+    def __init__(self) -> None:
+        self._limiters: Dict[Tuple[Any, ...], RateLimiter] = {}
         self._lock = threading.Lock()
 
-    def limiter(self, account, endpoint, region, action, rate, clock):
+    def limiter(self, account: Optional[str], endpoint: str, region: Optional[str], action: str, rate: float,
+                clock: Callable[[], float]) -> RateLimiter:
         key = (account, endpoint, region, action, rate, clock)
         with self._lock:
             limiter = self._limiters.get(key)

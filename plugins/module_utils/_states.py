@@ -132,10 +132,10 @@ class StateReader:
         elif legacy and failing:
             try:
                 listing = self._listing(legacy)
-            except DtsApiError as error:
+            except DtsApiError as refusal:
                 # The failure to report is the jobs'; a listing refused (say, for want of the
                 # permission) must not hide which jobs failed.
-                unread = 'its error message could not be read: %s' % error.describe()
+                unread = 'its error message could not be read: %s' % refusal.describe()
         jobs = []
         for entry in found:
             api = entry.get('api', 'legacy')
