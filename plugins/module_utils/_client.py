@@ -18,6 +18,7 @@ import time
 import traceback
 import uuid
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from typing import Any, Callable, Dict, Iterable, List, Literal, Mapping, Optional, TypeVar, Union
 
 try:
     import requests
@@ -30,7 +31,7 @@ except ImportError:
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
-from ansible_collections.alibabacloud.dts.plugins.module_utils._pacing import LIMITERS, rate_for
+from ansible_collections.alibabacloud.dts.plugins.module_utils._pacing import LIMITERS, LimiterRegistry, rate_for
 from ansible_collections.alibabacloud.dts.plugins.module_utils._retries import (
     DEFAULT_RETRIES,
     DEFAULT_RETRY_BUDGET,
@@ -102,20 +103,23 @@ def _root_message(exc):
     return str(exc)
 
 
+T = TypeVar('T')
+
+
 class _NoGate:
     """The gate of a client that shares none: every request goes through."""
 
-    def __enter__(self):
+    def __enter__(self) -> '_NoGate':
         return self
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, *exc_info: Any) -> Literal[False]:
         return False
 
 
 _NO_GATE = _NoGate()
 
 
-def run_concurrently(function, items, max_workers):
+def run_concurrently(function: Callable[[Any], T], items: Iterable[Any], max_workers: int) -> List[T]:
     """``[function(item) for item in items]`` on a bounded thread pool, results in order.
 
     The first failure cancels what has not started and is raised as is.
@@ -129,8 +133,9 @@ def run_concurrently(function, items, max_workers):
         for future in pending:
             future.cancel()
         for future in futures:
-            if future.done() and not future.cancelled() and future.exception() is not None:
-                raise future.exception()
+            failure = future.exception() if future.done() and not future.cancelled() else None
+            if failure is not None:
+                raise failure
         return [future.result() for future in futures]
 
 
@@ -142,14 +147,14 @@ class ConcurrencyWindow:
     window-full of answers that were not throttled widens it by one, back up to ``maximum``.
     """
 
-    def __init__(self, maximum):
+    def __init__(self, maximum: int) -> None:
         self.maximum = self.size = max(1, maximum)
         self.in_flight = 0
         self._generation = 0
         self._answered = 0
         self._condition = threading.Condition()
 
-    def acquire(self):
+    def acquire(self) -> int:
         """Wait for a free slot; the returned generation goes back to ``release``."""
         with self._condition:
             while self.in_flight >= self.size:
@@ -157,7 +162,7 @@ class ConcurrencyWindow:
             self.in_flight += 1
             return self._generation
 
-    def release(self, generation, throttled=False):
+    def release(self, generation: int, throttled: bool = False) -> None:
         with self._condition:
             self.in_flight -= 1
             if throttled:
@@ -173,7 +178,7 @@ class ConcurrencyWindow:
             self._condition.notify_all()
 
 
-def environment_transport(endpoint, verify):
+def environment_transport(endpoint: str, verify: Union[bool, str]) -> Dict[str, Any]:
     """The proxies and CA bundle requests would take from the environment for ``endpoint``.
 
     ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` and ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE`` are
@@ -192,10 +197,12 @@ class DtsClient:
     before every attempt, so temporary credentials can be refreshed under a long run.
     """
 
-    def __init__(self, credentials, region, endpoint, signature_version='v3', verify=True,
-                 timeout=30.0, retries=DEFAULT_RETRIES, max_concurrency=DEFAULT_MAX_CONCURRENCY,
-                 session=None, sleep=time.sleep, clock=time.monotonic, retry_budget=DEFAULT_RETRY_BUDGET,
-                 max_requests_per_second=None, gate=None, limiters=None):
+    def __init__(self, credentials: Any, region: str, endpoint: str, signature_version: str = 'v3',
+                 verify: Union[bool, str] = True, timeout: float = 30.0, retries: int = DEFAULT_RETRIES,
+                 max_concurrency: int = DEFAULT_MAX_CONCURRENCY, session: Any = None,
+                 sleep: Callable[[float], Any] = time.sleep, clock: Callable[[], float] = time.monotonic,
+                 retry_budget: float = DEFAULT_RETRY_BUDGET, max_requests_per_second: Optional[float] = None,
+                 gate: Any = None, limiters: Optional[LimiterRegistry] = None) -> None:
         """``gate``: a semaphore (any context manager) held around every request this client sends;
         one gate shared by several clients bounds their requests in flight together.
         ``max_requests_per_second`` replaces the per-action pacing of ``_pacing`` (0: not paced);
@@ -218,18 +225,18 @@ class DtsClient:
         self.gate = gate
         # Warnings for the user (an unknown region let through...), for modules to warn() and the
         # inventory to display; connect() fills it.
-        self.warnings = []
+        self.warnings: List[str] = []
         # Proxies and the CA bundle (verify: True, False or a path), resolved once.
         self._transport = environment_transport(self.endpoint, verify)
         self._sleep = sleep
         self._clock = clock
         self._limiters = LIMITERS if limiters is None else limiters
-        self._account = None
+        self._account: Optional[str] = None
         self._lock = threading.Lock()
         self._paused_until = 0.0
 
     @staticmethod
-    def new_session(pool_size):
+    def new_session(pool_size: int) -> Any:
         session = requests.Session()
         # The environment is read once per client (environment_transport), not on every request;
         # and a ~/.netrc entry must not replace the Authorization header of a signed request.
@@ -241,7 +248,8 @@ class DtsClient:
 
     # -- one API call -----------------------------------------------------------------
 
-    def call(self, action, params, validate=None, rate=None):
+    def call(self, action: str, params: Mapping[str, Any], validate: Optional[Callable[[str, Any], Any]] = None,
+             rate: Optional[float] = None) -> Dict[str, Any]:
         """Call ``action`` with ``params``, retrying transient failures; return the parsed answer.
 
         ``validate(action, body)`` may raise ``DtsApiError('InvalidResponse')`` for an answer of

@@ -5,7 +5,7 @@
 
 import difflib
 import re
-from typing import List, Mapping, Optional, Tuple
+from typing import Any, List, Mapping, Optional, Tuple
 from urllib.parse import urlsplit
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
@@ -52,7 +52,7 @@ def closest_regions(region: str, count: int = 3) -> List[str]:
     return difflib.get_close_matches(region, sorted(KNOWN_REGIONS), n=count, cutoff=0.6)
 
 
-def check_region(region: str, allow_unknown: bool = False,
+def check_region(region: Any, allow_unknown: bool = False,
                  endpoint: Optional[str] = None) -> Tuple[str, Optional[str]]:
     """``(region, warning)``: a region DTS documents gives no warning.
 
@@ -76,7 +76,7 @@ def check_region(region: str, allow_unknown: bool = False,
                     % (region, ('did you mean %s?' % ' or '.join(close)) if close else 'no close match', where))
 
 
-def validate_region(region: str, allow_unknown: bool = False, endpoint: Optional[str] = None) -> str:
+def validate_region(region: Any, allow_unknown: bool = False, endpoint: Optional[str] = None) -> str:
     """The region, checked as ``check_region`` does; its warning, if any, is dropped."""
     return check_region(region, allow_unknown=allow_unknown, endpoint=endpoint)[0]
 

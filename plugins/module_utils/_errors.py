@@ -31,6 +31,11 @@ class DtsApiError(DtsError):
     or, for transport faults, one of ``ConnectionError``, ``ReadTimeout``, ``InvalidResponse``.
     """
 
+    # Set by retry_call on the failure it raises: attempts made, seconds taken, and why it stopped.
+    attempts: int
+    elapsed: float
+    gave_up: Optional[str]
+
     def __init__(self, action: str, code: Optional[str], message: Optional[str], request_id: Optional[str] = None,
                  http_status: Optional[int] = None, recommend: Optional[str] = None,
                  retry_after: Optional[float] = None) -> None:
