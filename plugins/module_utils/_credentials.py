@@ -21,6 +21,7 @@ import shlex
 import subprocess
 import threading
 import time
+from typing import Any, Callable, List, Mapping, Optional, Union
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._endpoints import parse_endpoint
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
@@ -74,21 +75,27 @@ class Credentials:
     """
 
     __slots__ = ('access_key_id', 'access_key_secret', 'security_token', 'source', 'expiration')
+    access_key_id: str
+    access_key_secret: str
+    security_token: Optional[str]
+    source: str
+    expiration: Optional[float]
 
-    def __init__(self, access_key_id, access_key_secret, security_token=None, source='', expiration=None):
+    def __init__(self, access_key_id: str, access_key_secret: str, security_token: Optional[str] = None,
+                 source: str = '', expiration: Optional[float] = None) -> None:
         for name, value in (('access_key_id', access_key_id), ('access_key_secret', access_key_secret),
                             ('security_token', security_token or None), ('source', source),
                             ('expiration', expiration)):
             object.__setattr__(self, name, value)
 
-    def __setattr__(self, name, value):
+    def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError('Credentials are immutable')
 
-    def current(self):
+    def current(self) -> 'Credentials':
         """The keys to sign the next request with (refreshable credentials return a fresh snapshot)."""
         return self
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return 'Credentials(access_key_id=%r, source=%r%s)' % (
             self.access_key_id, self.source, ', with security token' if self.security_token else '')
 
@@ -103,13 +110,14 @@ class RefreshingCredentials:
     Thread-safe: concurrent requests wait for one refresh rather than starting several.
     """
 
-    def __init__(self, fetch, source, clock=time.time, margin=REFRESH_MARGIN):
+    def __init__(self, fetch: Callable[[], Credentials], source: str, clock: Callable[[], float] = time.time,
+                 margin: float = REFRESH_MARGIN) -> None:
         self._fetch = fetch
         self.source = source
         self._clock = clock
         self._margin = margin
         self._lock = threading.Lock()
-        self._listeners = []
+        self._listeners: List[Callable[[Credentials], Any]] = []
         self.refreshes = 0
         self._snapshot, self._refresh_at = self._obtain()
 
@@ -123,11 +131,11 @@ class RefreshingCredentials:
         lifetime = max(0.0, snapshot.expiration - obtained)
         return snapshot, snapshot.expiration - min(self._margin, lifetime / 2.0)
 
-    def on_refresh(self, callback):
+    def on_refresh(self, callback: Callable[[Credentials], Any]) -> None:
         """Call ``callback(snapshot)`` with every new snapshot (modules hide each new secret)."""
         self._listeners.append(callback)
 
-    def current(self):
+    def current(self) -> Credentials:
         with self._lock:
             if self._refresh_at is not None and self._clock() >= self._refresh_at:
                 try:
@@ -148,13 +156,13 @@ class RefreshingCredentials:
     security_token = property(lambda self: self.current().security_token)
     expiration = property(lambda self: self.current().expiration)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return 'RefreshingCredentials(source=%r)' % (self.source,)
 
     __str__ = __repr__
 
 
-def parse_expiration(text, source):
+def parse_expiration(text: Any, source: str) -> int:
     """'2024-01-01T00:00:00Z' as epoch seconds."""
     try:
         return calendar.timegm(time.strptime(text, '%Y-%m-%dT%H:%M:%SZ'))
@@ -676,8 +684,10 @@ class _Resolver:
         return RefreshingCredentials(lambda: self.with_retries(send), source, clock=self.clock)
 
 
-def resolve_credentials(params, session, environ=None, home=None, timeout=10.0, verify=True, sleep=time.sleep,
-                        clock=time.time):
+def resolve_credentials(params: Mapping[str, Any], session: Any, environ: Optional[Mapping[str, str]] = None,
+                        home: Optional[str] = None, timeout: float = 10.0, verify: Union[bool, str] = True,
+                        sleep: Callable[[float], Any] = time.sleep,
+                        clock: Callable[[], float] = time.time) -> Union[Credentials, 'RefreshingCredentials']:
     """The credentials object of the first source that has them, then through assume_role if asked.
 
     The result has ``source`` (where they came from, never the values) and ``current()``, the
