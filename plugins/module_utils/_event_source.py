@@ -10,6 +10,7 @@ injected clock and sleep, against the emulator.
 
 import asyncio
 import functools
+from typing import Any, Awaitable, Callable, Mapping, Optional
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._connection import (
     CONNECTION_OPTIONS,
@@ -34,7 +35,7 @@ MAX_BACKOFF_INTERVALS = 8
 class Settings:
     """The source's arguments, checked before any request."""
 
-    def __init__(self, args):
+    def __init__(self, args: Optional[Mapping[str, Any]]) -> None:
         args = dict(args or {})
         unknown = sorted(set(args) - set(CONNECTION_OPTIONS) - set(SOURCE_OPTIONS) - set(['region']))
         if unknown:
@@ -101,7 +102,8 @@ def _list(region, settings):
     return jobs
 
 
-async def watch(queue, args, clock, sleep, logger):
+async def watch(queue: Any, args: Optional[Mapping[str, Any]], clock: Callable[[], float],
+                sleep: Callable[[float], Awaitable[Any]], logger: Any) -> None:
     """Poll until cancelled; see the event source's documentation for what is emitted."""
     settings = Settings(args)
     loop = asyncio.get_event_loop()
