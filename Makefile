@@ -79,12 +79,14 @@ emulator-tests: venv
 LINT_ENV := PATH=$(CURDIR)/$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/build/collections
 
 lint: venv $(TREE)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(LINT_ENV) $(BIN)/ansible-lint --profile production roles/ playbooks/
 	$(BIN)/yamllint -c .yamllint .
 	$(LINT_ENV) $(BIN)/antsibull-changelog lint
 	cd $(TREE) && $(LINT_ENV) $(CURDIR)/$(BIN)/antsibull-docs --config-file $(CURDIR)/tests/utils/antsibull-docs.cfg lint-collection-docs --plugin-docs .
 
-# ruff over the repository (rules and style in pyproject.toml); not yet in `make test`.
+# ruff over the repository (rules and style in pyproject.toml); `make lint` runs it too.
 ruff: venv
 	$(BIN)/ruff check .
 

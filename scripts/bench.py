@@ -10,8 +10,6 @@ Tea SDK) timed from spawn to exit, with the API requests it made (the emulator's
 and its peak resident memory.  Every run's answer is checked for exactness.
 """
 
-from __future__ import print_function
-
 import argparse
 import json
 import math
@@ -20,11 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
-
-try:
-    from urllib.request import Request, urlopen
-except ImportError:  # pragma: no cover
-    pass
+from urllib.request import Request, urlopen
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.dirname(sys.executable)
@@ -154,8 +148,7 @@ def main():
     # The rows at the default concurrency use the client's own default, whatever it becomes.
     sys.path.insert(0, collections)
     from ansible_collections.alibabacloud.dts.plugins.module_utils._client import DEFAULT_MAX_CONCURRENCY
-    from ansible_collections.alibabacloud.dts.plugins.module_utils._pacing import MARGIN as PACING_MARGIN
-    from ansible_collections.alibabacloud.dts.plugins.module_utils._pacing import RATE_LIMITS
+    from ansible_collections.alibabacloud.dts.plugins.module_utils._pacing import MARGIN as PACING_MARGIN, RATE_LIMITS
     LISTING_RATE = RATE_LIMITS['DescribeSynchronizationJobs']
     plays = {}
     for name, text in (('list', LIST_PLAY), ('status', STATUS_PLAY), ('empty', EMPTY_PLAY)):

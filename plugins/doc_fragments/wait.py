@@ -2,12 +2,8 @@
 # Copyright: Contributors to the alibabacloud.dts collection
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
 
-__metaclass__ = type
-
-
-class ModuleDocFragment(object):
+class ModuleDocFragment:
     # The wait options of the modules that can gate on jobs (plugins/module_utils/_waiter.py,
     # wait_argument_spec); a unit test keeps the two in step.
     DOCUMENTATION = r'''

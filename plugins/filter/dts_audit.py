@@ -9,10 +9,6 @@
 ``dts_audit_report`` applies the rules to those records; the playbook's templates only render.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import csv
 import io
 import re
@@ -102,7 +98,8 @@ def _failed_precheck_items(precheck):
             continue
         name = item.get('item_name') if item.get('item_name') is not None else item.get('check_item')
         detail = item.get('error_message') if item.get('error_message') is not None else item.get('failed_reason')
-        items.append({'item_name': _text(name), 'detail': _text(detail), 'repair_method': _text(item.get('repair_method'))})
+        items.append({'item_name': _text(name), 'detail': _text(detail),
+                      'repair_method': _text(item.get('repair_method'))})
     return items
 
 
@@ -255,7 +252,8 @@ def _finding(record, reason, **fields):
         'reason': reason, 'account': record['account'], 'region': record['region'], 'api': record['api'],
         'job_id': record['job_id'], 'instance_id': record['instance_id'], 'direction': record['direction'],
         'job_name': record['job_name'], 'status': record['status'],
-        'delay': '' if record['delay'] is None else record['delay'], 'expire_time': _display_time(record['expire_time']),
+        'delay': '' if record['delay'] is None else record['delay'],
+        'expire_time': _display_time(record['expire_time']),
         'item_name': '', 'detail': '', 'repair_method': '',
     }
     finding.update(fields)
@@ -413,7 +411,7 @@ def dts_audit_markdown(rows, columns):
     return '\n'.join(lines) + '\n'
 
 
-class FilterModule(object):
+class FilterModule:
     """The audit playbook's rules (playbooks/audit.yml)."""
 
     def filters(self):

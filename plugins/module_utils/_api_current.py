@@ -13,11 +13,8 @@ What the gateway wants, as opposed to what the legacy calls take: ``Region`` (a 
 as one JSON list of ``{"key", "value"}``.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._paging import read_all_pages
@@ -34,14 +31,14 @@ MAX_TAG_FILTERS = 20
 DIRECTIONS = ('Forward', 'Reverse')
 
 
-def validate_page_size(page_size, option='page_size'):
+def validate_page_size(page_size: Any, option: str = 'page_size') -> int:
     if page_size not in PAGE_SIZES:
         raise DtsConfigError('%s must be one of %s, got %r.'
                              % (option, ', '.join(str(size) for size in PAGE_SIZES), page_size), option=option)
     return page_size
 
 
-def validate_job_type(job_type, option='job_type'):
+def validate_job_type(job_type: Optional[str], option: str = 'job_type') -> str:
     """The wire value (``SYNC``...) of a job type given as ``sync``, ``migration`` or ``subscribe``."""
     wire = JOB_TYPES.get(job_type.strip().lower()) if isinstance(job_type, str) else None
     if wire is None:
@@ -50,10 +47,11 @@ def validate_job_type(job_type, option='job_type'):
     return wire
 
 
-def job_filters(job_type='sync', name=None, tags=None, resource_group_id=None, statuses=None, job_id=None,
-                instance_id=None):
+def job_filters(job_type: str = 'sync', name: Optional[str] = None, tags: Optional[Mapping[str, Any]] = None,
+                resource_group_id: Optional[str] = None, statuses: Optional[Iterable[str]] = None,
+                job_id: Optional[str] = None, instance_id: Optional[str] = None) -> Dict[str, Any]:
     """The server-side filter parameters of DescribeDtsJobs (``statuses`` in documented spelling)."""
-    query = {'JobType': validate_job_type(job_type)}
+    query: Dict[str, Any] = {'JobType': validate_job_type(job_type)}
     if name:
         query['Type'] = 'name'
         query['Params'] = name
@@ -89,13 +87,15 @@ def _check_jobs_page(action, body):
                           request_id=body.get('RequestId'))
 
 
-def record_key(record):
+def record_key(record: Mapping[str, Any]) -> Tuple[Any, Any]:
     """What makes a DescribeDtsJobs entry the same one on another page (its reverse is nested in it)."""
     return record.get('DtsJobId'), record.get('DtsInstanceID')
 
 
-def list_dts_jobs(client, job_type='sync', name=None, tags=None, resource_group_id=None, statuses=None,
-                  job_id=None, instance_id=None, page_size=DEFAULT_PAGE_SIZE):
+def list_dts_jobs(client: Any, job_type: str = 'sync', name: Optional[str] = None,
+                  tags: Optional[Mapping[str, Any]] = None, resource_group_id: Optional[str] = None,
+                  statuses: Optional[Iterable[str]] = None, job_id: Optional[str] = None,
+                  instance_id: Optional[str] = None, page_size: int = DEFAULT_PAGE_SIZE) -> List[Dict[str, Any]]:
     """Every DescribeDtsJobs entry of the client's region matching the filters, each exactly once.
 
     One entry per job: a two-way job's reverse direction is nested under ``ReverseJob``.
@@ -107,7 +107,7 @@ def list_dts_jobs(client, job_type='sync', name=None, tags=None, resource_group_
                           client.max_concurrency)
 
 
-def page_fetcher(client, filters):
+def page_fetcher(client: Any, filters: Mapping[str, Any]) -> Callable[[int, int], Dict[str, Any]]:
     """``fetch(page_number, page_size)`` for read_all_pages, over DescribeDtsJobs with ``filters``."""
 
     def fetch(page_number, size):
@@ -116,7 +116,8 @@ def page_fetcher(client, filters):
     return fetch
 
 
-def describe_dts_job_detail(client, job_id, instance_id=None, direction=None):
+def describe_dts_job_detail(client: Any, job_id: str, instance_id: Optional[str] = None,
+                            direction: Optional[str] = None) -> Dict[str, Any]:
     """The raw DescribeDtsJobDetail answer for one direction of a job (``Forward`` unless told).
 
     Its ``Delay`` is in milliseconds, unlike the listing's seconds; the normaliser converts it.

@@ -8,11 +8,8 @@ console and API may not appear here (``_api_current`` reads those).  Each functi
 ``DtsClient`` and returns the API's raw records; ``_normalize`` turns them into facts.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
+from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import run_concurrently
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
@@ -28,16 +25,17 @@ MAX_TAG_FILTERS = 20
 MAX_ENCODED_ID_LIST = 4000
 
 
-def validate_page_size(page_size, option='page_size'):
+def validate_page_size(page_size: Any, option: str = 'page_size') -> int:
     if page_size not in PAGE_SIZES:
         raise DtsConfigError('%s must be one of %s, got %r.'
                              % (option, ', '.join(str(size) for size in PAGE_SIZES), page_size), option=option)
     return page_size
 
 
-def job_filters(name=None, tags=None, resource_group_id=None):
+def job_filters(name: Optional[str] = None, tags: Optional[Mapping[str, Any]] = None,
+                resource_group_id: Optional[str] = None) -> Dict[str, Any]:
     """The server-side filter parameters of DescribeSynchronizationJobs."""
-    query = {}
+    query: Dict[str, Any] = {}
     if name:
         query['SynchronizationJobName'] = name
     if resource_group_id:
@@ -74,7 +72,9 @@ def _record_key(record):
     return record.get('SynchronizationJobId'), record.get('SynchronizationDirection') or 'Forward'
 
 
-def list_jobs(client, page_size=DEFAULT_PAGE_SIZE, name=None, tags=None, resource_group_id=None):
+def list_jobs(client: Any, page_size: int = DEFAULT_PAGE_SIZE, name: Optional[str] = None,
+              tags: Optional[Mapping[str, Any]] = None,
+              resource_group_id: Optional[str] = None) -> List[Dict[str, Any]]:
     """Every job record of the client's region matching the server-side filters, each exactly once."""
     filters = job_filters(name=name, tags=tags, resource_group_id=resource_group_id)
     validate_page_size(page_size)
@@ -87,9 +87,11 @@ def list_jobs(client, page_size=DEFAULT_PAGE_SIZE, name=None, tags=None, resourc
                           client.max_concurrency)
 
 
-def chunk_job_ids(job_ids, limit=MAX_ENCODED_ID_LIST):
+def chunk_job_ids(job_ids: Iterable[str], limit: int = MAX_ENCODED_ID_LIST) -> List[List[str]]:
     """Split ids into as few chunks as keep each encoded JSON list under ``limit`` characters."""
-    chunks, current, size = [], [], 2
+    chunks: List[List[str]] = []
+    current: List[str] = []
+    size = 2
     for job_id in job_ids:
         # json plus percent-encoding: quotes and the comma become %22 and %2C.
         cost = len(json.dumps(job_id)) + 6 + 3
@@ -103,7 +105,7 @@ def chunk_job_ids(job_ids, limit=MAX_ENCODED_ID_LIST):
     return chunks
 
 
-def describe_statuses(client, job_ids):
+def describe_statuses(client: Any, job_ids: Iterable[str]) -> List[Dict[str, Any]]:
     """The raw status entries for ``job_ids`` (unknown ids are simply absent)."""
 
     def fetch(chunk):

@@ -8,10 +8,6 @@ what to call and how to page, and ``_normalize`` turns their records into facts.
 the collection reaches DTS through here.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import errno
 import json
 import os
@@ -22,6 +18,7 @@ import time
 import traceback
 import uuid
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from typing import Any, Callable, Dict, Iterable, List, Literal, Mapping, Optional, TypeVar, Union
 
 try:
     import requests
@@ -34,7 +31,7 @@ except ImportError:
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
-from ansible_collections.alibabacloud.dts.plugins.module_utils._pacing import LIMITERS, rate_for
+from ansible_collections.alibabacloud.dts.plugins.module_utils._pacing import LIMITERS, LimiterRegistry, rate_for
 from ansible_collections.alibabacloud.dts.plugins.module_utils._retries import (
     DEFAULT_RETRIES,
     DEFAULT_RETRY_BUDGET,
@@ -44,7 +41,6 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._retries import (
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils._signing import canonical_query, sign_v1, sign_v3
 from ansible_collections.alibabacloud.dts.plugins.module_utils._version import USER_AGENT
-
 
 DTS_API_VERSION = '2020-01-01'
 # Measured in docs/benchmarks.md: at 50 ms a request, 16 pages in flight take 0.45 s off a
@@ -107,20 +103,23 @@ def _root_message(exc):
     return str(exc)
 
 
-class _NoGate(object):
+T = TypeVar('T')
+
+
+class _NoGate:
     """The gate of a client that shares none: every request goes through."""
 
-    def __enter__(self):
+    def __enter__(self) -> '_NoGate':
         return self
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, *exc_info: Any) -> Literal[False]:
         return False
 
 
 _NO_GATE = _NoGate()
 
 
-def run_concurrently(function, items, max_workers):
+def run_concurrently(function: Callable[[Any], T], items: Iterable[Any], max_workers: int) -> List[T]:
     """``[function(item) for item in items]`` on a bounded thread pool, results in order.
 
     The first failure cancels what has not started and is raised as is.
@@ -134,12 +133,13 @@ def run_concurrently(function, items, max_workers):
         for future in pending:
             future.cancel()
         for future in futures:
-            if future.done() and not future.cancelled() and future.exception() is not None:
-                raise future.exception()
+            failure = future.exception() if future.done() and not future.cancelled() else None
+            if failure is not None:
+                raise failure
         return [future.result() for future in futures]
 
 
-class ConcurrencyWindow(object):
+class ConcurrencyWindow:
     """How many requests of one client may be in flight: from ``maximum`` down to one.
 
     A throttled answer halves the window, once for all the requests that were in flight together
@@ -147,14 +147,14 @@ class ConcurrencyWindow(object):
     window-full of answers that were not throttled widens it by one, back up to ``maximum``.
     """
 
-    def __init__(self, maximum):
+    def __init__(self, maximum: int) -> None:
         self.maximum = self.size = max(1, maximum)
         self.in_flight = 0
         self._generation = 0
         self._answered = 0
         self._condition = threading.Condition()
 
-    def acquire(self):
+    def acquire(self) -> int:
         """Wait for a free slot; the returned generation goes back to ``release``."""
         with self._condition:
             while self.in_flight >= self.size:
@@ -162,7 +162,7 @@ class ConcurrencyWindow(object):
             self.in_flight += 1
             return self._generation
 
-    def release(self, generation, throttled=False):
+    def release(self, generation: int, throttled: bool = False) -> None:
         with self._condition:
             self.in_flight -= 1
             if throttled:
@@ -178,7 +178,7 @@ class ConcurrencyWindow(object):
             self._condition.notify_all()
 
 
-def environment_transport(endpoint, verify):
+def environment_transport(endpoint: str, verify: Union[bool, str]) -> Dict[str, Any]:
     """The proxies and CA bundle requests would take from the environment for ``endpoint``.
 
     ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` and ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE`` are
@@ -189,7 +189,7 @@ def environment_transport(endpoint, verify):
     return {'proxies': get_environ_proxies(endpoint), 'verify': verify}
 
 
-class DtsClient(object):
+class DtsClient:
     """Signed, retried calls to one DTS endpoint for one region.
 
     Safe to share between threads: the page and chunk fetches run concurrently
@@ -197,10 +197,12 @@ class DtsClient(object):
     before every attempt, so temporary credentials can be refreshed under a long run.
     """
 
-    def __init__(self, credentials, region, endpoint, signature_version='v3', verify=True,
-                 timeout=30.0, retries=DEFAULT_RETRIES, max_concurrency=DEFAULT_MAX_CONCURRENCY,
-                 session=None, sleep=time.sleep, clock=time.monotonic, retry_budget=DEFAULT_RETRY_BUDGET,
-                 max_requests_per_second=None, gate=None, limiters=None):
+    def __init__(self, credentials: Any, region: str, endpoint: str, signature_version: str = 'v3',
+                 verify: Union[bool, str] = True, timeout: float = 30.0, retries: int = DEFAULT_RETRIES,
+                 max_concurrency: int = DEFAULT_MAX_CONCURRENCY, session: Any = None,
+                 sleep: Callable[[float], Any] = time.sleep, clock: Callable[[], float] = time.monotonic,
+                 retry_budget: float = DEFAULT_RETRY_BUDGET, max_requests_per_second: Optional[float] = None,
+                 gate: Any = None, limiters: Optional[LimiterRegistry] = None) -> None:
         """``gate``: a semaphore (any context manager) held around every request this client sends;
         one gate shared by several clients bounds their requests in flight together.
         ``max_requests_per_second`` replaces the per-action pacing of ``_pacing`` (0: not paced);
@@ -223,18 +225,18 @@ class DtsClient(object):
         self.gate = gate
         # Warnings for the user (an unknown region let through...), for modules to warn() and the
         # inventory to display; connect() fills it.
-        self.warnings = []
+        self.warnings: List[str] = []
         # Proxies and the CA bundle (verify: True, False or a path), resolved once.
         self._transport = environment_transport(self.endpoint, verify)
         self._sleep = sleep
         self._clock = clock
         self._limiters = LIMITERS if limiters is None else limiters
-        self._account = None
+        self._account: Optional[str] = None
         self._lock = threading.Lock()
         self._paused_until = 0.0
 
     @staticmethod
-    def new_session(pool_size):
+    def new_session(pool_size: int) -> Any:
         session = requests.Session()
         # The environment is read once per client (environment_transport), not on every request;
         # and a ~/.netrc entry must not replace the Authorization header of a signed request.
@@ -246,7 +248,8 @@ class DtsClient(object):
 
     # -- one API call -----------------------------------------------------------------
 
-    def call(self, action, params, validate=None, rate=None):
+    def call(self, action: str, params: Mapping[str, Any], validate: Optional[Callable[[str, Any], Any]] = None,
+             rate: Optional[float] = None) -> Dict[str, Any]:
         """Call ``action`` with ``params``, retrying transient failures; return the parsed answer.
 
         ``validate(action, body)`` may raise ``DtsApiError('InvalidResponse')`` for an answer of
@@ -300,7 +303,7 @@ class DtsClient(object):
         try:
             # The gate is taken before the pace: a request that has its turn leaves at once, so
             # waiting for the gate cannot bunch up requests the limiter spread out.
-            with (self.gate or _NO_GATE):
+            with self.gate or _NO_GATE:
                 if limiter is not None:
                     limiter.acquire(self._sleep)
                 body = self._send_once(action, query)
@@ -346,22 +349,22 @@ class DtsClient(object):
             raise DtsApiError(action, 'SSLError', (
                 'TLS verification of %s failed (%s). Set ca_path to the CA bundle that signed the '
                 'endpoint certificate, or validate_certs: false for an endpoint you trust.'
-            ) % (self.endpoint, _scrub(exc)))
+            ) % (self.endpoint, _scrub(exc))) from None
         except requests.exceptions.ConnectTimeout:
             raise DtsApiError(action, 'ConnectTimeout', 'could not connect to %s within %s s (http_timeout)'
-                              % (self.endpoint, self.timeout))
+                              % (self.endpoint, self.timeout)) from None
         except requests.exceptions.Timeout:
             raise DtsApiError(action, 'ReadTimeout', 'no answer from %s within %s s (http_timeout)'
-                              % (self.endpoint, self.timeout))
+                              % (self.endpoint, self.timeout)) from None
         except requests.exceptions.ConnectionError as exc:
-            raise self._connection_error(action, exc)
+            raise self._connection_error(action, exc) from None
         except requests.exceptions.RequestException as exc:
             raise DtsApiError(action, 'ConnectionError', 'request to %s failed: %s'
-                              % (self.endpoint, _scrub(exc)))
+                              % (self.endpoint, _scrub(exc))) from None
         try:
             return self._parse(action, response)
         except DtsApiError as error:
-            raise error.redact([credentials.security_token, credentials.access_key_secret])
+            raise error.redact([credentials.security_token, credentials.access_key_secret]) from None
 
     def _connection_error(self, action, exc):
         """A connection that could not be made names the endpoint, the cause, and what to check."""

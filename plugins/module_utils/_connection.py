@@ -6,13 +6,10 @@
 Modules, the inventory plugin and the role all hand the same option names here.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import os
 import threading
+from typing import Any, Callable, Dict, Mapping, Optional
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import (
     DEFAULT_MAX_CONCURRENCY,
@@ -28,7 +25,6 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import Dt
 from ansible_collections.alibabacloud.dts.plugins.module_utils._profiles import is_true, resolve_region
 from ansible_collections.alibabacloud.dts.plugins.module_utils._retries import DEFAULT_RETRIES, DEFAULT_RETRY_BUDGET
 
-
 SIGNATURE_VERSIONS = ('v3', 'v1')
 DEFAULT_HTTP_TIMEOUT = 30
 MAX_RETRIES = 20
@@ -37,7 +33,7 @@ MAX_RETRY_BUDGET = 3600
 MAX_REQUESTS_PER_SECOND = 1000
 
 
-def connection_argument_spec():
+def connection_argument_spec() -> Dict[str, Any]:
     """The options every module of the collection accepts (documented in the common doc fragment)."""
     return dict(
         access_key_id=dict(type='str', aliases=['access_key', 'alicloud_access_key'], no_log=False),
@@ -80,7 +76,7 @@ def _check_range(params, name, low, high, default):
     return value
 
 
-def validate_connection_params(params):
+def validate_connection_params(params: Mapping[str, Any]) -> Dict[str, Any]:
     """Check the connection options that need no network; return the ones DtsClient takes."""
     signature_version = (params.get('signature_version') or 'v3').lower()
     if signature_version not in SIGNATURE_VERSIONS:
@@ -109,7 +105,7 @@ CREDENTIAL_OPTIONS = ('access_key_id', 'access_key_secret', 'security_token', 'p
                       'ecs_role_name', 'assume_role')
 
 
-class CredentialCache(object):
+class CredentialCache:
     """Credentials resolved once per set of credential options, however many clients ask.
 
     Clients of one account in several regions share one AssumeRole (or metadata read): the first
@@ -117,11 +113,11 @@ class CredentialCache(object):
     credentials cannot be had fails once, not once per region. Kept in memory only.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._entries = {}
+        self._entries: Dict[str, Dict[str, Any]] = {}
 
-    def get(self, params, resolve):
+    def get(self, params: Mapping[str, Any], resolve: Callable[[], Any]) -> Any:
         key = json.dumps([params.get(name) for name in CREDENTIAL_OPTIONS], sort_keys=True, default=str)
         with self._lock:
             entry = self._entries.setdefault(key, {'lock': threading.Lock()})
@@ -136,7 +132,9 @@ class CredentialCache(object):
         return entry['value']
 
 
-def connect(params, environ=None, region=None, credentials=None, gate=None, credentials_cache=None):
+def connect(params: Mapping[str, Any], environ: Optional[Mapping[str, str]] = None, region: Optional[str] = None,
+            credentials: Any = None, gate: Any = None,
+            credentials_cache: Optional[CredentialCache] = None) -> DtsClient:
     """A DtsClient for ``params`` (the shared options), in ``region`` when given.
 
     ``credentials`` from an earlier client of the same account skip resolving them again

@@ -14,10 +14,6 @@ Temporary credentials refresh themselves before they expire: every credentials o
 ``current()``, which the client calls once per request attempt and signs with.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import calendar
 import json
 import os
@@ -25,6 +21,7 @@ import shlex
 import subprocess
 import threading
 import time
+from typing import Any, Callable, List, Mapping, Optional, Union
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._endpoints import parse_endpoint
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
@@ -41,7 +38,6 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._profiles import 
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils._retries import is_transient, retry_call
 from ansible_collections.alibabacloud.dts.plugins.module_utils._signing import canonical_query, sign_v1
-
 
 ECS_METADATA_ENDPOINT = 'http://100.100.100.200'
 ECS_TOKEN_PATH = '/latest/api/token'
@@ -72,38 +68,41 @@ NO_CREDENTIALS = (
     'the ECS instance (or name it with ecs_role_name), or set ALIBABA_CLOUD_CREDENTIALS_URI.')
 
 
-class Credentials(object):
+class Credentials:
     """An immutable access key, optional STS token and expiry, and where they came from.
 
     Static credentials are their own snapshot.  Never prints the secret or the token.
     """
 
     __slots__ = ('access_key_id', 'access_key_secret', 'security_token', 'source', 'expiration')
+    access_key_id: str
+    access_key_secret: str
+    security_token: Optional[str]
+    source: str
+    expiration: Optional[float]
 
-    def __init__(self, access_key_id, access_key_secret, security_token=None, source='', expiration=None):
+    def __init__(self, access_key_id: str, access_key_secret: str, security_token: Optional[str] = None,
+                 source: str = '', expiration: Optional[float] = None) -> None:
         for name, value in (('access_key_id', access_key_id), ('access_key_secret', access_key_secret),
                             ('security_token', security_token or None), ('source', source),
                             ('expiration', expiration)):
             object.__setattr__(self, name, value)
 
-    def __setattr__(self, name, value):
+    def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError('Credentials are immutable')
 
-    def current(self):
-        return self
-
-    def current(self):
+    def current(self) -> 'Credentials':
         """The keys to sign the next request with (refreshable credentials return a fresh snapshot)."""
         return self
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return 'Credentials(access_key_id=%r, source=%r%s)' % (
             self.access_key_id, self.source, ', with security token' if self.security_token else '')
 
     __str__ = __repr__
 
 
-class RefreshingCredentials(object):
+class RefreshingCredentials:
     """Temporary credentials from ``fetch``, fetched again (by the same source) shortly before they expire.
 
     ``fetch()`` returns a Credentials snapshot whose ``expiration`` is in epoch seconds (None: it
@@ -111,13 +110,14 @@ class RefreshingCredentials(object):
     Thread-safe: concurrent requests wait for one refresh rather than starting several.
     """
 
-    def __init__(self, fetch, source, clock=time.time, margin=REFRESH_MARGIN):
+    def __init__(self, fetch: Callable[[], Credentials], source: str, clock: Callable[[], float] = time.time,
+                 margin: float = REFRESH_MARGIN) -> None:
         self._fetch = fetch
         self.source = source
         self._clock = clock
         self._margin = margin
         self._lock = threading.Lock()
-        self._listeners = []
+        self._listeners: List[Callable[[Credentials], Any]] = []
         self.refreshes = 0
         self._snapshot, self._refresh_at = self._obtain()
 
@@ -131,11 +131,11 @@ class RefreshingCredentials(object):
         lifetime = max(0.0, snapshot.expiration - obtained)
         return snapshot, snapshot.expiration - min(self._margin, lifetime / 2.0)
 
-    def on_refresh(self, callback):
+    def on_refresh(self, callback: Callable[[Credentials], Any]) -> None:
         """Call ``callback(snapshot)`` with every new snapshot (modules hide each new secret)."""
         self._listeners.append(callback)
 
-    def current(self):
+    def current(self) -> Credentials:
         with self._lock:
             if self._refresh_at is not None and self._clock() >= self._refresh_at:
                 try:
@@ -156,18 +156,19 @@ class RefreshingCredentials(object):
     security_token = property(lambda self: self.current().security_token)
     expiration = property(lambda self: self.current().expiration)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return 'RefreshingCredentials(source=%r)' % (self.source,)
 
     __str__ = __repr__
 
 
-def parse_expiration(text, source):
+def parse_expiration(text: Any, source: str) -> int:
     """'2024-01-01T00:00:00Z' as epoch seconds."""
     try:
         return calendar.timegm(time.strptime(text, '%Y-%m-%dT%H:%M:%SZ'))
-    except (TypeError, ValueError):
-        raise DtsApiError(source, 'InvalidResponse', 'the credentials carry no valid Expiration (%r)' % (text,))
+    except (TypeError, ValueError) as error:
+        raise DtsApiError(source, 'InvalidResponse',
+                          'the credentials carry no valid Expiration (%r)' % (text,)) from error
 
 
 def _pair(key_id, secret, token, source, id_name, secret_name):
@@ -197,7 +198,7 @@ def _safe_uri(uri):
     return uri.split('?')[0]
 
 
-class _Resolver(object):
+class _Resolver:
     """One resolution: the options, environment and home directory it reads, and the session for network sources."""
 
     def __init__(self, params, session, environ, home, timeout, verify, sleep, clock):
@@ -409,9 +410,11 @@ class _Resolver(object):
         try:
             return self.session.request(method, url, timeout=timeout or self.timeout, **kwargs)
         except requests.exceptions.Timeout:
-            raise DtsApiError(action, 'ReadTimeout', 'no answer from %s within %s s' % (where, self.timeout))
+            raise DtsApiError(action, 'ReadTimeout',
+                              'no answer from %s within %s s' % (where, self.timeout)) from None
         except requests.exceptions.RequestException as error:
-            raise DtsApiError(action, 'ConnectionError', 'request to %s failed: %s' % (where, type(error).__name__))
+            raise DtsApiError(action, 'ConnectionError',
+                              'request to %s failed: %s' % (where, type(error).__name__)) from None
 
     # ECS instance metadata
 
@@ -509,7 +512,8 @@ class _Resolver(object):
     # STS
 
     def sts_endpoint(self, sts=None, endpoint=None):
-        """An explicit endpoint, ALIBABA_CLOUD_STS_ENDPOINT, then sts[-vpc].<region>.aliyuncs.com, then sts.aliyuncs.com."""
+        """An explicit endpoint, ALIBABA_CLOUD_STS_ENDPOINT, then sts[-vpc].<region>.aliyuncs.com, then
+        sts.aliyuncs.com."""
         sts = sts or {}
         if endpoint:
             return endpoint
@@ -589,7 +593,7 @@ class _Resolver(object):
                     token = handle.read().strip()
             except (IOError, OSError) as error:
                 raise DtsConfigError('%s: cannot read the OIDC token file %s: %s'
-                                     % (source, token_file, error.strerror), option=option)
+                                     % (source, token_file, error.strerror), option=option) from error
             if not token:
                 raise DtsConfigError('%s: the OIDC token file %s is empty.' % (source, token_file), option=option)
             form = {'Action': 'AssumeRoleWithOIDC', 'Format': 'JSON', 'Version': STS_API_VERSION,
@@ -618,7 +622,7 @@ class _Resolver(object):
             argv = shlex.split(command)
         except ValueError as error:
             raise DtsConfigError('%s: process_command cannot be split into words: %s' % (source, error),
-                                 option='profile')
+                                 option='profile') from error
         action = 'External credentials command %s' % os.path.basename(argv[0])
 
         def fetch():
@@ -627,9 +631,9 @@ class _Resolver(object):
                                          timeout=EXTERNAL_TIMEOUT, check=False, universal_newlines=True)
             except subprocess.TimeoutExpired:
                 raise DtsApiError(action, 'ReadTimeout', 'the command gave no credentials within %d s'
-                                  % EXTERNAL_TIMEOUT)
+                                  % EXTERNAL_TIMEOUT) from None
             except (IOError, OSError) as error:
-                raise DtsApiError(action, 'CommandFailed', 'the command could not run: %s' % error.strerror)
+                raise DtsApiError(action, 'CommandFailed', 'the command could not run: %s' % error.strerror) from error
             if process.returncode != 0:
                 last = (process.stderr.strip().splitlines() or [''])[-1][:200]
                 raise DtsApiError(action, 'CommandFailed', 'exit status %d%s'
@@ -680,8 +684,10 @@ class _Resolver(object):
         return RefreshingCredentials(lambda: self.with_retries(send), source, clock=self.clock)
 
 
-def resolve_credentials(params, session, environ=None, home=None, timeout=10.0, verify=True, sleep=time.sleep,
-                        clock=time.time):
+def resolve_credentials(params: Mapping[str, Any], session: Any, environ: Optional[Mapping[str, str]] = None,
+                        home: Optional[str] = None, timeout: float = 10.0, verify: Union[bool, str] = True,
+                        sleep: Callable[[float], Any] = time.sleep,
+                        clock: Callable[[], float] = time.time) -> Union[Credentials, 'RefreshingCredentials']:
     """The credentials object of the first source that has them, then through assume_role if asked.
 
     The result has ``source`` (where they came from, never the values) and ``current()``, the

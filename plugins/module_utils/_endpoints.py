@@ -3,20 +3,12 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Where DTS answers for a region, and how a user-supplied endpoint is read."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import difflib
 import re
-
-try:
-    from urllib.parse import urlsplit
-except ImportError:  # pragma: no cover
-    from urlparse import urlsplit
+from typing import Any, List, Mapping, Optional, Tuple
+from urllib.parse import urlsplit
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
-
 
 CENTRAL_HOST = 'dts.aliyuncs.com'
 
@@ -55,12 +47,13 @@ def _check_shape(region):
             'for example cn-hangzhou or ap-southeast-1.' % (region,), option='region')
 
 
-def closest_regions(region, count=3):
+def closest_regions(region: str, count: int = 3) -> List[str]:
     """The known regions that look most like ``region`` (a typo), best first."""
     return difflib.get_close_matches(region, sorted(KNOWN_REGIONS), n=count, cutoff=0.6)
 
 
-def check_region(region, allow_unknown=False, endpoint=None):
+def check_region(region: Any, allow_unknown: bool = False,
+                 endpoint: Optional[str] = None) -> Tuple[str, Optional[str]]:
     """``(region, warning)``: a region DTS documents gives no warning.
 
     A region the list does not know fails, naming the closest known ones, unless
@@ -83,16 +76,16 @@ def check_region(region, allow_unknown=False, endpoint=None):
                     % (region, ('did you mean %s?' % ' or '.join(close)) if close else 'no close match', where))
 
 
-def validate_region(region, allow_unknown=False, endpoint=None):
+def validate_region(region: Any, allow_unknown: bool = False, endpoint: Optional[str] = None) -> str:
     """The region, checked as ``check_region`` does; its warning, if any, is dropped."""
     return check_region(region, allow_unknown=allow_unknown, endpoint=endpoint)[0]
 
 
-def default_endpoint(region):
+def default_endpoint(region: str) -> str:
     return 'https://%s' % REGION_HOSTS.get(region, CENTRAL_HOST)
 
 
-def parse_endpoint(endpoint, option='endpoint'):
+def parse_endpoint(endpoint: str, option: str = 'endpoint') -> str:
     """Normalise a user endpoint to ``scheme://host[:port]``; a bare host means https."""
     text = endpoint.strip()
     if '://' not in text:
@@ -108,13 +101,13 @@ def parse_endpoint(endpoint, option='endpoint'):
             '%s %r must not carry a path or query; RPC requests always go to "/".' % (option, endpoint),
             option=option)
     try:
-        parts.port
-    except ValueError:
-        raise DtsConfigError('%s %r has an invalid port.' % (option, endpoint), option=option)
+        parts.port  # noqa: B018 - urlsplit checks the port only when it is read
+    except ValueError as error:
+        raise DtsConfigError('%s %r has an invalid port.' % (option, endpoint), option=option) from error
     return '%s://%s' % (parts.scheme, parts.netloc)
 
 
-def explicit_endpoint(endpoint=None, environ=None):
+def explicit_endpoint(endpoint: Optional[str] = None, environ: Optional[Mapping[str, str]] = None) -> Optional[str]:
     """The endpoint the user gave (the option, then ALIBABA_CLOUD_ENDPOINT_DTS), normalised, or None."""
     if endpoint:
         return parse_endpoint(endpoint)
@@ -124,6 +117,7 @@ def explicit_endpoint(endpoint=None, environ=None):
     return None
 
 
-def resolve_endpoint(region, endpoint=None, environ=None):
+def resolve_endpoint(region: str, endpoint: Optional[str] = None,
+                     environ: Optional[Mapping[str, str]] = None) -> str:
     """The DTS endpoint URL: the endpoint option, then ALIBABA_CLOUD_ENDPOINT_DTS, then the map."""
     return explicit_endpoint(endpoint, environ) or default_endpoint(region)

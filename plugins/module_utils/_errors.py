@@ -8,9 +8,7 @@ its message names the option and the fix.  DtsApiError carries what the service
 (or the network) said, with the fields operators need to open a ticket.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
+from typing import Any, Dict, Iterable, Optional
 
 
 class DtsError(Exception):
@@ -20,7 +18,7 @@ class DtsError(Exception):
 class DtsConfigError(DtsError):
     """Invalid configuration or input, detected before any request is sent."""
 
-    def __init__(self, message, option=None):
+    def __init__(self, message: str, option: Optional[str] = None) -> None:
         super(DtsConfigError, self).__init__(message)
         self.message = message
         self.option = option
@@ -33,8 +31,14 @@ class DtsApiError(DtsError):
     or, for transport faults, one of ``ConnectionError``, ``ReadTimeout``, ``InvalidResponse``.
     """
 
-    def __init__(self, action, code, message, request_id=None, http_status=None,
-                 recommend=None, retry_after=None):
+    # Set by retry_call on the failure it raises: attempts made, seconds taken, and why it stopped.
+    attempts: int
+    elapsed: float
+    gave_up: Optional[str]
+
+    def __init__(self, action: str, code: Optional[str], message: Optional[str], request_id: Optional[str] = None,
+                 http_status: Optional[int] = None, recommend: Optional[str] = None,
+                 retry_after: Optional[float] = None) -> None:
         self.action = action
         self.code = code or 'UnknownError'
         self.message = message or ''
@@ -45,7 +49,7 @@ class DtsApiError(DtsError):
         self.retry_after = retry_after
         super(DtsApiError, self).__init__(self.describe())
 
-    def redact(self, secrets):
+    def redact(self, secrets: Iterable[Optional[str]]) -> 'DtsApiError':
         """Replace each secret, raw or percent-encoded once or twice, with ``****`` in the message.
 
         The gateway's SignatureDoesNotMatch message quotes its string-to-sign, which for V1
@@ -61,13 +65,13 @@ class DtsApiError(DtsError):
         self.args = (self.describe(),)
         return self
 
-    def describe(self):
+    def describe(self) -> str:
         text = '%s failed: %s: %s' % (self.action, self.code, self.message)
         if self.request_id:
             text += ' (RequestId %s)' % self.request_id
         return text
 
-    def to_dict(self):
+    def to_dict(self) -> Dict[str, Any]:
         """The structured form modules return under ``error``."""
         return {
             'action': self.action,

@@ -8,11 +8,9 @@ here, next to the rest of the client, so that it is tested like the rest of the 
 injected clock and sleep, against the emulator.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import asyncio
+import functools
+from typing import Any, Awaitable, Callable, Mapping, Optional
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._connection import (
     CONNECTION_OPTIONS,
@@ -34,10 +32,10 @@ DEFAULT_ERROR_AFTER = 3
 MAX_BACKOFF_INTERVALS = 8
 
 
-class Settings(object):
+class Settings:
     """The source's arguments, checked before any request."""
 
-    def __init__(self, args):
+    def __init__(self, args: Optional[Mapping[str, Any]]) -> None:
         args = dict(args or {})
         unknown = sorted(set(args) - set(CONNECTION_OPTIONS) - set(SOURCE_OPTIONS) - set(['region']))
         if unknown:
@@ -86,7 +84,7 @@ def _boolean(args, name):
     raise DtsConfigError('%s must be true or false, got %r.' % (name, value), option=name)
 
 
-class _Region(object):
+class _Region:
     """One region's client and its failure streak."""
 
     def __init__(self, client):
@@ -104,14 +102,15 @@ def _list(region, settings):
     return jobs
 
 
-async def watch(queue, args, clock, sleep, logger):
+async def watch(queue: Any, args: Optional[Mapping[str, Any]], clock: Callable[[], float],
+                sleep: Callable[[float], Awaitable[Any]], logger: Any) -> None:
     """Poll until cancelled; see the event source's documentation for what is emitted."""
     settings = Settings(args)
     loop = asyncio.get_event_loop()
     # Clients are built once: credentials are resolved (and refreshed when temporary) per client.
     regions = []
     for region in settings.regions:
-        client = await loop.run_in_executor(None, lambda: connect(settings.connection, region=region))
+        client = await loop.run_in_executor(None, functools.partial(connect, settings.connection, region=region))
         regions.append(_Region(client))
     logger.info('Watching DTS jobs in %s every %ss', ', '.join(r.client.region for r in regions), settings.interval)
     watch = JobWatch(settings.delay_threshold)

@@ -8,15 +8,13 @@ The ``dts_sync_events`` event source lists jobs every interval and hands each re
 what must never be emitted twice) is tested without a network or a clock.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Set, Tuple
 
 EVENT_TYPES = ('snapshot', 'status_changed', 'delay_exceeded', 'delay_recovered', 'job_appeared',
                'job_disappeared', 'error')
 
 
-def job_identity(facts):
+def job_identity(facts: Mapping[str, Any]) -> Tuple[Any, ...]:
     """(id, name, direction, api) of a job record of either API family.
 
     The instance id (``dts...``) names a job in both families, so an event says the same id
@@ -29,7 +27,7 @@ def job_identity(facts):
             facts.get('synchronization_direction') or 'Forward', 'legacy')
 
 
-def job_key(account, region, facts):
+def job_key(account: Optional[str], region: str, facts: Mapping[str, Any]) -> Tuple[Any, ...]:
     job_id, _name, direction, _api = job_identity(facts)
     return account or '', region, job_id, direction
 
@@ -39,14 +37,14 @@ def _over(delay, threshold):
     return threshold is not None and delay is not None and delay > threshold
 
 
-class _Seen(object):
+class _Seen:
     __slots__ = ('status', 'over', 'facts')
 
     def __init__(self, status, over, facts):
         self.status, self.over, self.facts = status, over, facts
 
 
-class JobWatch(object):
+class JobWatch:
     """The last state seen of every job, and the events that a new look produces.
 
     Each transition is emitted once: the state it leads to is remembered, so the next look
@@ -54,12 +52,13 @@ class JobWatch(object):
     at, so its jobs neither disappear nor change.
     """
 
-    def __init__(self, delay_threshold=None):
+    def __init__(self, delay_threshold: Optional[float] = None) -> None:
         self.delay_threshold = delay_threshold
-        self._seen = {}
-        self._looked = set()
+        self._seen: Dict[Tuple[Any, ...], _Seen] = {}
+        self._looked: Set[Tuple[str, str]] = set()
 
-    def observe(self, account, region, jobs, snapshot=False):
+    def observe(self, account: Optional[str], region: str, jobs: Iterable[Mapping[str, Any]],
+                snapshot: bool = False) -> List[Dict[str, Any]]:
         """Events for one successful listing of ``region`` (of ``account``): facts of every job in it.
 
         On the first look at a region every job is new to the watch: it emits a ``snapshot``
@@ -111,7 +110,7 @@ class JobWatch(object):
         return {'dts': body}
 
 
-def error_event(account, region, error, failures):
+def error_event(account: Optional[str], region: str, error: Any, failures: int) -> Dict[str, Any]:
     """An ``error`` event after ``failures`` consecutive failed listings of one region."""
     body = {'type': 'error', 'region': region, 'consecutive_failures': failures,
             'message': error.describe() if hasattr(error, 'describe') else str(error)}

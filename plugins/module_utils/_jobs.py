@@ -8,15 +8,16 @@ Both API families are read here: the legacy one (``_api_legacy``) and the curren
 equals the current ``dts_instance_id`` and the directions match; the current description wins.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
+from typing import Any, Callable, Container, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils import _api_current
-from ansible_collections.alibabacloud.dts.plugins.module_utils._api_legacy import DEFAULT_PAGE_SIZE, describe_statuses, list_jobs
+from ansible_collections.alibabacloud.dts.plugins.module_utils._api_legacy import (
+    DEFAULT_PAGE_SIZE,
+    describe_statuses,
+    list_jobs,
+)
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import run_concurrently
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
-from ansible_collections.alibabacloud.dts.plugins.module_utils._paging import read_all_pages, total_records
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import (
     API_CURRENT,
     API_LEGACY,
@@ -34,6 +35,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import
     normalize_job,
     normalize_status,
 )
+from ansible_collections.alibabacloud.dts.plugins.module_utils._paging import read_all_pages, total_records
 
 # A bound on one task's id list: enough for every job of a large account, small enough
 # that a runaway variable is caught before it becomes thousands of requests.
@@ -44,7 +46,8 @@ MAX_JOB_ID_LENGTH = 128
 STATUS_APIS = ('auto', 'legacy', 'current')
 
 
-def validate_statuses(statuses, option='statuses', valid=JOB_STATUSES):
+def validate_statuses(statuses: Optional[Iterable[Any]], option: str = 'statuses',
+                      valid: Sequence[str] = JOB_STATUSES) -> List[str]:
     """Documented spellings of ``statuses`` (any case in); an unknown one is an error listing the valid ones."""
     result = []
     for status in statuses or []:
@@ -57,7 +60,7 @@ def validate_statuses(statuses, option='statuses', valid=JOB_STATUSES):
     return result
 
 
-def status_filter(statuses):
+def status_filter(statuses: Optional[Iterable[str]]) -> Callable[[Any], bool]:
     """A test of one status (wire or fact spelling, any case) against ``statuses`` (validated); None or
     empty passes everything. The modules and the inventory filter with it, so they agree."""
     wanted = frozenset(statuses or ())
@@ -66,7 +69,7 @@ def status_filter(statuses):
     return lambda status: canonical_status(status) in wanted
 
 
-def validate_job_ids(job_ids, option='job_ids', required=False):
+def validate_job_ids(job_ids: Optional[Iterable[Any]], option: str = 'job_ids', required: bool = False) -> List[str]:
     """Job ids as given, duplicates folded, order kept; empty or absurd ids are refused."""
     if required and not job_ids:
         raise DtsConfigError('%s must list at least one DTS synchronization job id, for example '
@@ -87,7 +90,8 @@ def validate_job_ids(job_ids, option='job_ids', required=False):
     return result
 
 
-def validate_job_facts(fields, option='fields', api=API_LEGACY):
+def validate_job_facts(fields: Optional[Iterable[Any]], option: str = 'fields',
+                       api: str = API_LEGACY) -> Optional[Set[str]]:
     """The fact names ``fields`` asks for, as a set, or None for every fact.
 
     Entries are fact names of the ``api`` family's records, V(summary) or V(all); the identity
@@ -113,8 +117,10 @@ def validate_job_facts(fields, option='fields', api=API_LEGACY):
     return selected
 
 
-def list_job_facts(client, name=None, tags=None, resource_group_id=None, job_ids=None, statuses=None,
-                   page_size=DEFAULT_PAGE_SIZE, facts=None):
+def list_job_facts(client: Any, name: Optional[str] = None, tags: Optional[Mapping[str, Any]] = None,
+                   resource_group_id: Optional[str] = None, job_ids: Optional[Iterable[str]] = None,
+                   statuses: Optional[Iterable[str]] = None, page_size: int = DEFAULT_PAGE_SIZE,
+                   facts: Optional[Container[str]] = None) -> List[Dict[str, Any]]:
     """Every job of the client's region as facts, server-side filters applied by DTS and
     ``job_ids`` / ``statuses`` (already validated) applied here; ``facts`` as for normalize_job."""
     records = list_jobs(client, page_size=page_size, name=name, tags=tags, resource_group_id=resource_group_id)
@@ -131,7 +137,7 @@ def list_job_facts(client, name=None, tags=None, resource_group_id=None, job_ids
     return jobs
 
 
-def validate_status_api(api, option='api'):
+def validate_status_api(api: Optional[str], option: str = 'api') -> str:
     if api not in STATUS_APIS:
         raise DtsConfigError('%s must be one of %s, got %r.' % (option, ', '.join(STATUS_APIS), api), option=option)
     return api
@@ -148,8 +154,11 @@ def _record_ids(record):
     return [value for value in ids if value]
 
 
-def list_dts_job_facts(client, job_type='sync', name=None, tags=None, resource_group_id=None, job_ids=None,
-                       statuses=None, page_size=_api_current.DEFAULT_PAGE_SIZE, facts=None):
+def list_dts_job_facts(client: Any, job_type: str = 'sync', name: Optional[str] = None,
+                       tags: Optional[Mapping[str, Any]] = None, resource_group_id: Optional[str] = None,
+                       job_ids: Optional[Iterable[str]] = None, statuses: Optional[Iterable[str]] = None,
+                       page_size: int = _api_current.DEFAULT_PAGE_SIZE,
+                       facts: Optional[Container[str]] = None) -> List[Dict[str, Any]]:
     """Every record (one per direction) of the region's ``job_type`` jobs, current family, as facts.
 
     ``name``, ``tags`` and ``resource_group_id`` are applied by DTS.  ``job_ids`` (job ids or
@@ -179,7 +188,8 @@ def _direction_status(record, fact):
     return canonical_status(record.get('Status'))
 
 
-def add_job_details(client, jobs, max_concurrency=None):
+def add_job_details(client: Any, jobs: List[Dict[str, Any]],
+                    max_concurrency: Optional[int] = None) -> List[Dict[str, Any]]:
     """Each job record with ``detail``: its direction's DescribeDtsJobDetail facts, read concurrently.
 
     Reads are bounded by the client's concurrency window (and ``max_concurrency`` threads).
@@ -212,7 +222,8 @@ def _lookup_one(client, job_id, job_type):
     return []
 
 
-def lookup_current_jobs(client, job_ids, job_type='sync', page_size=_api_current.DEFAULT_PAGE_SIZE):
+def lookup_current_jobs(client: Any, job_ids: Sequence[str], job_type: str = 'sync',
+                        page_size: int = _api_current.DEFAULT_PAGE_SIZE) -> Dict[str, Dict[str, Any]]:
     """``{id: DescribeDtsJobs entry}`` for the ``job_ids`` (job ids or instance ids) the current family knows.
 
     Requests, for n ids: one id is looked up alone (1 request, 2 if its kind was guessed wrong).
@@ -263,7 +274,7 @@ def _match(records, job_ids):
 
 # -- both families ---------------------------------------------------------------------------------
 
-def read_statuses(client, job_ids, api='auto'):
+def read_statuses(client: Any, job_ids: Sequence[str], api: str = 'auto') -> Tuple[List[Dict[str, Any]], List[str]]:
     """Status entries for ``job_ids`` in the order asked, and the ids neither family knows.
 
     ``api``: V(legacy) reads DescribeSynchronizationJobStatusList only (one request, or a few
@@ -277,7 +288,7 @@ def read_statuses(client, job_ids, api='auto'):
     ``error_message``, ``dts_job_id`` and ``dts_instance_id``.
     """
     validate_status_api(api)
-    by_id = {}
+    by_id: Dict[str, Dict[str, Any]] = {}
     if api in ('auto', 'legacy'):
         for entry in describe_statuses(client, job_ids):
             status = normalize_status(entry)
@@ -292,8 +303,10 @@ def read_statuses(client, job_ids, api='auto'):
     return found, missing
 
 
-def list_job_facts_all(client, apis=(API_LEGACY, API_CURRENT), name=None, tags=None, resource_group_id=None,
-                       page_size=DEFAULT_PAGE_SIZE, legacy_facts=None, current_facts=None):
+def list_job_facts_all(client: Any, apis: Iterable[str] = (API_LEGACY, API_CURRENT), name: Optional[str] = None,
+                       tags: Optional[Mapping[str, Any]] = None, resource_group_id: Optional[str] = None,
+                       page_size: int = DEFAULT_PAGE_SIZE, legacy_facts: Optional[Container[str]] = None,
+                       current_facts: Optional[Container[str]] = None) -> List[Dict[str, Any]]:
     """The region's synchronization jobs of both families as facts, each job direction once.
 
     The two listings are read concurrently.  A job both families list (legacy
@@ -319,7 +332,9 @@ def list_job_facts_all(client, apis=(API_LEGACY, API_CURRENT), name=None, tags=N
     return merge_job_facts(legacy, current, client.region, legacy_facts, current_facts)
 
 
-def merge_job_facts(legacy, current, region, legacy_facts=None, current_facts=None):
+def merge_job_facts(legacy: Iterable[Mapping[str, Any]], current: Iterable[Mapping[str, Any]], region: Optional[str],
+                    legacy_facts: Optional[Container[str]] = None,
+                    current_facts: Optional[Container[str]] = None) -> List[Dict[str, Any]]:
     """Raw records of both families' listings of one region as facts, each job direction once.
 
     A job both families list is kept as the current family describes it (see list_job_facts_all).
@@ -334,7 +349,8 @@ def merge_job_facts(legacy, current, region, legacy_facts=None, current_facts=No
             seen.add((record['ReverseJob'].get('DtsInstanceID'), 'Reverse'))
     legacy_jobs = []
     for record in legacy:
-        key = (record.get('SynchronizationJobId'), canonical_status(record.get('SynchronizationDirection')) or 'Forward')
+        key = (record.get('SynchronizationJobId'),
+               canonical_status(record.get('SynchronizationDirection')) or 'Forward')
         if key in seen:
             continue
         fact = normalize_job(record, region, legacy_facts)

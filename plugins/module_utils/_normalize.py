@@ -8,15 +8,11 @@ real booleans, statuses in any case (and one misspelt).  Everything users see go
 through here, so a playbook can compare ``delay > 300`` or ``status == 'Synchronizing'``.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import math
 from datetime import datetime, timezone
+from typing import Any, Container, Dict, List, Mapping, Optional, Sequence
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-
 
 # Synchronization job statuses of both families; PreCheckPass to Downgrade only the current one reports.
 JOB_STATUSES = (
@@ -42,14 +38,14 @@ BOOLEAN_FIELDS = frozenset(['DataInitialization', 'StructureInitialization', 'Da
 STATUS_FIELDS = frozenset(['Status', 'CheckStatus', 'SynchronizationDirection'])
 
 
-def canonical_status(value):
+def canonical_status(value: Any) -> Any:
     """The documented spelling of a status, whatever its case; unknown values pass through."""
     if not isinstance(value, str):
         return value
     return _CANONICAL.get(value.strip().lower(), value)
 
 
-def to_int(value):
+def to_int(value: Any) -> Any:
     """Counts and timestamps: "42" -> 42, "12.5" -> 12.5, "" or None -> None, other text unchanged."""
     if value is None or isinstance(value, bool):
         return value
@@ -68,7 +64,7 @@ def to_int(value):
         return value
 
 
-def to_bool(value):
+def to_bool(value: Any) -> Any:
     if isinstance(value, bool) or value is None:
         return value
     text = str(value).strip().lower()
@@ -79,9 +75,9 @@ def to_bool(value):
     return value
 
 
-def tags_to_dict(tags):
+def tags_to_dict(tags: Optional[List[Any]]) -> Dict[str, Any]:
     """``[{"Key": k, "Value": v}]`` -> ``{k: v}``; a missing value is the empty string."""
-    result = {}
+    result: Dict[str, Any] = {}
     for tag in tags or []:
         if isinstance(tag, dict) and tag.get('Key') is not None:
             value = tag.get('Value')
@@ -89,10 +85,10 @@ def tags_to_dict(tags):
     return result
 
 
-_SNAKE_NAMES = {}
+_SNAKE_NAMES: Dict[str, str] = {}
 
 
-def snake_case(name):
+def snake_case(name: str) -> str:
     """The mechanical snake_case of an API field name (Ansible's camel_dict_to_snake_dict rule).
 
     The API uses a few dozen names across thousands of records, so each is converted once.
@@ -119,7 +115,7 @@ def _facts(value, key=None):
     return value
 
 
-def to_delay(value, millis=False):
+def to_delay(value: Any, millis: bool = False) -> Optional[int]:
     """A replication delay as whole seconds; None when unknown or negative.
 
     The current family says ``-1`` when incremental synchronization has not started: that must not
@@ -150,13 +146,14 @@ SUMMARY_JOB_FACTS = JOB_FACTS[:10]
 IDENTITY_JOB_FACTS = ('synchronization_job_id', 'synchronization_direction')
 
 
-def normalize_job(record, region, facts=None):
+def normalize_job(record: Mapping[str, Any], region: Optional[str],
+                  facts: Optional[Container[str]] = None) -> Dict[str, Any]:
     """One DescribeSynchronizationJobs record as facts, with the region it was listed in.
 
     ``facts`` is the set of fact names to keep (None keeps every field, known or not); only
     those are converted, so a summary of thousands of records costs a fraction of the whole.
     """
-    result = {}
+    result: Dict[str, Any] = {}
     for name, value in record.items():
         key = snake_case(name)
         if name != 'Tags' and (facts is None or key in facts):
@@ -168,7 +165,7 @@ def normalize_job(record, region, facts=None):
     return result
 
 
-def checkpoint_time(checkpoint):
+def checkpoint_time(checkpoint: Any) -> Optional[str]:
     """A Unix-seconds checkpoint as ISO 8601 UTC ending in Z (None when unknown)."""
     if not isinstance(checkpoint, (int, float)) or isinstance(checkpoint, bool) or checkpoint <= 0:
         return None
@@ -180,7 +177,7 @@ def checkpoint_time(checkpoint):
     return moment.strftime('%Y-%m-%dT%H:%M:%SZ')
 
 
-def normalize_direction(entry):
+def normalize_direction(entry: Mapping[str, Any]) -> Dict[str, Any]:
     checkpoint = to_int(entry.get('Checkpoint'))
     return {
         'synchronization_direction': canonical_status(entry.get('SynchronizationDirection')) or 'Forward',
@@ -190,7 +187,7 @@ def normalize_direction(entry):
     }
 
 
-def normalize_status(entry):
+def normalize_status(entry: Mapping[str, Any]) -> Dict[str, Any]:
     """One DescribeSynchronizationJobStatusList entry.
 
     ``status`` is the Forward direction's (a one-way job has only that one); every
@@ -262,9 +259,9 @@ def _current_facts(value, key=None, millis=False):
     return value
 
 
-def current_tags(tag_list):
+def current_tags(tag_list: Optional[List[Any]]) -> Dict[str, Any]:
     """``[{"TagKey": k, "TagValue": v}]`` -> ``{k: v}``; a missing value is the empty string."""
-    result = {}
+    result: Dict[str, Any] = {}
     for tag in tag_list or []:
         if isinstance(tag, dict) and tag.get('TagKey') is not None:
             value = tag.get('TagValue')
@@ -308,7 +305,8 @@ def _reverse_of(record):
     return merged
 
 
-def normalize_dts_job(record, region, facts=None):
+def normalize_dts_job(record: Mapping[str, Any], region: Optional[str],
+                      facts: Optional[Container[str]] = None) -> List[Dict[str, Any]]:
     """One DescribeDtsJobs entry as facts: ONE DICT PER DIRECTION, Forward first.
 
     A two-way job nests its reverse direction under ``ReverseJob``; it becomes a record of its own
@@ -322,7 +320,7 @@ def normalize_dts_job(record, region, facts=None):
     return records
 
 
-def normalize_dts_job_detail(body, region):
+def normalize_dts_job_detail(body: Mapping[str, Any], region: Optional[str]) -> Dict[str, Any]:
     """A DescribeDtsJobDetail answer (one direction) as facts: its ``Delay`` is in milliseconds."""
     facts = _dts_direction(body, region, None, 'Forward', millis=True)
     if isinstance(body.get('SubSyncJob'), list):
@@ -332,7 +330,7 @@ def normalize_dts_job_detail(body, region):
     return facts
 
 
-def dts_status_entry(job_id, records):
+def dts_status_entry(job_id: str, records: Sequence[Mapping[str, Any]]) -> Dict[str, Any]:
     """A status read's entry (the shape ``normalize_status`` gives) from one job's current facts.
 
     ``records`` are normalize_dts_job's records of one job; ``job_id`` the id as asked.

@@ -9,12 +9,8 @@ clients and a module's concurrent page fetches together stay under the limit ins
 throttled and backing off.  The client reads the table below; it names no action itself.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import threading
-
+from typing import Any, Callable, Dict, Optional, Tuple
 
 # Calls per second per account and region.  DescribeDtsJobs and DescribeDtsJobDetail are the
 # documented limits.  The legacy actions document none; they are paced like the current calls
@@ -36,7 +32,7 @@ DEFAULT_RATE = 20
 MARGIN = 0.1
 
 
-def rate_for(action, override=None, rate=None):
+def rate_for(action: str, override: Optional[float] = None, rate: Optional[float] = None) -> float:
     """Requests a second for ``action``: the user's override, the caller's ``rate``, the table, the default.
 
     0 (or less) means not paced.
@@ -47,17 +43,17 @@ def rate_for(action, override=None, rate=None):
     return DEFAULT_RATE
 
 
-class RateLimiter(object):
+class RateLimiter:
     """Requests at least ``(1 + margin) / rate`` seconds apart, for every thread that waits here."""
 
-    def __init__(self, rate, clock, margin=MARGIN):
+    def __init__(self, rate: float, clock: Callable[[], float], margin: float = MARGIN) -> None:
         self.rate = rate
         self.interval = (1.0 + margin) / float(rate)
         self._clock = clock
-        self._last = None
+        self._last: Optional[float] = None
         self._lock = threading.Lock()
 
-    def acquire(self, sleep):
+    def acquire(self, sleep: Callable[[float], Any]) -> float:
         """Wait (on ``sleep``, outside the lock) until a request may leave now; return the seconds waited.
 
         The caller sends right after: the time it leaves is the time the next one is spaced from.
@@ -74,18 +70,19 @@ class RateLimiter(object):
             waited += wait
 
 
-class LimiterRegistry(object):
+class LimiterRegistry:
     """One RateLimiter per (account, endpoint, region, action, rate, clock), made on first use.
 
     The clock is part of the key because a limiter counts time on one clock: in production every
     client uses ``time.monotonic`` and they share; a test's fake clock gets limiters of its own.
     """
 
-    def __init__(self):
-        self._limiters = {}
+    def __init__(self) -> None:
+        self._limiters: Dict[Tuple[Any, ...], RateLimiter] = {}
         self._lock = threading.Lock()
 
-    def limiter(self, account, endpoint, region, action, rate, clock):
+    def limiter(self, account: Optional[str], endpoint: str, region: Optional[str], action: str, rate: float,
+                clock: Callable[[], float]) -> RateLimiter:
         key = (account, endpoint, region, action, rate, clock)
         with self._lock:
             limiter = self._limiters.get(key)

@@ -8,9 +8,7 @@ Both DTS API families page the same way: a page number, a page size, and a
 records are, what identifies one) is handed in by the family's module.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
+from typing import Any, Callable, Hashable, List, Mapping, Set
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import run_concurrently
 
@@ -19,14 +17,15 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._client import ru
 MAX_EXTRA_PAGES = 10
 
 
-def total_records(page):
+def total_records(page: Mapping[str, Any]) -> int:
     try:
         return int(page['TotalRecordCount'])
     except (KeyError, TypeError, ValueError):
         return 0
 
 
-def read_all_pages(fetch, records_of, key_of, page_size, max_concurrency):
+def read_all_pages(fetch: Callable[[int, int], Any], records_of: Callable[[Any], List[Any]],
+                   key_of: Callable[[Any], Hashable], page_size: int, max_concurrency: int) -> List[Any]:
     """Every record of a listing, in listing order, each key once.
 
     ``fetch(page_number, page_size)`` returns one page; ``records_of(page)`` its records;
@@ -47,7 +46,8 @@ def read_all_pages(fetch, records_of, key_of, page_size, max_concurrency):
     pages.extend(run_concurrently(lambda number: fetch(number, page_size), range(2, expected_pages + 1),
                                   max_concurrency))
 
-    records, seen = [], set()
+    records: List[Any] = []
+    seen: Set[Hashable] = set()
     for page in pages:
         _collect(records_of(page), key_of, records, seen)
     # The listing may have grown while we read it; follow full pages until the count is met.

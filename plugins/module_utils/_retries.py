@@ -3,13 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Which failures are worth another try, how long to wait before it, and when to give up."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import random
 import time
-
+from typing import Any, Callable, Optional, TypeVar
 
 # Codes the service uses for load and internal faults: the same request can succeed later.
 TRANSIENT_CODES = frozenset([
@@ -44,17 +40,19 @@ DEFAULT_RETRY_BUDGET = 60.0
 BASE_DELAY = 0.25
 MAX_DELAY = 20.0
 
+T = TypeVar('T')
 
-def is_throttling(error):
+
+def is_throttling(error: BaseException) -> bool:
     """Every spelling of "too many requests": ``Throttling``, ``Throttling.User``, ``Rejected.Throttling``..."""
     return 'Throttling' in (getattr(error, 'code', None) or '')
 
 
-def is_fast_failure(error):
+def is_fast_failure(error: BaseException) -> bool:
     return getattr(error, 'code', None) in FAST_FAILURE_CODES
 
 
-def is_transient(error):
+def is_transient(error: Any) -> bool:
     """True when ``error`` (a DtsApiError) may succeed on another attempt; anything else is not."""
     code = getattr(error, 'code', None)
     if not isinstance(code, str):
@@ -66,7 +64,8 @@ def is_transient(error):
     return error.http_status in TRANSIENT_HTTP_STATUSES
 
 
-def backoff_delay(attempt, retry_after=None, base=BASE_DELAY, cap=MAX_DELAY, rand=random.uniform):
+def backoff_delay(attempt: int, retry_after: Optional[float] = None, base: float = BASE_DELAY, cap: float = MAX_DELAY,
+                  rand: Callable[[float, float], float] = random.uniform) -> float:
     """Full-jitter exponential backoff for retry number ``attempt`` (0-based).
 
     Full jitter (a uniform draw up to the exponential ceiling) spreads out the
@@ -80,14 +79,17 @@ def backoff_delay(attempt, retry_after=None, base=BASE_DELAY, cap=MAX_DELAY, ran
     return delay
 
 
-def default_delay(attempt, error):
+def default_delay(attempt: int, error: BaseException) -> float:
     if is_fast_failure(error):
         return FAST_RETRY_DELAY
     return backoff_delay(attempt, getattr(error, 'retry_after', None))
 
 
-def retry_call(function, is_retryable=is_transient, budget=DEFAULT_RETRY_BUDGET, clock=time.monotonic,
-               sleep=time.sleep, retries=DEFAULT_RETRIES, delay=default_delay, wait=None):
+def retry_call(function: Callable[[], T], is_retryable: Callable[[BaseException], bool] = is_transient,
+               budget: float = DEFAULT_RETRY_BUDGET, clock: Callable[[], float] = time.monotonic,
+               sleep: Callable[[float], Any] = time.sleep, retries: int = DEFAULT_RETRIES,
+               delay: Callable[[int, BaseException], float] = default_delay,
+               wait: Optional[Callable[[float, BaseException], Any]] = None) -> T:
     """``function()``, tried again after each failure ``is_retryable(error)`` accepts, until one of:
 
     - it returns (its result is returned);
@@ -126,9 +128,11 @@ def retry_call(function, is_retryable=is_transient, budget=DEFAULT_RETRY_BUDGET,
                 elif now + pause - started > budget:
                     gave_up = 'retry_budget'
             if not is_retryable(error) or gave_up:
-                error.attempts = attempt + 1
-                error.elapsed = now - started
-                error.gave_up = gave_up
+                # Any exception may be raised here: these attributes are added to whichever it is.
+                failure: Any = error
+                failure.attempts = attempt + 1
+                failure.elapsed = now - started
+                failure.gave_up = gave_up
                 raise
             if is_fast_failure(error):
                 fast_failures += 1

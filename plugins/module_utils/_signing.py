@@ -13,21 +13,13 @@ Pure functions of their inputs: the caller supplies the clock and the nonce, so
 the published test vectors can be reproduced exactly.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import base64
 import hashlib
 import hmac
 import uuid
 from datetime import datetime, timezone
-
-try:
-    from urllib.parse import quote
-except ImportError:  # pragma: no cover - Python 2 is not supported, keep the import test quiet
-    from urllib import quote
-
+from typing import Any, Dict, Mapping, Optional
+from urllib.parse import quote
 
 V3_ALGORITHM = 'ACS3-HMAC-SHA256'
 V1_METHOD = 'HMAC-SHA1'
@@ -35,7 +27,7 @@ EMPTY_BODY_SHA256 = hashlib.sha256(b'').hexdigest()
 TIMESTAMP_FORMAT = '%Y-%m-%dT%H:%M:%SZ'
 
 
-def percent_encode(value):
+def percent_encode(value: Any) -> str:
     """RFC 3986 encoding: unreserved characters stay, everything else is %XX of its UTF-8 bytes.
 
     Space becomes %20 (never +), ``*`` becomes %2A and ``~`` stays, which is what
@@ -46,7 +38,7 @@ def percent_encode(value):
     return quote(value.encode('utf-8'), safe='~')
 
 
-def canonical_query(params):
+def canonical_query(params: Mapping[str, Any]) -> str:
     """``k=v`` pairs, keys sorted, both sides percent-encoded, joined by ``&``."""
     return '&'.join(
         '%s=%s' % (percent_encode(key), percent_encode(params[key]))
@@ -54,11 +46,11 @@ def canonical_query(params):
     )
 
 
-def new_nonce():
+def new_nonce() -> str:
     return uuid.uuid4().hex
 
 
-def utc_timestamp(now=None):
+def utc_timestamp(now: Optional[datetime] = None) -> str:
     return (now or datetime.now(timezone.utc)).strftime(TIMESTAMP_FORMAT)
 
 
@@ -66,7 +58,8 @@ def _sha256_hex(data):
     return hashlib.sha256(data).hexdigest()
 
 
-def v3_authorization(method, path, query, headers, hashed_payload, access_key_id, access_key_secret):
+def v3_authorization(method: str, path: str, query: Mapping[str, Any], headers: Mapping[str, Any], hashed_payload: str,
+                     access_key_id: str, access_key_secret: str) -> str:
     """The ``Authorization`` header value for a V3 request.
 
     Every header in ``headers`` is signed: the caller passes exactly the headers it
@@ -94,7 +87,8 @@ def v3_authorization(method, path, query, headers, hashed_payload, access_key_id
         V3_ALGORITHM, access_key_id, signed_headers, signature)
 
 
-def sign_v3(method, host, action, version, query, credentials, body=b'', now=None, nonce=None):
+def sign_v3(method: str, host: str, action: str, version: str, query: Mapping[str, Any], credentials: Any,
+            body: bytes = b'', now: Optional[datetime] = None, nonce: Optional[str] = None) -> Dict[str, str]:
     """Headers for a V3-signed RPC request whose parameters travel in ``query``."""
     headers = {
         'host': host,
@@ -112,7 +106,7 @@ def sign_v3(method, host, action, version, query, credentials, body=b'', now=Non
     return headers
 
 
-def v1_signature(method, params, access_key_secret):
+def v1_signature(method: str, params: Mapping[str, Any], access_key_secret: str) -> str:
     """base64(HMAC-SHA1(secret + '&', METHOD&%2F&percentEncode(canonical query)))."""
     string_to_sign = '%s&%s&%s' % (method.upper(), percent_encode('/'), percent_encode(canonical_query(params)))
     digest = hmac.new(
@@ -121,7 +115,8 @@ def v1_signature(method, params, access_key_secret):
     return base64.b64encode(digest).decode('ascii')
 
 
-def sign_v1(method, action, version, query, credentials, now=None, nonce=None):
+def sign_v1(method: str, action: str, version: str, query: Mapping[str, Any], credentials: Any,
+            now: Optional[datetime] = None, nonce: Optional[str] = None) -> Dict[str, Any]:
     """The full query string parameters (common ones and ``Signature``) of a V1 request."""
     params = dict(query)
     # The signature is computed over everything else; a stale one must not be signed.

@@ -20,9 +20,7 @@ legacy listing on that poll.  With ``api: legacy`` only the legacy listing is re
 ``0`` cannot be told from caught up (documented).
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._api_current import list_dts_jobs
 from ansible_collections.alibabacloud.dts.plugins.module_utils._api_legacy import list_jobs
@@ -33,25 +31,25 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import
     normalize_dts_job,
     to_int,
 )
-from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import WaitFailed, wait_for
-
+from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import Gate, WaitFailed, wait_for
 
 # What a delay listing keeps of each DescribeDtsJobs record.
 _LISTING_FACTS = frozenset(['dts_job_id', 'dts_instance_id', 'dts_job_direction', 'delay', 'error_message'])
 
 
-class CountingClient(object):
+class CountingClient:
     """A DtsClient that counts the calls made through it (each call is one request, before retries)."""
 
-    def __init__(self, client):
+    def __init__(self, client: Any) -> None:
         self._client = client
         self.calls = 0
 
-    def call(self, action, params, validate=None):
+    def call(self, action: str, params: Mapping[str, Any],
+             validate: Optional[Callable[[str, Any], Any]] = None) -> Dict[str, Any]:
         self.calls += 1
         return self._client.call(action, params, validate=validate)
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._client, name)
 
 
@@ -70,7 +68,7 @@ def _checkpoint(value):
     return value
 
 
-class StateReader(object):
+class StateReader:
     """``poll()`` for the waiter: ``(jobs, missing_ids)`` in the waiter's observation shape.
 
     ``jobs[i]['entry']`` is the status entry as ``dts_sync_status_info`` returns it, with each
@@ -78,7 +76,8 @@ class StateReader(object):
     ``requests`` counts every call made so far.
     """
 
-    def __init__(self, client, job_ids, want_delay=False, fail_statuses=(), read_kwargs=None):
+    def __init__(self, client: Any, job_ids: Iterable[str], want_delay: bool = False,
+                 fail_statuses: Iterable[str] = (), read_kwargs: Optional[Mapping[str, Any]] = None) -> None:
         self.client = CountingClient(client)
         self.job_ids = list(job_ids)
         self.want_delay = want_delay
@@ -88,7 +87,7 @@ class StateReader(object):
         self.listings = 0
 
     @property
-    def requests(self):
+    def requests(self) -> int:
         return self.client.calls
 
     def _legacy_listing(self):
@@ -126,7 +125,7 @@ class StateReader(object):
                     by_key[key] = legacy_keys[key]
         return by_key
 
-    def __call__(self):
+    def __call__(self) -> Tuple[List[Dict[str, Any]], List[str]]:
         found, missing = read_statuses(self.client, self.job_ids, **self.read_kwargs)
         legacy = [entry for entry in found if entry.get('api', 'legacy') == 'legacy']
         failing = any(canonical_status(direction.get('status')) in self.fail_statuses
@@ -137,10 +136,10 @@ class StateReader(object):
         elif legacy and failing:
             try:
                 listing = self._listing(legacy)
-            except DtsApiError as error:
+            except DtsApiError as refusal:
                 # The failure to report is the jobs'; a listing refused (say, for want of the
                 # permission) must not hide which jobs failed.
-                unread = 'its error message could not be read: %s' % error.describe()
+                unread = 'its error message could not be read: %s' % refusal.describe()
         jobs = []
         for entry in found:
             api = entry.get('api', 'legacy')
@@ -195,7 +194,8 @@ def _shape(outcome, reader):
     return result
 
 
-def wait_on_jobs(client, job_ids, gate, params, check_mode=False, read_kwargs=None, **waiter_kwargs):
+def wait_on_jobs(client: Any, job_ids: Iterable[str], gate: Gate, params: Mapping[str, Any], check_mode: bool = False,
+                 read_kwargs: Optional[Mapping[str, Any]] = None, **waiter_kwargs: Any) -> Dict[str, Any]:
     """Run the waiter over ``job_ids`` with ``gate`` and the timing in ``params``; a module result.
 
     Raises WaitFailed with ``details`` shaped the same way.  In check mode it polls once.

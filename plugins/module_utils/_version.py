@@ -4,9 +4,5 @@
 """The collection's version, said once: the user agent carries it, and the release check
 (tests/release/check_build.sh) fails when it differs from galaxy.yml's."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 COLLECTION_VERSION = '0.3.0'
 USER_AGENT = 'ansible-collection-alibabacloud.dts/%s' % COLLECTION_VERSION

@@ -18,13 +18,10 @@ The clock is monotonic and injected, like ``sleep``, so every rule is testable w
 The deadline is real: the last poll happens at the deadline, not one interval past it.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import re
 import time
 from datetime import datetime, timedelta, timezone
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Set, Tuple
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError, DtsError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import validate_statuses
@@ -49,7 +46,7 @@ MAX_PROGRESS_LINES = 300
 class WaitFailed(DtsError):
     """The wait ended without every job at its target; ``details`` says why, per job."""
 
-    def __init__(self, reason, message, details):
+    def __init__(self, reason: str, message: str, details: Dict[str, Any]) -> None:
         super(WaitFailed, self).__init__(message)
         # 'failed_status', 'missing_jobs', 'delay_exceeded' (check mode) or 'timeout'
         self.reason = reason
@@ -60,7 +57,7 @@ class WaitFailed(DtsError):
 _EPOCH = re.compile(r'^\s*\d+(\.\d+)?\s*$')
 
 
-def parse_moment(value, option='wait_checkpoint_after'):
+def parse_moment(value: Any, option: str = 'wait_checkpoint_after') -> Optional[float]:
     """Epoch seconds from ``value``: a number, a string of digits or an ISO-8601 time.
 
     An ISO time without a zone is read as UTC (what ``now(utc=true)`` gives in a playbook).
@@ -81,9 +78,9 @@ def parse_moment(value, option='wait_checkpoint_after'):
             text = text[:-1] + '+00:00'
         try:
             parsed = datetime.fromisoformat(text.replace(' ', 'T', 1) if 'T' not in text else text)
-        except ValueError:
+        except ValueError as error:
             raise DtsConfigError('%s: %r is neither epoch seconds nor an ISO-8601 time such as '
-                                 '2026-01-31T08:00:00Z.' % (option, value), option=option)
+                                 '2026-01-31T08:00:00Z.' % (option, value), option=option) from error
         moment = (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).timestamp()
     else:
         raise DtsConfigError('%s must be epoch seconds or an ISO-8601 time, got %r.' % (option, value), option=option)
@@ -92,7 +89,7 @@ def parse_moment(value, option='wait_checkpoint_after'):
     return moment
 
 
-def iso_time(epoch):
+def iso_time(epoch: Optional[float]) -> Optional[str]:
     if epoch is None:
         return None
     moment = datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(seconds=round(epoch, 3))
@@ -106,12 +103,14 @@ def _seconds(value):
     return '%d s' % value if value == int(value) else '%.1f s' % value
 
 
-class Gate(object):
+class Gate:
     """What a wait waits for.  Statuses are in their documented spelling (validated by the caller)."""
 
-    def __init__(self, statuses=DEFAULT_WAIT_STATUSES, fail_statuses=DEFAULT_FAIL_STATUSES,
-                 directions=DEFAULT_WAIT_DIRECTIONS, reverse_statuses=None, max_delay=None, stable_for=0,
-                 checkpoint_after=None, accept_initializing=False):
+    def __init__(self, statuses: Iterable[str] = DEFAULT_WAIT_STATUSES,
+                 fail_statuses: Iterable[str] = DEFAULT_FAIL_STATUSES,
+                 directions: Iterable[str] = DEFAULT_WAIT_DIRECTIONS, reverse_statuses: Optional[Iterable[str]] = None,
+                 max_delay: Optional[float] = None, stable_for: Optional[float] = 0,
+                 checkpoint_after: Optional[float] = None, accept_initializing: bool = False) -> None:
         self.statuses = tuple(statuses)
         self.reverse_statuses = tuple(reverse_statuses) if reverse_statuses else self.statuses
         self.fail_statuses = frozenset(fail_statuses)
@@ -122,17 +121,17 @@ class Gate(object):
         self.accept_initializing = accept_initializing
 
     @property
-    def wants_delay(self):
+    def wants_delay(self) -> bool:
         return self.max_delay is not None
 
-    def targets(self, direction):
+    def targets(self, direction: str) -> Set[str]:
         targets = set(self.reverse_statuses if direction == 'Reverse' else self.statuses)
         # Terraform's convention: a job initializing after its precheck counts as synchronizing.
         if self.accept_initializing and 'Synchronizing' in targets:
             targets.add('Initializing')
         return targets
 
-    def describe(self):
+    def describe(self) -> str:
         """The gate in words, for messages."""
         parts = []
         for direction in self.directions:
@@ -146,7 +145,7 @@ class Gate(object):
             text += ', held for %s' % _seconds(self.stable_for)
         return text
 
-    def judge(self, observation):
+    def judge(self, observation: Mapping[str, Any]) -> Tuple[str, Any]:
         """``(verdict, why)`` for one direction: 'failed', 'pending' (why says what is missing) or 'there'."""
         status = observation.get('status')
         if status in self.fail_statuses:
@@ -171,7 +170,7 @@ def _watched(job, directions):
     return [item for item in job.get('directions') or [] if item.get('direction') in directions]
 
 
-class _Tracker(object):
+class _Tracker:
     """What each direction looked like at the last poll, and since when its status has held."""
 
     def __init__(self, gate):
@@ -223,8 +222,10 @@ def _describe_state(state, gate, with_error=False):
     return text
 
 
-def wait_for(poll, gate, timeout=1800, interval=15, once=False, clock=time.monotonic, sleep=time.sleep,
-             wall=time.time, scope=''):
+def wait_for(poll: Callable[[], Tuple[List[Dict[str, Any]], List[str]]], gate: Gate, timeout: float = 1800,
+             interval: float = 15, once: bool = False, clock: Callable[[], float] = time.monotonic,
+             sleep: Callable[[float], Any] = time.sleep, wall: Callable[[], float] = time.time,
+             scope: str = '') -> Dict[str, Any]:
     """Poll until ``gate`` holds for every job (and has held for ``gate.stable_for`` seconds).
 
     Returns a dict: ``jobs`` (the last poll's jobs), ``states`` (one per watched direction, as last
@@ -241,8 +242,10 @@ def wait_for(poll, gate, timeout=1800, interval=15, once=False, clock=time.monot
     started_wall = wall()
     deadline = started + timeout
     tracker = _Tracker(gate)
-    progress, dropped = [], [0]
-    polls, last_error, jobs = 0, None, []
+    progress: List[str] = []
+    dropped = [0]
+    polls, last_error = 0, None
+    jobs: List[Dict[str, Any]] = []
     window_start = window_wall = None
 
     def note(line):
@@ -353,7 +356,7 @@ def _ids(states):
     return ids
 
 
-def wait_argument_spec():
+def wait_argument_spec() -> Dict[str, Any]:
     """The wait options of every module that can wait on jobs (dts_sync_status_info, dts_job_info)."""
     return dict(
         wait=dict(type='bool', default=False),
@@ -382,7 +385,7 @@ def _targets(params, option):
     return statuses
 
 
-def gate_from_params(params):
+def gate_from_params(params: Mapping[str, Any]) -> Optional[Gate]:
     """The Gate the wait options describe, checked before any request; None when ``wait`` is false."""
     def at_least(option, low, unit='seconds'):
         value = params.get(option)

@@ -8,21 +8,23 @@ client once, keeps credentials out of everything the module returns, and turns
 client errors into one clean failure.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
+from typing import Any, Dict, Optional
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.alibabacloud.dts.plugins.module_utils._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.alibabacloud.dts.plugins.module_utils._client import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    DtsClient,
+)
 from ansible_collections.alibabacloud.dts.plugins.module_utils._connection import connect, connection_argument_spec
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
 
 
-class DtsModule(object):
+class DtsModule:
     """An AnsibleModule with the collection's connection options and error handling."""
 
-    def __init__(self, argument_spec=None, **kwargs):
+    def __init__(self, argument_spec: Optional[Dict[str, Any]] = None, **kwargs: Any) -> None:
         spec = connection_argument_spec()
         spec.update(argument_spec or {})
         self.ansible = AnsibleModule(argument_spec=spec, **kwargs)
@@ -30,10 +32,10 @@ class DtsModule(object):
         self.check_mode = self.ansible.check_mode
         if not HAS_REQUESTS:
             self.ansible.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
-        self._client = None
+        self._client: Optional[DtsClient] = None
 
     @property
-    def client(self):
+    def client(self) -> DtsClient:
         if self._client is None:
             self._client = connect(self.params)
             # Whatever the source, the secret and token must never be echoed back, nor those
@@ -56,17 +58,17 @@ class DtsModule(object):
             result.setdefault('credentials_source', self._client.credentials.source)
         return result
 
-    def warn(self, message):
+    def warn(self, message: str) -> None:
         self.ansible.warn(message)
 
-    def exit_json(self, **result):
+    def exit_json(self, **result: Any) -> None:
         result.setdefault('changed', False)
         self.ansible.exit_json(**self._with_source(result))
 
-    def fail_json(self, msg, **result):
+    def fail_json(self, msg: str, **result: Any) -> None:
         self.ansible.fail_json(msg=msg, **self._with_source(result))
 
-    def fail_error(self, error):
+    def fail_error(self, error: BaseException) -> None:
         """Fail the task for a client error: options named for config errors, Code/RequestId for API ones."""
         if isinstance(error, DtsApiError):
             self.fail_json(msg=error.describe(), error=error.to_dict())

@@ -3,10 +3,6 @@
 # Copyright: Contributors to the alibabacloud.dts collection
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 DOCUMENTATION = r'''
 module: dts_job_info
 short_description: Gather facts about DTS tasks through the current API (DescribeDtsJobs)
@@ -23,10 +19,10 @@ description:
   - A two-way job is returned once per direction; the reverse direction, which the API nests
     under C(ReverseJob), is a record of its own with C(dts_job_direction=Reverse).
   - Every page is read whatever page size DTS really enforces; each job comes back exactly once.
-  - With O(wait=true) it first waits on the synchronization tasks of O(job_ids) as M(alibabacloud.dts.dts_sync_status_info)
-    does (status, replication delay, checkpoint, stability window), reading them from C(DescribeDtsJobs) each poll,
-    and then returns their records. The wait's own results (RV(polls), RV(progress), RV(states)...) are returned
-    alongside.
+  - With O(wait=true) it first waits on the synchronization tasks of O(job_ids) as
+    M(alibabacloud.dts.dts_sync_status_info) does (status, replication delay, checkpoint, stability window),
+    reading them from C(DescribeDtsJobs) each poll, and then returns their records. The wait's own results
+    (RV(polls), RV(progress), RV(states)...) are returned alongside.
 author:
   - alibabacloud.dts maintainers (@alibabacloud)
 options:
@@ -184,7 +180,8 @@ requests:
   type: int
   sample: 8
 progress:
-  description: What each poll saw, one line per task direction not there yet, as M(alibabacloud.dts.dts_sync_status_info) returns it.
+  description: What each poll saw, one line per task direction not there yet, as
+    M(alibabacloud.dts.dts_sync_status_info) returns it.
   returned: when O(wait=true)
   type: list
   elements: str
@@ -227,7 +224,8 @@ jobs:
       type: str
       sample: ta7w132u12h****
     dts_instance_id:
-      description: The instance ID (the API spells it C(DtsInstanceID)); the legacy family calls it C(synchronization_job_id).
+      description: The instance ID (the API spells it C(DtsInstanceID)); the legacy family calls it
+        C(synchronization_job_id).
       returned: always
       type: str
       sample: dtsta7w132u12h****
@@ -316,7 +314,8 @@ jobs:
       type: dict
       sample: {instance_id: rm-bp162d4tp0500****, engine_name: MySQL, region: cn-hangzhou, port: 3306}
     data_synchronization_status:
-      description: Incremental synchronization stage (C(percent), C(progress) integers; C(status) V(Catched) once caught up).
+      description: Incremental synchronization stage (C(percent), C(progress) integers; C(status) V(Catched) once caught
+        up).
       returned: when O(fields) has V(all) or the name
       type: dict
       sample: {status: Catched, percent: 100, progress: 1283, need_upgrade: false}
@@ -389,7 +388,11 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import
     SUBSCRIBE_STATUSES,
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils._states import wait_on_jobs
-from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import WaitFailed, gate_from_params, wait_argument_spec
+from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import (
+    WaitFailed,
+    gate_from_params,
+    wait_argument_spec,
+)
 from ansible_collections.alibabacloud.dts.plugins.module_utils.modules import DtsModule
 
 STATUSES_BY_TYPE = {

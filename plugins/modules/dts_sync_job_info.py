@@ -3,10 +3,6 @@
 # Copyright: Contributors to the alibabacloud.dts collection
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 DOCUMENTATION = r'''
 module: dts_sync_job_info
 short_description: Gather facts about DTS synchronization jobs
@@ -145,9 +141,9 @@ EXAMPLES = r'''
 RETURN = r'''
 credentials_source:
   description:
-    - Where the credentials came from, never their values, for example C(CLI profile prod (ChainableRamRoleArn via base\)),
-      C(environment (ALIBABA_CLOUD_ACCESS_KEY_ID\)), C(OIDC role acs:ram::123456789012:role/dts-reader) or
-      C(ECS RAM role app-role (discovered\)).
+    - Where the credentials came from, never their values, for example
+      C(CLI profile prod (ChainableRamRoleArn via base\)), C(environment (ALIBABA_CLOUD_ACCESS_KEY_ID\)),
+      C(OIDC role acs:ram::123456789012:role/dts-reader) or C(ECS RAM role app-role (discovered\)).
   returned: when the credentials were resolved, also on failure
   type: str
   sample: CLI profile prod (ChainableRamRoleArn via base)

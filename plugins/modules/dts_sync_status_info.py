@@ -3,10 +3,6 @@
 # Copyright: Contributors to the alibabacloud.dts collection
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 DOCUMENTATION = r'''
 module: dts_sync_status_info
 short_description: Read the synchronization status of DTS jobs, and optionally wait on them as a gate
@@ -122,9 +118,9 @@ EXAMPLES = r'''
 RETURN = r'''
 credentials_source:
   description:
-    - Where the credentials came from, never their values, for example C(CLI profile prod (ChainableRamRoleArn via base\)),
-      C(environment (ALIBABA_CLOUD_ACCESS_KEY_ID\)), C(OIDC role acs:ram::123456789012:role/dts-reader) or
-      C(ECS RAM role app-role (discovered\)).
+    - Where the credentials came from, never their values, for example
+      C(CLI profile prod (ChainableRamRoleArn via base\)), C(environment (ALIBABA_CLOUD_ACCESS_KEY_ID\)),
+      C(OIDC role acs:ram::123456789012:role/dts-reader) or C(ECS RAM role app-role (discovered\)).
   returned: when the credentials were resolved, also on failure
   type: str
   sample: CLI profile prod (ChainableRamRoleArn via base)
@@ -286,7 +282,8 @@ stable_since:
   sample: "2026-01-31T08:00:05Z"
   version_added: 0.3.0
 passed:
-  description: Whether every condition holds. In check mode the module does not wait, so this may be V(false) without a failure.
+  description: Whether every condition holds. In check mode the module does not wait, so this may be V(false) without a
+    failure.
   returned: when O(wait=true) and the module does not fail
   type: bool
   sample: true
@@ -323,7 +320,11 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import (
     validate_job_ids,
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils._states import wait_on_jobs
-from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import WaitFailed, gate_from_params, wait_argument_spec
+from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import (
+    WaitFailed,
+    gate_from_params,
+    wait_argument_spec,
+)
 from ansible_collections.alibabacloud.dts.plugins.module_utils.modules import DtsModule
 
 

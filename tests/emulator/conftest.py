@@ -3,8 +3,6 @@
 """Fixtures for the emulator's fidelity suite: a fresh emulator per test, a TLS one, and the
 expectations derived from the same default data the emulator was started with."""
 
-from __future__ import absolute_import, division, print_function
-
 import os
 import sys
 

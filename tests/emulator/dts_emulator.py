@@ -16,8 +16,6 @@ two check each other; the official SDKs check both (tests/emulator/tests/).
     python tests/emulator/dts_emulator.py --port 8480
 """
 
-from __future__ import absolute_import, division, print_function
-
 import argparse
 import base64
 import hashlib
@@ -35,18 +33,28 @@ import tempfile
 import threading
 import time
 import uuid
+from bisect import bisect_right
 from collections import deque
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from bisect import bisect_right
 from itertools import accumulate
 from operator import itemgetter
 from urllib.parse import parse_qsl, quote, urlsplit
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from emulator_data import (  # noqa: E402
-    FAILED_STATUSES, JOB_TYPES, canonical, checkpoint_of, default_data, dts_job_detail, dts_job_entry,
-    endpoint_instance_ids, generate_job_specs, make_job, wire_records)
+    FAILED_STATUSES,
+    JOB_TYPES,
+    canonical,
+    checkpoint_of,
+    default_data,
+    dts_job_detail,
+    dts_job_entry,
+    endpoint_instance_ids,
+    generate_job_specs,
+    make_job,
+    wire_records,
+)
 
 DTS_VERSION = '2020-01-01'
 STS_VERSION = '2015-04-01'
@@ -99,7 +107,7 @@ class ApiError(Exception):
         self.headers, self.outcome = headers or {}, outcome
 
 
-class Faults(object):
+class Faults:
     """Which API requests fail, and how: a script first, then every-Nth rules, then random rates."""
 
     def __init__(self, seed=0, **settings):
@@ -124,7 +132,7 @@ class Faults(object):
         return None
 
 
-class Emulator(object):
+class Emulator:
     """The emulator's state and behaviour, independent of HTTP; ``serve()`` puts it on a socket."""
 
     def __init__(self, access_key_id=DEFAULT_ACCESS_KEY_ID, access_key_secret=DEFAULT_ACCESS_KEY_SECRET,
@@ -298,8 +306,9 @@ class Emulator(object):
     def _check_time_and_nonce(self, key_id, stamp, nonce):
         try:
             moment = parse_time(stamp)
-        except (TypeError, ValueError):
-            raise ApiError(400, 'InvalidTimeStamp.Format', 'Specified time stamp or date value is not well formatted.')
+        except (TypeError, ValueError) as error:
+            raise ApiError(400, 'InvalidTimeStamp.Format',
+                           'Specified time stamp or date value is not well formatted.') from error
         if abs(datetime.now(timezone.utc) - moment) > CLOCK_SKEW:
             raise ApiError(400, 'InvalidTimeStamp.Expired',
                            'Specified time stamp or date value is expired.')
@@ -391,7 +400,8 @@ class Emulator(object):
             key = params.get('Tag.%d.Key' % index)
             if key is None:
                 if 'Tag.%d.Value' % index in params:
-                    raise ApiError(400, 'InvalidParameter', 'Tag.%d.Key is mandatory with Tag.%d.Value.' % (index, index))
+                    raise ApiError(400, 'InvalidParameter',
+                                   'Tag.%d.Key is mandatory with Tag.%d.Value.' % (index, index))
                 continue
             if not key:
                 raise ApiError(400, 'InvalidParameter', 'The specified parameter Tag.%d.Key cannot be empty.' % index)
@@ -447,7 +457,8 @@ class Emulator(object):
         with self.lock:
             if self.status_list_failures:
                 failure = self.status_list_failures.pop(0)
-                return {'Success': failure.get('success_value', 'false'), 'ErrCode': failure.get('code', 'InternalError'),
+                return {'Success': failure.get('success_value', 'false'),
+                        'ErrCode': failure.get('code', 'InternalError'),
                         'ErrMessage': failure.get('message', 'The request processing has failed due to some '
                                                              'unknown error.')}
             region = params.get('RegionId')
@@ -791,7 +802,7 @@ def _handler_for(emulator):
                     except (ValueError, KeyError, TypeError, AttributeError) as error:
                         # A malformed control request gets an answer, not a dropped connection.
                         raise ApiError(400, 'InvalidParameter', 'Bad control request: %s: %s'
-                                       % (type(error).__name__, error))
+                                       % (type(error).__name__, error)) from error
                 if parts.path.startswith('/latest/'):
                     return self._metadata(parts)
                 return self._api(parts, body)

@@ -18,8 +18,6 @@ default the id without its ``dts`` prefix, so ``DtsInstanceID == 'dts' + DtsJobI
 this module makes.
 """
 
-from __future__ import absolute_import, division, print_function
-
 import hashlib
 import random
 import time
@@ -61,7 +59,8 @@ def default_job_specs(now=None, seed=20260101):
     """
     now = now or datetime.now(timezone.utc)
     rng = random.Random(seed)
-    wire_case = {'Synchronizing': ['synchronizing', 'Synchronizing'], 'Initializing': ['Initializing', 'Initializating']}
+    wire_case = {'Synchronizing': ['synchronizing', 'Synchronizing'],
+                 'Initializing': ['Initializing', 'Initializating']}
     services = ['orders', 'payments', 'inventory', 'users', 'catalog', u'订单中心', 'analytics', 'billing']
     envs = ['prod', 'staging', 'dev']
     specs = []

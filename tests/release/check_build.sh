@@ -14,7 +14,7 @@ echo "built $(basename "$tarball"): $size bytes"
 [ "$size" -lt 2097152 ] || { echo "the tarball is over 2 MB" >&2; exit 1; }
 
 tar -tzf "$tarball" > "$work/contents"
-for unwanted in '^\.venv/' '^\.git/' '^tests/output/' '^build/' '__pycache__' '^scripts/' \
+for unwanted in '^\.venv/' '^\.git/' '^tests/output/' '^build/' '__pycache__' '^scripts/' '^\.mypy_cache/' \
                 '^pyproject\.toml$' '^\.pre-commit-config\.yaml$'; do
   if grep -Eq "$unwanted" "$work/contents"; then echo "the tarball carries $unwanted" >&2; exit 1; fi
 done

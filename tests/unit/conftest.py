@@ -7,10 +7,6 @@ plugins by their FQCN in process (the inventory plugin and its doc fragments), a
 they import are the very ones the tests patch.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import os
 import sys
 

@@ -7,8 +7,6 @@ GET and POST. Every answer goes through the Tea SDK's response models (the legac
 its own), so a field the emulator misspells or nests wrongly shows up as a mismatch.
 """
 
-from __future__ import absolute_import, division, print_function
-
 import json
 import math
 
@@ -21,7 +19,8 @@ from aliyunsdkcore.auth.credentials import AccessKeyCredential, StsTokenCredenti
 from aliyunsdkcore.client import AcsClient
 from aliyunsdkdts.request.v20200101.DescribeSynchronizationJobsRequest import DescribeSynchronizationJobsRequest
 from aliyunsdkdts.request.v20200101.DescribeSynchronizationJobStatusListRequest import (
-    DescribeSynchronizationJobStatusListRequest)
+    DescribeSynchronizationJobStatusListRequest,
+)
 
 from dts_emulator import DEFAULT_ACCESS_KEY_ID as AK, DEFAULT_ACCESS_KEY_SECRET as SECRET
 
@@ -29,7 +28,7 @@ REGION = 'cn-hangzhou'
 REFUSALS = (ClientException, ServerException)
 
 
-class Tea(object):
+class Tea:
     """alibabacloud_dts20200101.client.Client, V3 by default or V1 when asked."""
 
     def __init__(self, port, signature_version, key=AK, secret=SECRET, token=None):
@@ -55,7 +54,7 @@ class Tea(object):
         return error.code, error.status_code
 
 
-class Legacy(object):
+class Legacy:
     """aliyunsdkcore.client.AcsClient with the aliyunsdkdts request classes, GET or POST."""
 
     def __init__(self, port, method, key=AK, secret=SECRET, token=None):

@@ -6,8 +6,6 @@ It imports nothing from the emulator or the collection, so that a request it sig
 emulator accepts is evidence that both follow the documented algorithm.
 """
 
-from __future__ import absolute_import, division, print_function
-
 import base64
 import hashlib
 import hmac

@@ -4,8 +4,6 @@
 emulator's lifecycles, faults, latency and control API behave. Expectations come from
 emulator_data.default_job_specs, never from hard-coded counts."""
 
-from __future__ import absolute_import, division, print_function
-
 import json
 import math
 import threading
@@ -167,14 +165,16 @@ def test_the_name_filter_is_a_case_insensitive_substring(emulator, specs, fragme
 
 
 def test_a_unicode_name_comes_back_intact(emulator):
-    names = set(record['SynchronizationJobName'] for record in listing(emulator, SynchronizationJobName=u'订单').values())
+    found = listing(emulator, SynchronizationJobName=u'订单')
+    names = set(record['SynchronizationJobName'] for record in found.values())
     assert names and all(name.startswith(u'订单中心-') for name in names)
 
 
 def test_resource_group_id_filters(emulator, specs):
     for group in ('rg-acfmprod0001', 'rg-acfmtest0002'):
         found = listing(emulator, ResourceGroupId=group)
-        assert set(found) == keys_where(specs, HZ, lambda spec: spec['resource_group_id'] == group)
+        # keys_where calls the lambda before the loop moves on.
+        assert set(found) == keys_where(specs, HZ, lambda spec: spec['resource_group_id'] == group)  # noqa: B023
         assert found
     assert listing(emulator, ResourceGroupId='rg-nobody') == {}
 

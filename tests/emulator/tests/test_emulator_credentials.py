@@ -2,8 +2,6 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """TLS, STS AssumeRole and the ECS metadata paths: what a credential chain meets end to end."""
 
-from __future__ import absolute_import, division, print_function
-
 import json
 import socket
 from datetime import datetime, timedelta, timezone

@@ -5,8 +5,6 @@ unchanged, with V3 and V1 signatures: every answer parses through the SDK's mode
 left over, and the quirks (Region required, the page cap, milliseconds in the detail, in-body
 failures, the two families' visibility) hold. Expectations come from emulator_data."""
 
-from __future__ import absolute_import, division, print_function
-
 import json
 import time
 

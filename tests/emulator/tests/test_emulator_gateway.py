@@ -6,8 +6,6 @@ The published signature examples pin both the local signer and the emulator's ve
 documented algorithm; the hand-made requests then probe each refusal the gateway makes.
 """
 
-from __future__ import absolute_import, division, print_function
-
 import hashlib
 import json
 from datetime import datetime, timedelta, timezone
@@ -49,7 +47,7 @@ def v3_headers_with(signature, names='host;x-acs-action;x-acs-content-sha256;x-a
                 % (key, names, signature))
 
 
-class TestPublishedVectors(object):
+class TestPublishedVectors:
     def test_the_local_signer_reproduces_the_published_v3_signature(self):
         names, signature = v3_signature('YourAccessKeySecret', 'POST', '/', V3_QUERY, V3_HEADERS)
         assert names == 'host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version'
@@ -90,7 +88,7 @@ class TestPublishedVectors(object):
 
 
 @pytest.mark.parametrize('signature,method', [('v3', 'POST'), ('v3', 'GET'), ('v1', 'GET'), ('v1', 'POST')])
-class TestGateway(object):
+class TestGateway:
     def test_a_hand_signed_request_is_answered(self, emulator, signature, method):
         response = call(emulator.endpoint, LIST, HZ, signature=signature, method=method)
         assert response.status_code == 200, response.text

@@ -3,8 +3,6 @@
 """Rate limits: a sliding one-second window per action, access key and region, on a clock the
 tests step by hand (no sleeping, no wall-clock bounds)."""
 
-from __future__ import absolute_import, division, print_function
-
 import json
 
 import pytest
@@ -21,7 +19,7 @@ from conftest import AK, SECRET
 HZ = 'cn-hangzhou'
 
 
-class Clock(object):
+class Clock:
     def __init__(self):
         self.now = 1000.0
 
@@ -74,7 +72,7 @@ def test_the_window_slides(emulator, clock):
     emulator.config['rate_limits'] = {'DescribeDtsJobDetail': 4}
     job_id = detail_ids(emulator)[0]
     outcomes = []
-    for step in range(12):
+    for _step in range(12):
         clock.now += 0.25  # 4 calls a second: exactly the limit, never over it
         outcomes.append(call(emulator.endpoint, 'DescribeDtsJobDetail', {'DtsJobId': job_id}).status_code)
     assert outcomes == [200] * 12

@@ -2,13 +2,12 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The official Alibaba Cloud clients, unchanged, against the emulator (see emulator_clients)."""
 
-from __future__ import absolute_import, division, print_function
-
 import pytest
+
+from emulator_clients import CLIENTS, REFUSALS, REGION, Legacy, list_all
 from emulator_data import default_job_specs
 
 from conftest import TOKEN, expected_records, expected_status
-from emulator_clients import CLIENTS, REFUSALS, REGION, Legacy, list_all
 
 
 @pytest.fixture(params=sorted(CLIENTS))

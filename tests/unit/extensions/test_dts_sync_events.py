@@ -2,15 +2,11 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The dts_sync_events source against the emulator, on an injected clock: no wall-clock sleeps."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import asyncio
+import importlib.util
 import json
 import logging
 import os
-import importlib.util
 import sys
 
 import pytest
@@ -29,7 +25,7 @@ from dts_emulator import Emulator  # noqa: E402  pylint: disable=wrong-import-po
 SECRET = 'events-secret-0123456789'
 
 
-class Clock(object):
+class Clock:
     """Time that passes only when the source sleeps; after ``polls`` looks the source is cancelled."""
 
     def __init__(self, polls, between=None):

@@ -46,7 +46,8 @@ def emulator_records(accounts, refused=(), api='all'):
         if api == 'legacy' and job['origin'] != 'legacy':
             continue
         for direction, state in job['directions'].items():
-            yield dict(job, account=accounts.get(job['region'], ''), direction=direction, status=documented(state['status']),
+            yield dict(job, account=accounts.get(job['region'], ''), direction=direction,
+                       status=documented(state['status']),
                        delay=int(state['delay']), error_message=state.get('error_message'),
                        job_id=job['id'] if api == 'legacy' else job['dts_job_id'],
                        api='legacy' if api == 'legacy' else 'current')
@@ -86,7 +87,8 @@ def main(directory, max_delay, expiry_days, *options):
     for row in findings:
         if row['reason'] != 'refused':
             record = by_instance[(row['instance_id'], row['direction'])]
-            assert (row['api'], row['job_id'], row['job_name']) == (record['api'], record['job_id'], record['name']), row
+            expected = (record['api'], record['job_id'], record['name'])
+            assert (row['api'], row['job_id'], row['job_name']) == expected, row
 
     for row in findings:
         assert row['account'] == accounts.get(row['region'], ''), row

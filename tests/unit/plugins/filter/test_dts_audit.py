@@ -2,14 +2,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The audit's rules: which records need a human, for both API families, and what the report counts."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from collections.abc import Mapping
 
 import pytest
-
 from ansible.errors import AnsibleFilterError
 from ansible.inventory.manager import InventoryManager
 from ansible.parsing.dataloader import DataLoader
@@ -113,7 +108,8 @@ def test_failed_precheck_items_of_both_families():
         {'item_name': 'CHECK_CONN_SRC', 'check_status': 'Failed', 'error_message': 'denied', 'repair_method': 'grant'},
         {'item_name': 'CHECK_ENGINE', 'check_status': 'Success'}]}
     current_precheck = {'status': 'Failed', 'detail': [
-        {'check_item': 'CHECK_BINLOG_ON', 'check_result': 'failed', 'failed_reason': 'binlog off', 'repair_method': 'on'},
+        {'check_item': 'CHECK_BINLOG_ON', 'check_result': 'failed', 'failed_reason': 'binlog off',
+         'repair_method': 'on'},
         {'check_item': 'CHECK_SAME_OBJ', 'check_result': 'Success'}]}
     assert job_record(legacy(precheck_status=legacy_precheck))['precheck_failures'] == [
         {'item_name': 'CHECK_CONN_SRC', 'detail': 'denied', 'repair_method': 'grant'}]
@@ -243,7 +239,8 @@ def test_prepaid_jobs_expiring_within_the_days_soonest_first_in_either_familys_t
     result = report(records)
     assert findings(result, 'expiring') == [('dtsgone', 'Forward', 'expired'),
                                             ('soon', 'Forward', 'expires 2026-06-10T08:01:31Z')]
-    assert [f['expire_time'] for f in result['findings']['expiring']] == ['2026-05-31T23:59:59Z', '2026-06-10T08:01:31Z']
+    assert [f['expire_time'] for f in result['findings']['expiring']] == [
+        '2026-05-31T23:59:59Z', '2026-06-10T08:01:31Z']
     assert result['expiry_cutoff'] == '2026-06-15T00:00:00Z'
     assert [f[0] for f in findings(report(records, expiry_days=30), 'expiring')] == ['dtsgone', 'soon', 'dtslater']
 
@@ -300,7 +297,8 @@ def test_without_the_inventorys_regions_the_regions_are_those_with_jobs_and_thos
 def test_a_region_refused_in_regions_takes_its_code_from_the_refused_list_when_it_has_none():
     refused = [{'account': '', 'region': 'cn-beijing', 'code': 'Forbidden.RAM', 'message': 'no'}]
     result = report([], regions=[{'region': 'cn-beijing', 'jobs': 0, 'refused': True}], refused=refused)
-    assert [(r['region'], r['code'], r['message']) for r in result['refused']] == [('cn-beijing', 'Forbidden.RAM', 'no')]
+    assert [(r['region'], r['code'], r['message']) for r in result['refused']] == [
+        ('cn-beijing', 'Forbidden.RAM', 'no')]
 
 
 @pytest.mark.parametrize('options, message', [

@@ -6,10 +6,6 @@ The real connect(), credential resolution, signing and paging run; only the HTTP
 replaced, by one that answers per (access key, region) and measures requests in flight.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import os
 import re
@@ -17,7 +13,6 @@ import threading
 import time
 
 import pytest
-
 from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.inventory.data import InventoryData
 from ansible.parsing.dataloader import DataLoader
@@ -41,7 +36,7 @@ def tags(**pairs):
     return [{'Key': key, 'Value': value} for key, value in pairs.items()]
 
 
-class Cloud(object):
+class Cloud:
     """DescribeSynchronizationJobs and DescribeDtsJobs for several accounts and regions, paged like the service."""
 
     def __init__(self, latency=0.0):
@@ -116,7 +111,7 @@ def cloud(monkeypatch, tmp_path):
     return fake
 
 
-class Warnings(object):
+class Warnings:
     def __init__(self):
         self.messages = []
 
@@ -127,7 +122,7 @@ class Warnings(object):
         return lambda *args, **kwargs: None
 
 
-class Result(object):
+class Result:
     def __init__(self, inventory, warnings, plugin):
         self.inventory, self.warnings, self.plugin = inventory, warnings, plugin
 
@@ -290,7 +285,8 @@ def test_a_refused_region_is_a_warning_naming_it_unless_strict_regions(cloud, pa
     result = parse(CREDENTIALS + 'regions: [cn-hangzhou, cn-beijing]\nstrict: true\n')
     assert sorted(result.hostvars) == ['dtsok'] and len(result.warnings) == 1
 
-    with pytest.raises(AnsibleParserError, match='test.dts_sync_jobs.yml: region cn-beijing: .*Forbidden.RAM') as raised:
+    with pytest.raises(AnsibleParserError,
+                       match='test.dts_sync_jobs.yml: region cn-beijing: .*Forbidden.RAM') as raised:
         parse(CREDENTIALS + 'regions: [cn-hangzhou, cn-beijing]\nstrict_regions: true\n')
     assert SECRET not in str(raised.value)
 
@@ -447,7 +443,8 @@ def test_the_cache_misses_for_a_changed_filter_a_new_region_or_other_credentials
     assert [params['Tags'] for params in cloud.asked('DescribeDtsJobs')[-2:]] == ['[{"key":"env","value":"prod"}]'] * 2
 
     # Another access key is another account's jobs.
-    other = parse('access_key_id: other-ak\naccess_key_secret: %s\n' % OTHER_SECRET + cache + 'regions: [cn-hangzhou]\n')
+    other = parse('access_key_id: other-ak\naccess_key_secret: %s\n' % OTHER_SECRET + cache
+                  + 'regions: [cn-hangzhou]\n')
     assert cloud.requests == 10 and sorted(other.hostvars) == ['dtsother']
     cached = ''.join(path.read_text() for path in (tmp_path / 'cache').iterdir())
     for secret in (SECRET, OTHER_SECRET, 'test-ak', 'other-ak'):
@@ -510,7 +507,7 @@ def test_a_host_of_another_source_is_not_overwritten(cloud, parse):
     assert result.hostvars['dtsclash_dtsclash']['dts_synchronization_job_id'] == 'dtsclash'
 
 
-class Clock(object):
+class Clock:
     """Wall-clock seconds the test moves by hand, for the age of cached listings."""
 
     def __init__(self, now=1000000.0):
@@ -628,7 +625,8 @@ accounts:
     regions: [cn-hangzhou]
 ''' % OTHER_SECRET)
     regions = result.inventory.groups['all'].get_vars()['dts_regions']
-    assert [(entry['account'], entry['region'], entry['jobs'], entry['refused'], entry['code']) for entry in regions] == [
+    assert [(entry['account'], entry['region'], entry['jobs'], entry['refused'], entry['code'])
+            for entry in regions] == [
         ('main', 'cn-hangzhou', 2, False, None),
         ('main', 'cn-beijing', 0, True, 'Forbidden.RAM'),
         ('main', 'cn-shanghai', 0, False, None),  # a region without jobs is still seen
@@ -742,7 +740,8 @@ keyed_groups:
 ''')
     assert sorted(compiled) == ['dts_delay * 2', 'dts_delay > 300', 'dts_tags.env']
     # Still evaluated per host.
-    assert result.hostvars['dtsc20']['lag'] == 800 and result.group('lagging') == ['dtsc%02d' % n for n in range(16, 30)]
+    assert result.hostvars['dtsc20']['lag'] == 800
+    assert result.group('lagging') == ['dtsc%02d' % n for n in range(16, 30)]
     assert len(result.group('env_prod')) == 15
     # The engine is left as it was found.
     assert '_compile_expression' not in vars(result.plugin.templar._engine)

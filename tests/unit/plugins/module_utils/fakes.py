@@ -2,31 +2,23 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """In-memory stand-ins for the HTTP session, so client behaviour can be specified exactly."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import threading
+from urllib.parse import parse_qsl, urlsplit
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._credentials import Credentials
-
-try:
-    from urllib.parse import parse_qsl, urlsplit
-except ImportError:  # pragma: no cover
-    pass
 
 CREDS = Credentials('test-ak', 'test-secret-value', None, 'test')
 
 
-class FakeResponse(object):
+class FakeResponse:
     def __init__(self, status_code=200, body=None, headers=None, raw=None):
         self.status_code = status_code
         self.headers = headers or {}
         self.content = raw if raw is not None else json.dumps(body).encode('utf-8')
 
 
-class FakeSession(object):
+class FakeSession:
     """Answers each request with ``handler(action, params, headers)``; records what was sent."""
 
     def __init__(self, handler):

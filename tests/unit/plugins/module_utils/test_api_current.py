@@ -2,10 +2,6 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The current family's calls: the request shape the gateway wants, and paging that loses no job."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 
 import pytest
@@ -37,7 +33,7 @@ def dts_job(job_id, status='Synchronizing', **extra):
     return record
 
 
-class DtsJobsService(object):
+class DtsJobsService:
     """DescribeDtsJobs over ``records``: refuses what the gateway refuses, caps pages at ``cap``.
 
     ``offset_by_asked``: whether the offset of page N is computed from the size asked for (as

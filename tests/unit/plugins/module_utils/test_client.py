@@ -2,10 +2,6 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The client's contract: what it sends, what it retries, how it pages."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import socket
 import threading
@@ -37,7 +33,7 @@ from ansible_collections.alibabacloud.dts.tests.unit.plugins.module_utils.fakes 
 )
 
 
-class Clock(object):
+class Clock:
     """A fake monotonic clock that advances only when the client sleeps."""
 
     def __init__(self):
@@ -621,7 +617,7 @@ def test_a_paged_listing_of_3000_jobs_stays_under_the_rate():
     assert most_in_a_window(session.times, 1.0) == 19
 
 
-class CountingGate(object):
+class CountingGate:
     """A gate that records how often it was taken and whether a request was sent outside it."""
 
     def __init__(self):

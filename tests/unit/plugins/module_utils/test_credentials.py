@@ -2,24 +2,16 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The credential chain: every source, their precedence, and secrets kept out of every message."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import requests
 from alibabacloud_tea_openapi.utils import Utils as SdkUtils
-
-try:
-    from urllib.parse import parse_qsl, urlsplit
-except ImportError:  # pragma: no cover
-    pass
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._credentials import (
     Credentials,
@@ -27,14 +19,14 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._credentials impo
     _Resolver,
     resolve_credentials,
 )
-from ansible_collections.alibabacloud.dts.plugins.module_utils._profiles import resolve_region
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
+from ansible_collections.alibabacloud.dts.plugins.module_utils._profiles import resolve_region
 
 SECRET = 'very-secret-value-123'
 TOKEN = 'sts-token-value-456'
 
 
-class LocalServer(object):
+class LocalServer:
     """A real HTTP server on 127.0.0.1 answering with ``handler(method, path, query, headers)``."""
 
     def __init__(self, handler):
@@ -340,7 +332,7 @@ def test_region_chain():
 # -- refresh before expiry -------------------------------------------------------------------------
 
 
-class FakeClock(object):
+class FakeClock:
     def __init__(self, now=1000.0):
         self.now = now
 
@@ -421,7 +413,8 @@ def oidc_handler(method, path, query, headers):
 def test_oidc_environment_comes_after_the_keys_and_sends_the_token_in_the_body(tmp_path):
     token = tmp_path / 'token'
     token.write_text('oidc-token-value\n')
-    env = {'ALIBABA_CLOUD_ROLE_ARN': 'acs:ram::1:role/r', 'ALIBABA_CLOUD_OIDC_PROVIDER_ARN': 'acs:ram::1:oidc-provider/p',
+    env = {'ALIBABA_CLOUD_ROLE_ARN': 'acs:ram::1:role/r',
+           'ALIBABA_CLOUD_OIDC_PROVIDER_ARN': 'acs:ram::1:oidc-provider/p',
            'ALIBABA_CLOUD_OIDC_TOKEN_FILE': str(token)}
     bodies = []
 

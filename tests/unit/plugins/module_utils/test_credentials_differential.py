@@ -12,10 +12,6 @@ from the request, so equal credentials also mean equal requests.  Where the coll
 deliberately differs (docs/credentials.md, "Where it differs"), the scenario says how.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import hashlib
 import importlib
 import json
@@ -31,8 +27,10 @@ import requests
 
 alibabacloud_credentials = pytest.importorskip('alibabacloud_credentials')
 
-from alibabacloud_credentials.provider import default as official_default  # noqa: E402
-from alibabacloud_credentials.provider import ecs_ram_role as official_ecs  # noqa: E402
+from alibabacloud_credentials.provider import (  # noqa: E402
+    default as official_default,
+    ecs_ram_role as official_ecs,
+)
 from alibabacloud_credentials.utils import auth_constant, auth_util  # noqa: E402
 from alibabacloud_tea_openapi.utils import Utils as SdkUtils  # noqa: E402
 from Tea.core import TeaCore  # noqa: E402
@@ -53,11 +51,12 @@ PROVIDER = 'acs:ram::1234567890:oidc-provider/ack-rrsa'
 
 def issued(*parts):
     digest = hashlib.sha256('|'.join(parts).encode('utf-8')).hexdigest()
-    return {'AccessKeyId': 'STS.' + digest[:16], 'AccessKeySecret': digest[16:40], 'SecurityToken': 'tok-' + digest[40:],
+    return {'AccessKeyId': 'STS.' + digest[:16], 'AccessKeySecret': digest[16:40],
+            'SecurityToken': 'tok-' + digest[40:],
             'Expiration': FAR}
 
 
-class FakeCloud(object):
+class FakeCloud:
     """STS (AssumeRole signed, AssumeRoleWithOIDC), ECS metadata and a credentials URI, on 127.0.0.1."""
 
     def __init__(self):
@@ -149,7 +148,7 @@ def session(name):
     return name
 
 
-class Redirect(object):
+class Redirect:
     """A requests session that sends every request to the fake cloud, saying which host it was meant for."""
 
     def __init__(self, port):
@@ -171,7 +170,7 @@ def cloud():
     server.stop()
 
 
-class _NoScheduler(object):
+class _NoScheduler:
     """The official ECS provider starts a background refresh thread per instance; a test needs none."""
 
     def add_job(self, *args, **kwargs):
@@ -446,9 +445,10 @@ def test_default_session_names_differ_deliberately(cloud, tmp_path, monkeypatch)
         captured = []
         original = FakeCloud.answer
 
+        # Installed and removed within this iteration, so it only ever sees this iteration's variables.
         def spy(self, method, host, path, params, headers):
-            captured.append(params.get('RoleSessionName'))
-            return original(self, method, host, path, params, headers)
+            captured.append(params.get('RoleSessionName'))  # noqa: B023
+            return original(self, method, host, path, params, headers)  # noqa: B023
 
         monkeypatch.setattr(FakeCloud, 'answer', spy)
         if side == 'collection':

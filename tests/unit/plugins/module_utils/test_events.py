@@ -2,10 +2,6 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """JobWatch: one event per change worth acting on, never the same transition twice."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._events import JobWatch, error_event
 

@@ -2,17 +2,12 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Client-side filters and input validation shared by the modules and the inventory plugin."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 
 import pytest
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import DtsClient
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
-from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import SUMMARY_JOB_FACTS
 from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import (
     add_job_details,
     list_dts_job_facts,
@@ -24,6 +19,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import (
     validate_job_ids,
     validate_statuses,
 )
+from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import SUMMARY_JOB_FACTS
 from ansible_collections.alibabacloud.dts.tests.unit.plugins.module_utils.fakes import (
     CREDS,
     FakeResponse,
@@ -136,7 +132,7 @@ def dts_job(job_id, status='Synchronizing', instance_id=None, reverse=None, dela
     return record
 
 
-class Region(object):
+class Region:
     """Both families of one region: the legacy listing and status list, DescribeDtsJobs (page cap 30)."""
 
     def __init__(self, legacy=(), current=(), cap=30):
@@ -176,13 +172,15 @@ def counted(client):
 
 def test_auto_answers_a_mixed_list_legacy_id_job_id_and_instance_id_with_nothing_missing():
     region = Region(legacy=[job('dtsLEGACY', 'synchronizing')],
-                    current=[dts_job('jobA', 'Retrying', delay=37), dts_job('jobB', 'synchronizing', reverse='initializing')]
+                    current=[dts_job('jobA', 'Retrying', delay=37),
+                             dts_job('jobB', 'synchronizing', reverse='initializing')]
                     + [dts_job('filler%02d' % index) for index in range(10)])
     client = client_for(region)
     found, missing = read_statuses(client, ['dtsLEGACY', 'jobA', 'dtsjobB', 'dtsNOPE'])
     assert missing == ['dtsNOPE']
     assert [(entry['synchronization_job_id'], entry['api'], entry['status']) for entry in found] == [
-        ('dtsLEGACY', 'legacy', 'Synchronizing'), ('jobA', 'current', 'Retrying'), ('dtsjobB', 'current', 'Synchronizing')]
+        ('dtsLEGACY', 'legacy', 'Synchronizing'), ('jobA', 'current', 'Retrying'),
+        ('dtsjobB', 'current', 'Synchronizing')]
     job_a, job_b = found[1], found[2]
     assert job_a['directions'] == [{'synchronization_direction': 'Forward', 'status': 'Retrying',
                                     'checkpoint': 1700000000, 'checkpoint_time': '2023-11-14T22:13:20Z',

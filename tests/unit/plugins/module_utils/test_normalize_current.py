@@ -9,10 +9,6 @@ snake_case name, holding the same value typed; ``TagList`` becomes ``tags``, ``R
 record of its own, and ``checkpoint_time``, ``region`` and ``api`` are what we add.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import time
 
 from alibabacloud_dts20200101 import models
@@ -113,7 +109,8 @@ def test_the_summary_and_a_selection_are_exactly_that_part_of_every_fact():
 
 
 def test_the_detail_delay_is_milliseconds_made_seconds():
-    body = {'DtsJobId': 'j', 'DtsInstanceID': 'dtsj', 'Status': 'Synchronizing', 'Delay': 2500, 'Checkpoint': 1610524452,
+    body = {'DtsJobId': 'j', 'DtsInstanceID': 'dtsj', 'Status': 'Synchronizing', 'Delay': 2500,
+            'Checkpoint': 1610524452,
             'RequestId': 'R', 'Success': True, 'HttpStatusCode': 200,
             'SubSyncJob': [{'DtsJobId': 'j', 'Delay': -1, 'Checkpoint': '1610524452'}]}
     facts = normalize_dts_job_detail(body, 'cn-hangzhou')

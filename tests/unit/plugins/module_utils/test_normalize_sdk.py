@@ -9,10 +9,6 @@ the model's own snake_case name and nesting, holding the same value, typed: noth
 nothing dropped, nothing renamed. A selection of facts must be exactly that part of the whole.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from alibabacloud_dts20200101 import models
 from hypothesis import given, settings, strategies as st
 

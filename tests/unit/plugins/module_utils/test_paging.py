@@ -2,16 +2,12 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """read_all_pages: every record once, whatever page size the service really enforces."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import pytest
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._paging import read_all_pages
 
 
-class Service(object):
+class Service:
     """A numbered listing that holds at most ``cap`` records a page, whatever is asked for."""
 
     def __init__(self, count, cap=None, offset_by_asked=False):

@@ -5,10 +5,6 @@
 Every wait here is on an injected clock: the tests assert attempts and the total injected sleep.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import os
 import socket
@@ -36,7 +32,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._retries import (
 )
 
 
-class Clock(object):
+class Clock:
     """A fake monotonic clock that advances only when slept on (or when told)."""
 
     def __init__(self):

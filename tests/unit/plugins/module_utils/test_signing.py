@@ -2,10 +2,6 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The signer against Alibaba's published vectors and against the official SDK's own code."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from collections import namedtuple
 from datetime import datetime, timezone
 
@@ -112,7 +108,7 @@ def twenty_tags():
     return query
 
 
-class _SdkRequest(object):
+class _SdkRequest:
     """The attributes Utils.get_authorization reads from a Tea request."""
 
     def __init__(self, method, query, headers):

@@ -2,10 +2,6 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The waiter's rules on a fake clock: every gate, every way a wait ends, and nothing ever sleeps."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 
 import pytest
@@ -25,7 +21,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import (
 T0 = 1700000000  # the fake wall clock's start, in epoch seconds
 
 
-class Clock(object):
+class Clock:
     """Monotonic and wall time that move only when the waiter sleeps."""
 
     def __init__(self):
@@ -56,7 +52,7 @@ def job(job_id, *directions, **extra):
     return result
 
 
-class Script(object):
+class Script:
     """poll(): each call answers the next scripted poll (the last one repeats); records the times it was called."""
 
     def __init__(self, clock, *polls):
@@ -385,7 +381,7 @@ def test_the_options_make_the_gate():
 
 # -- gathering states: the request budget ---------------------------------------------------------
 
-class FakeClient(object):
+class FakeClient:
     """Both families' listings and the legacy status list over ``jobs``, counted by action.
 
     Jobs are made the legacy way: both families list them.  The legacy listing says "0" for a
@@ -477,7 +473,8 @@ def test_a_job_the_current_listing_lacks_is_read_from_the_legacy_listing_on_that
 
 
 def test_legacy_delays_of_minus_one_or_nothing_are_not_started():
-    client = FakeClient({'a': [('Forward', 'Synchronizing', '-1', None)], 'b': [('Forward', 'Synchronizing', '', None)]})
+    client = FakeClient({'a': [('Forward', 'Synchronizing', '-1', None)],
+                         'b': [('Forward', 'Synchronizing', '', None)]})
     jobs, _ignored = StateReader(client, ['a', 'b'], want_delay=True, read_kwargs={'api': 'legacy'})()
     assert [entry['directions'][0]['delay'] for entry in jobs] == [None, None]
 
@@ -533,12 +530,12 @@ import os  # noqa: E402  pylint: disable=wrong-import-position
 
 import yaml  # noqa: E402  pylint: disable=wrong-import-position
 
+from ansible_collections.alibabacloud.dts.plugins.doc_fragments.wait import ModuleDocFragment  # noqa: E402
 from ansible_collections.alibabacloud.dts.plugins.module_utils import _waiter  # noqa: E402
 from ansible_collections.alibabacloud.dts.plugins.module_utils._connection import (  # noqa: E402
     connection_argument_spec,
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import JOB_STATUSES  # noqa: E402
-from ansible_collections.alibabacloud.dts.plugins.doc_fragments.wait import ModuleDocFragment  # noqa: E402
 from ansible_collections.alibabacloud.dts.plugins.modules import dts_job_info, dts_sync_status_info  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(_waiter.__file__), '..', '..'))

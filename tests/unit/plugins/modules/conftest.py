@@ -2,10 +2,6 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Run modules as Ansible does (a process reading an args file, printing JSON) against the emulator."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import json
 import os
 import subprocess
@@ -26,7 +22,7 @@ SECRET = 'emulator-secret-0123456789'
 TOKEN = 'CAIS-emulator-sts-token-abcdef'
 
 
-class ModuleRun(object):
+class ModuleRun:
     def __init__(self, result, stdout, stderr, returncode):
         self.result, self.stdout, self.stderr, self.returncode = result, stdout, stderr, returncode
 
@@ -65,8 +61,8 @@ def run_module(tmp_path, emulator):
             capture_output=True, text=True, env=environ, timeout=300, check=False)
         try:
             result = json.loads(process.stdout)
-        except ValueError:
-            raise AssertionError('module printed no JSON:\n%s\n%s' % (process.stdout, process.stderr))
+        except ValueError as error:
+            raise AssertionError('module printed no JSON:\n%s\n%s' % (process.stdout, process.stderr)) from error
         return ModuleRun(result, process.stdout, process.stderr, process.returncode)
 
     return run

@@ -4,10 +4,6 @@
 for what the case writes, against an endpoint that accepts only the STS credentials the emulator's
 STS, metadata service or credentials URI issued."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import hashlib
 import json
 import os

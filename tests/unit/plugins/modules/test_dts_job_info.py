@@ -2,10 +2,6 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """dts_job_info, and dts_sync_status_info across both families, as module processes against the emulator."""
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import (
     DTS_JOB_FACTS,
     JOB_STATUSES,

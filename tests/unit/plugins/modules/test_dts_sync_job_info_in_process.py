@@ -7,10 +7,6 @@ on a clock that only advances when it sleeps, so the fault runs cost no wall tim
 *_in_process.py belong to the fast tier (make units), unlike the module process tests beside them.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import contextlib
 import json
 import threading
@@ -36,7 +32,7 @@ except ImportError:  # 2.16-2.18 read the arguments from basic._ANSIBLE_ARGS
             basic._ANSIBLE_ARGS = saved
 
 
-class Clock(object):
+class Clock:
     """A monotonic clock that advances only when a client sleeps on it (from any thread)."""
 
     def __init__(self):

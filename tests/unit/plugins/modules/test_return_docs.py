@@ -8,10 +8,6 @@ down to the leaves) must be exactly the tree of that result, so the docs cannot 
 normaliser or the API.
 """
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 import sys
 
 import yaml
