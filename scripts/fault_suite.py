@@ -264,13 +264,11 @@ def suite_paced_current(work, args):
         emulator.config['rate_limits'] = {'DescribeDtsJobs': 20}
         for code in ('Throttling.User', 'Rejected.Throttling'):
             emulator.config['throttle_code'] = code
-            # B007: the options are not passed to run_current, so both rows run with the modules' defaults
-            # (the modules have no max_requests_per_second option to pass).
-            for label, options in (('default', {}), ('off', {'max_requests_per_second': 0})):  # noqa: B007
+            for label, options in (('default', {}), ('off', {'max_requests_per_second': 0})):
                 counts, requests, throttled, seconds_all = {'exact': 0, 'clean failure': 0, 'WRONG': 0}, 0, 0, []
                 for _run in range(max(1, args.runs // 10)):
                     emulator.reset_counters()
-                    result, seconds = run_current(work, emulator.endpoint)
+                    result, seconds = run_current(work, emulator.endpoint, **options)
                     seconds_all.append(seconds)
                     requests += emulator.counters['total']
                     throttled += emulator.counters['by_outcome'].get('throttle', 0)
