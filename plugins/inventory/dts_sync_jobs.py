@@ -327,7 +327,8 @@ def is_plain(value):
         return True
     if kind is dict:
         for key, item in value.items():
-            if type(key) is not str or not is_plain(item):
+            # The exact type: a str subclass (ansible-core's tagged strings) is not plain.
+            if type(key) is not str or not is_plain(item):  # pylint: disable=unidiomatic-typecheck
                 return False
         return True
     if kind is list:
@@ -689,7 +690,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             own = host_object.vars
             if isinstance(value, str) and not is_plain(value):
                 inspected[id(value)] = (value, own[key])
-            if type(key) is str:
+            if type(key) is str:  # pylint: disable=unidiomatic-typecheck
                 checked.add(key)
 
     def _add_hosts(self, jobs, rename, default_group, compose, groups, keyed_groups, strict, taken):
