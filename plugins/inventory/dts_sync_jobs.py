@@ -309,6 +309,36 @@ def job_identity(facts):
     return facts.get('synchronization_job_id'), facts.get('synchronization_direction') or 'Forward'
 
 
+_SCALARS = frozenset([str, int, float, bool, type(None)])
+
+
+def is_plain(value):
+    """True for JSON-shaped data: dicts with string keys, lists, strings, numbers, booleans, None.
+
+    What a job fact must be to be set on its host directly. ansible-core 2.19's inventory inspects every
+    value a plugin gives ``set_variable``: it copies it recursively, checking each type and tagging each
+    value with its origin, which was two thirds of a parse of thousands of jobs (about 0.5 ms a host) and
+    a second copy of every fact in memory. The facts are plain data the normaliser has just built from
+    decoded JSON, new objects for each host, so checking their types is enough; anything else is given
+    to ``set_variable`` as before.
+    """
+    kind = type(value)
+    if kind in _SCALARS:
+        return True
+    if kind is dict:
+        for key, item in value.items():
+            # The exact type: a str subclass (ansible-core's tagged strings) is not plain.
+            if type(key) is not str or not is_plain(item):  # pylint: disable=unidiomatic-typecheck
+                return False
+        return True
+    if kind is list:
+        for item in value:
+            if not is_plain(item):
+                return False
+        return True
+    return False
+
+
 @contextlib.contextmanager
 def compiled_once(templar):
     """Compile each compose/groups/keyed_groups expression once for all hosts instead of once per host.
@@ -630,7 +660,41 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if refused:
             self.inventory.set_variable('all', REFUSED_VAR, list(all_vars.get(REFUSED_VAR) or []) + refused)
 
+    def _set_facts(self, host, hostvars, checked, inspected):
+        """Set a host's job facts: plain data directly on the host (see is_plain), anything else through
+        ``set_variable``, as ansible-core inspects it.
+
+        ``checked``: the variable names ansible-core's Host.set_variable has already checked (the same few
+        dozen on every host), stored directly on the other hosts. ``inspected``: id -> (string, what
+        ``set_variable`` made of it) for strings ansible-core tags (the region and account come from the
+        configuration): one string object is the same on every host of a region, inspected once.
+        """
+        host_object = self.inventory.get_host(host)
+        own = host_object.vars
+        for key, value in hostvars.items():
+            # Only a name ansible-core has checked, on a host that does not have it yet (a host of another
+            # source keeps ansible-core's merging), is stored directly.
+            direct = key in checked and key not in own
+            if is_plain(value):
+                if direct:
+                    own[key] = value
+                    continue
+                host_object.set_variable(key, value)
+            else:
+                seen = inspected.get(id(value)) if isinstance(value, str) else None
+                if direct and seen is not None and seen[0] is value:
+                    own[key] = seen[1]
+                    continue
+                self.inventory.set_variable(host, key, value)
+            # Host.set_variable may replace the host's dict (merging a mapping into one it has).
+            own = host_object.vars
+            if isinstance(value, str) and not is_plain(value):
+                inspected[id(value)] = (value, own[key])
+            if type(key) is str:  # pylint: disable=unidiomatic-typecheck
+                checked.add(key)
+
     def _add_hosts(self, jobs, rename, default_group, compose, groups, keyed_groups, strict, taken):
+        checked, inspected = set(), {}
         for account, facts in jobs:
             hostvars = dict((rename(fact), value) for fact, value in facts.items() if fact != 'api')
             hostvars[API_VAR] = facts['api']
@@ -640,8 +704,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             host = self._hostname(hostvars, instance_id, direction, taken)
             taken.add(host)
             self.inventory.add_host(host)
-            for key, value in hostvars.items():
-                self.inventory.set_variable(host, key, value)
+            self._set_facts(host, hostvars, checked, inspected)
             self.inventory.add_child(default_group('dts_status', facts.get('status') or 'unknown'), host)
             self.inventory.add_child(default_group('dts_region', facts['region']), host)
             if account:

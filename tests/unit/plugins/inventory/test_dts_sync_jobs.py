@@ -745,3 +745,58 @@ keyed_groups:
     assert len(result.group('env_prod')) == 15
     # The engine is left as it was found.
     assert '_compile_expression' not in vars(result.plugin.templar._engine)
+
+
+def test_is_plain_accepts_json_shaped_data_only():
+    from ansible_collections.alibabacloud.dts.plugins.inventory.dts_sync_jobs import is_plain
+    assert is_plain({'a': [1, 2.5, {'b': None}], 'c': True, 'd': 'text'})
+    assert is_plain([]) and is_plain('') and is_plain(None) and is_plain(0)
+    for odd in ((1, 2), {'a': {1, 2}}, {1: 'integer key'}, [object()], b'bytes', {'a': [{'b': (1,)}]}):
+        assert not is_plain(odd)
+
+
+class CountingInventory(InventoryData):
+    """An InventoryData that records which variables went through set_variable."""
+
+    def __init__(self):
+        super(CountingInventory, self).__init__()
+        self.set_calls = []
+
+    def set_variable(self, entity, varname, value):
+        self.set_calls.append((entity, varname))
+        super(CountingInventory, self).set_variable(entity, varname, value)
+
+
+def test_job_facts_are_set_on_the_host_not_through_set_variable(cloud, parse):
+    # ansible-core 2.19's set_variable inspects and copies every value: most of a parse of thousands of jobs.
+    cloud.add('cn-hangzhou', [job('dtsa', Tags=tags(env='prod')), job('dtsb')])
+    cloud.add_current('cn-hangzhou', [dts_job('dtsc', reverse='Suspending')])
+    inventory = CountingInventory()
+    result = parse(CREDENTIALS + 'regions: [cn-hangzhou]\ncompose:\n  lag: dts_delay\n', inventory=inventory)
+    assert sorted(result.hostvars) == ['dtsa', 'dtsb', 'dtsc', 'dtsc_reverse']
+    assert result.hostvars['dtsa']['dts_tags'] == {'env': 'prod'}
+    assert result.hostvars['dtsc_reverse']['dts_status'] == 'Suspending'
+    # Only Ansible's own variables, what compose makes, the group all's variables and the region take that
+    # path. The region comes from the configuration, where ansible-core tags strings: inspected once for all
+    # the region's hosts, which share what ansible-core made of it.
+    assert sorted(set(name for _entity, name in inventory.set_calls)) == [
+        'dts_region', 'dts_regions', 'inventory_dir', 'inventory_file', 'lag']
+    assert len([name for _entity, name in inventory.set_calls if name == 'dts_region']) == 1
+    assert all(result.inventory.get_host(host).vars['dts_region'] == 'cn-hangzhou' for host in result.hostvars)
+
+
+def test_a_fact_that_is_not_plain_data_goes_through_set_variable(cloud, parse, monkeypatch):
+    from ansible_collections.alibabacloud.dts.plugins.inventory import dts_sync_jobs
+    original = dts_sync_jobs.merge_job_facts
+
+    def with_a_tuple(*args, **kwargs):
+        facts = original(*args, **kwargs)
+        for fact in facts:
+            fact['odd'] = ('a', 'tuple')
+        return facts
+    monkeypatch.setattr(dts_sync_jobs, 'merge_job_facts', with_a_tuple)
+    cloud.add('cn-hangzhou', [job('dtsa')])
+    inventory = CountingInventory()
+    result = parse(CREDENTIALS + 'regions: [cn-hangzhou]\n', inventory=inventory)
+    assert ('dtsa', 'dts_odd') in inventory.set_calls
+    assert result.hostvars['dtsa']['dts_odd'] == ('a', 'tuple')
