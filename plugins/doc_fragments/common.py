@@ -149,7 +149,7 @@ options:
       - How many times a request is retried after a transient failure (C(ServiceUnavailable),
         C(InternalError), HTTP 5xx, connection resets, timeouts), from 0 to 20. V(0) disables retries.
       - A throttled answer (any code containing C(Throttling)) says the account is busy, not that the request
-        is failing: it is retried for as long as O(retry_budget) lasts and does not count against O(retries).
+        is failing; it is retried for as long as O(retry_budget) lasts and does not count against O(retries).
       - Retries wait with full-jitter exponential backoff (at most 20 seconds a wait), and at least as long
         as the service's C(x-acs-retry-after) asks. Permanent errors are never retried.
       - A refused connection or a host name that does not resolve is retried once at most, after half a
