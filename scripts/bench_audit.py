@@ -18,8 +18,6 @@ Every report is checked against the generated jobs: the records per region and s
 empty region's row, the failed, delayed and expiring findings.
 """
 
-from __future__ import print_function
-
 import argparse
 import csv
 import json
@@ -203,7 +201,8 @@ def check_report(output, specs):
     counted = Counter(dict(((row['region'], row['status']), int(row['records'])) for row in summary if row['status']))
     expected = Counter((record['region'], record['status']) for record in records)
     if counted != expected:
-        problems.append('records per region and status differ: %s' % sorted((counted - expected) + (expected - counted)))
+        differing = sorted((counted - expected) + (expected - counted))
+        problems.append('records per region and status differ: %s' % differing)
     empty = [row for row in summary if row['region'] == EMPTY_REGION]
     if [(row['status'], row['records']) for row in empty] != [('', '0')]:
         problems.append('the empty region %s is not listed with 0: %r' % (EMPTY_REGION, empty))
@@ -224,7 +223,8 @@ def main():
     parser.add_argument('--keyed-groups', action='store_true',
                         help="group hosts by the env tag in the inventory, as the demo inventory does")
     parser.add_argument('--baseline', action='store_true',
-                        help='also time a play that does nothing over the same inventory (start-up and inventory alone)')
+                        help='also time a play that does nothing over the same inventory '
+                             '(start-up and inventory alone)')
     parser.add_argument('--output', help='also write the report (Markdown) here')
     args = parser.parse_args()
 
@@ -265,7 +265,10 @@ def main():
             emulator.wait()
         row['jobs'] = count
         row['records'] = len(expected_records(specs))
-        row['problems'] = ['ansible-playbook exited with %d' % row['status']] if row['status'] else check_report(output, specs)
+        if row['status']:
+            row['problems'] = ['ansible-playbook exited with %d' % row['status']]
+        else:
+            row['problems'] = check_report(output, specs)
         if row['problems']:
             sys.stderr.write(row['output'][-3000:] + '\n' + '\n'.join(row['problems']) + '\n')
         rows.append(row)
@@ -281,13 +284,15 @@ def main():
              '| jobs | records | wall s | CPU s | wall s per 1,000 records | peak PSS MB, process tree '
              '| peak RSS MB, process tree | peak RSS MB, largest process | emulator CPU s | exact |'
              + (' inventory alone: wall s, CPU s, PSS MB |' if args.baseline else ''),
-             '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |' + (' ---: |' if args.baseline else '')]
+             '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |'
+             + (' ---: |' if args.baseline else '')]
     for row in rows:
         lines.append('| {:,} | {:,} | {:.1f} | {:.1f} | {:.2f} | {:.0f} | {:.0f} | {:.0f} | {:.1f} | {} |'.format(
             row['jobs'], row['records'], row['wall'], row['cpu'], row['wall'] * 1000.0 / row['records'], row['pss_mb'],
             row['tree_mb'], row['max_process_mb'], row['emulator_cpu'],
             'yes' if not row['problems'] else 'NO: ' + '; '.join(row['problems']))
-            + (' {:.1f}, {:.1f}, {:.0f} |'.format(row['baseline']['wall'], row['baseline']['cpu'], row['baseline']['pss_mb'])
+            + (' {:.1f}, {:.1f}, {:.0f} |'.format(row['baseline']['wall'], row['baseline']['cpu'],
+                                                  row['baseline']['pss_mb'])
                if args.baseline else ''))
     report = '\n'.join(lines)
     shutil.rmtree(work, ignore_errors=True)

@@ -2,10 +2,6 @@
 # Copyright: Contributors to the alibabacloud.dts collection
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
-
 DOCUMENTATION = r'''
 name: dts_sync_jobs
 short_description: DTS synchronization jobs as inventory hosts
@@ -121,8 +117,8 @@ options:
     elements: str
   page_size:
     description:
-      - Records per C(DescribeSynchronizationJobs) or C(DescribeDtsJobs) page. The first page of each region gives the total,
-        the other pages are then fetched concurrently.
+      - Records per C(DescribeSynchronizationJobs) or C(DescribeDtsJobs) page. The first page of each region
+        gives the total, the other pages are then fetched concurrently.
     type: int
     choices: [10, 20, 30]
     default: 30
@@ -211,7 +207,11 @@ from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils import _api_current
-from ansible_collections.alibabacloud.dts.plugins.module_utils._api_legacy import job_filters, list_jobs, validate_page_size
+from ansible_collections.alibabacloud.dts.plugins.module_utils._api_legacy import (
+    job_filters,
+    list_jobs,
+    validate_page_size,
+)
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import HAS_REQUESTS, run_concurrently
 from ansible_collections.alibabacloud.dts.plugins.module_utils._connection import (
     CONNECTION_OPTIONS,
@@ -226,7 +226,11 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._endpoints import
     validate_region,
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
-from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import merge_job_facts, status_filter, validate_statuses
+from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import (
+    merge_job_facts,
+    status_filter,
+    validate_statuses,
+)
 from ansible_collections.alibabacloud.dts.plugins.module_utils._profiles import is_true, resolve_region
 
 # Error codes that mean "this account may not list jobs in this region" (the region is not
@@ -374,7 +378,7 @@ def compiled_once(templar):
         del engine._compile_expression
 
 
-class _Target(object):
+class _Target:
     """One listing to make: an API family's jobs of an account (None without O(accounts)) in a region."""
 
     def __init__(self, account, params, region, key, api):
@@ -400,9 +404,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raise
         except AnsibleError as error:
             # A value outside an option's choices or of the wrong type: still a parse error of this file.
-            raise AnsibleParserError('%s: %s' % (path, to_native(error)))
+            raise AnsibleParserError('%s: %s' % (path, to_native(error))) from error
         if not HAS_REQUESTS:
-            raise AnsibleParserError('The dts_sync_jobs inventory needs the python requests library: pip install requests')
+            raise AnsibleParserError('The dts_sync_jobs inventory needs the python requests library: '
+                                     'pip install requests')
         page_size = self.get_option('page_size')
         try:
             validate_page_size(page_size)
@@ -412,7 +417,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             query = job_filters(**filters)
             self._rename = self._renamer()
         except DtsConfigError as error:
-            raise AnsibleParserError('%s: %s' % (path, error.message))
+            raise AnsibleParserError('%s: %s' % (path, error.message)) from None
         targets = self._targets(path, query)
 
         use_cache = self.get_option('cache')
@@ -461,10 +466,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _account_entry(self, path, entry):
         """An accounts entry checked against the connection options' spec: (name, regions, options it sets)."""
         if not isinstance(entry, dict):
-            raise AnsibleParserError('%s: each accounts entry must be a dictionary with a name, got %r.' % (path, entry))
+            raise AnsibleParserError('%s: each accounts entry must be a dictionary with a name, got %r.'
+                                     % (path, entry))
         name = entry.get('name')
         if not isinstance(name, str) or not name.strip():
-            raise AnsibleParserError('%s: every accounts entry needs a name (a non-empty string); got %r.' % (path, name))
+            raise AnsibleParserError('%s: every accounts entry needs a name (a non-empty string); got %r.'
+                                     % (path, name))
         result = ArgumentSpecValidator(ACCOUNT_SPEC).validate(self._template(entry))
         if result.unsupported_parameters:
             raise AnsibleParserError('%s: accounts entry %r has unknown options %s; an entry takes name, regions and '
@@ -509,7 +516,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                             keys.add(key)
                             targets.append(_Target(name, params, region, key, api))
             except DtsConfigError as error:
-                raise AnsibleParserError(where + error.message)
+                raise AnsibleParserError(where + error.message) from None
         return targets
 
     def _apis(self, path):
@@ -559,15 +566,15 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             try:
                 client = connect(target.params, region=target.region, credentials_cache=credentials, gate=gate)
             except DtsConfigError as error:
-                raise AnsibleParserError(where + error.message)
+                raise AnsibleParserError(where + error.message) from None
             except DtsApiError as error:
                 # Credentials that cannot be had fail the whole account, not one region.
-                raise AnsibleParserError(where + 'credentials: ' + error.describe())
+                raise AnsibleParserError(where + 'credentials: ' + error.describe()) from None
             try:
                 listing['records'] = LISTERS[target.api](client, filters, page_size)
             except DtsApiError as error:
                 if strict_regions or not is_region_refusal(error):
-                    raise AnsibleParserError(where + error.describe())
+                    raise AnsibleParserError(where + error.describe()) from None
                 listing['refused'] = {'code': error.code, 'message': error.describe()}
             return listing
 
@@ -579,7 +586,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             return validate_connection_params({'max_concurrent_requests': self._template(
                 self.get_option('max_concurrent_requests'))})['max_concurrency']
         except DtsConfigError as error:
-            raise AnsibleParserError('%s: %s' % (path, error.message))
+            raise AnsibleParserError('%s: %s' % (path, error.message)) from None
 
     @staticmethod
     def _where(account, region):
@@ -630,7 +637,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _populate(self, listings, status_wanted):
         strict = self.get_option('strict')
-        compose, groups, keyed_groups = self.get_option('compose'), self.get_option('groups'), self.get_option('keyed_groups')
+        compose, groups = self.get_option('compose'), self.get_option('groups')
+        keyed_groups = self.get_option('keyed_groups')
         rename = self._rename
         taken = set(self.inventory.hosts)
         jobs, regions = self._jobs(listings, status_wanted)
