@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make check-home: run make targets (default: lint and demo) with HOME an empty directory and a fresh
-# BUILD_HOME, as on a first run, and fail if anything appears under HOME.
+# BUILD_HOME, as on a first run, and fail if anything appears under HOME or any of them prints a
+# [WARNING].
 #
 #   tests/utils/check-home.sh [target ...]
 set -euo pipefail
@@ -17,6 +18,11 @@ for target in "${targets[@]}"; do
   if [ -n "$written" ]; then
     echo "make $target wrote under HOME:" >&2
     echo "$written" | head -n 50 >&2
+    exit 1
+  fi
+  # The shipped flows (the demo's facts, cutover and audit playbooks, the inventory) warn about nothing.
+  if grep -n '\[WARNING\]' "$work/$target.log" >&2; then
+    echo "make $target printed a warning (above)" >&2
     exit 1
   fi
   echo "make $target: nothing under HOME ($(cd "$work/build-home" && find . -mindepth 1 | wc -l) entries under BUILD_HOME instead)"
