@@ -8,6 +8,7 @@ client once, keeps credentials out of everything the module returns, and turns
 client errors into one clean failure.
 """
 
+import traceback
 from typing import Any, Dict, Optional
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -57,6 +58,23 @@ class DtsModule:
         if self._client is not None:
             result.setdefault('credentials_source', self._client.credentials.source)
         return result
+
+    def compile_query(self) -> Any:
+        """The compiled JMESPath expression of the ``query`` option, or None without one.
+
+        jmespath is imported only for a query: most runs have none, and every run would pay for it.
+        """
+        expression = self.params.get('query')
+        if expression is None:
+            return None
+        try:
+            import jmespath
+        except ImportError:
+            self.fail_json(msg=missing_required_lib('jmespath'), exception=traceback.format_exc())
+        try:
+            return jmespath.compile(expression)
+        except jmespath.exceptions.JMESPathError as error:
+            self.fail_json(msg='query is not a valid JMESPath expression: %s' % error, option='query')
 
     def warn(self, message: str) -> None:
         self.ansible.warn(message)

@@ -497,9 +497,6 @@ query_result:
   sample: [{name: orders-sync, delay: 512}]
 '''
 
-import traceback
-
-from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._api_legacy import job_filters
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsError
@@ -510,21 +507,6 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import (
     validate_statuses,
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils.modules import DtsModule
-
-
-def compile_query(module):
-    expression = module.params['query']
-    if expression is None:
-        return None
-    # Imported only for a query: most runs have none, and every run would pay for the import.
-    try:
-        import jmespath
-    except ImportError:
-        module.fail_json(msg=missing_required_lib('jmespath'), exception=traceback.format_exc())
-    try:
-        return jmespath.compile(expression)
-    except jmespath.exceptions.JMESPathError as error:
-        module.fail_json(msg='query is not a valid JMESPath expression: %s' % error, option='query')
 
 
 def main():
@@ -542,7 +524,7 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    query = compile_query(module)
+    query = module.compile_query()
     try:
         # Everything checkable is checked before the first request (credentials may need one).
         statuses = validate_statuses(params['statuses'])
