@@ -237,7 +237,8 @@ def test_the_registry_shares_one_limiter_per_account_endpoint_region_action_and_
 
 # -- whole module processes: how long a wrong endpoint or region takes to fail ---------------
 # A bound on a failure path, measured on the process as Ansible runs it; the unit tests above
-# assert attempts and injected sleeps instead of time.
+# assert attempts and injected sleeps instead of time. These run in the process tier
+# (make process-tests), not with the in-process unit tests.
 
 
 def run_job_info(tmp_path, **args):
@@ -259,6 +260,7 @@ def run_job_info(tmp_path, **args):
 PROXY_VARIABLES = ('https_proxy', 'http_proxy', 'all_proxy', 'no_proxy')
 
 
+@pytest.mark.process
 def test_a_closed_port_fails_the_module_within_seconds_naming_the_endpoint(tmp_path):
     listener = socket.socket()
     listener.bind(('127.0.0.1', 0))
@@ -271,6 +273,7 @@ def test_a_closed_port_fails_the_module_within_seconds_naming_the_endpoint(tmp_p
     assert seconds < 10
 
 
+@pytest.mark.process
 def test_an_unresolvable_host_fails_the_module_within_seconds_naming_the_endpoint(tmp_path):
     # .invalid never resolves (RFC 2606).
     result, seconds = run_job_info(tmp_path, region='cn-hangzhou', endpoint='https://dts.cn-hangzhou.invalid')
@@ -279,6 +282,7 @@ def test_an_unresolvable_host_fails_the_module_within_seconds_naming_the_endpoin
     assert seconds < 10
 
 
+@pytest.mark.process
 def test_a_misspelled_region_fails_the_module_before_any_request(tmp_path):
     result, _seconds = run_job_info(tmp_path, region='cn-hangzou')
     assert result['failed'] and result.get('option') == 'region'
