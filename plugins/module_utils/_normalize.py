@@ -75,13 +75,16 @@ def to_bool(value: Any) -> Any:
     return value
 
 
-def tags_to_dict(tags: Optional[List[Any]]) -> Dict[str, Any]:
-    """``[{"Key": k, "Value": v}]`` -> ``{k: v}``; a missing value is the empty string."""
+def tags_to_dict(tags: Optional[List[Any]], key: str = 'Key', value: str = 'Value') -> Dict[str, Any]:
+    """``[{"Key": k, "Value": v}]`` -> ``{k: v}``; a missing value is the empty string.
+
+    The current family names the fields ``TagKey`` / ``TagValue``: pass them as ``key`` / ``value``.
+    """
     result: Dict[str, Any] = {}
     for tag in tags or []:
-        if isinstance(tag, dict) and tag.get('Key') is not None:
-            value = tag.get('Value')
-            result[tag['Key']] = '' if value is None else value
+        if isinstance(tag, dict) and tag.get(key) is not None:
+            given = tag.get(value)
+            result[tag[key]] = '' if given is None else given
     return result
 
 
@@ -259,16 +262,6 @@ def _current_facts(value, key=None, millis=False):
     return value
 
 
-def current_tags(tag_list: Optional[List[Any]]) -> Dict[str, Any]:
-    """``[{"TagKey": k, "TagValue": v}]`` -> ``{k: v}``; a missing value is the empty string."""
-    result: Dict[str, Any] = {}
-    for tag in tag_list or []:
-        if isinstance(tag, dict) and tag.get('TagKey') is not None:
-            value = tag.get('TagValue')
-            result[tag['TagKey']] = '' if value is None else value
-    return result
-
-
 def _dts_direction(record, region, facts, direction, millis=False):
     wanted = (lambda key: True) if facts is None else (lambda key: key in facts)
     result = {}
@@ -287,7 +280,7 @@ def _dts_direction(record, region, facts, direction, millis=False):
     if wanted('checkpoint_time'):
         result['checkpoint_time'] = checkpoint_time(to_int(record.get('Checkpoint')))
     if wanted('tags'):
-        result['tags'] = current_tags(record.get('TagList'))
+        result['tags'] = tags_to_dict(record.get('TagList'), 'TagKey', 'TagValue')
     if wanted('region'):
         result['region'] = region
     if wanted('api'):
