@@ -50,8 +50,9 @@ HTTP_TIMEOUT = 1
 START_UP = 5
 
 
-def run_module(work, endpoint, **options):
-    args = os.path.join(work, 'args.json')
+def run_module(work, endpoint, module='dts_sync_job_info', **options):
+    """One module process listing the emulator's jobs; its result and how long the process took."""
+    args = os.path.join(work, 'args-%s.json' % module)
     module_args = {'endpoint': endpoint, 'region': 'cn-hangzhou', 'access_key_id': 'fault-ak',
                    'access_key_secret': 'fault-secret', 'page_size': 10, 'http_timeout': HTTP_TIMEOUT,
                    'fields': ['summary']}
@@ -61,7 +62,7 @@ def run_module(work, endpoint, **options):
     env = dict(os.environ, PYTHONPATH=os.path.join(work, 'collections'), HOME=work)
     started = time.monotonic()
     process = subprocess.run([sys.executable, '-m', 'ansible_collections.alibabacloud.dts.plugins.modules.'
-                              'dts_sync_job_info', args], capture_output=True, text=True, env=env, check=False)
+                              + module, args], capture_output=True, text=True, env=env, check=False)
     return json.loads(process.stdout), time.monotonic() - started
 
 
@@ -268,7 +269,8 @@ def suite_paced_current(work, args):
                 counts, requests, throttled, seconds_all = {'exact': 0, 'clean failure': 0, 'WRONG': 0}, 0, 0, []
                 for _run in range(max(1, args.runs // 10)):
                     emulator.reset_counters()
-                    result, seconds = run_current(work, emulator.endpoint, **options)
+                    result, seconds = run_module(work, emulator.endpoint, module='dts_job_info', page_size=30,
+                                                 http_timeout=10, **options)
                     seconds_all.append(seconds)
                     requests += emulator.counters['total']
                     throttled += emulator.counters['by_outcome'].get('throttle', 0)
@@ -286,20 +288,6 @@ def suite_paced_current(work, args):
                     counts['WRONG'], statistics.median(seconds_all)))
                 sys.stdout.flush()
     return wrong
-
-
-def run_current(work, endpoint, **options):
-    args = os.path.join(work, 'args-current.json')
-    module_args = {'endpoint': endpoint, 'region': 'cn-hangzhou', 'access_key_id': 'fault-ak',
-                   'access_key_secret': 'fault-secret', 'page_size': 30, 'http_timeout': 10}
-    module_args.update(options)
-    with open(args, 'w') as handle:
-        json.dump({'ANSIBLE_MODULE_ARGS': module_args}, handle)
-    env = dict(os.environ, PYTHONPATH=os.path.join(work, 'collections'), HOME=work)
-    started = time.monotonic()
-    process = subprocess.run([sys.executable, '-m', 'ansible_collections.alibabacloud.dts.plugins.modules.'
-                              'dts_job_info', args], capture_output=True, text=True, env=env, check=False)
-    return json.loads(process.stdout), time.monotonic() - started
 
 
 SUITES = {'rates': suite_rates, 'bursts': suite_bursts, 'gone': suite_gone, 'time-to-fail': suite_time_to_fail,
