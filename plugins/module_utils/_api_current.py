@@ -16,6 +16,7 @@ as one JSON list of ``{"key", "value"}``.
 import json
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple
 
+from ansible_collections.alibabacloud.dts.plugins.module_utils._api_legacy import tag_filters
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._paging import read_all_pages
 
@@ -27,7 +28,6 @@ JOB_TYPES = {'sync': 'SYNC', 'migration': 'MIGRATION', 'subscribe': 'SUBSCRIBE'}
 # read_all_pages derives the page count from it, so a silent cap loses no job.
 PAGE_SIZES = (10, 20, 30, 50, 100)
 DEFAULT_PAGE_SIZE = 30
-MAX_TAG_FILTERS = 20
 DIRECTIONS = ('Forward', 'Reverse')
 
 
@@ -63,20 +63,10 @@ def job_filters(job_type: str = 'sync', name: Optional[str] = None, tags: Option
         query['DtsJobId'] = job_id
     if instance_id:
         query['DtsInstanceId'] = instance_id
-    tags = tags or {}
-    if len(tags) > MAX_TAG_FILTERS:
-        raise DtsConfigError('tags accepts at most %d tags, got %d; drop some or filter the rest with query.'
-                             % (MAX_TAG_FILTERS, len(tags)), option='tags')
-    if tags:
-        entries = []
-        for key in sorted(tags):
-            if not isinstance(key, str) or not key.strip():
-                raise DtsConfigError('tags keys must be non-empty strings; remove the empty key.', option='tags')
-            # A null value filters on the key alone; an empty string is a real (empty) value.
-            entry = {'key': key}
-            if tags[key] is not None:
-                entry['value'] = str(tags[key])
-            entries.append(entry)
+    entries = []
+    for key, value in tag_filters(tags):
+        entries.append({'key': key} if value is None else {'key': key, 'value': value})
+    if entries:
         query['Tags'] = json.dumps(entries, separators=(',', ':'), ensure_ascii=False)
     return query
 

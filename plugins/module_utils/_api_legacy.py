@@ -9,7 +9,7 @@ console and API may not appear here (``_api_current`` reads those).  Each functi
 """
 
 import json
-from typing import Any, Dict, Iterable, List, Mapping, Optional
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import run_concurrently
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
@@ -40,18 +40,28 @@ def job_filters(name: Optional[str] = None, tags: Optional[Mapping[str, Any]] = 
         query['SynchronizationJobName'] = name
     if resource_group_id:
         query['ResourceGroupId'] = resource_group_id
+    for index, (key, value) in enumerate(tag_filters(tags), start=1):
+        query['Tag.%d.Key' % index] = key
+        if value is not None:
+            query['Tag.%d.Value' % index] = value
+    return query
+
+
+def tag_filters(tags: Optional[Mapping[str, Any]]) -> List[Tuple[str, Optional[str]]]:
+    """The ``tags`` option as sorted (key, value) pairs, checked as both API families need them.
+
+    A null value filters on the key alone (None here); an empty string is a real (empty) value.
+    """
     tags = tags or {}
     if len(tags) > MAX_TAG_FILTERS:
         raise DtsConfigError('tags accepts at most %d tags, got %d; drop some or filter the rest with query.'
                              % (MAX_TAG_FILTERS, len(tags)), option='tags')
-    for index, key in enumerate(sorted(tags), start=1):
+    pairs = []
+    for key in sorted(tags):
         if not isinstance(key, str) or not key.strip():
             raise DtsConfigError('tags keys must be non-empty strings; remove the empty key.', option='tags')
-        query['Tag.%d.Key' % index] = key
-        # A null value filters on the key alone; an empty string is a real (empty) value.
-        if tags[key] is not None:
-            query['Tag.%d.Value' % index] = str(tags[key])
-    return query
+        pairs.append((key, None if tags[key] is None else str(tags[key])))
+    return pairs
 
 
 def _check_jobs_page(action, body):
