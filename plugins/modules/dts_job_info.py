@@ -164,6 +164,14 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+credentials_source:
+  description:
+    - Where the credentials came from, never their values, for example
+      C(CLI profile prod (ChainableRamRoleArn via base\)), C(environment (ALIBABA_CLOUD_ACCESS_KEY_ID\)),
+      C(OIDC role acs:ram::123456789012:role/dts-reader) or C(ECS RAM role app-role (discovered\)).
+  returned: when the credentials were resolved, also on failure
+  type: str
+  sample: CLI profile prod (ChainableRamRoleArn via base)
 polls:
   description: How many polls the wait made.
   returned: when O(wait=true)
