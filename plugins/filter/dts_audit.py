@@ -11,7 +11,9 @@
 
 import csv
 import io
+import math
 import re
+import unicodedata
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 
@@ -349,18 +351,88 @@ def dts_audit_report(records, regions=None, refused=None, max_delay=300, expiry_
 
 
 # -- rendering: tables of thousands of rows cost seconds as Jinja filter calls per cell -------------
+#
+# Every cell may hold text a job's creator chose (its name, tags, error message, a status, a region's
+# refusal): the renderers write it as inert text. A cell is one line without control characters; a
+# CSV text cell that a spreadsheet would read as a formula starts with an apostrophe (OWASP's advice
+# against CSV injection); a Markdown cell escapes HTML and every character that could end the cell,
+# open a code span, emphasis, a link or an image, or make an address a link.
 
-_LINE_BREAKS = re.compile(r'[\r\n]+')
+# Line breaks of every kind (those str.splitlines knows), other control characters, and the
+# bidirectional overrides that make text read differently from what it holds.
+_NOT_ONE_LINE = re.compile('[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+')
+# What makes a spreadsheet evaluate a cell, when it is the first character that is not blank:
+# = + - @ (OWASP's list; tab and carriage return, also on it, never reach a cell), the minus sign,
+# and the full-width and small forms spreadsheets accept too (found by NFKC below).
+_FORMULA_STARTS = frozenset('=+-@\u2212')
+# In this order: a backslash is doubled before others are added, & made &amp; before entities are.
+_MARKDOWN_ESCAPES = (('\\', '\\\\'), ('&', '&amp;'), ('<', '&lt;'), ('>', '&gt;'),
+                     # An entity, not \|: renderers disagree on whether a backslash before \| escapes the pipe.
+                     ('|', '&#124;'),
+                     ('`', '\\`'), ('*', '\\*'), ('_', '\\_'), ('~', '\\~'), ('[', '\\['), (']', '\\]'), ('@', '\\@'))
+# The bare addresses GitHub makes links of: the colon of scheme:// and the dot of www. get a backslash.
+_MARKDOWN_ADDRESSES = re.compile(r'[:.](?:(?<=[A-Za-z0-9]:)(?=//)|(?<=www\.))', re.IGNORECASE)
+
+
+def _one_line(value):
+    return _NOT_ONE_LINE.sub(' ', _text(value))
+
+
+def _is_number(value):
+    """A number the audit computed (a count, a delay): its text is digits, a sign and a point at most."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _starts_a_formula(text):
+    for char in text:
+        if char.isspace() or unicodedata.category(char) in ('Cc', 'Cf'):
+            continue
+        return char in _FORMULA_STARTS or unicodedata.normalize('NFKC', char) in _FORMULA_STARTS
+    return False
+
+
+def _spreadsheet_text(value):
+    """A CSV cell a spreadsheet shows as it is: numbers stay numbers (the audit's counts and delays,
+    which carry no formula), text that would start a formula gets a leading apostrophe."""
+    if _is_number(value):
+        return _text(value)
+    text = _one_line(value)
+    return "'" + text if _starts_a_formula(text) else text
+
+
+def _markdown_text(value):
+    """Text that renders as itself in a Markdown table cell: no HTML, link, image, code span, emphasis
+    or cell break can come out of it."""
+    return _markdown_escape(_one_line(value))
+
+
+def _markdown_escape(text):
+    for character, escaped in _MARKDOWN_ESCAPES:
+        if character in text:
+            text = text.replace(character, escaped)
+    return _MARKDOWN_ADDRESSES.sub(r'\\\g<0>', text)
+
+
+def _markdown_code(text):
+    """A code span, unless the text holds what would end one (a backtick) or the cell (a pipe, which
+    an entity cannot stand for inside a code span): that text is shown escaped instead."""
+    if '`' in text or '|' in text:
+        return _markdown_escape(text)
+    return '`%s`' % text
 
 
 def _cell(row, key):
-    """``row[key]``, a dotted key reaching into dicts; '' when absent."""
+    """``row[key]``, a dotted key reaching into dicts ('statuses.Failed'); '' when absent. A key that
+    holds dots itself (a status the service spells with one) is found before the dots are followed."""
     value = row
-    for part in key.split('.'):
-        if not isinstance(value, Mapping) or part not in value:
-            return ''
-        value = value[part]
-    return value
+    while isinstance(value, Mapping):
+        if key in value:
+            return value[key]
+        head, dot, key = key.partition('.')
+        if not dot or head not in value:
+            break
+        value = value[head]
+    return ''
 
 
 def _columns(columns, name):
@@ -377,23 +449,26 @@ def _columns(columns, name):
 
 
 def dts_audit_csv(rows, columns, header=True):
-    """``rows`` (dicts) as CSV text: every field quoted, line breaks in a value made spaces."""
+    """``rows`` (dicts) as CSV text (RFC 4180 quoting): every field quoted, quotes doubled, each row on
+    one line, numbers as numbers and text that a spreadsheet would evaluate prefixed with an apostrophe."""
     columns = _columns(columns, 'dts_audit_csv')
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator='\n')
     if header:
         # The header as before these files were written in Python: quoted only where it must be.
-        csv.writer(out, lineterminator='\n').writerow([column.get('heading', column['key']) for column in columns])
+        csv.writer(out, lineterminator='\n').writerow(
+            [_spreadsheet_text(column.get('heading', column['key'])) for column in columns])
     for row in rows or []:
-        writer.writerow([_LINE_BREAKS.sub(' ', _text(_cell(row, column['key']))) for column in columns])
+        writer.writerow([_spreadsheet_text(_cell(row, column['key'])) for column in columns])
     return out.getvalue()
 
 
 def dts_audit_markdown(rows, columns):
     """``rows`` (dicts) as a Markdown table. Each column: ``key`` (dotted), ``heading`` (the key),
-    ``code`` (in backticks), ``numeric`` (right-aligned; an absent value is 0), ``empty`` (shown for '')."""
+    ``code`` (in backticks), ``numeric`` (right-aligned; an absent value is 0), ``empty`` (shown for '').
+    Every heading and value is escaped: it renders as the text it is, never as HTML, a link or markup."""
     columns = _columns(columns, 'dts_audit_markdown')
-    lines = ['| ' + ' | '.join(_text(column.get('heading', column['key'])) for column in columns) + ' |',
+    lines = ['| ' + ' | '.join(_markdown_text(column.get('heading', column['key'])) for column in columns) + ' |',
              '|' + ''.join(' ---: |' if column.get('numeric') else ' --- |' for column in columns)]
     for row in rows or []:
         cells = []
@@ -401,12 +476,14 @@ def dts_audit_markdown(rows, columns):
             value = _cell(row, column['key'])
             if value == '' and column.get('numeric'):
                 value = 0
-            text = _LINE_BREAKS.sub(' ', _text(value)).replace('|', '\\|')
+            # A table cell is trimmed when rendered; a code span would keep a leading blank.
+            text = _one_line(value).strip()
             if not text:
-                text = _text(column.get('empty', ''))
+                cells.append(_markdown_text(column.get('empty', '')))
             elif column.get('code'):
-                text = '`%s`' % text
-            cells.append(text)
+                cells.append(_markdown_code(text))
+            else:
+                cells.append(_markdown_escape(text))
         lines.append('| ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines) + '\n'
 

@@ -13,15 +13,25 @@ refused: regions the emulator refused (Forbidden.RAM), which the report must nam
 empty: regions the inventory listed that have no job, which the report must show with 0.
 api=legacy: the inventory listed with the legacy family only: the jobs made the legacy way, by their
 instance ids.
+
+Every run also checks that the reports are inert, whatever the jobs' names and messages hold: no CSV
+cell starts a formula (a value that would is written with a leading apostrophe, which a spreadsheet
+does not show: the checks compare what it shows), and the Markdown, rendered as CommonMark with
+tables, is headings, paragraphs, tables and code spans only, each value in a cell as its own text.
 """
 
 import csv
 import json
 import os
+import re
 import sys
+import unicodedata
 from collections import Counter
 from datetime import datetime, timedelta, timezone
+from html.parser import HTMLParser
 from urllib.request import urlopen
+
+from markdown_it import MarkdownIt
 
 FAILED = ('PrecheckFailed', 'InitializeFailed', 'Failed')
 STATUSES = ('NotStarted', 'Prechecking', 'PrecheckFailed', 'PreCheckPass', 'NotConfigured', 'Initializing',
@@ -53,9 +63,59 @@ def emulator_records(accounts, refused=(), api='all'):
                        api='legacy' if api == 'legacy' else 'current')
 
 
+def one_line(text):
+    """A value as the reports hold it: control characters (line breaks too) made spaces."""
+    return re.sub('[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+', ' ', text or '')
+
+
+def starts_a_formula(cell):
+    """Whether a spreadsheet would evaluate the cell: its first character that is not blank starts a formula."""
+    for char in cell:
+        if not (char.isspace() or unicodedata.category(char) in ('Cc', 'Cf')):
+            return unicodedata.normalize('NFKC', char) in ('=', '+', '-', '@', '\u2212')
+    return False
+
+
 def read_csv(path):
+    """The rows as a spreadsheet shows them, after checking that it would evaluate none of the cells."""
     with open(path, newline='', encoding='utf-8') as handle:
-        return list(csv.DictReader(handle))
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        for name, cell in row.items():
+            assert not starts_a_formula(cell), (path, name, cell)
+            if cell.startswith("'") and starts_a_formula(cell[1:]):
+                row[name] = cell[1:]
+    return rows
+
+
+class RenderedMarkdown(HTMLParser):
+    """The report as CommonMark with tables renders it: the tags used and the text of every table cell."""
+
+    ALLOWED = {'h1', 'h2', 'h3', 'p', 'strong', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'code'}
+
+    def __init__(self, markdown):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.cells, self._cell = set(), [], None
+        self.feed(MarkdownIt('commonmark').enable(['table', 'strikethrough']).render(markdown))
+        self.close()
+        assert self.tags <= self.ALLOWED, 'the report renders %s' % sorted(self.tags - self.ALLOWED)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        if tag in ('td', 'th'):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ('td', 'th'):
+            self.cells.append(''.join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def shows(self, text):
+        return one_line(text).strip() in self.cells
 
 
 def main(directory, max_delay, expiry_days, *options):
@@ -87,7 +147,7 @@ def main(directory, max_delay, expiry_days, *options):
     for row in findings:
         if row['reason'] != 'refused':
             record = by_instance[(row['instance_id'], row['direction'])]
-            expected = (record['api'], record['job_id'], record['name'])
+            expected = (record['api'], record['job_id'], one_line(record['name']))
             assert (row['api'], row['job_id'], row['job_name']) == expected, row
 
     for row in findings:
@@ -100,9 +160,9 @@ def main(directory, max_delay, expiry_days, *options):
     assert keys(by_reason['failed']) == sorted((r['id'], r['direction']) for r in failed)
     messages = dict(((row['instance_id'], row['direction']), row['detail']) for row in by_reason['failed'])
     for record in failed:
-        assert messages[(record['id'], record['direction'])] == record['error_message'], record['id']
+        assert messages[(record['id'], record['direction'])] == one_line(record['error_message']), record['id']
 
-    precheck = sorted((job['id'], item['item'], item['error'], item['repair']) for job in
+    precheck = sorted((job['id'], item['item'], one_line(item['error']), one_line(item['repair'])) for job in
                       dict((r['id'], r) for r in records).values() for item in job['precheck_failures'])
     assert precheck, 'the default data has failed precheck items'
     assert sorted((row['instance_id'], row['item_name'], row['detail'], row['repair_method'])
@@ -119,6 +179,7 @@ def main(directory, max_delay, expiry_days, *options):
 
     with open(os.path.join(directory, 'dts-audit.md'), encoding='utf-8') as handle:
         report = handle.read()
+    rendered = RenderedMarkdown(report)
     for heading, rows in (('### Failed (%d)', failed), ('### Failed precheck items (%d)', precheck),
                           ('### Replication delay over %d s (%%d)' % max_delay, lagging),
                           ('### PrePaid jobs expiring within %d days (%%d)' % expiry_days, expiring)):
@@ -126,9 +187,10 @@ def main(directory, max_delay, expiry_days, *options):
     for record in failed + lagging + expiring:
         assert '`%s`' % record['job_id'] in report, record['job_id']
     for record in failed:
-        assert record['error_message'] in report, record['id']
+        assert rendered.shows(record['name']), record['id']
+        assert not record['error_message'] or rendered.shows(record['error_message']), record['id']
     for _job, item, error, repair in precheck:
-        assert error in report and repair in report and item in report
+        assert rendered.shows(error) and rendered.shows(repair) and rendered.shows(item), (error, repair, item)
     for account, region in set((r['account'], r['region']) for r in records) | set(('', region) for region in empty):
         start = '| %s | %s |' % (account, region) if accounts else '| %s |' % region
         row = [line for line in report.splitlines() if line.startswith(start)]

