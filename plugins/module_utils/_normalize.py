@@ -14,6 +14,8 @@ from typing import Any, Container, Dict, List, Mapping, Optional, Sequence
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
+from ansible_collections.alibabacloud.dts.plugins.module_utils import _normalize_checks
+
 # Synchronization job statuses of both families; PreCheckPass to Downgrade only the current one reports.
 JOB_STATUSES = (
     'NotStarted', 'Prechecking', 'PrecheckFailed', 'PreCheckPass', 'NotConfigured', 'Initializing',
@@ -235,10 +237,11 @@ DTS_JOB_FACTS = (
     'consumption_checkpoint', 'consumption_client', 'cpu_usage', 'mem_usage', 'du_usage', 'du_real_usage',
     'max_du', 'min_du', 'data_cloud_status', 'data_etl_status', 'full_data_check_status', 'inc_data_check_status',
     'structure_data_check_status', 'time_window_data_check_status', 'dedicated_cluster_id', 'dts_bis_label',
-    'etl_safe_checkpoint', 'insight_module', 'origin_type',
+    'etl_safe_checkpoint', 'insight_module', 'origin_type', 'data_check',
 )
 # What deciding about a job needs; returned unless ``fields`` asks for more (see SUMMARY_JOB_FACTS).
-SUMMARY_DTS_JOB_FACTS = DTS_JOB_FACTS[:16]
+# ``data_check`` is there because a cutover decides on it (_normalize_checks.data_check_facts).
+SUMMARY_DTS_JOB_FACTS = DTS_JOB_FACTS[:16] + ('data_check',)
 # What tells one record from another: a two-way job gives one record per direction.
 IDENTITY_DTS_JOB_FACTS = ('dts_job_id', 'dts_instance_id', 'dts_job_direction', 'api')
 API_LEGACY = 'legacy'
@@ -285,6 +288,9 @@ def _dts_direction(record, region, facts, direction, millis=False):
         result['region'] = region
     if wanted('api'):
         result['api'] = API_CURRENT
+    if wanted('data_check'):
+        typed = _current_facts(dict((name, record.get(name)) for name in _normalize_checks.WIRE_FIELDS))
+        result['data_check'] = _normalize_checks.data_check_facts(typed)
     return result
 
 

@@ -20,6 +20,13 @@ RATE_LIMITS = {
     'DescribeDtsJobDetail': 40,
     'DescribeSynchronizationJobs': 20,
     'DescribeSynchronizationJobStatusList': 40,
+    # Data validation and precheck progress: DTS documents no limit for these.  A validation gate
+    # reads them for every job on every poll, so they are paced conservatively, at half the
+    # strictest documented limit; the report link, asked for per table, at a quarter.
+    'DescribeCheckJobs': 10,
+    'DescribeDataCheckTableDetails': 10,
+    'DescribePreCheckStatus': 10,
+    'DescribeDataCheckReportUrl': 5,
 }
 # An action the table does not name: the strictest documented limit.
 DEFAULT_RATE = 20

@@ -311,6 +311,40 @@ jobs:
       returned: when O(fields) has V(summary), V(all) or the name (part of the summary)
       type: str
       sample: cn-hangzhou
+    data_check:
+      description:
+        - The task's data validation, one entry per kind, V(full), V(incremental) and V(structure) (the schema
+          check), from C(MigrationMode) and the C(*DataCheckStatus) fields. M(alibabacloud.dts.dts_data_check_info)
+          adds the rows that differ and the tables, and says whether a check passed.
+      returned: when O(fields) has V(summary), V(all) or the name (part of the summary)
+      type: dict
+      version_added: 0.4.0
+      sample:
+        full: {enabled: true, status: Finished, percent: 100, progress: 1330000, error_message: null, can_switch: true}
+        incremental: {enabled: true, status: Catched, percent: 100, progress: 3600, error_message: null}
+        structure: {enabled: false, status: null, percent: null, progress: null, error_message: null}
+      contains:
+        full:
+          description:
+            - The full check (every row, once). C(enabled) whether the task runs it (null when DTS did not say);
+              C(status) V(NotStarted), V(Checking), V(Failed) or V(Finished) (an unknown one as sent, null when DTS
+              sent none); C(percent) 0-100; C(progress) rows validated; C(error_message) null unless it failed;
+              C(can_switch) DTS's own switch-over flag.
+            - V(Finished) does not mean no rows differ.
+          returned: always
+          type: dict
+        incremental:
+          description:
+            - The incremental check (the changes, continuously). As RV(jobs[].data_check.full) without
+              C(can_switch); its C(status) is V(Catched) once it has caught up.
+          returned: always
+          type: dict
+        structure:
+          description:
+            - The schema check, as RV(jobs[].data_check.full) without C(can_switch); C(status) V(Inconsistency)
+              when it finished with differences, C(progress) counts objects.
+          returned: always
+          type: dict
     source_endpoint:
       description: Source database (C(port) is an integer).
       returned: when O(fields) has V(all) or the name

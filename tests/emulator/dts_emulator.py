@@ -43,16 +43,25 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from emulator_data import (  # noqa: E402
+    CHECK_TYPES,
+    DATA_CHECK_KINDS,
     FAILED_STATUSES,
+    JOB_CODES,
     JOB_TYPES,
+    advance_data_checks,
     canonical,
+    check_job_records,
     checkpoint_of,
     default_data,
     dts_job_detail,
     dts_job_entry,
     endpoint_instance_ids,
     generate_job_specs,
+    make_data_check,
     make_job,
+    precheck_progress,
+    table_detail_records,
+    table_detail_summary,
     wire_records,
 )
 
@@ -60,13 +69,23 @@ DTS_VERSION = '2020-01-01'
 STS_VERSION = '2015-04-01'
 LEGACY_ACTIONS = ('DescribeSynchronizationJobs', 'DescribeSynchronizationJobStatusList')
 CURRENT_ACTIONS = ('DescribeDtsJobs', 'DescribeDtsJobDetail')
-DTS_ACTIONS = LEGACY_ACTIONS + CURRENT_ACTIONS
+# Data validation and precheck progress, read per task (never DescribeDataCheckTableDiffDetails:
+# it returns the differing rows, customer data, and nothing here serves it).
+VALIDATION_ACTIONS = ('DescribeCheckJobs', 'DescribeDataCheckTableDetails', 'DescribeDataCheckReportUrl',
+                      'DescribePreCheckStatus')
+DTS_ACTIONS = LEGACY_ACTIONS + CURRENT_ACTIONS + VALIDATION_ACTIONS
+# Actions whose answers can carry an in-body failure (Success false) queued by the control API.
+BUSINESS_FAILURE_ACTIONS = CURRENT_ACTIONS + VALIDATION_ACTIONS
 STS_ACTIONS = ('AssumeRole', 'AssumeRoleWithOIDC')
 PAGE_SIZES = (10, 20, 30)
 # DescribeDtsJobs' documentation has said 30/50/100, 20/30/50/100 and 10/20/30 over time: the
 # emulator accepts every documented value and, like the service, caps what a page really holds.
 DTS_JOBS_PAGE_SIZES = (10, 20, 30, 50, 100)
 DTS_JOBS_DEFAULT_PAGE_SIZE = 20
+# DescribeCheckJobs documents 30, 50 and 100 (default 30); DescribeDataCheckTableDetails and
+# DescribePreCheckStatus document no sizes (the latter a default of 20): up to 100 is taken.
+CHECK_JOBS_PAGE_SIZES = (30, 50, 100)
+DETAIL_PAGE_SIZE_MAX = 100
 DEFAULT_OIDC_TOKEN = 'dts-emulator-oidc-token'
 THROTTLE_MESSAGES = {
     'Throttling.User': 'Request was denied due to user flow control.',
@@ -235,6 +254,19 @@ class Emulator:
             if checkpoint is not UNSET:
                 self._set_checkpoint(state, checkpoint)
 
+    def set_data_check(self, job_id, kind, check):
+        """Replace one kind of a job's validation (``full``, ``incremental``, ``structure``; a spec as in
+        ``data_check`` of a job spec); None removes it, so the job reports it not configured."""
+        if kind not in DATA_CHECK_KINDS:
+            raise ValueError('check_type must be one of %s, not %r' % (', '.join(DATA_CHECK_KINDS), kind))
+        made = make_data_check({kind: check})
+        with self.lock:
+            job = self.job(job_id)
+            checks = dict(job.get('data_check') or {})
+            checks.pop(kind, None)
+            checks.update(made)
+            job['data_check'] = checks
+
     @staticmethod
     def _set_checkpoint(state, checkpoint):
         state.pop('checkpoint_lag', None)
@@ -258,8 +290,9 @@ class Emulator:
         for step in steps:
             if 'checkpoint' in step:
                 self._set_checkpoint({}, step['checkpoint'])  # refuse a malformed one now, not at a poll
-            if step.get('status') is None and not set(step) & {'delay', 'checkpoint', 'error_message'}:
-                raise ValueError('a timeline step needs a status, delay, checkpoint or error_message')
+            if step.get('status') is None and not set(step) & {'delay', 'checkpoint', 'error_message', 'data_check'}:
+                raise ValueError('a timeline step needs a status, delay, checkpoint, error_message or data_check')
+            make_data_check(step.get('data_check'))  # refuse a malformed one now, not at a poll
         with self.lock:
             job = self.job(job_id)
             job['polls'] = 0
@@ -269,6 +302,7 @@ class Emulator:
     def _advance(self, job):
         """One poll of a job: by any reading action of either family that includes it."""
         job['polls'] += 1
+        advance_data_checks(job)
         if not job['timeline']:
             return
         due, waiting = [], []
@@ -280,9 +314,12 @@ class Emulator:
                 waiting.append(step)
         job['timeline'] = waiting
         for step in due:
-            self.set_status(job['id'], step.get('status'), step.get('direction', 'Forward'), step.get('error_message'),
-                            _explicit_delay(step),
-                            step['checkpoint'] if 'checkpoint' in step else UNSET)
+            if step.get('status') is not None or set(step) & {'delay', 'checkpoint', 'error_message'}:
+                self.set_status(job['id'], step.get('status'), step.get('direction', 'Forward'),
+                                step.get('error_message'), _explicit_delay(step),
+                                step['checkpoint'] if 'checkpoint' in step else UNSET)
+            for kind, check in (step.get('data_check') or {}).items():
+                self.set_data_check(job['id'], kind, check)
 
     # -- signatures --------------------------------------------------------------------------
 
@@ -605,6 +642,159 @@ class Emulator:
             self._advance(job)
             return dts_job_detail(job, direction, bool(self.config['lowercase_statuses']))
 
+    # -- data validation and precheck progress -------------------------------------------------------
+
+    def _task(self, params, name='DtsJobId'):
+        """The job a per-task action names by ``DtsJobId`` (required), found as DescribeDtsJobDetail finds it."""
+        job_id = params.get(name)
+        if not job_id:
+            raise ApiError(400, 'Missing' + name, 'The input parameter "%s" that is mandatory for processing this '
+                                                  'request is not supplied.' % name)
+        region = params.get('RegionId')
+        job = self._current_index().get(job_id)
+        if job is None or job['dts_job_id'] != job_id or (region and region != job['region']):
+            raise ApiError(403, 'Forbidden.InstanceNotFound', 'The specified instance %s is not found.' % job_id)
+        return job
+
+    @staticmethod
+    def _check_type(params, allowed, required=True):
+        raw = params.get('CheckType')
+        if raw in (None, ''):
+            if required:
+                raise ApiError(400, 'MissingCheckType', 'The input parameter "CheckType" that is mandatory for '
+                                                        'processing this request is not supplied.')
+            return None
+        try:
+            value = int(raw)
+        except ValueError:
+            value = None
+        if value not in allowed:
+            raise ApiError(400, 'InvalidParameter', 'The specified parameter CheckType is not valid: valid values '
+                                                    'are %s.' % ', '.join(map(str, allowed)))
+        return value
+
+    @staticmethod
+    def _page_size(params, name, default, allowed=None):
+        size = Emulator._positive_int(params, name, default)
+        if (allowed and size not in allowed) or size > DETAIL_PAGE_SIZE_MAX:
+            raise ApiError(400, 'InvalidParameter', 'The specified parameter %s is not valid%s.' % (
+                name, ': valid values are %s' % ', '.join(map(str, allowed)) if allowed else ''))
+        return size
+
+    @staticmethod
+    def _envelope(answer):
+        answer.update(Success=True, HttpStatusCode=200)
+        return answer
+
+    def describe_check_jobs(self, params):
+        """DescribeCheckJobs: the validation tasks of an instance (or of the region), paged.
+
+        An unknown ``InstanceId`` is a filter that matches nothing: an empty list, not an error.
+        """
+        size = self._page_size(params, 'PageSize', 30, CHECK_JOBS_PAGE_SIZES)
+        number = self._positive_int(params, 'PageNumber', 1)
+        check_type = self._check_type(params, (1, 2, 3), required=False)
+        instance, name = params.get('InstanceId'), (params.get('JobName') or '').lower()
+        failure = self._business_failure('DescribeCheckJobs')
+        if failure:
+            return failure
+        region = params.get('RegionId')
+        with self.lock:
+            self._current_index()
+            jobs = [job for job in self.ordered if job.get('data_check') and (not region or job['region'] == region)
+                    and (not instance or instance == job['id']) and (not name or name in job['name'].lower())]
+            records = []
+            for job in jobs:
+                records.extend((job, record) for record in check_job_records(job)
+                               if check_type in (None, 3, record['CheckType']))
+            page = records[(number - 1) * size:number * size]
+            for job in dict((id(job), job) for job, _record in page).values():
+                self._advance(job)
+            # Rendered after the poll, so a check that moved on this poll says so.
+            rendered = [next(fresh for fresh in check_job_records(job) if fresh['CheckType'] == record['CheckType'])
+                        for job, record in page]
+        return self._envelope({'CheckJobs': rendered, 'TotalRecordCount': len(records), 'PageNumber': number,
+                               'PageRecordCount': len(rendered)})
+
+    def describe_data_check_table_details(self, params):
+        """DescribeDataCheckTableDetails: one check's tables (``Status`` 6: only those with differences)."""
+        check_type = self._check_type(params, (1, 2))
+        status = (params.get('Status') or '-1').strip()
+        if status not in ('-1', '6'):
+            raise ApiError(400, 'InvalidParameter', 'The specified parameter Status is not valid: -1 (all) or 6 '
+                                                    '(tables with inconsistent data).')
+        size = self._page_size(params, 'PageSize', 20)
+        number = self._positive_int(params, 'PageNumber', 1)
+        failure = self._business_failure('DescribeDataCheckTableDetails')
+        if failure:
+            return failure
+        schema, table = params.get('SchemaName'), params.get('TableName')
+        with self.lock:
+            job = self._task(params)
+            self._advance(job)
+            kind = [name for name, value in CHECK_TYPES.items() if value == check_type][0]
+            boot = datetime.fromtimestamp(time.time() - 600, timezone.utc).strftime('%Y-%m-%d %H:%M:%S')
+            tables = [record for record in table_detail_records(job, kind, boot)
+                      if (status == '-1' or record['DiffCount'] > 0)
+                      and (not schema or record['SourceDbName'] == schema)
+                      and (not table or record['SourceTbName'] == table)]
+            summary = table_detail_summary(job, kind)
+        answer = dict(summary, TableDetails=tables[(number - 1) * size:number * size], PageNumber=number)
+        return self._envelope(answer)
+
+    def describe_data_check_report_url(self, params):
+        """DescribeDataCheckReportUrl: a signed link to one table's full validation report, in DynamicMessage."""
+        self._check_type(params, (1,))
+        for name in ('DbName', 'TbName'):
+            if not params.get(name):
+                raise ApiError(400, 'MissingParameter', 'The input parameter "%s" that is mandatory for processing '
+                                                        'this request is not supplied.' % name)
+        failure = self._business_failure('DescribeDataCheckReportUrl')
+        if failure:
+            return dict(failure, Success='false')
+        with self.lock:
+            job = self._task(params)
+            tables = ((job.get('data_check') or {}).get('full') or {}).get('tables') or []
+            known = any((table['schema'], table['table']) == (params['DbName'], params['TbName']) for table in tables)
+        if not known:
+            # The documented success flag is a string here, and so is this failure's.
+            return {'Success': 'false', 'ErrCode': 'InvalidParameter', 'HttpStatusCode': 400,
+                    'ErrMessage': 'The full data validation of %s has no report for %s.%s.'
+                                  % (job['dts_job_id'], params['DbName'], params['TbName'])}
+        expires = int(time.time()) + 1800
+        link = ('https://dts-check-report-%s.oss-%s.aliyuncs.com/%s/%s.%s.csv?Expires=%d&OSSAccessKeyId=STS.emulator'
+                '&Signature=emulator%%2Bsigned%%3D' % (job['region'], job['region'], job['dts_job_id'],
+                                                       params['DbName'], params['TbName'], expires))
+        return {'Success': 'true', 'HttpStatusCode': 200, 'DynamicMessage': link}
+
+    def describe_pre_check_status(self, params):
+        """DescribePreCheckStatus: one stage's items (JobCode 01 precheck, 02 schema, 03 full, 04 incremental)."""
+        code = params.get('JobCode')
+        if not code:
+            raise ApiError(400, 'MissingJobCode', 'The input parameter "JobCode" that is mandatory for processing '
+                                                  'this request is not supplied.')
+        if code not in JOB_CODES:
+            raise ApiError(400, 'InvalidParameter', 'The specified parameter JobCode is not valid: valid values are '
+                                                    '%s.' % ', '.join(JOB_CODES))
+        size = self._page_size(params, 'PageSize', 20)
+        number = self._positive_int(params, 'PageNo', 1)
+        failure = self._business_failure('DescribePreCheckStatus')
+        if failure:
+            return failure
+        name = (params.get('Name') or '').lower()
+        with self.lock:
+            job = self._task(params)
+            self._advance(job)
+            state, items, failed = precheck_progress(job, code, datetime.now(timezone.utc).strftime(
+                '%Y-%m-%dT%H:%M:%SZ'))
+        items = [item for item in items if not name or name in item['Names'].lower()]
+        page = items[(number - 1) * size:number * size]
+        return self._envelope({'JobProgress': page, 'Code': code, 'JobId': job['dts_job_id'],
+                               'JobName': {'01': 'PRE_CHECK', '02': 'STRUCT_INIT', '03': 'DATA_INIT',
+                                           '04': 'DATA_SYNC'}[code],
+                               'State': state, 'ErrorItem': failed, 'Total': len(items), 'PageNumber': number,
+                               'PageRecordCount': len(page), 'TotalRecordCount': len(items)})
+
     # -- rate limits -------------------------------------------------------------------------------
 
     def check_rate(self, action, caller, region):
@@ -887,6 +1077,11 @@ def _handler_for(emulator):
                 return emulator.describe_dts_jobs(params)
             if action == 'DescribeDtsJobDetail':
                 return emulator.describe_dts_job_detail(params)
+            if action in VALIDATION_ACTIONS:
+                return {'DescribeCheckJobs': emulator.describe_check_jobs,
+                        'DescribeDataCheckTableDetails': emulator.describe_data_check_table_details,
+                        'DescribeDataCheckReportUrl': emulator.describe_data_check_report_url,
+                        'DescribePreCheckStatus': emulator.describe_pre_check_status}[action](params)
             return emulator.describe_statuses(params)
 
         def _fault(self, fault):
@@ -981,6 +1176,9 @@ def _handler_for(emulator):
                                     payload.get('error_message'), _explicit_delay(payload),
                                     payload['checkpoint'] if 'checkpoint' in payload else UNSET)
                 return self._send(200, {'job': segments[1]})
+            if len(segments) == 3 and segments[0] == 'jobs' and segments[2] == 'data-check':
+                emulator.set_data_check(segments[1], payload.get('check_type'), payload.get('check'))
+                return self._send(200, {'job': segments[1], 'check_type': payload.get('check_type')})
             if len(segments) == 3 and segments[0] == 'jobs' and segments[2] == 'timeline':
                 emulator.set_timeline(segments[1], payload.get('steps', []))
                 return self._send(200, {'job': segments[1], 'steps': len(payload.get('steps', []))})
@@ -992,8 +1190,8 @@ def _handler_for(emulator):
                 return self._send(200, {'pending': len(emulator.status_list_failures)})
             if path == 'business-failure':
                 action = payload.get('action', 'DescribeDtsJobs')
-                if action not in CURRENT_ACTIONS:
-                    raise ValueError('action must be one of %s' % ', '.join(CURRENT_ACTIONS))
+                if action not in BUSINESS_FAILURE_ACTIONS:
+                    raise ValueError('action must be one of %s' % ', '.join(BUSINESS_FAILURE_ACTIONS))
                 with emulator.lock:
                     emulator.business_failures.setdefault(action, []).extend([payload] * int(payload.get('count', 1)))
                     pending = dict((name, len(queued)) for name, queued in emulator.business_failures.items())

@@ -7,7 +7,7 @@ A job spec is a dict (from YAML/JSON or code)::
     {id, region, name, status, two_way, reverse_status, delay, tags: {k: v}, resource_group_id,
      pay_type, expire_time, error_message, precheck_failures: [{item, error, repair}],
      wire_bool: "string"|"bool", origin: "legacy"|"current", job_type: "SYNC"|"MIGRATION"|"SUBSCRIBE",
-     dts_job_id, checkpoint}
+     dts_job_id, checkpoint, data_check: {full, incremental, structure}}
 
 ``status`` is kept exactly as given, so data can carry the wire's mixed case.
 
@@ -42,6 +42,23 @@ ERROR_MESSAGES = {
     'MigrationFailed': 'DTS-1040003: full data migration failed: Table appdb.orders does not exist',
 }
 ID_CHARACTERS = 'abcdefghijklmnopqrstuvwxyz0123456789'
+# Data validation (the current family): the kinds a job may have, and the wire's CheckType of the
+# two that DescribeCheckJobs and DescribeDataCheckTableDetails report on (1 full, 2 incremental).
+DATA_CHECK_KINDS = ('full', 'incremental', 'structure')
+CHECK_TYPES = {'full': 1, 'incremental': 2}
+# What a check reports once every row is validated: full and schema checks finish, an incremental
+# one catches up (and keeps checking what comes next).
+DONE_STATUS = {'full': 'Finished', 'incremental': 'Catched', 'structure': 'Finished'}
+# DescribeDataCheckTableDetails' table statuses: 0 completed, 2 initializing, 3 running, 5 failed.
+TABLE_DONE, TABLE_INITIALIZING, TABLE_RUNNING, TABLE_FAILED = 0, 2, 3, 5
+PRECHECK_NAMES = {
+    'CHECK_CONN_SRC': 'Source database connectivity', 'CHECK_AUTH_SRC': 'Source database permissions',
+    'CHECK_CONN_DEST': 'Destination database connectivity', 'CHECK_AUTH_DEST': 'Destination database permissions',
+    'CHECK_BINLOG_ON': 'Binary logging enabled', 'CHECK_BINLOG_MODE': 'Binary log format is ROW',
+    'CHECK_SERVER_ID': 'Source server_id', 'CHECK_ENGINE': 'Storage engine', 'CHECK_SAME_OBJ':
+    'Objects with the same name in the destination', 'CHECK_TOPOLOGY': 'Replication topology',
+}
+JOB_CODES = ('01', '02', '03', '04')
 
 
 def _iso(moment):
@@ -101,8 +118,222 @@ def default_job_specs(now=None, seed=20260101):
                     'item': 'CHECK_CONN_SRC',
                     'error': "Original error: Access denied for user 'dtstest'@'100.104.x.x' (using password: YES)",
                     'repair': 'CHECK_ERROR_DEST_CONN_REPAIR2'}]
+                if region == 'cn-hangzhou':
+                    spec['precheck_failures'].append({
+                        'item': 'CHECK_SAME_OBJ', 'names': 'appdb.orders',
+                        'error': 'The destination already has a table appdb.orders',
+                        'repair': 'Drop or rename appdb.orders in the destination, or map it to another name',
+                        'can_skip': True})
+            if region == 'cn-hangzhou' and index == DOCUMENTED_STATUSES.index('Synchronizing'):
+                # A legacy-made job whose full validation found differences (DescribeDtsJobs shows it).
+                spec['data_check'] = INCONSISTENT_FULL_CHECK
             specs.append(spec)
     return specs
+
+
+# The data validation scenarios of the default data (see the README's "Data validation").
+_CLEAN_TABLES = [{'schema': 'appdb', 'table': 'orders', 'total': 500000},
+                 {'schema': 'appdb', 'table': 'customers', 'total': 80000},
+                 {'schema': 'appdb', 'table': 'payments', 'total': 750000}]
+CLEAN_CHECKS = {'full': {'status': 'Finished', 'tables': _CLEAN_TABLES},
+                'incremental': {'status': 'Catched', 'tables': [dict(table, total=1200) for table in _CLEAN_TABLES]},
+                'structure': {'status': 'Finished', 'objects': 3}}
+INCONSISTENT_FULL_CHECK = {
+    'full': {'status': 'Finished', 'tables': [
+        {'schema': 'appdb', 'table': 'orders', 'total': 120000, 'diff': 3},
+        {'schema': 'appdb', 'table': 'customers', 'total': 40000},
+        {'schema': 'appdb', 'table': 'order_items', 'total': 365000, 'diff': 17,
+         'target_schema': 'appdb_new', 'target_table': 'order_items'}]},
+    'incremental': {'status': 'Catched', 'tables': [{'schema': 'appdb', 'table': 'orders', 'total': 800}]},
+}
+# Validates 150,000 rows a poll: Finished, with no difference, on the sixth poll of the job (its
+# incremental check catches up on the fourth).
+RUNNING_FULL_CHECK = {
+    'full': {'status': 'Checking', 'rows_per_poll': 150000, 'tables': [
+        {'schema': 'appdb', 'table': 'orders', 'total': 1200000, 'finished': 300000},
+        {'schema': 'appdb', 'table': 'customers', 'total': 80000, 'finished': 80000}]},
+    'incremental': {'status': 'Checking', 'rows_per_poll': 100, 'tables': [
+        {'schema': 'appdb', 'table': 'orders', 'total': 400, 'finished': 0}]},
+}
+FAILED_FULL_CHECK = {
+    'full': {'status': 'Failed', 'error_message': 'DTS-31009: data validation failed: table appdb.audit_log does '
+                                                  'not exist in the destination',
+             'tables': [{'schema': 'appdb', 'table': 'orders', 'total': 90000},
+                        {'schema': 'appdb', 'table': 'audit_log', 'total': 5000, 'finished': 0, 'status': TABLE_FAILED,
+                         'error_code': 3}]},
+}
+
+
+def make_data_check(spec):
+    """A job's stored validation state from a spec's ``data_check`` (a missing kind is not configured).
+
+    Each kind: ``status`` (kept as spelled), ``error_message``, ``rows_per_poll`` (a checking check
+    validates that many more rows each poll of the job, and reports done once all are), ``tables``
+    (``schema``, ``table``, ``target_schema``, ``target_table``, ``total``, ``finished`` (default
+    ``total``), ``diff``, ``status`` (default from the counts), ``error_code``); a schema check counts
+    ``objects``.
+    """
+    checks = {}
+    for kind, check in (spec or {}).items():
+        if kind not in DATA_CHECK_KINDS:
+            raise ValueError('data_check kinds are %s, not %r' % (', '.join(DATA_CHECK_KINDS), kind))
+        if check is None:
+            continue
+        tables = []
+        for table in check.get('tables') or []:
+            total = int(table.get('total', 0))
+            tables.append({'schema': table['schema'], 'table': table['table'],
+                           'target_schema': table.get('target_schema', table['schema']),
+                           'target_table': table.get('target_table', table['table']),
+                           'total': total, 'finished': int(table.get('finished', total)),
+                           'diff': int(table.get('diff', 0)), 'status': table.get('status'),
+                           'error_code': table.get('error_code')})
+        checks[kind] = {'status': check.get('status', 'NotStarted'), 'error_message': check.get('error_message'),
+                        'rows_per_poll': int(check.get('rows_per_poll', 0)), 'tables': tables,
+                        'objects': int(check.get('objects', len(tables)))}
+    return checks
+
+
+def advance_data_checks(job):
+    """One poll of a job: each checking check with ``rows_per_poll`` validates that many more rows."""
+    for kind, check in (job.get('data_check') or {}).items():
+        if check['status'] != 'Checking' or not check['rows_per_poll']:
+            continue
+        budget = check['rows_per_poll']
+        for table in check['tables']:
+            if table['status'] == TABLE_FAILED or table['finished'] >= table['total']:
+                continue
+            step = min(budget, table['total'] - table['finished'])
+            table['finished'] += step
+            budget -= step
+            if not budget:
+                break
+        if all(table['finished'] >= table['total'] for table in check['tables']):
+            check['status'] = DONE_STATUS[kind]
+
+
+def _table_status(table):
+    if table['status'] is not None:
+        return int(table['status'])
+    if table['finished'] >= table['total']:
+        return TABLE_DONE
+    return TABLE_RUNNING if table['finished'] else TABLE_INITIALIZING
+
+
+def _check_counts(check):
+    total = sum(table['total'] for table in check['tables'])
+    finished = sum(table['finished'] for table in check['tables'])
+    diff = sum(table['diff'] for table in check['tables'])
+    return total, finished, diff
+
+
+def data_check_entry_fields(job):
+    """What a DescribeDtsJobs entry says of validation: MigrationMode's flags and the three statuses."""
+    checks = job.get('data_check') or {}
+    fields = {'MigrationMode': {'FullDataCheck': 'full' in checks, 'IncDataCheck': 'incremental' in checks,
+                                'StructureDataCheck': 'structure' in checks}}
+    for kind, name in (('full', 'FullDataCheckStatus'), ('incremental', 'IncDataCheckStatus'),
+                       ('structure', 'StructureDataCheckStatus')):
+        check = checks.get(kind)
+        if check is None:
+            continue
+        if kind == 'structure':
+            total = finished = check['objects']
+        else:
+            total, finished, _diff = _check_counts(check)
+        status = {'Status': check['status'], 'Percent': str(finished * 100 // total if total else 0),
+                  'Progress': str(finished), 'ErrorMessage': check['error_message'] or ''}
+        if kind == 'full':
+            # CanSwitch: the service's own "you may switch over" (PolarDB's one-click upgrade reads it).
+            status['CanSwitch'] = check['status'] == 'Finished' and _check_counts(check)[2] == 0
+        fields[name] = status
+    return fields
+
+
+def check_job_records(job, now=None):
+    """DescribeCheckJobs records of a job: one per configured full or incremental check."""
+    records = []
+    for kind, check_type in sorted(CHECK_TYPES.items(), key=lambda item: item[1]):
+        check = (job.get('data_check') or {}).get(kind)
+        if check is None:
+            continue
+        total, finished, diff = _check_counts(check)
+        failed = diff > 0 or check['status'] == 'Failed'
+        records.append({
+            'DtsInstanceID': job['id'], 'DtsJobId': job['dts_job_id'], 'JobName': job['name'],
+            'CheckType': check_type, 'Status': 1 if failed else 0, 'DiffCount': diff, 'FinishCount': finished,
+            'TotalCount': total, 'CheckPoint': int(now if now is not None else time.time()) - 3,
+            'GroupId': job['dts_job_id'], 'JobStepId': '%s-%02d' % (job['dts_job_id'], check_type),
+            'RegionId': job['region'], 'InstanceClass': job.get('job_class', 'medium'),
+            'ChargeType': 'PREPAY' if job.get('pay_type') == 'PrePaid' else 'POSTPAY'})
+    return records
+
+
+def table_detail_records(job, kind, boot_time):
+    """DescribeDataCheckTableDetails records of one check: per table, ``Status`` a string."""
+    records = []
+    for position, table in enumerate((job.get('data_check') or {}).get(kind, {}).get('tables') or [], 1):
+        status = _table_status(table)
+        record = {'Id': position, 'SourceDbName': table['schema'], 'SourceTbName': table['table'],
+                  'TargetDbName': table['target_schema'], 'TargetTbName': table['target_table'],
+                  'DiffCount': table['diff'], 'FinishCount': table['finished'], 'TotalCount': table['total'],
+                  'Status': str(status), 'BootTime': boot_time}
+        if status == TABLE_FAILED:
+            record['ErrorCode'] = int(table.get('error_code') or 3)
+        records.append(record)
+    return records
+
+
+def table_detail_summary(job, kind):
+    """The answer's counts: tables with differences, failed tables, rows validated, tables in all."""
+    tables = (job.get('data_check') or {}).get(kind, {}).get('tables') or []
+    return {'DiffTableCount': sum(1 for table in tables if table['diff'] > 0),
+            'FailedTableCount': sum(1 for table in tables if _table_status(table) == TABLE_FAILED),
+            'FinishedCount': sum(table['finished'] for table in tables), 'TotalCount': len(tables)}
+
+
+def precheck_progress(job, job_code, now_iso):
+    """DescribePreCheckStatus of one job and JobCode: (State, JobProgress items, ErrorItem)."""
+    documented = canonical(job['directions']['Forward']['status'])
+    if job_code == '01':
+        failures = dict((item['item'], item) for item in job.get('precheck_failures') or [])
+        state = ('NotStarted' if documented in ('NotStarted', 'NotConfigured') else
+                 'Checking' if documented == 'Prechecking' else 'Failed' if failures else 'Finished')
+        items = []
+        for order, item in enumerate(PRECHECK_ITEMS, 1):
+            failure = failures.get(item)
+            entry = {'Item': item, 'Names': PRECHECK_NAMES[item], 'OrderNum': order, 'JobId': job['dts_job_id'],
+                     'Id': '%s%03d' % (job['dts_job_id'], order), 'IgnoreFlag': 'N', 'Skip': False,
+                     'CanSkip': bool(failure.get('can_skip', False)) if failure else False, 'Total': 1,
+                     'State': ('NotStarted' if state == 'NotStarted' else 'Checking' if state == 'Checking'
+                               else 'Failed' if failure else 'Success'), 'BootTime': now_iso, 'Sub': '[]'}
+            if failure:
+                entry.update(ErrMsg=failure.get('error', ''), RepairMethod=failure.get('repair', ''),
+                             Names=failure.get('names', PRECHECK_NAMES[item]))
+            if entry['State'] in ('Failed', 'Success'):
+                entry['FinishTime'] = now_iso
+            items.append(entry)
+        return state, items, len(failures)
+    started = documented not in ('NotStarted', 'NotConfigured', 'Prechecking', 'PrecheckFailed', 'PreCheckPass')
+    initializing = documented in ('Initializing', 'Migrating')
+    if job_code == '04':
+        delay = job['directions']['Forward'].get('delay', -1)
+        running = started and not initializing and delay is not None and delay >= 0
+        state = 'Catched' if running and delay <= 1 else 'Migrating' if running else 'NotStarted'
+        items = [{'Item': 'INCREMENTAL', 'Names': 'Incremental data synchronization', 'OrderNum': 1, 'State': state,
+                  'JobId': job['dts_job_id'], 'DelaySeconds': max(int(delay or 0), 0), 'Total': 1,
+                  'Id': '%s401' % job['dts_job_id'], 'BootTime': now_iso}]
+        return state, items, 0
+    state = 'Migrating' if initializing else 'Finished' if started else 'NotStarted'
+    items = []
+    for order, table in enumerate(('orders', 'customers'), 1):
+        entry = {'Item': 'TABLE' if job_code == '02' else 'DATA', 'Names': 'appdb.%s' % table, 'OrderNum': order,
+                 'SourceSchema': 'appdb', 'DestSchema': 'appdb', 'TargetNames': 'appdb.%s' % table,
+                 'State': state, 'JobId': job['dts_job_id'], 'Id': '%s%s%d' % (job['dts_job_id'], job_code, order),
+                 'Total': 1 if job_code == '02' else 200000, 'BootTime': now_iso}
+        entry['Current'] = str(entry['Total'] if state == 'Finished' else entry['Total'] // 2 if initializing else 0)
+        items.append(entry)
+    return state, items, 0
 
 
 def _precheck(spec, documented):
@@ -233,6 +464,7 @@ def make_job(spec, now=None):
         'precheck_failures': spec.get('precheck_failures') or [],
         'source_endpoint': spec.get('source_endpoint') or {},
         'destination_endpoint': spec.get('destination_endpoint') or {},
+        'data_check': make_data_check(spec.get('data_check')),
         'directions': directions, 'timeline': [], 'polls': 0,
     }
 
@@ -348,6 +580,10 @@ def dts_job_entry(job, lowercase=False, now=None):
     """A DescribeDtsJobs ``DtsJobList`` entry: the Forward direction, the Reverse one nested."""
     record, stages = current_record(job, 'Forward', lowercase, now)
     record.update(stages)
+    # Validation is configured on the task (the Forward direction); only the listing reports it.
+    checks = data_check_entry_fields(job)
+    record['MigrationMode'] = dict(record['MigrationMode'], **checks.pop('MigrationMode'))
+    record.update(checks)
     record['TagList'] = [{'TagKey': key, 'TagValue': value} for key, value in sorted(job.get('tags', {}).items())]
     if 'Reverse' in job['directions']:
         reverse, reverse_stages = current_record(job, 'Reverse', lowercase, now)
@@ -392,13 +628,14 @@ def current_job_specs(now=None, seed=20260202):
     rows = [
         # region, job type, name, status, delay, extra
         ('cn-hangzhou', 'SYNC', 'orders-prod-dr', 'Synchronizing', 2,
-         {'two_way': True, 'reverse_status': 'synchronizing', 'reverse_delay': 4}),
-        ('cn-hangzhou', 'SYNC', 'payments-prod-cdc', 'synchronizing', 0, {}),
+         {'two_way': True, 'reverse_status': 'synchronizing', 'reverse_delay': 4, 'data_check': RUNNING_FULL_CHECK}),
+        ('cn-hangzhou', 'SYNC', 'payments-prod-cdc', 'synchronizing', 0, {'data_check': CLEAN_CHECKS}),
         ('cn-hangzhou', 'SYNC', 'inventory-staging-sync', 'Initializing', None, {}),
         ('cn-hangzhou', 'SYNC', 'users-prod-sync', 'Failed', 0, {'error_message': ERROR_MESSAGES['Failed']}),
         ('cn-hangzhou', 'SYNC', 'catalog-dev-sync', 'PreCheckPass', None, {}),
-        ('cn-hangzhou', 'SYNC', 'billing-prod-sync', 'Retrying', 37, {}),
-        ('cn-hangzhou', 'MIGRATION', 'orders-prod-migrate', 'Finished', 0, {}),
+        ('cn-hangzhou', 'SYNC', 'billing-prod-sync', 'Retrying', 37, {'data_check': FAILED_FULL_CHECK}),
+        ('cn-hangzhou', 'MIGRATION', 'orders-prod-migrate', 'Finished', 0,
+         {'data_check': {'full': CLEAN_CHECKS['full']}}),
         ('cn-hangzhou', 'MIGRATION', 'users-staging-migrate', 'Migrating', None, {}),
         ('cn-hangzhou', 'SUBSCRIBE', 'orders-prod-track', 'Normal', 1, {}),
         ('cn-beijing', 'SYNC', 'analytics-prod-sync', 'synchronizing', 1, {}),

@@ -378,3 +378,190 @@ def test_a_delay_not_started_reads_zero_in_the_legacy_listing(emulator, jobs):
     assert record['Delay'] == '0'
     detail = call(emulator.endpoint, DETAIL, {'DtsJobId': legacy['dts_job_id']}).json()
     assert detail['Delay'] == -1
+
+
+# -- data validation and precheck progress ---------------------------------------------------------------
+
+CHECK_JOBS = 'DescribeCheckJobs'
+TABLES = 'DescribeDataCheckTableDetails'
+REPORT = 'DescribeDataCheckReportUrl'
+PRECHECK = 'DescribePreCheckStatus'
+
+
+def validated(jobs):
+    """{name: job} of the cn-hangzhou jobs the default data gives a data validation."""
+    return dict((job['name'], job) for job in jobs if job['region'] == HZ and job['data_check'])
+
+
+def test_every_validation_answer_parses_through_the_sdk_models(emulator, client, jobs):
+    """Each new action through the SDK's client call (V3 and V1), and every raw answer held by its model."""
+    for job in validated(jobs).values():
+        body = client.describe_check_jobs(dts_models.DescribeCheckJobsRequest(
+            instance_id=job['id'], check_type=3, page_size=30, page_number=1)).body
+        assert body.success is True and body.total_record_count == len(body.check_jobs) == len(
+            set(job['data_check']) & {'full', 'incremental'})
+        raw = call(emulator.endpoint, CHECK_JOBS, {'InstanceId': job['id'], 'RegionId': HZ}).json()
+        assert_parses(dts_models.DescribeCheckJobsResponseBody, raw)
+        for record in body.check_jobs:
+            assert (record.dts_instance_id, record.dts_job_id) == (job['id'], job['dts_job_id'])
+            assert all(isinstance(value, int) for value in (record.check_type, record.status, record.diff_count,
+                                                             record.finish_count, record.total_count,
+                                                             record.check_point))
+            for status in ('-1', '6'):
+                tables = client.describe_data_check_table_details(dts_models.DescribeDataCheckTableDetailsRequest(
+                    dts_job_id=job['dts_job_id'], check_type=record.check_type, status=status)).body
+                assert tables.success is True
+                assert all(isinstance(table.status, str) and isinstance(table.diff_count, int)
+                           for table in tables.table_details)
+                raw = call(emulator.endpoint, TABLES, {'DtsJobId': job['dts_job_id'], 'Status': status,
+                                                       'CheckType': str(record.check_type)}).json()
+                assert_parses(dts_models.DescribeDataCheckTableDetailsResponseBody, raw)
+        for code in ('01', '02', '03', '04'):
+            progress = client.describe_pre_check_status(dts_models.DescribePreCheckStatusRequest(
+                dts_job_id=job['dts_job_id'], job_code=code, region_id=HZ)).body
+            assert progress.success is True and progress.code == code and progress.job_progress
+            raw = call(emulator.endpoint, PRECHECK, {'DtsJobId': job['dts_job_id'], 'JobCode': code}).json()
+            assert_parses(dts_models.DescribePreCheckStatusResponseBody, raw)
+    inconsistent = validated(jobs)['analytics-prod-sync-05']
+    table = inconsistent['data_check']['full']['tables'][0]
+    report = client.describe_data_check_report_url(dts_models.DescribeDataCheckReportUrlRequest(
+        dts_job_id=inconsistent['dts_job_id'], check_type=1, db_name=table['schema'], tb_name=table['table'])).body
+    assert report.success == 'true' and report.dynamic_message.startswith('https://')
+    raw = call(emulator.endpoint, REPORT, {'DtsJobId': inconsistent['dts_job_id'], 'CheckType': '1',
+                                           'DbName': table['schema'], 'TbName': table['table']}).json()
+    assert_parses(dts_models.DescribeDataCheckReportUrlResponseBody, raw)
+
+
+def test_dts_jobs_say_which_checks_run_and_how_far(emulator, jobs):
+    ids = ','.join(job['id'] for job in validated(jobs).values())
+    first_page = raw_dts(emulator, {'Region': HZ, 'JobType': 'SYNC', 'PageSize': '30'})['DtsJobList']
+    listed = first_page + raw_dts(emulator, {'Region': HZ, 'JobType': 'SYNC', 'DtsInstanceId': ids})['DtsJobList']
+    listed += raw_dts(emulator, {'Region': HZ, 'JobType': 'MIGRATION', 'DtsInstanceId': ids})['DtsJobList']
+    assert_parses(dts_models.DescribeDtsJobsResponseBody, {'DtsJobList': listed})
+    by_name = dict((entry['DtsJobName'], entry) for entry in listed)
+    clean = by_name['payments-prod-cdc']
+    assert clean['MigrationMode'] == dict(clean['MigrationMode'], FullDataCheck=True, IncDataCheck=True,
+                                          StructureDataCheck=True)
+    assert clean['FullDataCheckStatus'] == {'Status': 'Finished', 'Percent': '100', 'Progress': '1330000',
+                                            'ErrorMessage': '', 'CanSwitch': True}
+    assert clean['IncDataCheckStatus']['Status'] == 'Catched'
+    assert by_name['analytics-prod-sync-05']['FullDataCheckStatus']['CanSwitch'] is False, 'finished, not clean'
+    assert by_name['billing-prod-sync']['FullDataCheckStatus']['ErrorMessage'].startswith('DTS-31009')
+    assert 'IncDataCheckStatus' not in by_name['billing-prod-sync']
+    assert by_name['orders-prod-migrate']['MigrationMode']['FullDataCheck'] is True
+    unvalidated = [entry for name, entry in by_name.items() if name not in validated(jobs)]
+    assert unvalidated and all(entry['MigrationMode']['FullDataCheck'] is False and
+                               'FullDataCheckStatus' not in entry for entry in unvalidated)
+
+
+def test_check_counts_and_tables_follow_the_data(emulator, jobs):
+    job = validated(jobs)['analytics-prod-sync-05']
+    tables = job['data_check']['full']['tables']
+    body = call(emulator.endpoint, CHECK_JOBS, {'InstanceId': job['id'], 'CheckType': '1'}).json()
+    [full] = body['CheckJobs']
+    assert (full['CheckType'], full['Status'], full['DiffCount']) == (1, 1, sum(table['diff'] for table in tables))
+    assert full['FinishCount'] == full['TotalCount'] == sum(table['total'] for table in tables)
+    only_diff = call(emulator.endpoint, TABLES, {'DtsJobId': job['dts_job_id'], 'CheckType': '1',
+                                                 'Status': '6'}).json()
+    assert [(t['SourceTbName'], t['TargetDbName'], t['DiffCount']) for t in only_diff['TableDetails']] == [
+        (t['table'], t['target_schema'], t['diff']) for t in tables if t['diff']]
+    assert (only_diff['DiffTableCount'], only_diff['TotalCount']) == (2, len(tables))
+    every = call(emulator.endpoint, TABLES, {'DtsJobId': job['dts_job_id'], 'CheckType': '1', 'PageSize': '2',
+                                             'PageNumber': '2'}).json()
+    assert [t['SourceTbName'] for t in every['TableDetails']] == [tables[2]['table']]
+    failed = validated(jobs)['billing-prod-sync']
+    answer = call(emulator.endpoint, TABLES, {'DtsJobId': failed['dts_job_id'], 'CheckType': '1'}).json()
+    assert answer['FailedTableCount'] == 1
+    assert [(t['Status'], t.get('ErrorCode')) for t in answer['TableDetails']] == [('0', None), ('5', 3)]
+    assert call(emulator.endpoint, CHECK_JOBS, {'InstanceId': 'dtsnosuchjob0000'}).json()['CheckJobs'] == []
+    region = call(emulator.endpoint, CHECK_JOBS, {'RegionId': HZ, 'PageSize': '100'}).json()
+    assert region['TotalRecordCount'] == sum(len(set(j['data_check']) & {'full', 'incremental'})
+                                             for j in validated(jobs).values())
+
+
+def test_a_running_check_moves_one_step_a_poll_and_finishes_clean(emulator, jobs):
+    job = validated(jobs)['orders-prod-dr']
+    seen = []
+    for _poll in range(8):
+        [full] = call(emulator.endpoint, CHECK_JOBS, {'InstanceId': job['id'], 'CheckType': '1'}).json()['CheckJobs']
+        entry = raw_dts(emulator, {'Region': HZ, 'JobType': 'SYNC', 'DtsJobId': job['dts_job_id']})['DtsJobList'][0]
+        seen.append((full['FinishCount'], entry['FullDataCheckStatus']['Status'],
+                     entry['IncDataCheckStatus']['Status']))
+    finished = [count for count, _full, _incremental in seen]
+    assert finished == sorted(finished) and finished[0] < finished[-1] == full['TotalCount']
+    assert seen[0][1:] == ('Checking', 'Checking') and seen[-1][1:] == ('Finished', 'Catched')
+    assert full['DiffCount'] == 0 and full['Status'] == 0
+
+
+def test_precheck_items_of_a_failed_precheck(emulator, client, jobs):
+    job = next(job for job in jobs
+               if job['region'] == HZ and job['directions']['Forward']['status'] == 'PrecheckFailed')
+    body = client.describe_pre_check_status(dts_models.DescribePreCheckStatusRequest(
+        dts_job_id=job['dts_job_id'], job_code='01', page_size='5', page_no='1')).body
+    assert (body.state, body.error_item, body.total, len(body.job_progress)) == ('Failed', 2, 10, 5)
+    second = client.describe_pre_check_status(dts_models.DescribePreCheckStatusRequest(
+        dts_job_id=job['dts_job_id'], job_code='01', page_size='5', page_no='2')).body
+    failed = [item for item in body.job_progress + second.job_progress if item.state == 'Failed']
+    assert [(item.item, item.can_skip) for item in failed] == [('CHECK_CONN_SRC', False), ('CHECK_SAME_OBJ', True)]
+    assert [item.err_msg for item in failed] == [failure['error'] for failure in job['precheck_failures']]
+    assert [item.repair_method for item in failed] == [failure['repair'] for failure in job['precheck_failures']]
+    assert failed[1].names == 'appdb.orders'
+
+
+def test_validation_actions_refuse_what_the_service_refuses(emulator, jobs):
+    job = validated(jobs)['payments-prod-cdc']
+
+    def refused(action, params):
+        answer = call(emulator.endpoint, action, params)
+        return answer.status_code, answer.json().get('Code')
+
+    assert refused(TABLES, {'DtsJobId': 'nosuchjob00', 'CheckType': '1'}) == (403, 'Forbidden.InstanceNotFound')
+    assert refused(TABLES, {'DtsJobId': job['id'], 'CheckType': '1'}) == (403, 'Forbidden.InstanceNotFound')
+    assert refused(TABLES, {'DtsJobId': job['dts_job_id']}) == (400, 'MissingCheckType')
+    assert refused(TABLES, {'DtsJobId': job['dts_job_id'], 'CheckType': '3'}) == (400, 'InvalidParameter')
+    assert refused(TABLES, {'DtsJobId': job['dts_job_id'], 'CheckType': '1', 'Status': '2'}) == (400,
+                                                                                                'InvalidParameter')
+    assert refused(CHECK_JOBS, {'PageSize': '20'}) == (400, 'InvalidParameter')
+    assert refused(PRECHECK, {'DtsJobId': job['dts_job_id']}) == (400, 'MissingJobCode')
+    assert refused(PRECHECK, {'DtsJobId': job['dts_job_id'], 'JobCode': '05'}) == (400, 'InvalidParameter')
+    assert refused(PRECHECK, {'JobCode': '01'}) == (400, 'MissingDtsJobId')
+    assert refused(REPORT, {'DtsJobId': job['dts_job_id'], 'CheckType': '2', 'DbName': 'a', 'TbName': 'b'}) == (
+        400, 'InvalidParameter')
+    unknown_table = call(emulator.endpoint, REPORT, {'DtsJobId': job['dts_job_id'], 'CheckType': '1',
+                                                     'DbName': 'appdb', 'TbName': 'nosuchtable'})
+    assert unknown_table.status_code == 200
+    assert unknown_table.json()['Success'] == 'false' and unknown_table.json()['ErrCode'] == 'InvalidParameter'
+    requests.post(emulator.endpoint + '/_emulator/business-failure', timeout=10, data=json.dumps(
+        {'action': CHECK_JOBS, 'count': 1, 'code': 'InternalError'}))
+    failed = call(emulator.endpoint, CHECK_JOBS, {'InstanceId': job['id']}).json()
+    assert (failed['Success'], failed['ErrCode']) == (False, 'InternalError')
+    assert call(emulator.endpoint, CHECK_JOBS, {'InstanceId': job['id']}).json()['Success'] is True
+
+
+def test_validation_is_set_through_the_control_api_and_timelines(emulator, jobs):
+    job = next(job for job in jobs if job['region'] == HZ and not job['data_check'] and job['origin'] == 'current')
+    control = emulator.endpoint + '/_emulator/jobs/%s/' % job['dts_job_id']
+    check = {'status': 'Checking', 'tables': [{'schema': 'appdb', 'table': 'orders', 'total': 10, 'finished': 5}]}
+    answer = requests.post(control + 'data-check', timeout=10, data=json.dumps({'check_type': 'full', 'check': check}))
+    assert answer.status_code == 200, answer.text
+    steps = [{'after_polls': 2, 'data_check': {'full': dict(check, status='Finished', tables=[
+        {'schema': 'appdb', 'table': 'orders', 'total': 10, 'diff': 4}])}}]
+    assert requests.post(control + 'timeline', timeout=10, data=json.dumps({'steps': steps})).status_code == 200
+    counts = [call(emulator.endpoint, CHECK_JOBS, {'InstanceId': job['id']}).json()['CheckJobs'][0]['DiffCount']
+              for _poll in range(3)]
+    assert counts == [0, 4, 4]
+    requests.post(control + 'data-check', timeout=10, data=json.dumps({'check_type': 'full', 'check': None}))
+    assert call(emulator.endpoint, CHECK_JOBS, {'InstanceId': job['id']}).json()['CheckJobs'] == []
+    bad = requests.post(control + 'data-check', timeout=10, data=json.dumps({'check_type': 'schema'}))
+    assert (bad.status_code, bad.json()['Code']) == (400, 'InvalidParameter')
+
+
+def test_the_gated_jobs_are_read_by_their_ids_alone(emulator, jobs):
+    """DtsJobId and DtsInstanceId take comma-separated lists; a gate reads only the jobs it gates."""
+    picked = sorted(validated(jobs).values(), key=lambda job: job['id'])
+    sync = [job for job in picked if job['job_type'] == 'SYNC']
+    by_instance = raw_dts(emulator, {'Region': HZ, 'JobType': 'SYNC',
+                                     'DtsInstanceId': ','.join(job['id'] for job in sync)})
+    assert sorted(entry['DtsInstanceID'] for entry in by_instance['DtsJobList']) == [job['id'] for job in sync]
+    by_job = raw_dts(emulator, {'Region': HZ, 'JobType': 'SYNC', 'DtsJobId': sync[0]['dts_job_id']})
+    assert [entry['DtsJobId'] for entry in by_job['DtsJobList']] == [sync[0]['dts_job_id']]

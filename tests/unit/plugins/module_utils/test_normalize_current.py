@@ -163,7 +163,7 @@ RECORD = fields(
         (name, value) for name, value in DIRECTION.items() if name != 'DtsJobId')),
     **DIRECTION
 )
-ADDED = ('checkpoint_time', 'region', 'api', 'tags')
+ADDED = ('checkpoint_time', 'region', 'api', 'tags', 'data_check')
 COUNTS = ('percent', 'progress', 'port', 'rps', 'checkpoint')
 
 
@@ -207,6 +207,8 @@ def assert_same(fact, parsed, where):
 def assert_direction(fact, parsed, region, tags):
     assert fact.pop('region') == region and fact.pop('api') == 'current'
     assert fact.pop('tags') == tags
+    # Built from fields checked here under their own names (test_normalize_checks checks its values).
+    assert set(fact.pop('data_check')) == {'full', 'incremental', 'structure'}
     checkpoint_time = fact.pop('checkpoint_time')
     checkpoint = fact.get('checkpoint')
     if checkpoint and checkpoint < 253402300800:   # up to the last second of year 9999
@@ -246,7 +248,8 @@ def test_every_fact_is_what_the_sdk_model_parsed_under_its_name(wire):
         reverse_parsed = models.DescribeDtsJobsResponseBodyDtsJobListReverseJob().from_map(wire['ReverseJob'])
         own = dict((name, value) for name, value in reverse.items()
                    if name in vars(reverse_parsed) and vars(reverse_parsed)[name] is not None)
-        own.update(region='cn-hangzhou', api='current', tags=tags, checkpoint_time=reverse['checkpoint_time'])
+        own.update(region='cn-hangzhou', api='current', tags=tags, checkpoint_time=reverse['checkpoint_time'],
+                   data_check=reverse['data_check'])
         if 'DtsJobDirection' not in wire['ReverseJob']:
             own.pop('dts_job_direction', None)
         assert_direction(own, reverse_parsed, 'cn-hangzhou', tags)
