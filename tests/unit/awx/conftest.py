@@ -74,10 +74,11 @@ def emulator():
 
 def clean_environ(monkeypatch):
     """ansible-runner starts from this process's environment: no Alibaba Cloud variable of the
-    machine running the tests may reach the job."""
+    machine running the tests may reach the job; it looks for ansible-inventory on this PATH."""
     for name in list(os.environ):
         if name.startswith(('ALIBABA_CLOUD_', 'ALICLOUD_')):
             monkeypatch.delenv(name)
+    monkeypatch.setenv('PATH', BIN + os.pathsep + os.environ.get('PATH', ''))
 
 
 def harness_env(tmp_path, emulator):
