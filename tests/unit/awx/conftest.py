@@ -131,10 +131,12 @@ def artifact_texts(runner):
 def installed_collection(tmp_path_factory):
     """The collection as users get it: the tarball ansible-galaxy builds, installed offline."""
     work = tmp_path_factory.mktemp('galaxy')
-    env = dict(os.environ, ANSIBLE_HOME=str(work / 'ansible-home'), HOME=str(work))
+    # Not PYTHONPATH, through which ansible-galaxy would find this checkout and call it installed.
+    env = dict(((name, value) for name, value in os.environ.items() if name != 'PYTHONPATH'),
+               ANSIBLE_HOME=str(work / 'ansible-home'), HOME=str(work))
     subprocess.run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'build', COLLECTION_DIR,
                     '--output-path', str(work), '--force'], check=True, capture_output=True, env=env, timeout=300)
     tarball = next(work.glob('alibabacloud-dts-*.tar.gz'))
-    subprocess.run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'install', '--offline', '-p',
+    subprocess.run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'install', '--offline', '--force', '-p',
                     str(work / 'installed'), str(tarball)], check=True, capture_output=True, env=env, timeout=300)
     return work / 'installed', tarball
