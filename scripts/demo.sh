@@ -26,20 +26,20 @@ export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false 
 cd "$root"
 echo "== DTS emulator on $endpoint"
 
-echo "== 1. Facts: playbooks/facts.yml"
-"$bin/ansible-playbook" playbooks/facts.yml
+echo "== 1. Facts: alibabacloud.dts.facts (playbooks/facts.yml)"
+"$bin/ansible-playbook" alibabacloud.dts.facts
 
 if [ -f playbooks/deploy_gate.yml ]; then
   echo "== 2. Cutover: a job made with the current console (task id demoorders0001) goes NotStarted -> Prechecking -> Initializing -> synchronizing, then the gate waits for replication past the stop of writes"
   curl_json() { "$bin/python" -c 'import json,sys,urllib.request as u; r=u.Request(sys.argv[1], data=sys.argv[2].encode(), method="POST"); print(u.urlopen(r).read().decode())' "$@"; }
   curl_json "$endpoint/_emulator/jobs" '{"jobs": [{"id": "dtsdemoorders0001", "dts_job_id": "demoorders0001", "origin": "current", "region": "cn-hangzhou", "name": "orders-prod-sync", "status": "NotStarted", "tags": {"env": "prod"}}]}' > /dev/null
   curl_json "$endpoint/_emulator/jobs/dtsdemoorders0001/timeline" '{"steps": [{"status": "Prechecking", "after_polls": 1}, {"status": "Initializing", "after_polls": 2}, {"status": "synchronizing", "delay": 1, "checkpoint": "now", "after_polls": 4}]}' > /dev/null
-  "$bin/ansible-playbook" playbooks/deploy_gate.yml -v -e '{"deploy_gate_job_ids": ["demoorders0001"]}'
+  "$bin/ansible-playbook" alibabacloud.dts.deploy_gate -e '{"deploy_gate_job_ids": ["demoorders0001"]}'
 fi
 
 if [ -f playbooks/audit.yml ]; then
   echo "== 3. Audit: every job of every region, from the dts_sync_jobs inventory"
-  "$bin/ansible-playbook" -i playbooks/inventory/demo.dts_sync_jobs.yml playbooks/audit.yml -e "dts_audit_output_dir=$root/build/dts-audit"
+  "$bin/ansible-playbook" -i playbooks/inventory/demo.dts_sync_jobs.yml alibabacloud.dts.audit -e "dts_audit_output_dir=$root/build/dts-audit"
   echo "Report written to $root/build/dts-audit/"
   ls "$root/build/dts-audit/"
 fi

@@ -20,7 +20,8 @@ for unwanted in '^\.venv/' '^\.git/' '^tests/output/' '^build/' '__pycache__' '^
 done
 for wanted in plugins/module_utils/_client.py plugins/modules/dts_sync_job_info.py \
               plugins/inventory/dts_sync_jobs.py roles/dts_sync_wait/meta/argument_specs.yml \
-              meta/runtime.yml meta/execution-environment.yml CHANGELOG.md README.md; do
+              meta/runtime.yml meta/execution-environment.yml extensions/awx/execution-environment.yml \
+              extensions/awx/credential_types/alibabacloud_dts.yml bindep.txt requirements.txt CHANGELOG.md README.md; do
   grep -qx "$wanted" "$work/contents" || { echo "the tarball lacks $wanted" >&2; exit 1; }
 done
 

@@ -18,12 +18,14 @@ if AnsibleCollectionConfig.collection_finder is None:
     init_plugin_loader([entry for entry in sys.path
                         if os.path.isdir(os.path.join(entry or '.', 'ansible_collections', 'alibabacloud', 'dts'))])
 
-# The process tier (make process-tests): modules run as real processes and ansible-inventory as a
-# command, each against an emulator; seconds per test. Everything else runs in process (make units).
+# The process tier (make process-tests): modules run as real processes, ansible-inventory as a
+# command and playbooks through ansible-runner (tests/unit/awx), each against an emulator; seconds per
+# test. Everything else runs in process (make units).
 # Marked by path so that test files need no marker of their own.
 PROCESS_TESTS = (
     os.path.join('tests', 'unit', 'plugins', 'modules') + os.sep,
     os.path.join('tests', 'unit', 'plugins', 'inventory', 'test_dts_sync_jobs_cli.py'),
+    os.path.join('tests', 'unit', 'awx') + os.sep,
 )
 
 
