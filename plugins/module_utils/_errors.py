@@ -21,10 +21,12 @@ _QUERY = re.compile(r'''\?[^\s'"?]*=[^\s'"]*''')
 _USERINFO = re.compile(r'''(//)[^/@\s'"]*@''')
 # A value labelled as credential material, however the text around it quotes it: a header
 # (``Authorization: ...``, a dict's ``'x-acs-security-token': '...'``), a V3 ``Signature=<hex>``, a
-# field of an STS or metadata answer.
+# field of an STS or metadata answer.  Unquoted, a value ends at a separator; an Authorization value,
+# which holds spaces and commas, at the end of the line.
 _LABELLED = re.compile(
-    r'''(\b(?:Authorization|x-acs-security-token|x-aliyun-ecs-metadata-token|Signature|SecurityToken'''
-    r'''|AccessKeySecret|OIDCToken)['"]?\s*[:=]\s*)('[^'\n]*'?|"[^"\n]*"?|[^\s,;&'"]+)''', re.IGNORECASE)
+    r'''(\b(?:(?P<authorization>Authorization)|x-acs-security-token|x-aliyun-ecs-metadata-token|Signature'''
+    r'''|SecurityToken|AccessKeySecret|OIDCToken)['"]?\s*[:=]\s*)'''
+    r'''('[^'\n]*'?|"[^"\n]*"?|(?(authorization)[^\r\n'"]*|[^\s,;&'"]+))''', re.IGNORECASE)
 HIDDEN = '****'
 
 
