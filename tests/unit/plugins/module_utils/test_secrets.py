@@ -259,6 +259,18 @@ def test_a_request_requests_refuses_is_not_retried_and_quotes_nothing_secret():
     assert 'InvalidHeader' in text and not re.search('Signature=[0-9a-f]', text)
 
 
+def test_a_proxy_password_is_not_in_the_error_of_a_refused_proxy(monkeypatch):
+    for name in ('NO_PROXY', 'no_proxy', 'HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy'):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv('HTTP_PROXY', 'http://user:%s@127.0.0.1:1' % PASSWORD)
+    client = DtsClient(Credentials('ak', SECRET, TOKEN, 'test'), 'cn-hangzhou', 'http://dts.internal.example',
+                       session=requests.Session(), sleep=lambda seconds: None, retries=0)
+    with pytest.raises(DtsApiError) as caught:
+        client.call('DescribeDtsJobs', {'PageNumber': 1})
+    assert 'through the proxy http://****@127.0.0.1:1' in str(caught.value)
+    assert_hidden(str(caught.value), PASSWORD, SECRET, TOKEN)
+
+
 def test_a_metadata_token_requests_refuses_is_not_retried():
     def handler(method, path, query, headers):
         if method == 'PUT':
