@@ -65,6 +65,8 @@ options:
         or a URL such as V(https://dts-vpc.cn-hangzhou.aliyuncs.com) or V(http://127.0.0.1:8480).
       - Falls back to E(ALIBABA_CLOUD_ENDPOINT_DTS). Without either, regions with their own DTS host
         use V(dts.<region>.aliyuncs.com) and the others V(dts.aliyuncs.com).
+      - An endpoint with user information (V(user:password@) before the host) is an error. Plain C(http://)
+        to a host other than this machine (V(127.0.0.1), V(::1), V(localhost)) is warned about.
     type: str
   profile:
     description:
@@ -132,6 +134,7 @@ options:
   validate_certs:
     description:
       - Verify the endpoint's TLS certificate. Only turn this off for an endpoint you trust, such as a local emulator.
+      - V(false) is warned about, unless the endpoint is on this machine.
     type: bool
     default: true
   ca_path:

@@ -570,6 +570,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             except DtsApiError as error:
                 # Credentials that cannot be had fail the whole account, not one region.
                 raise AnsibleParserError(where + 'credentials: ' + error.describe()) from None
+            for warning in client.warnings:  # plain HTTP, unverified TLS, an unknown region let through
+                self.display.warning('%s: %s' % (path, warning))
             try:
                 listing['records'] = LISTERS[target.api](client, filters, page_size)
             except DtsApiError as error:

@@ -11,7 +11,6 @@ the collection reaches DTS through here.
 import errno
 import json
 import os
-import re
 import socket
 import threading
 import time
@@ -30,7 +29,7 @@ except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
-from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
+from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError, scrub
 from ansible_collections.alibabacloud.dts.plugins.module_utils._pacing import LIMITERS, LimiterRegistry, rate_for
 from ansible_collections.alibabacloud.dts.plugins.module_utils._retries import (
     DEFAULT_RETRIES,
@@ -47,14 +46,6 @@ DTS_API_VERSION = '2020-01-01'
 # 3,000-job playbook against 8, and 32 under 0.2 s more.  A service that throttles narrows it
 # (ConcurrencyWindow).
 DEFAULT_MAX_CONCURRENCY = 16
-
-_QUERY_IN_TEXT = re.compile(r'\?[^\s\'"]*')
-
-
-def _scrub(text):
-    """Drop query strings from transport error text: V1 puts the signature and token there."""
-    return _QUERY_IN_TEXT.sub('?...', str(text))
-
 
 def _causes(exc):
     """``exc`` and what it wraps: requests and urllib3 nest the socket error in reasons and causes."""
@@ -342,6 +333,9 @@ class DtsClient:
         headers['Accept'] = 'application/json'
         headers['User-Agent'] = USER_AGENT
         url = '%s/?%s' % (self.endpoint, canonical_query(signed_query))
+        # What an error text must not show, in any spelling (scrub): all of it is credential-derived.
+        secrets = [credentials.access_key_secret, credentials.security_token, headers.get('Authorization'),
+                   signed_query.get('Signature')]
         try:
             response = self.session.request(method, url, headers=headers, timeout=self.timeout,
                                             **self._transport)
@@ -349,7 +343,7 @@ class DtsClient:
             raise DtsApiError(action, 'SSLError', (
                 'TLS verification of %s failed (%s). Set ca_path to the CA bundle that signed the '
                 'endpoint certificate, or validate_certs: false for an endpoint you trust.'
-            ) % (self.endpoint, _scrub(exc))) from None
+            ) % (self.endpoint, scrub(exc, secrets))) from None
         except requests.exceptions.ConnectTimeout:
             raise DtsApiError(action, 'ConnectTimeout', 'could not connect to %s within %s s (http_timeout)'
                               % (self.endpoint, self.timeout)) from None
@@ -357,29 +351,35 @@ class DtsClient:
             raise DtsApiError(action, 'ReadTimeout', 'no answer from %s within %s s (http_timeout)'
                               % (self.endpoint, self.timeout)) from None
         except requests.exceptions.ConnectionError as exc:
-            raise self._connection_error(action, exc) from None
+            raise self._connection_error(action, exc, secrets) from None
+        except ValueError as exc:
+            # requests' InvalidHeader and InvalidURL among others: made here, never sent, and the same
+            # request would fail the same way again (not retried: see _retries.LOCAL_CODES).
+            raise DtsApiError(action, 'RequestNotSent', 'the request to %s could not be made: %s: %s'
+                              % (self.endpoint, type(exc).__name__, scrub(exc, secrets))) from None
         except requests.exceptions.RequestException as exc:
             raise DtsApiError(action, 'ConnectionError', 'request to %s failed: %s'
-                              % (self.endpoint, _scrub(exc))) from None
+                              % (self.endpoint, scrub(exc, secrets))) from None
         try:
             return self._parse(action, response)
         except DtsApiError as error:
-            raise error.redact([credentials.security_token, credentials.access_key_secret]) from None
+            raise error.redact(secrets) from None
 
-    def _connection_error(self, action, exc):
+    def _connection_error(self, action, exc, secrets):
         """A connection that could not be made names the endpoint, the cause, and what to check."""
         code = _connection_failure(exc)
         proxies = self._transport.get('proxies') or {}
-        via = ' through the proxy %s' % _scrub(', '.join(sorted(set(proxies.values())))) if proxies else ''
+        via = ' through the proxy %s' % scrub(', '.join(sorted(set(proxies.values())))) if proxies else ''
         check = ('Check the endpoint option or ALIBABA_CLOUD_ENDPOINT_DTS (unset, the region picks the '
                  'documented endpoint)%s.' % (', and the proxy variables' if proxies else ''))
         if code == 'NameResolutionError':
             return DtsApiError(action, code, 'the host of %s could not be resolved%s (%s). %s'
-                               % (self.endpoint, via, _scrub(_root_message(exc)), check))
+                               % (self.endpoint, via, scrub(_root_message(exc), secrets), check))
         if code == 'ConnectionRefused':
             return DtsApiError(action, code, 'connection to %s refused%s (%s). %s'
-                               % (self.endpoint, via, _scrub(_root_message(exc)), check))
-        return DtsApiError(action, 'ConnectionError', 'request to %s failed: %s' % (self.endpoint, _scrub(exc)))
+                               % (self.endpoint, via, scrub(_root_message(exc), secrets), check))
+        return DtsApiError(action, 'ConnectionError', 'request to %s failed: %s'
+                           % (self.endpoint, scrub(exc, secrets)))
 
     @staticmethod
     def _parse(action, response):

@@ -9,7 +9,7 @@ Modules, the inventory plugin and the role all hand the same option names here.
 import json
 import os
 import threading
-from typing import Any, Callable, Dict, Mapping, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import (
     DEFAULT_MAX_CONCURRENCY,
@@ -20,6 +20,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._endpoints import
     check_region,
     default_endpoint,
     explicit_endpoint,
+    transport_warnings,
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._profiles import is_true, resolve_region
@@ -143,7 +144,9 @@ def connect(params: Mapping[str, Any], environ: Optional[Mapping[str, str]] = No
     once.  ``client.credentials.source`` says where they came from.  ``gate``: a semaphore shared
     by every client of a run, held around each request (the inventory bounds all its listings'
     requests with it).  A region DTS does not document fails here unless ``allow_unknown_region``
-    or an explicit endpoint lets it through; the client's ``warnings`` then say so.  Raises
+    or an explicit endpoint lets it through; the client's ``warnings`` then say so, and say when
+    credentials leave this machine over plain HTTP or unverified TLS (``transport_warnings``; for
+    the STS endpoint, only the client that resolved the credentials says it).  Raises
     DtsConfigError for bad options or missing credentials; credential sources that need the
     network (ECS metadata, STS, a command, a URI) may raise DtsApiError.
     """
@@ -154,12 +157,13 @@ def connect(params: Mapping[str, Any], environ: Optional[Mapping[str, str]] = No
                                    allow_unknown=is_true(params.get('allow_unknown_region')), endpoint=given_endpoint)
     endpoint = given_endpoint or default_endpoint(region)
     session = DtsClient.new_session(settings['max_concurrency'])
+    warnings: List[str] = [warning] if warning else []
+    warnings += transport_warnings(endpoint, settings['verify'], 'the DTS endpoint')
     if credentials is None:
         def resolve():
             return resolve_credentials(params, session, environ=environ, timeout=settings['timeout'],
-                                       verify=settings['verify'])
+                                       verify=settings['verify'], warnings=warnings)
         credentials = resolve() if credentials_cache is None else credentials_cache.get(params, resolve)
     client = DtsClient(credentials, region, endpoint, session=session, gate=gate, **settings)
-    if warning:
-        client.warnings.append(warning)
+    client.warnings.extend(warnings)
     return client

@@ -17,14 +17,19 @@ Temporary credentials refresh themselves before they expire: every credentials o
 import calendar
 import json
 import os
+import re
 import shlex
 import subprocess
 import threading
 import time
 from typing import Any, Callable, List, Mapping, Optional, Union
 
-from ansible_collections.alibabacloud.dts.plugins.module_utils._endpoints import parse_endpoint
-from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
+from ansible_collections.alibabacloud.dts.plugins.module_utils._endpoints import (
+    has_userinfo,
+    parse_endpoint,
+    transport_warnings,
+)
+from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError, scrub
 from ansible_collections.alibabacloud.dts.plugins.module_utils._profiles import (
     cli_config_path,
     cli_disabled,
@@ -102,6 +107,47 @@ class Credentials:
     __str__ = __repr__
 
 
+# One run of printable ASCII: every access key id, secret and STS token the service issues.
+_CREDENTIAL_TEXT = re.compile(r'[!-~]+\Z')
+CREDENTIAL_FIELDS = ('access_key_id', 'access_key_secret', 'security_token')
+
+
+def check_credentials(credentials: Credentials, names: Any = CREDENTIAL_FIELDS, option: Optional[str] = None,
+                      answer: bool = False) -> Credentials:
+    """``credentials`` with the whitespace around each value dropped, once each is one run of printable ASCII.
+
+    Surrounding whitespace is dropped rather than refused: no key the service issues has any, and a
+    YAML ``|`` block or a file read into a variable ends with a newline.  Whitespace, a control or
+    a non-ASCII character inside a value is refused: requests would quote it in the error of a
+    header it cannot send.  ``names`` call the three values what their source calls them
+    (``ALIBABA_CLOUD_ACCESS_KEY_SECRET``, ``sts_token of CLI profile prod (StsToken)``); a bad one is
+    a DtsConfigError naming it (``option``, else the name), or, for an ``answer`` (STS, the metadata
+    service, a command, a URI), a DtsApiError ``InvalidResponse`` of ``credentials.source``.  The
+    value itself is never quoted.
+    """
+    values: List[Any] = []
+    for index, (name, value) in enumerate(zip(names, (credentials.access_key_id, credentials.access_key_secret,
+                                                      credentials.security_token))):
+        text = value.strip() if isinstance(value, str) else value
+        problem = None
+        if index == 2 and not text:
+            text = None  # no token: long-term keys
+        elif not isinstance(text, str):
+            problem = 'is missing' if text is None else 'is not a string'
+        elif not text:
+            problem = 'is empty'
+        elif not _CREDENTIAL_TEXT.match(text):
+            problem = ('holds whitespace, a control character or a non-ASCII character (no key or token the '
+                       'service issues does; the whitespace around it is dropped)')
+        if problem and answer:
+            raise DtsApiError(credentials.source, 'InvalidResponse', 'the %s it gave %s' % (name, problem))
+        if problem:
+            raise DtsConfigError('%s %s. Copy it again from where it was issued.' % (name, problem),
+                                 option=option or name)
+        values.append(text)
+    return Credentials(values[0], values[1], values[2], credentials.source, credentials.expiration)
+
+
 class RefreshingCredentials:
     """Temporary credentials from ``fetch``, fetched again (by the same source) shortly before they expire.
 
@@ -124,8 +170,9 @@ class RefreshingCredentials:
     def _obtain(self):
         obtained = self._clock()
         snapshot = self._fetch()
-        snapshot = Credentials(snapshot.access_key_id, snapshot.access_key_secret, snapshot.security_token,
-                               self.source, snapshot.expiration)
+        snapshot = check_credentials(Credentials(snapshot.access_key_id, snapshot.access_key_secret,
+                                                 snapshot.security_token, self.source, snapshot.expiration),
+                                     names=('access key id', 'access key secret', 'security token'), answer=True)
         if snapshot.expiration is None:
             return snapshot, None
         lifetime = max(0.0, snapshot.expiration - obtained)
@@ -171,9 +218,9 @@ def parse_expiration(text: Any, source: str) -> int:
                           'the credentials carry no valid Expiration (%r)' % (text,)) from error
 
 
-def _pair(key_id, secret, token, source, id_name, secret_name):
+def _pair(key_id, secret, token, source, id_name, secret_name, token_name):
     if key_id and secret:
-        return Credentials(key_id, secret, token, source)
+        return check_credentials(Credentials(key_id, secret, token, source), names=(id_name, secret_name, token_name))
     if key_id or secret:
         missing = secret_name if key_id else id_name
         raise DtsConfigError('%s is set but %s is not; set both, or neither to use another credential source.'
@@ -194,14 +241,16 @@ def _duration(value, option):
 
 
 def _safe_uri(uri):
-    """A URI without its query string, which may carry a secret, for messages and sources."""
-    return uri.split('?')[0]
+    """A URI without its query string or password, which may be secret, for messages and sources."""
+    return scrub(uri.split('?')[0])
 
 
 class _Resolver:
     """One resolution: the options, environment and home directory it reads, and the session for network sources."""
 
-    def __init__(self, params, session, environ, home, timeout, verify, sleep, clock):
+    def __init__(self, params, session, environ, home, timeout, verify, sleep, clock, warnings=None):
+        # Warnings for the user (an STS endpoint over plain HTTP): connect() gives them to the client.
+        self.warnings = [] if warnings is None else warnings
         self.params = params
         self.session = session
         self.env = environ
@@ -238,15 +287,17 @@ class _Resolver:
 
     def from_options(self):
         return _pair(self.param('access_key_id'), self.param('access_key_secret'), self.param('security_token'),
-                     'module options', 'access_key_id', 'access_key_secret')
+                     'module options', *CREDENTIAL_FIELDS)
 
     def from_environment(self):
         found = _pair(self.env.get('ALIBABA_CLOUD_ACCESS_KEY_ID'), self.env.get('ALIBABA_CLOUD_ACCESS_KEY_SECRET'),
                       self.env.get('ALIBABA_CLOUD_SECURITY_TOKEN'), 'environment (ALIBABA_CLOUD_ACCESS_KEY_ID)',
-                      'ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET')
+                      'ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+                      'ALIBABA_CLOUD_SECURITY_TOKEN')
         return found or _pair(self.env.get('ALICLOUD_ACCESS_KEY'), self.env.get('ALICLOUD_SECRET_KEY'),
                               self.env.get('ALICLOUD_SECURITY_TOKEN'), 'environment (ALICLOUD_ACCESS_KEY)',
-                              'ALICLOUD_ACCESS_KEY', 'ALICLOUD_SECRET_KEY')
+                              'ALICLOUD_ACCESS_KEY', 'ALICLOUD_SECRET_KEY',
+                              'ALICLOUD_SECURITY_TOKEN')
 
     def from_oidc_environment(self):
         values = [self.env.get(name) for name in OIDC_VARIABLES]
@@ -303,10 +354,13 @@ class _Resolver:
     # Profiles ------------------------------------------------------------------------------
 
     @staticmethod
-    def require_keys(section, source, id_key, secret_key, option):
+    def require_keys(section, source, id_key, secret_key, option, token_key=None):
         if not section.get(id_key) or not section.get(secret_key):
             raise DtsConfigError('%s lacks %s or %s.' % (source, id_key, secret_key), option=option)
-        return Credentials(section[id_key], section[secret_key], None, source)
+        keys = (id_key, secret_key, token_key or 'security_token')
+        return check_credentials(Credentials(section[id_key], section[secret_key],
+                                             section.get(token_key) if token_key else None, source),
+                                 names=['%s of %s' % (key, source) for key in keys], option=option)
 
     def from_cli_profile(self, config, profile, path, seen=()):
         name = profile.get('name')
@@ -320,8 +374,7 @@ class _Resolver:
         if mode == 'AK':
             return self.require_keys(profile, source, keys[0], keys[1], 'profile')
         if mode == 'StsToken':
-            base = self.require_keys(profile, source, keys[0], keys[1], 'profile')
-            return Credentials(base.access_key_id, base.access_key_secret, profile.get('sts_token'), source)
+            return self.require_keys(profile, source, keys[0], keys[1], 'profile', token_key='sts_token')
         if mode == 'RamRoleArn':
             base = self.require_keys(profile, source, keys[0], keys[1], 'profile')
             return self.assume_role(base, role, source, sts=sts, source=source)
@@ -362,13 +415,15 @@ class _Resolver:
         if expiration <= self.clock():
             raise DtsConfigError('%s: the STS credentials the aliyun CLI cached have expired; refresh them with `%s`.'
                                  % (source, command), option='profile')
+        cached = self.require_keys(profile, source, 'access_key_id', 'access_key_secret', 'profile',
+                                   token_key='sts_token')
 
         def fetch():
             if expiration <= self.clock():
                 raise DtsConfigError('%s: the cached STS credentials expired during the run; refresh them with `%s`.'
                                      % (source, command), option='profile')
-            return Credentials(profile['access_key_id'], profile['access_key_secret'], profile['sts_token'],
-                               source, expiration)
+            return Credentials(cached.access_key_id, cached.access_key_secret, cached.security_token, source,
+                               expiration)
 
         # Refreshing re-reads nothing: the fetch fails once they expire, with the command that renews them.
         return RefreshingCredentials(fetch, source, clock=self.clock, margin=0)
@@ -380,8 +435,8 @@ class _Resolver:
         if kind == 'access_key':
             return self.require_keys(section, source, 'access_key_id', 'access_key_secret', option)
         if kind == 'sts':
-            base = self.require_keys(section, source, 'access_key_id', 'access_key_secret', option)
-            return Credentials(base.access_key_id, base.access_key_secret, section.get('security_token'), source)
+            return self.require_keys(section, source, 'access_key_id', 'access_key_secret', option,
+                                     token_key='security_token')
         if kind == 'ram_role_arn':
             base = self.require_keys(section, source, 'access_key_id', 'access_key_secret', option)
             return self.assume_role(base, {
@@ -404,14 +459,19 @@ class _Resolver:
         return retry_call(send, is_transient, budget=CREDENTIAL_RETRY_BUDGET, clock=self.clock, sleep=self.sleep,
                           retries=CREDENTIAL_RETRIES)
 
-    def http(self, action, method, url, timeout=None, **kwargs):
+    def http(self, action, method, url, timeout=None, secrets=(), **kwargs):
+        """One request; ``secrets`` (what it carries) never appear in the error it may raise."""
         import requests  # only reached with requests present: DtsClient checks it first
-        where = url.split('?')[0]
+        where = scrub(url.split('?')[0])
         try:
             return self.session.request(method, url, timeout=timeout or self.timeout, **kwargs)
         except requests.exceptions.Timeout:
             raise DtsApiError(action, 'ReadTimeout',
                               'no answer from %s within %s s' % (where, self.timeout)) from None
+        except ValueError as error:
+            # A header or URL requests refuses (InvalidHeader, InvalidURL...): never sent, not retried.
+            raise DtsApiError(action, 'RequestNotSent', 'the request to %s could not be made: %s: %s'
+                              % (where, type(error).__name__, scrub(error, secrets))) from None
         except requests.exceptions.RequestException as error:
             raise DtsApiError(action, 'ConnectionError',
                               'request to %s failed: %s' % (where, type(error).__name__)) from None
@@ -438,7 +498,7 @@ class _Resolver:
     def metadata_get(self, base, path, token, action):
         """GET with the session token; without it when that fails and IMDSv1 is allowed (the official fallback)."""
         headers = {'X-aliyun-ecs-metadata-token': token} if token else {}
-        response = self.http(action, 'GET', base + path, timeout=METADATA_TIMEOUT, headers=headers)
+        response = self.http(action, 'GET', base + path, timeout=METADATA_TIMEOUT, headers=headers, secrets=[token])
         if response.status_code != 200 and token and not is_true(self.env.get('ALIBABA_CLOUD_IMDSV1_DISABLED')):
             response = self.http(action, 'GET', base + path, timeout=METADATA_TIMEOUT)
         return response
@@ -515,11 +575,11 @@ class _Resolver:
         """An explicit endpoint, ALIBABA_CLOUD_STS_ENDPOINT, then sts[-vpc].<region>.aliyuncs.com, then
         sts.aliyuncs.com."""
         sts = sts or {}
-        if endpoint:
-            return endpoint
         explicit = self.env.get('ALIBABA_CLOUD_STS_ENDPOINT')
-        if explicit:
-            return parse_endpoint(explicit, option='ALIBABA_CLOUD_STS_ENDPOINT')
+        if endpoint or explicit:
+            url = endpoint or parse_endpoint(explicit, option='ALIBABA_CLOUD_STS_ENDPOINT')
+            self.warnings.extend(transport_warnings(url, self.verify, 'the STS endpoint'))
+            return url
         enable_vpc = sts.get('enable_vpc')
         if enable_vpc is None:
             enable_vpc = self.env.get('ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED')
@@ -567,9 +627,10 @@ class _Resolver:
         def send():
             caller = base.current()
             signed = sign_v1('POST', 'AssumeRole', STS_API_VERSION, query, caller)
+            secrets = [caller.security_token, caller.access_key_secret, signed.get('Signature')]
             response = self.http('AssumeRole', 'POST', '%s/?%s' % (url, canonical_query(signed)),
-                                 headers={'Accept': 'application/json'}, verify=self.verify)
-            sts_creds = self.sts_answer('AssumeRole', response, [caller.security_token, caller.access_key_secret])
+                                 headers={'Accept': 'application/json'}, verify=self.verify, secrets=secrets)
+            sts_creds = self.sts_answer('AssumeRole', response, secrets)
             return Credentials(sts_creds.get('AccessKeyId'), sts_creds.get('AccessKeySecret'),
                                sts_creds.get('SecurityToken'), source,
                                parse_expiration(sts_creds.get('Expiration'), 'AssumeRole'))
@@ -596,6 +657,10 @@ class _Resolver:
                                      % (source, token_file, error.strerror), option=option) from error
             if not token:
                 raise DtsConfigError('%s: the OIDC token file %s is empty.' % (source, token_file), option=option)
+            if not _CREDENTIAL_TEXT.match(token):
+                raise DtsConfigError('%s: the OIDC token in %s holds whitespace, a control character or a non-ASCII '
+                                     'character; an OIDC token is one line of ASCII.' % (source, token_file),
+                                     option=option)
             form = {'Action': 'AssumeRoleWithOIDC', 'Format': 'JSON', 'Version': STS_API_VERSION,
                     'Timestamp': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
                     'DurationSeconds': str(duration), 'RoleArn': role_arn, 'OIDCProviderArn': provider_arn,
@@ -604,7 +669,7 @@ class _Resolver:
                 form['Policy'] = policy
             # The token goes in the body, not the URL, where proxies and access logs would keep it.
             response = self.http('AssumeRoleWithOIDC', 'POST', url + '/', data=form, verify=self.verify,
-                                 headers={'Accept': 'application/json'})
+                                 headers={'Accept': 'application/json'}, secrets=[token])
             sts_creds = self.sts_answer('AssumeRoleWithOIDC', response, [token])
             return Credentials(sts_creds.get('AccessKeyId'), sts_creds.get('AccessKeySecret'),
                                sts_creds.get('SecurityToken'), source,
@@ -664,6 +729,10 @@ class _Resolver:
         if not uri or not uri.lower().startswith(('http://', 'https://')):
             raise DtsConfigError('%s: the credentials URI must be an http:// or https:// URL, got %r.'
                                  % (source, _safe_uri(uri or '')), option=option)
+        if has_userinfo(uri):
+            # The official library drops it (it never sends it); here it would travel as Basic auth.
+            raise DtsConfigError('%s: the credentials URI must not carry user information (user:password@); '
+                                 'remove it.' % source, option=option)
         action = 'Credentials URI %s' % _safe_uri(uri)
 
         def send():
@@ -686,15 +755,16 @@ class _Resolver:
 
 def resolve_credentials(params: Mapping[str, Any], session: Any, environ: Optional[Mapping[str, str]] = None,
                         home: Optional[str] = None, timeout: float = 10.0, verify: Union[bool, str] = True,
-                        sleep: Callable[[float], Any] = time.sleep,
-                        clock: Callable[[], float] = time.time) -> Union[Credentials, 'RefreshingCredentials']:
+                        sleep: Callable[[float], Any] = time.sleep, clock: Callable[[], float] = time.time,
+                        warnings: Optional[List[str]] = None) -> Union[Credentials, 'RefreshingCredentials']:
     """The credentials object of the first source that has them, then through assume_role if asked.
 
     The result has ``source`` (where they came from, never the values) and ``current()``, the
     snapshot to sign a request with.  Raises DtsConfigError for missing or bad configuration
     (never quoting a secret), or DtsApiError when a network source (metadata, STS, a command,
-    a URI) refuses.
+    a URI) refuses.  ``warnings`` (a list) gets a warning for an STS endpoint over plain HTTP or
+    unverified TLS (``transport_warnings``).
     """
     resolver = _Resolver(params, session, os.environ if environ is None else environ,
-                         home or os.path.expanduser('~'), min(timeout, 30.0), verify, sleep, clock)
+                         home or os.path.expanduser('~'), min(timeout, 30.0), verify, sleep, clock, warnings)
     return resolver.resolve()

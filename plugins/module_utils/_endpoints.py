@@ -4,8 +4,9 @@
 """Where DTS answers for a region, and how a user-supplied endpoint is read."""
 
 import difflib
+import ipaddress
 import re
-from typing import Any, List, Mapping, Optional, Tuple
+from typing import Any, List, Mapping, Optional, Tuple, Union
 from urllib.parse import urlsplit
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
@@ -85,13 +86,47 @@ def default_endpoint(region: str) -> str:
     return 'https://%s' % REGION_HOSTS.get(region, CENTRAL_HOST)
 
 
+def _authority(url: str) -> str:
+    """What comes between ``scheme://`` (if any) and the path: ``[user[:password]@]host[:port]``."""
+    text = url.strip()
+    return re.split(r'[/?#]', text.split('://', 1)[1] if '://' in text else text, maxsplit=1)[0]
+
+
+def has_userinfo(url: Any) -> bool:
+    """Whether ``url`` (or a bare ``host[:port]``) carries ``user[:password]@`` before its host."""
+    return isinstance(url, str) and '@' in _authority(url)
+
+
+def userinfo(url: Any) -> List[str]:
+    """The ``user:password`` of ``url`` and its password, if it has them.
+
+    Modules hide them (no_log) from the invocation a refused endpoint is returned with.
+    """
+    if not has_userinfo(url):
+        return []
+    info = _authority(url).rsplit('@', 1)[0]
+    return [part for part in (info, info.partition(':')[2]) if part]
+
+
 def parse_endpoint(endpoint: str, option: str = 'endpoint') -> str:
-    """Normalise a user endpoint to ``scheme://host[:port]``; a bare host means https."""
+    """Normalise a user endpoint to ``scheme://host[:port]``; a bare host means https.
+
+    ``user:password@`` is refused without being quoted: requests would send it as Basic auth, in
+    place of the signature, and print it in its errors.
+    """
+    if has_userinfo(endpoint):
+        raise DtsConfigError(
+            '%s must not carry user information (user:password@ before the host): DTS requests are signed with '
+            'the access key, and the password would be sent instead. Give scheme://host[:port] only.' % option,
+            option=option)
     text = endpoint.strip()
     if '://' not in text:
         text = 'https://' + text
-    parts = urlsplit(text)
-    if parts.scheme not in ('http', 'https') or not parts.hostname:
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # an unbalanced [ in an IPv6 host
+        parts = urlsplit('')
+    if re.search(r'[\s\x00-\x1f\x7f]', text) or parts.scheme not in ('http', 'https') or not parts.hostname:
         raise DtsConfigError(
             '%s %r is not an endpoint; give a host such as dts.cn-hangzhou.aliyuncs.com or a URL '
             'such as https://dts.cn-hangzhou.aliyuncs.com or http://127.0.0.1:8480.' % (option, endpoint),
@@ -105,6 +140,39 @@ def parse_endpoint(endpoint: str, option: str = 'endpoint') -> str:
     except ValueError as error:
         raise DtsConfigError('%s %r has an invalid port.' % (option, endpoint), option=option) from error
     return '%s://%s' % (parts.scheme, parts.netloc)
+
+
+def is_loopback(host: Optional[str]) -> bool:
+    """``localhost`` or a loopback address (127.0.0.0/8, ::1): traffic that never leaves this machine."""
+    if not host:
+        return False
+    host = host.lower().rstrip('.')
+    if host == 'localhost' or host.endswith('.localhost'):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def transport_warnings(endpoint: str, verify: Union[bool, str], what: str) -> List[str]:
+    """Warnings (text for ``warn()``) when signed requests to ``endpoint`` leave this machine unprotected.
+
+    Plain ``http://``, or ``https://`` with the certificate unchecked (``verify`` False, from
+    ``validate_certs: false``), to a host that is not loopback: the emulator and a local proxy on
+    127.0.0.1 are not warned about.  ``what`` names the endpoint (``the DTS endpoint``).
+    """
+    parts = urlsplit(endpoint)
+    if is_loopback(parts.hostname):
+        return []
+    if parts.scheme == 'http':
+        return ['%s %s is plain http://: the access key id, the security token and the signature of every request '
+                'travel unencrypted, and can be read or replayed on the way. Use https://.' % (what, endpoint)]
+    if verify is False:
+        return ['validate_certs is false: the TLS certificate of %s %s is not checked, so whoever can intercept the '
+                'connection can read the signed requests and forge the answers. Set ca_path to the CA bundle '
+                'that signed it instead.' % (what, endpoint)]
+    return []
 
 
 def explicit_endpoint(endpoint: Optional[str] = None, environ: Optional[Mapping[str, str]] = None) -> Optional[str]:

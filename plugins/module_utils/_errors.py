@@ -8,7 +8,55 @@ its message names the option and the fix.  DtsApiError carries what the service
 (or the network) said, with the fields operators need to open a ticket.
 """
 
+import json
+import re
 from typing import Any, Dict, Iterable, Optional
+from urllib.parse import quote_plus
+
+from ansible_collections.alibabacloud.dts.plugins.module_utils._signing import percent_encode
+
+# A query string (``/?AccessKeyId=...&Signature=...``): V1 carries the signature and the STS token there.
+_QUERY = re.compile(r'''\?[^\s'"?]*=[^\s'"]*''')
+# ``user:password@`` in a URL (an endpoint, a proxy).
+_USERINFO = re.compile(r'''(//)[^/@\s'"]*@''')
+# A value labelled as credential material, however the text around it quotes it: a header
+# (``Authorization: ...``, a dict's ``'x-acs-security-token': '...'``), a V3 ``Signature=<hex>``, a
+# field of an STS or metadata answer.  Unquoted, a value ends at a separator; an Authorization value,
+# which holds spaces and commas, at the end of the line.
+_LABELLED = re.compile(
+    r'''(\b(?:(?P<authorization>Authorization)|x-acs-security-token|x-aliyun-ecs-metadata-token|Signature'''
+    r'''|SecurityToken|AccessKeySecret|OIDCToken)['"]?\s*[:=]\s*)'''
+    r'''('[^'\n]*'?|"[^"\n]*"?|(?(authorization)[^\r\n'"]*|[^\s,;&'"]+))''', re.IGNORECASE)
+HIDDEN = '****'
+
+
+def _spellings(secret):
+    """The ways ``secret`` can appear in error text: as is, escaped by repr() or JSON, percent-encoded
+    once or twice (the gateway quotes a V1 string-to-sign, which encodes the token twice), form-encoded.
+    Longest first, so that no shorter spelling leaves part of a longer one behind."""
+    once = percent_encode(secret)
+    forms = set([secret, repr(secret)[1:-1], ascii(secret)[1:-1], json.dumps(secret)[1:-1],
+                 json.dumps(secret, ensure_ascii=False)[1:-1], once, percent_encode(once), quote_plus(secret)])
+    return sorted(forms, key=len, reverse=True)
+
+
+def scrub(text: Any, secrets: Iterable[Optional[str]] = ()) -> str:
+    """``text`` (an exception or a message) without credential-derived material.
+
+    Gone are: each of ``secrets`` (the secret, the STS token, a request's signature and
+    ``Authorization`` value...) in every spelling of ``_spellings``; whatever is labelled as
+    credential material (``Authorization``, ``Signature=``, ``SecurityToken``...), which covers a
+    value no one passed in; query strings; the password of a URL.  The one scrubber: every message
+    made from a transport error or from an answer goes through it.
+    """
+    text = str(text)
+    for secret in secrets:
+        if isinstance(secret, str) and secret:
+            for form in _spellings(secret):
+                text = text.replace(form, HIDDEN)
+    text = _LABELLED.sub(lambda match: match.group(1) + HIDDEN, text)
+    text = _QUERY.sub('?...', text)
+    return _USERINFO.sub(r'\g<1>%s@' % HIDDEN, text)
 
 
 class DtsError(Exception):
@@ -50,18 +98,12 @@ class DtsApiError(DtsError):
         super(DtsApiError, self).__init__(self.describe())
 
     def redact(self, secrets: Iterable[Optional[str]]) -> 'DtsApiError':
-        """Replace each secret, raw or percent-encoded once or twice, with ``****`` in the message.
+        """This error, its message scrubbed (``scrub``) of ``secrets`` and of anything labelled secret.
 
         The gateway's SignatureDoesNotMatch message quotes its string-to-sign, which for V1
         carries the STS token percent-encoded twice.
         """
-        from ansible_collections.alibabacloud.dts.plugins.module_utils._signing import percent_encode
-        for secret in secrets:
-            if not secret:
-                continue
-            once = percent_encode(secret)
-            for form in (percent_encode(once), once, secret):
-                self.message = self.message.replace(form, '****')
+        self.message = scrub(self.message, secrets)
         self.args = (self.describe(),)
         return self
 

@@ -112,6 +112,8 @@ async def watch(queue: Any, args: Optional[Mapping[str, Any]], clock: Callable[[
     for region in settings.regions:
         client = await loop.run_in_executor(None, functools.partial(connect, settings.connection, region=region))
         regions.append(_Region(client))
+        for warning in client.warnings:  # plain HTTP, unverified TLS, an unknown region let through
+            logger.warning('%s', warning)
     logger.info('Watching DTS jobs in %s every %ss', ', '.join(r.client.region for r in regions), settings.interval)
     watch = JobWatch(settings.delay_threshold)
     while True:

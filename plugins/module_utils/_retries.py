@@ -32,6 +32,10 @@ PERMANENT_CODES = frozenset([
     'MissingParameter', 'InvalidParameter', 'SSLError',
 ])
 
+# The request was never sent: it could not be made from what was given (a header value requests
+# refuses, a URL it cannot parse).  The same request fails the same way every time.
+LOCAL_CODES = frozenset(['RequestNotSent'])
+
 # Chosen from the fault suite against the time to fail: see docs/benchmarks.md, "Retries and pacing".
 DEFAULT_RETRIES = 6
 # Seconds one call may spend retrying: no retry starts, and no wait ends, later than this after
@@ -53,11 +57,15 @@ def is_fast_failure(error: BaseException) -> bool:
 
 
 def is_transient(error: Any) -> bool:
-    """True when ``error`` (a DtsApiError) may succeed on another attempt; anything else is not."""
+    """True when ``error`` (a DtsApiError) may succeed on another attempt; anything else is not.
+
+    Local failures (``LOCAL_CODES``, or an exception that is not a DtsApiError, such as a
+    ``ValueError`` from preparing the request) are never transient.
+    """
     code = getattr(error, 'code', None)
     if not isinstance(code, str):
         return False
-    if code in PERMANENT_CODES or code.startswith(('InvalidSecurityToken', 'InvalidTimeStamp')):
+    if code in LOCAL_CODES or code in PERMANENT_CODES or code.startswith(('InvalidSecurityToken', 'InvalidTimeStamp')):
         return False
     if code in TRANSIENT_CODES or code in TRANSPORT_CODES or is_throttling(error):
         return True

@@ -19,6 +19,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._client import (
     DtsClient,
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils._connection import connect, connection_argument_spec
+from ansible_collections.alibabacloud.dts.plugins.module_utils._endpoints import userinfo
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
 
 
@@ -30,6 +31,10 @@ class DtsModule:
         spec.update(argument_spec or {})
         self.ansible = AnsibleModule(argument_spec=spec, **kwargs)
         self.params = self.ansible.params
+        # An endpoint with user:password@ is refused (parse_endpoint), but the failure would still
+        # return it in its invocation: hide it, as no_log hides the secret and the token.
+        for endpoint in (self.params.get('endpoint'), (self.params.get('assume_role') or {}).get('endpoint')):
+            self.ansible.no_log_values.update(userinfo(endpoint))
         self.check_mode = self.ansible.check_mode
         if not HAS_REQUESTS:
             self.ansible.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)

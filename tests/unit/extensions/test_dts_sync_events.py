@@ -189,3 +189,11 @@ def test_the_documentation_lists_exactly_the_source_arguments():
     with open(os.path.join(ROOT, 'docs', 'docsite', 'rst', 'dts_sync_events.rst')) as handle:
         page = handle.read()
     assert all('``%s``' % name in page for name in documented)
+
+
+def test_credentials_sent_in_clear_off_this_machine_are_logged_as_a_warning(emulator, caplog):
+    caplog.set_level(logging.WARNING)
+    run(arguments(emulator), Clock(polls=1))  # the emulator, over plain HTTP on 127.0.0.1: nothing to warn of
+    assert 'plain http://' not in caplog.text
+    run(arguments(emulator, endpoint='http://192.0.2.1:9', http_timeout=1, retries=0), Clock(polls=1))
+    assert 'the DTS endpoint http://192.0.2.1:9 is plain http://' in caplog.text and SECRET not in caplog.text

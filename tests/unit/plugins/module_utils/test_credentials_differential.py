@@ -458,3 +458,19 @@ def test_default_session_names_differ_deliberately(cloud, tmp_path, monkeypatch)
         monkeypatch.setattr(FakeCloud, 'answer', original)
         names.append(captured[0])
     assert names[0] == DEFAULT_SESSION_NAME and re.match(r'^credentials-python-\d+$', names[1])
+
+
+def test_whitespace_around_keys_is_dropped_here_and_kept_there(cloud, tmp_path):
+    """A trailing newline (a YAML ``|`` block, a file read into a variable) is dropped here; the official
+    library keeps it, and its first request fails on it.  Whitespace inside a key is refused here."""
+    around = merge({'env': {'ALIBABA_CLOUD_ACCESS_KEY_ID': 'env-ak\n', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET': ' env-secret',
+                            'ALIBABA_CLOUD_SECURITY_TOKEN': 'env-token\n'}})
+    (tmp_path / 'around').mkdir()
+    (ours, _sts, _metadata), (theirs, _their_sts, _their_metadata) = both(cloud, around, tmp_path / 'around')
+    assert ours == ('ok', 'env-ak', 'env-secret', 'env-token')
+    assert theirs == ('ok', 'env-ak\n', ' env-secret', 'env-token\n')
+    inside = merge({'env': {'ALIBABA_CLOUD_ACCESS_KEY_ID': 'env-ak', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET': 'env\nsecret'}})
+    (tmp_path / 'inside').mkdir()
+    (ours, _sts, _metadata), (theirs, _their_sts, _their_metadata) = both(cloud, inside, tmp_path / 'inside')
+    assert ours[0] == 'error' and 'ALIBABA_CLOUD_ACCESS_KEY_SECRET holds whitespace' in ours[1]
+    assert 'env\nsecret' not in ours[1] and theirs == ('ok', 'env-ak', 'env\nsecret', None)
