@@ -14,6 +14,7 @@ import pytest
 from ansible_collections.alibabacloud.dts.plugins.module_utils import _event_source
 from ansible_collections.alibabacloud.dts.plugins.module_utils._connection import CONNECTION_OPTIONS
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
+from ansible_collections.alibabacloud.dts.tests.unit.network import closed_loopback_proxy
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(_event_source.__file__), '..', '..'))
 SOURCE = os.path.join(ROOT, 'extensions', 'eda', 'plugins', 'event_source', 'dts_sync_events.py')
@@ -191,8 +192,11 @@ def test_the_documentation_lists_exactly_the_source_arguments():
     assert all('``%s``' % name in page for name in documented)
 
 
-def test_credentials_sent_in_clear_off_this_machine_are_logged_as_a_warning(emulator, caplog):
+def test_credentials_sent_in_clear_off_this_machine_are_logged_as_a_warning(emulator, caplog, monkeypatch):
     caplog.set_level(logging.WARNING)
+    # 192.0.2.1 (TEST-NET-1) is only named: a proxy on a closed loopback port refuses the request at once.
+    for name, value in closed_loopback_proxy().items():
+        monkeypatch.setenv(name, value)
     run(arguments(emulator), Clock(polls=1))  # the emulator, over plain HTTP on 127.0.0.1: nothing to warn of
     assert 'plain http://' not in caplog.text
     run(arguments(emulator, endpoint='http://192.0.2.1:9', http_timeout=1, retries=0), Clock(polls=1))

@@ -8,14 +8,17 @@ import os
 import subprocess
 import sys
 
+from ansible_collections.alibabacloud.dts.tests.unit.network import closed_loopback_proxy
 from ansible_collections.alibabacloud.dts.tests.unit.plugins.modules.conftest import SECRET, TOKEN
 from ansible_collections.alibabacloud.dts.tests.unit.plugins.modules.test_hardening import verbose_run_env
 
 # Halves of values refused for what lies between them: neither half may be printed.
 HEAD, TAIL = 'Hd7kQ2head', 'Tz9wL4tail'
 PASSWORD = 'Pw5-never-printed'
-# Somewhere that is not this machine (TEST-NET-1, RFC 5737): nothing answers there.
+# Somewhere that is not this machine (TEST-NET-1, RFC 5737). Nothing is ever sent there: every run that
+# names it goes through a proxy on a closed loopback port (closed_loopback_proxy), which refuses at once.
 ELSEWHERE = '192.0.2.1:9'
+
 
 GOOD_PLAYBOOK = '''
 - name: A token from a YAML block keeps its trailing newline; it still works
@@ -112,12 +115,14 @@ def warnings(result):
 
 
 def test_credentials_sent_in_clear_or_unverified_are_warned_about(run_module):
-    run = run_module('dts_sync_job_info', {'endpoint': 'http://' + ELSEWHERE, 'http_timeout': 1, 'retries': 0})
+    proxy = closed_loopback_proxy()
+    run = run_module('dts_sync_job_info', {'endpoint': 'http://' + ELSEWHERE, 'http_timeout': 1, 'retries': 0},
+                     env=proxy)
     assert run.failed and warnings(run.result) == [
         'the DTS endpoint http://%s is plain http://: the access key id, the security token and the signature of '
         'every request travel unencrypted, and can be read or replayed on the way. Use https://.' % ELSEWHERE]
     run = run_module('dts_sync_job_info', {'endpoint': 'https://' + ELSEWHERE, 'validate_certs': False,
-                                           'http_timeout': 1, 'retries': 0})
+                                           'http_timeout': 1, 'retries': 0}, env=proxy)
     assert run.failed and len(warnings(run.result)) == 1
     assert warnings(run.result)[0].startswith('validate_certs is false: the TLS certificate of the DTS endpoint')
     run = run_module('dts_sync_job_info', {})  # the emulator, over plain HTTP on 127.0.0.1
@@ -142,7 +147,8 @@ def test_the_inventory_names_bad_values_never_prints_them_and_warns_of_clear_tex
     for name, config in configs.items():
         path = tmp_path / ('%s.dts_sync_jobs.yml' % name)
         path.write_text(INVENTORY + config)
-        runs[name] = ansible(tmp_path, env, 'ansible-inventory', '-i', str(path), '--list')
+        run_env = dict(env, **closed_loopback_proxy()) if name == 'elsewhere' else env
+        runs[name] = ansible(tmp_path, run_env, 'ansible-inventory', '-i', str(path), '--list')
     block, output = runs['block']
     assert block.returncode == 0 and '"dtscnhang00000"' in block.stdout, output[-3000:]
     assert '[WARNING]' not in output
