@@ -12,6 +12,7 @@ import errno
 import json
 import os
 import re
+import reprlib
 import socket
 import threading
 import time
@@ -257,11 +258,15 @@ def read_capped(response: Any, limit: int = MAX_RESPONSE_BYTES) -> Optional[byte
     return b''.join(chunks)
 
 
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother = 3, 200, 200
+
+
 def _text(value, limit=MAX_ERROR_TEXT):
     """A code, message or request id from an error answer: text (or None), and not a book."""
     if value is None or value == '':
         return None
-    text = value if isinstance(value, str) else json.dumps(value, default=repr)[:limit]
+    text = value if isinstance(value, str) else _SHORT.repr(value)
     return text if len(text) <= limit else text[:limit] + '...'
 
 
@@ -273,6 +278,11 @@ def add_warning(warnings: List[str], message: str, limit: int = MAX_WARNINGS) ->
         warnings.append(message)
     elif len(warnings) == limit:
         warnings.append('More warnings like these were left out.')
+
+
+def _code(value):
+    """An error code, which decides retries: text of a sane length, else none at all."""
+    return value if isinstance(value, str) and 0 < len(value) <= 200 else None
 
 
 T = TypeVar('T')
@@ -558,7 +568,7 @@ class DtsClient:
                 response = self.session.request(method, url, headers=headers, timeout=self.timeout, stream=True,
                                                 **self._transport)
                 try:
-                    content = read_capped(response)
+                    content = read_capped(response, MAX_RESPONSE_BYTES)
                 finally:
                     response.close()
             except requests.exceptions.RequestException:
@@ -611,12 +621,12 @@ class DtsClient:
                               % (status, len(content), self.endpoint, self.region),
                               http_status=status, retry_after=retry_after)
         if status >= 400:
-            raise DtsApiError(action, _text(body.get('Code')) or 'HTTP%d' % status, _text(body.get('Message')),
+            raise DtsApiError(action, _code(body.get('Code')) or 'HTTP%d' % status, _text(body.get('Message')),
                               request_id=_text(body.get('RequestId')), http_status=status,
                               recommend=_text(body.get('Recommend')), retry_after=retry_after)
         if _is_false(body.get('Success')):
             # The status list can fail inside an HTTP 200.
-            raise DtsApiError(action, _text(body.get('ErrCode')) or _text(body.get('Code')),
+            raise DtsApiError(action, _code(body.get('ErrCode')) or _code(body.get('Code')),
                               _text(body.get('ErrMessage')) or _text(body.get('Message')),
                               request_id=_text(body.get('RequestId')), http_status=status, retry_after=retry_after)
         return body

@@ -18,6 +18,7 @@ of the answer around the records, is checked when the answer arrives: see
 """
 
 import math
+import reprlib
 import threading
 from datetime import datetime, timezone
 from typing import Any, Callable, Container, Dict, List, Mapping, Optional, Sequence
@@ -159,9 +160,13 @@ _EXPECTED = {
 }
 
 
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother = 2, 40, 40
+
+
 def _shown(value):
-    """A value from the answer, short enough for a warning."""
-    text = repr(value)
+    """A value from the answer, short enough for a warning (reprlib: however deep it nests)."""
+    text = _SHORT.repr(value)
     return text if len(text) <= 60 else text[:57] + '...'
 
 
@@ -186,8 +191,8 @@ class _Record:
                     if isinstance(record.get(name), str) and record[name]), None)
         direction = next((record[name] for name in ('DtsJobDirection', 'SynchronizationDirection')
                           if isinstance(record.get(name), str) and record[name]), None)
-        text = _shown(job) if job is not None else '(no id)'
-        return '%s %s' % (text, _shown(direction)) if direction else text
+        text = job[:60] if job is not None else '(no id)'
+        return '%s (%s)' % (text, direction[:20]) if direction else text
 
 
 def tags_to_dict(tags: Optional[List[Any]], key: str = 'Key', value: str = 'Value',

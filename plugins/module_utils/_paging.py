@@ -17,6 +17,7 @@ the extra pages can follow.  Each is ``DtsApiError`` code ``InvalidResponse`` (t
 listing read while jobs were deleted reads whole the next time), naming the action and region.
 """
 
+import reprlib
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from typing import Any, Callable, Dict, Hashable, List, Mapping, Optional, Sequence, Set
 
@@ -250,9 +251,13 @@ def _fetch_in_window(fetch: Callable[[int], Any], numbers: Sequence[int], width:
                     going = False
 
 
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother = 2, 30, 30
+
+
 def _shown(value: Any) -> str:
-    """A value from the answer, short enough for an error message."""
-    text = repr(value)
+    """A value from the answer, short enough for an error message (however deep it nests)."""
+    text = _SHORT.repr(value)
     return text if len(text) <= 40 else text[:37] + '...'
 
 
