@@ -143,8 +143,10 @@ options:
     type: path
   http_timeout:
     description:
-      - Seconds to wait for a connection and for each answer, from 1 to 600. A request that times out
-        counts as a transient failure and is retried.
+      - Seconds one attempt of a request may take, from 1 to 600, from connecting to the last byte of the
+        answer, however slowly the server sends it. A request that times out counts as a transient failure
+        and is retried (within O(retry_budget)).
+      - An answer is read into memory up to 8 MiB; a larger one is an error (C(ResponseTooLarge)), not retried.
     type: float
     default: 30
   retries:
@@ -165,7 +167,8 @@ options:
     description:
       - Seconds one request may spend retrying, from 0 to 3600. No retry starts, and no wait between
         retries ends, later than this after the request's first attempt began; the attempt then in
-        flight is bounded by O(http_timeout). The error then says how many attempts were made.
+        flight is bounded by O(http_timeout), so a request ends within O(retry_budget) plus O(http_timeout).
+        The error then says how many attempts were made.
     type: float
     default: 60
     version_added: 0.3.0

@@ -194,6 +194,7 @@ groups:
 '''
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -212,7 +213,11 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._api_legacy impor
     list_jobs,
     validate_page_size,
 )
-from ansible_collections.alibabacloud.dts.plugins.module_utils._client import HAS_REQUESTS, run_concurrently
+from ansible_collections.alibabacloud.dts.plugins.module_utils._client import (
+    HAS_REQUESTS,
+    add_warning,
+    run_concurrently,
+)
 from ansible_collections.alibabacloud.dts.plugins.module_utils._connection import (
     CONNECTION_OPTIONS,
     CredentialCache,
@@ -433,6 +438,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         listings = [cached.get(target.key) or fetched[target.key] for target in targets]
         if use_cache and (missing or not cache):
             self._cache[cache_key] = {'format': CACHE_FORMAT, 'listings': listings}
+        # Named in the warnings of values that could not be converted.
+        self._source = path
         self._populate(listings, status_filter(statuses))
 
     # -- configuration ------------------------------------------------------------------
@@ -631,10 +638,15 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 region[listing.get('api', 'legacy')] = listing['records']
         jobs = []
         for (account, name), region in regions.items():
-            for facts in merge_job_facts(region['legacy'], region['current'], name):
+            # Values of the answer that could not be converted are null, and said so.
+            warnings = []
+            for facts in merge_job_facts(region['legacy'], region['current'], name,
+                                         warn=functools.partial(add_warning, warnings)):
                 if status_wanted(facts.get('status')):
                     region['summary']['jobs'] += 1
                     jobs.append((account, facts))
+            for warning in warnings:
+                self.display.warning('%s: %s' % (self._source, warning))
         return jobs, [region['summary'] for region in regions.values()]
 
     def _populate(self, listings, status_wanted):

@@ -18,7 +18,7 @@ from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._api_legacy import tag_filters
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
-from ansible_collections.alibabacloud.dts.plugins.module_utils._paging import read_all_pages
+from ansible_collections.alibabacloud.dts.plugins.module_utils._paging import check_records, read_all_pages
 
 LIST_ACTION = 'DescribeDtsJobs'
 DETAIL_ACTION = 'DescribeDtsJobDetail'
@@ -75,6 +75,7 @@ def _check_jobs_page(action, body):
     if not isinstance(body.get('DtsJobList'), list) or 'TotalRecordCount' not in body:
         raise DtsApiError(action, 'InvalidResponse', 'the answer lacks DtsJobList or TotalRecordCount',
                           request_id=body.get('RequestId'))
+    check_records(action, body, 'DtsJobList', ('DtsJobId', 'DtsInstanceID', 'DtsJobDirection'), nested=('ReverseJob',))
 
 
 def record_key(record: Mapping[str, Any]) -> Tuple[Any, Any]:
@@ -94,7 +95,7 @@ def list_dts_jobs(client: Any, job_type: str = 'sync', name: Optional[str] = Non
                           statuses=statuses, job_id=job_id, instance_id=instance_id)
     validate_page_size(page_size)
     return read_all_pages(page_fetcher(client, filters), lambda page: page['DtsJobList'], record_key, page_size,
-                          client.max_concurrency)
+                          client.max_concurrency, action=LIST_ACTION, region=client.region)
 
 
 def page_fetcher(client: Any, filters: Mapping[str, Any]) -> Callable[[int, int], Dict[str, Any]]:

@@ -13,7 +13,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import run_concurrently
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
-from ansible_collections.alibabacloud.dts.plugins.module_utils._paging import read_all_pages
+from ansible_collections.alibabacloud.dts.plugins.module_utils._paging import check_records, read_all_pages
 
 LIST_JOBS_ACTION = 'DescribeSynchronizationJobs'
 STATUS_LIST_ACTION = 'DescribeSynchronizationJobStatusList'
@@ -69,12 +69,14 @@ def _check_jobs_page(action, body):
         raise DtsApiError(action, 'InvalidResponse',
                           'the answer lacks SynchronizationInstances or TotalRecordCount',
                           request_id=body.get('RequestId'))
+    check_records(action, body, 'SynchronizationInstances', ('SynchronizationJobId', 'SynchronizationDirection'))
 
 
 def _check_status_page(action, body):
     if not isinstance(body.get('SynchronizationJobListStatusList'), list):
         raise DtsApiError(action, 'InvalidResponse', 'the answer lacks SynchronizationJobListStatusList',
                           request_id=body.get('RequestId'))
+    check_records(action, body, 'SynchronizationJobListStatusList', ('SynchronizationJobId',))
 
 
 def _record_key(record):
@@ -94,7 +96,7 @@ def list_jobs(client: Any, page_size: int = DEFAULT_PAGE_SIZE, name: Optional[st
         return client.call(LIST_JOBS_ACTION, query, validate=_check_jobs_page)
 
     return read_all_pages(fetch, lambda page: page['SynchronizationInstances'], _record_key, page_size,
-                          client.max_concurrency)
+                          client.max_concurrency, action=LIST_JOBS_ACTION, region=client.region)
 
 
 def chunk_job_ids(job_ids: Iterable[str], limit: int = MAX_ENCODED_ID_LIST) -> List[List[str]]:

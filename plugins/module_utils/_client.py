@@ -11,6 +11,7 @@ the collection reaches DTS through here.
 import errno
 import json
 import os
+import reprlib
 import socket
 import threading
 import time
@@ -23,11 +24,15 @@ try:
     import requests
     from requests.adapters import HTTPAdapter
     from requests.utils import get_environ_proxies
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
+    HTTPAdapter = HTTPConnection = HTTPSConnection = object  # type: ignore[misc,assignment]
+    HTTPConnectionPool = HTTPSConnectionPool = object  # type: ignore[misc,assignment]
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError, scrub
 from ansible_collections.alibabacloud.dts.plugins.module_utils._pacing import LIMITERS, LimiterRegistry, rate_for
@@ -46,6 +51,15 @@ DTS_API_VERSION = '2020-01-01'
 # 3,000-job playbook against 8, and 32 under 0.2 s more.  A service that throttles narrows it
 # (ConcurrencyWindow).
 DEFAULT_MAX_CONCURRENCY = 16
+
+# The most of one answer read into memory.  A page of 100 jobs with every field is a few hundred
+# KB; an answer past this is not a DTS answer, and reading it on would only fill memory.
+MAX_RESPONSE_BYTES = 8 * 1024 * 1024
+# How much of a code, message or request id from an error answer is kept.
+MAX_ERROR_TEXT = 2000
+# Warnings kept until they are read: a hostile answer can make one per record.
+MAX_WARNINGS = 20
+
 
 def _causes(exc):
     """``exc`` and what it wraps: requests and urllib3 nest the socket error in reasons and causes."""
@@ -92,6 +106,175 @@ def _root_message(exc):
         if isinstance(cause, (OSError, socket.gaierror)) and str(cause):
             return str(cause)
     return str(exc)
+
+
+# -- one attempt's deadline ----------------------------------------------------------------
+
+# The deadline of the attempt each thread is making, for the connections it uses to register with.
+_ATTEMPT = threading.local()
+
+
+class AttemptDeadline:
+    """Ends one attempt ``seconds`` after it began, however slowly the server sends its answer.
+
+    requests' ``timeout`` bounds each read on the socket, not the answer: a server sending a byte
+    a second would hold an attempt forever.  While the attempt runs, every connection it uses
+    registers here (the session's connections are ``_Watched`` ones); when the deadline passes, a
+    timer shuts their sockets down, which ends whatever connect, send or read is blocked on them.
+    Once the attempt is over, the timer can no longer touch a connection (it may serve the next
+    attempt from the keep-alive pool).
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._connections: List[Any] = []
+        self._over = False
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> 'AttemptDeadline':
+        _ATTEMPT.deadline = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info: Any) -> Literal[False]:
+        self._timer.cancel()
+        with self._lock:
+            self._over = True
+            self._connections = []
+        _ATTEMPT.deadline = None
+        return False
+
+    def watch(self, connection: Any) -> None:
+        with self._lock:
+            if self._over:
+                return
+            self._connections.append(connection)
+            if self.expired:
+                _shut_down(connection)
+
+    def _expire(self) -> None:
+        with self._lock:
+            if self._over:
+                return
+            self.expired = True
+            for connection in self._connections:
+                _shut_down(connection)
+
+
+def _shut_down(connection):
+    sock = getattr(connection, 'sock', None)
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+def _watch_current_attempt(connection):
+    deadline = getattr(_ATTEMPT, 'deadline', None)
+    if deadline is not None:
+        deadline.watch(connection)
+
+
+class _Watched:
+    """A connection that the deadline of the attempt using it can cut off (see AttemptDeadline)."""
+
+    def connect(self, *args: Any, **kwargs: Any) -> Any:
+        _watch_current_attempt(self)
+        return super().connect(*args, **kwargs)  # type: ignore[misc]
+
+    def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+        # A kept-alive connection is not connected again: this is where a reused one registers.
+        _watch_current_attempt(self)
+        return super().getresponse(*args, **kwargs)  # type: ignore[misc]
+
+
+class _WatchedHTTPConnection(_Watched, HTTPConnection):  # type: ignore[misc,valid-type]
+    pass
+
+
+class _WatchedHTTPSConnection(_Watched, HTTPSConnection):  # type: ignore[misc,valid-type]
+    pass
+
+
+class _WatchedHTTPPool(HTTPConnectionPool):  # type: ignore[misc,valid-type]
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):  # type: ignore[misc,valid-type]
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+def _watch_pools(manager):
+    """Make ``manager`` (a urllib3 PoolManager or proxy manager) open watched connections.
+
+    A manager that brings pools of its own (SOCKS) is left as it is."""
+    pools = getattr(manager, 'pool_classes_by_scheme', None)
+    if pools is not None and pools.get('http') is HTTPConnectionPool and pools.get('https') is HTTPSConnectionPool:
+        manager.pool_classes_by_scheme = {'http': _WatchedHTTPPool, 'https': _WatchedHTTPSPool}
+    return manager
+
+
+class _WatchedAdapter(HTTPAdapter):  # type: ignore[misc,valid-type]
+    """requests' adapter, its connections watched by the deadline of the attempt using them."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        _watch_pools(self.poolmanager)
+
+    def proxy_manager_for(self, *args: Any, **kwargs: Any) -> Any:
+        return _watch_pools(super().proxy_manager_for(*args, **kwargs))
+
+
+def read_capped(response: Any, limit: int = MAX_RESPONSE_BYTES) -> Optional[bytes]:
+    """The body of a streamed ``response``, or None when it is longer than ``limit`` bytes.
+
+    A ``Content-Length`` past the limit is refused before anything is read; otherwise reading stops
+    at the first chunk past it, so no more than ``limit`` and a chunk is ever held.
+    """
+    try:
+        declared = int(response.headers.get('Content-Length'))
+    except (TypeError, ValueError):
+        declared = None
+    if declared is not None and declared > limit:
+        return None
+    chunks, size = [], 0
+    for chunk in response.iter_content(64 * 1024):
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b''.join(chunks)
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother = 3, 200, 200
+
+
+def _text(value, limit=MAX_ERROR_TEXT):
+    """A code, message or request id from an error answer: text (or None), and not a book."""
+    if value is None or value == '':
+        return None
+    text = value if isinstance(value, str) else _SHORT.repr(value)
+    return text if len(text) <= limit else text[:limit] + '...'
+
+
+def add_warning(warnings: List[str], message: str, limit: int = MAX_WARNINGS) -> None:
+    """Add ``message`` to ``warnings`` unless it is there; past ``limit``, one line says more were left out."""
+    if message in warnings:
+        return
+    if len(warnings) < limit:
+        warnings.append(message)
+    elif len(warnings) == limit:
+        warnings.append('More warnings like these were left out.')
+
+
+def _code(value):
+    """An error code, which decides retries: text of a sane length, else none at all."""
+    return value if isinstance(value, str) and 0 < len(value) <= 200 else None
 
 
 T = TypeVar('T')
@@ -232,10 +415,17 @@ class DtsClient:
         # The environment is read once per client (environment_transport), not on every request;
         # and a ~/.netrc entry must not replace the Authorization header of a signed request.
         session.trust_env = False
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
+        # Watched connections: each attempt has a deadline (http_timeout) for its whole answer.
+        adapter = _WatchedAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
         session.mount('https://', adapter)
         session.mount('http://', adapter)
         return session
+
+    def warn(self, message: str) -> None:
+        """A warning for the user (a value of an answer that could not be converted...), kept in
+        ``warnings``: once each, at most MAX_WARNINGS until they are read and cleared."""
+        with self._lock:
+            add_warning(self.warnings, message)
 
     # -- one API call -----------------------------------------------------------------
 
@@ -299,7 +489,10 @@ class DtsClient:
                     limiter.acquire(self._sleep)
                 body = self._send_once(action, query)
             if validate is not None:
-                validate(action, body)
+                try:
+                    validate(action, body)
+                except DtsApiError as error:
+                    raise self._malformed(error) from None
             return body
         except DtsApiError as error:
             throttled = is_throttling(error)
@@ -337,8 +530,7 @@ class DtsClient:
         secrets = [credentials.access_key_secret, credentials.security_token, headers.get('Authorization'),
                    signed_query.get('Signature')]
         try:
-            response = self.session.request(method, url, headers=headers, timeout=self.timeout,
-                                            **self._transport)
+            status, response_headers, content = self._exchange(method, url, headers)
         except requests.exceptions.SSLError as exc:
             raise DtsApiError(action, 'SSLError', (
                 'TLS verification of %s failed (%s). Set ca_path to the CA bundle that signed the '
@@ -361,9 +553,37 @@ class DtsClient:
             raise DtsApiError(action, 'ConnectionError', 'request to %s failed: %s'
                               % (self.endpoint, scrub(exc, secrets))) from None
         try:
-            return self._parse(action, response)
+            return self._parse(action, status, response_headers, content)
         except DtsApiError as error:
             raise error.redact(secrets) from None
+
+    def _exchange(self, method, url, headers):
+        """(status, headers, body) of one request, the whole answer read within ``timeout`` seconds.
+
+        The body is streamed and kept only up to MAX_RESPONSE_BYTES (``None`` past that).  Past the
+        deadline the attempt is cut off and fails as a timeout, whatever was read by then.
+        """
+        with AttemptDeadline(self.timeout) as deadline:
+            try:
+                response = self.session.request(method, url, headers=headers, timeout=self.timeout, stream=True,
+                                                **self._transport)
+                try:
+                    content = read_capped(response, MAX_RESPONSE_BYTES)
+                finally:
+                    response.close()
+            except requests.exceptions.RequestException:
+                if not deadline.expired:
+                    raise
+                content = None
+            if deadline.expired:
+                raise requests.exceptions.ReadTimeout('answer not complete within the deadline') from None
+        return response.status_code, response.headers, content
+
+    def _malformed(self, error):
+        """An answer of the wrong shape, said to come from this endpoint and region."""
+        error.message += ' (answer of %s for region %s)' % (self.endpoint, self.region)
+        error.args = (error.describe(),)
+        return error
 
     def _connection_error(self, action, exc, secrets):
         """A connection that could not be made names the endpoint, the cause, and what to check."""
@@ -381,28 +601,33 @@ class DtsClient:
         return DtsApiError(action, 'ConnectionError', 'request to %s failed: %s'
                            % (self.endpoint, scrub(exc, secrets)))
 
-    @staticmethod
-    def _parse(action, response):
-        status = response.status_code
-        retry_after = _retry_after_seconds(response.headers)
+    def _parse(self, action, status, headers, content):
+        retry_after = _retry_after_seconds(headers)
+        if content is None:
+            raise DtsApiError(action, 'ResponseTooLarge', (
+                'HTTP %d with an answer of more than %d bytes from %s for region %s, more than any DTS answer; '
+                'is the endpoint a DTS endpoint?') % (status, MAX_RESPONSE_BYTES, self.endpoint, self.region),
+                http_status=status, retry_after=retry_after)
         try:
-            body = json.loads(response.content.decode('utf-8'))
-        except ValueError:
+            body = json.loads(content.decode('utf-8'))
+        except (ValueError, RecursionError):
+            # RecursionError: JSON nested deeper than the parser goes.
             body = None
         if not isinstance(body, dict):
             # A 2xx that is not JSON was cut short on the way (retried); an error page from
             # something that is not DTS (a proxy, a wrong endpoint) is reported by its status.
             code = 'InvalidResponse' if status < 300 else 'HTTP%d' % status
-            raise DtsApiError(action, code, 'HTTP %d with an answer that is not a JSON object (%d bytes); '
-                              'is the endpoint a DTS endpoint?' % (status, len(response.content)),
+            raise DtsApiError(action, code, 'HTTP %d with an answer that is not a JSON object (%d bytes) from %s for '
+                              'region %s; is the endpoint a DTS endpoint?'
+                              % (status, len(content), self.endpoint, self.region),
                               http_status=status, retry_after=retry_after)
         if status >= 400:
-            raise DtsApiError(action, body.get('Code') or 'HTTP%d' % status, body.get('Message'),
-                              request_id=body.get('RequestId'), http_status=status,
-                              recommend=body.get('Recommend'), retry_after=retry_after)
+            raise DtsApiError(action, _code(body.get('Code')) or 'HTTP%d' % status, _text(body.get('Message')),
+                              request_id=_text(body.get('RequestId')), http_status=status,
+                              recommend=_text(body.get('Recommend')), retry_after=retry_after)
         if _is_false(body.get('Success')):
             # The status list can fail inside an HTTP 200.
-            raise DtsApiError(action, body.get('ErrCode') or body.get('Code'),
-                              body.get('ErrMessage') or body.get('Message'),
-                              request_id=body.get('RequestId'), http_status=status, retry_after=retry_after)
+            raise DtsApiError(action, _code(body.get('ErrCode')) or _code(body.get('Code')),
+                              _text(body.get('ErrMessage')) or _text(body.get('Message')),
+                              request_id=_text(body.get('RequestId')), http_status=status, retry_after=retry_after)
         return body

@@ -84,6 +84,15 @@ def _boolean(args, name):
     raise DtsConfigError('%s must be true or false, got %r.' % (name, value), option=name)
 
 
+def _log_warnings(client, logger):
+    """Log, and forget, what the client has to say (values of an answer that could not be converted...):
+    the client lives as long as the watch, its warnings must not pile up."""
+    warnings = list(client.warnings)
+    del client.warnings[:]
+    for warning in warnings:
+        logger.warning('%s', warning)
+
+
 class _Region:
     """One region's client and its failure streak."""
 
@@ -123,6 +132,11 @@ async def watch(queue: Any, args: Optional[Mapping[str, Any]], clock: Callable[[
                                        return_exceptions=True)
         for region, result in zip(due, results):
             name = region.client.region
+            _log_warnings(region.client, logger)
+            if isinstance(result, Exception) and not isinstance(result, (DtsApiError, DtsConfigError)):
+                # Whatever an answer made go wrong is this region's failure, not the end of the watch.
+                result = DtsApiError('Listing', 'UnexpectedError', 'listing the jobs of %s failed: %s: %s'
+                                     % (name, type(result).__name__, str(result)[:500]))
             if isinstance(result, (DtsApiError, DtsConfigError)):
                 region.failures += 1
                 # A refusal will not pass by itself: say so at once; transient trouble only once it persists.

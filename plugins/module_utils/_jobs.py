@@ -133,7 +133,7 @@ def list_job_facts(client: Any, name: Optional[str] = None, tags: Optional[Mappi
             continue
         if not status_wanted(record.get('Status')):
             continue
-        jobs.append(normalize_job(record, client.region, facts))
+        jobs.append(normalize_job(record, client.region, facts, client.warn))
     return jobs
 
 
@@ -174,7 +174,7 @@ def list_dts_job_facts(client: Any, job_type: str = 'sync', name: Optional[str] 
     for record in records:
         if wanted_ids is not None and not wanted_ids.intersection(_record_ids(record)):
             continue
-        for fact in normalize_dts_job(record, client.region, facts):
+        for fact in normalize_dts_job(record, client.region, facts, client.warn):
             # Filtered on what every selection keeps or on the wire, so the filters work whatever facts are returned.
             if wanted_statuses is not None and _direction_status(record, fact) not in wanted_statuses:
                 continue
@@ -197,7 +197,7 @@ def add_job_details(client: Any, jobs: List[Dict[str, Any]],
     def read(job):
         body = _api_current.describe_dts_job_detail(client, job['dts_job_id'], instance_id=job.get('dts_instance_id'),
                                                     direction=job['dts_job_direction'])
-        return normalize_dts_job_detail(body, client.region)
+        return normalize_dts_job_detail(body, client.region, client.warn)
 
     details = run_concurrently(read, jobs, max_concurrency or client.max_concurrency)
     return [dict(job, detail=detail) for job, detail in zip(jobs, details)]
@@ -247,12 +247,12 @@ def lookup_current_jobs(client: Any, job_ids: Sequence[str], job_type: str = 'sy
         return found
     held = len(first['DtsJobList'])
     size = held if 0 < held < page_size else page_size
-    remaining_pages = max(0, -(-total_records(first) // size) - 1)
+    remaining_pages = max(0, -(-total_records(first, _api_current.LIST_ACTION, client.region) // size) - 1)
     if remaining_pages <= len(unknown):
         def fetch_again(number, asked):
             return first if (number, asked) == (1, page_size) else fetch(number, asked)
         records = read_all_pages(fetch_again, lambda page: page['DtsJobList'], _api_current.record_key, page_size,
-                                 client.max_concurrency)
+                                 client.max_concurrency, action=_api_current.LIST_ACTION, region=client.region)
         found.update(_match(records, unknown))
         return found
     answers = run_concurrently(lambda job_id: _lookup_one(client, job_id, job_type), unknown, client.max_concurrency)
@@ -291,13 +291,14 @@ def read_statuses(client: Any, job_ids: Sequence[str], api: str = 'auto') -> Tup
     by_id: Dict[str, Dict[str, Any]] = {}
     if api in ('auto', 'legacy'):
         for entry in describe_statuses(client, job_ids):
-            status = normalize_status(entry)
+            status = normalize_status(entry, client.warn, client.region)
             status['api'] = API_LEGACY
             by_id.setdefault(status['synchronization_job_id'], status)
     unknown = [job_id for job_id in job_ids if job_id not in by_id]
     if api in ('auto', 'current') and unknown:
         for job_id, record in lookup_current_jobs(client, unknown).items():
-            by_id[job_id] = dts_status_entry(job_id, normalize_dts_job(record, client.region, _STATUS_FACTS))
+            by_id[job_id] = dts_status_entry(job_id, normalize_dts_job(record, client.region, _STATUS_FACTS,
+                                                                       client.warn))
     found = [by_id[job_id] for job_id in job_ids if job_id in by_id]
     missing = [job_id for job_id in job_ids if job_id not in by_id]
     return found, missing
@@ -329,19 +330,21 @@ def list_job_facts_all(client: Any, apis: Iterable[str] = (API_LEGACY, API_CURRE
     answers = run_concurrently(lambda read: read(), readers, 2)
     legacy = answers.pop(0) if API_LEGACY in apis else []
     current = answers.pop(0) if API_CURRENT in apis else []
-    return merge_job_facts(legacy, current, client.region, legacy_facts, current_facts)
+    return merge_job_facts(legacy, current, client.region, legacy_facts, current_facts, client.warn)
 
 
 def merge_job_facts(legacy: Iterable[Mapping[str, Any]], current: Iterable[Mapping[str, Any]], region: Optional[str],
                     legacy_facts: Optional[Container[str]] = None,
-                    current_facts: Optional[Container[str]] = None) -> List[Dict[str, Any]]:
+                    current_facts: Optional[Container[str]] = None,
+                    warn: Optional[Callable[[str], Any]] = None) -> List[Dict[str, Any]]:
     """Raw records of both families' listings of one region as facts, each job direction once.
 
     A job both families list is kept as the current family describes it (see list_job_facts_all).
+    ``warn`` hears of values that could not be converted (see _normalize).
     """
     jobs, seen = [], set()
     for record in current:
-        for fact in normalize_dts_job(record, region, current_facts):
+        for fact in normalize_dts_job(record, region, current_facts, warn):
             jobs.append(fact)
         seen.add((record.get('DtsInstanceID'), 'Forward'))
         if isinstance(record.get('ReverseJob'), dict) and record['ReverseJob']:
@@ -353,7 +356,7 @@ def merge_job_facts(legacy: Iterable[Mapping[str, Any]], current: Iterable[Mappi
                canonical_status(record.get('SynchronizationDirection')) or 'Forward')
         if key in seen:
             continue
-        fact = normalize_job(record, region, legacy_facts)
+        fact = normalize_job(record, region, legacy_facts, warn)
         fact['api'] = API_LEGACY
         legacy_jobs.append(fact)
     # Legacy records first, as the legacy listing orders them, then the current family's.

@@ -39,7 +39,8 @@ LOCAL_CODES = frozenset(['RequestNotSent'])
 # Chosen from the fault suite against the time to fail: see docs/benchmarks.md, "Retries and pacing".
 DEFAULT_RETRIES = 6
 # Seconds one call may spend retrying: no retry starts, and no wait ends, later than this after
-# its first attempt began.  The attempt then running is bounded by http_timeout.
+# its first attempt began.  The attempt then running is bounded by http_timeout (from connecting to
+# the last byte of its answer: _client.AttemptDeadline).
 DEFAULT_RETRY_BUDGET = 60.0
 BASE_DELAY = 0.25
 MAX_DELAY = 20.0

@@ -105,7 +105,7 @@ class StateReader:
         self.listings += 1
         by_key = {}
         for record in list_dts_jobs(self.client, job_type='sync'):
-            for fact in normalize_dts_job(record, self.client.region, _LISTING_FACTS):
+            for fact in normalize_dts_job(record, self.client.region, _LISTING_FACTS, self.client.warn):
                 value = (_delay(fact.get('delay')), fact.get('error_message') or None)
                 by_key[(fact.get('dts_instance_id'), fact.get('dts_job_direction'))] = value
                 by_key[(fact.get('dts_job_id'), fact.get('dts_job_direction'))] = value

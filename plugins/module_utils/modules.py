@@ -50,15 +50,23 @@ class DtsModule:
             self._hide(credentials.current())
             if hasattr(credentials, 'on_refresh'):
                 credentials.on_refresh(self._hide)
+            self._flush_warnings()
+        return self._client
+
+    def _flush_warnings(self):
+        """Warn what the client has to say (an unknown region let through, values of an answer that
+        could not be converted...) that was not said yet."""
+        if self._client is not None:
             for warning in self._client.warnings:
                 self.warn(warning)
-        return self._client
+            del self._client.warnings[:]
 
     def _hide(self, snapshot):
         self.ansible.no_log_values.update(
             value for value in (snapshot.access_key_secret, snapshot.security_token) if value)
 
     def _with_source(self, result):
+        self._flush_warnings()
         # Where the credentials came from (never their values), once a client was built.
         if self._client is not None:
             result.setdefault('credentials_source', self._client.credentials.source)

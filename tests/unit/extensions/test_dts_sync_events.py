@@ -201,3 +201,41 @@ def test_credentials_sent_in_clear_off_this_machine_are_logged_as_a_warning(emul
     assert 'plain http://' not in caplog.text
     run(arguments(emulator, endpoint='http://192.0.2.1:9', http_timeout=1, retries=0), Clock(polls=1))
     assert 'the DTS endpoint http://192.0.2.1:9 is plain http://' in caplog.text and SECRET not in caplog.text
+
+
+def test_a_malformed_answer_is_an_error_event_and_the_watch_goes_on():
+    from ansible_collections.alibabacloud.dts.tests.unit.plugins.module_utils.hostile import HostileServer
+
+    def answer(number, action, params):
+        if number <= 2:     # the first look, both families: not JSON at all
+            return 200, b'<html>maintenance</html>'
+        if action == 'DescribeDtsJobs':
+            return 200, {'RequestId': 'R', 'TotalRecordCount': 0, 'DtsJobList': [], 'Success': True}
+        return 200, {'RequestId': 'R', 'TotalRecordCount': 0, 'SynchronizationInstances': []}
+
+    with HostileServer(answer) as server:
+        args = {'access_key_id': 'events-ak', 'access_key_secret': SECRET, 'endpoint': server.endpoint,
+                'regions': ['cn-hangzhou'], 'interval': 30, 'retries': 0, 'error_after': 1}
+        events = run(args, Clock(polls=3))
+    errors = [event['dts'] for event in events if event['dts']['type'] == 'error']
+    assert len(errors) == 1 and errors[0]['code'] == 'InvalidResponse'
+    assert 'not a JSON object' in errors[0]['message'] and 'region cn-hangzhou' in errors[0]['message']
+    # The region was looked at again after the failure (backed off one interval), and answered.
+    assert len(server.requests) >= 4
+
+
+def test_an_unexpected_failure_of_a_listing_is_an_error_event_not_the_end_of_the_watch(emulator, monkeypatch):
+    emulator.load_jobs([spec('dtsa0000001')])
+    real_list = _event_source._list
+    calls = []
+
+    def broken_then_fine(region, settings):
+        calls.append(1)
+        if len(calls) == 1:
+            raise AttributeError("'str' object has no attribute 'get'")
+        return real_list(region, settings)
+
+    monkeypatch.setattr(_event_source, '_list', broken_then_fine)
+    events = run(arguments(emulator, emit_snapshot=True), Clock(polls=3))
+    assert [event['dts']['type'] for event in events] == ['error', 'snapshot']
+    assert events[0]['dts']['code'] == 'UnexpectedError' and 'AttributeError' in events[0]['dts']['message']

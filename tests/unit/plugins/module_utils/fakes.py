@@ -17,6 +17,13 @@ class FakeResponse:
         self.headers = headers or {}
         self.content = raw if raw is not None else json.dumps(body).encode('utf-8')
 
+    def iter_content(self, chunk_size=1):
+        for start in range(0, len(self.content), chunk_size):
+            yield self.content[start:start + chunk_size]
+
+    def close(self):
+        pass
+
 
 class FakeSession:
     """Answers each request with ``handler(action, params, headers)``; records what was sent."""
@@ -26,7 +33,7 @@ class FakeSession:
         self.sent = []
         self._lock = threading.Lock()
 
-    def request(self, method, url, headers=None, timeout=None, verify=None, proxies=None):
+    def request(self, method, url, headers=None, timeout=None, verify=None, proxies=None, stream=False):
         params = dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
         action = (headers or {}).get('x-acs-action') or params.get('Action')
         with self._lock:

@@ -251,7 +251,8 @@ def test_empty_region_is_one_request_and_no_jobs():
 
 def test_two_way_jobs_keep_both_directions_and_duplicates_are_dropped():
     records = [job('dtsA'), job('dtsA', direction='Reverse'), job('dtsB'), job('dtsB')]
-    client, _ignored, _ignored = make_client(paged(records, total=4))
+    # The count is of distinct records: fewer distinct records than counted is an incomplete listing.
+    client, _ignored, _ignored = make_client(paged(records, total=3))
     listed = list_jobs(client, page_size=10)
     assert [(r['SynchronizationJobId'], r['SynchronizationDirection']) for r in listed] == [
         ('dtsA', 'Forward'), ('dtsA', 'Reverse'), ('dtsB', 'Forward')]
@@ -272,13 +273,17 @@ def test_a_listing_that_grows_while_read_is_followed_past_the_expected_last_page
     assert len(set(r['SynchronizationJobId'] for r in listed)) == 27
 
 
-def test_a_total_that_overstates_the_records_stops_without_looping():
+def test_a_total_that_overstates_the_records_is_an_error_after_one_window_of_pages():
     records = [job('dts%03d' % index) for index in range(12)]
-    client, session, _ignored = make_client(paged(records, total=500))
-    listed = list_jobs(client, page_size=10)
-    assert len(listed) == 12
-    # 50 expected pages, read once each; page 3 onwards are empty, so no extra pages follow.
-    assert len(session.sent) == 50
+    client, session, _ignored = make_client(paged(records, total=500), retries=0)
+    with pytest.raises(DtsApiError) as caught:
+        list_jobs(client, page_size=10)
+    assert caught.value.code == 'InvalidResponse'
+    assert 'in region cn-hangzhou' in caught.value.message
+    assert 'page 2 of 50 holds 2 records' in caught.value.message
+    assert '12 distinct records read of the 500 counted' in caught.value.message
+    # Page 1, then at most one window (max_concurrency 4) of the 49 pages the total claims.
+    assert len(session.sent) <= 1 + 4
 
 
 def test_pages_after_the_first_run_concurrently():

@@ -99,7 +99,8 @@ def test_every_documented_status_round_trips_from_any_case():
 
 
 @pytest.mark.parametrize('wire, typed', [('0', 0), ('42', 42), (' 7 ', 7), ('12.5', 12.5), ('', None), (None, None),
-                                         (5, 5), ('n/a', 'n/a')])
+                                         (5, 5), ('n/a', None), ('NaN', None), ('1e308', None), (True, None),
+                                         ([1], None), (2 ** 64, None)])
 def test_to_int(wire, typed):
     assert to_int(wire) == typed
 

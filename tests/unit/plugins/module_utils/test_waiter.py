@@ -395,6 +395,10 @@ class FakeClient:
         self.jobs = jobs    # job id -> list of (direction, status, delay, error); delay None = not started
         self.current_lacks = set(current_lacks)
         self.calls = []
+        self.warnings = []
+
+    def warn(self, message):
+        self.warnings.append(message)
 
     def call(self, action, params, validate=None):
         self.calls.append(action)
