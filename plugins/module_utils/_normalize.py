@@ -430,7 +430,7 @@ def _dts_direction(record, region, facts, direction, warn, millis=False):
     if wanted('api'):
         result['api'] = API_CURRENT
     if wanted('data_check'):
-        typed = _current_facts(dict((name, record.get(name)) for name in _normalize_checks.WIRE_FIELDS))
+        typed = _typed(dict((name, record.get(name)) for name in _normalize_checks.WIRE_FIELDS), None, types, source)
         result['data_check'] = _normalize_checks.data_check_facts(typed)
     return result
 
