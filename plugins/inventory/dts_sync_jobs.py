@@ -14,8 +14,10 @@ description:
     C(dts_synchronization_job_id)... A fact whose name already starts with the prefix keeps its name.
   - Jobs are listed with both API families by default (O(api)); a job both list (the same instance ID and
     direction) is one host, described by the current family (M(alibabacloud.dts.dts_job_info)'s facts,
-    C(dts_job_id), C(dts_instance_id), C(dts_job_direction), C(dts_status)...), never two. A job only the
-    legacy family lists has M(alibabacloud.dts.dts_sync_job_info)'s facts (C(dts_synchronization_job_id)...).
+    C(dts_job_id), C(dts_instance_id), C(dts_job_direction), C(dts_status)...), never two, with every fact
+    only the legacy listing has (a fact the current description lacks or holds empty, such as the failed
+    items of C(dts_precheck_status)). A job only the legacy family lists has
+    M(alibabacloud.dts.dts_sync_job_info)'s facts (C(dts_synchronization_job_id)...).
   - Every host also gets C(dts_api), the API family that described it (C(legacy) or C(current)), and with
     O(accounts) C(dts_account); these two are named so whatever the prefix and suffix.
   - Hosts are grouped by status (C(dts_status_synchronizing)), region (C(dts_region_cn_beijing)) and,
