@@ -9,7 +9,7 @@ are, lists and reads statuses through them, and merges their descriptions of one
 others fill in what it lacks).  See docs/architecture.md, "Adding an API family".
 """
 
-from typing import Any, Container, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Collection, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._api_current import CURRENT
 from ansible_collections.alibabacloud.dts.plugins.module_utils._api_legacy import LEGACY
@@ -118,13 +118,13 @@ def merge_records(records: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
     return [position[id(facts)] for facts in records if id(facts) in position]
 
 
-def with_identity(facts: Optional[Container[str]]) -> Optional[Container[str]]:
+def with_identity(facts: Optional[Collection[str]]) -> Optional[Collection[str]]:
     """A fact selection that also keeps the identity block (None keeps everything already)."""
     return None if facts is None else frozenset(facts) | frozenset([IDENTITY])
 
 
 def normalize_listings(listings: Mapping[str, Sequence[Mapping[str, Any]]], region: Optional[str],
-                       facts: Optional[Container[str]] = None) -> List[Dict[str, Any]]:
+                       facts: Optional[Collection[str]] = None) -> List[Dict[str, Any]]:
     """Raw records of several families' listings of one region (``{family name: records}``) as facts,
     merged by ``merge_records``, each with ``api`` (the family that describes it) and its identity."""
     normalized = []

@@ -8,7 +8,7 @@ interface; nothing here knows which family a record came from: filters read each
 identity block, and a job several families list is merged by ``_families.merge_records``.
 """
 
-from typing import Any, Callable, Container, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, Collection, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils import _api_current
 from ansible_collections.alibabacloud.dts.plugins.module_utils._api_current import CURRENT
@@ -109,14 +109,14 @@ def validate_job_facts(fields: Optional[Iterable[Any]], option: str = 'fields',
     return selected
 
 
-def _selected(facts: Optional[Container[str]]) -> Optional[Container[str]]:
+def _selected(facts: Optional[Collection[str]]) -> Optional[Collection[str]]:
     """``facts`` plus what filtering needs (the identity block and the status)."""
     return None if facts is None else frozenset(facts) | frozenset([IDENTITY, 'status'])
 
 
 def family_facts(family: Family, records: Iterable[Mapping[str, Any]], region: Optional[str],
                  job_ids: Optional[Iterable[str]] = None, statuses: Optional[Iterable[str]] = None,
-                 facts: Optional[Container[str]] = None) -> List[Dict[str, Any]]:
+                 facts: Optional[Collection[str]] = None) -> List[Dict[str, Any]]:
     """One family's raw records of a region as facts (``facts`` as its normaliser takes them), each
     direction filtered by ``statuses``; ``job_ids`` (job or instance ids) keep every direction of a
     job they name.  Filters read the identity block, so they work whatever facts are returned.
@@ -144,7 +144,7 @@ def family_facts(family: Family, records: Iterable[Mapping[str, Any]], region: O
 def list_job_facts(client: Any, name: Optional[str] = None, tags: Optional[Mapping[str, Any]] = None,
                    resource_group_id: Optional[str] = None, job_ids: Optional[Iterable[str]] = None,
                    statuses: Optional[Iterable[str]] = None, page_size: int = LEGACY.default_page_size,
-                   facts: Optional[Container[str]] = None) -> List[Dict[str, Any]]:
+                   facts: Optional[Collection[str]] = None) -> List[Dict[str, Any]]:
     """Every job of the client's region as the legacy family lists it, server-side filters applied by DTS
     and ``job_ids`` / ``statuses`` (already validated) applied here; ``facts`` as for normalize_job."""
     records = LEGACY.list_records(client, page_size=page_size, name=name, tags=tags,
@@ -152,17 +152,11 @@ def list_job_facts(client: Any, name: Optional[str] = None, tags: Optional[Mappi
     return family_facts(LEGACY, records, client.region, job_ids, statuses, facts)
 
 
-def validate_status_api(api: Optional[str], option: str = 'api') -> str:
-    """``auto`` or a family's name, refused with the valid ones."""
-    families_for(api, option)
-    return api
-
-
 def list_dts_job_facts(client: Any, job_type: str = 'sync', name: Optional[str] = None,
                        tags: Optional[Mapping[str, Any]] = None, resource_group_id: Optional[str] = None,
                        job_ids: Optional[Iterable[str]] = None, statuses: Optional[Iterable[str]] = None,
                        page_size: int = _api_current.DEFAULT_PAGE_SIZE,
-                       facts: Optional[Container[str]] = None) -> List[Dict[str, Any]]:
+                       facts: Optional[Collection[str]] = None) -> List[Dict[str, Any]]:
     """Every record (one per direction) of the region's ``job_type`` jobs, current family, as facts.
 
     ``name``, ``tags`` and ``resource_group_id`` are applied by DTS.  ``job_ids`` (job ids or
@@ -218,7 +212,8 @@ def read_statuses(client: Any, job_ids: Sequence[str], api: str = AUTO) -> Tuple
 
 def list_job_facts_all(client: Any, apis: Iterable[str] = NAMES, name: Optional[str] = None,
                        tags: Optional[Mapping[str, Any]] = None, resource_group_id: Optional[str] = None,
-                       page_size: Optional[int] = None, facts: Optional[Container[str]] = None) -> List[Dict[str, Any]]:
+                       page_size: Optional[int] = None,
+                       facts: Optional[Collection[str]] = None) -> List[Dict[str, Any]]:
     """The region's synchronization jobs of the ``apis`` families as facts, each job direction once.
 
     The listings are read concurrently and merged by ``_families.merge_records``: a job several
