@@ -20,18 +20,13 @@ from datetime import datetime, timedelta, timezone
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
 
+from ansible_collections.alibabacloud.dts.plugins.module_utils._families import NAMES, identity_of, precedence
+from ansible_collections.alibabacloud.dts.plugins.module_utils._job_model import fill_missing
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import JOB_STATUSES, canonical_status
 from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import DEFAULT_FAIL_STATUSES
 
 REASONS = ('failed', 'precheck', 'delay', 'expiring', 'refused')
-FAMILIES = ('legacy', 'current')
-# The facts each family identifies a record by, before the inventory's prefix: id, instance id,
-# name, direction. A legacy job's id is its instance id (dts...).
-ID_FACTS = {
-    'legacy': ('synchronization_job_id', 'synchronization_job_id', 'synchronization_job_name',
-               'synchronization_direction'),
-    'current': ('dts_job_id', 'dts_instance_id', 'dts_job_name', 'dts_job_direction'),
-}
+FAMILIES = NAMES
 COMMON_FACTS = ('status', 'delay', 'error_message', 'pay_type', 'expire_time', 'region', 'precheck_status')
 # Set by the inventory under these names whatever its prefix.
 API_VAR = 'dts_api'
@@ -105,37 +100,52 @@ def _failed_precheck_items(precheck):
     return items
 
 
+class _JobFacts(Mapping):
+    """A host's job facts by fact name (``status``), read from its variables (``dts_status``); ``api``
+    is the inventory's ``dts_api``, named so whatever the prefix."""
+
+    def __init__(self, host_vars, prefix, suffix):
+        self._vars, self._prefix, self._suffix = host_vars, prefix, suffix
+
+    def _key(self, name):
+        return API_VAR if name == 'api' else host_var_name(name, self._prefix, self._suffix)
+
+    def __getitem__(self, name):
+        return self._vars[self._key(name)]
+
+    def __contains__(self, name):
+        return self._key(name) in self._vars
+
+    def get(self, name, default=None):
+        key = self._key(name)
+        return self._vars[key] if key in self._vars else default
+
+    def __iter__(self):
+        return iter(())
+
+    def __len__(self):
+        return 0
+
+
 def job_record(host_vars, prefix='dts_', suffix=''):
-    """The audit's view of one host's job facts, either family; None for a host that is not a job.
+    """The audit's view of one host's job facts, any family; None for a host that is not a job.
 
-    ``host_vars`` is any mapping of the host's variables; only the job facts are read from it.
+    ``host_vars`` is any mapping of the host's variables; only the job facts are read from it, the
+    job's identity as every face reads it (``_families.identity_of``).
     """
-    def fact(name):
-        key = host_var_name(name, prefix, suffix)
-        return host_vars[key] if key in host_vars else None
-
-    api = _text(host_vars[API_VAR]) if API_VAR in host_vars else ''
-    if api not in FAMILIES:
-        # Hosts of an inventory that does not say: the family is whichever id the host has.
-        if host_var_name('dts_job_id', prefix, suffix) in host_vars:
-            api = 'current'
-        elif host_var_name('synchronization_job_id', prefix, suffix) in host_vars:
-            api = 'legacy'
-        else:
-            return None
-    id_fact, instance_fact, name_fact, direction_fact = ID_FACTS[api]
-    job_id = _text(fact(id_fact))
-    if not job_id:
+    facts = _JobFacts(host_vars, prefix, suffix)
+    identity = identity_of(facts, None)
+    if identity is None:
         return None
-    common = dict((name, fact(name)) for name in COMMON_FACTS)
+    common = dict((name, facts.get(name)) for name in COMMON_FACTS)
     return {
         'account': _text(host_vars[ACCOUNT_VAR]) if ACCOUNT_VAR in host_vars else '',
         'region': _text(common['region']),
-        'api': api,
-        'job_id': job_id,
-        'instance_id': _text(fact(instance_fact)) or job_id,
-        'job_name': _text(fact(name_fact)),
-        'direction': _text(fact(direction_fact)) or 'Forward',
+        'api': identity['family'],
+        'job_id': _text(identity['job_id']),
+        'instance_id': _text(identity['instance_id']),
+        'job_name': _text(identity['name']),
+        'direction': _text(identity['direction']),
         'status': _text(canonical_status(common['status'])),
         'delay': _seconds(common['delay']),
         'error_message': _text(common['error_message']),
@@ -177,8 +187,9 @@ def dts_audit_records(hostvars, hosts=None, prefix='dts_', suffix=''):
     """Every job record of the inventory, one per host that is a job (a two-way job has two).
 
     ``hostvars`` maps host names to their variables (Ansible's ``hostvars``); ``hosts`` the names
-    to read (default: every host). A job listed by both API families (the legacy id equal to the
-    current instance id, same direction) is kept once, as the current family describes it.
+    to read (default: every host). A job several hosts describe (the same instance id and direction,
+    from inventories of different API families) is kept once, by the collection's one merge rule:
+    the family of highest precedence describes it, with every finding only the others carry.
     """
     if not isinstance(hostvars, Mapping):
         raise AnsibleFilterError('dts_audit_records expects hostvars (a mapping of host names to their '
@@ -194,8 +205,10 @@ def dts_audit_records(hostvars, hosts=None, prefix='dts_', suffix=''):
         if record is None:
             continue
         key = (record['account'], record['region'], record['instance_id'], record['direction'])
-        if key not in records or record['api'] == 'current':
-            records[key] = record
+        if key in records:
+            kept, other = sorted((records[key], record), key=lambda found: -precedence(found['api']))
+            record = fill_missing(kept, other)
+        records[key] = record
     return [records[key] for key in sorted(records, key=lambda key: (key[0], key[1], records[key]['job_id'], key[3]))]
 
 

@@ -14,8 +14,10 @@ description:
     C(dts_synchronization_job_id)... A fact whose name already starts with the prefix keeps its name.
   - Jobs are listed with both API families by default (O(api)); a job both list (the same instance ID and
     direction) is one host, described by the current family (M(alibabacloud.dts.dts_job_info)'s facts,
-    C(dts_job_id), C(dts_instance_id), C(dts_job_direction), C(dts_status)...), never two. A job only the
-    legacy family lists has M(alibabacloud.dts.dts_sync_job_info)'s facts (C(dts_synchronization_job_id)...).
+    C(dts_job_id), C(dts_instance_id), C(dts_job_direction), C(dts_status)...), never two, with every fact
+    only the legacy listing has (a fact the current description lacks or holds empty, such as the failed
+    items of C(dts_precheck_status)). A job only the legacy family lists has
+    M(alibabacloud.dts.dts_sync_job_info)'s facts (C(dts_synchronization_job_id)...).
   - Every host also gets C(dts_api), the API family that described it (C(legacy) or C(current)), and with
     O(accounts) C(dts_account); these two are named so whatever the prefix and suffix.
   - Hosts are grouped by status (C(dts_status_synchronizing)), region (C(dts_region_cn_beijing)) and,
@@ -207,12 +209,6 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
-from ansible_collections.alibabacloud.dts.plugins.module_utils import _api_current
-from ansible_collections.alibabacloud.dts.plugins.module_utils._api_legacy import (
-    job_filters,
-    list_jobs,
-    validate_page_size,
-)
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import (
     HAS_REQUESTS,
     add_warning,
@@ -231,8 +227,13 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._endpoints import
     validate_region,
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
+from ansible_collections.alibabacloud.dts.plugins.module_utils._families import (
+    family,
+    normalize_listings,
+    validate_families,
+)
+from ansible_collections.alibabacloud.dts.plugins.module_utils._job_model import IDENTITY
 from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import (
-    merge_job_facts,
     status_filter,
     validate_statuses,
 )
@@ -257,6 +258,9 @@ API_VAR = 'dts_api'
 CACHE_FORMAT = 3
 # Connection options that say whose jobs a listing holds, folded (hashed) into each cached listing's key.
 IDENTITY_OPTIONS = ('access_key_id', 'profile', 'credentials_file', 'ecs_role_name')
+# Facts not set as host variables: the family is dts_api; the identity block is read again from the
+# host's facts by whoever needs it (_families.identity_of), rather than stored twice on every host.
+_NOT_HOSTVARS = frozenset(['api', IDENTITY])
 # A host variable name Ansible accepts (2.19 deprecates others coming from inventory).
 _VARIABLE_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
 
@@ -300,22 +304,6 @@ def listing_key(account, region, endpoint, filters, params, api='legacy'):
     identity['role_arn'] = assume_role.get('role_arn')
     text = json.dumps([api, account, region, endpoint, filters, identity], sort_keys=True, default=str)
     return hashlib.sha256(text.encode('utf-8')).hexdigest()
-
-
-# The API families a listing can read, and how each lists a region's raw records.
-API_FAMILIES = ('legacy', 'current')
-LISTERS = {
-    'legacy': lambda client, filters, page_size: list_jobs(client, page_size=page_size, **filters),
-    'current': lambda client, filters, page_size: _api_current.list_dts_jobs(client, page_size=page_size, **filters),
-}
-
-
-def job_identity(facts):
-    """(instance id, direction) of a job fact dict of either family: the legacy synchronization_job_id is
-    the current dts_instance_id."""
-    if facts.get('api') == 'current':
-        return facts.get('dts_instance_id') or facts.get('dts_job_id'), facts.get('dts_job_direction') or 'Forward'
-    return facts.get('synchronization_job_id'), facts.get('synchronization_direction') or 'Forward'
 
 
 _SCALARS = frozenset([str, int, float, bool, type(None)])
@@ -414,16 +402,20 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raise AnsibleParserError('The dts_sync_jobs inventory needs the python requests library: '
                                      'pip install requests')
         page_size = self.get_option('page_size')
+        apis = self._apis(path)
         try:
-            validate_page_size(page_size)
             statuses = validate_statuses(self.get_option('statuses'))
             filters = dict(name=self.get_option('name'), tags=self.get_option('tags'),
                            resource_group_id=self.get_option('resource_group_id'))
-            query = job_filters(**filters)
+            # Each family's wire filters: checked before any request, and part of its listings' cache keys.
+            queries = {}
+            for api in apis:
+                family(api).validate_page_size(page_size)
+                queries[api] = family(api).filters(**filters)
             self._rename = self._renamer()
         except DtsConfigError as error:
             raise AnsibleParserError('%s: %s' % (path, error.message)) from None
-        targets = self._targets(path, query)
+        targets = self._targets(path, queries)
 
         use_cache = self.get_option('cache')
         cache_key = self.get_cache_key(path)
@@ -491,11 +483,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return params['name'], params.get('regions'), dict(
             (option, params[option]) for option in CONNECTION_OPTIONS if params.get(option) is not None)
 
-    def _targets(self, path, query):
+    def _targets(self, path, queries):
         """A _Target for every (API family, account, region) to list, with every option checked first."""
         defaults = dict((name, self._template(self.get_option(name))) for name in CONNECTION_OPTIONS)
         regions = self.get_option('regions') or []
-        apis = self._apis(path)
         if self.get_option('accounts'):
             accounts = [self._account_entry(path, entry) for entry in self.get_option('accounts')]
         else:
@@ -516,7 +507,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                     region = validate_region(region, allow_unknown=is_true(params.get('allow_unknown_region')),
                                              endpoint=explicit_endpoint(params.get('endpoint'), os.environ))
                     endpoint = resolve_endpoint(region, params.get('endpoint'), os.environ)
-                    for api in apis:
+                    for api, query in queries.items():
                         key = listing_key(name, region, endpoint, query, params, api)
                         # A region named twice is listed once: its records would otherwise be two hosts each.
                         if key not in keys:
@@ -527,12 +518,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return targets
 
     def _apis(self, path):
-        apis = self.get_option('api') or []
-        unknown = [api for api in apis if api not in API_FAMILIES]
-        if unknown or not apis:
-            raise AnsibleParserError('%s: api must name legacy and/or current (the default is both), got %r.'
-                                     % (path, apis))
-        return [api for api in API_FAMILIES if api in apis]
+        try:
+            return [known.name for known in validate_families(self.get_option('api'))]
+        except DtsConfigError as error:
+            raise AnsibleParserError('%s: %s' % (path, error.message)) from None
 
     def _fresh_listings(self, entry):
         """The listings of a cache entry by key, leaving out those older than cache_timeout (0: never too old).
@@ -580,7 +569,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             for warning in client.warnings:  # plain HTTP, unverified TLS, an unknown region let through
                 self.display.warning('%s: %s' % (path, warning))
             try:
-                listing['records'] = LISTERS[target.api](client, filters, page_size)
+                listing['records'] = family(target.api).list_records(client, page_size=page_size, **filters)
             except DtsApiError as error:
                 if strict_regions or not is_region_refusal(error):
                     raise AnsibleParserError(where + error.describe()) from None
@@ -621,27 +610,26 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return name
 
     def _jobs(self, listings, status_wanted):
-        """(account, facts) of every job direction to make a host of, a job both families list once (as the
-        current family describes it); and the {account, region, jobs, refused, code, message} of each
+        """(account, facts) of every job direction to make a host of, a job several families list once
+        (``_families.merge_records``); and the {account, region, jobs, refused, code, message} of each
         (account, region) listed, in the order of the configuration."""
         regions = {}
         for listing in listings:
             region = regions.setdefault((listing['account'], listing['region']), {
                 'summary': {'account': listing['account'] or '', 'region': listing['region'], 'jobs': 0,
                             'refused': False, 'code': None, 'message': None},
-                'legacy': [], 'current': []})
+                'records': {}})
             if 'refused' in listing:
                 if not region['summary']['refused']:
                     region['summary'].update(refused=True, code=listing['refused']['code'],
                                              message=listing['refused']['message'])
             else:
-                region[listing.get('api', 'legacy')] = listing['records']
+                region['records'][listing['api']] = listing['records']
         jobs = []
         for (account, name), region in regions.items():
             # Values of the answer that could not be converted are null, and said so.
             warnings = []
-            for facts in merge_job_facts(region['legacy'], region['current'], name,
-                                         warn=functools.partial(add_warning, warnings)):
+            for facts in normalize_listings(region['records'], name, warn=functools.partial(add_warning, warnings)):
                 if status_wanted(facts.get('status')):
                     region['summary']['jobs'] += 1
                     jobs.append((account, facts))
@@ -718,12 +706,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _add_hosts(self, jobs, rename, default_group, compose, groups, keyed_groups, strict, taken):
         checked, inspected = set(), {}
         for account, facts in jobs:
-            hostvars = dict((rename(fact), value) for fact, value in facts.items() if fact != 'api')
-            hostvars[API_VAR] = facts['api']
+            identity = facts[IDENTITY]
+            hostvars = dict((rename(fact), value) for fact, value in facts.items() if fact not in _NOT_HOSTVARS)
+            hostvars[API_VAR] = identity['family']
             if account:
                 hostvars[ACCOUNT_VAR] = account
-            instance_id, direction = job_identity(facts)
-            host = self._hostname(hostvars, instance_id, direction, taken)
+            host = self._hostname(hostvars, identity['instance_id'], identity['direction'], taken)
             taken.add(host)
             self.inventory.add_host(host)
             self._set_facts(host, hostvars, checked, inspected)

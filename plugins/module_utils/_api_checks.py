@@ -340,7 +340,7 @@ def read_data_checks(client: Any, job_ids: Sequence[str],
     def read(job_id):
         record = found[job_id]
         runs = [normalize_check_job(run) for run in list_check_jobs(client, record.get('DtsInstanceID') or job_id)]
-        directions = normalize_dts_job(record, client.region, _STATE_FACTS)
+        directions = normalize_dts_job(record, client.region, _STATE_FACTS, client.warn)
         entries = []
         for position, direction in enumerate(directions):
             checks = direction.get('data_check') or {}

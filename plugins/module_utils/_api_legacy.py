@@ -6,13 +6,31 @@
 Alibaba stopped maintaining these in 2022 but still serves them; jobs made with the current
 console and API may not appear here (``_api_current`` reads those).  Each function takes a
 ``DtsClient`` and returns the API's raw records; ``_normalize`` turns them into facts.
+``LEGACY`` is the family as the rest of the collection sees it (``_job_model.Family``).
 """
 
 import json
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Container, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import run_concurrently
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
+from ansible_collections.alibabacloud.dts.plugins.module_utils._job_model import (
+    IDENTITY,
+    Family,
+    status_entry,
+    wants,
+)
+from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import (
+    API_LEGACY,
+    BOOLEAN_FIELDS,
+    IDENTITY_JOB_FACTS,
+    INTEGER_FIELDS,
+    JOB_FACTS,
+    STATUS_FIELDS,
+    SUMMARY_JOB_FACTS,
+    normalize_job,
+    normalize_status,
+)
 from ansible_collections.alibabacloud.dts.plugins.module_utils._paging import check_records, read_all_pages
 
 LIST_JOBS_ACTION = 'DescribeSynchronizationJobs'
@@ -126,3 +144,60 @@ def describe_statuses(client: Any, job_ids: Iterable[str]) -> List[Dict[str, Any
 
     answers = run_concurrently(fetch, chunk_job_ids(job_ids), client.max_concurrency)
     return [entry for answer in answers for entry in answer['SynchronizationJobListStatusList']]
+
+
+class LegacyFamily(Family):
+    """The legacy family as a ``_job_model.Family``: one record per job direction, keyed by job id.
+
+    Its job id is its instance id (``dts...``); its status list carries no delay and no error
+    message, and its listing reports a delay not started as ``0``.
+    """
+
+    name = API_LEGACY
+    precedence = 1
+    page_sizes = PAGE_SIZES
+    default_page_size = DEFAULT_PAGE_SIZE
+    identity_fields = {'job_id': 'SynchronizationJobId', 'instance_id': 'SynchronizationJobId',
+                       'name': 'SynchronizationJobName', 'direction': 'SynchronizationDirection'}
+    fact_names = JOB_FACTS
+    summary_facts = SUMMARY_JOB_FACTS
+    identity_facts = IDENTITY_JOB_FACTS
+    integer_fields = INTEGER_FIELDS
+    boolean_fields = BOOLEAN_FIELDS
+    status_fields = STATUS_FIELDS
+    status_is_complete = False
+    tells_delay_not_started = False
+
+    def validate_page_size(self, page_size: Any, option: str = 'page_size') -> int:
+        return validate_page_size(page_size, option)
+
+    def filters(self, name: Optional[str] = None, tags: Optional[Mapping[str, Any]] = None,
+                resource_group_id: Optional[str] = None) -> Dict[str, Any]:
+        return job_filters(name=name, tags=tags, resource_group_id=resource_group_id)
+
+    def list_records(self, client: Any, page_size: Optional[int] = None, name: Optional[str] = None,
+                     tags: Optional[Mapping[str, Any]] = None,
+                     resource_group_id: Optional[str] = None) -> List[Dict[str, Any]]:
+        return list_jobs(client, page_size=page_size or DEFAULT_PAGE_SIZE, name=name, tags=tags,
+                         resource_group_id=resource_group_id)
+
+    def normalize(self, record: Mapping[str, Any], region: Optional[str],
+                  facts: Optional[Container[str]] = None,
+                  warn: Optional[Callable[[str], Any]] = None) -> List[Dict[str, Any]]:
+        result = normalize_job(record, region, facts, warn)
+        if wants(facts, IDENTITY):
+            result[IDENTITY] = self.identity(record, region)
+        return [result]
+
+    def read_statuses(self, client: Any, job_ids: Sequence[str]) -> Dict[str, Dict[str, Any]]:
+        """One status list request (a few concurrent chunks for a very long id list)."""
+        found: Dict[str, Dict[str, Any]] = {}
+        for raw in describe_statuses(client, job_ids):
+            entry = normalize_status(raw, client.warn, client.region)
+            job_id = entry['synchronization_job_id']
+            if job_id not in found:
+                found[job_id] = status_entry(job_id, self.identity(raw, client.region), entry['directions'])
+        return found
+
+
+LEGACY = LegacyFamily()

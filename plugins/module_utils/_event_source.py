@@ -19,10 +19,11 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._connection impor
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._events import JobWatch, error_event
+from ansible_collections.alibabacloud.dts.plugins.module_utils._families import NAMES, validate_families
+from ansible_collections.alibabacloud.dts.plugins.module_utils._job_model import IDENTITY
 from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import list_job_facts_all, validate_job_ids
 from ansible_collections.alibabacloud.dts.plugins.module_utils._retries import is_transient
 
-API_FAMILIES = ('legacy', 'current')
 SOURCE_OPTIONS = ('regions', 'job_ids', 'name', 'api', 'interval', 'delay_threshold', 'emit_snapshot',
                   'error_after')
 DEFAULT_INTERVAL = 60
@@ -51,11 +52,7 @@ class Settings:
         self.regions = list(dict.fromkeys(regions))
         self.job_ids = set(validate_job_ids(args.get('job_ids'))) or None
         self.name = args.get('name') or None
-        apis = args.get('api') or list(API_FAMILIES)
-        apis = [apis] if isinstance(apis, str) else apis
-        if not apis or any(api not in API_FAMILIES for api in apis):
-            raise DtsConfigError('api must list legacy, current or both, got %r.' % (args.get('api'),), option='api')
-        self.apis = tuple(apis)
+        self.apis = tuple(family.name for family in validate_families(args.get('api') or NAMES))
         self.interval = _number(args, 'interval', DEFAULT_INTERVAL, low=0.01)
         threshold = args.get('delay_threshold')
         self.delay_threshold = None if threshold is None else _number(args, 'delay_threshold', None, low=0)
@@ -106,8 +103,7 @@ def _list(region, settings):
     jobs = list_job_facts_all(region.client, apis=settings.apis, name=settings.name)
     if settings.job_ids:
         jobs = [facts for facts in jobs
-                if set((facts.get('synchronization_job_id'), facts.get('dts_job_id'),
-                        facts.get('dts_instance_id'))) & settings.job_ids]
+                if settings.job_ids.intersection((facts[IDENTITY]['job_id'], facts[IDENTITY]['instance_id']))]
     return jobs
 
 

@@ -10,26 +10,21 @@ what must never be emitted twice) is tested without a network or a clock.
 
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Set, Tuple
 
+from ansible_collections.alibabacloud.dts.plugins.module_utils._families import identity_of
+
 EVENT_TYPES = ('snapshot', 'status_changed', 'delay_exceeded', 'delay_recovered', 'job_appeared',
                'job_disappeared', 'error')
 
 
-def job_identity(facts: Mapping[str, Any]) -> Tuple[Any, ...]:
-    """(id, name, direction, api) of a job record of either API family.
-
-    The instance id (``dts...``) names a job in both families, so an event says the same id
-    whichever family described the job.
-    """
-    if facts.get('api') == 'current' or 'dts_instance_id' in facts or 'dts_job_id' in facts:
-        return (facts.get('dts_instance_id') or facts.get('dts_job_id'), facts.get('dts_job_name'),
-                facts.get('dts_job_direction') or 'Forward', 'current')
-    return (facts.get('synchronization_job_id'), facts.get('synchronization_job_name'),
-            facts.get('synchronization_direction') or 'Forward', 'legacy')
+def _identity(facts: Mapping[str, Any], region: str) -> Mapping[str, Any]:
+    """The record's identity block (``_families.identity_of``); an event names a job by its
+    instance id (``dts...``), which names it in every family."""
+    return identity_of(facts, region) or {}
 
 
 def job_key(account: Optional[str], region: str, facts: Mapping[str, Any]) -> Tuple[Any, ...]:
-    job_id, _name, direction, _api = job_identity(facts)
-    return account or '', region, job_id, direction
+    identity = _identity(facts, region)
+    return account or '', region, identity.get('instance_id'), identity.get('direction') or 'Forward'
 
 
 def _over(delay, threshold):
@@ -99,9 +94,10 @@ class JobWatch:
         return events
 
     def _event(self, kind, account, region, facts, **extra):
-        job_id, name, direction, api = job_identity(facts)
-        body = {'type': kind, 'job_id': job_id, 'job_name': name, 'direction': direction, 'region': region,
-                'api': api, 'status': facts.get('status'), 'delay': facts.get('delay'), 'job': facts}
+        identity = _identity(facts, region)
+        body = {'type': kind, 'job_id': identity.get('instance_id'), 'job_name': identity.get('name'),
+                'direction': identity.get('direction') or 'Forward', 'region': region, 'api': identity.get('family'),
+                'status': facts.get('status'), 'delay': facts.get('delay'), 'job': facts}
         if account:
             body['account'] = account
         if self.delay_threshold is not None and kind in ('delay_exceeded', 'delay_recovered'):

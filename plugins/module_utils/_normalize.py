@@ -21,7 +21,7 @@ import math
 import reprlib
 import threading
 from datetime import datetime, timezone
-from typing import Any, Callable, Container, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Callable, Container, Dict, List, Mapping, Optional, Tuple
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
@@ -279,7 +279,7 @@ JOB_FACTS = (
     'synchronization_job_class', 'data_initialization', 'structure_initialization', 'create_time',
     'job_create_time', 'instance_create_time', 'source_endpoint', 'destination_endpoint',
     'synchronization_objects', 'precheck_status', 'structure_initialization_status',
-    'data_initialization_status', 'data_synchronization_status', 'performance',
+    'data_initialization_status', 'data_synchronization_status', 'performance', 'identity',
 )
 # The summary, what deciding about a job needs: which job, its status, delay and error, its billing
 # and expiry, tags and region.  A listing returns it unless asked for more, because Ansible's cost
@@ -393,7 +393,7 @@ DTS_JOB_FACTS = (
     'consumption_checkpoint', 'consumption_client', 'cpu_usage', 'mem_usage', 'du_usage', 'du_real_usage',
     'max_du', 'min_du', 'data_cloud_status', 'data_etl_status', 'full_data_check_status', 'inc_data_check_status',
     'structure_data_check_status', 'time_window_data_check_status', 'dedicated_cluster_id', 'dts_bis_label',
-    'etl_safe_checkpoint', 'insight_module', 'origin_type', 'data_check',
+    'etl_safe_checkpoint', 'insight_module', 'origin_type', 'data_check', 'identity',
 )
 # What deciding about a job needs; returned unless ``fields`` asks for more (see SUMMARY_JOB_FACTS).
 # ``data_check`` is there because a cutover decides on it (_normalize_checks.data_check_facts).
@@ -445,19 +445,34 @@ def _reverse_of(record):
     return merged
 
 
+def dts_job_directions(record: Mapping[str, Any]) -> List[Tuple[Mapping[str, Any], str]]:
+    """(raw record, direction) of each direction of a DescribeDtsJobs entry, Forward first.
+
+    A two-way job nests its reverse direction under ``ReverseJob``; it becomes a record of its own
+    with the job's tags, type and billing.
+    """
+    directions: List[Tuple[Mapping[str, Any], str]] = [(record, 'Forward')]
+    reverse = _reverse_of(record)
+    if reverse is not None:
+        directions.append((reverse, 'Reverse'))
+    return directions
+
+
+def normalize_dts_direction(record: Mapping[str, Any], region: Optional[str], facts: Optional[Container[str]],
+                            direction: str, warn: Warn = None) -> Dict[str, Any]:
+    """One direction (see dts_job_directions) as facts; ``facts`` and ``warn`` as for normalize_dts_job."""
+    return _dts_direction(record, region, facts, direction, warn)
+
+
 def normalize_dts_job(record: Mapping[str, Any], region: Optional[str],
                       facts: Optional[Container[str]] = None, warn: Warn = None) -> List[Dict[str, Any]]:
     """One DescribeDtsJobs entry as facts: ONE DICT PER DIRECTION, Forward first.
 
-    A two-way job nests its reverse direction under ``ReverseJob``; it becomes a record of its own
-    with ``dts_job_direction: Reverse`` and the job's tags, type and billing.  ``facts`` is the set
-    of fact names to keep (None keeps every field, known or not).  ``warn`` as for normalize_job.
+    The reverse direction is a record of its own with ``dts_job_direction: Reverse`` and the job's
+    tags, type and billing.  ``facts`` is the set of fact names to keep (None keeps every field,
+    known or not).  ``warn`` as for normalize_job.
     """
-    records = [_dts_direction(record, region, facts, 'Forward', warn)]
-    reverse = _reverse_of(record)
-    if reverse is not None:
-        records.append(_dts_direction(reverse, region, facts, 'Reverse', warn))
-    return records
+    return [_dts_direction(raw, region, facts, direction, warn) for raw, direction in dts_job_directions(record)]
 
 
 def normalize_dts_job_detail(body: Mapping[str, Any], region: Optional[str], warn: Warn = None) -> Dict[str, Any]:
@@ -468,29 +483,3 @@ def normalize_dts_job_detail(body: Mapping[str, Any], region: Optional[str], war
         if isinstance(body.get(name), list):
             facts[snake_case(name)] = _typed(body[name], None, _CURRENT_TYPES_MS, source)
     return facts
-
-
-def dts_status_entry(job_id: str, records: Sequence[Mapping[str, Any]]) -> Dict[str, Any]:
-    """A status read's entry (the shape ``normalize_status`` gives) from one job's current facts.
-
-    ``records`` are normalize_dts_job's records of one job; ``job_id`` the id as asked.
-    """
-    directions = [{
-        'synchronization_direction': record['dts_job_direction'],
-        'status': record['status'],
-        'checkpoint': record['checkpoint'],
-        'checkpoint_time': record['checkpoint_time'],
-        'delay': record['delay'],
-        'error_message': record['error_message'],
-    } for record in records]
-    forward = [item for item in directions if item['synchronization_direction'] == 'Forward']
-    main = (forward or directions)[0]
-    return {
-        'synchronization_job_id': job_id,
-        'status': main['status'],
-        'directions': directions,
-        'api': API_CURRENT,
-        'error_message': main['error_message'],
-        'dts_job_id': records[0]['dts_job_id'],
-        'dts_instance_id': records[0]['dts_instance_id'],
-    }

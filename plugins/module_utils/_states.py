@@ -20,21 +20,22 @@ legacy listing on that poll.  With ``api: legacy`` only the legacy listing is re
 ``0`` cannot be told from caught up (documented).
 """
 
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
-from ansible_collections.alibabacloud.dts.plugins.module_utils._api_current import list_dts_jobs
-from ansible_collections.alibabacloud.dts.plugins.module_utils._api_legacy import list_jobs
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError
+from ansible_collections.alibabacloud.dts.plugins.module_utils._families import AUTO, families_for, family
+from ansible_collections.alibabacloud.dts.plugins.module_utils._job_model import IDENTITY, records_by_identity
 from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import read_statuses
-from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import (
-    canonical_status,
-    normalize_dts_job,
-    to_int,
+from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import to_delay
+from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import (
+    JOB_ID,
+    Gate,
+    WaitFailed,
+    wait_for,
 )
-from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import Gate, WaitFailed, wait_for
 
-# What a delay listing keeps of each DescribeDtsJobs record.
-_LISTING_FACTS = frozenset(['dts_job_id', 'dts_instance_id', 'dts_job_direction', 'delay', 'error_message'])
+# What a listing made for the waiter keeps of each record.
+_LISTING_FACTS = frozenset(['delay', 'error_message', IDENTITY])
 
 
 class CountingClient:
@@ -53,27 +54,12 @@ class CountingClient:
         return getattr(self._client, name)
 
 
-def _delay(value):
-    """Seconds of replication delay, or None when DTS says it has not started (-1) or says nothing."""
-    value = to_int(value)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        return None
-    return value
-
-
-def _checkpoint(value):
-    value = to_int(value)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        return None
-    return value
-
-
 class StateReader:
-    """``poll()`` for the waiter: ``(jobs, missing_ids)`` in the waiter's observation shape.
+    """``poll()`` for the waiter: ``(entries, missing_ids)``, status entries as ``read_statuses`` gives them.
 
-    ``jobs[i]['entry']`` is the status entry as ``dts_sync_status_info`` returns it, with each
-    direction's ``delay`` added when the poll read it and ``error_message`` when DTS gave one.
-    ``requests`` counts every call made so far.
+    An entry from a family whose status read is incomplete (no delay, no error message) gets each
+    direction's ``delay`` when a delay gate reads it and ``error_message`` when DTS gave one: the
+    waiter judges the very entries the module returns.  ``requests`` counts every call so far.
     """
 
     def __init__(self, client: Any, job_ids: Iterable[str], want_delay: bool = False,
@@ -90,100 +76,72 @@ class StateReader:
     def requests(self) -> int:
         return self.client.calls
 
-    def _legacy_listing(self):
-        """(job id, direction) -> (delay, error message) from one legacy listing of the region."""
-        self.listings += 1
-        by_key = {}
-        for record in list_jobs(self.client):
-            direction = canonical_status(record.get('SynchronizationDirection')) or 'Forward'
-            by_key[(record.get('SynchronizationJobId'), direction)] = (
-                _delay(record.get('Delay')), record.get('ErrorMessage') or None)
-        return by_key
+    def _listing(self, entries: Sequence[Mapping[str, Any]]) -> Dict[Tuple[Any, Any], Mapping[str, Any]]:
+        """(id, direction) -> listing facts for ``entries``: the families asked, those whose listing
+        tells a delay not started from zero first; the next one only for jobs the first lacks."""
+        wanted = [(entry[JOB_ID], direction['synchronization_direction'])
+                  for entry in entries for direction in entry['directions']]
+        asked = sorted(families_for(self.read_kwargs.get('api', AUTO)),
+                       key=lambda known: not known.tells_delay_not_started)
+        found: Dict[Tuple[Any, Any], Mapping[str, Any]] = {}
+        for lister in asked:
+            if found and all(key in found for key in wanted):
+                break
+            self.listings += 1
+            facts = [fact for record in lister.list_records(self.client)
+                     for fact in lister.normalize(record, self.client.region, _LISTING_FACTS)]
+            for key, fact in records_by_identity(facts).items():
+                found.setdefault(key, fact)
+        return found
 
-    def _current_listing(self):
-        """The same from one DescribeDtsJobs listing of the region's synchronization jobs."""
-        self.listings += 1
-        by_key = {}
-        for record in list_dts_jobs(self.client, job_type='sync'):
-            for fact in normalize_dts_job(record, self.client.region, _LISTING_FACTS, self.client.warn):
-                value = (_delay(fact.get('delay')), fact.get('error_message') or None)
-                by_key[(fact.get('dts_instance_id'), fact.get('dts_job_direction'))] = value
-                by_key[(fact.get('dts_job_id'), fact.get('dts_job_direction'))] = value
-        return by_key
-
-    def _listing(self, legacy):
-        """What one poll needs for the legacy entries: one listing, two only for jobs the first lacks."""
-        if self.read_kwargs.get('api', 'auto') == 'legacy':
-            return self._legacy_listing()
-        by_key = self._current_listing()
-        wanted = [(entry['synchronization_job_id'], direction.get('synchronization_direction') or 'Forward')
-                  for entry in legacy for direction in entry.get('directions') or []]
-        if any(key not in by_key for key in wanted):
-            legacy_keys = self._legacy_listing()
-            for key in wanted:
-                if key not in by_key and key in legacy_keys:
-                    by_key[key] = legacy_keys[key]
-        return by_key
+    def _complete(self, entry: Dict[str, Any], listing: Mapping[Tuple[Any, Any], Mapping[str, Any]],
+                  unread: Optional[str]) -> None:
+        """Add what the listing says about ``entry`` (an incomplete family's) to it, in place."""
+        for direction in entry['directions']:
+            facts = listing.get((entry[JOB_ID], direction['synchronization_direction']))
+            if self.want_delay:
+                direction['delay'] = to_delay(facts.get('delay')) if facts else None
+            error = (facts.get('error_message') or None) if facts else unread
+            if error:
+                direction['error_message'] = error
+        errors = [direction['error_message'] for direction in entry['directions'] if direction.get('error_message')]
+        if errors and not entry.get('error_message'):
+            entry['error_message'] = errors[0]
 
     def __call__(self) -> Tuple[List[Dict[str, Any]], List[str]]:
         found, missing = read_statuses(self.client, self.job_ids, **self.read_kwargs)
-        legacy = [entry for entry in found if entry.get('api', 'legacy') == 'legacy']
-        failing = any(canonical_status(direction.get('status')) in self.fail_statuses
-                      for entry in legacy for direction in entry.get('directions') or [])
-        listing, unread = None, None
-        if legacy and self.want_delay:
-            listing = self._listing(legacy)
-        elif legacy and failing:
-            try:
-                listing = self._listing(legacy)
-            except DtsApiError as refusal:
-                # The failure to report is the jobs'; a listing refused (say, for want of the
-                # permission) must not hide which jobs failed.
-                unread = 'its error message could not be read: %s' % refusal.describe()
-        jobs = []
-        for entry in found:
-            api = entry.get('api', 'legacy')
-            entry = dict(entry, directions=[dict(direction) for direction in entry.get('directions') or []])
-            observations = []
-            for direction in entry['directions']:
-                name = direction.get('synchronization_direction') or 'Forward'
-                if api == 'legacy':
-                    delay, error = (listing or {}).get((entry['synchronization_job_id'], name), (None, unread))
-                    if self.want_delay:
-                        direction['delay'] = delay
-                    else:
-                        # A listing made only for error messages: its delays are not what was asked.
-                        delay = None
-                else:
-                    delay = _delay(direction.get('delay'))
-                    error = direction.get('error_message') or entry.get('error_message')
-                if error:
-                    direction['error_message'] = error
-                observations.append({
-                    'direction': name,
-                    'status': canonical_status(direction.get('status')),
-                    'delay': delay,
-                    'checkpoint': _checkpoint(direction.get('checkpoint')),
-                    'error_message': error,
-                })
-            errors = [item['error_message'] for item in observations if item['error_message']]
-            if errors and not entry.get('error_message'):
-                entry['error_message'] = errors[0]
-            jobs.append({'job_id': entry['synchronization_job_id'], 'api': api, 'directions': observations,
-                         'entry': entry})
-        return jobs, missing
+        incomplete = [entry for entry in found if not family(entry['api']).status_is_complete]
+        failing = any(direction['status'] in self.fail_statuses
+                      for entry in incomplete for direction in entry['directions'])
+        if not incomplete or not (self.want_delay or failing):
+            return found, missing
+        listing, unread = {}, None
+        try:
+            listing = self._listing(incomplete)
+        except DtsApiError as refusal:
+            if self.want_delay:
+                raise
+            # The failure to report is the jobs'; a listing refused (say, for want of the
+            # permission) must not hide which jobs failed.
+            unread = 'its error message could not be read: %s' % refusal.describe()
+        for entry in incomplete:
+            self._complete(entry, listing, unread)
+        return found, missing
+
+
+_WAIT_ENTRIES = ('jobs', 'failed_jobs', 'pending_jobs')
 
 
 def _entries(outcome, ids):
-    by_id = dict((job['job_id'], job['entry']) for job in outcome.get('jobs') or [])
+    by_id = dict((entry[JOB_ID], entry) for entry in outcome.get('jobs') or [])
     return [by_id[job_id] for job_id in ids if job_id in by_id]
 
 
-def _shape(outcome, reader):
-    """The waiter's outcome as a module result: status entries where the waiter has observations."""
+def _shape(outcome, reader, with_entries):
+    """The waiter's outcome as a module result: the entries it judged, as it judged them."""
     result = dict(outcome)
-    result['jobs'] = [job['entry'] for job in outcome.get('jobs') or []]
-    result.setdefault('missing_job_ids', [])
+    if with_entries:
+        result.setdefault('missing_job_ids', [])
     result['requests'] = reader.requests
     if 'failed' in result:
         del result['failed']
@@ -191,13 +149,19 @@ def _shape(outcome, reader):
     if 'pending' in result:
         del result['pending']
         result['pending_jobs'] = _entries(outcome, outcome['pending_job_ids'])
+    if not with_entries:
+        for key in _WAIT_ENTRIES:
+            result.pop(key, None)
     return result
 
 
 def wait_on_jobs(client: Any, job_ids: Iterable[str], gate: Gate, params: Mapping[str, Any], check_mode: bool = False,
-                 read_kwargs: Optional[Mapping[str, Any]] = None, **waiter_kwargs: Any) -> Dict[str, Any]:
+                 read_kwargs: Optional[Mapping[str, Any]] = None, with_entries: bool = True,
+                 **waiter_kwargs: Any) -> Dict[str, Any]:
     """Run the waiter over ``job_ids`` with ``gate`` and the timing in ``params``; a module result.
 
+    ``with_entries``: whether the result holds the status entries (``jobs``, ``failed_jobs``,
+    ``pending_jobs``); False for a module whose records are not status entries.
     Raises WaitFailed with ``details`` shaped the same way.  In check mode it polls once.
     """
     reader = StateReader(client, job_ids, want_delay=gate.wants_delay, fail_statuses=gate.fail_statuses,
@@ -206,6 +170,6 @@ def wait_on_jobs(client: Any, job_ids: Iterable[str], gate: Gate, params: Mappin
         outcome = wait_for(reader, gate, timeout=params['wait_timeout'], interval=params['wait_sleep'],
                            once=check_mode, scope='in region %s' % client.region, **waiter_kwargs)
     except WaitFailed as failure:
-        failure.details = _shape(failure.details, reader)
+        failure.details = _shape(failure.details, reader, with_entries)
         raise
-    return _shape(outcome, reader)
+    return _shape(outcome, reader, with_entries)

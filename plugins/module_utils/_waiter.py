@@ -4,10 +4,11 @@
 """Gating on DTS jobs, as data: what counts as there, what counts as failed, everything else polls.
 
 The waiter knows nothing about where states come from.  It calls ``poll()``, which returns
-``(jobs, missing_ids)``; each job is ``{'job_id', 'api', 'directions': [observation, ...]}`` and each
-observation ``{'direction', 'status', 'delay', 'checkpoint', 'error_message'}`` (delay in seconds or
-None when DTS says replication has not started, checkpoint in Unix seconds or None).  A job may
-carry more keys (``entry``, what a module returns); the waiter passes them through.
+``(jobs, missing_ids)``; each job is a status entry (``_job_model.status_entry``), exactly what a
+module returns: ``{'synchronization_job_id', 'directions': [direction, ...], ...}``, each direction
+``{'synchronization_direction', 'status', 'delay', 'checkpoint', 'error_message'}`` (delay in
+seconds or None when DTS says replication has not started or it was not read, checkpoint in Unix
+seconds).  Other keys pass through untouched.
 
 A gate holds on a poll when every watched direction of every job is in its target status, and,
 when asked, its delay is at most ``max_delay`` and its checkpoint at or past ``checkpoint_after``.
@@ -28,6 +29,9 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import vali
 from ansible_collections.alibabacloud.dts.plugins.module_utils._retries import is_transient
 
 DEFAULT_WAIT_STATUSES = ('Synchronizing',)
+# The keys of a status entry the waiter reads: the id as asked, and each direction's name.
+JOB_ID = 'synchronization_job_id'
+DIRECTION = 'synchronization_direction'
 # The one definition of the statuses that end a wait with a failure by default; the modules'
 # argument specs, the role's argument spec and its defaults are checked against it by tests.
 DEFAULT_FAIL_STATUSES = ('Failed', 'PrecheckFailed', 'InitializeFailed')
@@ -150,7 +154,7 @@ class Gate:
         status = observation.get('status')
         if status in self.fail_statuses:
             return 'failed', status
-        if status not in self.targets(observation['direction']):
+        if status not in self.targets(observation[DIRECTION]):
             return 'pending', 'status'
         if self.max_delay is not None:
             delay = observation.get('delay')
@@ -159,15 +163,22 @@ class Gate:
             if delay > self.max_delay:
                 return 'pending', 'delay'
         if self.checkpoint_after is not None:
-            checkpoint = observation.get('checkpoint')
+            checkpoint = _checkpoint(observation.get('checkpoint'))
             if checkpoint is None or checkpoint < self.checkpoint_after:
                 return 'pending', 'checkpoint'
         return 'there', None
 
 
+def _checkpoint(value):
+    """A checkpoint in Unix seconds, or None for none yet (DTS says 0 or nothing)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        return None
+    return value
+
+
 def _watched(job, directions):
     """The job's directions the gate looks at (a one-way job has no Reverse to wait on)."""
-    return [item for item in job.get('directions') or [] if item.get('direction') in directions]
+    return [item for item in job.get('directions') or [] if item.get(DIRECTION) in directions]
 
 
 class _Tracker:
@@ -179,17 +190,17 @@ class _Tracker:
         self.last = {}
 
     def observe(self, job, item, now):
-        key = (job['job_id'], item['direction'])
+        key = (job[JOB_ID], item[DIRECTION])
         status = item.get('status')
         previous = self.since.get(key)
         if previous is None or previous[0] != status:
             self.since[key] = (status, now)
         verdict, why = self.gate.judge(item)
         delay = item.get('delay')
-        checkpoint = item.get('checkpoint')
+        checkpoint = _checkpoint(item.get('checkpoint'))
         state = {
-            'job_id': job['job_id'],
-            'direction': item['direction'],
+            'job_id': job[JOB_ID],
+            'direction': item[DIRECTION],
             'status': status,
             'status_for': round(now - self.since[key][1], 3),
             'delay': delay,
@@ -290,7 +301,7 @@ def wait_for(poll: Callable[[], Tuple[List[Dict[str, Any]], List[str]]], gate: G
                 watched = _watched(job, gate.directions)
                 if not watched:
                     # A job that reports no watched direction is not there, whatever else it says.
-                    states.append({'job_id': job['job_id'], 'direction': ', '.join(gate.directions),
+                    states.append({'job_id': job[JOB_ID], 'direction': ', '.join(gate.directions),
                                    'status': None, 'status_for': 0, 'verdict': 'pending',
                                    'waiting_for': 'status', 'delay': None, 'checkpoint': None})
                 for item in watched:

@@ -396,6 +396,49 @@ jobs:
       returned: when O(fields) has V(all) or the name
       type: str
       sample: rg-acfmzawhxxc****
+    identity:
+      description:
+        - The job's identity block, the same shape for both API families; the inventory, the audit and the
+          event source name jobs by it.
+      returned: when O(fields) has V(all) or the name
+      type: dict
+      version_added: 0.4.0
+      contains:
+        job_id:
+          description: The job ID (the legacy family's job ID, the current family's task ID, C(DtsJobId)).
+          returned: always
+          type: str
+          sample: ta7w132u12h****
+        instance_id:
+          description: The instance ID (C(dts...)), which names the job in both families.
+          returned: always
+          type: str
+          sample: dtsta7w132u12h****
+        name:
+          description: The job's name.
+          returned: always
+          type: str
+          sample: orders-prod-dr
+        direction:
+          description: V(Forward) or V(Reverse).
+          returned: always
+          type: str
+          sample: Forward
+        family:
+          description: The API family that described the job, V(legacy) or V(current).
+          returned: always
+          type: str
+          sample: current
+        region:
+          description: The region the job was read in.
+          returned: always
+          type: str
+          sample: cn-hangzhou
+        job_type:
+          description: V(sync), V(migration) or V(subscribe).
+          returned: always
+          type: str
+          sample: sync
     detail:
       description:
         - This direction's facts from C(DescribeDtsJobDetail), named and typed the same way; its
@@ -472,11 +515,9 @@ def main():
                                  option='job_ids' if params['job_type'] == 'sync' else 'job_type')
         waited = {}
         if gate is not None:
-            waited = wait_on_jobs(module.client, job_ids, gate, params, check_mode=module.check_mode,
-                                  read_kwargs={'api': 'current'})
             # The records below are this module's; the wait's status entries stay with dts_sync_status_info.
-            for key in ('jobs', 'missing_job_ids', 'pending_jobs', 'failed_jobs'):
-                waited.pop(key, None)
+            waited = wait_on_jobs(module.client, job_ids, gate, params, check_mode=module.check_mode,
+                                  read_kwargs={'api': API_CURRENT}, with_entries=False)
         # A query sees every fact; the records returned are then cut down to the fields asked for.
         jobs = list_dts_job_facts(module.client, job_type=params['job_type'], name=params['name'],
                                   tags=params['tags'], resource_group_id=params['resource_group_id'],
@@ -485,9 +526,7 @@ def main():
         if params['details']:
             jobs = add_job_details(module.client, jobs)
     except WaitFailed as failure:
-        details = dict((key, value) for key, value in failure.details.items()
-                       if key not in ('jobs', 'pending_jobs', 'failed_jobs'))
-        module.fail_json(msg=failure.message, reason=failure.reason, **details)
+        module.fail_json(msg=failure.message, reason=failure.reason, **failure.details)
     except DtsError as error:
         module.fail_error(error)
 

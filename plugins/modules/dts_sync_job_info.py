@@ -490,6 +490,49 @@ jobs:
       returned: when O(fields) has V(summary), V(all) or the name (part of the summary)
       type: str
       sample: cn-hangzhou
+    identity:
+      description:
+        - The job's identity block, the same shape for both API families; the inventory, the audit and the
+          event source name jobs by it.
+      returned: when O(fields) has V(all) or the name
+      type: dict
+      version_added: 0.4.0
+      contains:
+        job_id:
+          description: The job ID (the legacy family's job ID, the current family's task ID, C(DtsJobId)).
+          returned: always
+          type: str
+          sample: dtsexjk1alb116****
+        instance_id:
+          description: The instance ID (C(dts...)), which names the job in both families.
+          returned: always
+          type: str
+          sample: dtsexjk1alb116****
+        name:
+          description: The job's name.
+          returned: always
+          type: str
+          sample: orders-sync
+        direction:
+          description: V(Forward) or V(Reverse).
+          returned: always
+          type: str
+          sample: Forward
+        family:
+          description: The API family that described the job, V(legacy) or V(current).
+          returned: always
+          type: str
+          sample: legacy
+        region:
+          description: The region the job was read in.
+          returned: always
+          type: str
+          sample: cn-hangzhou
+        job_type:
+          description: V(sync), V(migration) or V(subscribe).
+          returned: always
+          type: str
+          sample: sync
 query_result:
   description: The result of O(query) applied to the jobs, with every fact.
   returned: when O(query) is set

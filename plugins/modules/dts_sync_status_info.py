@@ -164,6 +164,49 @@ jobs:
       returned: when known
       version_added: 0.3.0
       sample: "DTS-070211: Connect Source DB failed."
+    identity:
+      description:
+        - The job's identity block, the same shape for both API families. The legacy status list does not
+          give the name (null); RV(jobs[].identity.direction) is the direction RV(jobs[].status) is of.
+      returned: always
+      type: dict
+      version_added: 0.4.0
+      contains:
+        job_id:
+          description: The job ID (the legacy family's job ID, the current family's task ID, C(DtsJobId)).
+          returned: always
+          type: str
+          sample: dtsexjk1alb116****
+        instance_id:
+          description: The instance ID (C(dts...)), which names the job in both families.
+          returned: always
+          type: str
+          sample: dtsexjk1alb116****
+        name:
+          description: The job's name.
+          returned: always
+          type: str
+          sample: orders-sync
+        direction:
+          description: V(Forward) or V(Reverse).
+          returned: always
+          type: str
+          sample: Forward
+        family:
+          description: The API family that answered for the job, V(legacy) or V(current).
+          returned: always
+          type: str
+          sample: legacy
+        region:
+          description: The region the job was read in.
+          returned: always
+          type: str
+          sample: cn-hangzhou
+        job_type:
+          description: V(sync), V(migration) or V(subscribe).
+          returned: always
+          type: str
+          sample: sync
     directions:
       description: Every direction of the job.
       type: list

@@ -787,14 +787,14 @@ def test_job_facts_are_set_on_the_host_not_through_set_variable(cloud, parse):
 
 def test_a_fact_that_is_not_plain_data_goes_through_set_variable(cloud, parse, monkeypatch):
     from ansible_collections.alibabacloud.dts.plugins.inventory import dts_sync_jobs
-    original = dts_sync_jobs.merge_job_facts
+    original = dts_sync_jobs.normalize_listings
 
     def with_a_tuple(*args, **kwargs):
         facts = original(*args, **kwargs)
         for fact in facts:
             fact['odd'] = ('a', 'tuple')
         return facts
-    monkeypatch.setattr(dts_sync_jobs, 'merge_job_facts', with_a_tuple)
+    monkeypatch.setattr(dts_sync_jobs, 'normalize_listings', with_a_tuple)
     cloud.add('cn-hangzhou', [job('dtsa')])
     inventory = CountingInventory()
     result = parse(CREDENTIALS + 'regions: [cn-hangzhou]\n', inventory=inventory)

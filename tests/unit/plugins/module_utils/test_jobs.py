@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from ansible_collections.alibabacloud.dts.plugins.module_utils._api_current import lookup_current_jobs
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import DtsClient
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import (
@@ -13,7 +14,6 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import (
     list_dts_job_facts,
     list_job_facts,
     list_job_facts_all,
-    lookup_current_jobs,
     read_statuses,
     validate_job_facts,
     validate_job_ids,

@@ -14,13 +14,13 @@ import time
 from alibabacloud_dts20200101 import models
 from hypothesis import given, settings, strategies as st
 
+from ansible_collections.alibabacloud.dts.plugins.module_utils._api_current import CURRENT
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import (
     DTS_JOB_FACTS,
     IDENTITY_DTS_JOB_FACTS,
     JOB_STATUSES,
     SUMMARY_DTS_JOB_FACTS,
     canonical_status,
-    dts_status_entry,
     normalize_dts_job,
     normalize_dts_job_detail,
     to_delay,
@@ -120,10 +120,12 @@ def test_the_detail_delay_is_milliseconds_made_seconds():
 
 
 def test_a_status_entry_keeps_the_status_list_shape_and_says_which_family_answered():
-    records = normalize_dts_job(record(ReverseJob={'DtsJobId': 'rev', 'Status': 'failed', 'Delay': '7',
-                                                   'ErrorMessage': 'reverse broke'}), 'r')
-    entry = dts_status_entry('dtsta7w132u12h', records)
+    entry = CURRENT.status_of('dtsta7w132u12h', record(ReverseJob={'DtsJobId': 'rev', 'Status': 'failed', 'Delay': '7',
+                                                                  'ErrorMessage': 'reverse broke'}), 'r')
     assert entry['synchronization_job_id'] == 'dtsta7w132u12h' and entry['api'] == 'current'
+    assert entry['identity'] == {'job_id': entry['dts_job_id'], 'instance_id': entry['dts_instance_id'],
+                                 'name': 'orders-prod-dr', 'direction': 'Forward', 'family': 'current', 'region': 'r',
+                                 'job_type': 'sync'}
     assert entry['status'] == 'Synchronizing' and entry['error_message'] is None
     assert entry['directions'] == [
         {'synchronization_direction': 'Forward', 'status': 'Synchronizing', 'checkpoint': 1610524452,
@@ -163,7 +165,7 @@ RECORD = fields(
         (name, value) for name, value in DIRECTION.items() if name != 'DtsJobId')),
     **DIRECTION
 )
-ADDED = ('checkpoint_time', 'region', 'api', 'tags', 'data_check')
+ADDED = ('checkpoint_time', 'region', 'api', 'tags', 'data_check', 'identity')
 COUNTS = ('percent', 'progress', 'port', 'rps', 'checkpoint')
 
 

@@ -123,5 +123,5 @@ def test_a_selection_is_exactly_that_part_of_every_fact(record, selection):
 
 def test_the_facts_are_the_sdk_model_fields_and_the_region():
     model = models.DescribeSynchronizationJobsResponseBodySynchronizationInstances()
-    assert set(JOB_FACTS) == set(vars(model)) | {'region'}
+    assert set(JOB_FACTS) == set(vars(model)) | {'region', 'identity'}
     assert set(SUMMARY_JOB_FACTS) < set(JOB_FACTS)

@@ -41,13 +41,14 @@ class Clock:
 
 
 def job(job_id, *directions, **extra):
-    """A job as poll() reports it; each direction is (name, status[, delay[, checkpoint[, error]]])."""
+    """A status entry as poll() reports it; each direction is (name, status[, delay[, checkpoint[, error]]])."""
     observations = []
     for item in directions:
         item = tuple(item) + (None,) * (5 - len(item))
-        observations.append({'direction': item[0], 'status': item[1], 'delay': item[2], 'checkpoint': item[3],
+        observations.append({'synchronization_direction': item[0], 'status': item[1], 'delay': item[2],
+                             'checkpoint': item[3],
                              'error_message': item[4]})
-    result = {'job_id': job_id, 'api': 'legacy', 'directions': observations}
+    result = {'synchronization_job_id': job_id, 'api': 'legacy', 'directions': observations}
     result.update(extra)
     return result
 
@@ -445,7 +446,8 @@ def test_one_status_request_per_poll_and_no_listing_without_a_delay_gate():
     for _ignored in range(3):
         jobs, missing = reader()
     assert client.calls == ['DescribeSynchronizationJobStatusList'] * 3 and reader.requests == 3
-    assert missing == [] and all(item['delay'] is None for entry in jobs for item in entry['directions'])
+    # No delay gate: the legacy entries are what its status list says, without a delay.
+    assert missing == [] and all('delay' not in item for entry in jobs for item in entry['directions'])
 
 
 @pytest.mark.parametrize('api,listing', [('auto', 'DescribeDtsJobs'), ('legacy', 'DescribeSynchronizationJobs')])
@@ -457,7 +459,7 @@ def test_a_delay_gate_adds_one_listing_per_poll_whatever_the_number_of_jobs(api,
     assert client.calls.count('DescribeSynchronizationJobStatusList') == 1
     assert client.calls.count(listing) == 2 and len(client.calls) == 3 and reader.listings == 1
     assert [entry['directions'][0]['delay'] for entry in jobs[:8]] == [0, 1, 2, 3, 4, 5, 6, 0]
-    assert jobs[3]['entry']['directions'][0]['delay'] == 3
+    assert jobs[3]['directions'][0]['delay'] == 3
 
 
 def test_a_delay_not_started_is_read_where_it_can_be_told_from_zero():
@@ -490,7 +492,7 @@ def test_a_failed_legacy_job_costs_one_listing_for_its_error_message():
                                  read_kwargs={'api': 'legacy'})()
     assert client.calls == ['DescribeSynchronizationJobStatusList', 'DescribeSynchronizationJobs']
     assert jobs[0]['directions'][0]['error_message'] == 'DTS-1: disk full'
-    assert jobs[0]['entry']['error_message'] == 'DTS-1: disk full'
+    assert jobs[0]['error_message'] == 'DTS-1: disk full'
 
 
 def test_a_refused_error_message_listing_does_not_hide_the_failed_job():

@@ -13,11 +13,11 @@ import sys
 import yaml
 from alibabacloud_dts20200101 import models
 
+from ansible_collections.alibabacloud.dts.plugins.module_utils._api_legacy import LEGACY
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import (
     IDENTITY_JOB_FACTS,
     JOB_FACTS,
     SUMMARY_JOB_FACTS,
-    normalize_job,
 )
 from ansible_collections.alibabacloud.dts.plugins.modules import dts_sync_job_info
 from ansible_collections.alibabacloud.dts.tests.unit.plugins.modules.conftest import EMULATOR_DIR
@@ -127,7 +127,7 @@ def test_the_record_has_every_field_of_the_sdk_model_and_no_other():
 
 def test_documented_jobs_are_exactly_the_normalised_facts():
     documented = documented_tree(documented_jobs()['contains'])
-    produced = fact_tree(normalize_job(full_record(), 'cn-hangzhou'))
+    produced = fact_tree(LEGACY.normalize(full_record(), 'cn-hangzhou')[0])
     assert documented == produced
 
 
@@ -145,7 +145,7 @@ def test_returned_says_which_facts_the_summary_and_identity_carry():
 
 def test_the_tree_comparison_sees_a_missing_leaf_and_a_wrong_type():
     entries = documented_jobs()['contains']
-    produced = fact_tree(normalize_job(full_record(), 'cn-hangzhou'))
+    produced = fact_tree(LEGACY.normalize(full_record(), 'cn-hangzhou')[0])
     del entries['precheck_status']['contains']['detail']['contains']['repair_method']
     assert documented_tree(entries) != produced
     entries = documented_jobs()['contains']
