@@ -236,6 +236,13 @@ def check_audit(canary, directory):
     wanted = [text['name'], text['error'], text['unbalanced_name'], text['precheck_error'], text['repair'],
               text['closing_name'], text['current_name'], text['refusal']]
     contains_verbatim(markdown, wanted, 'dts-audit.md')
+    # The hostile status heads a column of the table of records per status, and its job is counted there.
+    lines = markdown.splitlines()
+    header = next(index for index, line in enumerate(lines) if text['status'] in line and line.startswith('|'))
+    headings = [cell.strip() for cell in lines[header].strip('|').split(' | ')]
+    row = next(line for line in lines[header + 2:] if line.startswith('| %s |' % REGION))
+    counts = dict(zip(headings, [cell.strip() for cell in row.strip('|').split(' | ')]))
+    expect(counts.get(text['status']) == '1', 'the hostile status is not counted under its heading: %r' % counts)
     with open(os.path.join(directory, 'dts-audit.csv'), newline='') as handle:
         cells = set(cell for row in csv.reader(handle) for cell in row)
     # A cell is the text, or (CSV neutralisation) the text behind a quote; the texts here start with a brace.
