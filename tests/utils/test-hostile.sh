@@ -24,7 +24,7 @@ results=()
 for rel in "${venvs[@]}"; do
   venv="$root/$rel"
   version=$("$venv/bin/ansible" --version | sed -n 1p)
-  log="$logs/$(basename "$rel").log"
+  log="$logs/core-$("$venv/bin/python" -c 'from ansible.release import __version__; print(__version__)').log"
   start=$SECONDS
   if (cd "$root/tests/integration/targets/hostile_data" \
       && PATH="$venv/bin:$PATH" ANSIBLE_COLLECTIONS_PATH="$collections" \
