@@ -11,7 +11,7 @@ over them and calls the checks here: no canary file, and each hostile text back 
     hostile.py timelines CANARY_DIR           the EDA jobs' timelines (JSON: {job id: steps})
     hostile.py no-canary CANARY_DIR FACE      fails, naming FACE, if any template ran
     hostile.py modules CANARY_DIR FILE        the modules' and the role's results (faces.yml)
-    hostile.py inventory CANARY_DIR FILE      ansible-inventory --list
+    hostile.py inventory CANARY_DIR FILE      ansible-inventory --list --export
     hostile.py hosts CANARY_DIR FILE          what a play over the inventory's hosts saw (hosts.yml)
     hostile.py audit CANARY_DIR DIR           the audit's Markdown and CSV reports
     hostile.py incidents CANARY_DIR DIR LOG   the rulebook's incident notes and its output
@@ -25,7 +25,7 @@ import sys
 
 # The region the modules, the inventory and the audit read; the refused one; the one the rulebook watches.
 REGION, REFUSED_REGION, EDA_REGION = 'cn-hangzhou', 'cn-beijing', 'ap-southeast-1'
-# Delimiters a template engine must never meet unescaped, each alone and unbalanced.
+# Jinja delimiters left open or closed alone, and an expression whose evaluation would show (as 49).
 UNBALANCED = ['{{ unbalanced', '{% if', '{# comment', '}} closing', '{%- raw %}', '{{ 7 * 7 }}']
 
 
@@ -124,7 +124,7 @@ def by(records, key):
 
 def check_modules(canary, path):
     text = texts(canary)
-    with open(path) as handle:
+    with open(path, encoding='utf-8') as handle:
         results = json.load(handle)
     legacy = by(results['legacy']['jobs'], 'synchronization_job_id')
     job = legacy['dtshostile0001']
@@ -177,7 +177,7 @@ def _hostvars_by_id(inventory):
 
 def check_inventory(canary, path):
     text = texts(canary)
-    with open(path) as handle:
+    with open(path, encoding='utf-8') as handle:
         inventory = json.load(handle)
     # ansible-inventory marks each string that ansible-core would not template; every one the plugin set
     # must be marked (the keys of dictionaries, such as tag keys, are never templated).
@@ -217,7 +217,7 @@ def check_inventory(canary, path):
 
 def check_hosts(canary, path):
     text = texts(canary)
-    with open(path) as handle:
+    with open(path, encoding='utf-8') as handle:
         seen = json.load(handle)
     expect(seen[text['name']] == {'name': text['name'], 'error': text['error'],
                                   'label': text['tag_value'] + ' / ' + text['name'],
@@ -230,7 +230,7 @@ def check_hosts(canary, path):
 
 def check_audit(canary, directory):
     text = texts(canary)
-    with open(os.path.join(directory, 'dts-audit.md')) as handle:
+    with open(os.path.join(directory, 'dts-audit.md'), encoding='utf-8') as handle:
         # The Markdown report may escape HTML; unescaped, it must hold the texts as DTS gave them.
         markdown = html.unescape(handle.read())
     wanted = [text['name'], text['error'], text['unbalanced_name'], text['precheck_error'], text['repair'],
@@ -243,7 +243,7 @@ def check_audit(canary, directory):
     row = next(line for line in lines[header + 2:] if line.startswith('| %s |' % REGION))
     counts = dict(zip(headings, [cell.strip() for cell in row.strip('|').split(' | ')]))
     expect(counts.get(text['status']) == '1', 'the hostile status is not counted under its heading: %r' % counts)
-    with open(os.path.join(directory, 'dts-audit.csv'), newline='') as handle:
+    with open(os.path.join(directory, 'dts-audit.csv'), newline='', encoding='utf-8') as handle:
         cells = set(cell for row in csv.reader(handle) for cell in row)
     # A cell is the text, or (CSV neutralisation) the text behind a quote; the texts here start with a brace.
     for needle in wanted:
@@ -252,11 +252,11 @@ def check_audit(canary, directory):
 
 def check_incidents(canary, directory, log_path):
     text = texts(canary)
-    with open(log_path) as handle:
+    with open(log_path, encoding='utf-8') as handle:
         log = handle.read()
 
     def note(job_id):
-        with open(os.path.join(directory, 'dts-incident-%s-forward.md' % job_id)) as handle:
+        with open(os.path.join(directory, 'dts-incident-%s-forward.md' % job_id), encoding='utf-8') as handle:
             return handle.read()
     first = note('dtseda0000001')
     contains_verbatim(first, [text['eda_name'], text['eda_error'], 'Synchronizing -> Failed'], 'the first note')
