@@ -208,6 +208,7 @@ from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import (
     HAS_REQUESTS,
@@ -381,6 +382,14 @@ class _Target:
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     NAME = 'alibabacloud.dts.dts_sync_jobs'
+
+    # What a job says (its name, tags, error message, endpoints) and a refusal's message are written by
+    # whoever may create jobs or answer for the endpoint: data, never a template. ansible-core 2.19 and
+    # later evaluate only strings tagged as trusted templates; this declares that nothing this plugin
+    # gives set_variable is to be trusted, and whatever reaches set_variable already carrying a tag is
+    # passed through wrap_var, which removes trust. The rest is exact str, dict and list built from
+    # decoded JSON (see is_plain), which cannot carry trust at all.
+    trusted_by_default = False
 
     # Wall-clock seconds, for the age of cached listings (tests replace it).
     clock = staticmethod(time.time)
@@ -664,11 +673,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             self._add_hosts(jobs, rename, default_group, compose, groups, keyed_groups, strict, taken)
         # Several sources may list regions: each adds its own to the lists.
         all_vars = self.inventory.groups['all'].get_vars()
-        self.inventory.set_variable('all', REGIONS_VAR, list(all_vars.get(REGIONS_VAR) or []) + regions)
+        self.inventory.set_variable('all', REGIONS_VAR, wrap_var(list(all_vars.get(REGIONS_VAR) or []) + regions))
         refused = [dict((key, summary[key]) for key in ('account', 'region', 'code', 'message'))
                    for summary in regions if summary['refused']]
         if refused:
-            self.inventory.set_variable('all', REFUSED_VAR, list(all_vars.get(REFUSED_VAR) or []) + refused)
+            self.inventory.set_variable('all', REFUSED_VAR, wrap_var(list(all_vars.get(REFUSED_VAR) or []) + refused))
 
     def _set_facts(self, host, hostvars, checked, inspected):
         """Set a host's job facts: plain data directly on the host (see is_plain), anything else through
@@ -695,7 +704,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 if direct and seen is not None and seen[0] is value:
                     own[key] = seen[1]
                     continue
-                self.inventory.set_variable(host, key, value)
+                self.inventory.set_variable(host, key, wrap_var(value))
             # Host.set_variable may replace the host's dict (merging a mapping into one it has).
             own = host_object.vars
             if isinstance(value, str) and not is_plain(value):

@@ -168,7 +168,7 @@ class Emulator:
                        'ecs_roles': [DEFAULT_ECS_ROLE], 'denied_roles': [], 'refused_regions': [],
                        'dts_jobs_page_cap': 30, 'lowercase_statuses': False, 'rate_limits': {},
                        'throttle_code': 'Throttling.User', 'oidc_tokens': [DEFAULT_OIDC_TOKEN],
-                       'sts_duration_seconds': None}
+                       'sts_duration_seconds': None, 'refusal_message': None}
         self.status_list_failures = []
         self.business_failures = {}
         self.rate_windows = {}
@@ -179,6 +179,11 @@ class Emulator:
         self.reset_counters()
         self.server = None
         self.thread = None
+
+    def _refusal(self, region):
+        # What a refused region answers: the gateway's text, or refusal_message (a test's hostile text).
+        return ApiError(403, 'Forbidden.RAM', self.config['refusal_message']
+                        or 'User not authorized to operate on the specified resource in %s.' % region)
 
     # -- state -----------------------------------------------------------------------------
 
@@ -429,8 +434,7 @@ class Emulator:
             raise ApiError(400, 'InvalidParameter', 'The specified parameter PageNum is not valid.')
         region = params.get('RegionId')
         if region in self.config['refused_regions']:
-            raise ApiError(403, 'Forbidden.RAM', 'User not authorized to operate on the specified resource in %s.'
-                           % region)
+            raise self._refusal(region)
         name = (params.get('SynchronizationJobName') or '').lower()
         tags = []
         for index in range(1, 21):
@@ -546,8 +550,7 @@ class Emulator:
             raise ApiError(400, 'MissingRegion', 'The input parameter "Region" that is mandatory for processing this '
                                                  'request is not supplied (RegionId is not read by this action).')
         if region in self.config['refused_regions']:
-            raise ApiError(403, 'Forbidden.RAM', 'User not authorized to operate on the specified resource in %s.'
-                           % region)
+            raise self._refusal(region)
         size = self._positive_int(params, 'PageSize', DTS_JOBS_DEFAULT_PAGE_SIZE)
         if size not in DTS_JOBS_PAGE_SIZES:
             raise ApiError(400, 'InvalidParameter', 'The specified parameter PageSize is not valid: valid values are '
@@ -1224,6 +1227,8 @@ def check_setting(key, value):
         raise ValueError('dts_jobs_page_cap must be a positive number of records, or null for no cap')
     elif key == 'oidc_tokens' and (not isinstance(value, list) or not all(isinstance(item, str) for item in value)):
         raise ValueError('oidc_tokens must be a list of strings')
+    elif key == 'refusal_message' and value is not None and not isinstance(value, str):
+        raise ValueError('refusal_message must be a string, or null for the gateway\'s own message')
     elif key == 'sts_duration_seconds' and value is not None and int(value) < 1:
         raise ValueError('sts_duration_seconds must be a positive number of seconds, or null')
     return value

@@ -107,6 +107,14 @@ def test_a_refused_region_answers_forbidden_ram(emulator):
     assert (response.status_code, response.json()['Code']) == (403, 'Forbidden.RAM')
 
 
+def test_a_refused_region_answers_the_configured_message_in_both_families(emulator):
+    emulator.config.update(refused_regions=['cn-beijing'], refusal_message='{{ hostile }}')
+    legacy = call(emulator.endpoint, LIST, {'RegionId': 'cn-beijing'})
+    current = call(emulator.endpoint, 'DescribeDtsJobs', {'Region': 'cn-beijing', 'JobType': 'SYNC'})
+    assert [(answer.status_code, answer.json()['Message']) for answer in (legacy, current)] == \
+        [(403, '{{ hostile }}')] * 2
+
+
 def test_tag_key_and_value_must_both_match(emulator, specs):
     found = listing(emulator, **{'Tag.1.Key': 'env', 'Tag.1.Value': 'prod'})
     assert set(found) == keys_where(specs, HZ, lambda spec: spec['tags'].get('env') == 'prod')

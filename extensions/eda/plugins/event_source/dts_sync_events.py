@@ -17,6 +17,10 @@ Arguments: the collection's connection options (``access_key_id``, ``access_key_
 failed listings of a region before an ``error`` event, default 3).  The full documentation is in
 ``dts_sync_events.yaml`` beside this file and the JSON schema in ``schemas/dts_sync_events.json``.
 
+Event text (job names, tags, statuses, error messages) is written by whoever may create jobs: a
+playbook a rule runs must never read ``ansible_eda``, which ansible-core trusts as templates; the rule
+passes it identifiers matched against strict patterns (see ``rulebooks/dts_watch.yml``).
+
 Example:
 -------
     - alibabacloud.dts.dts_sync_events:

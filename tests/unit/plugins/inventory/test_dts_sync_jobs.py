@@ -800,3 +800,39 @@ def test_a_fact_that_is_not_plain_data_goes_through_set_variable(cloud, parse, m
     result = parse(CREDENTIALS + 'regions: [cn-hangzhou]\n', inventory=inventory)
     assert ('dtsa', 'dts_odd') in inventory.set_calls
     assert result.hostvars['dtsa']['dts_odd'] == ('a', 'tuple')
+
+
+def _strings(value):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, str):
+        yield value
+
+
+def test_no_value_the_inventory_sets_is_trusted_as_a_template(cloud, parse):
+    # ansible-core templates only strings tagged as trusted; job text from DTS must never be, nor anything
+    # else the plugin sets (the region and account names come from the trusted configuration file).
+    from ansible.template import is_trusted_as_template
+
+    hostile = "{{ lookup('ansible.builtin.pipe', 'touch pwned') }}"
+    cloud.add('cn-hangzhou', [job('dtsh', SynchronizationJobName=hostile, ErrorMessage=hostile,
+                                  Tags=tags(env=hostile))])
+    cloud.refused[('test-ak', 'cn-beijing')] = 'Forbidden.RAM'
+    result = parse(CREDENTIALS + '''regions: [cn-hangzhou, cn-beijing]
+accounts: [{name: production}]
+hostnames: [dts_synchronization_job_name]
+compose:
+  label: dts_tags.env ~ dts_region
+''')
+    variables = result.hostvars[hostile]
+    assert variables['dts_synchronization_job_name'] == hostile and variables['label'] == hostile + 'cn-hangzhou'
+    all_vars = result.inventory.groups['all'].get_vars()
+    assert all_vars['dts_regions'] and all_vars['dts_refused_regions']
+    trusted = [text for text in _strings([result.hostvars, all_vars]) if is_trusted_as_template(text)]
+    assert trusted == []
+    assert result.plugin.trusted_by_default is False
