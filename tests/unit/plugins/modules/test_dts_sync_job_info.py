@@ -183,14 +183,14 @@ def test_a_wrong_secret_fails_with_code_message_and_request_id(run_module, emula
 
 def test_a_v1_signature_error_does_not_echo_the_token(run_module, emulator):
     # The gateway quotes its string-to-sign, where V1 carries the token percent-encoded twice.
-    emulator.keys['sts-ak'] = {'secret': SECRET, 'token': 'tok+en/with=reserved chars', 'expires': None}
+    emulator.keys['sts-ak'] = {'secret': SECRET, 'token': 'tok+en/with=reserved&chars', 'expires': None}
     run = run_module('dts_sync_job_info', {'access_key_id': 'sts-ak', 'access_key_secret': 'wrong-secret',
-                                           'security_token': 'tok+en/with=reserved chars',
+                                           'security_token': 'tok+en/with=reserved&chars',
                                            'signature_version': 'v1'})
     assert run.failed and run.result['error']['code'] == 'SignatureDoesNotMatch'
     assert 'SecurityToken%3D****' in run.result['msg']  # the quoted string-to-sign, token masked
-    for form in ('tok+en/with=reserved chars', 'tok%2Ben%2Fwith%3Dreserved%20chars',
-                 'tok%252Ben%252Fwith%253Dreserved%2520chars'):
+    for form in ('tok+en/with=reserved&chars', 'tok%2Ben%2Fwith%3Dreserved%26chars',
+                 'tok%252Ben%252Fwith%253Dreserved%2526chars'):
         assert form not in run.stdout + run.stderr
 
 
