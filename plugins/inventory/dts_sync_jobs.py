@@ -147,6 +147,24 @@ options:
     type: str
     default: ''
     version_added: 0.3.0
+  monitor_rules:
+    description:
+      - Whether to read each job's alert rules (C(DescribeJobMonitorRule)) into the host variable
+        C(dts_monitor_rules) (named with O(hostvars_prefix) and O(hostvars_suffix)), as
+        M(alibabacloud.dts.dts_job_info) returns them with O(alibabacloud.dts.dts_job_info#module:monitor_rules=true):
+        one entry per rule with C(type) (C(delay), C(error), C(full_timeout), C(warn)), C(enabled) (a boolean),
+        C(delay_threshold) (seconds), C(job_type) (C(normal), C(full_check), C(etl_check)) and C(phone_count)
+        (how many phone numbers get an SMS: the numbers are personal data and never read into the inventory).
+      - It costs one request per job of the current family listing, sent concurrently within
+        O(max_concurrent_requests) and paced at 10 a second per account and region (DTS documents no limit for
+        the action). The rules are cached with their listing.
+      - A job whose rules could not be read gets C(dts_monitor_rules=null) and C(dts_monitor_rules_error)
+        (C({code, message, request_id})); the inventory is still made. A job only the legacy family lists has no
+        task ID to ask with, and gets C(dts_monitor_rules_error) with the code C(NoDtsJobId).
+      - Needs the current family in O(api).
+    type: bool
+    default: false
+    version_added: 0.4.0
   strict_regions:
     description:
       - Make a region that refuses the listing an error that fails the source, instead of a warning and an
@@ -206,7 +224,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
-from ansible_collections.alibabacloud.dts.plugins.module_utils import _api_current
+from ansible_collections.alibabacloud.dts.plugins.module_utils import _api_current, _api_monitor
 from ansible_collections.alibabacloud.dts.plugins.module_utils._api_legacy import (
     job_filters,
     list_jobs,
@@ -418,7 +436,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             self._rename = self._renamer()
         except DtsConfigError as error:
             raise AnsibleParserError('%s: %s' % (path, error.message)) from None
-        targets = self._targets(path, query)
+        monitor_rules = self._monitor_rules(path)
+        # A listing with alert rules answers another question than one without: its own cache entry.
+        targets = self._targets(path, dict(query, monitor_rules=True) if monitor_rules else query)
 
         use_cache = self.get_option('cache')
         cache_key = self.get_cache_key(path)
@@ -429,11 +449,21 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             except KeyError:
                 pass
         missing = [target for target in targets if target.key not in cached]
-        fetched = dict((listing['key'], listing) for listing in self._fetch(path, missing, filters, page_size))
+        fetched = dict((listing['key'], listing) for listing in self._fetch(path, missing, filters, page_size,
+                                                                            monitor_rules))
         listings = [cached.get(target.key) or fetched[target.key] for target in targets]
         if use_cache and (missing or not cache):
             self._cache[cache_key] = {'format': CACHE_FORMAT, 'listings': listings}
-        self._populate(listings, status_filter(statuses))
+        self._populate(listings, status_filter(statuses), monitor_rules)
+
+    def _monitor_rules(self, path):
+        """The monitor_rules option, refused (before any request) when no listing would give task IDs."""
+        wanted = bool(self.get_option('monitor_rules'))
+        if wanted and 'current' not in (self.get_option('api') or []):
+            raise AnsibleParserError('%s: monitor_rules needs the current API family, which lists the task IDs '
+                                     'DescribeJobMonitorRule asks with; add current to api (the default is both).'
+                                     % path)
+        return wanted
 
     # -- configuration ------------------------------------------------------------------
 
@@ -549,8 +579,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     # -- fetching ---------------------------------------------------------------------------
 
-    def _fetch(self, path, targets, filters, page_size):
-        """The answer of every target as a listing: its raw records, or the refusal. What the cache keeps."""
+    def _fetch(self, path, targets, filters, page_size, monitor_rules=False):
+        """The answer of every target as a listing: its raw records, or the refusal. What the cache keeps.
+
+        With ``monitor_rules``, a current family listing also keeps ``monitor_rules``: each task's
+        alert rules (already normalised, so no phone number is ever held) or its lookup's error.
+        """
         if not targets:
             return []
         budget = self._request_budget(path)
@@ -576,6 +610,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 if strict_regions or not is_region_refusal(error):
                     raise AnsibleParserError(where + error.describe()) from None
                 listing['refused'] = {'code': error.code, 'message': error.describe()}
+            if monitor_rules and target.api == 'current' and 'records' in listing:
+                # A failed lookup is reported on its job (read_monitor_rules never raises for one).
+                listing['monitor_rules'] = _api_monitor.read_monitor_rules(
+                    client, _api_monitor.task_ids(listing['records']))
             return listing
 
         return run_concurrently(list_region, targets, budget)
@@ -611,6 +649,15 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             name = '%s_%s' % (name, instance_id)
         return name
 
+    @staticmethod
+    def _rules_of(listings):
+        """{(account, region): {dts_job_id: {monitor_rules, monitor_rules_error}}} of the current listings."""
+        rules = {}
+        for listing in listings:
+            if isinstance(listing.get('monitor_rules'), dict):
+                rules.setdefault((listing['account'], listing['region']), {}).update(listing['monitor_rules'])
+        return rules
+
     def _jobs(self, listings, status_wanted):
         """(account, facts) of every job direction to make a host of, a job both families list once (as the
         current family describes it); and the {account, region, jobs, refused, code, message} of each
@@ -635,13 +682,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                     jobs.append((account, facts))
         return jobs, [region['summary'] for region in regions.values()]
 
-    def _populate(self, listings, status_wanted):
+    def _populate(self, listings, status_wanted, monitor_rules=False):
         strict = self.get_option('strict')
         compose, groups = self.get_option('compose'), self.get_option('groups')
         keyed_groups = self.get_option('keyed_groups')
         rename = self._rename
         taken = set(self.inventory.hosts)
         jobs, regions = self._jobs(listings, status_wanted)
+        if monitor_rules:
+            rules = self._rules_of(listings)
+            for account, facts in jobs:
+                facts.update(_api_monitor.rules_for(facts, rules.get((account, facts['region'])) or {}))
         for summary in regions:
             if summary['refused']:
                 self.display.warning('Skipping DTS jobs of ' + self._where(summary['account'], summary['region'])
