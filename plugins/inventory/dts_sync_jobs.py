@@ -151,10 +151,10 @@ options:
     description:
       - Whether to read each job's alert rules (C(DescribeJobMonitorRule)) into the host variable
         C(dts_monitor_rules) (named with O(hostvars_prefix) and O(hostvars_suffix)), as
-        M(alibabacloud.dts.dts_job_info) returns them with O(alibabacloud.dts.dts_job_info#module:monitor_rules=true):
+        M(alibabacloud.dts.dts_job_info) returns them with O(alibabacloud.dts.dts_job_info#module:monitor_rules=true),
         one entry per rule with C(type) (C(delay), C(error), C(full_timeout), C(warn)), C(enabled) (a boolean),
         C(delay_threshold) (seconds), C(job_type) (C(normal), C(full_check), C(etl_check)) and C(phone_count)
-        (how many phone numbers get an SMS: the numbers are personal data and never read into the inventory).
+        (how many phone numbers get an SMS; the numbers are personal data and never read into the inventory).
       - It costs one request per job of the current family listing, sent concurrently within
         O(max_concurrent_requests) and paced at 10 a second per account and region (DTS documents no limit for
         the action). The rules are cached with their listing.

@@ -112,7 +112,7 @@ def error_facts(error: DtsApiError) -> Dict[str, Any]:
     return {'code': error.code, 'message': error.message, 'request_id': error.request_id}
 
 
-def read_monitor_rules(client: Any, dts_job_ids: Iterable[str],
+def read_monitor_rules(client: Any, dts_job_ids: Iterable[Optional[str]],
                        max_concurrency: Optional[int] = None) -> Dict[str, Dict[str, Any]]:
     """``{dts_job_id: {monitor_rules, monitor_rules_error}}`` for each distinct id, one request each.
 

@@ -90,7 +90,7 @@ options:
   monitor_rules:
     description:
       - Whether to add each task's alert rules to its records as RV(jobs[].monitor_rules), read with
-        C(DescribeJobMonitorRule): one request per task (the directions of a two-way task that share a task ID
+        C(DescribeJobMonitorRule), one request per task (the directions of a two-way task that share a task ID
         share it), run concurrently within O(max_concurrent_requests) and paced at 10 a second per account and
         region (DTS documents no limit for the action; see the notes).
       - A task whose rules could not be read gets RV(jobs[].monitor_rules=null) and RV(jobs[].monitor_rules_error);
@@ -125,7 +125,7 @@ notes:
     account and region (half the strictest documented limit), so O(monitor_rules) over 600 tasks takes about
     a minute.
   - An alert rule reaches people only through a CloudMonitor subscription (and SMS numbers only on the China
-    site): an enabled rule is necessary, not sufficient. A rule's phone numbers are personal data and are
+    site), so an enabled rule is necessary, not sufficient. A rule's phone numbers are personal data and are
     never returned, only how many there are (C(phone_count)).
 seealso:
   - module: alibabacloud.dts.dts_sync_job_info
@@ -454,7 +454,8 @@ jobs:
       returned: when O(monitor_rules=true)
       type: dict
       version_added: 0.4.0
-      sample: {code: Forbidden.InstanceNotFound, message: The specified instance is not found., request_id: 0F3C8B2A-...}
+      sample: {code: Forbidden.InstanceNotFound, message: The specified instance is not found.,
+               request_id: 0F3C8B2A-...}
 query_result:
   description: The result of O(query) applied to the records, with every fact.
   returned: when O(query) is set
