@@ -133,6 +133,7 @@ bench: venv bench-audit
 # The audit playbook end to end, 1,000 to 30,000 jobs: time and memory against the job count.
 bench-audit: venv
 	$(BIN)/python scripts/bench_audit.py --jobs 1000,3221,10000,30000 --output build/benchmarks-audit-latest.md
+	$(BIN)/python scripts/bench_audit.py --jobs 3000 --monitor-rules --output build/benchmarks-audit-alerts-latest.md
 
 clean:
 	rm -rf $(VENV) tests/output build

@@ -16,6 +16,13 @@ time during the run is shown apart: it is not the collection's, but it shares th
 and the listing waits for its answers.
 Every report is checked against the generated jobs: the records per region and status, the
 empty region's row, the failed, delayed and expiring findings.
+
+With ``--monitor-rules`` the inventory reads every job's alert rules (one DescribeJobMonitorRule
+request per job, paced at 10 a second per account and region) and the report's alert findings are
+checked too; each row then also says how many of those requests the emulator answered, and the
+pacing bound: the wall time the pacing alone imposes on the region with the most jobs.
+
+    .venv/bin/python scripts/bench_audit.py --jobs 3000 --monitor-rules
 """
 
 import argparse
@@ -30,6 +37,7 @@ import threading
 import time
 from collections import Counter
 from datetime import datetime, timedelta, timezone
+from urllib.request import urlopen
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.dirname(sys.executable)
@@ -72,8 +80,34 @@ def job_specs(count, now):
             spec.update(status='synchronizing')
         if index % 50 == 9:
             spec.update(two_way=True, reverse_status='Synchronizing')
+        spec['monitor_rules'] = ALERT_SCENARIOS[index % len(ALERT_SCENARIOS)]
         specs.append(spec)
     return specs
+
+
+# The jobs' alert rules, in turn: watched (no finding), delay alert off, a delay alert above the audit's
+# 300 s, no rule at all. Only the first makes no alert finding.
+ALERT_SCENARIOS = (
+    [{'type': 'delay', 'enabled': True, 'delay': 60}, {'type': 'error', 'enabled': True}],
+    [{'type': 'delay', 'enabled': False, 'delay': 60}, {'type': 'error', 'enabled': True}],
+    [{'type': 'delay', 'enabled': True, 'delay': 3600}, {'type': 'error', 'enabled': True}],
+    [],
+)
+# Requests a second the collection sends DescribeJobMonitorRule at (plugins/module_utils/_pacing.py),
+# each a tenth longer apart than the rate asks.
+MONITOR_RULE_RATE = 10
+PACING_MARGIN = 0.1
+
+
+def pacing_bound(specs):
+    """Seconds the alert rule requests take at least: the region with the most jobs, paced."""
+    per_region = Counter(spec['region'] for spec in specs)
+    return (max(per_region.values()) - 1) * (1 + PACING_MARGIN) / MONITOR_RULE_RATE if per_region else 0.0
+
+
+def emulator_counters(endpoint):
+    with urlopen(endpoint + '/_emulator/counters') as answer:
+        return json.loads(answer.read().decode('utf-8'))
 
 
 def expected_records(specs):
@@ -192,7 +226,7 @@ def run_audit(playbook_bin, inventory, output, env, playbook=None, emulator=None
             'status': status, 'output': output_text.decode('utf-8', 'replace')}
 
 
-def check_report(output, specs):
+def check_report(output, specs, monitor_rules=False):
     """Problems with the report, as a list of sentences (empty when it is exact)."""
     records = expected_records(specs)
     problems = []
@@ -212,6 +246,11 @@ def check_report(output, specs):
         want = sum(1 for record in records if record[key])
         if reasons[reason] != want:
             problems.append('%d %s findings, expected %d' % (reasons[reason], reason, want))
+    # One alert finding per job (a two-way job's directions share its task) whose rules are not the first
+    # scenario's; none without monitor_rules.
+    want = sum(1 for spec in specs if spec['monitor_rules'] != ALERT_SCENARIOS[0]) if monitor_rules else 0
+    if reasons['alert'] != want:
+        problems.append('%d alert findings, expected %d' % (reasons['alert'], want))
     return problems
 
 
@@ -225,6 +264,8 @@ def main():
     parser.add_argument('--baseline', action='store_true',
                         help='also time a play that does nothing over the same inventory '
                              '(start-up and inventory alone)')
+    parser.add_argument('--monitor-rules', action='store_true',
+                        help="read every job's alert rules in the inventory (monitor_rules: true)")
     parser.add_argument('--output', help='also write the report (Markdown) here')
     args = parser.parse_args()
 
@@ -237,6 +278,8 @@ def main():
         config = {'plugin': 'alibabacloud.dts.dts_sync_jobs', 'regions': list(REGIONS) + [EMPTY_REGION]}
         if args.keyed_groups:
             config['keyed_groups'] = [{'key': "dts_tags.env | default('untagged')", 'prefix': 'env'}]
+        if args.monitor_rules:
+            config['monitor_rules'] = True
         json.dump(config, handle)
     nothing = os.path.join(work, 'nothing.yml')
     with open(nothing, 'w') as handle:
@@ -257,6 +300,8 @@ def main():
                        ANSIBLE_INVENTORY_UNPARSED_WARNING='false', ANSIBLE_NOCOLOR='1')
             output = os.path.join(work, 'report-%d' % count)
             row = run_audit(args.ansible_playbook, inventory, output, env, emulator=emulator)
+            row['monitor_rule_requests'] = emulator_counters(endpoint)['by_action'].get('DescribeJobMonitorRule', 0)
+            row['pacing_bound'] = pacing_bound(specs) if args.monitor_rules else 0.0
             if args.baseline:
                 row['baseline'] = run_audit(args.ansible_playbook, inventory, output + '-nothing', env, nothing,
                                             emulator=emulator)
@@ -268,24 +313,31 @@ def main():
         if row['status']:
             row['problems'] = ['ansible-playbook exited with %d' % row['status']]
         else:
-            row['problems'] = check_report(output, specs)
+            row['problems'] = check_report(output, specs, args.monitor_rules)
+            if args.monitor_rules and row['monitor_rule_requests'] != len(specs):
+                row['problems'].append('%d DescribeJobMonitorRule requests for %d jobs'
+                                       % (row['monitor_rule_requests'], len(specs)))
         if row['problems']:
             sys.stderr.write(row['output'][-3000:] + '\n' + '\n'.join(row['problems']) + '\n')
         rows.append(row)
         print('%d jobs: %.1f s, %.1f s CPU, %.0f MB PSS (tree), %.0f MB RSS (tree), %.0f MB (largest process), '
-              'emulator %.1f s CPU, %s' % (
+              'emulator %.1f s CPU, %s%s' % (
                   count, row['wall'], row['cpu'], row['pss_mb'], row['tree_mb'], row['max_process_mb'],
-                  row['emulator_cpu'], 'exact' if not row['problems'] else 'WRONG'))
+                  row['emulator_cpu'], 'exact' if not row['problems'] else 'WRONG',
+                  '; %d DescribeJobMonitorRule requests, pacing bound %.1f s' % (
+                      row['monitor_rule_requests'], row['pacing_bound']) if args.monitor_rules else ''))
         sys.stdout.flush()
 
-    lines = ['%s, Python %s; %d CPUs. Jobs in %d regions, plus %s listed and empty; inventory %s.'
+    lines = ['%s, Python %s; %d CPUs. Jobs in %d regions, plus %s listed and empty; inventory %s%s.'
              % (version, python, os.cpu_count(), len(REGIONS), EMPTY_REGION,
-                'with keyed_groups on the env tag' if args.keyed_groups else 'with regions only'), '',
+                'with keyed_groups on the env tag' if args.keyed_groups else 'with regions only',
+                ', monitor_rules: true' if args.monitor_rules else ''), '',
              '| jobs | records | wall s | CPU s | wall s per 1,000 records | peak PSS MB, process tree '
              '| peak RSS MB, process tree | peak RSS MB, largest process | emulator CPU s | exact |'
-             + (' inventory alone: wall s, CPU s, PSS MB |' if args.baseline else ''),
+             + (' inventory alone: wall s, CPU s, PSS MB |' if args.baseline else '')
+             + (' DescribeJobMonitorRule requests | pacing bound s |' if args.monitor_rules else ''),
              '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |'
-             + (' ---: |' if args.baseline else '')]
+             + (' ---: |' if args.baseline else '') + (' ---: | ---: |' if args.monitor_rules else '')]
     for row in rows:
         lines.append('| {:,} | {:,} | {:.1f} | {:.1f} | {:.2f} | {:.0f} | {:.0f} | {:.0f} | {:.1f} | {} |'.format(
             row['jobs'], row['records'], row['wall'], row['cpu'], row['wall'] * 1000.0 / row['records'], row['pss_mb'],
@@ -293,7 +345,9 @@ def main():
             'yes' if not row['problems'] else 'NO: ' + '; '.join(row['problems']))
             + (' {:.1f}, {:.1f}, {:.0f} |'.format(row['baseline']['wall'], row['baseline']['cpu'],
                                                   row['baseline']['pss_mb'])
-               if args.baseline else ''))
+               if args.baseline else '')
+            + (' {:,} | {:.1f} |'.format(row['monitor_rule_requests'], row['pacing_bound']) if args.monitor_rules
+               else ''))
     report = '\n'.join(lines)
     shutil.rmtree(work, ignore_errors=True)
     print(report)

@@ -25,12 +25,19 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._job_model import
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import JOB_STATUSES, canonical_status
 from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import DEFAULT_FAIL_STATUSES
 
-REASONS = ('failed', 'precheck', 'delay', 'expiring', 'refused')
+REASONS = ('failed', 'precheck', 'delay', 'expiring', 'alert', 'validation', 'refused')
 FAMILIES = NAMES
 COMMON_FACTS = ('status', 'delay', 'error_message', 'pay_type', 'expire_time', 'region', 'precheck_status')
 # Set by the inventory under these names whatever its prefix.
 API_VAR = 'dts_api'
 ACCOUNT_VAR = 'dts_account'
+# What the alert and validation findings read, before the inventory's prefix: the alert rules (with the
+# inventory's monitor_rules option) and the data validation facts (current family, always there).
+ALERT_FACTS = ('monitor_rules', 'monitor_rules_error', 'data_check')
+# The CSV columns every finding carries about the job's alert rules ('' when they were not read).
+ALERT_COLUMNS = ('delay_alert_enabled', 'delay_alert_threshold', 'error_alert_enabled')
+# Validation kinds as the report names them.
+CHECK_LABELS = (('full', 'full'), ('incremental', 'incremental'), ('structure', 'schema'))
 
 
 def host_var_name(fact, prefix='dts_', suffix=''):
@@ -155,6 +162,43 @@ def job_record(host_vars, prefix='dts_', suffix=''):
     }
 
 
+def alert_summary(rules):
+    """``{delay_alert_enabled, delay_alert_threshold, error_alert_enabled}`` of a job's alert rules.
+
+    Only the rules of the task itself count (``job_type`` V(normal), or none given); those of its data
+    validation (V(full_check), V(etl_check)) watch something else. The threshold is the lowest of the
+    enabled delay alerts (the one that fires first), else that of a disabled one, else None.
+    """
+    own = [rule for rule in rules or [] if isinstance(rule, Mapping) and rule.get('job_type') in (None, '', 'normal')]
+    delay = [rule for rule in own if rule.get('type') == 'delay']
+    enabled = [rule for rule in delay if rule.get('enabled') is True]
+    thresholds = [seconds for seconds in (_seconds(rule.get('delay_threshold')) for rule in enabled or delay)
+                  if seconds is not None]
+    return {'delay_alert_enabled': bool(enabled), 'delay_alert_threshold': min(thresholds) if thresholds else None,
+            'error_alert_enabled': any(rule.get('type') == 'error' and rule.get('enabled') is True for rule in own)}
+
+
+def job_alert_facts(host_vars, prefix='dts_', suffix=''):
+    """What the alert and validation findings need of one host's job facts (added to job_record's record).
+
+    ``alerts_read``: whether the inventory read alert rules for the host (its ``monitor_rules`` option);
+    ``alerts``: alert_summary of the rules, None when they were not read or the lookup failed;
+    ``alerts_error``: the failed lookup's ``{code, message, request_id}``; ``data_check``: the validation facts.
+    """
+    def fact(name):
+        key = host_var_name(name, prefix, suffix)
+        return host_vars[key] if key in host_vars else None
+
+    rules, error, data_check = (fact(name) for name in ALERT_FACTS)
+    read = host_var_name('monitor_rules', prefix, suffix) in host_vars
+    return {
+        'alerts_read': read,
+        'alerts': alert_summary(rules) if read and isinstance(rules, list) else None,
+        'alerts_error': error if isinstance(error, Mapping) else ({'message': _text(error)} if error else None),
+        'data_check': data_check if isinstance(data_check, Mapping) else None,
+    }
+
+
 def _host_variables(hostvars):
     """A function from a host name to the variables its job facts are read from, or None.
 
@@ -204,6 +248,7 @@ def dts_audit_records(hostvars, hosts=None, prefix='dts_', suffix=''):
         record = job_record(host_vars, prefix, suffix) if host_vars is not None else None
         if record is None:
             continue
+        record.update(job_alert_facts(host_vars, prefix, suffix))
         key = (record['account'], record['region'], record['instance_id'], record['direction'])
         if key in records:
             kept, other = sorted((records[key], record), key=lambda found: -precedence(found['api']))
@@ -271,8 +316,77 @@ def _finding(record, reason, **fields):
         'expire_time': _display_time(record['expire_time']),
         'item_name': '', 'detail': '', 'repair_method': '',
     }
+    finding.update(_alert_columns(record))
     finding.update(fields)
     return finding
+
+
+def _flag(value):
+    return '' if value is None else ('true' if value else 'false')
+
+
+def _alert_columns(record):
+    """The CSV's alert columns of a record: 'true'/'false' and seconds, '' when the rules are not known."""
+    alerts = record.get('alerts') or {}
+    threshold = alerts.get('delay_alert_threshold')
+    return {'delay_alert_enabled': _flag(alerts.get('delay_alert_enabled')),
+            'delay_alert_threshold': '' if threshold is None else threshold,
+            'error_alert_enabled': _flag(alerts.get('error_alert_enabled'))}
+
+
+def _error_text(error):
+    error = error or {}
+    text = '%s: %s' % (_text(error.get('code')) or 'UnknownError', _text(error.get('message')))
+    return text + (' (RequestId %s)' % _text(error['request_id']) if error.get('request_id') else '')
+
+
+def alert_problems(record, max_delay):
+    """Why a record's alert rules would let it fail silently, as sentences; [] when they would not, or
+    when its rules were not read at all (the inventory's monitor_rules is off)."""
+    if not record.get('alerts_read'):
+        return []
+    alerts = record.get('alerts')
+    if alerts is None:
+        return ['alert rules not read: ' + _error_text(record.get('alerts_error'))]
+    problems = []
+    threshold = alerts['delay_alert_threshold']
+    if not alerts['delay_alert_enabled']:
+        problems.append('no enabled delay alert')
+    elif threshold is not None and threshold > max_delay:
+        problems.append('delay alert at %d s, over %d s' % (threshold, max_delay))
+    if not alerts['error_alert_enabled']:
+        problems.append('no enabled error alert')
+    return problems
+
+
+def validation_problems(data_check):
+    """The data validations of a record that found differences or failed, as sentences (its ``data_check``
+    facts only: no request). A full check that finished while DTS says not to switch over (``can_switch``
+    false) found rows that differ; a schema check reports V(Inconsistency) itself."""
+    problems = []
+    for kind, label in CHECK_LABELS:
+        facts = (data_check or {}).get(kind)
+        if not isinstance(facts, Mapping):
+            continue
+        status = _text(facts.get('status'))
+        if status == 'Failed':
+            message = _text(facts.get('error_message'))
+            problems.append('%s validation failed%s' % (label, ': ' + message if message else ''))
+        elif status == 'Inconsistency':
+            problems.append('%s validation found differences' % label)
+        elif kind == 'full' and status == 'Finished' and facts.get('can_switch') is False:
+            problems.append('full validation finished with rows that differ (DTS says not to switch over)')
+    return problems
+
+
+def _task_findings(record, findings, max_delay):
+    """The alert and validation findings of one task (a record of it), into ``findings``."""
+    problems = alert_problems(record, max_delay)
+    if problems:
+        findings['alert'].append(_finding(record, 'alert', detail='; '.join(problems)))
+    problems = validation_problems(record.get('data_check'))
+    if problems:
+        findings['validation'].append(_finding(record, 'validation', detail='; '.join(problems)))
 
 
 def dts_audit_report(records, regions=None, refused=None, max_delay=300, expiry_days=14, failed_statuses=None,
@@ -307,6 +421,8 @@ def dts_audit_report(records, regions=None, refused=None, max_delay=300, expiry_
     attention = set()
     families = dict((family, 0) for family in FAMILIES)
     findings = dict((reason, []) for reason in REASONS)
+    tasks = set()
+    alert_rules = {'read': 0, 'failed': 0}
     for record in records or []:
         key = (record['account'], record['region'])
         by_status = counted.setdefault(key, {})
@@ -330,6 +446,13 @@ def dts_audit_report(records, regions=None, refused=None, max_delay=300, expiry_
                 findings['expiring'].append(_finding(
                     record, 'expiring', detail='expired' if expired else 'expires ' + _iso(expires),
                     expires=_iso(expires) + (' (expired)' if expired else '')))
+        # Alert rules and validation belong to the task: reported once, whichever direction comes first.
+        task = (record['account'], record['region'], record['job_id'])
+        if task not in tasks:
+            tasks.add(task)
+            _task_findings(record, findings, max_delay)
+        if record.get('alerts_read'):
+            alert_rules['read' if record.get('alerts') is not None else 'failed'] += 1
         if sum(len(found) for found in findings.values()) > before:
             attention.add(job)
     # The longest delays first; the soonest expiries first.
@@ -342,7 +465,8 @@ def dts_audit_report(records, regions=None, refused=None, max_delay=300, expiry_
             findings['refused'].append({
                 'reason': 'refused', 'account': entry['account'], 'region': entry['region'], 'api': '',
                 'job_id': '', 'instance_id': '', 'direction': '', 'job_name': '', 'status': entry['code'],
-                'delay': '', 'expire_time': '', 'item_name': '', 'detail': entry['message'], 'repair_method': ''})
+                'delay': '', 'expire_time': '', 'item_name': '', 'detail': entry['message'], 'repair_method': '',
+                'delay_alert_enabled': '', 'delay_alert_threshold': '', 'error_alert_enabled': ''})
     documented = [status for status in JOB_STATUSES if status in seen_statuses]
     return {
         'generated': _iso(moment),
@@ -359,6 +483,9 @@ def dts_audit_report(records, regions=None, refused=None, max_delay=300, expiry_
         'audited': [entry for entry in region_entries if not entry['refused']],
         'refused': [entry for entry in region_entries if entry['refused']],
         'counts': dict((reason, len(found)) for reason, found in findings.items()),
+        # Records whose alert rules were read, and those whose lookup failed: both 0 when the inventory's
+        # monitor_rules is off, and the report then says the rules were not audited.
+        'alert_rules': alert_rules,
         'findings': findings,
     }
 

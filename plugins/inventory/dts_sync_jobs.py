@@ -149,6 +149,24 @@ options:
     type: str
     default: ''
     version_added: 0.3.0
+  monitor_rules:
+    description:
+      - Whether to read each job's alert rules (C(DescribeJobMonitorRule)) into the host variable
+        C(dts_monitor_rules) (named with O(hostvars_prefix) and O(hostvars_suffix)), as
+        M(alibabacloud.dts.dts_job_info) returns them with O(alibabacloud.dts.dts_job_info#module:monitor_rules=true),
+        one entry per rule with C(type) (C(delay), C(error), C(full_timeout), C(warn)), C(enabled) (a boolean),
+        C(delay_threshold) (seconds), C(job_type) (C(normal), C(full_check), C(etl_check)) and C(phone_count)
+        (how many phone numbers get an SMS; the numbers are personal data and never read into the inventory).
+      - It costs one request per job of the current family listing, sent concurrently within
+        O(max_concurrent_requests) and paced at 10 a second per account and region (DTS documents no limit for
+        the action). The rules are cached with their listing.
+      - A job whose rules could not be read gets C(dts_monitor_rules=null) and C(dts_monitor_rules_error)
+        (C({code, message, request_id})); the inventory is still made. A job only the legacy family lists has no
+        task ID to ask with, and gets C(dts_monitor_rules_error) with the code C(NoDtsJobId).
+      - Needs the current family in O(api).
+    type: bool
+    default: false
+    version_added: 0.4.0
   strict_regions:
     description:
       - Make a region that refuses the listing an error that fails the source, instead of a warning and an
@@ -210,6 +228,7 @@ from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible.utils.unsafe_proxy import wrap_var
 
+from ansible_collections.alibabacloud.dts.plugins.module_utils import _api_monitor
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import (
     HAS_REQUESTS,
     add_warning,
@@ -424,6 +443,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             self._rename = self._renamer()
         except DtsConfigError as error:
             raise AnsibleParserError('%s: %s' % (path, error.message)) from None
+        monitor_rules = self._monitor_rules(path, apis)
+        if monitor_rules:
+            # A listing with alert rules answers another question than one without: its own cache entry.
+            queries = dict((api, dict(query, monitor_rules=True)) for api, query in queries.items())
         targets = self._targets(path, queries)
 
         use_cache = self.get_option('cache')
@@ -435,13 +458,23 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             except KeyError:
                 pass
         missing = [target for target in targets if target.key not in cached]
-        fetched = dict((listing['key'], listing) for listing in self._fetch(path, missing, filters, page_size))
+        fetched = dict((listing['key'], listing) for listing in self._fetch(path, missing, filters, page_size,
+                                                                            monitor_rules))
         listings = [cached.get(target.key) or fetched[target.key] for target in targets]
         if use_cache and (missing or not cache):
             self._cache[cache_key] = {'format': CACHE_FORMAT, 'listings': listings}
         # Named in the warnings of values that could not be converted.
         self._source = path
-        self._populate(listings, status_filter(statuses))
+        self._populate(listings, status_filter(statuses), monitor_rules)
+
+    def _monitor_rules(self, path, apis):
+        """The monitor_rules option, refused (before any request) when no listing would give task IDs."""
+        wanted = bool(self.get_option('monitor_rules'))
+        if wanted and not any(family(api).lists_task_ids for api in apis):
+            raise AnsibleParserError('%s: monitor_rules needs the current API family, which lists the task IDs '
+                                     'DescribeJobMonitorRule asks with; add current to api (the default is both).'
+                                     % path)
+        return wanted
 
     # -- configuration ------------------------------------------------------------------
 
@@ -554,8 +587,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     # -- fetching ---------------------------------------------------------------------------
 
-    def _fetch(self, path, targets, filters, page_size):
-        """The answer of every target as a listing: its raw records, or the refusal. What the cache keeps."""
+    def _fetch(self, path, targets, filters, page_size, monitor_rules=False):
+        """The answer of every target as a listing: its raw records, or the refusal. What the cache keeps.
+
+        With ``monitor_rules``, a current family listing also keeps ``monitor_rules``: each task's
+        alert rules (already normalised, so no phone number is ever held) or its lookup's error.
+        """
         if not targets:
             return []
         budget = self._request_budget(path)
@@ -583,6 +620,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 if strict_regions or not is_region_refusal(error):
                     raise AnsibleParserError(where + error.describe()) from None
                 listing['refused'] = {'code': error.code, 'message': error.describe()}
+            if monitor_rules and family(target.api).lists_task_ids and 'records' in listing:
+                # A failed lookup is reported on its job (read_monitor_rules never raises for one).
+                listing['monitor_rules'] = _api_monitor.read_monitor_rules(
+                    client, _api_monitor.task_ids(listing['records']))
             return listing
 
         return run_concurrently(list_region, targets, budget)
@@ -618,6 +659,15 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             name = '%s_%s' % (name, instance_id)
         return name
 
+    @staticmethod
+    def _rules_of(listings):
+        """{(account, region): {dts_job_id: {monitor_rules, monitor_rules_error}}} of the current listings."""
+        rules = {}
+        for listing in listings:
+            if isinstance(listing.get('monitor_rules'), dict):
+                rules.setdefault((listing['account'], listing['region']), {}).update(listing['monitor_rules'])
+        return rules
+
     def _jobs(self, listings, status_wanted):
         """(account, facts) of every job direction to make a host of, a job several families list once
         (``_families.merge_records``); and the {account, region, jobs, refused, code, message} of each
@@ -646,13 +696,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 self.display.warning('%s: %s' % (self._source, warning))
         return jobs, [region['summary'] for region in regions.values()]
 
-    def _populate(self, listings, status_wanted):
+    def _populate(self, listings, status_wanted, monitor_rules=False):
         strict = self.get_option('strict')
         compose, groups = self.get_option('compose'), self.get_option('groups')
         keyed_groups = self.get_option('keyed_groups')
         rename = self._rename
         taken = set(self.inventory.hosts)
         jobs, regions = self._jobs(listings, status_wanted)
+        if monitor_rules:
+            rules = self._rules_of(listings)
+            for account, facts in jobs:
+                facts.update(_api_monitor.rules_for(facts, rules.get((account, facts['region'])) or {}))
         for summary in regions:
             if summary['refused']:
                 self.display.warning('Skipping DTS jobs of ' + self._where(summary['account'], summary['region'])

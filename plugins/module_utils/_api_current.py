@@ -236,6 +236,7 @@ class CurrentFamily(Family):
     status_fields = CURRENT_STATUS_FIELDS
     status_is_complete = True
     tells_delay_not_started = True
+    lists_task_ids = True
     # What a status entry shows, nothing more.
     status_facts = frozenset(SUMMARY_DTS_JOB_FACTS + (IDENTITY,))
 

@@ -167,6 +167,7 @@ class LegacyFamily(Family):
     status_fields = STATUS_FIELDS
     status_is_complete = False
     tells_delay_not_started = False
+    lists_task_ids = False
 
     def validate_page_size(self, page_size: Any, option: str = 'page_size') -> int:
         return validate_page_size(page_size, option)

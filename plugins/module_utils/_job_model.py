@@ -96,8 +96,10 @@ class Family:
     ``fact_names`` / ``summary_facts`` / ``identity_facts`` (what ``fields`` selects from),
     ``integer_fields`` / ``boolean_fields`` / ``status_fields`` (how wire values are typed),
     ``shared_facts`` (identity key -> this family's fact name, so a merge does not repeat them),
-    ``status_is_complete`` (its status entries carry delay and error message) and
-    ``tells_delay_not_started`` (its listing can tell a delay not started from zero).
+    ``status_is_complete`` (its status entries carry delay and error message),
+    ``tells_delay_not_started`` (its listing can tell a delay not started from zero) and
+    ``lists_task_ids`` (its records carry the task id, ``DtsJobId``, that per-task actions such as
+    DescribeJobMonitorRule ask with).
     """
 
     name = ''
@@ -114,6 +116,7 @@ class Family:
     status_fields: Container[str] = frozenset()
     status_is_complete = False
     tells_delay_not_started = False
+    lists_task_ids = False
 
     @property
     def shared_facts(self) -> Dict[str, str]:

@@ -87,6 +87,17 @@ options:
         (one request per record, run concurrently within O(max_concurrent_requests)).
     type: bool
     default: false
+  monitor_rules:
+    description:
+      - Whether to add each task's alert rules to its records as RV(jobs[].monitor_rules), read with
+        C(DescribeJobMonitorRule), one request per task (the directions of a two-way task that share a task ID
+        share it), run concurrently within O(max_concurrent_requests) and paced at 10 a second per account and
+        region (DTS documents no limit for the action; see the notes).
+      - A task whose rules could not be read gets RV(jobs[].monitor_rules=null) and RV(jobs[].monitor_rules_error);
+        the other tasks are returned as usual.
+    type: bool
+    default: false
+    version_added: 0.4.0
   page_size:
     description:
       - Tasks per page requested from DTS. Its documentation has given 30/50/100, 20/30/50/100 and
@@ -106,9 +117,16 @@ attributes:
     support: none
     description: Nothing is changed, so there is nothing to diff.
 notes:
-  - The RAM permissions needed are C(dts:DescribeDtsJobs), and C(dts:DescribeDtsJobDetail) with O(details).
+  - The RAM permissions needed are C(dts:DescribeDtsJobs), C(dts:DescribeDtsJobDetail) with O(details), and
+    C(dts:DescribeJobMonitorRule) with O(monitor_rules).
   - DTS documents a limit of 20 C(DescribeDtsJobs) calls a second per account and region;
     throttled calls are retried.
+  - DTS documents no limit for C(DescribeJobMonitorRule); the collection sends at most 10 a second per
+    account and region (half the strictest documented limit), so O(monitor_rules) over 600 tasks takes about
+    a minute.
+  - An alert rule reaches people only through a CloudMonitor subscription (and SMS numbers only on the China
+    site), so an enabled rule is necessary, not sufficient. A rule's phone numbers are personal data and are
+    never returned, only how many there are (C(phone_count)).
 seealso:
   - module: alibabacloud.dts.dts_sync_job_info
   - module: alibabacloud.dts.dts_sync_status_info
@@ -153,6 +171,13 @@ EXAMPLES = r'''
     region: cn-hangzhou
     query: "[?delay != null && delay > `10`].{name: dts_job_name, direction: dts_job_direction, delay: delay}"
   register: lagging
+
+- name: The tasks without an enabled delay alert (one DescribeJobMonitorRule request per task)
+  alibabacloud.dts.dts_job_info:
+    region: cn-hangzhou
+    monitor_rules: true
+    query: "[?monitor_rules != null && !(monitor_rules[?type == 'delay' && enabled])].dts_job_id"
+  register: unwatched
 
 - name: Wait until the orders tasks are synchronizing and at most 5 s behind, then read them
   alibabacloud.dts.dts_job_info:
@@ -446,6 +471,34 @@ jobs:
       returned: when O(details=true)
       type: dict
       sample: {dts_job_id: ta7w132u12h****, status: Synchronizing, delay: 2, checkpoint: 1610524452}
+    monitor_rules:
+      description:
+        - The task's alert rules (C(DescribeJobMonitorRule)), one entry per rule; V([]) when it has none; null
+          when they could not be read (see RV(jobs[].monitor_rules_error)).
+        - C(type) V(delay) (replication delay over C(delay_threshold) seconds), V(error) (the task failed),
+          V(full_timeout) (the full data stage ran too long) or V(warn) (finished, but not as expected);
+          C(enabled) C(State) V(Y)/V(N) as a boolean (null when DTS said neither); C(delay_threshold) seconds;
+          C(job_type) V(normal) (the task), V(full_check) or V(etl_check) (its full or incremental data
+          validation); C(job_id); C(period) (minutes) and C(times) of a validation rule; C(notice_value);
+          C(phone_count), how many phone numbers get an SMS (the numbers are personal data and never returned).
+      returned: when O(monitor_rules=true)
+      type: list
+      elements: dict
+      version_added: 0.4.0
+      sample:
+        - {type: delay, enabled: true, delay_threshold: 300, job_type: normal, job_id: ta7w132u12h****,
+           period: null, times: null, notice_value: null, phone_count: 1}
+        - {type: error, enabled: true, delay_threshold: null, job_type: normal, job_id: ta7w132u12h****,
+           period: null, times: null, notice_value: null, phone_count: 1}
+    monitor_rules_error:
+      description:
+        - Why RV(jobs[].monitor_rules) is null, C({code, message, request_id}) as DTS answered; null when the
+          rules were read.
+      returned: when O(monitor_rules=true)
+      type: dict
+      version_added: 0.4.0
+      sample: {code: Forbidden.InstanceNotFound, message: The specified instance is not found.,
+               request_id: 0F3C8B2A-...}
 query_result:
   description: The result of O(query) applied to the records, with every fact.
   returned: when O(query) is set
@@ -454,6 +507,11 @@ query_result:
 '''
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._api_current import PAGE_SIZES, job_filters
+from ansible_collections.alibabacloud.dts.plugins.module_utils._api_monitor import (
+    ERROR_FACT,
+    RULES_FACT,
+    add_monitor_rules,
+)
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError, DtsError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import (
     add_job_details,
@@ -495,6 +553,7 @@ def main():
             fields=dict(type='list', elements='str', default=['summary']),
             query=dict(type='str'),
             details=dict(type='bool', default=False),
+            monitor_rules=dict(type='bool', default=False),
             page_size=dict(type='int', choices=list(PAGE_SIZES), default=30),
             **wait_argument_spec()
         ),
@@ -525,6 +584,8 @@ def main():
                                   facts=None if query is not None else facts)
         if params['details']:
             jobs = add_job_details(module.client, jobs)
+        if params['monitor_rules']:
+            jobs = add_monitor_rules(module.client, jobs)
     except WaitFailed as failure:
         module.fail_json(msg=failure.message, reason=failure.reason, **failure.details)
     except DtsError as error:
@@ -534,7 +595,8 @@ def main():
     if query is not None:
         result['query_result'] = query.search(jobs)
         if facts is not None:
-            jobs = [dict((key, value) for key, value in job.items() if key in facts or key == 'detail')
+            added = ('detail', RULES_FACT, ERROR_FACT)
+            jobs = [dict((key, value) for key, value in job.items() if key in facts or key in added)
                     for job in jobs]
     result['jobs'] = jobs
     module.exit_json(**result)

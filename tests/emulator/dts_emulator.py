@@ -4,8 +4,9 @@
 """A local stand-in for Alibaba Cloud's DTS endpoint, for tests, the demo and offline playbook work.
 
 It verifies V3 (ACS3-HMAC-SHA256) and V1 (HMAC-SHA1) signatures as the gateway does, answers
-the legacy DescribeSynchronizationJobs and DescribeSynchronizationJobStatusList and the current
-DescribeDtsJobs and DescribeDtsJobDetail with the real response shapes and quirks, enforces
+the legacy DescribeSynchronizationJobs and DescribeSynchronizationJobStatusList, the current
+DescribeDtsJobs and DescribeDtsJobDetail, the validation and precheck reads and DescribeJobMonitorRule
+with the real response shapes and quirks, enforces
 per-action rate limits, serves STS AssumeRole and AssumeRoleWithOIDC, a credentials URI and the ECS
 metadata paths, injects faults and latency, and moves jobs through lifecycles driven by a control
 API under /_emulator/.
@@ -59,6 +60,7 @@ from emulator_data import (  # noqa: E402
     generate_job_specs,
     make_data_check,
     make_job,
+    monitor_rule_records,
     precheck_progress,
     table_detail_records,
     table_detail_summary,
@@ -73,9 +75,11 @@ CURRENT_ACTIONS = ('DescribeDtsJobs', 'DescribeDtsJobDetail')
 # it returns the differing rows, customer data, and nothing here serves it).
 VALIDATION_ACTIONS = ('DescribeCheckJobs', 'DescribeDataCheckTableDetails', 'DescribeDataCheckReportUrl',
                       'DescribePreCheckStatus')
-DTS_ACTIONS = LEGACY_ACTIONS + CURRENT_ACTIONS + VALIDATION_ACTIONS
+# A task's alert rules, read per task.
+MONITOR_ACTIONS = ('DescribeJobMonitorRule',)
+DTS_ACTIONS = LEGACY_ACTIONS + CURRENT_ACTIONS + VALIDATION_ACTIONS + MONITOR_ACTIONS
 # Actions whose answers can carry an in-body failure (Success false) queued by the control API.
-BUSINESS_FAILURE_ACTIONS = CURRENT_ACTIONS + VALIDATION_ACTIONS
+BUSINESS_FAILURE_ACTIONS = CURRENT_ACTIONS + VALIDATION_ACTIONS + MONITOR_ACTIONS
 STS_ACTIONS = ('AssumeRole', 'AssumeRoleWithOIDC')
 PAGE_SIZES = (10, 20, 30)
 # DescribeDtsJobs' documentation has said 30/50/100, 20/30/50/100 and 10/20/30 over time: the
@@ -798,6 +802,27 @@ class Emulator:
                                'State': state, 'ErrorItem': failed, 'Total': len(items), 'PageNumber': number,
                                'PageRecordCount': len(page), 'TotalRecordCount': len(items)})
 
+    # -- alert rules -------------------------------------------------------------------------------
+
+    def describe_job_monitor_rule(self, params):
+        """DescribeJobMonitorRule: a task's alert rules (``MonitorRules``; empty when it has none).
+
+        Reading the rules is not a poll of the job: its timeline does not move.
+        """
+        failure = self._business_failure('DescribeJobMonitorRule')
+        if failure:
+            return failure
+        with self.lock:
+            job = self._task(params)
+            rules = [dict(rule) for rule in job.get('monitor_rules') or []]
+        return self._envelope({'DtsJobId': job['dts_job_id'], 'MonitorRules': rules, 'Topics': []})
+
+    def set_monitor_rules(self, job_id, rules):
+        """Replace a job's alert rules (specs as in ``monitor_rules`` of a job spec)."""
+        with self.lock:
+            job = self.job(job_id)
+            job['monitor_rules'] = monitor_rule_records(rules, job['dts_job_id'])
+
     # -- rate limits -------------------------------------------------------------------------------
 
     def check_rate(self, action, caller, region):
@@ -1085,6 +1110,8 @@ def _handler_for(emulator):
                         'DescribeDataCheckTableDetails': emulator.describe_data_check_table_details,
                         'DescribeDataCheckReportUrl': emulator.describe_data_check_report_url,
                         'DescribePreCheckStatus': emulator.describe_pre_check_status}[action](params)
+            if action == 'DescribeJobMonitorRule':
+                return emulator.describe_job_monitor_rule(params)
             return emulator.describe_statuses(params)
 
         def _fault(self, fault):
@@ -1182,6 +1209,9 @@ def _handler_for(emulator):
             if len(segments) == 3 and segments[0] == 'jobs' and segments[2] == 'data-check':
                 emulator.set_data_check(segments[1], payload.get('check_type'), payload.get('check'))
                 return self._send(200, {'job': segments[1], 'check_type': payload.get('check_type')})
+            if len(segments) == 3 and segments[0] == 'jobs' and segments[2] == 'monitor-rules':
+                emulator.set_monitor_rules(segments[1], payload.get('rules') or [])
+                return self._send(200, {'job': segments[1], 'rules': len(payload.get('rules') or [])})
             if len(segments) == 3 and segments[0] == 'jobs' and segments[2] == 'timeline':
                 emulator.set_timeline(segments[1], payload.get('steps', []))
                 return self._send(200, {'job': segments[1], 'steps': len(payload.get('steps', []))})

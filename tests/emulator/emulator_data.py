@@ -7,7 +7,8 @@ A job spec is a dict (from YAML/JSON or code)::
     {id, region, name, status, two_way, reverse_status, delay, tags: {k: v}, resource_group_id,
      pay_type, expire_time, error_message, precheck_failures: [{item, error, repair}],
      wire_bool: "string"|"bool", origin: "legacy"|"current", job_type: "SYNC"|"MIGRATION"|"SUBSCRIBE",
-     dts_job_id, checkpoint, data_check: {full, incremental, structure}}
+     dts_job_id, checkpoint, data_check: {full, incremental, structure},
+     monitor_rules: [{type, enabled, delay, job_type, phone, period, times, notice_value}]}
 
 ``status`` is kept exactly as given, so data can carry the wire's mixed case.
 
@@ -124,11 +125,59 @@ def default_job_specs(now=None, seed=20260101):
                         'error': 'The destination already has a table appdb.orders',
                         'repair': 'Drop or rename appdb.orders in the destination, or map it to another name',
                         'can_skip': True})
+            spec['monitor_rules'] = MONITOR_RULE_SCENARIOS[MONITOR_RULE_ORDER[serial % len(MONITOR_RULE_ORDER)]]
             if region == 'cn-hangzhou' and index == DOCUMENTED_STATUSES.index('Synchronizing'):
                 # A legacy-made job whose full validation found differences (DescribeDtsJobs shows it).
                 spec['data_check'] = INCONSISTENT_FULL_CHECK
             specs.append(spec)
     return specs
+
+
+# The alert rules of the default data (DescribeJobMonitorRule), by scenario; jobs take them in turn.
+# The phone numbers are made up (the 555 range); they stand for personal data the collection must not return.
+_PHONES = '13955501234,13955505678'
+MONITOR_RULE_SCENARIOS = {
+    # delay and error alerts on, a validation rule beside them
+    'watched': [{'type': 'delay', 'enabled': True, 'delay': 60, 'phone': _PHONES},
+                {'type': 'error', 'enabled': True, 'phone': _PHONES},
+                {'type': 'delay', 'enabled': False, 'delay': 0, 'job_type': 'etl_check', 'period': 5, 'times': 3}],
+    # the delay alert switched off
+    'delay_off': [{'type': 'delay', 'enabled': False, 'delay': 300}, {'type': 'error', 'enabled': True}],
+    # a delay alert that only fires after an hour
+    'high_threshold': [{'type': 'delay', 'enabled': True, 'delay': 3600, 'phone': _PHONES[:11]},
+                       {'type': 'error', 'enabled': True, 'phone': _PHONES[:11]}],
+    # no rule at all
+    'none': [],
+    # the error alert switched off; a full data timeout alert and a notification on
+    'error_off': [{'type': 'delay', 'enabled': True, 'delay': 120}, {'type': 'error', 'enabled': False},
+                  {'type': 'full_timeout', 'enabled': True, 'notice_value': 12},
+                  {'type': 'warn', 'enabled': True}],
+}
+MONITOR_RULE_ORDER = ('watched', 'delay_off', 'watched', 'high_threshold', 'none', 'watched', 'error_off')
+
+
+def monitor_rule_records(rules, dts_job_id):
+    """A job's DescribeJobMonitorRule ``MonitorRules`` from a spec's ``monitor_rules``.
+
+    Each rule: ``type`` (delay, error, full_timeout, warn), ``enabled`` (``State`` Y/N), ``delay``
+    (``DelayRuleTime``, seconds; delay rules only), ``job_type`` (normal, full_check, etl_check),
+    ``phone``, ``period``, ``times``, ``notice_value``.
+    """
+    records = []
+    for rule in rules or []:
+        if rule.get('type') not in ('delay', 'error', 'full_timeout', 'warn'):
+            raise ValueError('a monitor rule type is delay, error, full_timeout or warn, not %r' % rule.get('type'))
+        job_type = rule.get('job_type', 'normal')
+        record = {'Type': rule['type'], 'State': 'Y' if rule.get('enabled', True) else 'N', 'JobType': job_type,
+                  'JobId': dts_job_id}
+        if rule['type'] == 'delay':
+            record['DelayRuleTime'] = int(rule.get('delay', 0))
+        for key, name in (('phone', 'Phone'), ('period', 'Period'), ('times', 'Times'),
+                          ('notice_value', 'NoticeValue')):
+            if rule.get(key) is not None:
+                record[name] = rule[key] if key == 'phone' else int(rule[key])
+        records.append(record)
+    return records
 
 
 # The data validation scenarios of the default data (see the README's "Data validation").
@@ -465,6 +514,8 @@ def make_job(spec, now=None):
         'source_endpoint': spec.get('source_endpoint') or {},
         'destination_endpoint': spec.get('destination_endpoint') or {},
         'data_check': make_data_check(spec.get('data_check')),
+        'monitor_rules': monitor_rule_records(spec.get('monitor_rules'),
+                                              spec.get('dts_job_id') or dts_job_id_for(job_id)),
         'directions': directions, 'timeline': [], 'polls': 0,
     }
 
@@ -650,6 +701,7 @@ def current_job_specs(now=None, seed=20260202):
     ]
     specs = []
     for serial, (region, job_type, name, status, delay, extra) in enumerate(rows):
+        extra = dict(extra, monitor_rules=MONITOR_RULE_SCENARIOS[MONITOR_RULE_ORDER[serial % len(MONITOR_RULE_ORDER)]])
         env = name.split('-')[1]
         spec = {'dts_job_id': _random_id(rng), 'origin': 'current', 'region': region, 'job_type': job_type,
                 'name': name, 'status': status, 'delay': delay,

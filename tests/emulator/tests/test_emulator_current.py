@@ -565,3 +565,60 @@ def test_the_gated_jobs_are_read_by_their_ids_alone(emulator, jobs):
     assert sorted(entry['DtsInstanceID'] for entry in by_instance['DtsJobList']) == [job['id'] for job in sync]
     by_job = raw_dts(emulator, {'Region': HZ, 'JobType': 'SYNC', 'DtsJobId': sync[0]['dts_job_id']})
     assert [entry['DtsJobId'] for entry in by_job['DtsJobList']] == [sync[0]['dts_job_id']]
+
+
+# -- alert rules ----------------------------------------------------------------------------------------
+
+MONITOR = 'DescribeJobMonitorRule'
+
+
+def test_every_alert_rule_answer_parses_through_the_sdk_models(emulator, client, jobs):
+    """DescribeJobMonitorRule through the SDK's client call (V3 and V1) for every job of the region, and
+    every raw answer held by its model: the rules of each job's spec, State Y/N, DelayRuleTime an integer."""
+    scenarios = set()
+    for job in [job for job in jobs if job['region'] == HZ]:
+        body = client.describe_job_monitor_rule(dts_models.DescribeJobMonitorRuleRequest(
+            dts_job_id=job['dts_job_id'], region_id=HZ)).body
+        assert body.success is True and body.http_status_code == 200 and body.dts_job_id == job['dts_job_id']
+        assert [rule.to_map() for rule in body.monitor_rules] == job['monitor_rules']
+        raw = call(emulator.endpoint, MONITOR, {'DtsJobId': job['dts_job_id'], 'RegionId': HZ}).json()
+        assert_parses(dts_models.DescribeJobMonitorRuleResponseBody, raw)
+        for rule in body.monitor_rules:
+            assert rule.state in ('Y', 'N') and rule.type in ('delay', 'error', 'full_timeout', 'warn')
+            assert rule.job_type in ('normal', 'full_check', 'etl_check') and rule.job_id == job['dts_job_id']
+            assert isinstance(rule.delay_rule_time, int) if rule.type == 'delay' else rule.delay_rule_time is None
+        scenarios.add(tuple(sorted((rule.type, rule.state) for rule in body.monitor_rules
+                                   if rule.job_type == 'normal')))
+    # The default data has every scenario an audit must tell apart, none of them alone.
+    assert () in scenarios and (('delay', 'N'), ('error', 'Y')) in scenarios
+    assert (('delay', 'Y'), ('error', 'Y')) in scenarios and any(('error', 'N') in found for found in scenarios)
+    thresholds = [rule['DelayRuleTime'] for job in jobs for rule in job['monitor_rules']
+                  if rule['Type'] == 'delay' and rule['State'] == 'Y' and rule['JobType'] == 'normal']
+    assert max(thresholds) > 300 >= min(thresholds)
+
+
+def test_alert_rules_refuse_what_the_service_refuses_and_are_set_through_the_control_api(emulator, jobs):
+    job = next(job for job in jobs if job['region'] == HZ and job['monitor_rules'])
+
+    def answer(params):
+        response = call(emulator.endpoint, MONITOR, params)
+        return response.status_code, response.json()
+
+    assert answer({})[0] == 400 and answer({})[1]['Code'] == 'MissingDtsJobId'
+    assert answer({'DtsJobId': 'nosuchjob00'})[1]['Code'] == 'Forbidden.InstanceNotFound'
+    assert answer({'DtsJobId': job['dts_job_id'], 'RegionId': 'cn-beijing'})[1]['Code'] == 'Forbidden.InstanceNotFound'
+    control = emulator.endpoint + '/_emulator/'
+    requests.post(control + 'business-failure', timeout=10, data=json.dumps(
+        {'action': MONITOR, 'count': 1, 'code': 'InternalError'}))
+    status, failed = answer({'DtsJobId': job['dts_job_id']})
+    assert (status, failed['Success'], failed['ErrCode']) == (200, False, 'InternalError')
+    rules = [{'type': 'delay', 'enabled': False, 'delay': 30}]
+    assert requests.post(control + 'jobs/%s/monitor-rules' % job['id'], timeout=10,
+                         data=json.dumps({'rules': rules})).status_code == 200
+    assert answer({'DtsJobId': job['dts_job_id']})[1]['MonitorRules'] == [
+        {'Type': 'delay', 'State': 'N', 'JobType': 'normal', 'JobId': job['dts_job_id'], 'DelayRuleTime': 30}]
+    bad = requests.post(control + 'jobs/%s/monitor-rules' % job['id'], timeout=10,
+                        data=json.dumps({'rules': [{'type': 'latency'}]}))
+    assert (bad.status_code, bad.json()['Code']) == (400, 'InvalidParameter')
+    # Reading rules is not a poll: the job's timeline does not move.
+    assert emulator.job(job['id'])['polls'] == 0

@@ -3,7 +3,7 @@
 """Check the audit report against the emulator's jobs: every expectation is computed from them.
 
     check_report.py REPORT_DIR MAX_DELAY EXPIRY_DAYS [accounts=REGION:ACCOUNT,...] [refused=REGION,...]
-                    [empty=REGION,...] [api=legacy]
+                    [empty=REGION,...] [api=legacy] [alerts=REQUESTS]
 
 The inventory lists synchronization jobs of both API families: every SYNC job the emulator holds,
 whichever way it was made, once per direction; a job made the legacy way is described by the
@@ -13,6 +13,12 @@ refused: regions the emulator refused (Forbidden.RAM), which the report must nam
 empty: regions the inventory listed that have no job, which the report must show with 0.
 api=legacy: the inventory listed with the legacy family only: the jobs made the legacy way, by their
 instance ids.
+alerts=REQUESTS: the inventory read alert rules (monitor_rules: true), with that many
+DescribeJobMonitorRule requests in the emulator's counters (the test resets them before the run):
+one per task. The alert findings are then exactly the tasks without an enabled delay alert or an
+enabled error alert, or whose delay alert fires above MAX_DELAY; without it, there is none and the
+report says the rules were not read. Validation findings are checked in every run: the tasks whose
+full check finished with rows that differ, whose schema check is inconsistent, or whose check failed.
 
 Every run also checks that the reports are inert, whatever the jobs' names and messages hold: no CSV
 cell starts a formula (a value that would is written with a leading apostrophe, which a spreadsheet
@@ -118,6 +124,63 @@ class RenderedMarkdown(HTMLParser):
         return one_line(text).strip() in self.cells
 
 
+HEADER = ['reason', 'account', 'region', 'api', 'job_id', 'instance_id', 'direction', 'job_name', 'status', 'delay',
+          'expire_time', 'item_name', 'detail', 'repair_method', 'delay_alert_enabled', 'delay_alert_threshold',
+          'error_alert_enabled']
+
+
+def own_rules(job, kind):
+    """The task's own (job type normal) rules of one type, enabled ones first."""
+    rules = [rule for rule in job['monitor_rules'] if rule['Type'] == kind and rule['JobType'] == 'normal']
+    return sorted(rules, key=lambda rule: rule['State'] != 'Y')
+
+
+def check_task_findings(directory, records, by_reason, max_delay, options):
+    """Alert and validation findings: once per task, computed from the emulator's jobs."""
+    tasks = dict(((r['account'], r['region'], r['job_id']), r) for r in records if r['direction'] == 'Forward')
+    if 'alerts' in options and options.get('api') != 'legacy':
+        with urlopen(os.environ['DTS_EMULATOR_ENDPOINT'] + '/_emulator/counters') as answer:
+            asked = json.loads(answer.read().decode('utf-8'))['by_action'].get('DescribeJobMonitorRule', 0)
+        assert asked == int(options['alerts']) == len(tasks), (asked, options['alerts'], len(tasks))
+        expected = {}
+        for key, task in tasks.items():
+            delay = [rule for rule in own_rules(task, 'delay') if rule['State'] == 'Y']
+            error = [rule for rule in own_rules(task, 'error') if rule['State'] == 'Y']
+            threshold = min(rule['DelayRuleTime'] for rule in delay) if delay else None
+            if not delay or not error or threshold > max_delay:
+                expected[key] = (
+                    'true' if delay else 'false', 'true' if error else 'false')
+        assert expected, 'the default data has jobs without an enabled delay or error alert'
+        found = dict(((row['account'], row['region'], row['job_id']),
+                      (row['delay_alert_enabled'], row['error_alert_enabled'])) for row in by_reason['alert'])
+        assert len(found) == len(by_reason['alert']), 'a task reported twice'
+        assert found == expected, sorted(set(found.items()) ^ set(expected.items()))
+        for row in by_reason['alert']:
+            task = tasks[(row['account'], row['region'], row['job_id'])]
+            rules = own_rules(task, 'delay')
+            assert row['delay_alert_threshold'] == (str(rules[0]['DelayRuleTime']) if rules else ''), row
+    else:
+        assert by_reason['alert'] == [], 'alert findings without alert rules'
+        for reason in ('failed', 'delay', 'expiring'):
+            assert all(row['delay_alert_enabled'] == '' for row in by_reason[reason])
+    with open(os.path.join(directory, 'dts-audit.md'), encoding='utf-8') as handle:
+        report = handle.read()
+    assert '## Jobs that would fail silently: alert rules (%d)' % len(by_reason['alert']) in report
+    assert ('Alert rules were not read' in report) == ('alerts' not in options)
+    inconsistent = set()
+    if options.get('api') != 'legacy':
+        for key, task in tasks.items():
+            checks = task.get('data_check') or {}
+            full = checks.get('full') or {}
+            if any((check or {}).get('status') == 'Failed' for check in checks.values()) or (
+                    checks.get('structure') or {}).get('status') == 'Inconsistency' or (
+                    full.get('status') == 'Finished' and any(table['diff'] for table in full['tables'])):
+                inconsistent.add(key)
+        assert inconsistent, 'the default data has inconsistent and failed validations'
+    assert set((row['account'], row['region'], row['job_id']) for row in by_reason['validation']) == inconsistent
+    assert '### Inconsistent or failed data validation (%d)' % len(inconsistent) in report
+
+
 def main(directory, max_delay, expiry_days, *options):
     max_delay, expiry_days = int(max_delay), int(expiry_days)
     options = dict(option.split('=', 1) for option in options)
@@ -136,7 +199,10 @@ def main(directory, max_delay, expiry_days, *options):
 
     findings = read_csv(os.path.join(directory, 'dts-audit.csv'))
     by_reason = dict((reason, [row for row in findings if row['reason'] == reason])
-                     for reason in ('failed', 'precheck', 'delay', 'expiring', 'refused'))
+                     for reason in ('failed', 'precheck', 'delay', 'expiring', 'alert', 'validation', 'refused'))
+    with open(os.path.join(directory, 'dts-audit.csv'), newline='', encoding='utf-8') as handle:
+        assert next(csv.reader(handle)) == HEADER, 'the CSV header'
+    check_task_findings(directory, records, by_reason, max_delay, options)
     assert len(findings) == sum(len(rows) for rows in by_reason.values()), 'unknown reasons'
 
     def keys(rows):

@@ -15,6 +15,28 @@ ansible-playbook -i "${playbooks}/inventory/demo.dts_sync_jobs.yml" "${playbooks
   -e "dts_audit_output_dir=${work}/default" "$@"
 "${ANSIBLE_PYTHON_INTERPRETER}" check_report.py "${work}/default" 300 14 empty=us-west-1
 
+# With alert rules: one DescribeJobMonitorRule request per task, and every task without an enabled delay
+# and error alert, or with a delay alert above the threshold, reported (computed from the emulator's rules).
+cat > "${work}/alerts.dts_sync_jobs.yml" <<CONFIG
+plugin: alibabacloud.dts.dts_sync_jobs
+regions: [cn-hangzhou, cn-beijing, cn-shanghai, ap-southeast-1, us-west-1]
+monitor_rules: true
+CONFIG
+tasks="$("${ANSIBLE_PYTHON_INTERPRETER}" -c "
+import json, os, urllib.request
+jobs = json.load(urllib.request.urlopen(os.environ['DTS_EMULATOR_ENDPOINT'] + '/_emulator/jobs?origin=all'))['jobs']
+print(len(set(job['dts_job_id'] for job in jobs if job['job_type'] == 'SYNC')))
+request = urllib.request.Request(os.environ['DTS_EMULATOR_ENDPOINT'] + '/_emulator/reset', method='POST', data=b'{}')
+urllib.request.urlopen(request).read()")"
+ansible-playbook -i "${work}/alerts.dts_sync_jobs.yml" "${playbooks}/audit.yml" \
+  -e "dts_audit_output_dir=${work}/alerts" "$@" | tee "${work}/alerts.log"
+"${ANSIBLE_PYTHON_INTERPRETER}" check_report.py "${work}/alerts" 300 14 empty=us-west-1 "alerts=${tasks}"
+grep -q ' alert, ' "${work}/alerts.log"
+if grep -q '13955' "${work}/alerts/dts-audit.md" "${work}/alerts/dts-audit.csv"; then
+  echo "a phone number of an alert rule reached the report" >&2
+  exit 1
+fi
+
 # Other thresholds change what is reported.
 ansible-playbook -i "${playbooks}/inventory/demo.dts_sync_jobs.yml" "${playbooks}/audit.yml" \
   -e "dts_audit_output_dir=${work}/strict" -e dts_audit_max_delay=600 -e dts_audit_expiry_days=400 "$@"

@@ -259,7 +259,8 @@ def test_one_finding_per_failed_precheck_item():
     result = report(dts_audit_records({'a': legacy('dtsa', status='PrecheckFailed', precheck_status=precheck)}))
     assert [(f['item_name'], f['detail'], f['repair_method']) for f in result['findings']['precheck']] == [
         ('CHECK_CONN_SRC', 'denied', 'grant'), ('CHECK_AUTH_SRC', 'no auth', '')]
-    assert result['counts'] == {'failed': 1, 'precheck': 2, 'delay': 0, 'expiring': 0, 'refused': 0}
+    assert result['counts'] == {'failed': 1, 'precheck': 2, 'delay': 0, 'expiring': 0, 'alert': 0, 'validation': 0,
+                                'refused': 0}
     assert result['attention'] == 1
 
 
