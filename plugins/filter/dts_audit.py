@@ -24,6 +24,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._families import 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._job_model import fill_missing
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import JOB_STATUSES, canonical_status
 from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import DEFAULT_FAIL_STATUSES
+from ansible_collections.alibabacloud.dts.plugins.plugin_utils._core_internals import host_variables
 
 REASONS = ('failed', 'precheck', 'delay', 'expiring', 'refused')
 FAMILIES = NAMES
@@ -155,26 +156,6 @@ def job_record(host_vars, prefix='dts_', suffix=''):
     }
 
 
-def _host_variables(hostvars):
-    """A function from a host name to the variables its job facts are read from, or None.
-
-    Ansible's ``hostvars[name]`` builds the host's whole variable set (group variables, vars
-    plugins, magic variables) and templates every value read: milliseconds a host, most of an
-    audit of thousands of jobs. The inventory sets the job facts on the host itself, so for
-    Ansible's ``hostvars`` they are read from the inventory's host, which holds them as set.
-    Any other mapping (plain data, or a ``hostvars`` without an inventory) is read as it is.
-    """
-    inventory = getattr(hostvars, '_inventory', None)
-    get_host = getattr(inventory, 'get_host', None)
-    if get_host is None:
-        return lambda name: hostvars[name] if name in hostvars else None
-
-    def read(name):
-        host = get_host(name)
-        return host.get_vars() if host is not None else None
-    return read
-
-
 def _host_names(hostvars, hosts):
     if hosts is None:
         return list(hostvars)
@@ -197,7 +178,7 @@ def dts_audit_records(hostvars, hosts=None, prefix='dts_', suffix=''):
     if not isinstance(prefix, str) or not isinstance(suffix, str):
         raise AnsibleFilterError("dts_audit_records: prefix and suffix must be strings, as the inventory's "
                                  'hostvars_prefix and hostvars_suffix')
-    read = _host_variables(hostvars)
+    read = host_variables(hostvars)
     records = {}
     for name in _host_names(hostvars, hosts):
         host_vars = read(name)
