@@ -117,9 +117,9 @@ class _JobFacts(Mapping):
     def __contains__(self, name):
         return self._key(name) in self._vars
 
-    def get(self, name, default=None):
-        key = self._key(name)
-        return self._vars[key] if key in self._vars else default
+    def get(self, key, default=None):
+        variable = self._key(key)
+        return self._vars[variable] if variable in self._vars else default
 
     def __iter__(self):
         return iter(())

@@ -46,8 +46,8 @@ def test_another_release_takes_the_public_api(version, checked):
 
 def test_the_template_engine_compiles_each_expression_through_compile_expression():
     from ansible._internal._templating._engine import TemplateEngine
-    assert list(inspect.signature(TemplateEngine._compile_expression).parameters) == ['self', 'expression',
-                                                                                       'options']
+    parameters = list(inspect.signature(TemplateEngine._compile_expression).parameters)
+    assert parameters == ['self', 'expression', 'options']
     templar = Templar(loader=DataLoader(), variables={'delay': 21})
     assert isinstance(templar._engine, TemplateEngine)
     calls = []
@@ -65,7 +65,7 @@ def test_a_host_keeps_its_own_variables_in_its_vars_dict():
     assert list(inspect.signature(Host.set_variable).parameters) == ['self', 'key', 'value']
     host = Host('dtsjob')
     host.set_variable('dts_status', 'Failed')
-    assert type(host.vars) is dict and host.vars['dts_status'] == 'Failed'  # noqa: E721
+    assert isinstance(host.vars, dict) and host.vars['dts_status'] == 'Failed'
     host.vars['dts_delay'] = 3
     assert host.get_vars()['dts_delay'] == 3
 
