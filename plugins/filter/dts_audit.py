@@ -24,6 +24,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._families import 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._job_model import fill_missing
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import JOB_STATUSES, canonical_status
 from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import DEFAULT_FAIL_STATUSES
+from ansible_collections.alibabacloud.dts.plugins.plugin_utils._core_internals import host_variables
 
 REASONS = ('failed', 'precheck', 'delay', 'expiring', 'alert', 'validation', 'refused')
 FAMILIES = NAMES
@@ -123,9 +124,9 @@ class _JobFacts(Mapping):
     def __contains__(self, name):
         return self._key(name) in self._vars
 
-    def get(self, name, default=None):
-        key = self._key(name)
-        return self._vars[key] if key in self._vars else default
+    def get(self, key, default=None):
+        variable = self._key(key)
+        return self._vars[variable] if variable in self._vars else default
 
     def __iter__(self):
         return iter(())
@@ -199,26 +200,6 @@ def job_alert_facts(host_vars, prefix='dts_', suffix=''):
     }
 
 
-def _host_variables(hostvars):
-    """A function from a host name to the variables its job facts are read from, or None.
-
-    Ansible's ``hostvars[name]`` builds the host's whole variable set (group variables, vars
-    plugins, magic variables) and templates every value read: milliseconds a host, most of an
-    audit of thousands of jobs. The inventory sets the job facts on the host itself, so for
-    Ansible's ``hostvars`` they are read from the inventory's host, which holds them as set.
-    Any other mapping (plain data, or a ``hostvars`` without an inventory) is read as it is.
-    """
-    inventory = getattr(hostvars, '_inventory', None)
-    get_host = getattr(inventory, 'get_host', None)
-    if get_host is None:
-        return lambda name: hostvars[name] if name in hostvars else None
-
-    def read(name):
-        host = get_host(name)
-        return host.get_vars() if host is not None else None
-    return read
-
-
 def _host_names(hostvars, hosts):
     if hosts is None:
         return list(hostvars)
@@ -241,7 +222,7 @@ def dts_audit_records(hostvars, hosts=None, prefix='dts_', suffix=''):
     if not isinstance(prefix, str) or not isinstance(suffix, str):
         raise AnsibleFilterError("dts_audit_records: prefix and suffix must be strings, as the inventory's "
                                  'hostvars_prefix and hostvars_suffix')
-    read = _host_variables(hostvars)
+    read = host_variables(hostvars)
     records = {}
     for name in _host_names(hostvars, hosts):
         host_vars = read(name)
@@ -379,14 +360,113 @@ def validation_problems(data_check):
     return problems
 
 
-def _task_findings(record, findings, max_delay):
-    """The alert and validation findings of one task (a record of it), into ``findings``."""
+def _task_findings(record, max_delay):
+    """The alert and validation findings of one task (a record of it)."""
+    found = []
     problems = alert_problems(record, max_delay)
     if problems:
-        findings['alert'].append(_finding(record, 'alert', detail='; '.join(problems)))
+        found.append(_finding(record, 'alert', detail='; '.join(problems)))
     problems = validation_problems(record.get('data_check'))
     if problems:
-        findings['validation'].append(_finding(record, 'validation', detail='; '.join(problems)))
+        found.append(_finding(record, 'validation', detail='; '.join(problems)))
+    return found
+
+
+def _judgement_time(now):
+    """When expiry is judged from: ``now`` (ISO 8601), else the current time to the second."""
+    if now is None:
+        return datetime.now(timezone.utc).replace(microsecond=0)
+    moment = parse_time(now)
+    if moment is None:
+        raise AnsibleFilterError('dts_audit_report: now must be an ISO 8601 time such as 2026-01-31T12:00:00Z, '
+                                 'not %r' % (now,))
+    return moment
+
+
+def _failed_statuses(failed_statuses):
+    if failed_statuses is None:
+        failed_statuses = DEFAULT_FAIL_STATUSES
+    if isinstance(failed_statuses, (str, bytes)) or not hasattr(failed_statuses, '__iter__'):
+        raise AnsibleFilterError('dts_audit_report: failed_statuses must be a list of statuses, such as [Failed]')
+    return frozenset(_text(canonical_status(status)) for status in failed_statuses)
+
+
+class _Rules:
+    """The audit's rules over records: what each record counts for, and the findings it raises."""
+
+    def __init__(self, max_delay, failed_statuses, moment, cutoff):
+        self.max_delay, self.failed_statuses, self.moment, self.cutoff = max_delay, failed_statuses, moment, cutoff
+        self.counted = {}
+        self.seen_statuses = set()
+        self.jobs = set()
+        self.attention = set()
+        self.families = dict((family, 0) for family in FAMILIES)
+        self.findings = dict((reason, []) for reason in REASONS)
+        self.tasks = set()
+        # Records whose alert rules were read, and those whose lookup failed: both 0 when the inventory's
+        # monitor_rules is off, and the report then says the rules were not audited.
+        self.alert_rules = {'read': 0, 'failed': 0}
+
+    def add(self, record):
+        by_status = self.counted.setdefault((record['account'], record['region']), {})
+        by_status[record['status']] = by_status.get(record['status'], 0) + 1
+        self.seen_statuses.add(record['status'])
+        self.families[record['api']] = self.families.get(record['api'], 0) + 1
+        job = (record['account'], record['region'], record['instance_id'])
+        self.jobs.add(job)
+        found = self._findings(record)
+        # Alert rules and validation belong to the task: reported once, whichever direction comes first.
+        task = (record['account'], record['region'], record['job_id'])
+        if task not in self.tasks:
+            self.tasks.add(task)
+            found.extend(_task_findings(record, self.max_delay))
+        if record.get('alerts_read'):
+            self.alert_rules['read' if record.get('alerts') is not None else 'failed'] += 1
+        for finding in found:
+            self.findings[finding['reason']].append(finding)
+        if found:
+            self.attention.add(job)
+
+    def _findings(self, record):
+        found = []
+        if record['status'] in self.failed_statuses:
+            found.append(_finding(record, 'failed', detail=record['error_message']))
+        for item in record['precheck_failures']:
+            found.append(_finding(record, 'precheck', **item))
+        if record['delay'] is not None and record['delay'] > self.max_delay:
+            found.append(_finding(record, 'delay', detail='%d s' % record['delay']))
+        expiring = self._expiring(record)
+        if expiring is not None:
+            found.append(expiring)
+        return found
+
+    def _expiring(self, record):
+        if record['pay_type'] != 'PrePaid':
+            return None
+        expires = parse_time(record['expire_time'])
+        if expires is None or expires >= self.cutoff:
+            return None
+        expired = expires < self.moment
+        # expires: what the Markdown table shows (not a CSV column).
+        return _finding(record, 'expiring', detail='expired' if expired else 'expires ' + _iso(expires),
+                        expires=_iso(expires) + (' (expired)' if expired else ''))
+
+    def sorted_findings(self):
+        # The longest delays first; the soonest expiries first.
+        self.findings['delay'].sort(key=lambda finding: -finding['delay'])
+        self.findings['expiring'].sort(key=lambda finding: finding['expire_time'])
+        return self.findings
+
+    def statuses(self):
+        documented = [status for status in JOB_STATUSES if status in self.seen_statuses]
+        return documented + sorted(self.seen_statuses.difference(documented))
+
+
+def _refused_finding(entry):
+    return {'reason': 'refused', 'account': entry['account'], 'region': entry['region'], 'api': '',
+            'job_id': '', 'instance_id': '', 'direction': '', 'job_name': '', 'status': entry['code'],
+            'delay': '', 'expire_time': '', 'item_name': '', 'detail': entry['message'], 'repair_method': '',
+            'delay_alert_enabled': '', 'delay_alert_threshold': '', 'error_alert_enabled': ''}
 
 
 def dts_audit_report(records, regions=None, refused=None, max_delay=300, expiry_days=14, failed_statuses=None,
@@ -399,93 +479,35 @@ def dts_audit_report(records, regions=None, refused=None, max_delay=300, expiry_
     """
     max_delay = _whole_number(max_delay, 'max_delay')
     expiry_days = _whole_number(expiry_days, 'expiry_days')
-    if failed_statuses is None:
-        failed_statuses = DEFAULT_FAIL_STATUSES
-    if isinstance(failed_statuses, (str, bytes)) or not hasattr(failed_statuses, '__iter__'):
-        raise AnsibleFilterError('dts_audit_report: failed_statuses must be a list of statuses, such as [Failed]')
-    failed_statuses = frozenset(_text(canonical_status(status)) for status in failed_statuses)
+    failed_statuses = _failed_statuses(failed_statuses)
     if regions is not None and (isinstance(regions, (str, Mapping)) or not hasattr(regions, '__iter__')):
         raise AnsibleFilterError('dts_audit_report: regions must be a list of {account, region, jobs, refused}')
-    if now is None:
-        moment = datetime.now(timezone.utc).replace(microsecond=0)
-    else:
-        moment = parse_time(now)
-        if moment is None:
-            raise AnsibleFilterError('dts_audit_report: now must be an ISO 8601 time such as 2026-01-31T12:00:00Z, '
-                                     'not %r' % (now,))
+    moment = _judgement_time(now)
     cutoff = moment + timedelta(days=expiry_days)
-
-    counted = {}
-    seen_statuses = set()
-    jobs = set()
-    attention = set()
-    families = dict((family, 0) for family in FAMILIES)
-    findings = dict((reason, []) for reason in REASONS)
-    tasks = set()
-    alert_rules = {'read': 0, 'failed': 0}
+    rules = _Rules(max_delay, failed_statuses, moment, cutoff)
     for record in records or []:
-        key = (record['account'], record['region'])
-        by_status = counted.setdefault(key, {})
-        by_status[record['status']] = by_status.get(record['status'], 0) + 1
-        seen_statuses.add(record['status'])
-        families[record['api']] = families.get(record['api'], 0) + 1
-        job = (record['account'], record['region'], record['instance_id'])
-        jobs.add(job)
-        before = sum(len(found) for found in findings.values())
-        if record['status'] in failed_statuses:
-            findings['failed'].append(_finding(record, 'failed', detail=record['error_message']))
-        for item in record['precheck_failures']:
-            findings['precheck'].append(_finding(record, 'precheck', **item))
-        if record['delay'] is not None and record['delay'] > max_delay:
-            findings['delay'].append(_finding(record, 'delay', detail='%d s' % record['delay']))
-        if record['pay_type'] == 'PrePaid':
-            expires = parse_time(record['expire_time'])
-            if expires is not None and expires < cutoff:
-                expired = expires < moment
-                # expires: what the Markdown table shows (not a CSV column).
-                findings['expiring'].append(_finding(
-                    record, 'expiring', detail='expired' if expired else 'expires ' + _iso(expires),
-                    expires=_iso(expires) + (' (expired)' if expired else '')))
-        # Alert rules and validation belong to the task: reported once, whichever direction comes first.
-        task = (record['account'], record['region'], record['job_id'])
-        if task not in tasks:
-            tasks.add(task)
-            _task_findings(record, findings, max_delay)
-        if record.get('alerts_read'):
-            alert_rules['read' if record.get('alerts') is not None else 'failed'] += 1
-        if sum(len(found) for found in findings.values()) > before:
-            attention.add(job)
-    # The longest delays first; the soonest expiries first.
-    findings['delay'].sort(key=lambda finding: -finding['delay'])
-    findings['expiring'].sort(key=lambda finding: finding['expire_time'])
-
-    region_entries = _region_entries(regions, refused, counted)
-    for entry in region_entries:
-        if entry['refused']:
-            findings['refused'].append({
-                'reason': 'refused', 'account': entry['account'], 'region': entry['region'], 'api': '',
-                'job_id': '', 'instance_id': '', 'direction': '', 'job_name': '', 'status': entry['code'],
-                'delay': '', 'expire_time': '', 'item_name': '', 'detail': entry['message'], 'repair_method': '',
-                'delay_alert_enabled': '', 'delay_alert_threshold': '', 'error_alert_enabled': ''})
-    documented = [status for status in JOB_STATUSES if status in seen_statuses]
+        rules.add(record)
+    findings = rules.sorted_findings()
+    region_entries = _region_entries(regions, refused, rules.counted)
+    findings['refused'].extend(_refused_finding(entry) for entry in region_entries if entry['refused'])
     return {
         'generated': _iso(moment),
         'expiry_cutoff': _iso(cutoff),
         'max_delay': max_delay,
         'expiry_days': expiry_days,
-        'records': sum(sum(by_status.values()) for by_status in counted.values()),
-        'jobs': len(jobs),
-        'attention': len(attention),
-        'apis': families,
+        'records': sum(sum(by_status.values()) for by_status in rules.counted.values()),
+        'jobs': len(rules.jobs),
+        'attention': len(rules.attention),
+        'apis': rules.families,
         'accounts': sorted(set(entry['account'] for entry in region_entries if entry['account'])),
-        'statuses': documented + sorted(seen_statuses.difference(documented)),
+        'statuses': rules.statuses(),
         'regions': region_entries,
         'audited': [entry for entry in region_entries if not entry['refused']],
         'refused': [entry for entry in region_entries if entry['refused']],
         'counts': dict((reason, len(found)) for reason, found in findings.items()),
         # Records whose alert rules were read, and those whose lookup failed: both 0 when the inventory's
         # monitor_rules is off, and the report then says the rules were not audited.
-        'alert_rules': alert_rules,
+        'alert_rules': rules.alert_rules,
         'findings': findings,
     }
 

@@ -213,7 +213,6 @@ groups:
   dts_lagging: dts_delay > 300
 '''
 
-import contextlib
 import functools
 import hashlib
 import json
@@ -236,7 +235,6 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._client import (
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils._connection import (
     CONNECTION_OPTIONS,
-    CredentialCache,
     connect,
     connection_argument_spec,
     validate_connection_params,
@@ -258,6 +256,8 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import (
     validate_statuses,
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils._profiles import is_true, resolve_region
+from ansible_collections.alibabacloud.dts.plugins.plugin_utils._core_internals import HostFacts, compiled_once
+from ansible_collections.alibabacloud.dts.plugins.plugin_utils._credential_cache import CredentialCache
 
 # Error codes that mean "this account may not list jobs in this region" (the region is not
 # enabled for it, or RAM denies it there): the other regions still make the inventory.
@@ -326,71 +326,6 @@ def listing_key(account, region, endpoint, filters, params, api='legacy'):
     return hashlib.sha256(text.encode('utf-8')).hexdigest()
 
 
-_SCALARS = frozenset([str, int, float, bool, type(None)])
-
-
-def is_plain(value):
-    """True for JSON-shaped data: dicts with string keys, lists, strings, numbers, booleans, None.
-
-    What a job fact must be to be set on its host directly. ansible-core 2.19's inventory inspects every
-    value a plugin gives ``set_variable``: it copies it recursively, checking each type and tagging each
-    value with its origin, which was two thirds of a parse of thousands of jobs (about 0.5 ms a host) and
-    a second copy of every fact in memory. The facts are plain data the normaliser has just built from
-    decoded JSON, new objects for each host, so checking their types is enough; anything else is given
-    to ``set_variable`` as before.
-    """
-    kind = type(value)
-    if kind in _SCALARS:
-        return True
-    if kind is dict:
-        for key, item in value.items():
-            # The exact type: a str subclass (ansible-core's tagged strings) is not plain.
-            if type(key) is not str or not is_plain(item):  # pylint: disable=unidiomatic-typecheck
-                return False
-        return True
-    if kind is list:
-        for item in value:
-            if not is_plain(item):
-                return False
-        return True
-    return False
-
-
-@contextlib.contextmanager
-def compiled_once(templar):
-    """Compile each compose/groups/keyed_groups expression once for all hosts instead of once per host.
-
-    ansible-core's templar compiles an expression on every evaluation (2.19: ``evaluate_expression``
-    -> ``_compile_expression``), which was three quarters of a parse with constructed options over
-    thousands of jobs. A compiled Jinja expression depends only on its text and options, so while the
-    hosts are built the engine's compile step is remembered per (expression, options). Evaluation,
-    trust checks and errors are unchanged. On a templar without that step (older ansible-core), nothing
-    is changed.
-    """
-    engine = getattr(templar, '_engine', None)
-    compile_expression = getattr(engine, '_compile_expression', None)
-    if compile_expression is None or '_compile_expression' in vars(engine):
-        yield
-        return
-    compiled = {}
-
-    def remembered(expression, options):
-        try:
-            key = (str(expression), options)
-            return compiled[key]
-        except KeyError:
-            compiled[key] = result = compile_expression(expression, options)
-            return result
-        except TypeError:  # options that cannot be a key: compile as ansible-core would
-            return compile_expression(expression, options)
-
-    engine._compile_expression = remembered
-    try:
-        yield
-    finally:
-        del engine._compile_expression
-
-
 class _Target:
     """One listing to make: an API family's jobs of an account (None without O(accounts)) in a region."""
 
@@ -407,7 +342,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     # later evaluate only strings tagged as trusted templates; this declares that nothing this plugin
     # gives set_variable is to be trusted, and whatever reaches set_variable already carrying a tag is
     # passed through wrap_var, which removes trust. The rest is exact str, dict and list built from
-    # decoded JSON (see is_plain), which cannot carry trust at all.
+    # decoded JSON (see _core_internals.is_plain), which cannot carry trust at all.
     trusted_by_default = False
 
     # Wall-clock seconds, for the age of cached listings (tests replace it).
@@ -733,41 +668,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if refused:
             self.inventory.set_variable('all', REFUSED_VAR, wrap_var(list(all_vars.get(REFUSED_VAR) or []) + refused))
 
-    def _set_facts(self, host, hostvars, checked, inspected):
-        """Set a host's job facts: plain data directly on the host (see is_plain), anything else through
-        ``set_variable``, as ansible-core inspects it.
-
-        ``checked``: the variable names ansible-core's Host.set_variable has already checked (the same few
-        dozen on every host), stored directly on the other hosts. ``inspected``: id -> (string, what
-        ``set_variable`` made of it) for strings ansible-core tags (the region and account come from the
-        configuration): one string object is the same on every host of a region, inspected once.
-        """
-        host_object = self.inventory.get_host(host)
-        own = host_object.vars
-        for key, value in hostvars.items():
-            # Only a name ansible-core has checked, on a host that does not have it yet (a host of another
-            # source keeps ansible-core's merging), is stored directly.
-            direct = key in checked and key not in own
-            if is_plain(value):
-                if direct:
-                    own[key] = value
-                    continue
-                host_object.set_variable(key, value)
-            else:
-                seen = inspected.get(id(value)) if isinstance(value, str) else None
-                if direct and seen is not None and seen[0] is value:
-                    own[key] = seen[1]
-                    continue
-                self.inventory.set_variable(host, key, wrap_var(value))
-            # Host.set_variable may replace the host's dict (merging a mapping into one it has).
-            own = host_object.vars
-            if isinstance(value, str) and not is_plain(value):
-                inspected[id(value)] = (value, own[key])
-            if type(key) is str:  # pylint: disable=unidiomatic-typecheck
-                checked.add(key)
-
     def _add_hosts(self, jobs, rename, default_group, compose, groups, keyed_groups, strict, taken):
-        checked, inspected = set(), {}
+        facts_of = HostFacts(self.inventory)
         for account, facts in jobs:
             identity = facts[IDENTITY]
             hostvars = dict((rename(fact), value) for fact, value in facts.items() if fact not in _NOT_HOSTVARS)
@@ -777,7 +679,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             host = self._hostname(hostvars, identity['instance_id'], identity['direction'], taken)
             taken.add(host)
             self.inventory.add_host(host)
-            self._set_facts(host, hostvars, checked, inspected)
+            facts_of.set(host, hostvars)
             self.inventory.add_child(default_group('dts_status', facts.get('status') or 'unknown'), host)
             self.inventory.add_child(default_group('dts_region', facts['region']), host)
             if account:

@@ -8,33 +8,22 @@ what to call and how to page, and ``_normalize`` turns their records into facts.
 the collection reaches DTS through here.
 """
 
-import errno
 import json
-import os
 import reprlib
-import socket
 import threading
 import time
-import traceback
 import uuid
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import Any, Callable, Dict, Iterable, List, Literal, Mapping, Optional, TypeVar, Union
 
-try:
-    import requests
-    from requests.adapters import HTTPAdapter
-    from requests.utils import get_environ_proxies
-    from urllib3.connection import HTTPConnection, HTTPSConnection
-    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-    HAS_REQUESTS = True
-    REQUESTS_IMPORT_ERROR = None
-except ImportError:
-    HAS_REQUESTS = False
-    REQUESTS_IMPORT_ERROR = traceback.format_exc()
-    HTTPAdapter = HTTPConnection = HTTPSConnection = object  # type: ignore[misc,assignment]
-    HTTPConnectionPool = HTTPSConnectionPool = object  # type: ignore[misc,assignment]
-
-from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError, scrub
+from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
+from ansible_collections.alibabacloud.dts.plugins.module_utils._http import (
+    HAS_REQUESTS,
+    MAX_RESPONSE_BYTES,
+    environment_transport,
+    new_session,
+    send,
+)
 from ansible_collections.alibabacloud.dts.plugins.module_utils._pacing import LIMITERS, LimiterRegistry, rate_for
 from ansible_collections.alibabacloud.dts.plugins.module_utils._retries import (
     DEFAULT_RETRIES,
@@ -52,37 +41,13 @@ DTS_API_VERSION = '2020-01-01'
 # (ConcurrencyWindow).
 DEFAULT_MAX_CONCURRENCY = 16
 
-# The most of one answer read into memory.  A page of 100 jobs with every field is a few hundred
-# KB; an answer past this is not a DTS answer, and reading it on would only fill memory.
-MAX_RESPONSE_BYTES = 8 * 1024 * 1024
+# What to check when no connection to the endpoint could be made.
+CONNECTION_ADVICE = ('Check the endpoint option or ALIBABA_CLOUD_ENDPOINT_DTS (unset, the region picks the '
+                     'documented endpoint)')
 # How much of a code, message or request id from an error answer is kept.
 MAX_ERROR_TEXT = 2000
 # Warnings kept until they are read: a hostile answer can make one per record.
 MAX_WARNINGS = 20
-
-
-def _causes(exc):
-    """``exc`` and what it wraps: requests and urllib3 nest the socket error in reasons and causes."""
-    seen, pending = [], [exc]
-    while pending:
-        current = pending.pop(0)
-        if current is None or any(current is known for known in seen):
-            continue
-        seen.append(current)
-        pending.extend([getattr(current, 'reason', None), current.__cause__, current.__context__])
-        pending.extend(arg for arg in getattr(current, 'args', ()) if isinstance(arg, BaseException))
-    return seen
-
-
-def _connection_failure(exc):
-    """``'NameResolutionError'``, ``'ConnectionRefused'`` or None for a requests ConnectionError."""
-    for cause in _causes(exc):
-        if isinstance(cause, socket.gaierror) or type(cause).__name__ == 'NameResolutionError':
-            return 'NameResolutionError'
-    for cause in _causes(exc):
-        if isinstance(cause, ConnectionRefusedError) or getattr(cause, 'errno', None) == errno.ECONNREFUSED:
-            return 'ConnectionRefused'
-    return None
 
 
 def _is_false(value):
@@ -97,157 +62,6 @@ def _retry_after_seconds(headers):
     except (TypeError, ValueError):
         return None
     return millis / 1000.0 if millis > 0 else None
-
-
-def _root_message(exc):
-    """The innermost error's own words (``[Errno 111] Connection refused``), not urllib3's wrapping."""
-    causes = _causes(exc)
-    for cause in reversed(causes):
-        if isinstance(cause, (OSError, socket.gaierror)) and str(cause):
-            return str(cause)
-    return str(exc)
-
-
-# -- one attempt's deadline ----------------------------------------------------------------
-
-# The deadline of the attempt each thread is making, for the connections it uses to register with.
-_ATTEMPT = threading.local()
-
-
-class AttemptDeadline:
-    """Ends one attempt ``seconds`` after it began, however slowly the server sends its answer.
-
-    requests' ``timeout`` bounds each read on the socket, not the answer: a server sending a byte
-    a second would hold an attempt forever.  While the attempt runs, every connection it uses
-    registers here (the session's connections are ``_Watched`` ones); when the deadline passes, a
-    timer shuts their sockets down, which ends whatever connect, send or read is blocked on them.
-    Once the attempt is over, the timer can no longer touch a connection (it may serve the next
-    attempt from the keep-alive pool).
-    """
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.expired = False
-        self._connections: List[Any] = []
-        self._over = False
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
-
-    def __enter__(self) -> 'AttemptDeadline':
-        _ATTEMPT.deadline = self
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc_info: Any) -> Literal[False]:
-        self._timer.cancel()
-        with self._lock:
-            self._over = True
-            self._connections = []
-        _ATTEMPT.deadline = None
-        return False
-
-    def watch(self, connection: Any) -> None:
-        with self._lock:
-            if self._over:
-                return
-            self._connections.append(connection)
-            if self.expired:
-                _shut_down(connection)
-
-    def _expire(self) -> None:
-        with self._lock:
-            if self._over:
-                return
-            self.expired = True
-            for connection in self._connections:
-                _shut_down(connection)
-
-
-def _shut_down(connection):
-    sock = getattr(connection, 'sock', None)
-    if sock is not None:
-        try:
-            sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-
-
-def _watch_current_attempt(connection):
-    deadline = getattr(_ATTEMPT, 'deadline', None)
-    if deadline is not None:
-        deadline.watch(connection)
-
-
-class _Watched:
-    """A connection that the deadline of the attempt using it can cut off (see AttemptDeadline)."""
-
-    def connect(self, *args: Any, **kwargs: Any) -> Any:
-        _watch_current_attempt(self)
-        return super().connect(*args, **kwargs)  # type: ignore[misc]
-
-    def getresponse(self, *args: Any, **kwargs: Any) -> Any:
-        # A kept-alive connection is not connected again: this is where a reused one registers.
-        _watch_current_attempt(self)
-        return super().getresponse(*args, **kwargs)  # type: ignore[misc]
-
-
-class _WatchedHTTPConnection(_Watched, HTTPConnection):  # type: ignore[misc,valid-type]
-    pass
-
-
-class _WatchedHTTPSConnection(_Watched, HTTPSConnection):  # type: ignore[misc,valid-type]
-    pass
-
-
-class _WatchedHTTPPool(HTTPConnectionPool):  # type: ignore[misc,valid-type]
-    ConnectionCls = _WatchedHTTPConnection
-
-
-class _WatchedHTTPSPool(HTTPSConnectionPool):  # type: ignore[misc,valid-type]
-    ConnectionCls = _WatchedHTTPSConnection
-
-
-def _watch_pools(manager):
-    """Make ``manager`` (a urllib3 PoolManager or proxy manager) open watched connections.
-
-    A manager that brings pools of its own (SOCKS) is left as it is."""
-    pools = getattr(manager, 'pool_classes_by_scheme', None)
-    if pools is not None and pools.get('http') is HTTPConnectionPool and pools.get('https') is HTTPSConnectionPool:
-        manager.pool_classes_by_scheme = {'http': _WatchedHTTPPool, 'https': _WatchedHTTPSPool}
-    return manager
-
-
-class _WatchedAdapter(HTTPAdapter):  # type: ignore[misc,valid-type]
-    """requests' adapter, its connections watched by the deadline of the attempt using them."""
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        _watch_pools(self.poolmanager)
-
-    def proxy_manager_for(self, *args: Any, **kwargs: Any) -> Any:
-        return _watch_pools(super().proxy_manager_for(*args, **kwargs))
-
-
-def read_capped(response: Any, limit: int = MAX_RESPONSE_BYTES) -> Optional[bytes]:
-    """The body of a streamed ``response``, or None when it is longer than ``limit`` bytes.
-
-    A ``Content-Length`` past the limit is refused before anything is read; otherwise reading stops
-    at the first chunk past it, so no more than ``limit`` and a chunk is ever held.
-    """
-    try:
-        declared = int(response.headers.get('Content-Length'))
-    except (TypeError, ValueError):
-        declared = None
-    if declared is not None and declared > limit:
-        return None
-    chunks, size = [], 0
-    for chunk in response.iter_content(64 * 1024):
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-    return b''.join(chunks)
 
 
 _SHORT = reprlib.Repr()
@@ -352,17 +166,6 @@ class ConcurrencyWindow:
             self._condition.notify_all()
 
 
-def environment_transport(endpoint: str, verify: Union[bool, str]) -> Dict[str, Any]:
-    """The proxies and CA bundle requests would take from the environment for ``endpoint``.
-
-    ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` and ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE`` are
-    honoured as requests honours them; requests itself would look them up on every request.
-    """
-    if verify is True:
-        verify = os.environ.get('REQUESTS_CA_BUNDLE') or os.environ.get('CURL_CA_BUNDLE') or True
-    return {'proxies': get_environ_proxies(endpoint), 'verify': verify}
-
-
 class DtsClient:
     """Signed, retried calls to one DTS endpoint for one region.
 
@@ -411,15 +214,8 @@ class DtsClient:
 
     @staticmethod
     def new_session(pool_size: int) -> Any:
-        session = requests.Session()
-        # The environment is read once per client (environment_transport), not on every request;
-        # and a ~/.netrc entry must not replace the Authorization header of a signed request.
-        session.trust_env = False
-        # Watched connections: each attempt has a deadline (http_timeout) for its whole answer.
-        adapter = _WatchedAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
-        session.mount('https://', adapter)
-        session.mount('http://', adapter)
-        return session
+        """The client's keep-alive session (``_http.new_session``): tests replace it here."""
+        return new_session(pool_size)
 
     def warn(self, message: str) -> None:
         """A warning for the user (a value of an answer that could not be converted...), kept in
@@ -529,77 +325,20 @@ class DtsClient:
         # What an error text must not show, in any spelling (scrub): all of it is credential-derived.
         secrets = [credentials.access_key_secret, credentials.security_token, headers.get('Authorization'),
                    signed_query.get('Signature')]
-        try:
-            status, response_headers, content = self._exchange(method, url, headers)
-        except requests.exceptions.SSLError as exc:
-            raise DtsApiError(action, 'SSLError', (
-                'TLS verification of %s failed (%s). Set ca_path to the CA bundle that signed the '
-                'endpoint certificate, or validate_certs: false for an endpoint you trust.'
-            ) % (self.endpoint, scrub(exc, secrets))) from None
-        except requests.exceptions.ConnectTimeout:
-            raise DtsApiError(action, 'ConnectTimeout', 'could not connect to %s within %s s (http_timeout)'
-                              % (self.endpoint, self.timeout)) from None
-        except requests.exceptions.Timeout:
-            raise DtsApiError(action, 'ReadTimeout', 'no answer from %s within %s s (http_timeout)'
-                              % (self.endpoint, self.timeout)) from None
-        except requests.exceptions.ConnectionError as exc:
-            raise self._connection_error(action, exc, secrets) from None
-        except ValueError as exc:
-            # requests' InvalidHeader and InvalidURL among others: made here, never sent, and the same
-            # request would fail the same way again (not retried: see _retries.LOCAL_CODES).
-            raise DtsApiError(action, 'RequestNotSent', 'the request to %s could not be made: %s: %s'
-                              % (self.endpoint, type(exc).__name__, scrub(exc, secrets))) from None
-        except requests.exceptions.RequestException as exc:
-            raise DtsApiError(action, 'ConnectionError', 'request to %s failed: %s'
-                              % (self.endpoint, scrub(exc, secrets))) from None
+        status, response_headers, content = send(
+            self.session, action, method, url, self.timeout, self.endpoint, secrets=secrets,
+            limit=MAX_RESPONSE_BYTES, advice=CONNECTION_ADVICE, timeout_option='http_timeout', headers=headers,
+            **self._transport)
         try:
             return self._parse(action, status, response_headers, content)
         except DtsApiError as error:
             raise error.redact(secrets) from None
-
-    def _exchange(self, method, url, headers):
-        """(status, headers, body) of one request, the whole answer read within ``timeout`` seconds.
-
-        The body is streamed and kept only up to MAX_RESPONSE_BYTES (``None`` past that).  Past the
-        deadline the attempt is cut off and fails as a timeout, whatever was read by then.
-        """
-        with AttemptDeadline(self.timeout) as deadline:
-            try:
-                response = self.session.request(method, url, headers=headers, timeout=self.timeout, stream=True,
-                                                **self._transport)
-                try:
-                    content = read_capped(response, MAX_RESPONSE_BYTES)
-                finally:
-                    response.close()
-            except requests.exceptions.RequestException:
-                if not deadline.expired:
-                    raise
-                content = None
-            if deadline.expired:
-                raise requests.exceptions.ReadTimeout('answer not complete within the deadline') from None
-        return response.status_code, response.headers, content
 
     def _malformed(self, error):
         """An answer of the wrong shape, said to come from this endpoint and region."""
         error.message += ' (answer of %s for region %s)' % (self.endpoint, self.region)
         error.args = (error.describe(),)
         return error
-
-    def _connection_error(self, action, exc, secrets):
-        """A connection that could not be made names the endpoint, the cause, and what to check."""
-        code = _connection_failure(exc)
-        proxies = self._transport.get('proxies') or {}
-        via = ' through the proxy %s' % scrub(', '.join(sorted(set(proxies.values())))) if proxies else ''
-        check = ('Check the endpoint option or ALIBABA_CLOUD_ENDPOINT_DTS (unset, the region picks the '
-                 'documented endpoint)%s.' % (', and the proxy variables' if proxies else ''))
-        if code == 'NameResolutionError':
-            return DtsApiError(action, code, 'the host of %s could not be resolved%s (%s). %s'
-                               % (self.endpoint, via, scrub(_root_message(exc), secrets), check))
-        if code == 'ConnectionRefused':
-            return DtsApiError(action, code, 'connection to %s refused%s (%s). %s'
-                               % (self.endpoint, via, scrub(_root_message(exc), secrets), check))
-        return DtsApiError(action, 'ConnectionError', 'request to %s failed: %s'
-                           % (self.endpoint, scrub(exc, secrets)))
 
     def _parse(self, action, status, headers, content):
         retry_after = _retry_after_seconds(headers)

@@ -6,10 +6,8 @@
 Modules, the inventory plugin and the role all hand the same option names here.
 """
 
-import json
 import os
-import threading
-from typing import Any, Callable, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import (
     DEFAULT_MAX_CONCURRENCY,
@@ -22,7 +20,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._endpoints import
     explicit_endpoint,
     transport_warnings,
 )
-from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
+from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._profiles import is_true, resolve_region
 from ansible_collections.alibabacloud.dts.plugins.module_utils._retries import DEFAULT_RETRIES, DEFAULT_RETRY_BUDGET
 
@@ -106,43 +104,16 @@ CREDENTIAL_OPTIONS = ('access_key_id', 'access_key_secret', 'security_token', 'p
                       'ecs_role_name', 'assume_role')
 
 
-class CredentialCache:
-    """Credentials resolved once per set of credential options, however many clients ask.
-
-    Clients of one account in several regions share one AssumeRole (or metadata read): the first
-    to ask resolves, the others wait for it. A failure is remembered too, so an account whose
-    credentials cannot be had fails once, not once per region. Kept in memory only.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entries: Dict[str, Dict[str, Any]] = {}
-
-    def get(self, params: Mapping[str, Any], resolve: Callable[[], Any]) -> Any:
-        key = json.dumps([params.get(name) for name in CREDENTIAL_OPTIONS], sort_keys=True, default=str)
-        with self._lock:
-            entry = self._entries.setdefault(key, {'lock': threading.Lock()})
-        with entry['lock']:
-            if 'value' not in entry:
-                try:
-                    entry['value'] = resolve()
-                except (DtsApiError, DtsConfigError) as error:
-                    entry['value'] = error
-        if isinstance(entry['value'], Exception):
-            raise entry['value']
-        return entry['value']
-
-
 def connect(params: Mapping[str, Any], environ: Optional[Mapping[str, str]] = None, region: Optional[str] = None,
-            credentials: Any = None, gate: Any = None,
-            credentials_cache: Optional[CredentialCache] = None) -> DtsClient:
+            credentials: Any = None, gate: Any = None, credentials_cache: Any = None) -> DtsClient:
     """A DtsClient for ``params`` (the shared options), in ``region`` when given.
 
     ``credentials`` from an earlier client of the same account skip resolving them again
     (one AssumeRole per account, not per region; temporary ones refresh for every client
-    that shares them); a ``credentials_cache`` (CredentialCache) does that for many clients at
-    once.  ``client.credentials.source`` says where they came from.  ``gate``: a semaphore shared
-    by every client of a run, held around each request (the inventory bounds all its listings'
+    that shares them); a ``credentials_cache`` (``get(params, resolve)``: the controller's
+    ``plugin_utils._credential_cache.CredentialCache``) does that for many clients at once.
+    ``client.credentials.source`` says where they came from.  ``gate``: a semaphore shared by
+    every client of a run, held around each request (the inventory bounds all its listings'
     requests with it).  A region DTS does not document fails here unless ``allow_unknown_region``
     or an explicit endpoint lets it through; the client's ``warnings`` then say so, and say when
     credentials leave this machine over plain HTTP or unverified TLS (``transport_warnings``; for

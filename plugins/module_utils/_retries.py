@@ -40,7 +40,7 @@ LOCAL_CODES = frozenset(['RequestNotSent'])
 DEFAULT_RETRIES = 6
 # Seconds one call may spend retrying: no retry starts, and no wait ends, later than this after
 # its first attempt began.  The attempt then running is bounded by http_timeout (from connecting to
-# the last byte of its answer: _client.AttemptDeadline).
+# the last byte of its answer: _http.AttemptDeadline).
 DEFAULT_RETRY_BUDGET = 60.0
 BASE_DELAY = 0.25
 MAX_DELAY = 20.0

@@ -13,14 +13,11 @@ from typing import Any, Dict, Optional
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.alibabacloud.dts.plugins.module_utils._client import (
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
-    DtsClient,
-)
+from ansible_collections.alibabacloud.dts.plugins.module_utils._client import DtsClient
 from ansible_collections.alibabacloud.dts.plugins.module_utils._connection import connect, connection_argument_spec
 from ansible_collections.alibabacloud.dts.plugins.module_utils._endpoints import userinfo
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
+from ansible_collections.alibabacloud.dts.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 
 
 class DtsModule:

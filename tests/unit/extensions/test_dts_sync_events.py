@@ -11,9 +11,9 @@ import sys
 
 import pytest
 
-from ansible_collections.alibabacloud.dts.plugins.module_utils import _event_source
 from ansible_collections.alibabacloud.dts.plugins.module_utils._connection import CONNECTION_OPTIONS
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
+from ansible_collections.alibabacloud.dts.plugins.plugin_utils import _event_source
 from ansible_collections.alibabacloud.dts.tests.unit.network import closed_loopback_proxy
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(_event_source.__file__), '..', '..'))

@@ -37,7 +37,7 @@ import sys
 import time
 
 try:
-    from ansible_collections.alibabacloud.dts.plugins.module_utils import _event_source
+    from ansible_collections.alibabacloud.dts.plugins.plugin_utils import _event_source
 except ImportError:
     # ansible-rulebook runs this file by path, without Ansible's collection loader: make the
     # collection importable from the ansible_collections directory this file was found in.
@@ -45,7 +45,7 @@ except ImportError:
     for _unused in range(8):
         _here = os.path.dirname(_here)
     sys.path.insert(0, _here)
-    from ansible_collections.alibabacloud.dts.plugins.module_utils import _event_source
+    from ansible_collections.alibabacloud.dts.plugins.plugin_utils import _event_source
 
 LOGGER = logging.getLogger(__name__)
 

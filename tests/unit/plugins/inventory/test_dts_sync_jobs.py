@@ -748,7 +748,7 @@ keyed_groups:
 
 
 def test_is_plain_accepts_json_shaped_data_only():
-    from ansible_collections.alibabacloud.dts.plugins.inventory.dts_sync_jobs import is_plain
+    from ansible_collections.alibabacloud.dts.plugins.plugin_utils._core_internals import is_plain
     assert is_plain({'a': [1, 2.5, {'b': None}], 'c': True, 'd': 'text'})
     assert is_plain([]) and is_plain('') and is_plain(None) and is_plain(0)
     for odd in ((1, 2), {'a': {1, 2}}, {1: 'integer key'}, [object()], b'bytes', {'a': [{'b': (1,)}]}):
@@ -836,3 +836,22 @@ compose:
     trusted = [text for text in _strings([result.hostvars, all_vars]) if is_trusted_as_template(text)]
     assert trusted == []
     assert result.plugin.trusted_by_default is False
+
+
+def test_the_public_api_path_makes_the_same_inventory(cloud, parse, monkeypatch):
+    # What the ansible-core shortcuts (plugin_utils/_core_internals) save must not change what is made.
+    from ansible_collections.alibabacloud.dts.plugins.plugin_utils import _core_internals
+    cloud.add('cn-hangzhou', [job('dtsp%02d' % n, 'Failed' if n % 3 else 'synchronizing', Delay=str(n * 40),
+                                  Tags=tags(env='prod' if n % 2 else 'dev')) for n in range(12)])
+    cloud.add_current('cn-hangzhou', [dts_job('dtsq', reverse='Suspending')])
+    config = CREDENTIALS + ('regions: [cn-hangzhou]\ncompose:\n  lag: dts_delay * 2\n'
+                            'groups:\n  lagging: dts_delay > 300\n'
+                            'keyed_groups:\n  - key: dts_tags.env\n    prefix: env\n')
+    made = {}
+    for internals in (True, False):
+        monkeypatch.setattr(_core_internals, 'USE_INTERNALS', internals)
+        result = parse(config)
+        made[internals] = (result.dump(), dict((name, result.group(name)) for name in result.inventory.groups))
+    assert made[True] == made[False]
+    assert made[False][1]['lagging'] == ['dtsp08', 'dtsp09', 'dtsp10', 'dtsp11']
+    assert set('dtsp%02d' % n for n in range(1, 12, 2)) <= set(made[False][1]['env_prod'])

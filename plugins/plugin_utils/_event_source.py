@@ -4,8 +4,9 @@
 """The polling loop of the ``dts_sync_events`` event source: arguments, clients, listings, backoff.
 
 The event source file is a thin entry point (ansible-rulebook runs it by path); what it does is
-here, next to the rest of the client, so that it is tested like the rest of the client: with an
-injected clock and sleep, against the emulator.
+here, with the collection's other controller-only code, so that it is tested like the client:
+with an injected clock and sleep, against the emulator.  It runs where ansible-rulebook runs,
+never on a managed node, hence ``plugin_utils`` rather than ``module_utils``.
 """
 
 import asyncio
