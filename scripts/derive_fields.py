@@ -139,7 +139,8 @@ def _model_class(node, lines):
     for statement in init.body:
         if isinstance(statement, ast.Assign) and isinstance(statement.targets[0], ast.Attribute):
             attribute = statement.targets[0].attr
-            fields.append({'attribute': attribute, 'wire': wire.get(attribute), 'annotation': annotations.get(attribute, ''),
+            fields.append({'attribute': attribute, 'wire': wire.get(attribute),
+                           'annotation': annotations.get(attribute, ''),
                            'description': _comment_above(lines, statement.lineno)})
     return fields
 
@@ -515,17 +516,7 @@ again against the pinned SDK and fail when they disagree.
 A fact is the field's snake_case name at the same place (`DtsJobList[].DataSynchronizationStatus.Delay`
 is `data_synchronization_status.delay` of a job record). Whatever the unit on the wire:
 
-| Kind | The fact holds |
-| --- | --- |
-| duration | whole **seconds**, rounded up (5.4 s is 6, never 5); `null` when unknown or negative (`-1` is "not started"). A unit that depends on the job type follows the record's `JobType`; with no job type the fact is `null` and a warning says why. |
-| time, `epoch_s` | Unix **seconds**, an integer (a `checkpoint`; `checkpoint_time` beside it is the same instant as ISO 8601 UTC). |
-| time, `iso_utc` / `local_utc8` | ISO 8601 **UTC**, `YYYY-MM-DDTHH:MM:SSZ`, whatever offset or fraction the wire spells (`local_utc8`, the legacy listing's `yyyy-MM-dd HH:mm:ss.0` in UTC+8, is moved to UTC). Text that is no time is `null`, with a warning. |
-| size | a number in the unit this table gives (MB or bytes). |
-| percent, count | a number. |
-| rate | as sent (the documented unit is in this table). |
-| flag | `true` or `false`. |
-| enum | as sent, statuses in their documented spelling whatever the wire's case. A value the documentation does not list is **kept** and reported in a warning. |
-| text, object, list | as sent (objects and lists typed field by field). |
+%(kinds)s
 
 Discontinued fields (the SDK says "discontinued" or "will be deprecated") are still returned when
 DTS sends them, as sent, and are marked **discontinued** here: do not build on them.
@@ -535,6 +526,31 @@ Job types: `sync` (synchronization), `migration`, `subscribe` (change tracking).
 direction. The legacy actions list synchronization jobs only.
 
 '''
+
+
+# What each kind of fact holds, whatever the unit on the wire (the first table of docs/fields.md).
+KINDS = (
+    ('duration', 'whole **seconds**, rounded up (5.4 s is 6, never 5); `null` when unknown or negative (`-1` is '
+                 '"not started"). A unit that depends on the job type follows the record\'s `JobType`; with no '
+                 'job type the fact is `null` and a warning says why.'),
+    ('time, `epoch_s`', 'Unix **seconds**, an integer (a `checkpoint`; `checkpoint_time` beside it is the same '
+                        'instant as ISO 8601 UTC).'),
+    ('time, `iso_utc` / `local_utc8`', 'ISO 8601 **UTC**, `YYYY-MM-DDTHH:MM:SSZ`, whatever offset or fraction the '
+                                       'wire spells (`local_utc8`, the legacy listing\'s `yyyy-MM-dd HH:mm:ss.0` in '
+                                       'UTC+8, is moved to UTC). Text that is no time is `null`, with a warning.'),
+    ('size', 'a number in the unit this table gives (MB or bytes).'),
+    ('percent, count', 'a number.'),
+    ('rate', 'as sent (the documented unit is in this table).'),
+    ('flag', '`true` or `false`.'),
+    ('enum', 'as sent, statuses in their documented spelling whatever the wire\'s case. A value the documentation '
+             'does not list is **kept** and reported in a warning.'),
+    ('text, object, list', 'as sent (objects and lists typed field by field).'),
+)
+
+
+def _kinds_table():
+    return '\n'.join(['| Kind | The fact holds |', '| --- | --- |']
+                     + ['| %s | %s |' % (kind, text) for kind, text in KINDS])
 
 
 def _cell(value):
@@ -552,7 +568,7 @@ def _escape(text):
 
 
 def render_doc(rows, version):
-    parts = [DOC_HEADER % {'package': DISTRIBUTION, 'version': version}]
+    parts = [DOC_HEADER % {'package': DISTRIBUTION, 'version': version, 'kinds': _kinds_table()}]
     for action in ACTIONS:
         parts.append('## %s\n\n' % action)
         record = ACTIONS[action]

@@ -305,25 +305,29 @@ _LEAVES = {
 }
 
 
-def typed(value: Any, key: Optional[str], types: Dict[str, Any], source: _Record, depth: int = 0) -> Any:
+def typed(value: Any, key: Optional[str], types: Dict[str, Any], source: _Record, depth: int = 0,
+          parent: str = '') -> Any:
     """``value`` (wire name ``key``) typed by ``types`` (the table's subtree where it sits), snake_case keys.
 
     A typed field holds its type or None; a float anywhere is finite; nothing nests past MAX_FACT_DEPTH.
+    ``parent`` is where the value sits (``DataSynchronizationStatus``), for warnings.
     """
     spec = types.get(key) if key is not None else types
+    where = '%s.%s' % (parent, key) if parent and key else key or parent
     if isinstance(spec, tuple):
-        return _LEAVES[spec[0]](value, key, spec[1], source)
+        return _LEAVES[spec[0]](value, where, spec[1], source)
     subtree = spec if isinstance(spec, dict) else {}
     if isinstance(value, dict):
         if depth >= MAX_FACT_DEPTH:
-            return source.invalid(key, value, 'nested less than %d levels deep' % MAX_FACT_DEPTH)
-        return dict((snake_case(name), typed(item, name, subtree, source, depth + 1)) for name, item in value.items())
+            return source.invalid(where, value, 'nested less than %d levels deep' % MAX_FACT_DEPTH)
+        return dict((snake_case(name), typed(item, name, subtree, source, depth + 1, where))
+                    for name, item in value.items())
     if isinstance(value, list):
         if depth >= MAX_FACT_DEPTH:
-            return source.invalid(key, value, 'nested less than %d levels deep' % MAX_FACT_DEPTH)
-        return [typed(item, None, subtree, source, depth + 1) for item in value]
+            return source.invalid(where, value, 'nested less than %d levels deep' % MAX_FACT_DEPTH)
+        return [typed(item, None, subtree, source, depth + 1, where) for item in value]
     if isinstance(value, float) and not math.isfinite(value):
-        return source.invalid(key, value, 'a finite number')
+        return source.invalid(where, value, 'a finite number')
     return value
 
 

@@ -45,13 +45,13 @@ VOCABULARIES = {
         'PrecheckFailed', 'PreCheckPass', 'NotConfigured', 'Initializing', 'InitializeFailed', 'Synchronizing',
         'Failed', 'Suspending', 'Modifying', 'ModifyFailed', 'Finished', 'Retrying', 'Upgrade', 'Locked',
         'Downgrade',)},
-    20: ('sync', 'subSync'),
+    20: ('sync', 'subSync', 'online', 'subscribe', 'MIGRATION', 'SYNC', 'SUBSCRIBE',),
     21: ('NotStarted', 'NotConfigured', 'Prechecking', 'PrecheckFailed', 'PreCheckPass', 'Initializing',
-        'InitializeFailed', 'synchronizing', 'Migrating', 'Failed', 'MigrationFailed', 'Suspending', 'Modifying',
-        'Retrying', 'Upgrade', 'Downgrade', 'Locked', 'Finished',),
-    22: ('online', 'SYNC', 'SUBSCRIBE'),
-    23: ('NotStarted', 'Prechecking', 'PrecheckFailed', 'Finished'),
-    24: ('System', 'Custom'),
+        'InitializeFailed', 'Synchronizing', 'Migrating', 'Failed', 'MigrationFailed', 'Suspending', 'Modifying',
+        'ModifyFailed', 'Retrying', 'Upgrade', 'Downgrade', 'Locked', 'Finished', 'Starting', 'Normal', 'Abnormal',),
+    22: ('NotStarted', 'Prechecking', 'PrecheckFailed', 'Finished'),
+    23: ('System', 'Custom'),
+    24: ('online', 'SYNC', 'SUBSCRIBE'),
     25: ('POSTPAY', 'PREPAY'),
     26: ('1', '2'),
     27: ('0', '1'),
@@ -104,11 +104,11 @@ TYPES = {
         'Delay': ('duration', 'ms'), 'DestinationEndpoint': {'Port': ('number', None),
         'SslSolutionEnum': ('enum', 8)}, 'DtsJobDirection': ('status', 5), 'EndTimestamp': ('time', 'iso_utc'),
         'ExpireTime': ('time', 'iso_utc'), 'FinishTime': ('time', 'iso_utc'), 'IsDemoJob': ('flag', None),
-        'JobType': ('enum', 22), 'MaxDu': ('number', None), 'MigrationMode': {
+        'JobType': ('enum', 20), 'MaxDu': ('number', None), 'MigrationMode': {
         'DataExtractTransformLoad': ('flag', None), 'DataInitialization': ('flag', None),
         'DataSynchronization': ('flag', None), 'StructureInitialization': ('flag', None)},
         'MinDu': ('number', None), 'Performance': {'Rps': ('number', None)}, 'PrecheckStatus': {'Detail': {
-        'CheckResult': ('status', 3)}, 'Percent': ('number', '%'), 'Status': ('status', 23)}, 'RetryState': {
+        'CheckResult': ('status', 3)}, 'Percent': ('number', '%'), 'Status': ('status', 22)}, 'RetryState': {
         'MaxRetryTime': ('duration', 's'), 'RetryCount': ('number', None), 'RetryTarget': ('enum', 15),
         'RetryTime': ('duration', 's'), 'Retrying': ('flag', None)}, 'ReverseJob': {
         'BeginTimestamp': ('time', 'iso_utc'), 'Checkpoint': ('time', 'epoch_s'),
@@ -131,12 +131,12 @@ TYPES = {
         'Percent': ('number', '%'), 'Progress': ('number', None), 'Status': ('status', 1)},
         'SubscriptionDataType': {'Ddl': ('flag', None), 'Dml': ('flag', None)},
         'SynchronizationDirection': ('status', 5), 'TagList': {'AliUid': ('number', None),
-        'Creator': ('number', None), 'Id': ('number', None), 'TagCategory': ('enum', 24)}}, 'SourceEndpoint': {
+        'Creator': ('number', None), 'Id': ('number', None), 'TagCategory': ('enum', 23)}}, 'SourceEndpoint': {
         'Port': ('number', None), 'SslSolutionEnum': ('enum', 8)}, 'Status': ('status', None),
         'StructureInitializationStatus': {'NeedUpgrade': ('flag', None), 'Percent': ('number', '%'),
         'Progress': ('number', None), 'Status': ('status', 1)}, 'SubscriptionDataType': {'Ddl': ('flag', None),
         'Dml': ('flag', None)}, 'SynchronizationDirection': ('status', 5), 'TagList': {'AliUid': ('number', None),
-        'Creator': ('number', None), 'Id': ('number', None), 'TagCategory': ('enum', 24)}}, 'SubSyncJob': {
+        'Creator': ('number', None), 'Id': ('number', None), 'TagCategory': ('enum', 23)}}, 'SubSyncJob': {
         'BeginTimestamp': ('time', 'iso_utc'), 'Checkpoint': ('time', 'epoch_s'),
         'ConsumptionCheckpoint': ('time', 'iso_utc'), 'CreateTime': ('time', 'iso_utc'), 'DataEtlStatus': {
         'NeedUpgrade': ('flag', None), 'Percent': ('number', '%'), 'Progress': ('number', None),
@@ -146,7 +146,7 @@ TYPES = {
         'Status': ('status', None)}, 'DatabaseCount': ('number', None), 'DbObjectSize': ('number', None),
         'Delay': ('duration', 'ms'), 'DestinationEndpoint': {'Port': ('number', None)},
         'DtsJobDirection': ('status', 5), 'EndTimestamp': ('time', 'iso_utc'), 'ExpireTime': ('time', 'iso_utc'),
-        'FinishTime': ('time', 'iso_utc'), 'IsDemoJob': ('flag', None), 'JobType': ('enum', 22),
+        'FinishTime': ('time', 'iso_utc'), 'IsDemoJob': ('flag', None), 'JobType': ('enum', 20),
         'MaxDu': ('number', None), 'MigrationMode': {'DataExtractTransformLoad': ('flag', None),
         'DataInitialization': ('flag', None), 'DataSynchronization': ('flag', None),
         'StructureInitialization': ('flag', None)}, 'MinDu': ('number', None), 'Performance': {
@@ -163,7 +163,7 @@ TYPES = {
         'DatabaseCount': ('number', None), 'DbObjectSize': ('number', None), 'Delay': ('duration', 'ms'),
         'DestinationEndpoint': {'Port': ('number', None)}, 'DtsJobDirection': ('status', 5),
         'EndTimestamp': ('time', 'iso_utc'), 'ExpireTime': ('time', 'iso_utc'), 'FinishTime': ('time', 'iso_utc'),
-        'IsDemoJob': ('flag', None), 'JobType': ('enum', 22), 'MigrationMode': {
+        'IsDemoJob': ('flag', None), 'JobType': ('enum', 24), 'MigrationMode': {
         'DataExtractTransformLoad': ('flag', None), 'DataInitialization': ('flag', None),
         'DataSynchronization': ('flag', None), 'StructureInitialization': ('flag', None)}, 'Performance': {
         'Rps': ('number', None)}, 'PrecheckStatus': {'Detail': {'CheckResult': ('status', 3)},
@@ -173,12 +173,12 @@ TYPES = {
         'StructureInitializationStatus': {'NeedUpgrade': ('flag', None), 'Percent': ('number', '%'),
         'Progress': ('number', None), 'Status': ('status', 1)}, 'SubscriptionDataType': {'Ddl': ('flag', None),
         'Dml': ('flag', None)}, 'SynchronizationDirection': ('status', 5), 'TagList': {'AliUid': ('number', None),
-        'Creator': ('number', None), 'Id': ('number', None), 'TagCategory': ('enum', 24)}}, 'SourceEndpoint': {
+        'Creator': ('number', None), 'Id': ('number', None), 'TagCategory': ('enum', 23)}}, 'SourceEndpoint': {
         'Port': ('number', None)}, 'Status': ('status', None), 'StructureInitializationStatus': {
         'NeedUpgrade': ('flag', None), 'Percent': ('number', '%'), 'Progress': ('number', None),
         'Status': ('status', None)}, 'SubscriptionDataType': {'Ddl': ('flag', None), 'Dml': ('flag', None)},
         'SynchronizationDirection': ('status', 5), 'TagList': {'AliUid': ('number', None),
-        'Creator': ('number', None), 'Id': ('number', None), 'TagCategory': ('enum', 24)}},
+        'Creator': ('number', None), 'Id': ('number', None), 'TagCategory': ('enum', 23)}},
         'SubscriptionDataType': {'Ddl': ('flag', None), 'Dml': ('flag', None)}, 'Success': ('flag', None),
         'SynchronizationDirection': ('status', 5)},
     'DescribeDtsJobs': {'BeginTimestamp': ('time', 'iso_utc'), 'Checkpoint': ('time', 'epoch_s'),
