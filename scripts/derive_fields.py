@@ -440,6 +440,8 @@ MODULE_HEADER = '''# -*- coding: utf-8 -*-
 {job type: tuple}).  Fields not named here are text, passed through as sent.
 """
 
+from typing import Any, Dict, Tuple
+
 SDK_VERSION = %(version)r
 JOB_TYPES = %(job_types)r
 
@@ -492,10 +494,10 @@ def _literal(value):
 def render_module(rows, version):
     trees, vocabularies = runtime_tables(rows)
     parts = [MODULE_HEADER % {'package': DISTRIBUTION, 'version': version, 'job_types': JOB_TYPES}]
-    parts.append('VOCABULARIES = %s\n\n' % _literal(vocabularies))
-    parts.append('TYPES = %s\n\n' % _literal(trees))
+    parts.append('VOCABULARIES: Dict[int, Any] = %s\n\n' % _literal(vocabularies))
+    parts.append('TYPES: Dict[str, Dict[str, Any]] = %s\n\n' % _literal(trees))
     parts.append('# Discontinued or to be deprecated, as the SDK says: documented so in docs/fields.md.\n')
-    parts.append('DISCONTINUED = %s\n' % _literal(discontinued_facts(rows)))
+    parts.append('DISCONTINUED: Dict[str, Tuple[str, ...]] = %s\n' % _literal(discontinued_facts(rows)))
     return ''.join(parts)
 
 

@@ -239,7 +239,7 @@ class _Record:
 
     def _job(self):
         record = self.record if isinstance(self.record, dict) else {}
-        job = next((record[name] for name in ('DtsInstanceID', 'DtsJobId', 'SynchronizationJobId')
+        job = next((record[name] for name in ('DtsInstanceID', 'DtsJobId', 'SynchronizationJobId', 'JobId')
                     if isinstance(record.get(name), str) and record[name]), None)
         direction = next((record[name] for name in ('DtsJobDirection', 'SynchronizationDirection')
                           if isinstance(record.get(name), str) and record[name]), None)
@@ -295,7 +295,7 @@ def _enumerated(value, key, vocabulary, source, status=False):
 
 _UNIT_NAMES = {'s': 'seconds', 'ms': 'milliseconds', 'min': 'minutes'}
 # The table's kinds: (value, wire name, unit or vocabulary, source) -> the fact.
-_LEAVES = {
+_LEAVES: Dict[str, Callable[..., Any]] = {
     'duration': _duration,
     'time': _time,
     'number': lambda value, key, unit, source: _checked(_number(value), key, value, 'a number', source),

@@ -12,10 +12,12 @@
 {job type: tuple}).  Fields not named here are text, passed through as sent.
 """
 
+from typing import Any, Dict, Tuple
+
 SDK_VERSION = '5.11.7'
 JOB_TYPES = ('sync', 'migration', 'subscribe')
 
-VOCABULARIES = {
+VOCABULARIES: Dict[int, Any] = {
     1: ('NotStarted', 'Migrating', 'Failed', 'Finished'),
     2: ('PrePaid', 'PostPaid'),
     3: ('Success', 'Failed'),
@@ -61,7 +63,8 @@ VOCABULARIES = {
     31: ('Failed', 'Success'),
     32: ('01', '02', '03', '04'),
     33: ('ALIYUN', 'OTHER', 'ECS', 'EXPRESS', 'CEN', 'DG'),
-    34: ('NotStarted', 'Checking', 'Migrating', 'Failed', 'Warning', 'Success',),
+    34: ('NotStarted', 'Checking', 'Migrating', 'Failed', 'Warning', 'Success', 'Suspending', 'Catched',
+        'Finished',),
     35: ('source', 'destination', 'unknown'),
     36: ('NotStarted', 'Suspending', 'Checking', 'Migrating', 'Failed', 'Catched', 'Finished',),
     37: ('normal', 'full_check', 'etl_check'),
@@ -69,7 +72,7 @@ VOCABULARIES = {
     39: ('delay', 'error', 'full_timeout', 'warn'),
 }
 
-TYPES = {
+TYPES: Dict[str, Dict[str, Any]] = {
     'DescribeCheckJobs': {'ChargeType': ('enum', 25), 'CheckPoint': ('time', 'epoch_s'), 'CheckType': ('enum', 26),
         'DiffCount': ('number', None), 'DiffSum': ('number', '%'), 'FinishCount': ('number', None),
         'Status': ('enum', 27), 'TotalCount': ('number', None)},
@@ -268,7 +271,7 @@ TYPES = {
 }
 
 # Discontinued or to be deprecated, as the SDK says: documented so in docs/fields.md.
-DISCONTINUED = {
+DISCONTINUED: Dict[str, Tuple[str, ...]] = {
     'DescribeCheckJobs': ('ParentJobType',),
     'DescribeDataCheckReportUrl': (),
     'DescribeDataCheckTableDetails': (),

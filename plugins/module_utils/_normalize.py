@@ -53,12 +53,14 @@ DETAIL_ACTION = 'DescribeDtsJobDetail'
 _LEGACY_TYPES = TYPES[LIST_JOBS_ACTION]
 _STATUS_TYPES = TYPES[STATUS_LIST_ACTION]['SynchronizationDirectionInfoList']
 _CURRENT_TYPES = TYPES[LIST_DTS_JOBS_ACTION]
+# A two-way job's reverse direction: documented under ReverseJob, with the job's own fields besides.
+_REVERSE_TYPES = dict(_CURRENT_TYPES, **_CURRENT_TYPES.get('ReverseJob', {}))
 _DETAIL_TYPES = TYPES[DETAIL_ACTION]
 
 
 def _fields_of_kind(types: Mapping[str, Any], *kinds: str) -> frozenset:
     """The wire names, at any depth of ``types``, of the fields of one of ``kinds``."""
-    found = set()
+    found: set = set()
     for name, spec in types.items():
         if isinstance(spec, dict):
             found |= _fields_of_kind(spec, *kinds)
@@ -243,7 +245,8 @@ def dts_job_directions(record: Mapping[str, Any]) -> List[Tuple[Mapping[str, Any
 def normalize_dts_direction(record: Mapping[str, Any], region: Optional[str], facts: Optional[Container[str]],
                             direction: str, warn: Warn = None) -> Dict[str, Any]:
     """One direction (see dts_job_directions) as facts; ``facts`` and ``warn`` as for normalize_dts_job."""
-    return _dts_direction(record, region, facts, direction, warn)
+    return _dts_direction(record, region, facts, direction, warn,
+                          _REVERSE_TYPES if direction == 'Reverse' else _CURRENT_TYPES)
 
 
 def normalize_dts_job(record: Mapping[str, Any], region: Optional[str],
@@ -254,7 +257,8 @@ def normalize_dts_job(record: Mapping[str, Any], region: Optional[str],
     tags, type and billing.  ``facts`` is the set of fact names to keep (None keeps every field,
     known or not).  ``warn`` as for normalize_job.
     """
-    return [_dts_direction(raw, region, facts, direction, warn) for raw, direction in dts_job_directions(record)]
+    return [normalize_dts_direction(raw, region, facts, direction, warn)
+            for raw, direction in dts_job_directions(record)]
 
 
 def normalize_dts_job_detail(body: Mapping[str, Any], region: Optional[str], warn: Warn = None) -> Dict[str, Any]:
