@@ -24,7 +24,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.alibabacloud.dts.plugins.module_utils._fields import JOB_TYPES, VOCABULARIES
+from ansible_collections.alibabacloud.dts.plugins.module_utils._fields import VOCABULARIES
 
 # Synchronization job statuses of both families; PreCheckPass to Downgrade only the current one reports.
 JOB_STATUSES = (
@@ -247,19 +247,28 @@ class _Record:
         return '%s (%s)' % (text, direction[:20]) if direction else text
 
 
-def _documented(vocabulary, source):
-    values = VOCABULARIES.get(vocabulary) if vocabulary is not None else None
-    if isinstance(values, dict):
-        values = values.get(source.job_type()) or sum((values[name] for name in JOB_TYPES if name in values), ())
-    return values
+def _lowered(values):
+    """The lower-case spellings of ``values``, as documented and as canonical_status spells them."""
+    return frozenset([str(value).lower() for value in values]
+                     + [canonical_status(str(value)).lower() for value in values])
+
+
+# Each vocabulary as the lower-case documented spellings it accepts: per job type, and all of them.
+_ACCEPTED = dict(
+    (vocabulary, (dict((name, _lowered(group)) for name, group in values.items()),
+                  _lowered(sum(values.values(), ()))) if isinstance(values, dict) else ({}, _lowered(values)))
+    for vocabulary, values in VOCABULARIES.items() if values)
 
 
 def _in_vocabulary(value, vocabulary, source):
-    values = _documented(vocabulary, source)
-    if values is None or value is None or value == '':
+    """Whether ``value`` is one of the documented values (of the record's job type, when they differ)."""
+    accepted = _ACCEPTED.get(vocabulary) if vocabulary is not None else None
+    if accepted is None or value is None or value == '':
         return True
-    wanted = canonical_status(str(value)).lower()
-    return any(canonical_status(item).lower() == wanted for item in values)
+    per_type, every = accepted
+    documented = per_type.get(source.job_type(), every) if per_type else every
+    wanted = (value if isinstance(value, str) else str(value)).strip().lower()
+    return wanted in documented or _CANONICAL.get(wanted, wanted).lower() in documented
 
 
 def _checked(converted, key, value, expected, source):
@@ -305,6 +314,10 @@ _LEAVES: Dict[str, Callable[..., Any]] = {
 }
 
 
+_NO_TYPES: Dict[str, Any] = {}
+_PLAIN = (str, int, bool, type(None))
+
+
 def typed(value: Any, key: Optional[str], types: Dict[str, Any], source: _Record, depth: int = 0,
           parent: str = '') -> Any:
     """``value`` (wire name ``key``) typed by ``types`` (the table's subtree where it sits), snake_case keys.
@@ -313,15 +326,17 @@ def typed(value: Any, key: Optional[str], types: Dict[str, Any], source: _Record
     ``parent`` is where the value sits (``DataSynchronizationStatus``), for warnings.
     """
     spec = types.get(key) if key is not None else types
+    if type(spec) is tuple:
+        return _LEAVES[spec[0]](value, '%s.%s' % (parent, key) if parent and key else key or parent, spec[1], source)
+    if type(value) in _PLAIN:
+        return value   # text, a number, a flag or nothing: untyped, as sent (the common case, kept fast)
     where = '%s.%s' % (parent, key) if parent and key else key or parent
-    if isinstance(spec, tuple):
-        return _LEAVES[spec[0]](value, where, spec[1], source)
-    subtree = spec if isinstance(spec, dict) else {}
+    subtree = spec if type(spec) is dict else _NO_TYPES
     if isinstance(value, dict):
         if depth >= MAX_FACT_DEPTH:
             return source.invalid(where, value, 'nested less than %d levels deep' % MAX_FACT_DEPTH)
-        return dict((snake_case(name), typed(item, name, subtree, source, depth + 1, where))
-                    for name, item in value.items())
+        depth += 1
+        return {snake_case(name): typed(item, name, subtree, source, depth, where) for name, item in value.items()}
     if isinstance(value, list):
         if depth >= MAX_FACT_DEPTH:
             return source.invalid(where, value, 'nested less than %d levels deep' % MAX_FACT_DEPTH)
