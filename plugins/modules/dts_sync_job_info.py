@@ -259,7 +259,7 @@ jobs:
       description:
         - The incremental synchronization stage.
         - Discontinued (the API reference marks it and its fields so); DTS usually returns it empty,
-          V({}). Do not build on it: the job's own RV(jobs[].status) and RV(jobs[].delay) tell the same.
+          V({}). Do not build on it; the job's own RV(jobs[].status) and RV(jobs[].delay) tell the same.
       returned: when O(fields) has V(all) or the name
       type: dict
       contains:
