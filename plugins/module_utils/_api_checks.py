@@ -25,7 +25,9 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils import _api_current
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import run_concurrently
+from ansible_collections.alibabacloud.dts.plugins.module_utils._convert import _Record, typed
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
+from ansible_collections.alibabacloud.dts.plugins.module_utils._fields import TYPES
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import (
     canonical_status,
     checkpoint_time,
@@ -174,11 +176,19 @@ def _count(value):
     return number if isinstance(number, int) and not isinstance(number, bool) else None
 
 
-def normalize_check_job(record: Mapping[str, Any]) -> Dict[str, Any]:
+def _typed_fields(action, record, names, warn, types=None):
+    """``record``'s fields ``names`` typed as the field table documents them for ``action`` (a value an
+    enumeration does not list is kept and reported to ``warn``)."""
+    source = _Record(record, None, warn)
+    types = TYPES[action] if types is None else types
+    return dict((name, typed(record.get(name), name, types, source)) for name in names)
+
+
+def normalize_check_job(record: Mapping[str, Any], warn: Any = None) -> Dict[str, Any]:
     """One DescribeCheckJobs record: ``check_type`` V(full)/V(incremental), ``result`` V(passed)/V(failed)
-    (an unknown value as sent), the counts as integers, ``checkpoint`` Unix seconds."""
-    check_type, result, checkpoint = _count(record.get('CheckType')), _count(record.get('Status')), _count(
-        record.get('CheckPoint'))
+    (an unknown value as sent, and reported to ``warn``), the counts as integers, ``checkpoint`` Unix seconds."""
+    wire = _typed_fields(CHECK_JOBS_ACTION, record, ('CheckType', 'Status', 'CheckPoint'), warn)
+    check_type, result, checkpoint = _count(wire['CheckType']), _count(wire['Status']), _count(wire['CheckPoint'])
     return {
         'dts_job_id': record.get('DtsJobId'),
         'dts_instance_id': record.get('DtsInstanceID'),
@@ -193,10 +203,12 @@ def normalize_check_job(record: Mapping[str, Any]) -> Dict[str, Any]:
     }
 
 
-def normalize_table(record: Mapping[str, Any]) -> Dict[str, Any]:
+def normalize_table(record: Mapping[str, Any], warn: Any = None) -> Dict[str, Any]:
     """One DescribeDataCheckTableDetails record: names, counts and ``state`` (V(done), V(initializing),
-    V(running), V(failed); an unknown value as sent); ``error`` explains a documented ``ErrorCode``."""
-    status, error_code = _count(record.get('Status')), _count(record.get('ErrorCode'))
+    V(running), V(failed); an unknown value as sent, and reported to ``warn``); ``error`` explains a
+    documented ``ErrorCode``."""
+    wire = _typed_fields(TABLE_DETAILS_ACTION, record, ('Status', 'ErrorCode'), warn)
+    status, error_code = _count(wire['Status']), _count(wire['ErrorCode'])
     return {
         'source_schema': record.get('SourceDbName'),
         'source_table': record.get('SourceTbName'),
@@ -211,13 +223,16 @@ def normalize_table(record: Mapping[str, Any]) -> Dict[str, Any]:
     }
 
 
-def normalize_precheck_item(record: Mapping[str, Any]) -> Dict[str, Any]:
-    """One DescribePreCheckStatus item: ``item``, ``names``, ``state``, ``error``, ``repair_method``,
-    ``can_skip``, ``skipped`` (the last two booleans)."""
+def normalize_precheck_item(record: Mapping[str, Any], warn: Any = None) -> Dict[str, Any]:
+    """One DescribePreCheckStatus item: ``item``, ``names``, ``state`` (documented spelling; an unknown
+    one kept and reported to ``warn``), ``error``, ``repair_method``, ``can_skip``, ``skipped`` (the last
+    two booleans)."""
+    wire = _typed_fields(PRECHECK_ACTION, record, ('State', 'CanSkip', 'Skip'), warn,
+                         TYPES[PRECHECK_ACTION]['JobProgress'])
     return {
         'item': record.get('Item'),
         'names': record.get('Names'),
-        'state': canonical_status(record.get('State')),
+        'state': wire['State'],
         'error': record.get('ErrMsg') or None,
         'repair_method': record.get('RepairMethod') or None,
         'can_skip': to_bool(record.get('CanSkip')),
@@ -339,7 +354,8 @@ def read_data_checks(client: Any, job_ids: Sequence[str],
 
     def read(job_id):
         record = found[job_id]
-        runs = [normalize_check_job(run) for run in list_check_jobs(client, record.get('DtsInstanceID') or job_id)]
+        runs = [normalize_check_job(run, client.warn)
+                for run in list_check_jobs(client, record.get('DtsInstanceID') or job_id)]
         directions = normalize_dts_job(record, client.region, _STATE_FACTS, client.warn)
         entries = []
         for position, direction in enumerate(directions):
@@ -362,10 +378,11 @@ def read_failed_precheck_items(client: Any, dts_job_id: str,
     add V(Warning) for the ones that passed with a warning), each as normalize_precheck_item."""
     wanted = set(canonical_status(state) for state in states)
     records, summary = list_precheck_items(client, dts_job_id, JOB_CODES['precheck'])
-    items = [normalize_precheck_item(record) for record in records]
+    items = [normalize_precheck_item(record, client.warn) for record in records]
+    state = _typed_fields(PRECHECK_ACTION, summary, ('State',), client.warn)['State']
     return {
         'dts_job_id': dts_job_id,
-        'state': canonical_status(summary.get('State')),
+        'state': state,
         'error_item': _count(summary.get('ErrorItem')),
         'total': _count(summary.get('Total')),
         'items': [item for item in items if item['state'] in wanted],

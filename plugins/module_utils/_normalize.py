@@ -4,8 +4,11 @@
 """The one normaliser: the API's records, as typed snake_case facts.
 
 The wire format is loose: numbers arrive as strings, booleans as "true"/"false" or
-real booleans, statuses in any case (and one misspelt).  Everything users see goes
-through here, so a playbook can compare ``delay > 300`` or ``status == 'Synchronizing'``.
+real booleans, statuses in any case (and one misspelt), a delay in seconds or milliseconds.
+Everything users see goes through here, so a playbook can compare ``delay > 300`` or
+``status == 'Synchronizing'``.  Each field is typed as the vendor documents it for its action
+and job type (the field table, ``_fields``, generated from the SDK: see docs/fields.md) by
+``_convert.typed``: durations in seconds, times as Unix seconds or ISO 8601 UTC.
 
 The answers are not trusted either: a typed fact holds its type or null.  A value that cannot be
 converted (``Delay: "abc"``, a list where a status belongs, a number past 64 bits, NaN, tags that
@@ -17,259 +20,59 @@ of the answer around the records, is checked when the answer arrives: see
 ``_paging.check_records``.)
 """
 
-import math
-import reprlib
-import threading
-from datetime import datetime, timezone
-from typing import Any, Callable, Container, Dict, List, Mapping, Optional, Tuple
-
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+from typing import Any, Container, Dict, List, Mapping, Optional, Tuple
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils import _normalize_checks
-
-# Synchronization job statuses of both families; PreCheckPass to Downgrade only the current one reports.
-JOB_STATUSES = (
-    'NotStarted', 'Prechecking', 'PrecheckFailed', 'PreCheckPass', 'NotConfigured', 'Initializing',
-    'InitializeFailed', 'Synchronizing', 'Failed', 'Suspending', 'Modifying', 'Finished', 'Retrying',
-    'Upgrade', 'Locked', 'Downgrade',
+from ansible_collections.alibabacloud.dts.plugins.module_utils._convert import (  # noqa: F401 (the normaliser's names)
+    DIRECTIONS,
+    JOB_STATUSES,
+    MAX_FACT_DEPTH,
+    MAX_INTEGER,
+    MIGRATION_STATUSES,
+    STAGE_STATUSES,
+    SUBSCRIBE_STATUSES,
+    Warn,
+    _Record,
+    canonical_status,
+    checkpoint_time,
+    iso_time,
+    snake_case,
+    tags_to_dict,
+    to_bool,
+    to_delay,
+    to_int,
+    typed,
 )
-# What the current family's migration and change tracking (subscribe) tasks report besides.
-MIGRATION_STATUSES = ('Migrating', 'MigrationFailed')
-SUBSCRIBE_STATUSES = ('Normal', 'Abnormal')
-DIRECTIONS = ('Forward', 'Reverse')
-# Statuses of the schema/data initialization stages and of precheck items.
-STAGE_STATUSES = ('NotStarted', 'Migrating', 'Failed', 'Finished', 'Success')
+from ansible_collections.alibabacloud.dts.plugins.module_utils._fields import TYPES
 
-_CANONICAL = dict((status.lower(), status) for status in
-                  JOB_STATUSES + MIGRATION_STATUSES + SUBSCRIBE_STATUSES + STAGE_STATUSES + DIRECTIONS)
-# One page of the API reference spells it this way; the service may too.
-_CANONICAL['initializating'] = 'Initializing'
-
-# Fields that carry counts or Unix times as strings.
-INTEGER_FIELDS = frozenset(['Delay', 'Percent', 'Progress', 'Port', 'Checkpoint', 'RPS'])
-BOOLEAN_FIELDS = frozenset(['DataInitialization', 'StructureInitialization', 'DataSynchronization'])
-STATUS_FIELDS = frozenset(['Status', 'CheckStatus', 'SynchronizationDirection'])
-_LEGACY_TYPES = dict([(name, 'int') for name in INTEGER_FIELDS] + [(name, 'bool') for name in BOOLEAN_FIELDS]
-                     + [(name, 'status') for name in STATUS_FIELDS])
+LIST_JOBS_ACTION = 'DescribeSynchronizationJobs'
+STATUS_LIST_ACTION = 'DescribeSynchronizationJobStatusList'
+LIST_DTS_JOBS_ACTION = 'DescribeDtsJobs'
+DETAIL_ACTION = 'DescribeDtsJobDetail'
+# How one record of each action is typed (the field table: docs/fields.md).
+_LEGACY_TYPES = TYPES[LIST_JOBS_ACTION]
+_STATUS_TYPES = TYPES[STATUS_LIST_ACTION]['SynchronizationDirectionInfoList']
+_CURRENT_TYPES = TYPES[LIST_DTS_JOBS_ACTION]
+# A two-way job's reverse direction: documented under ReverseJob, with the job's own fields besides.
+_REVERSE_TYPES = dict(_CURRENT_TYPES, **_CURRENT_TYPES.get('ReverseJob', {}))
+_DETAIL_TYPES = TYPES[DETAIL_ACTION]
 
 
-# The most a number fact may be: the API's numbers are 64-bit; past that is not a count or a time.
-MAX_INTEGER = 2 ** 63 - 1
-# Facts nested deeper than this are not DTS's (its records nest four levels at most).
-MAX_FACT_DEPTH = 16
-# Field names converted to snake_case are remembered, up to this many (an answer may invent names).
-MAX_REMEMBERED_NAMES = 4096
-
-Warn = Optional[Callable[[str], Any]]
-# What a converter returns for a value it cannot convert (None is a value: "not given").
-_INVALID = object()
-
-
-def canonical_status(value: Any) -> Any:
-    """The documented spelling of a status, whatever its case; unknown text passes through, and
-    anything that is not text is None."""
-    if not isinstance(value, str):
-        return None
-    return _CANONICAL.get(value.strip().lower(), value)
+def _fields_of_kind(types: Mapping[str, Any], *kinds: str) -> frozenset:
+    """The wire names, at any depth of ``types``, of the fields of one of ``kinds``."""
+    found: set = set()
+    for name, spec in types.items():
+        if isinstance(spec, dict):
+            found |= _fields_of_kind(spec, *kinds)
+        elif spec[0] in kinds or spec[0] == 'time' and spec[1] == 'epoch_s' and 'number' in kinds:
+            found.add(name)
+    return frozenset(found)
 
 
-def _status(value):
-    if value is None or isinstance(value, str):
-        return canonical_status(value)
-    return _INVALID
-
-
-def _number(value):
-    """A count, time or percentage: int or float within 64 bits, None for nothing, else _INVALID."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return _INVALID
-    if isinstance(value, int):
-        return value if -MAX_INTEGER - 1 <= value <= MAX_INTEGER else _INVALID
-    if isinstance(value, float):
-        return value if math.isfinite(value) and abs(value) <= MAX_INTEGER else _INVALID
-    if not isinstance(value, str):
-        return _INVALID
-    text = value.strip()
-    if not text:
-        return None
-    if len(text) > 32:
-        return _INVALID
-    try:
-        return _number(int(text))
-    except ValueError:
-        pass
-    try:
-        return _number(float(text))
-    except ValueError:
-        return _INVALID
-
-
-def to_int(value: Any) -> Any:
-    """Counts and timestamps: "42" -> 42, "12.5" -> 12.5; "", None and anything not a number
-    (text, NaN, infinities, past 64 bits, a list...) -> None."""
-    number = _number(value)
-    return None if number is _INVALID else number
-
-
-def _boolean(value):
-    if isinstance(value, bool) or value is None:
-        return value
-    if not isinstance(value, (str, int)):
-        return _INVALID
-    text = str(value).strip().lower()
-    if text in ('true', '1', 'yes'):
-        return True
-    if text in ('false', '0', 'no', ''):
-        return False
-    return _INVALID
-
-
-def to_bool(value: Any) -> Optional[bool]:
-    """"true"/"false" (any case), 1/0, yes/no, real booleans; anything else is None."""
-    result = _boolean(value)
-    return None if result is _INVALID else result
-
-
-def _delay(value, millis=False):
-    number = _number(value)
-    if number is _INVALID:
-        return _INVALID
-    if number is None or number < 0:
-        return None
-    return int(math.ceil(number / 1000.0 if millis else number))
-
-
-def to_delay(value: Any, millis: bool = False) -> Optional[int]:
-    """A replication delay as whole seconds; None when unknown, negative or not a number.
-
-    The current family says ``-1`` when incremental synchronization has not started: that must not
-    become a number a ``delay <= 5`` gate would pass.  Milliseconds (DescribeDtsJobDetail) round up,
-    so 5.4 s never reads as 5.
-    """
-    delay = _delay(value, millis)
-    return None if delay is _INVALID else delay
-
-
-_CONVERTERS = {
-    'int': _number, 'bool': _boolean, 'status': _status, 'delay': _delay,
-    'delay_ms': lambda value: _delay(value, millis=True),
-}
-_EXPECTED = {
-    'int': 'a number', 'bool': 'true or false', 'status': 'a status name', 'delay': 'a number of seconds',
-    'delay_ms': 'a number of milliseconds',
-}
-
-
-_SHORT = reprlib.Repr()
-_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother = 2, 40, 40
-
-
-def _shown(value):
-    """A value from the answer, short enough for a warning (reprlib: however deep it nests)."""
-    text = _SHORT.repr(value)
-    return text if len(text) <= 60 else text[:57] + '...'
-
-
-class _Record:
-    """Where the values being converted come from, to name it in a warning (built only then)."""
-
-    __slots__ = ('record', 'region', 'warn')
-
-    def __init__(self, record, region, warn):
-        self.record, self.region, self.warn = record, region, warn
-
-    def invalid(self, field, value, expected):
-        """Warn that ``field`` holds ``value``, not ``expected``; return the null that replaces it."""
-        if self.warn is not None:
-            self.warn('DTS job %s in region %s: %s is %s, not %s; the fact is null.'
-                      % (self._job(), self.region, field, _shown(value), expected))
-        return None
-
-    def _job(self):
-        record = self.record if isinstance(self.record, dict) else {}
-        job = next((record[name] for name in ('DtsInstanceID', 'DtsJobId', 'SynchronizationJobId')
-                    if isinstance(record.get(name), str) and record[name]), None)
-        direction = next((record[name] for name in ('DtsJobDirection', 'SynchronizationDirection')
-                          if isinstance(record.get(name), str) and record[name]), None)
-        text = job[:60] if job is not None else '(no id)'
-        return '%s (%s)' % (text, direction[:20]) if direction else text
-
-
-def tags_to_dict(tags: Optional[List[Any]], key: str = 'Key', value: str = 'Value',
-                 source: Any = None) -> Dict[str, Any]:
-    """``[{"Key": k, "Value": v}]`` -> ``{k: v}``; a missing value is the empty string.
-
-    The current family names the fields ``TagKey`` / ``TagValue``: pass them as ``key`` / ``value``.
-    Tags that are not a list are ``{}``, an entry that is not a tag is left out and a value that is
-    not text (or a number) is None, each with a warning to ``source`` (a _Record).
-    """
-    source = source or _Record(None, None, None)
-    if tags is None or tags == '':
-        return {}
-    if not isinstance(tags, list):
-        source.invalid('the tags', tags, 'a list of tags')
-        return {}
-    result: Dict[str, Any] = {}
-    for tag in tags:
-        name = tag.get(key) if isinstance(tag, dict) else None
-        if isinstance(name, (int, float)) and not isinstance(name, bool) and _number(name) is not _INVALID:
-            name = str(name)
-        if not isinstance(name, str):
-            source.invalid('a tag', tag, 'a tag with a %s' % key)
-            continue
-        given = tag.get(value)
-        if given is None:
-            given = ''
-        elif isinstance(given, (int, float)) and not isinstance(given, bool) and _number(given) is not _INVALID:
-            given = str(given)
-        elif not isinstance(given, str):
-            given = source.invalid('tag %s' % _shown(name), given, 'text')
-        result[name] = given
-    return result
-
-
-_SNAKE_NAMES: Dict[str, str] = {}
-_SNAKE_LOCK = threading.Lock()
-
-
-def snake_case(name: str) -> str:
-    """The mechanical snake_case of an API field name (Ansible's camel_dict_to_snake_dict rule).
-
-    The API uses a few dozen names across thousands of records, so each is converted once (up to
-    MAX_REMEMBERED_NAMES: an answer that invents names cannot grow the table without end).
-    """
-    try:
-        return _SNAKE_NAMES[name]
-    except KeyError:
-        converted = next(iter(camel_dict_to_snake_dict({name: None})))
-        with _SNAKE_LOCK:
-            if len(_SNAKE_NAMES) < MAX_REMEMBERED_NAMES:
-                _SNAKE_NAMES[name] = converted
-        return converted
-
-
-def _typed(value, key, types, source, depth=0):
-    """``value`` (wire name ``key``) typed by ``types`` (wire name -> converter), snake_case keys, one pass.
-
-    A typed field holds its type or None; a float anywhere is finite; nothing nests past MAX_FACT_DEPTH.
-    """
-    kind = types.get(key) if key is not None else None
-    if kind is not None:
-        converted = _CONVERTERS[kind](value)
-        return source.invalid(key, value, _EXPECTED[kind]) if converted is _INVALID else converted
-    if isinstance(value, dict):
-        if depth >= MAX_FACT_DEPTH:
-            return source.invalid(key, value, 'nested less than %d levels deep' % MAX_FACT_DEPTH)
-        return dict((snake_case(name), _typed(item, name, types, source, depth + 1)) for name, item in value.items())
-    if isinstance(value, list):
-        if depth >= MAX_FACT_DEPTH:
-            return source.invalid(key, value, 'nested less than %d levels deep' % MAX_FACT_DEPTH)
-        return [_typed(item, None, types, source, depth + 1) for item in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return source.invalid(key, value, 'a finite number')
-    return value
+# The fields each family types as numbers (durations included), booleans and statuses.
+INTEGER_FIELDS = _fields_of_kind(_LEGACY_TYPES, 'number', 'duration')
+BOOLEAN_FIELDS = _fields_of_kind(_LEGACY_TYPES, 'flag')
+STATUS_FIELDS = _fields_of_kind(_LEGACY_TYPES, 'status')
 
 
 # Every documented fact of a job record.
@@ -298,12 +101,12 @@ def normalize_job(record: Mapping[str, Any], region: Optional[str],
     those are converted, so a summary of thousands of records costs a fraction of the whole.
     ``warn(message)`` hears of each value that could not be converted (see the module's docstring).
     """
-    source = _Record(record, region, warn)
+    source = _Record(record, region, warn, 'sync')
     result: Dict[str, Any] = {}
     for name, value in record.items():
         key = snake_case(name)
         if name != 'Tags' and (facts is None or key in facts):
-            result[key] = _typed(value, name, _LEGACY_TYPES, source)
+            result[key] = typed(value, name, _LEGACY_TYPES, source)
     if facts is None or 'tags' in facts:
         result['tags'] = tags_to_dict(record.get('Tags'), source=source)
     if facts is None or 'region' in facts:
@@ -311,24 +114,13 @@ def normalize_job(record: Mapping[str, Any], region: Optional[str],
     return result
 
 
-def checkpoint_time(checkpoint: Any) -> Optional[str]:
-    """A Unix-seconds checkpoint as ISO 8601 UTC ending in Z (None when unknown)."""
-    if not isinstance(checkpoint, (int, float)) or isinstance(checkpoint, bool) or checkpoint <= 0:
-        return None
-    try:
-        moment = datetime.fromtimestamp(checkpoint, tz=timezone.utc)
-    except (ValueError, OverflowError, OSError):
-        # Past what a date can say (year 10000 and on): no time rather than a crash.
-        return None
-    return moment.strftime('%Y-%m-%dT%H:%M:%SZ')
-
-
 def normalize_direction(entry: Mapping[str, Any], warn: Warn = None, source: Any = None) -> Dict[str, Any]:
-    source = source or _Record(entry, None, warn)
-    checkpoint = _typed(entry.get('Checkpoint'), 'Checkpoint', _LEGACY_TYPES, source)
+    """One direction of a DescribeSynchronizationJobStatusList entry: its status and checkpoint."""
+    source = source or _Record(entry, None, warn, 'sync')
+    checkpoint = typed(entry.get('Checkpoint'), 'Checkpoint', _STATUS_TYPES, source)
     return {
         'synchronization_direction': canonical_status(entry.get('SynchronizationDirection')) or 'Forward',
-        'status': _typed(entry.get('Status'), 'Status', _LEGACY_TYPES, source),
+        'status': typed(entry.get('Status'), 'Status', _STATUS_TYPES, source),
         'checkpoint': checkpoint,
         'checkpoint_time': checkpoint_time(checkpoint),
     }
@@ -340,7 +132,7 @@ def normalize_status(entry: Mapping[str, Any], warn: Warn = None, region: Option
     ``status`` is the Forward direction's (a one-way job has only that one); every
     direction is kept under ``directions``.  ``warn`` as for normalize_job; ``region`` names it.
     """
-    source = _Record(entry, region, warn)
+    source = _Record(entry, region, warn, 'sync')
     listed = entry.get('SynchronizationDirectionInfoList')
     if listed is not None and not isinstance(listed, list):
         listed = source.invalid('SynchronizationDirectionInfoList', listed, 'a list of directions')
@@ -361,17 +153,9 @@ def normalize_status(entry: Mapping[str, Any], warn: Warn = None, region: Option
 
 # -- the current family (DescribeDtsJobs, DescribeDtsJobDetail) -------------------------------------
 
-CURRENT_INTEGER_FIELDS = frozenset(['Checkpoint', 'Percent', 'Progress', 'Port', 'Rps', 'RetryCount',
-                                    'MaxRetryTime'])
-CURRENT_BOOLEAN_FIELDS = frozenset(['DataInitialization', 'StructureInitialization', 'DataSynchronization',
-                                    'FullDataCheck', 'IncDataCheck', 'StructureDataCheck', 'TimeWindowCheck',
-                                    'NeedUpgrade', 'CanSwitch'])
-CURRENT_STATUS_FIELDS = frozenset(['Status', 'CheckResult', 'DtsJobDirection', 'SynchronizationDirection'])
-_CURRENT_TYPES = dict([(name, 'int') for name in CURRENT_INTEGER_FIELDS]
-                      + [(name, 'bool') for name in CURRENT_BOOLEAN_FIELDS]
-                      + [(name, 'status') for name in CURRENT_STATUS_FIELDS] + [('Delay', 'delay')])
-# DescribeDtsJobDetail gives the delay in milliseconds.
-_CURRENT_TYPES_MS = dict(_CURRENT_TYPES, Delay='delay_ms')
+CURRENT_INTEGER_FIELDS = _fields_of_kind(_CURRENT_TYPES, 'number', 'duration')
+CURRENT_BOOLEAN_FIELDS = _fields_of_kind(_CURRENT_TYPES, 'flag')
+CURRENT_STATUS_FIELDS = _fields_of_kind(_CURRENT_TYPES, 'status')
 # Fields of a job, not of a direction: a two-way job's ReverseJob leaves them out and takes the job's.
 JOB_LEVEL_FIELDS = ('DtsJobId', 'DtsInstanceID', 'DtsJobName', 'JobType', 'PayType', 'ExpireTime', 'CreateTime',
                     'DtsJobClass', 'ResourceGroupId', 'ResourceGroupDisplayName', 'DedicatedClusterId', 'TagList')
@@ -404,17 +188,17 @@ API_LEGACY = 'legacy'
 API_CURRENT = 'current'
 
 
-def _dts_direction(record, region, facts, direction, warn, millis=False):
+def _dts_direction(record, region, facts, direction, warn, types=_CURRENT_TYPES):
     wanted = (lambda key: True) if facts is None else (lambda key: key in facts)
-    types = _CURRENT_TYPES_MS if millis else _CURRENT_TYPES
-    source = _Record(record, region, warn)
+    # A reverse direction is always a synchronization (only two-way synchronization has one).
+    source = _Record(record, region, warn, 'sync' if direction == 'Reverse' else None)
     result = {}
     for name, value in record.items():
         if name in ('TagList', 'ReverseJob', 'SubSyncJob', 'SubDistributedJob') or name in ENVELOPE_FIELDS:
             continue
         key = snake_case(name)
         if wanted(key):
-            result[key] = _typed(value, name, types, source)
+            result[key] = typed(value, name, types, source)
     # The summary facts are always there (null when DTS left them out), so templates can read them.
     for key in SUMMARY_DTS_JOB_FACTS:
         if wanted(key) and key not in result:
@@ -430,8 +214,8 @@ def _dts_direction(record, region, facts, direction, warn, millis=False):
     if wanted('api'):
         result['api'] = API_CURRENT
     if wanted('data_check'):
-        typed = _typed(dict((name, record.get(name)) for name in _normalize_checks.WIRE_FIELDS), None, types, source)
-        result['data_check'] = _normalize_checks.data_check_facts(typed)
+        checks = typed(dict((name, record.get(name)) for name in _normalize_checks.WIRE_FIELDS), None, types, source)
+        result['data_check'] = _normalize_checks.data_check_facts(checks)
     return result
 
 
@@ -461,7 +245,8 @@ def dts_job_directions(record: Mapping[str, Any]) -> List[Tuple[Mapping[str, Any
 def normalize_dts_direction(record: Mapping[str, Any], region: Optional[str], facts: Optional[Container[str]],
                             direction: str, warn: Warn = None) -> Dict[str, Any]:
     """One direction (see dts_job_directions) as facts; ``facts`` and ``warn`` as for normalize_dts_job."""
-    return _dts_direction(record, region, facts, direction, warn)
+    return _dts_direction(record, region, facts, direction, warn,
+                          _REVERSE_TYPES if direction == 'Reverse' else _CURRENT_TYPES)
 
 
 def normalize_dts_job(record: Mapping[str, Any], region: Optional[str],
@@ -472,14 +257,15 @@ def normalize_dts_job(record: Mapping[str, Any], region: Optional[str],
     tags, type and billing.  ``facts`` is the set of fact names to keep (None keeps every field,
     known or not).  ``warn`` as for normalize_job.
     """
-    return [_dts_direction(raw, region, facts, direction, warn) for raw, direction in dts_job_directions(record)]
+    return [normalize_dts_direction(raw, region, facts, direction, warn)
+            for raw, direction in dts_job_directions(record)]
 
 
 def normalize_dts_job_detail(body: Mapping[str, Any], region: Optional[str], warn: Warn = None) -> Dict[str, Any]:
-    """A DescribeDtsJobDetail answer (one direction) as facts: its ``Delay`` is in milliseconds."""
-    facts = _dts_direction(body, region, None, 'Forward', warn, millis=True)
+    """A DescribeDtsJobDetail answer (one direction) as facts: its milliseconds made seconds."""
+    facts = _dts_direction(body, region, None, 'Forward', warn, _DETAIL_TYPES)
     source = _Record(body, region, warn)
     for name in ('SubSyncJob', 'SubDistributedJob'):
         if isinstance(body.get(name), list):
-            facts[snake_case(name)] = _typed(body[name], None, _CURRENT_TYPES_MS, source)
+            facts[snake_case(name)] = typed(body[name], name, _DETAIL_TYPES, source)
     return facts

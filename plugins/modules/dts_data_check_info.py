@@ -296,7 +296,7 @@ def add_tables(client, entries, tables, report_url, warn):
 
     def read(entry):
         records, _counts = list_table_details(client, entry['dts_job_id'], CHECK_TYPES[entry['check_type']], tables)
-        return [normalize_table(record) for record in records]
+        return [normalize_table(record, client.warn) for record in records]
 
     for entry, found in zip(wanted, run_concurrently(read, wanted, client.max_concurrency)):
         entry['tables'] = found

@@ -286,8 +286,9 @@ jobs:
       sample: Synchronizing
     delay:
       description:
-        - Replication delay in seconds.
+        - Replication delay in seconds, whatever the job type (DTS gives a migration task's in milliseconds).
         - Null when incremental synchronization has not started (the API says V(-1)) or DTS gave none.
+        - Every fact's unit and where it comes from is in the collection's C(docs/fields.md).
       returned: when O(fields) has V(summary), V(all) or the name (part of the summary)
       type: int
       sample: 2
@@ -317,15 +318,15 @@ jobs:
       type: str
       sample: PostPaid
     expire_time:
-      description: When a PrePaid instance expires, as the API gives it; null for PostPaid.
+      description: When a PrePaid instance expires, ISO 8601 UTC; null for PostPaid.
       returned: when O(fields) has V(summary), V(all) or the name (part of the summary)
       type: str
-      sample: "2021-07-07T16:00:00.000+00:00"
+      sample: "2021-07-07T16:00:00Z"
     create_time:
-      description: When the task was created, as the API gives it.
+      description: When the task was created, ISO 8601 UTC.
       returned: when O(fields) has V(summary), V(all) or the name (part of the summary)
       type: str
-      sample: "2021-03-16T08:01:31.000+00:00"
+      sample: "2021-03-16T08:01:31Z"
     tags:
       description: The task's tags as a dictionary (a tag without value maps to the empty string).
       returned: when O(fields) has V(summary), V(all) or the name (part of the summary)

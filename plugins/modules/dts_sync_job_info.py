@@ -258,8 +258,8 @@ jobs:
     data_synchronization_status:
       description:
         - The incremental synchronization stage.
-        - The API reference marks it and its fields as no longer available; DTS usually returns it empty,
-          V({}). The job's own RV(jobs[].status) and RV(jobs[].delay) tell the same.
+        - Discontinued (the API reference marks it and its fields so); DTS usually returns it empty,
+          V({}). Do not build on it; the job's own RV(jobs[].status) and RV(jobs[].delay) tell the same.
       returned: when O(fields) has V(all) or the name
       type: dict
       contains:
@@ -464,10 +464,10 @@ jobs:
       type: str
       sample: large
     create_time:
-      description: When the job was created, as the API gives it (UTC+8).
+      description: When the job was created, ISO 8601 UTC (the API gives it in UTC+8; it is converted).
       returned: when O(fields) has V(all) or the name
       type: str
-      sample: "2021-06-28 17:34:53.0"
+      sample: "2021-06-28T09:34:53Z"
     job_create_time:
       description: When the job was created (UTC).
       returned: when O(fields) has V(all) or the name

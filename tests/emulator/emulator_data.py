@@ -385,10 +385,17 @@ def precheck_progress(job, job_code, now_iso):
     return state, items, 0
 
 
+def legacy_local_time(iso):
+    """The legacy listing's CreateTime: ``yyyy-MM-dd HH:mm:ss.0`` in UTC+8, as its reference documents."""
+    moment = datetime.strptime(iso[:19], '%Y-%m-%dT%H:%M:%S') + timedelta(hours=8)
+    return moment.strftime('%Y-%m-%d %H:%M:%S.0')
+
+
 def _precheck(spec, documented):
     failures = dict((item['item'], item) for item in spec.get('precheck_failures') or [])
     if documented in ('NotStarted',):
-        return {'Status': 'NotStarted', 'Percent': '0', 'Detail': []}
+        # The precheck result is documented as Success or Failed: a job not prechecked has none yet.
+        return {'Status': '', 'Percent': '0', 'Detail': []}
     detail = []
     for item in PRECHECK_ITEMS:
         if item in failures:
@@ -439,7 +446,7 @@ def wire_records(job):
             'SynchronizationJobClass': job.get('job_class', 'medium'),
             'InstanceCreateTime': job['created'],
             'JobCreateTime': job['created'],
-            'CreateTime': job['created'].replace('T', ' ').replace('Z', '.0'),
+            'CreateTime': legacy_local_time(job['created']),
             'SourceEndpoint': {'InstanceId': 'rm-src%s' % job['id'][3:11], 'InstanceType': 'RDS',
                                'EngineName': 'MySQL', 'IP': '172.16.88.10', 'Port': '3306', 'UserName': 'dtstest'},
             'DestinationEndpoint': {'InstanceId': 'rm-dst%s' % job['id'][3:11], 'InstanceType': 'RDS',
@@ -559,23 +566,26 @@ def endpoint_instance_ids(job):
 
 def _current_precheck(job, documented):
     failures = dict((item['item'], item) for item in job.get('precheck_failures') or [])
+    # The documented precheck statuses: NotStarted, Suspending, Checking, Failed, Finished.
     if documented in ('NotStarted', 'NotConfigured'):
         return {'Status': 'NotStarted', 'Percent': '0', 'Detail': []}
     if documented == 'Prechecking':
-        return {'Status': 'Prechecking', 'Percent': '40', 'Detail': []}
+        return {'Status': 'Checking', 'Percent': '40', 'Detail': []}
     detail = []
     for item in PRECHECK_ITEMS:
         entry = {'CheckItem': item, 'CheckResult': 'Failed' if item in failures else 'Success'}
         if item in failures:
             entry.update(FailedReason=failures[item].get('error', ''), RepairMethod=failures[item].get('repair', ''))
         detail.append(entry)
-    return {'Status': 'Failed' if failures else 'Success', 'Percent': '100', 'Detail': detail}
+    return {'Status': 'Failed' if failures else 'Finished', 'Percent': '100', 'Detail': detail}
 
 
 def _current_sync_stage(documented, delay):
+    # The documented statuses of the incremental stage: NotStarted, Migrating (running), Failed, Finished
+    # and Catched (caught up: no latency).
     if documented in ('Synchronizing', 'Retrying', 'Suspending', 'Modifying', 'Upgrade', 'Downgrade', 'Locked'):
         caught_up = delay is not None and 0 <= delay <= 1
-        return {'Status': 'Catched' if caught_up and documented == 'Synchronizing' else documented,
+        return {'Status': 'Catched' if caught_up and documented == 'Synchronizing' else 'Migrating',
                 'Percent': '95' if delay < 0 else '100', 'Progress': '0' if delay < 0 else '1283', 'NeedUpgrade': False}
     if documented == 'Failed':
         return {'Status': 'Failed', 'Percent': '100', 'Progress': '1283', 'NeedUpgrade': False}
@@ -593,8 +603,8 @@ def _current_stage(documented):
 def current_record(job, direction, lowercase=False, now=None, detail=False):
     """One direction of a job as the current family shows it.
 
-    The listing says ``Delay`` in seconds and ``Checkpoint`` as a string; DescribeDtsJobDetail says
-    milliseconds and an integer (``detail=True``).
+    The listing says ``Delay`` in seconds (a migration task's in milliseconds) and ``Checkpoint`` as a
+    string; DescribeDtsJobDetail says milliseconds and an integer (``detail=True``).
     """
     state = job['directions'][direction]
     documented = canonical(state['status'])
@@ -604,7 +614,9 @@ def current_record(job, direction, lowercase=False, now=None, detail=False):
     record = {
         'DtsJobId': job['dts_job_id'], 'DtsInstanceID': job['id'], 'DtsJobName': job['name'],
         'Status': _current_status(state['status'], lowercase), 'DtsJobDirection': direction,
-        'Delay': (delay * 1000 if delay >= 0 else -1) if detail else delay,
+        # DescribeDtsJobDetail says milliseconds; DescribeDtsJobs milliseconds for a migration task and
+        # seconds for the others (see docs/fields.md).
+        'Delay': delay * 1000 if delay >= 0 and (detail or job['job_type'] == 'MIGRATION') else delay,
         'Checkpoint': checkpoint if detail else str(checkpoint),
         'PayType': job.get('pay_type', 'PostPaid'), 'CreateTime': _current_time(job['created']),
         'DtsJobClass': job.get('job_class', 'medium'), 'JobType': job['job_type'],

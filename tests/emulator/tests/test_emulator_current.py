@@ -259,7 +259,7 @@ def test_the_detail_speaks_milliseconds_and_integer_checkpoints(emulator, client
     assert body.dts_instance_id == two_way['id'] and body.synchronization_direction == 'Forward'
     assert body.success is True and body.source_endpoint.port == '3306'
     sub = body.sub_sync_job[0]
-    assert sub.precheck_status.status == 'Success'
+    assert sub.precheck_status.status == 'Finished'   # DescribeDtsJobs' documented spelling
     assert sub.reverse_job.synchronization_direction == 'Reverse'
     assert dict((tag.tag_key, tag.tag_value) for tag in sub.tag_list) == two_way['tags']
     listed = raw_dts(emulator, {'Region': two_way['region'], 'JobType': 'SYNC', 'DtsJobId': two_way['dts_job_id']})

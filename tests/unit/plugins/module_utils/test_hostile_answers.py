@@ -47,7 +47,7 @@ def legacy_page(number, records, total, size=30):
 
 def dts_job(job_id, **extra):
     record = {'DtsJobId': 'j' + job_id, 'DtsInstanceID': job_id, 'DtsJobName': 'job ' + job_id,
-              'Status': 'Synchronizing', 'Delay': 3, 'DtsJobDirection': 'Forward', 'TagList': []}
+              'Status': 'Synchronizing', 'Delay': 3, 'DtsJobDirection': 'Forward', 'TagList': [], 'JobType': 'SYNC'}
     record.update(extra)
     return record
 

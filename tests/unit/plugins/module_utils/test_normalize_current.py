@@ -10,11 +10,13 @@ record of its own, and ``checkpoint_time``, ``region`` and ``api`` are what we a
 """
 
 import time
+from datetime import datetime
 
 from alibabacloud_dts20200101 import models
 from hypothesis import given, settings, strategies as st
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._api_current import CURRENT
+from ansible_collections.alibabacloud.dts.plugins.module_utils._convert import iso_time
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import (
     DTS_JOB_FACTS,
     IDENTITY_DTS_JOB_FACTS,
@@ -147,11 +149,15 @@ def fields(**strategies):
     return st.fixed_dictionaries({}, optional=strategies)
 
 
+# Times as the wire spells them (the documented Z, an offset, a fraction) or text that is no time.
+TIME = st.one_of(TEXT, st.tuples(st.datetimes(datetime(2000, 1, 1), datetime(2100, 1, 1)), st.sampled_from(
+    ['%Y-%m-%dT%H:%M:%SZ', '%Y-%m-%dT%H:%M:%S.000+00:00', '%Y-%m-%dT%H:%M:%S+08:00'])).map(
+    lambda pair: pair[0].strftime(pair[1])))
 ENDPOINT = fields(InstanceID=TEXT, EngineName=TEXT, Region=TEXT, Ip=TEXT, Port=NUMBER, UserName=TEXT)
 STAGE = fields(Status=STATUS, Percent=NUMBER, Progress=NUMBER, ErrorMessage=TEXT)
 DIRECTION = dict(
     DtsJobId=TEXT, DtsInstanceID=TEXT, DtsJobName=TEXT, Status=STATUS, Delay=DELAY, Checkpoint=NUMBER,
-    ErrorMessage=TEXT, PayType=st.sampled_from(['PrePaid', 'PostPaid']), ExpireTime=TEXT, CreateTime=TEXT,
+    ErrorMessage=TEXT, PayType=st.sampled_from(['PrePaid', 'PostPaid']), ExpireTime=TIME, CreateTime=TIME,
     DtsJobClass=TEXT, SourceEndpoint=ENDPOINT, DestinationEndpoint=ENDPOINT, DataInitializationStatus=STAGE,
     StructureInitializationStatus=STAGE, Performance=fields(Rps=NUMBER, Flow=TEXT),
     DataSynchronizationStatus=fields(Status=STATUS, Percent=NUMBER, Progress=NUMBER, NeedUpgrade=st.booleans()),
@@ -167,6 +173,10 @@ RECORD = fields(
 )
 ADDED = ('checkpoint_time', 'region', 'api', 'tags', 'data_check', 'identity')
 COUNTS = ('percent', 'progress', 'port', 'rps', 'checkpoint')
+# Documented as ISO 8601 UTC: the fact is that time, spelt YYYY-MM-DDTHH:MM:SSZ, or null when it is none.
+TIMES = ('create_time', 'expire_time')
+# DescribeDtsJobs' Delay: milliseconds for a migration task, seconds for a synchronization (docs/fields.md).
+DELAY_UNITS = {'SYNC': 1, 'MIGRATION': 1000}
 
 
 def model_fields(model):
@@ -177,13 +187,16 @@ def present(facts):
     return dict((name, value) for name, value in facts.items() if value is not None and value != [])
 
 
-def expected_names(theirs):
-    """The SDK's fields we must return a value for: an empty count or a -1 delay is no number (null)."""
+def expected_names(theirs, job_type):
+    """The SDK's fields we must return a value for: an empty count, a -1 delay, a delay of no known
+    job type and a time that is no time are null."""
     return sorted(name for name, value in theirs.items()
-                  if not (name in COUNTS + ('delay',) and str(value) in ('', '-1')))
+                  if not (name in COUNTS + ('delay',) and str(value) in ('', '-1'))
+                  and not (name == 'delay' and job_type not in DELAY_UNITS)
+                  and not (name in TIMES and iso_time(value) is None))
 
 
-def assert_same(fact, parsed, where):
+def assert_same(fact, parsed, where, job_type='SYNC'):
     """``fact`` (ours) holds what the SDK ``parsed``, typed."""
     name = where.rsplit('.', 1)[-1]
     if isinstance(parsed, list):
@@ -193,11 +206,13 @@ def assert_same(fact, parsed, where):
     elif hasattr(parsed, 'to_map'):
         theirs = model_fields(parsed)
         fact = present(fact)
-        assert sorted(fact) == expected_names(theirs), where
+        assert sorted(fact) == expected_names(theirs, job_type), where
         for key, value in fact.items():
-            assert_same(value, theirs[key], where + '.' + key)
+            assert_same(value, theirs[key], where + '.' + key, job_type)
     elif name == 'delay':
-        assert fact == int(parsed) and fact >= 0, where
+        assert fact == -(-int(parsed) // DELAY_UNITS[job_type]) and fact >= 0, where
+    elif name in TIMES:
+        assert fact == iso_time(parsed) and fact.endswith('Z'), where
     elif name in COUNTS:
         assert isinstance(fact, int) and not isinstance(fact, bool) and fact == int(parsed), where
     elif isinstance(fact, bool):
@@ -206,7 +221,7 @@ def assert_same(fact, parsed, where):
         assert fact == canonical_status(parsed) and fact.lower() == str(parsed).lower(), where
 
 
-def assert_direction(fact, parsed, region, tags):
+def assert_direction(fact, parsed, region, tags, job_type):
     assert fact.pop('region') == region and fact.pop('api') == 'current'
     assert fact.pop('tags') == tags
     # Built from fields checked here under their own names (test_normalize_checks checks its values).
@@ -220,9 +235,9 @@ def assert_direction(fact, parsed, region, tags):
     theirs = model_fields(parsed)
     for skipped in ('tag_list', 'reverse_job'):
         theirs.pop(skipped, None)
-    assert sorted(present(fact)) == expected_names(theirs)
+    assert sorted(present(fact)) == expected_names(theirs, job_type)
     for name, value in present(fact).items():
-        assert_same(value, theirs[name], name)
+        assert_same(value, theirs[name], name, job_type)
 
 
 @settings(max_examples=300, deadline=None)
@@ -237,7 +252,7 @@ def test_every_fact_is_what_the_sdk_model_parsed_under_its_name(wire):
     assert forward['dts_job_direction'] == 'Forward'
     assert_direction(dict(forward, dts_job_direction=wire.get('DtsJobDirection')) if 'DtsJobDirection' in wire
                      else dict((k, v) for k, v in forward.items() if k != 'dts_job_direction'),
-                     parsed, 'cn-hangzhou', tags)
+                     parsed, 'cn-hangzhou', tags, wire.get('JobType'))
     if wire.get('ReverseJob'):
         reverse = facts[1]
         assert reverse['dts_job_direction'] == 'Reverse' and reverse['tags'] == tags
@@ -254,7 +269,7 @@ def test_every_fact_is_what_the_sdk_model_parsed_under_its_name(wire):
                    data_check=reverse['data_check'])
         if 'DtsJobDirection' not in wire['ReverseJob']:
             own.pop('dts_job_direction', None)
-        assert_direction(own, reverse_parsed, 'cn-hangzhou', tags)
+        assert_direction(own, reverse_parsed, 'cn-hangzhou', tags, 'SYNC')
 
 
 def test_the_facts_are_the_sdk_model_fields_and_what_the_collection_adds():

@@ -9,9 +9,12 @@ the model's own snake_case name and nesting, holding the same value, typed: noth
 nothing dropped, nothing renamed. A selection of facts must be exactly that part of the whole.
 """
 
+from datetime import datetime, timedelta
+
 from alibabacloud_dts20200101 import models
 from hypothesis import given, settings, strategies as st
 
+from ansible_collections.alibabacloud.dts.plugins.module_utils._convert import iso_time
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import (
     JOB_FACTS,
     JOB_STATUSES,
@@ -31,14 +34,19 @@ def fields(**strategies):
     return st.fixed_dictionaries({}, optional=strategies)
 
 
+# Times as the wire spells them, or text that is no time.
+TIME = st.one_of(TEXT, st.datetimes(datetime(2000, 1, 1), datetime(2100, 1, 1)).map(
+    lambda moment: moment.strftime('%Y-%m-%dT%H:%M:%SZ')))
+LOCAL_TIME = st.one_of(TEXT, st.datetimes(datetime(2000, 1, 1), datetime(2100, 1, 1)).map(
+    lambda moment: moment.strftime('%Y-%m-%d %H:%M:%S.0')))
 ENDPOINT = fields(InstanceId=TEXT, InstanceType=TEXT, IP=TEXT, Port=NUMBER, UserName=TEXT, EngineName=TEXT)
 STAGE = fields(Status=STATUS, Percent=NUMBER, ErrorMessage=TEXT, Progress=NUMBER)
 TABLES = st.lists(fields(TableName=TEXT), max_size=3)
 RECORD = fields(
     SynchronizationJobId=TEXT, SynchronizationJobName=TEXT, SynchronizationDirection=st.sampled_from(
-        ['Forward', 'Reverse', 'forward']), Status=STATUS, Delay=NUMBER, ErrorMessage=TEXT, ExpireTime=TEXT,
-    CreateTime=TEXT, PayType=st.sampled_from(['PrePaid', 'PostPaid']), DataInitialization=BOOLEAN,
-    StructureInitialization=BOOLEAN, SynchronizationJobClass=TEXT, InstanceCreateTime=TEXT, JobCreateTime=TEXT,
+        ['Forward', 'Reverse', 'forward']), Status=STATUS, Delay=NUMBER, ErrorMessage=TEXT, ExpireTime=TIME,
+    CreateTime=LOCAL_TIME, PayType=st.sampled_from(['PrePaid', 'PostPaid']), DataInitialization=BOOLEAN,
+    StructureInitialization=BOOLEAN, SynchronizationJobClass=TEXT, InstanceCreateTime=TIME, JobCreateTime=TIME,
     Tags=st.lists(fields(Key=TEXT, Value=TEXT), max_size=4, unique_by=lambda tag: tag.get('Key')),
     SynchronizationObjects=st.lists(fields(NewSchemaName=TEXT, SchemaName=TEXT, TableExcludes=TABLES,
                                            TableIncludes=TABLES), max_size=3),
@@ -64,12 +72,25 @@ def present(facts):
 
 
 COUNTS = ('delay', 'percent', 'progress', 'port', 'rps')
+# Documented as ISO 8601 UTC; CreateTime as local time in UTC+8 (docs/fields.md): the fact is UTC.
+TIMES = {'expire_time': 0, 'instance_create_time': 0, 'job_create_time': 0, 'create_time': 8}
+
+
+def utc(parsed, hours):
+    local = iso_time(parsed)
+    if local is None:
+        return None
+    moment = datetime.strptime(local, '%Y-%m-%dT%H:%M:%SZ') - timedelta(hours=hours)
+    return moment.strftime('%Y-%m-%dT%H:%M:%SZ')
 FLAGS = ('data_initialization', 'structure_initialization')
 
 
 def assert_same(fact, parsed, where):
     """``fact`` (ours) holds what the SDK ``parsed``, typed."""
     name = where.rsplit('.', 1)[-1]
+    if name in TIMES:
+        assert fact == utc(parsed, TIMES[name]), where
+        return
     if name in COUNTS and str(parsed).strip():
         assert isinstance(fact, int) and not isinstance(fact, bool), where   # the wire's digits are a number
     if name in FLAGS:

@@ -414,7 +414,7 @@ class FakeClient:
                              'Status': item[1], 'Delay': -1 if item[2] is None else int(item[2]),
                              'ErrorMessage': item[3] or ''}
                     if item[0] == 'Forward':
-                        record.update(entry)
+                        record.update(entry, JobType='SYNC')
                     else:
                         record['ReverseJob'] = entry
                 records.append(record)
