@@ -106,7 +106,9 @@ attributes:
     support: none
     description: Nothing is changed, so there is nothing to diff.
 notes:
-  - The RAM permissions needed are C(dts:DescribeDtsJobs), and C(dts:DescribeDtsJobDetail) with O(details).
+  - The RAM permissions needed are C(dts:DescribeDtsJobs), and C(dts:DescribeDtsJobDetail) with O(details);
+    with O(wait_data_check) also C(dts:DescribeCheckJobs) and C(dts:DescribeDataCheckTableDetails), and to
+    name the failed items of a job failing the wait C(dts:DescribePreCheckStatus).
   - DTS documents a limit of 20 C(DescribeDtsJobs) calls a second per account and region;
     throttled calls are retried.
 seealso:
@@ -211,7 +213,8 @@ passed:
   type: bool
   sample: true
 reason:
-  description: Why the wait failed, V(failed_status), V(missing_jobs), V(delay_exceeded) (check mode) or V(timeout).
+  description: Why the wait failed, V(failed_status), V(data_inconsistent), V(data_check_failed),
+    V(data_check_not_configured), V(missing_jobs), V(delay_exceeded) (check mode) or V(timeout).
   returned: when the wait fails
   type: str
   sample: timeout
