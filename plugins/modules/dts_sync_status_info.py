@@ -45,8 +45,8 @@ options:
       - V(current) asks C(DescribeDtsJobs) only, which knows the jobs made with the current console or API.
       - V(auto) asks the legacy status list first, then looks the IDs it did not know up through
         C(DescribeDtsJobs) (by task ID or instance ID) before calling them missing.
-      - Such lookups cost, for one ID, one or two requests; for more IDs, one listing page, then the rest
-        of the listing or one lookup per ID, whichever is fewer requests.
+      - Such lookups read only those IDs, by the C(DtsInstanceId) and C(DtsJobId) filters (50 IDs a request),
+        never the region's listing; one ID costs one request, two if its kind was guessed wrong.
     type: str
     choices: [auto, legacy, current]
     default: auto
