@@ -356,7 +356,7 @@ failed_jobs:
   type: list
   elements: dict
   sample: [{synchronization_job_id: dtsexjk1alb116****, status: PrecheckFailed, directions: [],
-            failure_details: {stage: precheck, failed_items: [{item: CHECK_CONN_SRC, names: Source database connectivity,
+            failure_details: {stage: precheck, failed_items: [{item: CHECK_CONN_SRC, names: Source database,
                                                               error: Access denied, repair_method: Grant access,
                                                               can_skip: false}]}}]
 pending_jobs:

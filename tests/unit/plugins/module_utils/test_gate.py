@@ -73,8 +73,7 @@ def named(emulator, name):
 
 
 def gate(**options):
-    params = dict(_waiter.wait_argument_spec(), **{})
-    params = dict((name, spec.get('default')) for name, spec in params.items())
+    params = dict((name, spec.get('default')) for name, spec in _waiter.wait_argument_spec().items())
     params.update(wait=True, wait_timeout=600, wait_sleep=15)
     params.update(options)
     return gate_from_params(params), params
@@ -84,7 +83,8 @@ def wait(emulator, job_ids, clock=None, check_mode=False, client=None, **options
     clock = clock or Clock()
     the_gate, params = gate(**options)
     return wait_on_jobs(client or connect(emulator), job_ids, the_gate, params, check_mode=check_mode,
-                        read_kwargs={'api': 'auto'}, clock=clock, sleep=clock.sleep, wall=lambda: 1700000000 + clock.now)
+                        read_kwargs={'api': 'auto'}, clock=clock, sleep=clock.sleep,
+                        wall=lambda: 1700000000 + clock.now)
 
 
 def failure(emulator, job_ids, **options):
@@ -110,7 +110,8 @@ def test_an_inconsistent_validation_fails_at_once_naming_rows_and_tables(emulato
     failed = failure(emulator, [job['id']], wait_data_check=['full', 'incremental'])
     assert failed.reason == 'data_inconsistent' and failed.details['polls'] == 1
     diff = sum(table['diff'] for table in job['data_check']['full']['tables'])
-    assert job['id'] in failed.message and '{:,} inconsistent rows'.format(diff) in failed.message
+    assert job["id"] in failed.message
+    assert "{:,} inconsistent rows".format(diff) in failed.message
     # Both differing tables, the one mapped to another schema as such, the clean one not.
     assert 'appdb.orders (3 rows)' in failed.message
     assert 'appdb.order_items -> appdb_new.order_items (17 rows)' in failed.message
@@ -149,7 +150,8 @@ def test_an_inconsistency_that_appears_while_waiting_ends_the_wait(emulator):
     emulator.set_timeline(job['id'], [{'after_polls': 3, 'data_check': {'full': {
         'status': 'Finished', 'tables': [{'schema': 'appdb', 'table': 'ledger', 'total': 1000, 'diff': 7}]}}}])
     failed = failure(emulator, [job['dts_job_id']], wait_data_check=['full'], wait_stable_for=120)
-    assert failed.reason == 'data_inconsistent' and '7 inconsistent rows' in failed.message and 'ledger' in failed.message
+    assert failed.reason == 'data_inconsistent'
+    assert '7 inconsistent rows' in failed.message and 'appdb.ledger (7 rows)' in failed.message
 
 
 # -- a failed gate explains itself ---------------------------------------------------------------------
@@ -222,3 +224,18 @@ def test_the_waiter_is_made_of_small_pieces(module):
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             assert node.end_lineno - node.lineno < 60, (os.path.basename(path), node.name)
+
+
+# -- the option, checked before any request -------------------------------------------------------------
+
+def test_wait_data_check_needs_wait_and_known_checks():
+    from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
+    with pytest.raises(DtsConfigError) as caught:
+        gate(wait=False, wait_data_check=['full'])
+    assert caught.value.option == 'wait_data_check' and 'wait=true' in str(caught.value)
+    with pytest.raises(DtsConfigError) as caught:
+        gate(wait_data_check=['structure'])
+    assert caught.value.option == 'wait_data_check' and 'full and incremental' in str(caught.value)
+    the_gate, _params = gate(wait_data_check=['incremental', 'full'])
+    assert the_gate.data_checks == ('full', 'incremental')
+    assert the_gate.describe().endswith('full and incremental data validation passed')
