@@ -37,8 +37,57 @@ if [ -f playbooks/deploy_gate.yml ]; then
   "$bin/ansible-playbook" alibabacloud.dts.deploy_gate -e '{"deploy_gate_job_ids": ["demoorders0001"]}'
 fi
 
+echo "== 3. Cutover readiness: gate on DTS's own data validation, and a failed gate that explains itself"
+# The emulator's seeded scenarios, by name: a task whose full and incremental validation passed, one still
+# validating, and the job whose precheck failed. (The control API is demo scaffolding.)
+ids=$("$bin/python" - "$endpoint" <<'PY'
+import json, sys, urllib.request
+jobs = json.load(urllib.request.urlopen(sys.argv[1] + '/_emulator/jobs?region=cn-hangzhou&origin=all'))['jobs']
+named = dict((job['name'], job) for job in jobs)
+failed = next(job for job in jobs if job.get('precheck_failures') and job['job_type'] == 'SYNC')
+print(named['payments-prod-cdc']['dts_job_id'], named['orders-prod-dr']['dts_job_id'], failed['id'])
+PY
+)
+read -r clean_job running_job precheck_job <<< "$ids"
+cat > "$work/cutover.yml" <<'PLAY'
+---
+- name: Gate a cutover on the switch-over rule and on data validation
+  hosts: localhost
+  connection: local
+  gather_facts: false
+  tasks:
+    - name: Gate on the cutover preset and a clean full and incremental validation
+      ansible.builtin.include_role:
+        name: alibabacloud.dts.dts_sync_wait
+      vars:
+        dts_sync_wait_job_ids: ["{{ clean_job }}", "{{ running_job }}"]
+        dts_sync_wait_preset: cutover
+        dts_sync_wait_stable_for: 3   # the preset holds for 60 s; the demo does not wait that long
+        dts_sync_wait_data_check: [full, incremental]
+        dts_sync_wait_poll_interval: 1
+        dts_sync_wait_timeout: 60
+
+    - name: Show what each poll saw (the second task still validating)
+      ansible.builtin.debug:
+        msg: "{{ dts_sync_wait_result.progress }}"
+
+    - name: Gate on a job whose precheck failed
+      block:
+        - name: Wait for it
+          ansible.builtin.include_role:
+            name: alibabacloud.dts.dts_sync_wait
+          vars:
+            dts_sync_wait_job_ids: ["{{ precheck_job }}"]
+            dts_sync_wait_poll_interval: 1
+      rescue:
+        - name: The gate failed, and says why (the failed precheck items and how to repair them)
+          ansible.builtin.debug:
+            msg: "{{ ansible_failed_result.msg }}"
+PLAY
+"$bin/ansible-playbook" "$work/cutover.yml" -e "clean_job=$clean_job running_job=$running_job precheck_job=$precheck_job"
+
 if [ -f playbooks/audit.yml ]; then
-  echo "== 3. Audit: every job of every region, from the dts_sync_jobs inventory"
+  echo "== 4. Audit: every job of every region, from the dts_sync_jobs inventory"
   "$bin/ansible-playbook" -i playbooks/inventory/demo.dts_sync_jobs.yml alibabacloud.dts.audit -e "dts_audit_output_dir=$root/build/dts-audit"
   echo "Report written to $root/build/dts-audit/"
   ls "$root/build/dts-audit/"

@@ -40,7 +40,8 @@ options:
     default: [Forward]
   wait_timeout:
     description:
-      - How many seconds to wait at most. The last poll happens at the deadline.
+      - How many seconds to wait at most. The last poll happens at the deadline, and no request of a poll but its
+        first starts after it, so the wait ends at most one request's time past it.
     type: int
     default: 1800
   wait_sleep:
@@ -52,6 +53,10 @@ options:
     description:
       - Statuses that end the wait with a failure at the first poll that shows them, naming the job, its
         status, how long it held and the job's C(ErrorMessage).
+      - "The failure also says why, where DTS says it: for V(PrecheckFailed) the failed precheck items with their
+        error and repair method, for V(InitializeFailed) and V(Failed) the failed items of the schema, full data or
+        incremental stage (C(DescribePreCheckStatus), for jobs C(DescribeDtsJobs) knows; the legacy listing's
+        precheck details otherwise), in the message and in each failed job's C(failure_details)."
     type: list
     elements: str
     default: [Failed, PrecheckFailed, InitializeFailed]
@@ -60,10 +65,10 @@ options:
       - Also wait until every watched direction's replication delay is at most this many seconds.
       - A delay DTS reports as not started (C(-1), or none at all) never passes.
       - Jobs the current family answers for carry their delay. For jobs the legacy status list answers, the
-        delays come from one listing of the region per poll, C(DescribeDtsJobs) (plus
-        C(DescribeSynchronizationJobs) on a poll where it lacks one of them); with C(api=legacy) from
-        C(DescribeSynchronizationJobs) only, which reports a delay that has not started as V(0), the same as
-        caught up.
+        delays are read by ID from C(DescribeDtsJobs) (1 or 2 requests for up to 50 jobs, whatever the size of
+        the region; C(DescribeSynchronizationJobs), every page, only on a poll where C(DescribeDtsJobs) does not
+        list one of them); with C(api=legacy) from C(DescribeSynchronizationJobs) only, which has no ID filter
+        (every page of the region) and reports a delay that has not started as V(0), the same as caught up.
     type: int
     version_added: 0.3.0
   wait_stable_for:
@@ -83,6 +88,26 @@ options:
       - While waiting, RV(progress) and RV(states) give each direction's lag behind the moment.
     type: raw
     version_added: 0.3.0
+  wait_data_check:
+    description:
+      - Also wait until DTS's own data validation of every job has passed, for each check listed here.
+        V(full) compares every row once and passes when it has V(Finished) with no row differing;
+        V(incremental) compares the changes as they are synchronized and passes when it has caught up
+        (V(Catched)) with no row differing.
+      - A check that found inconsistent rows, that failed, or that the task does not run ends the wait at once
+        (RV(reason) V(data_inconsistent), V(data_check_failed) or V(data_check_not_configured)); the message
+        names the job, the number of inconsistent rows and the tables that differ, or says how to enable the check.
+        A check still running keeps the wait polling; RV(progress) and the timeout message give its progress.
+      - "Each poll then also reads C(DescribeDtsJobs) by ID (1 or 2 requests for up to 50 jobs) and one
+        C(DescribeCheckJobs) per job; a poll that finds an inconsistency reads the differing tables
+        (C(DescribeDataCheckTableDetails), 20 a page). Row contents are never read."
+      - Validation is a setting of the task (the DTS console's data verification, or C(ConfigureDtsJob)); see the
+        collection's docs/validation.md.
+    type: list
+    elements: str
+    choices: [full, incremental]
+    default: []
+    version_added: 0.4.0
   wait_accept_initializing:
     description:
       - Let V(Initializing) count as reached wherever V(Synchronizing) is a target, as Terraform's provider

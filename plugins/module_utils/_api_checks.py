@@ -70,8 +70,6 @@ JOB_CODES = {'precheck': '01', 'schema': '02', 'full': '03', 'incremental': '04'
 STATES = ('passed', 'inconsistent', 'running', 'failed', 'not_configured')
 # The job types a validated task can be: a cutover follows a migration as often as a synchronization.
 LOOKUP_JOB_TYPES = ('sync', 'migration')
-# Ids per DescribeDtsJobs lookup (comma-separated): the query string stays about a kilobyte.
-IDS_PER_LOOKUP = 50
 
 
 def validate_check_types(check_type: Optional[str], option: str = 'check_type') -> Tuple[str, ...]:
@@ -304,35 +302,16 @@ def data_check_states(job: Mapping[str, Any], check_jobs: Sequence[Mapping[str, 
 
 # -- reading the jobs a gate names ----------------------------------------------------------------------
 
-def _chunks(ids, size):
-    return [ids[start:start + size] for start in range(0, len(ids), size)]
-
-
 def lookup_jobs(client: Any, job_ids: Sequence[str],
                 job_types: Sequence[str] = LOOKUP_JOB_TYPES) -> Tuple[Dict[str, Dict[str, Any]], List[str]]:
     """``{id: DescribeDtsJobs entry}`` for ids of either family, and the ids no lookup found.
 
-    Only the named jobs are read, whatever the size of the region: for each job type in turn, one
-    ``DtsInstanceId`` lookup (a legacy ``SynchronizationJobId`` is a ``DtsInstanceID``) and one
-    ``DtsJobId`` lookup for the ids still unknown, each a comma-separated list of at most
-    IDS_PER_LOOKUP ids.  So n ids cost 1 request when they are all synchronization instance ids,
-    at most 4 x ceil(n / IDS_PER_LOOKUP) (and their pages) otherwise.
+    Only the named tasks are read, whatever the size of the region (``_api_current.lookup_current_jobs``:
+    the ``DtsInstanceId`` and ``DtsJobId`` filters, a legacy ``SynchronizationJobId`` being a
+    ``DtsInstanceID``), synchronization tasks first, then migration tasks for the ids still unknown.
+    So n synchronization instance ids cost one lookup of ceil(n / 50) lists (two pages each at most).
     """
-    found: Dict[str, Dict[str, Any]] = {}
-    for job_type in job_types:
-        for filter_name, key in (('instance_id', 'DtsInstanceID'), ('job_id', 'DtsJobId')):
-            unknown = [job_id for job_id in job_ids if job_id not in found]
-            if not unknown:
-                break
-            lookups = [(job_type, {filter_name: ','.join(chunk)}) for chunk in _chunks(unknown, IDS_PER_LOOKUP)]
-            answers = run_concurrently(
-                lambda lookup: _api_current.list_dts_jobs(client, job_type=lookup[0], **lookup[1]),
-                lookups, client.max_concurrency)
-            wanted = set(unknown)
-            for records in answers:
-                for record in records:
-                    if record.get(key) in wanted:
-                        found.setdefault(record[key], record)
+    found = _api_current.lookup_current_jobs(client, job_ids, job_types=job_types)
     return found, [job_id for job_id in job_ids if job_id not in found]
 
 
@@ -371,13 +350,14 @@ def read_data_checks(client: Any, job_ids: Sequence[str],
     return [entry for entries in answers for entry in entries], missing
 
 
-def read_failed_precheck_items(client: Any, dts_job_id: str,
-                               states: Iterable[str] = ('Failed',)) -> Dict[str, Any]:
-    """A task's precheck (DescribePreCheckStatus, JobCode 01): its ``state``, ``error_item`` (failed
-    items as DTS counts them), ``total`` and ``items``: the items in ``states`` (V(Failed) by default;
-    add V(Warning) for the ones that passed with a warning), each as normalize_precheck_item."""
+def read_failed_precheck_items(client: Any, dts_job_id: str, states: Iterable[str] = ('Failed',),
+                               job_code: str = JOB_CODES['precheck']) -> Dict[str, Any]:
+    """A task's precheck (DescribePreCheckStatus, JobCode 01, or the stage ``job_code`` names): its
+    ``state``, ``error_item`` (failed items as DTS counts them), ``total`` and ``items``: the items in
+    ``states`` (V(Failed) by default; add V(Warning) for the ones that passed with a warning), each as
+    normalize_precheck_item."""
     wanted = set(canonical_status(state) for state in states)
-    records, summary = list_precheck_items(client, dts_job_id, JOB_CODES['precheck'])
+    records, summary = list_precheck_items(client, dts_job_id, job_code)
     items = [normalize_precheck_item(record, client.warn) for record in records]
     state = _typed_fields(PRECHECK_ACTION, summary, ('State',), client.warn)['State']
     return {

@@ -182,6 +182,11 @@ class LegacyFamily(Family):
         return list_jobs(client, page_size=page_size or DEFAULT_PAGE_SIZE, name=name, tags=tags,
                          resource_group_id=resource_group_id)
 
+    def read_records(self, client: Any, job_ids: Sequence[str]) -> List[Dict[str, Any]]:
+        """The whole listing: DescribeSynchronizationJobs has no id filter (only a name, tags and a
+        resource group), so a job is found by reading every page of its region."""
+        return list_jobs(client)
+
     def normalize(self, record: Mapping[str, Any], region: Optional[str],
                   facts: Optional[Container[str]] = None,
                   warn: Optional[Callable[[str], Any]] = None) -> List[Dict[str, Any]]:

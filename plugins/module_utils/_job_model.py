@@ -97,9 +97,10 @@ class Family:
     ``integer_fields`` / ``boolean_fields`` / ``status_fields`` (how wire values are typed),
     ``shared_facts`` (identity key -> this family's fact name, so a merge does not repeat them),
     ``status_is_complete`` (its status entries carry delay and error message),
-    ``tells_delay_not_started`` (its listing can tell a delay not started from zero) and
+    ``tells_delay_not_started`` (its listing can tell a delay not started from zero),
     ``lists_task_ids`` (its records carry the task id, ``DtsJobId``, that per-task actions such as
-    DescribeJobMonitorRule ask with).
+    DescribeJobMonitorRule ask with) and ``reads_by_id`` (``read_records`` reads only the named
+    jobs, not the whole region).
     """
 
     name = ''
@@ -117,6 +118,7 @@ class Family:
     status_is_complete = False
     tells_delay_not_started = False
     lists_task_ids = False
+    reads_by_id = False
 
     @property
     def shared_facts(self) -> Dict[str, str]:
@@ -139,6 +141,11 @@ class Family:
                      tags: Optional[Mapping[str, Any]] = None,
                      resource_group_id: Optional[str] = None) -> List[Dict[str, Any]]:
         """Every raw synchronization job record of the client's region matching the filters."""
+        raise NotImplementedError
+
+    def read_records(self, client: Any, job_ids: Sequence[str]) -> List[Dict[str, Any]]:
+        """The raw records of (at least) the named jobs: only those where the API filters by id
+        (``reads_by_id``), else the whole listing of the region."""
         raise NotImplementedError
 
     def normalize(self, record: Mapping[str, Any], region: Optional[str],

@@ -1,53 +1,82 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the alibabacloud.dts collection
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Job states for the waiter, gathered with a fixed request budget per poll.
+"""Job states for the waiter, gathered with a fixed request budget per poll, reading only the gated jobs.
 
-Each poll is one batched status read for every job (``_jobs.read_statuses``; a list of
-hundreds of ids is split into a few concurrent chunks to keep URLs short) and, only when
-a delay gate is asked for and a job was answered by the legacy status list (which carries no
-delay), one listing of the region, every page of it.  Current-family entries carry their delay
-already.  A legacy job seen in a fail status costs one listing too, on that poll only, for its
-``ErrorMessage`` (unless the poll listed the region anyway).  So the number of requests per
-poll does not grow with the number of jobs.
+Each poll is one batched status read for every job (``_jobs.read_statuses``: one legacy status list,
+a few concurrent chunks for hundreds of ids, and ``DescribeDtsJobs`` by id for the ids it does not
+know), and then, only where the gate needs it:
 
-Which listing: the legacy listing (DescribeSynchronizationJobs) reports a delay that has not
-started as ``0``, as its examples show for jobs not yet synchronizing, so a gate reading it
-would pass a job that has replicated nothing.  Unless ``api`` is ``legacy``, the listing is
-therefore the current family's (DescribeDtsJobs, which says ``-1``); it lists jobs made either
-way, matched by instance id and direction.  A legacy job it does not list is looked up in the
-legacy listing on that poll.  With ``api: legacy`` only the legacy listing is read, and its
-``0`` cannot be told from caught up (documented).
+- a delay gate on jobs the legacy status list answered (it carries no delay): their delays, read by id
+  (``Family.read_records``: ``DescribeDtsJobs`` with the ``DtsInstanceId`` / ``DtsJobId`` filters, 1 or
+  2 requests for up to 50 jobs); a job in a fail status the same way, on that poll, for its
+  ``ErrorMessage``;
+- a validation gate (``Gate.data_checks``): the lookup again and one ``DescribeCheckJobs`` per job
+  (``_gate_reads.add_data_checks``);
+- a job in a fail status: why (``_gate_reads.add_failure_details``), on that poll only.
+
+So the requests of a poll do not depend on the size of the region, and only the validation gate's
+grow with the number of jobs (one a job).  The region's listing is read only where no family can
+read the job by id: with ``api: legacy`` (DescribeSynchronizationJobs has no id filter) or for a
+legacy job DescribeDtsJobs does not list.
+
+Which delay: the legacy listing (DescribeSynchronizationJobs) reports a delay that has not started as
+``0``, as its examples show for jobs not yet synchronizing, so a gate reading it would pass a job that
+has replicated nothing.  Unless ``api`` is ``legacy``, the delay therefore comes from DescribeDtsJobs,
+which says ``-1``; with ``api: legacy`` the legacy ``0`` cannot be told from caught up (documented).
+
+Requests never run past the wait's deadline: from the second poll on, a request that would start after
+the deadline is not made unless it is the poll's first (``PollCutShort``: the poll counts as not there),
+so a wait ends at most one request's time after its timeout.
 """
 
+import time
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._families import AUTO, families_for, family
+from ansible_collections.alibabacloud.dts.plugins.module_utils._gate import DIRECTION
+from ansible_collections.alibabacloud.dts.plugins.module_utils._gate_reads import add_data_checks, add_failure_details
 from ansible_collections.alibabacloud.dts.plugins.module_utils._job_model import IDENTITY, records_by_identity
 from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import read_statuses
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import to_delay
 from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import (
     JOB_ID,
     Gate,
+    PollCutShort,
     WaitFailed,
     wait_for,
 )
 
-# What a listing made for the waiter keeps of each record.
-_LISTING_FACTS = frozenset(['delay', 'error_message', IDENTITY])
+# What a read made for the waiter keeps of each record.
+_LISTING_FACTS = frozenset(['delay', 'error_message', 'precheck_status', IDENTITY])
 
 
 class CountingClient:
-    """A DtsClient that counts the calls made through it (each call is one request, before retries)."""
+    """A DtsClient that counts the calls made through it (each call is one request, before retries)
+    and, from the second poll on (``start_poll``), makes none after ``deadline`` (on ``clock``) but
+    the first of a poll: the first poll always reads all it needs, even with a timeout of 0."""
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: Any, clock: Callable[[], float] = time.monotonic,
+                 deadline: Optional[float] = None) -> None:
         self._client = client
+        self.clock = clock
+        self.deadline = deadline
         self.calls = 0
+        self.poll_calls = 0
+        self.polls = 0
+
+    def start_poll(self) -> None:
+        self.polls += 1
+        self.poll_calls = 0
 
     def call(self, action: str, params: Mapping[str, Any],
              validate: Optional[Callable[[str, Any], Any]] = None) -> Dict[str, Any]:
+        if self.deadline is not None and self.polls > 1 and self.poll_calls and self.clock() > self.deadline:
+            raise PollCutShort('the wait\'s deadline passed before %s could be asked; the poll stopped there'
+                               % action)
         self.calls += 1
+        self.poll_calls += 1
         return self._client.call(action, params, validate=validate)
 
     def __getattr__(self, name: str) -> Any:
@@ -58,47 +87,55 @@ class StateReader:
     """``poll()`` for the waiter: ``(entries, missing_ids)``, status entries as ``read_statuses`` gives them.
 
     An entry from a family whose status read is incomplete (no delay, no error message) gets each
-    direction's ``delay`` when a delay gate reads it and ``error_message`` when DTS gave one: the
-    waiter judges the very entries the module returns.  ``requests`` counts every call so far.
+    direction's ``delay`` when a delay gate reads it and ``error_message`` when DTS gave one; with
+    ``data_checks`` every direction gets its ``data_checks``; a failed job its ``failure_details``:
+    the waiter judges the very entries the module returns.  ``requests`` counts every call so far.
     """
 
     def __init__(self, client: Any, job_ids: Iterable[str], want_delay: bool = False,
-                 fail_statuses: Iterable[str] = (), read_kwargs: Optional[Mapping[str, Any]] = None) -> None:
-        self.client = CountingClient(client)
+                 fail_statuses: Iterable[str] = (), read_kwargs: Optional[Mapping[str, Any]] = None,
+                 data_checks: Iterable[str] = (), clock: Callable[[], float] = time.monotonic,
+                 deadline: Optional[float] = None) -> None:
+        self.client = CountingClient(client, clock, deadline)
         self.job_ids = list(job_ids)
         self.want_delay = want_delay
         self.fail_statuses = frozenset(fail_statuses)
+        self.data_checks = tuple(data_checks)
         # Extra arguments of read_statuses (the API family, where the client supports it).
         self.read_kwargs = dict(read_kwargs or {})
+        self.families = families_for(self.read_kwargs.get('api', AUTO))
         self.listings = 0
+        # This poll's reads by _listing, so that a failure's precheck details reuse them.
+        self._read: Dict[Tuple[Any, Any], Mapping[str, Any]] = {}
 
     @property
     def requests(self) -> int:
         return self.client.calls
 
     def _listing(self, entries: Sequence[Mapping[str, Any]]) -> Dict[Tuple[Any, Any], Mapping[str, Any]]:
-        """(id, direction) -> listing facts for ``entries``: the families asked, those whose listing
-        tells a delay not started from zero first; the next one only for jobs the first lacks."""
-        wanted = [(entry[JOB_ID], direction['synchronization_direction'])
-                  for entry in entries for direction in entry['directions']]
-        asked = sorted(families_for(self.read_kwargs.get('api', AUTO)),
-                       key=lambda known: not known.tells_delay_not_started)
-        found: Dict[Tuple[Any, Any], Mapping[str, Any]] = {}
-        for lister in asked:
-            if found and all(key in found for key in wanted):
+        """(id, direction) -> facts of ``entries``' jobs: the families asked, those whose listing tells a
+        delay not started from zero first, each reading by id where it can; the next one only for
+        the jobs the first lacks."""
+        wanted = [(entry[JOB_ID], direction[DIRECTION]) for entry in entries for direction in entry['directions']]
+        asked = sorted(self.families, key=lambda known: not known.tells_delay_not_started)
+        found = dict((key, self._read[key]) for key in wanted if key in self._read)
+        for reader in asked:
+            unknown = list(dict.fromkeys(job_id for job_id, direction in wanted if (job_id, direction) not in found))
+            if not unknown:
                 break
             self.listings += 1
-            facts = [fact for record in lister.list_records(self.client)
-                     for fact in lister.normalize(record, self.client.region, _LISTING_FACTS)]
+            facts = [fact for record in reader.read_records(self.client, unknown)
+                     for fact in reader.normalize(record, self.client.region, _LISTING_FACTS)]
             for key, fact in records_by_identity(facts).items():
                 found.setdefault(key, fact)
+        self._read.update(found)
         return found
 
     def _complete(self, entry: Dict[str, Any], listing: Mapping[Tuple[Any, Any], Mapping[str, Any]],
                   unread: Optional[str]) -> None:
         """Add what the listing says about ``entry`` (an incomplete family's) to it, in place."""
         for direction in entry['directions']:
-            facts = listing.get((entry[JOB_ID], direction['synchronization_direction']))
+            facts = listing.get((entry[JOB_ID], direction[DIRECTION]))
             if self.want_delay:
                 direction['delay'] = to_delay(facts.get('delay')) if facts else None
             error = (facts.get('error_message') or None) if facts else unread
@@ -108,17 +145,16 @@ class StateReader:
         if errors and not entry.get('error_message'):
             entry['error_message'] = errors[0]
 
-    def __call__(self) -> Tuple[List[Dict[str, Any]], List[str]]:
-        found, missing = read_statuses(self.client, self.job_ids, **self.read_kwargs)
+    def _complete_incomplete(self, found: List[Dict[str, Any]]) -> None:
         incomplete = [entry for entry in found if not family(entry['api']).status_is_complete]
         failing = any(direction['status'] in self.fail_statuses
                       for entry in incomplete for direction in entry['directions'])
         if not incomplete or not (self.want_delay or failing):
-            return found, missing
+            return
         listing, unread = {}, None
         try:
             listing = self._listing(incomplete)
-        except DtsApiError as refusal:
+        except (DtsApiError, PollCutShort) as refusal:
             if self.want_delay:
                 raise
             # The failure to report is the jobs'; a listing refused (say, for want of the
@@ -126,6 +162,23 @@ class StateReader:
             unread = 'its error message could not be read: %s' % refusal.describe()
         for entry in incomplete:
             self._complete(entry, listing, unread)
+
+    def _legacy_precheck(self, entries: List[Dict[str, Any]]) -> None:
+        """The listing's precheck details of ``entries`` (jobs DescribeDtsJobs does not know)."""
+        listing = self._listing(entries)
+        for entry in entries:
+            facts = listing.get((entry[JOB_ID], 'Forward')) or {}
+            entry['precheck_status'] = facts.get('precheck_status')
+
+    def __call__(self) -> Tuple[List[Dict[str, Any]], List[str]]:
+        self.client.start_poll()
+        self._read = {}
+        found, missing = read_statuses(self.client, self.job_ids, **self.read_kwargs)
+        self._complete_incomplete(found)
+        if self.data_checks and found:
+            add_data_checks(self.client, found, self.data_checks)
+        add_failure_details(self.client, found, self.fail_statuses, self._legacy_precheck,
+                            by_id=any(known.reads_by_id for known in self.families))
         return found, missing
 
 
@@ -164,8 +217,11 @@ def wait_on_jobs(client: Any, job_ids: Iterable[str], gate: Gate, params: Mappin
     ``pending_jobs``); False for a module whose records are not status entries.
     Raises WaitFailed with ``details`` shaped the same way.  In check mode it polls once.
     """
+    clock = waiter_kwargs.get('clock', time.monotonic)
+    # Check mode polls once and reads all it needs; a wait stops reading at its deadline.
+    deadline = None if check_mode else clock() + params['wait_timeout']
     reader = StateReader(client, job_ids, want_delay=gate.wants_delay, fail_statuses=gate.fail_statuses,
-                         read_kwargs=read_kwargs)
+                         read_kwargs=read_kwargs, data_checks=gate.data_checks, clock=clock, deadline=deadline)
     try:
         outcome = wait_for(reader, gate, timeout=params['wait_timeout'], interval=params['wait_sleep'],
                            once=check_mode, scope='in region %s' % client.region, **waiter_kwargs)

@@ -117,8 +117,10 @@ attributes:
     support: none
     description: Nothing is changed, so there is nothing to diff.
 notes:
-  - The RAM permissions needed are C(dts:DescribeDtsJobs), C(dts:DescribeDtsJobDetail) with O(details), and
-    C(dts:DescribeJobMonitorRule) with O(monitor_rules).
+  - The RAM permissions needed are C(dts:DescribeDtsJobs), C(dts:DescribeDtsJobDetail) with O(details),
+    C(dts:DescribeJobMonitorRule) with O(monitor_rules); with O(wait_data_check) also C(dts:DescribeCheckJobs)
+    and C(dts:DescribeDataCheckTableDetails), and to name the failed items of a job failing the wait
+    C(dts:DescribePreCheckStatus).
   - DTS documents a limit of 20 C(DescribeDtsJobs) calls a second per account and region;
     throttled calls are retried.
   - DTS documents no limit for C(DescribeJobMonitorRule); the collection sends at most 10 a second per
@@ -236,7 +238,8 @@ passed:
   type: bool
   sample: true
 reason:
-  description: Why the wait failed, V(failed_status), V(missing_jobs), V(delay_exceeded) (check mode) or V(timeout).
+  description: Why the wait failed, V(failed_status), V(data_inconsistent), V(data_check_failed),
+    V(data_check_not_configured), V(missing_jobs), V(delay_exceeded) (check mode) or V(timeout).
   returned: when the wait fails
   type: str
   sample: timeout

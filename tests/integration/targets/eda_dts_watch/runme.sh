@@ -26,7 +26,8 @@ cat > "${work}/vars.yml" <<VARS
 dts_watch_regions: [cn-hangzhou]
 dts_watch_interval: 1
 dts_watch_delay_threshold: 60
-dts_watch_incident_dir: ${work}
+# A directory that does not exist yet: the incident playbook makes it.
+dts_watch_incident_dir: ${work}/notes/incidents
 VARS
 cat > "${work}/inventory.yml" <<INVENTORY
 all:
@@ -42,7 +43,7 @@ rulebook_pid=$!
 stop_rulebook() { kill "${rulebook_pid}" 2>/dev/null || true; wait "${rulebook_pid}" 2>/dev/null || true; }
 trap 'stop_rulebook; emulator_stop' EXIT
 
-note="${work}/dts-incident-dtsfail00001-forward.md"
+note="${work}/notes/incidents/dts-incident-dtsfail00001-forward.md"
 looks() { curl -sf "${DTS_EMULATOR_ENDPOINT}/_emulator/counters" \
   | "${ANSIBLE_PYTHON_INTERPRETER}" -c 'import json, sys; print(json.load(sys.stdin)["by_action"].get("DescribeDtsJobs", 0))'; }
 # Wait (at most 120 s) for both rules to have fired: the note is written and the notice printed.
@@ -63,8 +64,10 @@ cat "${work}/rulebook.log"
 [ "$(looks)" -ge $((seen + 5)) ]
 grep -q 'The binlog was purged' "${note}"
 grep -q 'Synchronizing -> Failed' "${note}"
+# Why, as the failed gate says it.
+grep -q '^- Gate: failed_status$' "${note}"
 [ "$(grep -c 'PLAY \[Write an incident note for a failed DTS job\]' "${work}/rulebook.log")" -eq 1 ]
 [ "$(grep -c 'dtslag000001 (Forward) in cn-hangzhou is 400 s behind' "${work}/rulebook.log")" -eq 1 ]
 # The quiet job and the lagging job never fire the incident rule.
-[ "$(ls "${work}"/dts-incident-*.md | wc -l)" -eq 1 ]
+[ "$(ls "${work}"/notes/incidents/dts-incident-*.md | wc -l)" -eq 1 ]
 ! grep -q "${ALIBABA_CLOUD_ACCESS_KEY_SECRET}" "${work}/rulebook.log"

@@ -14,6 +14,7 @@ ansible-playbook failures.yml "$@"
 ansible-playbook gates.yml "$@"
 ansible-playbook two_way.yml "$@"
 ansible-playbook validation.yml "$@"
+ansible-playbook cutover.yml "$@"
 ansible-playbook check_mode.yml --check "$@"
 
 # Auth, three ways: the environment (as exported above), then with the environment removed,

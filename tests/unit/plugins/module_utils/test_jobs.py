@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from ansible_collections.alibabacloud.dts.plugins.module_utils._api_current import lookup_current_jobs
+from ansible_collections.alibabacloud.dts.plugins.module_utils._api_current import IDS_PER_LOOKUP, lookup_current_jobs
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import DtsClient
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import (
@@ -150,9 +150,10 @@ class Region:
         if action == 'DescribeSynchronizationJobs':
             return paged(self.legacy)(action, params, headers)
         assert action == 'DescribeDtsJobs' and params['Region'] == 'cn-beijing' and params['JobType'] == 'SYNC'
+        # DtsJobId and DtsInstanceId take comma-separated lists.
         records = [record for record in self.current
-                   if params.get('DtsJobId') in (None, record['DtsJobId'])
-                   and params.get('DtsInstanceId') in (None, record['DtsInstanceID'])]
+                   if ('DtsJobId' not in params or record['DtsJobId'] in params['DtsJobId'].split(','))
+                   and ('DtsInstanceId' not in params or record['DtsInstanceID'] in params['DtsInstanceId'].split(','))]
         size = min(int(params['PageSize']), self.cap)
         number = int(params['PageNumber'])
         page = records[(number - 1) * size:number * size]
@@ -188,8 +189,9 @@ def test_auto_answers_a_mixed_list_legacy_id_job_id_and_instance_id_with_nothing
     assert (job_b['dts_job_id'], job_b['dts_instance_id']) == ('jobB', 'dtsjobB')
     assert [(d['synchronization_direction'], d['status'], d['delay']) for d in job_b['directions']] == [
         ('Forward', 'Synchronizing', 0), ('Reverse', 'Initializing', None)]
-    # One legacy status call; the 12 current jobs fit on one page, which answers every unknown id.
-    assert counted(client) == {'DescribeSynchronizationJobStatusList': 1, 'DescribeDtsJobs page': 1}
+    # One legacy status call; then by id: jobA as a task id and dtsjobB, dtsNOPE as instance ids,
+    # and dtsNOPE, not found, once more as a task id. The region is never listed.
+    assert counted(client) == {'DescribeSynchronizationJobStatusList': 1, 'DescribeDtsJobs by id': 3}
 
 
 def test_ids_the_legacy_list_knows_cost_no_current_request():
@@ -223,33 +225,28 @@ def test_a_wrong_guess_costs_one_more_request_never_a_wrong_job():
     assert counted(client) == {'DescribeDtsJobs by id': 2}
 
 
-def test_many_unknown_ids_in_a_big_region_are_looked_up_one_by_one():
-    # 300 jobs = 10 pages: after page 1, 3 ids still unknown cost 3 lookups, not 9 pages.
-    client = client_for(Region(current=[dts_job('j%03d' % index) for index in range(300)]))
-    found, missing = read_statuses(client, ['j001', 'j150', 'j200', 'dtsj299'], api='current')
-    assert missing == [] and [entry['dts_job_id'] for entry in found] == ['j001', 'j150', 'j200', 'j299']
-    assert counted(client) == {'DescribeDtsJobs page': 1, 'DescribeDtsJobs by id': 3}
-
-
-def test_many_unknown_ids_in_a_small_region_read_the_rest_of_the_listing():
-    # 75 jobs = 3 pages: after page 1, 3 ids still unknown cost the 2 remaining pages.
-    client = client_for(Region(current=[dts_job('j%03d' % index) for index in range(75)]))
-    found, missing = read_statuses(client, ['j040', 'j050', 'j070', 'dtsNOPE'], api='current')
-    assert missing == ['dtsNOPE'] and len(found) == 3
-    assert counted(client) == {'DescribeDtsJobs page': 3}
+def test_many_ids_in_a_big_region_cost_what_they_cost_in_a_small_one():
+    # Only the named jobs are read: the ids travel in the DtsInstanceId / DtsJobId filters.
+    for total in (40, 3000):
+        client = client_for(Region(current=[dts_job('j%04d' % index) for index in range(total)]))
+        found, missing = read_statuses(client, ['j0001', 'j0015', 'j0020', 'dtsj0039'], api='current')
+        assert missing == [] and [entry['dts_job_id'] for entry in found] == ['j0001', 'j0015', 'j0020', 'j0039']
+        assert counted(client) == {'DescribeDtsJobs by id': 2}, total
 
 
 def test_lookup_request_count_never_exceeds_its_documented_bound():
     for total in (0, 29, 31, 95, 400):
-        for wanted in (2, 3, 8):
+        for wanted in (2, 3, 8, 120):
             region = Region(current=[dts_job('j%03d' % index) for index in range(total)])
             client = client_for(region)
-            ids = ['j%03d' % (total - 1 - index * 7) for index in range(wanted) if total - 1 - index * 7 >= 0]
+            ids = ['j%03d' % (total - 1 - index * 3) for index in range(wanted) if total - 1 - index * 3 >= 0]
+            ids += ['dts' + job_id for job_id in ids[::2]]
             ids += ['missing%d' % index for index in range(wanted - len(ids))]
             found = lookup_current_jobs(client, ids)
             assert sorted(found) == sorted(job_id for job_id in ids if not job_id.startswith('missing'))
-            pages = max(1, -(-total // 30))
-            assert len(client.session.sent) <= 1 + min(pages - 1, 2 * len(ids)), (total, wanted)
+            # Two passes of at most ceil(n / 50) + 1 lists, two pages each: nothing depends on the region.
+            lists = -(-len(ids) // IDS_PER_LOOKUP) + 1
+            assert len(client.session.sent) <= 2 * 2 * lists, (total, wanted)
 
 
 def test_bad_api_is_refused_before_any_request():

@@ -405,8 +405,12 @@ class FakeClient:
         self.calls.append(action)
         if action == 'DescribeDtsJobs':
             records = []
+            # The DtsInstanceId and DtsJobId filters: comma-separated lists.
+            instances = params.get('DtsInstanceId', '').split(',') if 'DtsInstanceId' in params else None
+            tasks = params.get('DtsJobId', '').split(',') if 'DtsJobId' in params else None
             for job_id, items in sorted(self.jobs.items()):
-                if job_id in self.current_lacks:
+                if job_id in self.current_lacks or (instances is not None and job_id not in instances) or (
+                        tasks is not None and job_id[3:] not in tasks):
                     continue
                 record = {}
                 for item in items:
@@ -475,7 +479,9 @@ def test_a_job_the_current_listing_lacks_is_read_from_the_legacy_listing_on_that
                          'dtsb': [('Forward', 'Synchronizing', '3', None)]}, current_lacks=['dtsb'])
     jobs, _ignored = StateReader(client, ['dtsa', 'dtsb'], want_delay=True, read_kwargs={'api': 'auto'})()
     assert [entry['directions'][0]['delay'] for entry in jobs] == [7, 3]
-    assert client.calls == ['DescribeSynchronizationJobStatusList', 'DescribeDtsJobs', 'DescribeSynchronizationJobs']
+    # DescribeDtsJobs by instance id, then by task id for the one it did not find, then the legacy listing.
+    assert client.calls == ['DescribeSynchronizationJobStatusList', 'DescribeDtsJobs', 'DescribeDtsJobs',
+                            'DescribeSynchronizationJobs']
 
 
 def test_legacy_delays_of_minus_one_or_nothing_are_not_started():

@@ -98,8 +98,10 @@ def test_status_info_answers_a_mixed_list_with_nothing_missing(run_module, emula
         ('dtslegacy00001', 'legacy', 'Synchronizing'), ('cursyn00000', 'current', 'Synchronizing'),
         ('dtscursyn00001', 'current', 'Retrying')]
     assert run.result['jobs'][1]['directions'][0]['delay'] == 0
-    # One status list, then one listing page answered both current ids (and showed the third unknown).
-    assert emulator.counters['by_action'] == {'DescribeSynchronizationJobStatusList': 1, 'DescribeDtsJobs': 1}
+    # One status list, then by id: the task id, the two instance ids, and the one not found as a task id.
+    assert emulator.counters['by_action'] == {'DescribeSynchronizationJobStatusList': 1, 'DescribeDtsJobs': 3}
+    assert all({'DtsJobId', 'DtsInstanceId'} & set(entry['params']) for entry in emulator.log
+               if entry['action'] == 'DescribeDtsJobs')
 
     legacy_only = run_module('dts_sync_status_info', {'job_ids': asked, 'api': 'legacy'})
     assert legacy_only.result['missing_job_ids'] == asked[1:]
