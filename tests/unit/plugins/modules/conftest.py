@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from ansible_collections.alibabacloud.dts.plugins.modules import dts_sync_job_info
+from ansible_collections.alibabacloud.dts.tests.unit.network import closed_loopback_url
 
 COLLECTIONS_ROOT = os.path.abspath(os.path.join(os.path.dirname(dts_sync_job_info.__file__), *['..'] * 5))
 EMULATOR_DIR = os.path.abspath(os.path.join(os.path.dirname(dts_sync_job_info.__file__), '..', '..', 'tests',
@@ -53,6 +54,9 @@ def run_module(tmp_path, emulator):
         args_file.write_text(json.dumps({'ANSIBLE_MODULE_ARGS': arguments}))
         environ = dict((k, v) for k, v in os.environ.items()
                        if not k.startswith(('ALIBABA_CLOUD_', 'ALICLOUD_')))
+        # With no other credentials the chain asks the ECS metadata service (100.100.100.200): here a
+        # closed loopback port answers for it, so nothing leaves the machine (a test may name its own).
+        environ['ALIBABA_CLOUD_ECS_METADATA_ENDPOINT'] = closed_loopback_url()
         environ.update(env or {})
         environ['PYTHONPATH'] = COLLECTIONS_ROOT
         environ['HOME'] = str(tmp_path)
