@@ -188,13 +188,6 @@ class Pace:
         self._clock = clock
         self._lock = lock
 
-    def next_time(self) -> float:
-        """The earliest time the next request may leave."""
-        return float('-inf') if self._last is None else self._last + self.interval
-
-    def sent(self, now: float) -> None:
-        self._last = now
-
     def acquire(self, sleep: Callable[[float], Any]) -> float:
         """Wait (on ``sleep``, outside the lock) until the request may leave; return when it leaves."""
         while True:
