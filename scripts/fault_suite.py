@@ -300,7 +300,7 @@ QUOTA_REGIONS = ('cn-hangzhou', 'cn-beijing', 'cn-shanghai', 'cn-shenzhen', 'cn-
 
 
 def run_inventory(work, endpoint, regions):
-    """One ansible-inventory --list process over ``regions`` (current family); its output and time."""
+    """One ansible-inventory --list --export process (group variables on their groups) over ``regions`` (current family); its output and time."""
     config = os.path.join(work, 'quota.dts_sync_jobs.yml')
     with open(config, 'w') as handle:
         json.dump({'plugin': 'alibabacloud.dts.dts_sync_jobs', 'api': ['current'], 'regions': list(regions),
@@ -311,7 +311,7 @@ def run_inventory(work, endpoint, regions):
                ANSIBLE_INVENTORY_UNPARSED_FAILED='true', ANSIBLE_NOCOLOR='1')
     started = time.monotonic()
     process = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-inventory'), '-i', config,
-                              '--list'], capture_output=True, text=True, env=env, check=False)
+                              '--list', '--export'], capture_output=True, text=True, env=env, check=False)
     seconds = time.monotonic() - started
     try:
         listed = json.loads(process.stdout) if process.returncode == 0 else None
@@ -341,7 +341,8 @@ def suite_quota_shared(work, args):
             throttled.append(emulator.counters['by_outcome'].get('throttle', 0))
             hostvars = (listed or {}).get('_meta', {}).get('hostvars', {})
             summary = ((listed or {}).get('all', {}).get('vars') or {}).get('dts_regions') or []
-            ids = set(facts.get('dts_instance_id') for facts in hostvars.values())
+            # ansible-inventory writes the strings the plugin marks as data as {"__ansible_unsafe": text}.
+            ids = set(json.dumps(facts.get('dts_instance_id'), sort_keys=True) for facts in hostvars.values())
             whole = (len(summary) == len(regions) and not any(entry.get('failed') for entry in summary)
                      and sum(entry['jobs'] for entry in summary) == jobs)
             outcome = 'exact' if len(hostvars) == len(ids) == jobs and whole else 'WRONG'

@@ -102,7 +102,9 @@ BETA = 0.7
 SCALE = 0.4
 MIN_RATE = 0.5
 MAX_GROWTH = 2.0
-# The send rate is measured over the last second of requests.
+# The send rate is measured over the last second of requests.  The service counts over a sliding
+# second too: for a second after a cut, its window still holds requests sent at the old rate, so a
+# throttled answer to a request sent then says nothing of the new rate and does not cut again.
 MEASURE_WINDOW = 1.0
 
 
@@ -112,8 +114,9 @@ class AdaptiveRate:
     Off (no limit) until a throttled answer, as the service's quota is unknown and the documented
     rate already paces each action.  On a throttled answer: the rate becomes ``BETA`` times the
     lower of the rate in force and the rate really sent over the last second, once for all the
-    requests that were in flight together (an answer to a request sent before the last cut does not
-    cut again: it was sent at the old rate).  On every other answer it grows along CUBIC's curve,
+    requests sent until the service's one-second window has seen the new rate (an answer to a request
+    sent before, or within a second after, the last cut does not cut again: the service was still
+    counting requests sent at the old rate).  On every other answer it grows along CUBIC's curve,
     ``SCALE * (t - K) ** 3 + peak``, where ``t`` is the time since the last cut, ``peak`` the rate
     cut from and ``K`` the time to get back to it; so it grows back slowly near the rate that was
     throttled and faster past it, and never past ``MAX_GROWTH`` times the rate really sent.
@@ -163,7 +166,7 @@ class AdaptiveRate:
             measured = self.measured_rate(now)
             if throttled:
                 self.throttled += 1
-                if self._cut_at is not None and sent_at < self._cut_at:
+                if self._cut_at is not None and sent_at < self._cut_at + MEASURE_WINDOW:
                     return
                 in_force = measured if self.rate is None else min(self.rate, measured or self.rate)
                 self._peak = max(in_force, self.min_rate)

@@ -69,11 +69,17 @@ def test_a_throttled_answer_cuts_the_rate_really_sent_once_for_the_requests_in_f
     assert adaptive.rate == pytest.approx(BETA * 19) and adaptive.cuts == 1 and adaptive.throttled == 2
     # The next request leaves one new interval after the last one left.
     assert adaptive.next_time() == pytest.approx(clock.now - 0.05 + 1 / (BETA * 19))
-    # A request sent after the cut and throttled cuts again, from the lower rate.
-    clock.now += 0.1
+    # Within a second of the cut the service still counts requests sent at the old rate: no cut.
+    clock.now += 0.5
     adaptive.sent(clock.now)
     adaptive.answered(clock.now, throttled=True)
-    assert adaptive.rate == pytest.approx(BETA * BETA * 19) and adaptive.cuts == 2
+    assert adaptive.cuts == 1 and adaptive.throttled == 3
+    # A request sent a second after the cut and throttled cuts again, from the rate then in force.
+    clock.now += 0.6
+    adaptive.sent(clock.now)
+    rate = adaptive.rate
+    adaptive.answered(clock.now, throttled=True)
+    assert adaptive.rate == pytest.approx(BETA * min(rate, adaptive.measured_rate())) and adaptive.cuts == 2
 
 
 def test_the_rate_grows_back_along_the_cubic_curve_and_no_faster_than_twice_what_is_sent():
@@ -103,7 +109,7 @@ def test_the_rate_never_falls_under_the_minimum():
     clock = Clock()
     adaptive = AdaptiveRate(clock)
     for _cut in range(30):
-        clock.now += 1
+        clock.now += 1.5
         adaptive.sent(clock.now)
         adaptive.answered(clock.now, throttled=True)
     assert adaptive.rate == MIN_RATE
