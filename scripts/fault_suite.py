@@ -300,7 +300,8 @@ QUOTA_REGIONS = ('cn-hangzhou', 'cn-beijing', 'cn-shanghai', 'cn-shenzhen', 'cn-
 
 
 def run_inventory(work, endpoint, regions):
-    """One ansible-inventory --list --export process (group variables on their groups) over ``regions`` (current family); its output and time."""
+    """One ansible-inventory --list --export process (group variables on their groups) over ``regions``
+    (current family); its output and time."""
     config = os.path.join(work, 'quota.dts_sync_jobs.yml')
     with open(config, 'w') as handle:
         json.dump({'plugin': 'alibabacloud.dts.dts_sync_jobs', 'api': ['current'], 'regions': list(regions),
