@@ -42,6 +42,9 @@ from urllib.request import urlopen
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.dirname(sys.executable)
 REGIONS = ('cn-hangzhou', 'cn-beijing', 'cn-shanghai', 'ap-southeast-1', 'cn-shenzhen')
+# --layout ten: ten regions, the first holding LARGEST_REGION jobs (of 30,000), the rest shared evenly.
+TEN_REGIONS = REGIONS + ('cn-qingdao', 'cn-zhangjiakou', 'cn-huhehaote', 'cn-hongkong', 'ap-northeast-1')
+LARGEST_REGION = 12000
 EMPTY_REGION = 'us-west-1'
 PAGE_SIZE = os.sysconf('SC_PAGE_SIZE')
 
@@ -50,12 +53,20 @@ def iso(moment):
     return moment.strftime('%Y-%m-%dT%H:%M:%SZ')
 
 
-def job_specs(count, now):
-    """``count`` synchronization jobs over REGIONS, a third of them made the current way: mostly
+def region_of(index, count, regions):
+    """Five regions round robin; ten regions with LARGEST_REGION jobs in the first (when it is less than
+    half the jobs: 12,000 of 30,000), the others sharing the rest evenly."""
+    if len(regions) == len(REGIONS) or count < 2 * LARGEST_REGION:
+        return regions[index % len(regions)]
+    return regions[0] if index < LARGEST_REGION else regions[1 + index % (len(regions) - 1)]
+
+
+def job_specs(count, now, regions=REGIONS):
+    """``count`` synchronization jobs over ``regions``, a third of them made the current way: mostly
     synchronizing, with every kind of finding among them."""
     specs = []
     for index in range(count):
-        spec = {'id': 'dtsaudit%09d' % index, 'region': REGIONS[index % len(REGIONS)],
+        spec = {'id': 'dtsaudit%09d' % index, 'region': region_of(index, count, regions),
                 'name': 'audit-%s-%d' % (('prod', 'staging', 'dev')[index % 3], index),
                 'tags': {'env': ('prod', 'staging', 'dev')[index % 3]}, 'status': 'Synchronizing', 'delay': index % 7,
                 # Both API families: a job made the current way is listed by DescribeDtsJobs only,
@@ -197,9 +208,9 @@ def process_cpu(pid):
     return (int(fields[11]) + int(fields[12])) / float(os.sysconf('SC_CLK_TCK'))
 
 
-def run_audit(playbook_bin, inventory, output, env, playbook=None, emulator=None):
-    command = [playbook_bin, '-i', inventory, playbook or os.path.join(ROOT, 'playbooks', 'audit.yml'),
-               '-e', 'dts_audit_output_dir=%s' % output]
+def run_audit(playbook_bin, inventory, output, env, playbook=None, emulator=None, command=None):
+    command = command or [playbook_bin, '-i', inventory, playbook or os.path.join(ROOT, 'playbooks', 'audit.yml'),
+                          '-e', 'dts_audit_output_dir=%s' % output]
     emulator_cpu = process_cpu(emulator.pid) if emulator else 0.0
     started = time.monotonic()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT)
@@ -266,8 +277,17 @@ def main():
                              '(start-up and inventory alone)')
     parser.add_argument('--monitor-rules', action='store_true',
                         help="read every job's alert rules in the inventory (monitor_rules: true)")
+    parser.add_argument('--layout', choices=['five', 'ten'], default='five',
+                        help='five regions round robin, or ten with %d jobs in the largest' % LARGEST_REGION)
+    parser.add_argument('--inventory-list', action='store_true',
+                        help='also measure ansible-inventory --list alone: wall time and peak memory per 1,000 hosts')
     parser.add_argument('--output', help='also write the report (Markdown) here')
     args = parser.parse_args()
+    regions = TEN_REGIONS if args.layout == 'ten' else REGIONS
+    from math import ceil
+    # The pacing floor of a region: its first page, then a pacing interval per page after it (each
+    # family's listing is paced on its own: they are different actions).
+    interval = 1.1 / 20
 
     work = tempfile.mkdtemp(prefix='dts-bench-audit-')
     collections = os.path.join(work, 'collections')
@@ -275,7 +295,7 @@ def main():
     os.symlink(ROOT, os.path.join(collections, 'ansible_collections', 'alibabacloud', 'dts'))
     inventory = os.path.join(work, 'bench.dts_sync_jobs.yml')
     with open(inventory, 'w') as handle:
-        config = {'plugin': 'alibabacloud.dts.dts_sync_jobs', 'regions': list(REGIONS) + [EMPTY_REGION]}
+        config = {'plugin': 'alibabacloud.dts.dts_sync_jobs', 'regions': list(regions) + [EMPTY_REGION]}
         if args.keyed_groups:
             config['keyed_groups'] = [{'key': "dts_tags.env | default('untagged')", 'prefix': 'env'}]
         if args.monitor_rules:
@@ -289,7 +309,7 @@ def main():
                                       'import sys; print(sys.version.split()[0])']).decode().strip()
     rows = []
     for count in [int(value) for value in args.jobs.split(',')]:
-        specs = job_specs(count, datetime.now(timezone.utc))
+        specs = job_specs(count, datetime.now(timezone.utc), regions)
         emulator, endpoint = start_emulator(work, specs)
         try:
             env = dict(os.environ, ALIBABA_CLOUD_ACCESS_KEY_ID='dts-emulator-ak',
@@ -302,6 +322,17 @@ def main():
             row = run_audit(args.ansible_playbook, inventory, output, env, emulator=emulator)
             row['monitor_rule_requests'] = emulator_counters(endpoint)['by_action'].get('DescribeJobMonitorRule', 0)
             row['pacing_bound'] = pacing_bound(specs) if args.monitor_rules else 0.0
+            biggest, largest = Counter(spec['region'] for spec in specs).most_common(1)[0]
+            # DescribeDtsJobs lists every job of the region (a record each); the legacy listing those made
+            # the legacy way (a record per direction): the larger listing sets the floor.
+            legacy = sum((2 if spec.get('two_way') else 1) for spec in specs
+                         if spec['region'] == biggest and spec['origin'] == 'legacy')
+            row['floor'] = (ceil(max(largest, legacy) / 30.0) - 1) * interval
+            if args.inventory_list:
+                listed = run_audit(None, None, None, env, emulator=emulator, command=[
+                    os.path.join(os.path.dirname(args.ansible_playbook), 'ansible-inventory'), '-i', inventory,
+                    '--list', '--output', os.path.join(work, 'list-%d.json' % count)])
+                row['list'] = listed
             if args.baseline:
                 row['baseline'] = run_audit(args.ansible_playbook, inventory, output + '-nothing', env, nothing,
                                             emulator=emulator)
@@ -321,15 +352,21 @@ def main():
             sys.stderr.write(row['output'][-3000:] + '\n' + '\n'.join(row['problems']) + '\n')
         rows.append(row)
         print('%d jobs: %.1f s, %.1f s CPU, %.0f MB PSS (tree), %.0f MB RSS (tree), %.0f MB (largest process), '
-              'emulator %.1f s CPU, %s%s' % (
+              'emulator %.1f s CPU, %s; pacing floor of the largest region %.1f s: %.2fx%s' % (
                   count, row['wall'], row['cpu'], row['pss_mb'], row['tree_mb'], row['max_process_mb'],
-                  row['emulator_cpu'], 'exact' if not row['problems'] else 'WRONG',
+                  row['emulator_cpu'], 'exact' if not row['problems'] else 'WRONG', row['floor'],
+                  row['wall'] / row['floor'] if row['floor'] else 0,
                   '; %d DescribeJobMonitorRule requests, pacing bound %.1f s' % (
                       row['monitor_rule_requests'], row['pacing_bound']) if args.monitor_rules else ''))
+        if 'list' in row:
+            print('  ansible-inventory --list: %.1f s wall (%.2fx the floor), %.1f s CPU, peak RSS %.0f MB: %.1f MB '
+                  'per 1,000 hosts' % (row['list']['wall'], row['list']['wall'] / row['floor'] if row['floor'] else 0,
+                                       row['list']['cpu'], row['list']['max_process_mb'],
+                                       row['list']['max_process_mb'] * 1000.0 / row['records']))
         sys.stdout.flush()
 
     lines = ['%s, Python %s; %d CPUs. Jobs in %d regions, plus %s listed and empty; inventory %s%s.'
-             % (version, python, os.cpu_count(), len(REGIONS), EMPTY_REGION,
+             % (version, python, os.cpu_count(), len(regions), EMPTY_REGION,
                 'with keyed_groups on the env tag' if args.keyed_groups else 'with regions only',
                 ', monitor_rules: true' if args.monitor_rules else ''), '',
              '| jobs | records | wall s | CPU s | wall s per 1,000 records | peak PSS MB, process tree '

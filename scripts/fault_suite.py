@@ -4,7 +4,7 @@
 """Exact or a clean failure within its budget, never a wrong answer: module runs against an emulator injecting faults.
 
     .venv/bin/python scripts/fault_suite.py [--runs 50] [--rates 0.05,0.1,0.2,0.3] [--retries 6]
-        [--suites rates,bursts,gone,time-to-fail,paced,paced-current]
+        [--suites rates,bursts,gone,time-to-fail,paced,paced-current,quota-shared]
 
 Each run is a dts_sync_job_info process listing a 137-job region ten to a page (14 requests).
 A run is "exact" when it returns every job once, a "clean failure" when it fails naming an error
@@ -24,6 +24,11 @@ longer than its budget).  Exits non-zero on any WRONG run.
   with the client's default pacing and with pacing off; the paced run must see no throttled answer.
 - paced-current: the same through dts_job_info (DescribeDtsJobs), with the emulator's own rate
   limit of 20 calls a second, answering Throttling.User and then Rejected.Throttling.
+- quota-shared: the inventory (ansible-inventory --list, current family) over ten regions of 600
+  jobs each (200 pages) at the default pace (20 a second in each region), from an account whose
+  DescribeDtsJobs quota, counted across all regions, is --quota calls a second (8: another tool
+  spends the rest): every run must list every job once, every region listed; the throttled answers
+  and the time are reported against the floor the quota sets (pages / quota).
 """
 
 import argparse
@@ -290,8 +295,73 @@ def suite_paced_current(work, args):
     return wrong
 
 
+QUOTA_REGIONS = ('cn-hangzhou', 'cn-beijing', 'cn-shanghai', 'cn-shenzhen', 'cn-qingdao', 'cn-zhangjiakou',
+                 'cn-huhehaote', 'cn-hongkong', 'ap-southeast-1', 'ap-northeast-1')
+
+
+def run_inventory(work, endpoint, regions):
+    """One ansible-inventory --list --export process (group variables on their groups) over ``regions``
+    (current family); its output and time."""
+    config = os.path.join(work, 'quota.dts_sync_jobs.yml')
+    with open(config, 'w') as handle:
+        json.dump({'plugin': 'alibabacloud.dts.dts_sync_jobs', 'api': ['current'], 'regions': list(regions),
+                   'endpoint': endpoint, 'access_key_id': 'fault-ak', 'access_key_secret': 'fault-secret'}, handle)
+    home = os.path.join(work, 'home')
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(work, 'collections'), HOME=home,
+               ANSIBLE_HOME=os.path.join(home, '.ansible'), ANSIBLE_INVENTORY_ENABLED='alibabacloud.dts.dts_sync_jobs',
+               ANSIBLE_INVENTORY_UNPARSED_FAILED='true', ANSIBLE_NOCOLOR='1')
+    started = time.monotonic()
+    process = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-inventory'), '-i', config,
+                              '--list', '--export'], capture_output=True, text=True, env=env, check=False)
+    seconds = time.monotonic() - started
+    try:
+        listed = json.loads(process.stdout) if process.returncode == 0 else None
+    except ValueError:
+        listed = None
+    return listed, process.stderr, seconds
+
+
+def suite_quota_shared(work, args):
+    regions, per_region = QUOTA_REGIONS, 600
+    jobs, pages = len(regions) * per_region, len(regions) * per_region // 30
+    print('\n### A quota below the pace, shared by ten regions: %d jobs, %d DescribeDtsJobs pages\n' % (jobs, pages))
+    print('| account quota (calls a second, all regions) | floor s (pages / quota) | runs | exact | WRONG '
+          '| requests | throttled answers | throttled per run (each) | median s | max s | median / floor |')
+    print('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |')
+    specs = [{'id': 'dtsq%s%04d' % (region.replace('-', ''), index), 'region': region, 'status': 'Synchronizing',
+              'origin': 'current'} for region in regions for index in range(per_region)]
+    wrong = 0
+    with Emulator(access_key_id='fault-ak', access_key_secret='fault-secret', job_specs=specs) as emulator:
+        emulator.config['account_rate_limits'] = {'DescribeDtsJobs': args.quota}
+        counts, requests, throttled, seconds_all = {'exact': 0, 'WRONG': 0}, 0, [], []
+        for _run in range(max(1, args.runs // 10)):
+            emulator.reset_counters()
+            listed, stderr, seconds = run_inventory(work, emulator.endpoint, regions)
+            seconds_all.append(seconds)
+            requests += emulator.counters['total']
+            throttled.append(emulator.counters['by_outcome'].get('throttle', 0))
+            hostvars = (listed or {}).get('_meta', {}).get('hostvars', {})
+            summary = ((listed or {}).get('all', {}).get('vars') or {}).get('dts_regions') or []
+            # ansible-inventory writes the strings the plugin marks as data as {"__ansible_unsafe": text}.
+            ids = set(json.dumps(facts.get('dts_instance_id'), sort_keys=True) for facts in hostvars.values())
+            whole = (len(summary) == len(regions) and not any(entry.get('failed') for entry in summary)
+                     and sum(entry['jobs'] for entry in summary) == jobs)
+            outcome = 'exact' if len(hostvars) == len(ids) == jobs and whole else 'WRONG'
+            if outcome == 'WRONG':
+                sys.stderr.write(stderr[-3000:])
+            counts[outcome] += 1
+        wrong += counts['WRONG']
+        floor = pages / float(args.quota)
+        print('| %g | %.1f | %d | %d | %d | %d | %d | %s | %.1f | %.1f | %.2f |' % (
+            args.quota, floor, len(seconds_all), counts['exact'], counts['WRONG'], requests, sum(throttled),
+            ' '.join(str(count) for count in throttled), statistics.median(seconds_all), max(seconds_all),
+            statistics.median(seconds_all) / floor))
+        sys.stdout.flush()
+    return wrong
+
+
 SUITES = {'rates': suite_rates, 'bursts': suite_bursts, 'gone': suite_gone, 'time-to-fail': suite_time_to_fail,
-          'paced': suite_paced, 'paced-current': suite_paced_current}
+          'paced': suite_paced, 'paced-current': suite_paced_current, 'quota-shared': suite_quota_shared}
 
 
 def main():
@@ -300,6 +370,8 @@ def main():
     parser.add_argument('--rates', default='0.05,0.1,0.2,0.3')
     parser.add_argument('--retries', default='6', help='comma-separated retry counts to compare')
     parser.add_argument('--budget', type=float, default=60, help='the retry_budget runs are held to (its default)')
+    parser.add_argument('--quota', type=float, default=8,
+                        help='quota-shared: DescribeDtsJobs calls a second the account may make, all regions together')
     parser.add_argument('--suites', default=','.join(SUITES))
     args = parser.parse_args()
     args.rates = [float(value) for value in args.rates.split(',')]

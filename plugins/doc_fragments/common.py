@@ -181,8 +181,11 @@ options:
         C(DescribeDtsJobDetail) 40 a second; the legacy C(DescribeSynchronizationJobs) 20 and
         C(DescribeSynchronizationJobStatusList) 40 (they document none; these are the limits of the
         calls that replaced them). A burst up to the limit leaves at once.
-      - A throttled answer still makes every request back off and narrows O(max_concurrent_requests),
-        for a service that throttles below these rates.
+      - This rate is the ceiling. Every request of an access key at one endpoint (all its regions and
+        actions together) also waits for an adaptive rate, off until the service throttles a request, then
+        cut to 0.7 of what was really sent at each throttled answer and grown back gradually as answers come
+        through, for a quota that other tools of the account spend too. A throttled answer also narrows
+        O(max_concurrent_requests).
     type: float
     version_added: 0.3.0
   max_concurrent_requests:

@@ -253,7 +253,7 @@ def _whole_number(value, name):
 def _region_entries(regions, refused, counted):
     """Every region the inventory listed: from ``regions`` (the inventory's dts_regions) when given,
     else the regions with records; refusals from either list."""
-    refusals = {}
+    refusals, failures = {}, {}
     for entry in refused or []:
         if isinstance(entry, Mapping) and entry.get('region'):
             refusals[(_text(entry.get('account')), _text(entry['region']))] = {
@@ -264,6 +264,10 @@ def _region_entries(regions, refused, counted):
             raise AnsibleFilterError('dts_audit_report: every entry of regions needs a region: %r' % (entry,))
         key = (_text(entry.get('account')), _text(entry['region']))
         listed = _seconds(entry.get('jobs'))
+        if entry.get('failed'):
+            # The listing failed after its retries: the region's jobs are missing, not absent.
+            failures[key] = {'code': _text(entry.get('code')), 'message': _text(entry.get('message')),
+                             'request_id': _text(entry.get('request_id'))}
         refusal = entry.get('refused')
         if isinstance(refusal, Mapping):
             refusals[key] = {'code': _text(refusal.get('code')), 'message': _text(refusal.get('message'))}
@@ -280,12 +284,26 @@ def _region_entries(regions, refused, counted):
         entries.setdefault(key, None)
     result = []
     for key in sorted(entries):
-        refusal = refusals.get(key)
+        failure = failures.get(key)
+        refusal = refusals.get(key) if failure is None else None
+        problem = failure or refusal
         result.append({'account': key[0], 'region': key[1], 'listed': entries[key],
                        'records': sum(counted.get(key, {}).values()), 'statuses': dict(counted.get(key, {})),
-                       'refused': refusal is not None, 'code': refusal['code'] if refusal else '',
-                       'message': refusal['message'] if refusal else ''})
+                       'refused': refusal is not None, 'failed': failure is not None,
+                       'code': problem['code'] if problem else '', 'message': problem['message'] if problem else '',
+                       'request_id': failure['request_id'] if failure else ''})
     return result
+
+
+def _incomplete(region_entries):
+    """Why the inventory cannot be audited as a whole: sentences naming each failed region and its
+    error, or that it listed no region at all; empty when it is whole."""
+    if not region_entries:
+        return ['the inventory listed no DTS region: is it a dts_sync_jobs inventory, and did it parse '
+                '(see its warnings)?']
+    return ['%s: %s' % ('region %s of account %s' % (entry['region'], entry['account']) if entry['account']
+                        else 'region %s' % entry['region'], entry['message'] or entry['code'])
+            for entry in region_entries if entry['failed']]
 
 
 def _finding(record, reason, **fields):
@@ -502,8 +520,11 @@ def dts_audit_report(records, regions=None, refused=None, max_delay=300, expiry_
         'accounts': sorted(set(entry['account'] for entry in region_entries if entry['account'])),
         'statuses': rules.statuses(),
         'regions': region_entries,
-        'audited': [entry for entry in region_entries if not entry['refused']],
+        'audited': [entry for entry in region_entries if not entry['refused'] and not entry['failed']],
         'refused': [entry for entry in region_entries if entry['refused']],
+        # Regions whose listing failed, and why the report is partial (empty: it is whole).
+        'failed': [entry for entry in region_entries if entry['failed']],
+        'incomplete': _incomplete(region_entries),
         'counts': dict((reason, len(found)) for reason, found in findings.items()),
         # Records whose alert rules were read, and those whose lookup failed: both 0 when the inventory's
         # monitor_rules is off, and the report then says the rules were not audited.

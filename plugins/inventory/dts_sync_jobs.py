@@ -39,13 +39,19 @@ description:
     C(NoPermission), C(OperationDenied), or saying the region is not supported or the service not
     enabled) is a warning naming it (and its account); the other regions still make the inventory.
     With O(strict_regions) a refused region is an error instead.
+  - A region whose listing fails otherwise, after its retries (throttling that outlasts O(retry_budget), an
+    endpoint that cannot be reached, answers that do not add up), or every region of an account whose
+    credentials cannot be had, is a partial result, never a silent one. The inventory keeps the hosts of
+    the regions that were listed, warns naming each failed region and its error, and lists it in
+    C(dts_regions) with C(failed) true and the error's C(code), C(message) (with the RequestId) and
+    C(request_id). With O(strict_regions) such a failure fails the source instead. A failed listing is
+    never cached. The audit playbook (C(alibabacloud.dts.audit)) fails on a failed region unless told to
+    report partial results.
   - The group C(all) gets the variable C(dts_regions), a list of
-    C({account, region, jobs, refused, code, message}) with an entry for every (account, region) listed,
-    a region without jobs or one that refused included, so that reports can say what they saw and what
-    they could not see; and, when a region refused, C(dts_refused_regions), the list of
-    C({account, region, code, message}) of the refused ones.
-  - Any other failure (wrong credentials, an endpoint that cannot be reached, throttling that outlasts
-    O(retries)) fails the whole source, because an inventory silently missing regions would make an audit wrong.
+    C({account, region, jobs, refused, failed, code, message, request_id}) with an entry for every
+    (account, region) listed, a region without jobs, one that refused and one that failed included, so
+    that reports can say what they saw and what they could not see; and, when a region refused,
+    C(dts_refused_regions), the list of C({account, region, code, message}) of the refused ones.
 notes:
   - An empty O(hostvars_prefix) gives the facts their module names, and Ansible then warns
     C(Found variable using reserved name) for C(delay) and C(tags), which are also task keywords.
@@ -171,6 +177,8 @@ options:
     description:
       - Make a region that refuses the listing an error that fails the source, instead of a warning and an
         entry of C(dts_refused_regions).
+      - Since 0.4.0, also a region whose listing fails (see the description). Without O(strict_regions) the
+        inventory keeps the other regions' hosts and reports the failed region in C(dts_regions).
     type: bool
     default: false
     version_added: 0.3.0
@@ -261,8 +269,9 @@ from ansible_collections.alibabacloud.dts.plugins.plugin_utils._credential_cache
 
 # Error codes that mean "this account may not list jobs in this region" (the region is not
 # enabled for it, or RAM denies it there): the other regions still make the inventory.
-# Anything else (bad credentials, a dead endpoint, throttling that outlasted the retries) fails
-# the source, because an inventory silently missing regions would make an audit lie.
+# Anything else (bad credentials, a dead endpoint, throttling that outlasted the retries) is a
+# failed region: the others still make the inventory, and dts_regions says which failed and why,
+# so that an audit built on it can refuse to report a partial inventory as a whole one.
 REFUSAL_CODE_PREFIXES = ('Forbidden', 'InvalidRegionId', 'NoPermission', 'OperationDenied', 'UnsupportedRegion',
                          'Region.NotSupport', 'RegionNotSupport', 'NotSupportedRegion', 'ServiceNotEnabled',
                          'ServiceNotOpen')
@@ -302,6 +311,12 @@ ACCOUNT_SPEC = _account_spec()
 def is_region_refusal(error):
     """True when ``error`` (a DtsApiError) says the region is closed to the account, not that the request failed."""
     return error.code.startswith(REFUSAL_CODE_PREFIXES)
+
+
+def failure(error, prefix=''):
+    """What dts_regions says of a listing that failed: the error's code, text and request id (the
+    client scrubbed them of every secret the request carried)."""
+    return {'code': error.code, 'message': prefix + error.describe(), 'request_id': error.request_id}
 
 
 def lookup_path(facts, path):
@@ -397,7 +412,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                                                                             monitor_rules))
         listings = [cached.get(target.key) or fetched[target.key] for target in targets]
         if use_cache and (missing or not cache):
-            self._cache[cache_key] = {'format': CACHE_FORMAT, 'listings': listings}
+            # A failed listing is asked again next time, not served from the cache.
+            self._cache[cache_key] = {'format': CACHE_FORMAT,
+                                      'listings': [listing for listing in listings if 'failed' not in listing]}
         # Named in the warnings of values that could not be converted.
         self._source = path
         self._populate(listings, status_filter(statuses), monitor_rules)
@@ -545,16 +562,22 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             except DtsConfigError as error:
                 raise AnsibleParserError(where + error.message) from None
             except DtsApiError as error:
-                # Credentials that cannot be had fail the whole account, not one region.
-                raise AnsibleParserError(where + 'credentials: ' + error.describe()) from None
+                # Credentials that cannot be had fail every region of the account.
+                if strict_regions:
+                    raise AnsibleParserError(where + 'credentials: ' + error.describe()) from None
+                listing['failed'] = failure(error, 'credentials: ')
+                return listing
             for warning in client.warnings:  # plain HTTP, unverified TLS, an unknown region let through
                 self.display.warning('%s: %s' % (path, warning))
             try:
                 listing['records'] = family(target.api).list_records(client, page_size=page_size, **filters)
             except DtsApiError as error:
-                if strict_regions or not is_region_refusal(error):
+                if strict_regions:
                     raise AnsibleParserError(where + error.describe()) from None
-                listing['refused'] = {'code': error.code, 'message': error.describe()}
+                if is_region_refusal(error):
+                    listing['refused'] = {'code': error.code, 'message': error.describe()}
+                else:
+                    listing['failed'] = failure(error)
             if monitor_rules and family(target.api).lists_task_ids and 'records' in listing:
                 # A failed lookup is reported on its job (read_monitor_rules never raises for one).
                 listing['monitor_rules'] = _api_monitor.read_monitor_rules(
@@ -605,16 +628,20 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _jobs(self, listings, status_wanted):
         """(account, facts) of every job direction to make a host of, a job several families list once
-        (``_families.merge_records``); and the {account, region, jobs, refused, code, message} of each
-        (account, region) listed, in the order of the configuration."""
+        (``_families.merge_records``); and the {account, region, jobs, refused, failed, code, message,
+        request_id} of each (account, region) listed, in the order of the configuration."""
         regions = {}
         for listing in listings:
             region = regions.setdefault((listing['account'], listing['region']), {
                 'summary': {'account': listing['account'] or '', 'region': listing['region'], 'jobs': 0,
-                            'refused': False, 'code': None, 'message': None},
+                            'refused': False, 'failed': False, 'code': None, 'message': None, 'request_id': None},
                 'records': {}})
-            if 'refused' in listing:
-                if not region['summary']['refused']:
+            if 'failed' in listing:
+                # One family's listing failed: the region is incomplete, whatever the others listed.
+                if not region['summary']['failed']:
+                    region['summary'].update(failed=True, refused=False, **listing['failed'])
+            elif 'refused' in listing:
+                if not region['summary']['refused'] and not region['summary']['failed']:
                     region['summary'].update(refused=True, code=listing['refused']['code'],
                                              message=listing['refused']['message'])
             else:
@@ -646,6 +673,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             if summary['refused']:
                 self.display.warning('Skipping DTS jobs of ' + self._where(summary['account'], summary['region'])
                                      + summary['message'])
+            elif summary['failed']:
+                self.display.warning(
+                    'DTS jobs of %sthe listing failed: %s. The inventory holds only the other regions\' jobs '
+                    '(dts_regions lists this one as failed); strict_regions: true makes this fail the source.'
+                    % (self._where(summary['account'], summary['region']), summary['message']))
         # The default groups each job joins, sanitised once per distinct name rather than once per host.
         group_names = {}
 

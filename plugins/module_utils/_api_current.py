@@ -105,8 +105,10 @@ def record_key(record: Mapping[str, Any]) -> Tuple[Any, Any]:
 def list_dts_jobs(client: Any, job_type: str = 'sync', name: Optional[str] = None,
                   tags: Optional[Mapping[str, Any]] = None, resource_group_id: Optional[str] = None,
                   statuses: Optional[Iterable[str]] = None, job_id: Optional[str] = None,
-                  instance_id: Optional[str] = None, page_size: int = DEFAULT_PAGE_SIZE) -> List[Dict[str, Any]]:
-    """Every DescribeDtsJobs entry of the client's region matching the filters, each exactly once.
+                  instance_id: Optional[str] = None, page_size: int = DEFAULT_PAGE_SIZE,
+                  transform: Optional[Callable[[Any], Any]] = None) -> List[Any]:
+    """Every DescribeDtsJobs entry of the client's region matching the filters, each exactly once
+    (or ``transform(record)`` of each: see ``_paging.read_all_pages``).
 
     One entry per job: a two-way job's reverse direction is nested under ``ReverseJob``.
     """
@@ -114,7 +116,7 @@ def list_dts_jobs(client: Any, job_type: str = 'sync', name: Optional[str] = Non
                           statuses=statuses, job_id=job_id, instance_id=instance_id)
     validate_page_size(page_size)
     return read_all_pages(page_fetcher(client, filters), lambda page: page['DtsJobList'], record_key, page_size,
-                          client.max_concurrency, action=LIST_ACTION, region=client.region)
+                          client.max_concurrency, action=LIST_ACTION, region=client.region, transform=transform)
 
 
 def page_fetcher(client: Any, filters: Mapping[str, Any]) -> Callable[[int, int], Dict[str, Any]]:
@@ -247,10 +249,10 @@ class CurrentFamily(Family):
         return job_filters(name=name, tags=tags, resource_group_id=resource_group_id)
 
     def list_records(self, client: Any, page_size: Optional[int] = None, name: Optional[str] = None,
-                     tags: Optional[Mapping[str, Any]] = None,
-                     resource_group_id: Optional[str] = None) -> List[Dict[str, Any]]:
+                     tags: Optional[Mapping[str, Any]] = None, resource_group_id: Optional[str] = None,
+                     transform: Optional[Callable[[Any], Any]] = None) -> List[Any]:
         return list_dts_jobs(client, name=name, tags=tags, resource_group_id=resource_group_id,
-                             page_size=page_size or DEFAULT_PAGE_SIZE)
+                             page_size=page_size or DEFAULT_PAGE_SIZE, transform=transform)
 
     def read_records(self, client: Any, job_ids: Sequence[str]) -> List[Dict[str, Any]]:
         """The DescribeDtsJobs entries of the named jobs, looked up by id (lookup_current_jobs)."""

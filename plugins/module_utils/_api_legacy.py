@@ -103,9 +103,10 @@ def _record_key(record):
 
 
 def list_jobs(client: Any, page_size: int = DEFAULT_PAGE_SIZE, name: Optional[str] = None,
-              tags: Optional[Mapping[str, Any]] = None,
-              resource_group_id: Optional[str] = None) -> List[Dict[str, Any]]:
-    """Every job record of the client's region matching the server-side filters, each exactly once."""
+              tags: Optional[Mapping[str, Any]] = None, resource_group_id: Optional[str] = None,
+              transform: Optional[Callable[[Any], Any]] = None) -> List[Any]:
+    """Every job record of the client's region matching the server-side filters, each exactly once
+    (or ``transform(record)`` of each: see ``_paging.read_all_pages``)."""
     filters = job_filters(name=name, tags=tags, resource_group_id=resource_group_id)
     validate_page_size(page_size)
 
@@ -114,7 +115,7 @@ def list_jobs(client: Any, page_size: int = DEFAULT_PAGE_SIZE, name: Optional[st
         return client.call(LIST_JOBS_ACTION, query, validate=_check_jobs_page)
 
     return read_all_pages(fetch, lambda page: page['SynchronizationInstances'], _record_key, page_size,
-                          client.max_concurrency, action=LIST_JOBS_ACTION, region=client.region)
+                          client.max_concurrency, action=LIST_JOBS_ACTION, region=client.region, transform=transform)
 
 
 def chunk_job_ids(job_ids: Iterable[str], limit: int = MAX_ENCODED_ID_LIST) -> List[List[str]]:
@@ -177,10 +178,10 @@ class LegacyFamily(Family):
         return job_filters(name=name, tags=tags, resource_group_id=resource_group_id)
 
     def list_records(self, client: Any, page_size: Optional[int] = None, name: Optional[str] = None,
-                     tags: Optional[Mapping[str, Any]] = None,
-                     resource_group_id: Optional[str] = None) -> List[Dict[str, Any]]:
+                     tags: Optional[Mapping[str, Any]] = None, resource_group_id: Optional[str] = None,
+                     transform: Optional[Callable[[Any], Any]] = None) -> List[Any]:
         return list_jobs(client, page_size=page_size or DEFAULT_PAGE_SIZE, name=name, tags=tags,
-                         resource_group_id=resource_group_id)
+                         resource_group_id=resource_group_id, transform=transform)
 
     def read_records(self, client: Any, job_ids: Sequence[str]) -> List[Dict[str, Any]]:
         """The whole listing: DescribeSynchronizationJobs has no id filter (only a name, tags and a

@@ -210,7 +210,6 @@ class DtsClient:
         self._limiters = LIMITERS if limiters is None else limiters
         self._account: Optional[str] = None
         self._lock = threading.Lock()
-        self._paused_until = 0.0
 
     @staticmethod
     def new_session(pool_size: int) -> Any:
@@ -239,22 +238,16 @@ class DtsClient:
         query = dict((key, value) for key, value in params.items() if value is not None)
         query.setdefault('RegionId', self.region)
         query.setdefault('ClientToken', str(uuid.uuid4()))
-        limiter = self._limiter(action, rate)
+        pace = self._pace(action, rate)
 
         def attempt():
-            self._wait_out_throttling()
-            return self._attempt(action, query, validate, limiter)
-
-        def wait(delay, error):
-            if is_throttling(error):
-                # Throttling is about the account, not this request: every thread backs off.
-                self._pause_everyone(delay)
-            else:
-                self._sleep(delay)
+            return self._attempt(action, query, validate, pace)
 
         try:
+            # A throttled request waits out its own backoff; what slows every other request of the
+            # account down is the pace (its adaptive rate hears of every throttled answer).
             return retry_call(attempt, is_transient, budget=self.retry_budget, clock=self._clock,
-                              sleep=self._sleep, retries=self.retries, wait=wait)
+                              sleep=self._sleep, retries=self.retries)
         except DtsApiError as error:
             if getattr(error, 'attempts', 1) > 1:
                 error.message += ' (gave up after %d attempts in %.1f s%s)' % (
@@ -263,26 +256,28 @@ class DtsClient:
                 error.args = (error.describe(),)
             raise
 
-    def _limiter(self, action, rate):
+    def _pace(self, action, rate):
+        """What a request of ``action`` waits for (``_pacing.Pace``), or None when pacing is off."""
         rate = rate_for(action, self.max_requests_per_second, rate)
         if not rate or rate <= 0:
             return None
         if self._account is None:
             # Keyed by the access key id the client started with: refreshed temporary keys of
-            # the same role keep drawing on the same limiter.
+            # the same role keep drawing on the same limiters.
             self._account = self.credentials.current().access_key_id
-        return self._limiters.limiter(self._account, self.endpoint, self.region, action, rate, self._clock)
+        return self._limiters.pace(self._account, self.endpoint, self.region, action, rate, self._clock)
 
-    def _attempt(self, action, query, validate, limiter):
+    def _attempt(self, action, query, validate, pace):
         """One request, in a slot of the concurrency window (released before any backoff sleep)."""
         generation = self.window.acquire()
         throttled = False
+        sent_at = None
         try:
             # The gate is taken before the pace: a request that has its turn leaves at once, so
             # waiting for the gate cannot bunch up requests the limiter spread out.
             with self.gate or _NO_GATE:
-                if limiter is not None:
-                    limiter.acquire(self._sleep)
+                if pace is not None:
+                    sent_at = pace.acquire(self._sleep)
                 body = self._send_once(action, query)
             if validate is not None:
                 try:
@@ -295,18 +290,8 @@ class DtsClient:
             raise
         finally:
             self.window.release(generation, throttled)
-
-    def _pause_everyone(self, delay):
-        with self._lock:
-            self._paused_until = max(self._paused_until, self._clock() + delay)
-
-    def _wait_out_throttling(self):
-        while True:
-            with self._lock:
-                remaining = self._paused_until - self._clock()
-            if remaining <= 0:
-                return
-            self._sleep(remaining)
+            if sent_at is not None:
+                pace.answered(sent_at, throttled)
 
     def _send_once(self, action, query):
         method = 'POST'

@@ -138,9 +138,10 @@ class Family:
         raise NotImplementedError
 
     def list_records(self, client: Any, page_size: Optional[int] = None, name: Optional[str] = None,
-                     tags: Optional[Mapping[str, Any]] = None,
-                     resource_group_id: Optional[str] = None) -> List[Dict[str, Any]]:
-        """Every raw synchronization job record of the client's region matching the filters."""
+                     tags: Optional[Mapping[str, Any]] = None, resource_group_id: Optional[str] = None,
+                     transform: Optional[Callable[[Any], Any]] = None) -> List[Any]:
+        """Every raw synchronization job record of the client's region matching the filters, or
+        ``transform(record)`` of each, applied while later pages are awaited (``_paging.read_all_pages``)."""
         raise NotImplementedError
 
     def read_records(self, client: Any, job_ids: Sequence[str]) -> List[Dict[str, Any]]:

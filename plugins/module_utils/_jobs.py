@@ -122,24 +122,36 @@ def family_facts(family: Family, records: Iterable[Mapping[str, Any]], region: O
     direction filtered by ``statuses``; ``job_ids`` (job or instance ids) keep every direction of a
     job they name.  Filters read the identity block, so they work whatever facts are returned.
     """
+    facts_of = record_facts(family, region, job_ids, statuses, facts, warn)
+    return [fact for record in records for fact in facts_of(record)]
+
+
+def record_facts(family: Family, region: Optional[str], job_ids: Optional[Iterable[str]] = None,
+                 statuses: Optional[Iterable[str]] = None, facts: Optional[Collection[str]] = None,
+                 warn: Optional[Callable[[str], Any]] = None) -> Callable[[Mapping[str, Any]], List[Dict[str, Any]]]:
+    """What ``family_facts`` does to one raw record, as a function: the facts of its directions that
+    pass the filters. The listing modules hand it to the paging as its ``transform``, so records are
+    normalised while later pages wait for their turn."""
     wanted_ids = frozenset(job_ids) if job_ids else None
     status_wanted = status_filter(statuses)
     selection = _selected(facts)
-    jobs = []
-    for record in records:
+
+    def facts_of(record):
         directions = family.normalize(record, region, selection, warn)
         if wanted_ids is not None and not any(
                 wanted_ids.intersection((fact[IDENTITY]['job_id'], fact[IDENTITY]['instance_id']))
                 for fact in directions):
-            continue
+            return []
+        kept = []
         for fact in directions:
             if not status_wanted(fact['status']):
                 continue
             for name in (IDENTITY, 'status'):
                 if facts is not None and name not in facts:
                     del fact[name]
-            jobs.append(fact)
-    return jobs
+            kept.append(fact)
+        return kept
+    return facts_of
 
 
 def list_job_facts(client: Any, name: Optional[str] = None, tags: Optional[Mapping[str, Any]] = None,
@@ -148,9 +160,10 @@ def list_job_facts(client: Any, name: Optional[str] = None, tags: Optional[Mappi
                    facts: Optional[Collection[str]] = None) -> List[Dict[str, Any]]:
     """Every job of the client's region as the legacy family lists it, server-side filters applied by DTS
     and ``job_ids`` / ``statuses`` (already validated) applied here; ``facts`` as for normalize_job."""
-    records = LEGACY.list_records(client, page_size=page_size, name=name, tags=tags,
-                                  resource_group_id=resource_group_id)
-    return family_facts(LEGACY, records, client.region, job_ids, statuses, facts, client.warn)
+    facts_of = record_facts(LEGACY, client.region, job_ids, statuses, facts, client.warn)
+    listed = LEGACY.list_records(client, page_size=page_size, name=name, tags=tags,
+                                 resource_group_id=resource_group_id, transform=facts_of)
+    return [fact for directions in listed for fact in directions]
 
 
 def list_dts_job_facts(client: Any, job_type: str = 'sync', name: Optional[str] = None,
@@ -165,9 +178,10 @@ def list_dts_job_facts(client: Any, job_type: str = 'sync', name: Optional[str] 
     DTS's own status filter looks at a job's forward direction only, so a two-way job whose
     reverse direction matches would be lost.
     """
-    records = _api_current.list_dts_jobs(client, job_type=job_type, name=name, tags=tags,
-                                         resource_group_id=resource_group_id, page_size=page_size)
-    return family_facts(CURRENT, records, client.region, job_ids, statuses, facts, client.warn)
+    facts_of = record_facts(CURRENT, client.region, job_ids, statuses, facts, client.warn)
+    listed = _api_current.list_dts_jobs(client, job_type=job_type, name=name, tags=tags,
+                                        resource_group_id=resource_group_id, page_size=page_size, transform=facts_of)
+    return [fact for directions in listed for fact in directions]
 
 
 def add_job_details(client: Any, jobs: List[Dict[str, Any]],

@@ -1,16 +1,26 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the alibabacloud.dts collection
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Client-side pacing: how many requests a second each action may be sent, per account and region.
+"""Client-side pacing: how many requests a second each action may be sent, per account.
 
-DTS limits some actions per account and region.  Every client of one process that talks to the
-same (access key, endpoint, region) draws on one limiter per action, so the inventory's many
-clients and a module's concurrent page fetches together stay under the limit instead of being
-throttled and backing off.  The client reads the table below; it names no action itself.
+Two limits, both shared by every client of the process:
+
+- The documented (or configured) rate of each action, per account, endpoint and region
+  (``RateLimiter``): DTS documents its limits per account and region, so the inventory's many
+  clients and a module's concurrent page fetches together stay under them.  This is the ceiling.
+- An adaptive rate per account and endpoint (``AdaptiveRate``), shared by every region, API family
+  and thread, as botocore's adaptive retry mode does for AWS: off until the service throttles a
+  request, then the rate the process was really sending, cut multiplicatively on each throttled
+  answer and grown back along a cubic curve (CUBIC) while answers come through.  The same quota is
+  spent by the console, Terraform and every other tool of the account, so the documented rate is a
+  ceiling, not what is available; the service's answers are the only measure of what is left.
+
+The client reads the table below; it names no action itself.
 """
 
 import threading
-from typing import Any, Callable, Dict, Optional, Tuple
+from collections import deque
+from typing import Any, Callable, Deque, Dict, Optional, Sequence, Tuple
 
 # Calls per second per account and region.  DescribeDtsJobs and DescribeDtsJobDetail are the
 # documented limits.  The legacy actions document none; they are paced like the current calls
@@ -64,6 +74,13 @@ class RateLimiter:
         self._last: Optional[float] = None
         self._lock = threading.Lock()
 
+    def next_time(self) -> float:
+        """The earliest time the next request may leave."""
+        return float('-inf') if self._last is None else self._last + self.interval
+
+    def sent(self, now: float) -> None:
+        self._last = now
+
     def acquire(self, sleep: Callable[[float], Any]) -> float:
         """Wait (on ``sleep``, outside the lock) until a request may leave now; return the seconds waited.
 
@@ -81,16 +98,138 @@ class RateLimiter:
             waited += wait
 
 
-class LimiterRegistry:
-    """One RateLimiter per (account, endpoint, region, action, rate, clock), made on first use.
 
-    The clock is part of the key because a limiter counts time on one clock: in production every
+# The adaptive rate's constants, botocore's (``botocore.retries.adaptive``): the cut on a throttled
+# answer (to 0.7 of the rate), the cubic curve's scale, the slowest pace (one request every two
+# seconds), and how far above what was really sent the rate may grow (twice).
+BETA = 0.7
+SCALE = 0.4
+MIN_RATE = 0.5
+MAX_GROWTH = 2.0
+# The send rate is measured over the last second of requests.  The service counts over a sliding
+# second too: for a second after a cut, its window still holds requests sent at the old rate, so a
+# throttled answer to a request sent then says nothing of the new rate and does not cut again.
+MEASURE_WINDOW = 1.0
+
+
+class AdaptiveRate:
+    """The rate an account may send at through one endpoint, learnt from the service's answers.
+
+    Off (no limit) until a throttled answer, as the service's quota is unknown and the documented
+    rate already paces each action.  On a throttled answer: the rate becomes ``BETA`` times the
+    lower of the rate in force and the rate really sent over the last second, once for all the
+    requests sent until the service's one-second window has seen the new rate (an answer to a request
+    sent before, or within a second after, the last cut does not cut again: the service was still
+    counting requests sent at the old rate).  On every other answer it grows along CUBIC's curve,
+    ``SCALE * (t - K) ** 3 + peak``, where ``t`` is the time since the last cut, ``peak`` the rate
+    cut from and ``K`` the time to get back to it; so it grows back slowly near the rate that was
+    throttled and faster past it, and never past ``MAX_GROWTH`` times the rate really sent.
+
+    Requests are spaced ``1 / rate`` apart (counted from when each left), never in bursts.
+    """
+
+    def __init__(self, clock: Callable[[], float], beta: float = BETA, scale: float = SCALE,
+                 min_rate: float = MIN_RATE, lock: Any = None) -> None:
+        """``lock``: the lock ``next_time`` and ``sent`` are called under (the registry's booking lock)."""
+        self._clock = clock
+        self.beta, self.scale, self.min_rate = beta, scale, min_rate
+        # None: not engaged (no throttled answer yet).
+        self.rate: Optional[float] = None
+        self.throttled = 0
+        self.cuts = 0
+        self._peak = 0.0
+        self._cut_at: Optional[float] = None
+        self._inflection = 0.0
+        self._last_sent: Optional[float] = None
+        self._sent: Deque[float] = deque()
+        self._lock = lock or threading.Lock()
+
+    def measured_rate(self, now: Optional[float] = None) -> float:
+        """Requests sent a second, over the last MEASURE_WINDOW seconds."""
+        now = self._clock() if now is None else now
+        while self._sent and self._sent[0] <= now - MEASURE_WINDOW:
+            self._sent.popleft()
+        return len(self._sent) / MEASURE_WINDOW
+
+    def next_time(self) -> float:
+        """The earliest time the next request may leave (the caller holds the lock)."""
+        if self.rate is None or self._last_sent is None:
+            return float('-inf')
+        return self._last_sent + 1.0 / self.rate
+
+    def sent(self, now: float) -> None:
+        """A request leaves now (the caller holds the lock)."""
+        self._last_sent = now
+        self._sent.append(now)
+        self.measured_rate(now)
+
+    def answered(self, sent_at: float, throttled: bool) -> None:
+        """The answer to a request that left at ``sent_at``: throttled or not."""
+        with self._lock:
+            now = self._clock()
+            measured = self.measured_rate(now)
+            if throttled:
+                self.throttled += 1
+                if self._cut_at is not None and sent_at < self._cut_at + MEASURE_WINDOW:
+                    return
+                in_force = measured if self.rate is None else min(self.rate, measured or self.rate)
+                self._peak = max(in_force, self.min_rate)
+                self._inflection = (self._peak * (1.0 - self.beta) / self.scale) ** (1.0 / 3.0)
+                self._cut_at = now
+                self.cuts += 1
+                self.rate = max(self.min_rate, self._peak * self.beta)
+            elif self.rate is not None and self._cut_at is not None:
+                grown = self.scale * (now - self._cut_at - self._inflection) ** 3 + self._peak
+                self.rate = max(self.min_rate, min(grown, MAX_GROWTH * max(measured, self.min_rate)))
+
+
+class Pace:
+    """What one request waits for: every limiter it draws on (the action's RateLimiter, the
+    account's AdaptiveRate), booked together under the registry's lock so that a wait on one cannot
+    bunch up the requests the other spread out."""
+
+    def __init__(self, limiters: Sequence[Any], adaptive: Optional[AdaptiveRate], clock: Callable[[], float],
+                 lock: Any) -> None:
+        self.limiters = [limiter for limiter in limiters if limiter is not None]
+        self.adaptive = adaptive
+        self._clock = clock
+        self._lock = lock
+
+    def acquire(self, sleep: Callable[[float], Any]) -> float:
+        """Wait (on ``sleep``, outside the lock) until the request may leave; return when it leaves."""
+        while True:
+            with self._lock:
+                now = self._clock()
+                ready = max([limiter.next_time() for limiter in self.limiters]
+                            + [self.adaptive.next_time() if self.adaptive is not None else float('-inf')])
+                if now >= ready:
+                    for limiter in self.limiters:
+                        limiter.sent(now)
+                    if self.adaptive is not None:
+                        self.adaptive.sent(now)
+                    return now
+                wait = ready - now
+            sleep(wait)
+
+    def answered(self, sent_at: float, throttled: bool) -> None:
+        if self.adaptive is not None:
+            self.adaptive.answered(sent_at, throttled)
+
+
+class LimiterRegistry:
+    """The limiters of the process, made on first use: a RateLimiter per (account, endpoint, region,
+    action, rate, clock) and an AdaptiveRate per (account, endpoint, clock).
+
+    The clock is part of the keys because a limiter counts time on one clock: in production every
     client uses ``time.monotonic`` and they share; a test's fake clock gets limiters of its own.
     """
 
     def __init__(self) -> None:
         self._limiters: Dict[Tuple[Any, ...], RateLimiter] = {}
+        self._adaptive: Dict[Tuple[Any, ...], AdaptiveRate] = {}
         self._lock = threading.Lock()
+        # Held for the instant a request is booked on every limiter it draws on (Pace).
+        self.booking = threading.Lock()
 
     def limiter(self, account: Optional[str], endpoint: str, region: Optional[str], action: str, rate: float,
                 clock: Callable[[], float]) -> RateLimiter:
@@ -100,6 +239,22 @@ class LimiterRegistry:
             if limiter is None:
                 limiter = self._limiters[key] = RateLimiter(rate, clock)
             return limiter
+
+    def adaptive(self, account: Optional[str], endpoint: str, clock: Callable[[], float]) -> AdaptiveRate:
+        """The account's adaptive rate at ``endpoint``: one for every region, family and thread."""
+        key = (account, endpoint, clock)
+        with self._lock:
+            adaptive = self._adaptive.get(key)
+            if adaptive is None:
+                adaptive = self._adaptive[key] = AdaptiveRate(clock, lock=self.booking)
+            return adaptive
+
+    def pace(self, account: Optional[str], endpoint: str, region: Optional[str], action: str, rate: float,
+             clock: Callable[[], float]) -> Pace:
+        """What a request of ``action`` waits for: the action's rate in the region, and the account's
+        adaptive rate at the endpoint."""
+        return Pace([self.limiter(account, endpoint, region, action, rate, clock)],
+                    self.adaptive(account, endpoint, clock), clock, self.booking)
 
 
 # Shared by every client of the process (the inventory makes one per account and region).

@@ -88,8 +88,9 @@ def _shape_problem(record, ids, nested, depth=0):
 
 def read_all_pages(fetch: Callable[[int, int], Any], records_of: Callable[[Any], List[Any]],
                    key_of: Callable[[Any], Hashable], page_size: int, max_concurrency: int,
-                   action: str = 'listing', region: Optional[str] = None) -> List[Any]:
-    """Every record of a listing, in listing order, each key once.
+                   action: str = 'listing', region: Optional[str] = None,
+                   transform: Optional[Callable[[Any], Any]] = None) -> List[Any]:
+    """Every record of a listing, in listing order, each key once (or ``transform(record)`` of each).
 
     ``fetch(page_number, page_size)`` returns one page; ``records_of(page)`` its records (a list of
     JSON objects: the family's page check makes sure); ``key_of(record)`` what makes a record the
@@ -102,8 +103,13 @@ def read_all_pages(fetch: Callable[[int, int], Any], records_of: Callable[[Any],
     asked and fewer than the total (but at least MIN_PAGE_SIZE), what it holds is the real page
     size: the other pages are asked for at that size, so their offsets line up whichever size the
     service computes them with.
+
+    ``transform`` (a normaliser) is applied to each new record as soon as its page and every page
+    before it have arrived, while later pages wait for their turn (a paced listing spends most of
+    its time waiting): the listing then ends about when its last page arrives. A listing that does
+    not add up still raises, whatever was transformed.
     """
-    listing = _Listing(records_of, key_of, page_size, action, region)
+    listing = _Listing(records_of, key_of, page_size, action, region, transform)
     first = fetch(1, page_size)
     listing.check(1, first)
     total, held = listing.totals[1], len(records_of(first))
@@ -113,19 +119,19 @@ def read_all_pages(fetch: Callable[[int, int], Any], records_of: Callable[[Any],
         else:
             listing.stop(1, 'page 1 holds %d records' % held)
     expected_pages = listing.expected_pages = max(1, -(-total // listing.page_size))
+    listing.collect_ready()
     if expected_pages > 1 and not listing.stopped:
         _fetch_in_window(lambda number: fetch(number, listing.page_size), range(2, expected_pages + 1),
-                         max_concurrency, listing.check)
-    for number in sorted(listing.pages):
-        listing.collect(number)
+                         max_concurrency, listing.accept)
+    listing.collect_ready()
     # The listing may have grown while it was read: follow full pages until the count is met.
     number = expected_pages
-    while (not listing.stopped and len(listing.records) < listing.highest_total
+    while (not listing.stopped and len(listing.seen) < listing.highest_total
            and len(records_of(listing.pages[number])) >= listing.page_size
            and number < expected_pages + MAX_EXTRA_PAGES):
         number += 1
         listing.check(number, fetch(number, listing.page_size))
-        if not listing.collect(number):
+        if not listing.collect_ready():
             break
     listing.verdict()
     return listing.records
@@ -134,8 +140,11 @@ def read_all_pages(fetch: Callable[[int, int], Any], records_of: Callable[[Any],
 class _Listing:
     """The pages read so far, the counts they gave, and the first page that did not add up."""
 
-    def __init__(self, records_of, key_of, page_size, action, region):
+    def __init__(self, records_of, key_of, page_size, action, region, transform=None):
         self.records_of, self.key_of, self.action, self.region = records_of, key_of, action, region
+        self.transform = transform
+        # Pages 1..collected have been collected (in order: the first of two equal keys is kept).
+        self.collected = 0
         self.page_size = page_size
         self.expected_pages = 1
         self.pages: Dict[int, Any] = {}
@@ -187,14 +196,30 @@ class _Listing:
                            'record %d of page %d has an id that is not a string' % (index + 1, number)) from None
         return key
 
-    def collect(self, number: int) -> int:
-        """Append the records of page ``number`` not seen before; return how many were new."""
+    def accept(self, number: int, page: Any) -> bool:
+        """``check`` a page as it arrives, then collect every page now in order."""
+        going = self.check(number, page)
+        if going:
+            self.collect_ready()
+        return going
+
+    def collect_ready(self) -> int:
+        """Collect the pages that follow those collected without a gap; return how many records were new."""
         added = 0
+        while not self.stopped and self.collected + 1 in self.pages:
+            self.collected += 1
+            added += self.collect(self.collected)
+        return added
+
+    def collect(self, number: int) -> int:
+        """Append the records of page ``number`` not seen before (transformed); return how many were new."""
+        added = 0
+        transform = self.transform
         for record in self.records_of(self.pages[number]):
             key = self.key_of(record)
             if key not in self.seen:
                 self.seen.add(key)
-                self.records.append(record)
+                self.records.append(record if transform is None else transform(record))
                 added += 1
         return added
 
@@ -202,7 +227,7 @@ class _Listing:
         """Raise InvalidResponse, naming why, unless the pages bore out the count."""
         counted = self.highest_total
         problem = self.problem
-        if problem is None and len(self.records) < counted:
+        if problem is None and len(self.seen) < counted:
             last = max(self.pages)
             if last >= self.expected_pages + MAX_EXTRA_PAGES:
                 why = ('TotalRecordCount kept growing (%d on page 1, %d on the last page read) past the %d '
@@ -213,7 +238,15 @@ class _Listing:
         if problem is not None:
             raise _invalid(self.action, self.region, self.pages[problem[0]], (
                 '%s; %d distinct records read of the %d counted. The listing is incomplete and is not used; '
-                'if jobs were being created or deleted, run again.') % (problem[1], len(self.records), counted))
+                'if jobs were being created or deleted, run again.') % (problem[1], self._distinct_read(), counted))
+
+    def _distinct_read(self) -> int:
+        """Distinct records on every page read, collected or not (collecting stops at a problem)."""
+        read = set(self.seen)
+        for number, page in self.pages.items():
+            if number > self.collected:
+                read.update(self.key_of(record) for record in self.records_of(page))
+        return len(read)
 
 
 def _fetch_in_window(fetch: Callable[[int], Any], numbers: Sequence[int], width: int,

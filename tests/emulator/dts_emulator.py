@@ -171,6 +171,7 @@ class Emulator:
         self.config = {'max_status_ids': None, 'require_imds_token': False, 'retry_after_ms': 50,
                        'ecs_roles': [DEFAULT_ECS_ROLE], 'denied_roles': [], 'refused_regions': [],
                        'dts_jobs_page_cap': 30, 'lowercase_statuses': False, 'rate_limits': {},
+                       'account_rate_limits': {},
                        'throttle_code': 'Throttling.User', 'oidc_tokens': [DEFAULT_OIDC_TOKEN],
                        'sts_duration_seconds': None, 'refusal_message': None}
         self.status_list_failures = []
@@ -826,23 +827,32 @@ class Emulator:
     # -- rate limits -------------------------------------------------------------------------------
 
     def check_rate(self, action, caller, region):
-        """Refuse a call past ``rate_limits[action]`` per second for this key and region.
+        """Refuse a call past ``rate_limits[action]`` per second for this key and region, or past
+        ``account_rate_limits[action]`` per second for this key in all regions together.
 
         A sliding one-second window of the calls let through: refused calls do not use it up.
         """
-        limit = (self.config.get('rate_limits') or {}).get(action)
-        if not limit:
+        limits = [(limit, (caller, region or '', action))
+                  for limit in [(self.config.get('rate_limits') or {}).get(action)] if limit]
+        limits += [(limit, (caller, None, action))
+                   for limit in [(self.config.get('account_rate_limits') or {}).get(action)] if limit]
+        if not limits:
             return
         now = self.clock()
         with self.lock:
-            window = self.rate_windows.setdefault((caller, region or '', action), deque())
-            while window and window[0] <= now - 1.0:
-                window.popleft()
-            if len(window) >= limit:
-                code = self.config['throttle_code']
-                raise ApiError(400, code, THROTTLE_MESSAGES.get(code, THROTTLE_MESSAGES['Throttling.User']),
-                               headers={'x-acs-retry-after': str(self.config['retry_after_ms'])}, outcome='throttle')
-            window.append(now)
+            windows = []
+            for limit, key in limits:
+                window = self.rate_windows.setdefault(key, deque())
+                while window and window[0] <= now - 1.0:
+                    window.popleft()
+                if len(window) >= limit:
+                    code = self.config['throttle_code']
+                    raise ApiError(400, code, THROTTLE_MESSAGES.get(code, THROTTLE_MESSAGES['Throttling.User']),
+                                   headers={'x-acs-retry-after': str(self.config['retry_after_ms'])},
+                                   outcome='throttle')
+                windows.append(window)
+            for window in windows:
+                window.append(now)
 
     # -- STS -----------------------------------------------------------------------------------------
 
@@ -1245,12 +1255,12 @@ def _handler_for(emulator):
 
 def check_setting(key, value):
     """A config value as the emulator uses it; ValueError (answered 400) for a wrong one."""
-    if key == 'rate_limits':
+    if key in ('rate_limits', 'account_rate_limits'):
         value = dict(value or {})
         for action, limit in value.items():
             if action not in DTS_ACTIONS or not isinstance(limit, (int, float)) or limit <= 0:
-                raise ValueError('rate_limits maps DTS actions (%s) to positive calls per second'
-                                 % ', '.join(DTS_ACTIONS))
+                raise ValueError('%s maps DTS actions (%s) to positive calls per second'
+                                 % (key, ', '.join(DTS_ACTIONS)))
     elif key == 'throttle_code' and value not in THROTTLE_MESSAGES:
         raise ValueError('throttle_code must be one of %s' % ', '.join(sorted(THROTTLE_MESSAGES)))
     elif key == 'dts_jobs_page_cap' and value is not None and int(value) < 1:
@@ -1300,6 +1310,8 @@ def main(argv=None):
                         help='regions the generated jobs are spread over (default cn-hangzhou)')
     parser.add_argument('--rate-limit', action='append', default=[], metavar='ACTION=N',
                         help='at most N calls per second per access key and region (repeatable)')
+    parser.add_argument('--account-rate-limit', action='append', default=[], metavar='ACTION=N',
+                        help='at most N calls per second per access key, all regions together (repeatable)')
     parser.add_argument('--throttle-code', choices=sorted(THROTTLE_MESSAGES), default='Throttling.User',
                         help='the code of an answer past a rate limit')
     parser.add_argument('--dts-jobs-page-cap', type=int, default=30,
@@ -1311,14 +1323,16 @@ def main(argv=None):
     parser.add_argument('--sts-duration-seconds', type=int,
                         help='lifetime of every STS credential issued, overriding what was asked')
     args = parser.parse_args(argv)
-    rate_limits = {}
-    for item in args.rate_limit:
-        action, _sep, limit = item.partition('=')
-        try:
-            rate_limits[action] = float(limit) if '.' in limit else int(limit)
-            check_setting('rate_limits', rate_limits)
-        except ValueError as error:
-            parser.error('--rate-limit %s: %s' % (item, error))
+    rate_limits, account_rate_limits = {}, {}
+    for option, items, limits in (('rate_limits', args.rate_limit, rate_limits),
+                                  ('account_rate_limits', args.account_rate_limit, account_rate_limits)):
+        for item in items:
+            action, _sep, limit = item.partition('=')
+            try:
+                limits[action] = float(limit) if '.' in limit else int(limit)
+                check_setting(option, limits)
+            except ValueError as error:
+                parser.error('--%s %s: %s' % (option.replace('_', '-')[:-1], item, error))
     if args.data and args.generate_jobs:
         parser.error('--data and --generate-jobs are exclusive: pick one source of jobs')
     if args.generate_jobs is not None and args.generate_jobs < 0:
@@ -1338,7 +1352,8 @@ def main(argv=None):
                         args.seed, faults, args.host, args.port, args.tls, args.ca_file, args.quiet)
     if args.max_status_ids:
         emulator.config['max_status_ids'] = args.max_status_ids
-    emulator.config.update(rate_limits=rate_limits, throttle_code=args.throttle_code,
+    emulator.config.update(rate_limits=rate_limits, account_rate_limits=account_rate_limits,
+                           throttle_code=args.throttle_code,
                            dts_jobs_page_cap=args.dts_jobs_page_cap, lowercase_statuses=args.lowercase_statuses,
                            sts_duration_seconds=args.sts_duration_seconds)
     if args.oidc_token:

@@ -93,6 +93,20 @@ def test_limits_are_per_action_key_and_region(emulator, clock):
     assert other_key.status_code == 200
 
 
+def test_an_account_quota_counts_every_region_together_and_a_call_must_fit_both_windows(emulator, clock):
+    emulator.config['account_rate_limits'] = {'DescribeDtsJobs': 3}
+    emulator.config['rate_limits'] = {'DescribeDtsJobs': 2}
+    codes = [call(emulator.endpoint, 'DescribeDtsJobs', {'Region': region}).status_code
+             for region in (HZ, 'cn-beijing', HZ, 'cn-shanghai', 'cn-beijing')]
+    # Hangzhou's third call is past its region's limit (not counted); Shanghai's is the account's 3rd.
+    assert codes == [200, 200, 200, 400, 400]
+    assert emulator.counters['by_outcome'] == {'ok': 3, 'throttle': 2}
+    # Another action, or another key, is not counted against this one.
+    assert call(emulator.endpoint, 'DescribeSynchronizationJobs', {'RegionId': HZ}).status_code == 200
+    clock.now += 1.01
+    assert call(emulator.endpoint, 'DescribeDtsJobs', {'Region': 'cn-shanghai'}).status_code == 200
+
+
 def test_the_second_throttling_spelling(emulator, clock):
     answer = requests.post(emulator.endpoint + '/_emulator/config', timeout=10, data=json.dumps(
         {'rate_limits': {'DescribeDtsJobs': 1}, 'throttle_code': 'Rejected.Throttling'})).json()
@@ -104,6 +118,7 @@ def test_the_second_throttling_spelling(emulator, clock):
 
 
 @pytest.mark.parametrize('setting', [{'rate_limits': {'NoSuchAction': 1}}, {'rate_limits': {'DescribeDtsJobs': 0}},
+                                     {'account_rate_limits': {'DescribeDtsJobs': -1}},
                                      {'throttle_code': 'Throttling'}, {'dts_jobs_page_cap': 0},
                                      {'oidc_tokens': 'one'}])
 def test_bad_settings_are_refused(emulator, setting):

@@ -86,6 +86,41 @@ ansible-playbook -i "${playbooks}/inventory/demo.dts_sync_jobs.yml" "${playbooks
   -e "dts_audit_output_dir=${work}/refused" "$@"
 "${ANSIBLE_PYTHON_INTERPRETER}" check_report.py "${work}/refused" 300 14 refused=cn-beijing empty=us-west-1
 
+# A region whose listing fails (here: an account whose endpoint refuses connections) is not a
+# silent gap: the inventory keeps the other account's jobs, and the audit fails naming the region
+# and the error, before anything is written; told to report partial results, it says so at the top.
+cat > "${work}/failing.dts_sync_jobs.yml" <<CONFIG
+plugin: alibabacloud.dts.dts_sync_jobs
+regions: [cn-hangzhou]
+accounts:
+  - name: working
+  - name: unreachable
+    endpoint: http://127.0.0.1:9
+    regions: [cn-shanghai]
+CONFIG
+if ansible-playbook -i "${work}/failing.dts_sync_jobs.yml" "${playbooks}/audit.yml" \
+    -e "dts_audit_output_dir=${work}/failing" "$@" > "${work}/failing.log" 2>&1; then
+  echo "the audit of an inventory with a failed region succeeded" >&2
+  exit 1
+fi
+grep -q 'region cn-shanghai of account unreachable: .*ConnectionRefused' "${work}/failing.log"
+test ! -e "${work}/failing"
+ansible-playbook -i "${work}/failing.dts_sync_jobs.yml" "${playbooks}/audit.yml" \
+  -e "dts_audit_output_dir=${work}/partial" -e dts_audit_allow_partial=true "$@" | tee "${work}/partial.log"
+grep -q 'PARTIAL' "${work}/partial.log"
+head -4 "${work}/partial/dts-audit.md" | grep -q '^\*\*Partial report (dts_audit_allow_partial): 1 region could not be listed'
+grep -q '| unreachable | cn-shanghai | ConnectionRefused |' "${work}/partial/dts-audit.md"
+grep -q '| working | cn-hangzhou |' "${work}/partial/dts-audit.md"
+
+# An inventory that listed nothing (no dts_sync_jobs source) is not an empty account.
+if ansible-playbook -i localhost, "${playbooks}/audit.yml" -e "dts_audit_output_dir=${work}/nothing" "$@" \
+    > "${work}/nothing.log" 2>&1; then
+  echo "the audit of an inventory that listed nothing succeeded" >&2
+  exit 1
+fi
+grep -q 'the inventory listed no DTS region' "${work}/nothing.log"
+test ! -e "${work}/nothing"
+
 # A bad setting stops the play before anything is written.
 if ansible-playbook -i "${playbooks}/inventory/demo.dts_sync_jobs.yml" "${playbooks}/audit.yml" \
     -e "dts_audit_output_dir=${work}/bad" -e dts_audit_max_delay=soon "$@" > "${work}/bad.log" 2>&1; then

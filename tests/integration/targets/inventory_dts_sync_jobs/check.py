@@ -137,6 +137,20 @@ def check_refused(region, path, stderr):
     assert [(entry['region'], entry['code']) for entry in refused] == [(region, 'Forbidden.RAM')], refused
 
 
+def check_failed(account, region, path, stderr):
+    """A failed region is a partial result: every other job is a host, and dts_regions names the failure."""
+    data = load(path)
+    assert sorted(data['_meta']['hostvars']) == sorted(r[0] for r in records())
+    with open(stderr) as handle:
+        errors = handle.read()
+    assert region in errors and 'ConnectionRefused' in errors and 'strict_regions' in errors, errors
+    assert os.environ['ALIBABA_CLOUD_ACCESS_KEY_SECRET'] not in errors
+    regions = next(iter(data['_meta']['hostvars'].values()))['dts_regions']
+    failed = [(entry['account'], entry['region'], entry['code']) for entry in regions if entry['failed']]
+    assert failed == [(account, region, 'ConnectionRefused')], regions
+    assert all(not entry['failed'] for entry in regions if entry['account'] != account)
+
+
 def check_quiet(*stderrs):
     for stderr in stderrs:
         with open(stderr) as handle:
@@ -157,4 +171,4 @@ def check_strict(region, stderr, code='Forbidden.RAM'):
 if __name__ == '__main__':
     {'reset': reset, 'inventory': check_inventory, 'cached': check_cached, 'graph': check_graph,
      'requested': check_requested, 'refuse': refuse, 'refused': check_refused,
-     'strict': check_strict, 'quiet': check_quiet}[sys.argv[1]](*sys.argv[2:])
+     'strict': check_strict, 'quiet': check_quiet, 'failed': check_failed}[sys.argv[1]](*sys.argv[2:])

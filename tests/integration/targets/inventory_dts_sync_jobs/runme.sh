@@ -69,7 +69,30 @@ fi
 check strict cn-beijing "${work}/strict.err"
 check refuse
 
-# Any other failure fails the source: a wrong secret is an error, not an empty inventory.
+# A region whose listing fails (an account whose endpoint refuses connections) is a partial result:
+# the other regions' jobs are hosts, dts_regions names the failed one and its error, a warning too.
+cat > "${work}/failing.dts_sync_jobs.yml" <<CONFIG
+plugin: alibabacloud.dts.dts_sync_jobs
+regions: ${regions}
+accounts:
+  - name: working
+  - name: unreachable
+    endpoint: http://127.0.0.1:9
+    regions: [cn-shanghai]
+CONFIG
+ANSIBLE_INVENTORY_UNPARSED_FAILED=true ansible-inventory -i "${work}/failing.dts_sync_jobs.yml" --list \
+  > "${work}/failing.json" 2> "${work}/failing.err"
+check failed unreachable cn-shanghai "${work}/failing.json" "${work}/failing.err"
+# With strict_regions, it fails the source.
+echo 'strict_regions: true' >> "${work}/failing.dts_sync_jobs.yml"
+if ANSIBLE_INVENTORY_UNPARSED_FAILED=true ansible-inventory -i "${work}/failing.dts_sync_jobs.yml" --list \
+    > /dev/null 2> "${work}/failing-strict.err"; then
+  echo "a failed region passed with strict_regions: true" >&2
+  exit 1
+fi
+check strict cn-shanghai "${work}/failing-strict.err" ConnectionRefused
+
+# With strict_regions, any other failure fails the source: a wrong secret is an error, not an empty inventory.
 if ALIBABA_CLOUD_ACCESS_KEY_SECRET=not-the-secret ANSIBLE_INVENTORY_UNPARSED_FAILED=true \
     ansible-inventory -i "${work}/refused.dts_sync_jobs.yml" --list > /dev/null 2> "${work}/wrong.err"; then
   echo "a wrong secret gave an inventory" >&2

@@ -293,6 +293,34 @@ def test_every_region_the_inventory_listed_is_reported_an_empty_one_with_zero_an
         ('cn-beijing', 'Forbidden.RAM', 'not authorized')]
 
 
+def test_a_region_whose_listing_failed_makes_the_report_incomplete_naming_it_and_its_error():
+    records = dts_audit_records({'a': dict(legacy('dtsa'), dts_account='prod')})
+    regions = [
+        {'account': 'prod', 'region': 'cn-hangzhou', 'jobs': 1, 'refused': False, 'failed': False},
+        {'account': 'prod', 'region': 'cn-beijing', 'jobs': 0, 'refused': False, 'failed': True,
+         'code': 'Throttling.User', 'request_id': 'REQ-9',
+         'message': 'DescribeDtsJobs failed: Throttling.User: denied (RequestId REQ-9)'},
+    ]
+    result = report(records, regions=regions)
+    assert [(r['region'], r['code'], r['request_id']) for r in result['failed']] == [
+        ('cn-beijing', 'Throttling.User', 'REQ-9')]
+    # Not audited, not refused: missing.
+    assert [r['region'] for r in result['audited']] == ['cn-hangzhou'] and result['refused'] == []
+    assert result['incomplete'] == [
+        'region cn-beijing of account prod: DescribeDtsJobs failed: Throttling.User: denied (RequestId REQ-9)']
+
+
+def test_an_inventory_that_listed_nothing_is_incomplete_and_a_whole_one_is_not():
+    assert report([], regions=[])['incomplete'] == [
+        'the inventory listed no DTS region: is it a dts_sync_jobs inventory, and did it parse (see its warnings)?']
+    assert report([])['incomplete'] != []
+    whole = report([], regions=[{'account': '', 'region': 'us-west-1', 'jobs': 0, 'refused': False}])
+    assert whole['incomplete'] == [] and whole['failed'] == []
+    refused = report([], regions=[{'account': '', 'region': 'cn-beijing', 'jobs': 0, 'refused': True,
+                                   'code': 'Forbidden.RAM', 'message': 'no'}])
+    assert refused['incomplete'] == []   # a refusal is reported apart, as before
+
+
 def test_without_the_inventorys_regions_the_regions_are_those_with_jobs_and_those_refused():
     records = dts_audit_records({'a': legacy('dtsa'), 'b': dict(legacy('dtsb', region='cn-beijing'), dts_account='x')})
     refused = [{'account': 'x', 'region': 'ap-southeast-1', 'code': 'Forbidden.RAM', 'message': 'no'}]

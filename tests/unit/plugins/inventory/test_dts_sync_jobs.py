@@ -78,7 +78,7 @@ class Cloud:
             time.sleep(self.latency)
             if (key, region) in self.refused:
                 answer = self.refused[(key, region)]
-                if isinstance(answer, Exception):
+                if isinstance(answer, (Exception, FakeResponse)):
                     return answer
                 return error(answer, 403, 'You are not authorized for %s.' % region)
             if action == 'DescribeDtsJobs':
@@ -397,16 +397,77 @@ def test_a_refused_region_is_listed_for_reports_on_the_group_all(cloud, parse):
     assert 'cn-beijing' in refused[0]['message'] and SECRET not in json.dumps(refused)
 
 
-@pytest.mark.parametrize('failure', ['SignatureDoesNotMatch', 'InvalidAccessKeyId.NotFound', 'ConnectionError'])
-def test_a_failure_that_is_not_a_refusal_fails_the_source_even_without_strict(cloud, parse, failure):
+@pytest.mark.parametrize('failure', ['SignatureDoesNotMatch', 'InvalidAccessKeyId.NotFound', 'ConnectionError',
+                                     'Throttling.User'])
+def test_a_failing_region_is_a_partial_result_the_others_kept_and_the_failure_reported(cloud, parse, failure):
     import requests
     cloud.add('cn-hangzhou', [job('dtsok')])
+    cloud.add_current('cn-shanghai', [dts_job('dtssh1')])
     cloud.refused[('test-ak', 'cn-beijing')] = (
-        requests.exceptions.ConnectionError('connection refused') if failure == 'ConnectionError' else failure)
-    # An inventory missing a region without saying so would make an audit of it wrong.
+        requests.exceptions.ConnectionError('connection refused') if failure == 'ConnectionError'
+        else error(failure, 400, 'Request was denied.', request_id='REQ-BJ') if failure == 'Throttling.User'
+        else failure)
+    result = parse(CREDENTIALS + 'regions: [cn-hangzhou, cn-beijing, cn-shanghai]\nretries: 0\n')
+    # The regions that were listed make the inventory.
+    assert sorted(result.hostvars) == ['dtsok', 'dtssh1']
+    regions = result.inventory.groups['all'].get_vars()['dts_regions']
+    assert [(entry['region'], entry['jobs'], entry['failed'], entry['refused']) for entry in regions] == [
+        ('cn-hangzhou', 1, False, False), ('cn-beijing', 0, True, False), ('cn-shanghai', 1, False, False)]
+    failed = regions[1]
+    assert failed['code'] == failure and failure in failed['message'] and 'cn-beijing' not in failed['code']
+    if failure == 'Throttling.User':
+        assert failed['request_id'] == 'REQ-BJ' and '(RequestId REQ-BJ)' in failed['message']
+    # Never silent: a warning names the region and the error; never a secret.
+    assert len(result.warnings) == 1 and 'cn-beijing' in result.warnings[0] and failure in result.warnings[0]
+    assert 'strict_regions' in result.warnings[0]
+    assert SECRET not in result.dump() and SECRET not in json.dumps(regions)
+    assert 'dts_refused_regions' not in result.inventory.groups['all'].get_vars()
+
+    # strict_regions: the failure fails the source, naming the region.
     with pytest.raises(AnsibleParserError, match='region cn-beijing: .*%s' % failure) as raised:
-        parse(CREDENTIALS + 'regions: [cn-hangzhou, cn-beijing]\nretries: 0\n')
+        parse(CREDENTIALS + 'regions: [cn-hangzhou, cn-beijing]\nretries: 0\nstrict_regions: true\n')
     assert SECRET not in str(raised.value)
+
+
+def test_an_account_whose_credentials_fail_is_reported_for_each_of_its_regions(cloud, parse):
+    cloud.add('cn-hangzhou', [job('dtsmain')])
+    original = cloud.answer
+
+    def answer(action, params, headers):
+        if action == 'AssumeRole':
+            return error('NoPermission', 403, 'You are not authorized to assume this role.', request_id='REQ-STS')
+        return original(action, params, headers)
+    cloud.session.handler = answer
+    result = parse(CREDENTIALS + """regions: [cn-hangzhou]
+api: [legacy]
+accounts:
+  - name: main
+  - name: broken
+    assume_role:
+      role_arn: acs:ram::123456789012:role/dts-auditor
+    regions: [cn-hangzhou, cn-beijing]
+""")
+    assert sorted(result.hostvars) == ['dtsmain']
+    regions = result.inventory.groups['all'].get_vars()['dts_regions']
+    assert [(entry['account'], entry['region'], entry['failed']) for entry in regions] == [
+        ('main', 'cn-hangzhou', False), ('broken', 'cn-hangzhou', True), ('broken', 'cn-beijing', True)]
+    assert all(entry['message'].startswith('credentials: ') and 'NoPermission' in entry['message']
+               for entry in regions[1:])
+    assert len(result.warnings) == 2 and SECRET not in result.dump()
+
+
+def test_a_failed_listing_is_not_cached(cloud, parse, tmp_path):
+    cloud.add('cn-hangzhou', [job('dtsok')])
+    cloud.add('cn-beijing', [job('dtsbj')])
+    cloud.refused[('test-ak', 'cn-beijing')] = 'ServiceUnavailable'
+    config = CREDENTIALS + 'regions: [cn-hangzhou, cn-beijing]\nretries: 0\napi: [legacy]\ncache: true\n' \
+        'cache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\n' % (tmp_path / 'cache')
+    assert sorted(parse(config).hostvars) == ['dtsok']
+    del cloud.refused[('test-ak', 'cn-beijing')]
+    sent = cloud.requests
+    second = parse(config)
+    assert regions_asked(cloud, sent) == ['cn-beijing']   # asked again; cn-hangzhou from the cache
+    assert sorted(second.hostvars) == ['dtsbj', 'dtsok'] and second.warnings == []
 
 
 def test_a_cached_refusal_warns_again_without_a_request(cloud, parse, tmp_path):

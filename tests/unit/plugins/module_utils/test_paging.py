@@ -48,3 +48,35 @@ def test_a_last_short_page_is_not_mistaken_for_a_cap():
     service = Service(20, cap=30)
     assert len(read(service, 30)) == 20
     assert service.asked == [(1, 30)]
+
+
+@pytest.mark.parametrize('width', [1, 4])
+def test_records_are_transformed_in_order_while_later_pages_are_awaited(width):
+    events = []
+    records = [{'id': 'dts%03d' % index} for index in range(50)]
+
+    def fetch(number, size):
+        events.append(('fetch', number))
+        return {'TotalRecordCount': len(records), 'Items': records[(number - 1) * size:number * size]}
+
+    def transform(record):
+        events.append(('transform', record['id']))
+        return record['id'].upper()
+
+    result = read_all_pages(fetch, lambda page: page['Items'], lambda record: record['id'], 10, width,
+                            transform=transform)
+    assert result == [record['id'].upper() for record in records]
+    # Page 1's records are normalised before the last page is even asked for.
+    assert events.index(('transform', 'dts009')) < events.index(('fetch', 5))
+    assert [event[1] for event in events if event[0] == 'transform'] == [record['id'] for record in records]
+
+
+def test_a_listing_that_does_not_add_up_still_raises_whatever_was_transformed():
+    from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError
+
+    def fetch(number, size):
+        return {'TotalRecordCount': 40, 'Items': [{'id': 'x%d-%d' % (number, index)} for index in range(10)]
+                if number != 2 else [{'id': 'short'}]}
+
+    with pytest.raises(DtsApiError, match='page 2 of 4 holds 1 records'):
+        read_all_pages(fetch, lambda page: page['Items'], lambda record: record['id'], 10, 1, transform=dict)

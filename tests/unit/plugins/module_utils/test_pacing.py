@@ -1,0 +1,195 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The adaptive rate (_pacing.AdaptiveRate): off until throttled, cut multiplicatively, grown back along
+CUBIC's curve, shared by every region of an account at one endpoint. Every clock here is fake."""
+
+import random
+from collections import deque
+
+import pytest
+
+from ansible_collections.alibabacloud.dts.plugins.module_utils._client import DtsClient
+from ansible_collections.alibabacloud.dts.plugins.module_utils._pacing import (
+    BETA,
+    MARGIN,
+    MAX_GROWTH,
+    MIN_RATE,
+    SCALE,
+    AdaptiveRate,
+    LimiterRegistry,
+)
+from ansible_collections.alibabacloud.dts.tests.unit.plugins.module_utils.fakes import (
+    CREDS,
+    FakeResponse,
+    FakeSession,
+    error,
+)
+
+
+class Clock:
+    """A fake monotonic clock that advances only when someone sleeps (or a test steps it)."""
+
+    def __init__(self):
+        self.now = 0.0
+        self.sleeps = []
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def __call__(self):
+        return self.now
+
+
+def send(adaptive, clock, count, spacing):
+    """``count`` requests ``spacing`` seconds apart, each answered at once without throttling."""
+    for _request in range(count):
+        adaptive.sent(clock.now)
+        adaptive.answered(clock.now, throttled=False)
+        clock.now += spacing
+
+
+def test_the_adaptive_rate_is_off_until_the_first_throttled_answer():
+    clock = Clock()
+    adaptive = AdaptiveRate(clock)
+    send(adaptive, clock, 50, 0.01)
+    assert adaptive.rate is None and adaptive.next_time() == float('-inf')
+
+
+def test_a_throttled_answer_cuts_the_rate_really_sent_once_for_the_requests_in_flight_together():
+    clock = Clock()
+    adaptive = AdaptiveRate(clock)
+    send(adaptive, clock, 40, 0.05)          # 20 a second: 19 sent in the last second, up to now
+    assert adaptive.measured_rate() == 19
+    in_flight = [clock.now - 0.02, clock.now - 0.01]
+    adaptive.answered(in_flight[0], throttled=True)
+    assert adaptive.rate == pytest.approx(BETA * 19)
+    # The other answer of the same burst was sent before the cut, at the old rate: no second cut.
+    adaptive.answered(in_flight[1], throttled=True)
+    assert adaptive.rate == pytest.approx(BETA * 19) and adaptive.cuts == 1 and adaptive.throttled == 2
+    # The next request leaves one new interval after the last one left.
+    assert adaptive.next_time() == pytest.approx(clock.now - 0.05 + 1 / (BETA * 19))
+    # Within a second of the cut the service still counts requests sent at the old rate: no cut.
+    clock.now += 0.5
+    adaptive.sent(clock.now)
+    adaptive.answered(clock.now, throttled=True)
+    assert adaptive.cuts == 1 and adaptive.throttled == 3
+    # A request sent a second after the cut and throttled cuts again, from the rate then in force.
+    clock.now += 0.6
+    adaptive.sent(clock.now)
+    rate = adaptive.rate
+    adaptive.answered(clock.now, throttled=True)
+    assert adaptive.rate == pytest.approx(BETA * min(rate, adaptive.measured_rate())) and adaptive.cuts == 2
+
+
+def test_the_rate_grows_back_along_the_cubic_curve_and_no_faster_than_twice_what_is_sent():
+    clock = Clock()
+    adaptive = AdaptiveRate(clock)
+    send(adaptive, clock, 40, 0.05)
+    peak, cut_at = adaptive.measured_rate(), clock.now     # 19 in the last second
+    adaptive.answered(clock.now, throttled=True)
+    inflection = (peak * (1 - BETA) / SCALE) ** (1 / 3.0)
+    rates = []
+    for step in range(1, 80):
+        clock.now = cut_at + step * 0.05
+        adaptive.sent(clock.now)
+        adaptive.answered(clock.now, throttled=False)
+        expected = SCALE * (clock.now - cut_at - inflection) ** 3 + peak
+        measured = adaptive.measured_rate()
+        assert adaptive.rate == pytest.approx(max(MIN_RATE, min(expected, MAX_GROWTH * measured)))
+        rates.append(adaptive.rate)
+    assert rates == sorted(rates)                          # it only grows while nothing is throttled
+    assert rates[0] > BETA * peak                          # growing at once...
+    at_inflection = rates[int(inflection / 0.05) - 1]
+    assert at_inflection == pytest.approx(peak, abs=0.5)   # ...back to the throttled rate after K seconds
+    assert rates[-1] <= MAX_GROWTH * 20                    # and never past twice the rate really sent
+
+
+def test_the_rate_never_falls_under_the_minimum():
+    clock = Clock()
+    adaptive = AdaptiveRate(clock)
+    for _cut in range(30):
+        clock.now += 1.5
+        adaptive.sent(clock.now)
+        adaptive.answered(clock.now, throttled=True)
+    assert adaptive.rate == MIN_RATE
+
+
+def client(region, clock, registry, session, endpoint='https://dts.aliyuncs.com', **kwargs):
+    return DtsClient(CREDS, region, endpoint, session=session, sleep=clock.sleep, clock=clock,
+                     limiters=registry, max_concurrency=1, **kwargs)
+
+
+def test_every_region_of_an_account_at_one_endpoint_shares_the_adaptive_rate():
+    clock, registry = Clock(), LimiterRegistry()
+    answers = deque([error('Throttling.User')])
+    session = FakeSession(lambda *a: answers.popleft() if answers else FakeResponse(200, {'RequestId': 'R'}))
+    hangzhou, beijing = client('cn-hangzhou', clock, registry, session), client('cn-beijing', clock, registry, session)
+    for _request in range(10):
+        beijing.call('DescribeDtsJobs', {})
+    hangzhou.call('DescribeDtsJobs', {})                  # throttled once, then answered
+    shared = registry.adaptive(CREDS.access_key_id, 'https://dts.aliyuncs.com', clock)
+    assert shared.throttled == 1 and shared.rate is not None
+    # Beijing's next requests are spaced by the rate Hangzhou's throttled answer set, across actions too.
+    before = clock.now
+    beijing.call('DescribeSynchronizationJobs', {})
+    beijing.call('DescribeDtsJobDetail', {})
+    assert clock.now - before >= 1 / shared.rate - 1e-9
+    # Another endpoint, or another account, has a rate of its own.
+    assert registry.adaptive(CREDS.access_key_id, 'https://dts.cn-beijing.aliyuncs.com', clock).rate is None
+    assert registry.adaptive('another-key', 'https://dts.aliyuncs.com', clock).rate is None
+
+
+def test_pacing_off_leaves_the_adaptive_rate_alone():
+    clock, registry = Clock(), LimiterRegistry()
+    answers = deque([error('Throttling.User')] * 3)
+    session = FakeSession(lambda *a: answers.popleft() if answers else FakeResponse(200, {'RequestId': 'R'}))
+    client('cn-hangzhou', clock, registry, session, max_requests_per_second=0).call('DescribeDtsJobs', {})
+    assert registry.adaptive(CREDS.access_key_id, 'https://dts.aliyuncs.com', clock).throttled == 0
+
+
+class AccountQuota:
+    """A gateway that lets ``limit`` calls of any region through in any one-second window (on the fake
+    clock), and throttles the rest: another tool of the account spends the rest of the documented rate."""
+
+    def __init__(self, clock, limit):
+        self.clock, self.limit, self.window = clock, limit, deque()
+        self.answered = self.throttled = 0
+
+    def __call__(self, action, params, headers):
+        now = self.clock()
+        while self.window and self.window[0] <= now - 1.0:
+            self.window.popleft()
+        if len(self.window) >= self.limit:
+            self.throttled += 1
+            return error('Throttling.User', headers={'x-acs-retry-after': '50'})
+        self.window.append(now)
+        self.answered += 1
+        return FakeResponse(200, {'RequestId': 'R'})
+
+
+def test_ten_regions_under_an_account_quota_below_the_pace_all_get_through_with_few_throttled_answers():
+    random.seed(27)   # the retries' jitter
+    clock, registry = Clock(), LimiterRegistry()
+    quota = AccountQuota(clock, limit=12)
+    session = FakeSession(quota)
+    regions = [client('region-%d' % index, clock, registry, session) for index in range(10)]
+    calls = 1200
+    for number in range(calls):
+        regions[number % 10].call('DescribeDtsJobs', {})
+    assert quota.answered == calls
+    # The documented pace alone (20 a second in each region: 180 a second offered) would be throttled
+    # on most requests; the adaptive rate keeps it to a few percent (a cut every two seconds or so).
+    assert quota.throttled <= 0.06 * calls
+    # And close to what the quota allows: 1,200 calls at 12 a second take at least 100 s.
+    assert calls / 12.0 - 1 <= clock.now <= 1.25 * calls / 12.0
+
+
+def test_without_throttling_each_region_keeps_its_documented_pace():
+    clock, registry = Clock(), LimiterRegistry()
+    session = FakeSession(lambda *a: FakeResponse(200, {'RequestId': 'R'}))
+    regions = [client('region-%d' % index, clock, registry, session) for index in range(10)]
+    for number in range(200):
+        regions[number % 10].call('DescribeDtsJobs', {})
+    # Each region: 20 calls, 19 intervals of the documented pace; the regions do not wait for one another.
+    assert clock.now == pytest.approx(19 * (1 + MARGIN) / 20)
