@@ -31,7 +31,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import
     normalize_dts_job,
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize_checks import check_status
-from ansible_collections.alibabacloud.dts.tests.unit.plugins.modules.conftest import EMULATOR_DIR  # noqa: F401
+from ansible_collections.alibabacloud.dts.tests.unit.plugins.modules.conftest import EMULATOR_DIR  # noqa: F401  pylint: disable=unused-import
 
 from dts_emulator import Emulator  # noqa: E402  (EMULATOR_DIR is on sys.path)
 from emulator_data import default_data, dts_job_entry, make_job  # noqa: E402

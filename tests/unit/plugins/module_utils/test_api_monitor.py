@@ -23,7 +23,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._api_monitor impo
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import DtsClient
 from ansible_collections.alibabacloud.dts.plugins.module_utils._credentials import Credentials
 from ansible_collections.alibabacloud.dts.plugins.module_utils._pacing import LimiterRegistry
-from ansible_collections.alibabacloud.dts.tests.unit.plugins.modules.conftest import EMULATOR_DIR  # noqa: F401
+from ansible_collections.alibabacloud.dts.tests.unit.plugins.modules.conftest import EMULATOR_DIR  # noqa: F401  pylint: disable=unused-import
 
 from dts_emulator import Emulator  # noqa: E402  (EMULATOR_DIR is on sys.path)
 from emulator_data import MONITOR_RULE_SCENARIOS, default_data, dts_job_entry, make_job  # noqa: E402
@@ -159,7 +159,8 @@ def test_job_records_get_their_rules_and_a_record_without_a_task_id_says_why(emu
     job = hangzhou(emulator)[0]
     records = add_monitor_rules(make_client(emulator), [{'dts_job_id': job['dts_job_id'], 'dts_job_direction': d}
                                                         for d in ('Forward', 'Reverse')])
-    assert records[0]['monitor_rules'] == records[1]['monitor_rules'] is not None
+    assert records[0]['monitor_rules'] is not None
+    assert records[0]['monitor_rules'] == records[1]['monitor_rules']
     assert emulator.counters['by_action'] == {MONITOR_RULE_ACTION: 1}
     legacy = rules_for({'synchronization_job_id': 'dtsold'}, {})
     assert legacy['monitor_rules'] is None and legacy['monitor_rules_error']['code'] == 'NoDtsJobId'
