@@ -80,6 +80,7 @@ LINT_ENV := PATH=$(CURDIR)/$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/buil
 
 lint: venv $(TREE)
 	$(BIN)/ruff check .
+	$(BIN)/python tests/utils/check_sizes.py
 	$(BIN)/mypy
 	$(LINT_ENV) $(BIN)/ansible-lint --profile production roles/ playbooks/
 	$(BIN)/yamllint -c .yamllint .

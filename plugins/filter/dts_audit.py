@@ -250,48 +250,56 @@ def _whole_number(value, name):
     return number
 
 
+def _problem(entry):
+    return {'code': _text(entry.get('code')), 'message': _text(entry.get('message'))}
+
+
+def _note_refusal(refusals, key, entry):
+    """A dts_regions entry's refusal, in whichever of its shapes, into ``refusals``."""
+    refusal = entry.get('refused')
+    if isinstance(refusal, Mapping):
+        refusals[key] = _problem(refusal)
+    elif isinstance(refusal, str) and refusal.strip():
+        refusals.setdefault(key, {'code': refusal.strip(), 'message': ''})
+    elif refusal:
+        # The inventory's own shape: refused true, with the code and message beside it.
+        if entry.get('code') or entry.get('message') or key not in refusals:
+            refusals[key] = _problem(entry)
+
+
+def _region_entry(key, listed, counted, failure, refusal):
+    problem = failure or refusal
+    return {'account': key[0], 'region': key[1], 'listed': listed,
+            'records': sum(counted.get(key, {}).values()), 'statuses': dict(counted.get(key, {})),
+            'refused': refusal is not None, 'failed': failure is not None,
+            'code': problem['code'] if problem else '', 'message': problem['message'] if problem else '',
+            'request_id': failure['request_id'] if failure else ''}
+
+
 def _region_entries(regions, refused, counted):
     """Every region the inventory listed: from ``regions`` (the inventory's dts_regions) when given,
     else the regions with records; refusals from either list."""
     refusals, failures = {}, {}
     for entry in refused or []:
         if isinstance(entry, Mapping) and entry.get('region'):
-            refusals[(_text(entry.get('account')), _text(entry['region']))] = {
-                'code': _text(entry.get('code')), 'message': _text(entry.get('message'))}
+            refusals[(_text(entry.get('account')), _text(entry['region']))] = _problem(entry)
     entries = {}
     for entry in regions or []:
         if not isinstance(entry, Mapping) or not entry.get('region'):
             raise AnsibleFilterError('dts_audit_report: every entry of regions needs a region: %r' % (entry,))
         key = (_text(entry.get('account')), _text(entry['region']))
-        listed = _seconds(entry.get('jobs'))
         if entry.get('failed'):
             # The listing failed after its retries: the region's jobs are missing, not absent.
-            failures[key] = {'code': _text(entry.get('code')), 'message': _text(entry.get('message')),
-                             'request_id': _text(entry.get('request_id'))}
-        refusal = entry.get('refused')
-        if isinstance(refusal, Mapping):
-            refusals[key] = {'code': _text(refusal.get('code')), 'message': _text(refusal.get('message'))}
-        elif isinstance(refusal, str) and refusal.strip():
-            refusals.setdefault(key, {'code': refusal.strip(), 'message': ''})
-        elif refusal:
-            # The inventory's own shape: refused true, with the code and message beside it.
-            if entry.get('code') or entry.get('message') or key not in refusals:
-                refusals[key] = {'code': _text(entry.get('code')), 'message': _text(entry.get('message'))}
-        entries[key] = listed
-    for key in counted:
-        entries.setdefault(key, None)
-    for key in refusals:
+            failures[key] = dict(_problem(entry), request_id=_text(entry.get('request_id')))
+        _note_refusal(refusals, key, entry)
+        entries[key] = _seconds(entry.get('jobs'))
+    for key in list(counted) + list(refusals):
         entries.setdefault(key, None)
     result = []
     for key in sorted(entries):
         failure = failures.get(key)
-        refusal = refusals.get(key) if failure is None else None
-        problem = failure or refusal
-        result.append({'account': key[0], 'region': key[1], 'listed': entries[key],
-                       'records': sum(counted.get(key, {}).values()), 'statuses': dict(counted.get(key, {})),
-                       'refused': refusal is not None, 'failed': failure is not None,
-                       'code': problem['code'] if problem else '', 'message': problem['message'] if problem else '',
-                       'request_id': failure['request_id'] if failure else ''})
+        result.append(_region_entry(key, entries[key], counted, failure,
+                                    refusals.get(key) if failure is None else None))
     return result
 
 
