@@ -4,5 +4,5 @@
 """The collection's version, said once: the user agent carries it, and the release check
 (tests/release/check_build.sh) fails when it differs from galaxy.yml's."""
 
-COLLECTION_VERSION = '0.3.0'
+COLLECTION_VERSION = '0.4.0'
 USER_AGENT = 'ansible-collection-alibabacloud.dts/%s' % COLLECTION_VERSION
