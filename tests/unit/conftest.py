@@ -10,6 +10,7 @@ they import are the very ones the tests patch.
 import os
 import sys
 
+import pytest
 from ansible.utils.collection_loader import AnsibleCollectionConfig
 
 if AnsibleCollectionConfig.collection_finder is None:
@@ -30,9 +31,15 @@ PROCESS_TESTS = (
 
 
 def pytest_collection_modifyitems(config, items):
-    import pytest
-
     for item in items:
         path = str(getattr(item, 'path', None) or item.fspath)
         if any(part in path for part in PROCESS_TESTS) and not path.endswith('_in_process.py'):
             item.add_marker(pytest.mark.process)
+
+
+@pytest.fixture
+def clock():
+    """A fresh fake clock (tests/unit/clock.py): monotonic and wall time that move only when slept on."""
+    from ansible_collections.alibabacloud.dts.tests.unit.clock import FakeClock
+
+    return FakeClock()

@@ -9,7 +9,6 @@ on a clock that only advances when it sleeps, so the fault runs cost no wall tim
 
 import contextlib
 import json
-import threading
 
 import pytest
 from ansible.module_utils import basic
@@ -32,37 +31,18 @@ except ImportError:  # 2.16-2.18 read the arguments from basic._ANSIBLE_ARGS
             basic._ANSIBLE_ARGS = saved
 
 
-class Clock:
-    """A monotonic clock that advances only when a client sleeps on it (from any thread)."""
-
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps = []
-        self._lock = threading.Lock()
-
-    def sleep(self, seconds):
-        with self._lock:
-            self.sleeps.append(seconds)
-            self.now += seconds
-
-    def __call__(self):
-        with self._lock:
-            return self.now
-
-
 @pytest.fixture
-def clock(monkeypatch):
-    """Every client the modules build sleeps on a fake clock."""
-    fake = Clock()
+def clock(clock, monkeypatch):
+    """Every client the modules build sleeps on the test's fake clock."""
 
     class FakeClockClient(DtsClient):
         def __init__(self, *args, **kwargs):
-            kwargs.setdefault('sleep', fake.sleep)
-            kwargs.setdefault('clock', fake)
+            kwargs.setdefault('sleep', clock.sleep)
+            kwargs.setdefault('clock', clock)
             super(FakeClockClient, self).__init__(*args, **kwargs)
 
     monkeypatch.setattr(_connection, 'DtsClient', FakeClockClient)
-    return fake
+    return clock
 
 
 def run_main(module, args, capsys):
