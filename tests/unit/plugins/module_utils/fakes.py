@@ -1,10 +1,25 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""In-memory stand-ins for the HTTP session, so client behaviour can be specified exactly."""
+"""In-memory stand-ins for the HTTP session that DtsClient sends through (``DtsClient.new_session``).
+
+The unit tier's DTS is ``EmulatorSession``: the emulator of tests/emulator (its jobs, its paging,
+filters, gateway checks and faults) answering in this process, without HTTP; the ``fake_dts``
+fixture of tests/unit/conftest.py puts one under every client a test builds.  A test that needs
+jobs loads emulator specs; it does not write a listing of its own.
+
+``FakeSession`` with a handler stays for what the emulator must not do by design: the tests of
+the client's own paging, retries and transport, which script one answer at a time (a total that
+changes between pages, a page that fails twice then answers, a record of the wrong type, an
+answer no DTS would give).  The hostile servers (``hostile.py``, ``test_secrets.LocalServer``)
+and the credential tests' STS stand-ins are real sockets on purpose: they test the transport
+itself (deadlines, caps, TLS, proxies, what goes over the wire).
+"""
 
 import json
 import threading
 from urllib.parse import parse_qsl, urlsplit
+
+import requests
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._credentials import Credentials
 
@@ -66,3 +81,38 @@ def paged(records, total=None):
             'TotalRecordCount': len(records) if total is None else total, 'PageRecordCount': size,
             'PageNumber': number, 'RequestId': 'R-%d' % number, 'SynchronizationInstances': page})
     return handler
+
+
+class EmulatorSession:
+    """A requests Session that hands each request to ``emulator.answer``: the emulator in process.
+
+    Signatures are checked as over HTTP (the ``Host`` a client signed is the URL's, as requests
+    sends it).  ``sent`` records (action, params, headers) as FakeSession does.  A fault that
+    cuts the connection is requests' ConnectionError or ReadTimeout, as the client meets it.
+    """
+
+    def __init__(self, emulator):
+        self.emulator = emulator
+        self.sent = []
+        self._lock = threading.Lock()
+
+    def request(self, method, url, headers=None, data=None, timeout=None, verify=None, proxies=None, stream=False):
+        parts = urlsplit(url)
+        params = dict(parse_qsl(parts.query, keep_blank_values=True))
+        headers = dict(headers or {})
+        action = headers.get('x-acs-action') or params.get('Action')
+        with self._lock:
+            self.sent.append((action, params, dict(headers)))
+        headers.setdefault('Host', parts.netloc)
+        body = data.encode('utf-8') if isinstance(data, str) else (data or b'')
+        target = parts.path + ('?' + parts.query if parts.query else '')
+        try:
+            status, answer_headers, content = self.emulator.answer(method, target, headers, body)
+        except ConnectionResetError as error:
+            raise requests.exceptions.ConnectionError(error) from None
+        except TimeoutError as error:
+            raise requests.exceptions.ReadTimeout(error) from None
+        return FakeResponse(status, headers=answer_headers, raw=content)
+
+    def close(self):
+        pass
