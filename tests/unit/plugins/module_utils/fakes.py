@@ -2,17 +2,25 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """In-memory stand-ins for the HTTP session that DtsClient sends through (``DtsClient.new_session``).
 
-The unit tier's DTS is ``EmulatorSession``: the emulator of tests/emulator (its jobs, its paging,
+The unit tier's DTS is ``EmulatorSession``: the emulator of tests/emulator (its jobs, paging,
 filters, gateway checks and faults) answering in this process, without HTTP; the ``fake_dts``
 fixture of tests/unit/conftest.py puts one under every client a test builds.  A test that needs
-jobs loads emulator specs; it does not write a listing of its own.
+jobs loads emulator specs; it does not page records of its own.
 
-``FakeSession`` with a handler stays for what the emulator must not do by design: the tests of
-the client's own paging, retries and transport, which script one answer at a time (a total that
-changes between pages, a page that fails twice then answers, a record of the wrong type, an
-answer no DTS would give).  The hostile servers (``hostile.py``, ``test_secrets.LocalServer``)
-and the credential tests' STS stand-ins are real sockets on purpose: they test the transport
-itself (deadlines, caps, TLS, proxies, what goes over the wire).
+What keeps a purpose-built fake, and why:
+
+- ``FakeSession`` with a handler (``paged`` among them): the tests of the client's own paging,
+  retries and transport (test_client, test_api_current), which script one answer at a time: a
+  total that changes between pages, a page that fails twice then answers, a server that offsets
+  pages by the size asked, an answer no DTS would give.
+- Scenarios the emulator does not model, on purpose: a job only one family lists (the emulator
+  shows every job made the legacy way to both), the families disagreeing about a status, a
+  reverse task with an id of its own, the legacy wire's empty or -1 delays (test_jobs' Region,
+  test_waiter's FakeClient), and several accounts with refusals per account and region and a
+  measured number of requests in flight (the inventory tests' Cloud).
+- Real sockets: the hostile servers (``hostile.py``, test_hostile_answers) and the secret and
+  credential tests' local servers test the transport itself (deadlines, size caps, TLS, proxies,
+  what goes over the wire), which an in-process answer would skip.
 """
 
 import json
