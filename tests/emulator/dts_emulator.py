@@ -21,6 +21,8 @@ import argparse
 import base64
 import hashlib
 import hmac
+import http.client
+import io
 import json
 import os
 import random
@@ -184,6 +186,7 @@ class Emulator:
         self.reset_counters()
         self.server = None
         self.thread = None
+        self._in_process = None  # the handler class of answer(), made on first use
 
     def _refusal(self, region):
         # What a refused region answers: the gateway's text, or refusal_message (a test's hostile text).
@@ -980,6 +983,53 @@ class Emulator:
     def __exit__(self, *exc):
         self.stop()
 
+    def answer(self, method, target, headers, body=b''):
+        """One request answered in process, exactly as over HTTP, without a socket or a thread.
+
+        ``target`` is the request's path and query (``/?Action=...``); ``headers`` a mapping (the
+        ``Host`` a client signed included).  Returns (HTTP status, headers, body bytes).  The
+        faults that cut a connection raise what a client would meet: ConnectionResetError for
+        ``reset``, TimeoutError for ``stall`` (at once: nothing here sleeps for it).
+        """
+        if self._in_process is None:
+            self._in_process = _in_process_handler_for(self)
+        exchange = self._in_process(method, target, headers, body)
+        exchange._dispatch()
+        if exchange.reply is None:
+            raise exchange.dropped
+        return exchange.reply
+
+
+def _in_process_handler_for(emulator):
+
+    class InProcess(_handler_for(emulator)):
+        """The HTTP handler's own dispatch, fed from arguments and answering into ``reply``."""
+
+        def __init__(self, method, target, headers, body):  # pylint: disable=super-init-not-called
+            # BaseHTTPRequestHandler's constructor would serve a socket: none here.
+            self.command, self.path = method, target
+            self.headers = http.client.HTTPMessage()
+            for name, value in headers.items():
+                if name.lower() != 'content-length':
+                    self.headers[name] = value
+            self.headers['Content-Length'] = str(len(body))
+            self.rfile = io.BytesIO(body)
+            self.reply, self.dropped = None, None
+
+        def _send(self, status, payload, extra_headers=None, raw=None, content_type='application/json;charset=utf-8'):
+            data = raw if raw is not None else json.dumps(payload, ensure_ascii=False).encode('utf-8')
+            headers = {'Content-Type': content_type, 'Content-Length': str(len(data))}
+            headers.update(extra_headers or {})
+            self.reply = (status, headers, data)
+
+        def _reset_connection(self):
+            self.dropped = ConnectionResetError(104, 'Connection reset by peer')
+
+        def _stall(self):
+            self.dropped = TimeoutError('the emulator held the connection (stall fault)')
+
+    return InProcess
+
 
 def _handler_for(emulator):
 
@@ -1136,17 +1186,23 @@ def _handler_for(emulator):
                     'RequestId': str(uuid.uuid4()).upper(), 'Code': 'ServiceUnavailable',
                     'Message': 'The request has failed due to a temporary failure of the server.'})
             if fault == 'reset':
-                # An abortive close: the client sees "connection reset by peer".
-                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
-                self.close_connection = True
+                self._reset_connection()
                 return 0, 'ConnectionReset', None
             if fault == 'stall':
-                time.sleep(emulator.faults.stall_seconds)
-                self.close_connection = True
+                self._stall()
                 return 0, 'Stalled', None
             if fault == 'truncate':
                 return 200, 'Truncated', (200, None, None, b'{"TotalRecordCount": 12, "SynchronizationInstan')
             return 200, 'BadJson', (200, None, None, b'<html><body>502 Bad Gateway</body></html>')
+
+        def _reset_connection(self):
+            # An abortive close: the client sees "connection reset by peer".
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+            self.close_connection = True
+
+        def _stall(self):
+            time.sleep(emulator.faults.stall_seconds)
+            self.close_connection = True
 
         # ECS metadata ----------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ they import are the very ones the tests patch.
 import os
 import sys
 
+import pytest
 from ansible.utils.collection_loader import AnsibleCollectionConfig
 
 if AnsibleCollectionConfig.collection_finder is None:
@@ -30,9 +31,42 @@ PROCESS_TESTS = (
 
 
 def pytest_collection_modifyitems(config, items):
-    import pytest
-
     for item in items:
         path = str(getattr(item, 'path', None) or item.fspath)
         if any(part in path for part in PROCESS_TESTS) and not path.endswith('_in_process.py'):
             item.add_marker(pytest.mark.process)
+
+
+@pytest.fixture
+def clock():
+    """A fresh fake clock (tests/unit/clock.py): monotonic and wall time that move only when slept on."""
+    from ansible_collections.alibabacloud.dts.tests.unit.clock import FakeClock
+
+    return FakeClock()
+
+
+@pytest.fixture
+def fake_dts(monkeypatch):
+    """The unit tier's DTS: the emulator's store and dispatch in process, under every DtsClient built.
+
+    Returns the EmulatorSession (tests/unit/plugins/module_utils/fakes.py); its ``emulator`` starts
+    with no jobs (``load_jobs`` adds specs) and takes the key of ``fakes.CREDS``.
+    """
+    from ansible_collections.alibabacloud.dts.plugins.module_utils._client import DtsClient
+    from ansible_collections.alibabacloud.dts.tests.unit.plugins.module_utils.fakes import CREDS, EmulatorSession
+
+    emulator_class = emulator_module().Emulator
+    session = EmulatorSession(emulator_class(access_key_id=CREDS.access_key_id,
+                                             access_key_secret=CREDS.access_key_secret, job_specs=[]))
+    monkeypatch.setattr(DtsClient, 'new_session', staticmethod(lambda pool_size: session))
+    return session
+
+
+def emulator_module():
+    """tests/emulator/dts_emulator.py, imported as its own tests import it (tests/emulator on sys.path)."""
+    directory = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'emulator')
+    if directory not in sys.path:
+        sys.path.insert(0, directory)
+    import dts_emulator
+
+    return dts_emulator

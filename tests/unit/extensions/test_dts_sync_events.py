@@ -14,6 +14,7 @@ import pytest
 from ansible_collections.alibabacloud.dts.plugins.module_utils._connection import CONNECTION_OPTIONS
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
 from ansible_collections.alibabacloud.dts.plugins.plugin_utils import _event_source
+from ansible_collections.alibabacloud.dts.tests.unit.clock import AsyncFakeClock
 from ansible_collections.alibabacloud.dts.tests.unit.network import closed_loopback_proxy
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(_event_source.__file__), '..', '..'))
@@ -24,26 +25,6 @@ sys.path.insert(0, os.path.join(ROOT, 'tests', 'emulator'))
 from dts_emulator import Emulator  # noqa: E402  pylint: disable=wrong-import-position
 
 SECRET = 'events-secret-0123456789'
-
-
-class Clock:
-    """Time that passes only when the source sleeps; after ``polls`` looks the source is cancelled."""
-
-    def __init__(self, polls, between=None):
-        self.now = 1000.0
-        self.polls = polls
-        self.sleeps = []
-        self.between = between or (lambda index: None)
-
-    def __call__(self):
-        return self.now
-
-    async def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-        if len(self.sleeps) >= self.polls:
-            raise asyncio.CancelledError()
-        self.between(len(self.sleeps))
 
 
 def spec(job_id, status='Synchronizing', delay=0, region='cn-hangzhou', **extra):
@@ -103,7 +84,7 @@ def test_a_failure_and_a_delay_crossing_are_each_emitted_once(emulator):
     # look, the lag a look or two later.
     emulator.set_timeline('dtsfail0001', [{'status': 'Failed', 'error_message': 'disk full', 'after_polls': 4}])
     emulator.set_timeline('dtslag00001', [{'status': 'Synchronizing', 'delay': 400, 'after_polls': 8}])
-    events = run(arguments(emulator, delay_threshold=60), Clock(polls=8))
+    events = run(arguments(emulator, delay_threshold=60), AsyncFakeClock(polls=8))
     assert kinds(events) == [('status_changed', 'dtsfail0001'), ('delay_exceeded', 'dtslag00001')]
     failed = events[0]['dts']
     assert (failed['previous_status'], failed['status'], failed['job']['error_message']) == (
@@ -114,7 +95,7 @@ def test_a_failure_and_a_delay_crossing_are_each_emitted_once(emulator):
 def test_a_job_made_the_current_way_is_watched_and_a_job_both_families_list_is_one_job(emulator):
     emulator.load_jobs([spec('dtsboth00001'), spec('dtsnew000001', origin='current', dts_job_id='new000001')])
     emulator.set_timeline('dtsnew000001', [{'status': 'Failed', 'error_message': 'binlog purged', 'after_polls': 3}])
-    events = run(arguments(emulator, emit_snapshot=True), Clock(polls=5))
+    events = run(arguments(emulator, emit_snapshot=True), AsyncFakeClock(polls=5))
     snapshots = sorted((event['dts']['job_id'], event['dts']['api']) for event in events
                        if event['dts']['type'] == 'snapshot')
     assert snapshots == [('dtsboth00001', 'current'), ('dtsnew000001', 'current')]
@@ -125,21 +106,21 @@ def test_a_job_made_the_current_way_is_watched_and_a_job_both_families_list_is_o
 
 def test_each_look_is_one_interval_after_the_last_whatever_the_listing_took(emulator):
     emulator.load_jobs([spec('dtsa0000001')])
-    clock = Clock(polls=4)
+    clock = AsyncFakeClock(polls=4)
     run(arguments(emulator, interval=45), clock)
     assert clock.sleeps == [45, 45, 45, 45]
 
 
 def test_snapshot_events_at_start_then_only_changes(emulator):
     emulator.load_jobs([spec('dtsa0000001'), spec('dtsb0000001', status='Failed')])
-    events = run(arguments(emulator, emit_snapshot=True), Clock(polls=3))
+    events = run(arguments(emulator, emit_snapshot=True), AsyncFakeClock(polls=3))
     assert sorted(kinds(events)) == [('snapshot', 'dtsa0000001'), ('snapshot', 'dtsb0000001')]
 
 
 def test_a_region_that_keeps_failing_gets_one_error_event_and_is_listed_less_often(emulator):
     emulator.load_jobs([spec('dtsa0000001')])
     emulator.faults = type(emulator.faults)(0, **{'5xx_every': 1})
-    events = run(arguments(emulator, retries=0, error_after=3), Clock(polls=12))
+    events = run(arguments(emulator, retries=0, error_after=3), AsyncFakeClock(polls=12))
     errors = [event['dts'] for event in events if event['dts']['type'] == 'error']
     assert len(errors) == 1
     assert errors[0]['code'] == 'ServiceUnavailable' and errors[0]['consecutive_failures'] == 3
@@ -153,7 +134,7 @@ def test_a_region_that_keeps_failing_gets_one_error_event_and_is_listed_less_oft
 def test_a_refusal_is_reported_at_once_and_no_secret_is_in_any_event(emulator, caplog):
     emulator.load_jobs([spec('dtsa0000001')])
     caplog.set_level(logging.DEBUG)
-    events = run(arguments(emulator, access_key_secret='wrong-secret-value-987'), Clock(polls=2))
+    events = run(arguments(emulator, access_key_secret='wrong-secret-value-987'), AsyncFakeClock(polls=2))
     assert [event['dts']['type'] for event in events] == ['error']
     assert events[0]['dts']['code'] == 'SignatureDoesNotMatch'
     text = json.dumps(events) + caplog.text
@@ -170,7 +151,7 @@ def test_a_refusal_is_reported_at_once_and_no_secret_is_in_any_event(emulator, c
 ])
 def test_bad_arguments_fail_before_any_request_naming_the_argument(emulator, args, option):
     with pytest.raises(DtsConfigError) as caught:
-        run(arguments(emulator, **args), Clock(polls=1))
+        run(arguments(emulator, **args), AsyncFakeClock(polls=1))
     assert caught.value.option == option
     assert emulator.log == []
 
@@ -197,9 +178,9 @@ def test_credentials_sent_in_clear_off_this_machine_are_logged_as_a_warning(emul
     # 192.0.2.1 (TEST-NET-1) is only named: a proxy on a closed loopback port refuses the request at once.
     for name, value in closed_loopback_proxy().items():
         monkeypatch.setenv(name, value)
-    run(arguments(emulator), Clock(polls=1))  # the emulator, over plain HTTP on 127.0.0.1: nothing to warn of
+    run(arguments(emulator), AsyncFakeClock(polls=1))  # the emulator, over plain HTTP on 127.0.0.1: nothing to warn of
     assert 'plain http://' not in caplog.text
-    run(arguments(emulator, endpoint='http://192.0.2.1:9', http_timeout=1, retries=0), Clock(polls=1))
+    run(arguments(emulator, endpoint='http://192.0.2.1:9', http_timeout=1, retries=0), AsyncFakeClock(polls=1))
     assert 'the DTS endpoint http://192.0.2.1:9 is plain http://' in caplog.text and SECRET not in caplog.text
 
 
@@ -216,7 +197,7 @@ def test_a_malformed_answer_is_an_error_event_and_the_watch_goes_on():
     with HostileServer(answer) as server:
         args = {'access_key_id': 'events-ak', 'access_key_secret': SECRET, 'endpoint': server.endpoint,
                 'regions': ['cn-hangzhou'], 'interval': 30, 'retries': 0, 'error_after': 1}
-        events = run(args, Clock(polls=3))
+        events = run(args, AsyncFakeClock(polls=3))
     errors = [event['dts'] for event in events if event['dts']['type'] == 'error']
     assert len(errors) == 1 and errors[0]['code'] == 'InvalidResponse'
     assert 'not a JSON object' in errors[0]['message'] and 'region cn-hangzhou' in errors[0]['message']
@@ -236,6 +217,6 @@ def test_an_unexpected_failure_of_a_listing_is_an_error_event_not_the_end_of_the
         return real_list(region, settings)
 
     monkeypatch.setattr(_event_source, '_list', broken_then_fine)
-    events = run(arguments(emulator, emit_snapshot=True), Clock(polls=3))
+    events = run(arguments(emulator, emit_snapshot=True), AsyncFakeClock(polls=3))
     assert [event['dts']['type'] for event in events] == ['error', 'snapshot']
     assert events[0]['dts']['code'] == 'UnexpectedError' and 'AttributeError' in events[0]['dts']['message']

@@ -568,22 +568,12 @@ def test_a_host_of_another_source_is_not_overwritten(cloud, parse):
     assert result.hostvars['dtsclash_dtsclash']['dts_synchronization_job_id'] == 'dtsclash'
 
 
-class Clock:
-    """Wall-clock seconds the test moves by hand, for the age of cached listings."""
-
-    def __init__(self, now=1000000.0):
-        self.now = now
-
-    def __call__(self):
-        return self.now
-
-
 @pytest.fixture
-def clock(monkeypatch):
+def clock(clock, monkeypatch):
+    """The plugin's clock (wall-clock seconds, for the age of cached listings) is the fake clock's wall time."""
     from ansible_collections.alibabacloud.dts.plugins.inventory.dts_sync_jobs import InventoryModule
-    fake = Clock()
-    monkeypatch.setattr(InventoryModule, 'clock', staticmethod(fake))
-    return fake
+    monkeypatch.setattr(InventoryModule, 'clock', staticmethod(clock.wall))
+    return clock
 
 
 def regions_asked(cloud, since):

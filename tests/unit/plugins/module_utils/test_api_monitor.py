@@ -6,8 +6,6 @@ The reads run against the emulator in this process (its default data's alert rul
 facts are held against the official SDK's model.
 """
 
-import threading
-
 import pytest
 from alibabacloud_dts20200101 import models
 
@@ -23,28 +21,13 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._api_monitor impo
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import DtsClient
 from ansible_collections.alibabacloud.dts.plugins.module_utils._credentials import Credentials
 from ansible_collections.alibabacloud.dts.plugins.module_utils._pacing import LimiterRegistry
+from ansible_collections.alibabacloud.dts.tests.unit.clock import FakeClock
 from ansible_collections.alibabacloud.dts.tests.unit.plugins.modules.conftest import EMULATOR_DIR  # noqa: F401  pylint: disable=unused-import
 
 from dts_emulator import Emulator  # noqa: E402  (EMULATOR_DIR is on sys.path)
 from emulator_data import MONITOR_RULE_SCENARIOS, default_data, dts_job_entry, make_job  # noqa: E402
 
 HZ = 'cn-hangzhou'
-
-
-class FakeClock:
-    """Time that passes only when someone sleeps: pacing is measured without waiting for it."""
-
-    def __init__(self):
-        self.now = 1000.0
-        self.lock = threading.Lock()
-
-    def __call__(self):
-        with self.lock:
-            return self.now
-
-    def sleep(self, seconds):
-        with self.lock:
-            self.now += max(seconds, 0)
 
 
 @pytest.fixture(scope='module')
@@ -62,7 +45,7 @@ def emulator(served):
 
 
 def make_client(emulator, clock=None, max_concurrency=8):
-    clock = clock or FakeClock()
+    clock = clock or FakeClock(now=1000.0)
     return DtsClient(Credentials('rules-ak', 'rules-secret', None, 'test'), HZ, emulator.endpoint, retries=0,
                      clock=clock, sleep=clock.sleep, limiters=LimiterRegistry(), max_concurrency=max_concurrency)
 
@@ -116,11 +99,11 @@ def test_one_request_per_task_with_every_rule_of_the_emulators_data(emulator):
 def test_requests_are_paced_at_the_conservative_rate(emulator):
     """No limit is documented: 10 a second per account and region, a tenth more apart for jitter."""
     assert _pacing.RATE_LIMITS[MONITOR_RULE_ACTION] == 10
-    clock = FakeClock()
+    clock = FakeClock(now=1000.0)
     jobs = hangzhou(emulator)[:21]
     read_monitor_rules(make_client(emulator, clock, max_concurrency=1), [job['dts_job_id'] for job in jobs])
     assert clock.now - 1000.0 == pytest.approx(20 * 1.1 / 10)
-    clock = FakeClock()
+    clock = FakeClock(now=1000.0)
     client = DtsClient(Credentials('rules-ak', 'rules-secret', None, 'test'), HZ, emulator.endpoint, retries=0,
                        clock=clock, sleep=clock.sleep, limiters=LimiterRegistry(), max_requests_per_second=0)
     read_monitor_rules(client, [job['dts_job_id'] for job in jobs])

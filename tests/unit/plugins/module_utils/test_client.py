@@ -23,6 +23,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._client import (
 from ansible_collections.alibabacloud.dts.plugins.module_utils._connection import connect
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._pacing import MARGIN, RATE_LIMITS, LimiterRegistry
+from ansible_collections.alibabacloud.dts.tests.unit.clock import FakeClock
 from ansible_collections.alibabacloud.dts.tests.unit.plugins.module_utils.fakes import (
     CREDS,
     FakeResponse,
@@ -33,23 +34,8 @@ from ansible_collections.alibabacloud.dts.tests.unit.plugins.module_utils.fakes 
 )
 
 
-class Clock:
-    """A fake monotonic clock that advances only when the client sleeps."""
-
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps = []
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def __call__(self):
-        return self.now
-
-
 def make_client(handler, signature_version='v3', retries=5, max_concurrency=4, clock=None, pace=None):
-    clock = clock or Clock()
+    clock = clock or FakeClock()
     session = FakeSession(handler)
     client = DtsClient(CREDS, 'cn-hangzhou', 'https://dts.cn-hangzhou.aliyuncs.com',
                        signature_version=signature_version, retries=retries, max_concurrency=max_concurrency,
@@ -482,7 +468,7 @@ def test_rejected_throttling_is_throttling_backs_off_and_narrows_the_window():
 
 
 def test_the_retry_budget_bounds_the_waits_and_the_error_says_how_many_attempts():
-    clock = Clock()
+    clock = FakeClock()
     session = FakeSession(lambda *a: error('ServiceUnavailable', 503, request_id='LAST'))
     client = DtsClient(CREDS, 'cn-hangzhou', 'https://dts.cn-hangzhou.aliyuncs.com', retries=20, retry_budget=10,
                        session=session, sleep=clock.sleep, clock=clock, max_requests_per_second=0)
@@ -504,7 +490,7 @@ def closed_port():
 
 
 def test_a_refused_connection_is_retried_once_and_names_the_endpoint_and_what_to_check():
-    clock = Clock()
+    clock = FakeClock()
     endpoint = 'http://127.0.0.1:%d' % closed_port()
     client = DtsClient(CREDS, 'cn-hangzhou', endpoint, sleep=clock.sleep, clock=clock)
     with pytest.raises(DtsApiError) as caught:
@@ -563,7 +549,7 @@ def paced_client(clock, registry, session, **kwargs):
 
 
 def test_an_action_is_paced_at_its_documented_rate_with_injected_sleeps_only():
-    clock, registry = Clock(), LimiterRegistry()
+    clock, registry = FakeClock(), LimiterRegistry()
     session = TimedSession(lambda *a: ok({'RequestId': 'R'}), clock)
     client = paced_client(clock, registry, session)
     for _call in range(60):
@@ -574,7 +560,7 @@ def test_an_action_is_paced_at_its_documented_rate_with_injected_sleeps_only():
 
 
 def test_max_requests_per_second_overrides_the_table_and_zero_turns_pacing_off():
-    clock, registry = Clock(), LimiterRegistry()
+    clock, registry = FakeClock(), LimiterRegistry()
     session = TimedSession(lambda *a: ok({'RequestId': 'R'}), clock)
     client = paced_client(clock, registry, session, max_requests_per_second=5)
     for _call in range(10):
@@ -588,7 +574,7 @@ def test_max_requests_per_second_overrides_the_table_and_zero_turns_pacing_off()
 
 
 def test_a_call_may_pass_the_rate_of_an_action_the_table_does_not_know():
-    clock, registry = Clock(), LimiterRegistry()
+    clock, registry = FakeClock(), LimiterRegistry()
     session = TimedSession(lambda *a: ok({'RequestId': 'R'}), clock)
     client = paced_client(clock, registry, session)
     for _call in range(9):
@@ -597,7 +583,7 @@ def test_a_call_may_pass_the_rate_of_an_action_the_table_does_not_know():
 
 
 def test_clients_of_one_account_and_region_share_the_pace():
-    clock, registry = Clock(), LimiterRegistry()
+    clock, registry = FakeClock(), LimiterRegistry()
     session = TimedSession(lambda *a: ok({'RequestId': 'R'}), clock)
     clients = [paced_client(clock, registry, session) for _client in range(3)]
     for _round in range(20):
@@ -612,7 +598,7 @@ def test_clients_of_one_account_and_region_share_the_pace():
 
 
 def test_a_paged_listing_of_3000_jobs_stays_under_the_rate():
-    clock, registry = Clock(), LimiterRegistry()
+    clock, registry = FakeClock(), LimiterRegistry()
     records = [job('dts%05d' % index) for index in range(3000)]
     session = TimedSession(paged(records), clock)
     client = DtsClient(CREDS, 'cn-hangzhou', 'https://dts.cn-hangzhou.aliyuncs.com', session=session,

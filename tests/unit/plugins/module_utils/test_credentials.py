@@ -21,6 +21,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._credentials impo
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._profiles import resolve_region
+from ansible_collections.alibabacloud.dts.tests.unit.clock import FakeClock
 
 SECRET = 'very-secret-value-123'
 TOKEN = 'sts-token-value-456'
@@ -332,16 +333,8 @@ def test_region_chain():
 # -- refresh before expiry -------------------------------------------------------------------------
 
 
-class FakeClock:
-    def __init__(self, now=1000.0):
-        self.now = now
-
-    def __call__(self):
-        return self.now
-
-
 def test_temporary_credentials_refresh_before_they_expire_with_the_same_source():
-    clock = FakeClock()
+    clock = FakeClock(now=1000.0)
     fetched = []
 
     def fetch():
@@ -362,7 +355,7 @@ def test_temporary_credentials_refresh_before_they_expire_with_the_same_source()
 
 
 def test_short_lived_credentials_refresh_at_half_their_lifetime():
-    clock = FakeClock()
+    clock = FakeClock(now=1000.0)
     creds = RefreshingCredentials(lambda: Credentials('STS', 's', 't', 'x', clock.now + 900), 'x', clock=clock)
     clock.now += 449
     assert creds.refreshes == 0 and creds.current() and creds.refreshes == 0
@@ -372,7 +365,7 @@ def test_short_lived_credentials_refresh_at_half_their_lifetime():
 
 
 def test_a_failed_refresh_keeps_valid_credentials_and_raises_once_they_expired():
-    clock = FakeClock()
+    clock = FakeClock(now=1000.0)
     answers = [Credentials('STS.1', 's', 't', 'x', clock.now + 1200)]
 
     def fetch():

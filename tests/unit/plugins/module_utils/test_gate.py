@@ -14,6 +14,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._client import Dt
 from ansible_collections.alibabacloud.dts.plugins.module_utils._credentials import Credentials
 from ansible_collections.alibabacloud.dts.plugins.module_utils._states import wait_on_jobs
 from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import WaitFailed, gate_from_params
+from ansible_collections.alibabacloud.dts.tests.unit.clock import FakeClock
 from ansible_collections.alibabacloud.dts.tests.unit.plugins.modules.conftest import EMULATOR_DIR  # noqa: F401
 
 from dts_emulator import Emulator  # noqa: E402  (EMULATOR_DIR is on sys.path)
@@ -22,29 +23,16 @@ from emulator_data import default_data, generate_job_specs  # noqa: E402
 HZ = 'cn-hangzhou'
 
 
-class Clock:
-    """Monotonic time that moves only when the waiter sleeps (or a request takes ``per_request``)."""
-
-    def __init__(self, per_request=0.0):
-        self.now = 0.0
-        self.per_request = per_request
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.now += seconds
-
-
 class SlowClient:
-    """A client whose every request takes ``clock.per_request`` seconds of the fake clock."""
+    """A client whose every request takes ``per_request`` seconds of the fake clock."""
 
-    def __init__(self, client, clock):
+    def __init__(self, client, clock, per_request):
         self._client = client
         self.clock = clock
+        self.per_request = per_request
 
     def call(self, action, params, validate=None):
-        self.clock.now += self.clock.per_request
+        self.clock.advance(self.per_request)
         return self._client.call(action, params, validate=validate)
 
     def __getattr__(self, name):
@@ -80,11 +68,11 @@ def gate(**options):
 
 
 def wait(emulator, job_ids, clock=None, check_mode=False, client=None, **options):
-    clock = clock or Clock()
+    clock = clock or FakeClock()
     the_gate, params = gate(**options)
     return wait_on_jobs(client or connect(emulator), job_ids, the_gate, params, check_mode=check_mode,
                         read_kwargs={'api': 'auto'}, clock=clock, sleep=clock.sleep,
-                        wall=lambda: 1700000000 + clock.now)
+                        wall=clock.wall)
 
 
 def failure(emulator, job_ids, **options):
@@ -179,7 +167,7 @@ def test_failure_text_is_bounded_and_on_one_line():
 
 def requests_per_poll(emulator, job_id, **options):
     emulator.reset_counters()
-    clock = Clock()
+    clock = FakeClock()
     outcome = wait(emulator, [job_id], clock=clock, check_mode=True, **options)
     assert outcome['polls'] == 1
     return dict(emulator.counters['by_action'])
@@ -203,13 +191,13 @@ def test_a_poll_costs_the_same_in_a_region_of_12_or_12000_jobs(emulator, options
 
 def test_no_poll_runs_past_the_deadline_by_more_than_one_request(emulator):
     job = named(emulator, 'orders-prod-dr')
-    clock = Clock(per_request=4.0)
-    client = SlowClient(connect(emulator), clock)
+    clock = FakeClock()
+    client = SlowClient(connect(emulator), clock, per_request=4.0)
     with pytest.raises(WaitFailed) as caught:
         wait(emulator, [job['dts_job_id']], clock=clock, client=client, wait_data_check=['full'], wait_timeout=30,
              wait_sleep=10)
     assert caught.value.reason == 'timeout'
-    assert clock.now <= 30 + clock.per_request
+    assert clock.now <= 30 + client.per_request
     assert 'deadline passed' in caught.value.message
 
 

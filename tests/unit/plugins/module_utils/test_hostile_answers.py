@@ -19,23 +19,13 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._client import Dt
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import list_dts_job_facts
 from ansible_collections.alibabacloud.dts.plugins.module_utils._paging import MAX_EXTRA_PAGES, MAX_LISTED_RECORDS
+from ansible_collections.alibabacloud.dts.tests.unit.clock import FakeClock
 from ansible_collections.alibabacloud.dts.tests.unit.plugins.module_utils.fakes import CREDS, job
 from ansible_collections.alibabacloud.dts.tests.unit.plugins.module_utils.hostile import Drip, Endless, HostileServer
 
 
-class Clock:
-    def __init__(self):
-        self.now = 0.0
-
-    def sleep(self, seconds):
-        self.now += seconds
-
-    def __call__(self):
-        return self.now
-
-
 def client_for(server, retries=0, timeout=5.0, max_concurrency=4):
-    clock = Clock()
+    clock = FakeClock()
     return DtsClient(CREDS, 'cn-hangzhou', server.endpoint, retries=retries, timeout=timeout,
                      max_concurrency=max_concurrency, sleep=clock.sleep, clock=clock, max_requests_per_second=0)
 

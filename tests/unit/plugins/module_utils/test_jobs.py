@@ -33,24 +33,49 @@ def client_for(handler):
     return DtsClient(CREDS, 'cn-beijing', 'https://dts.cn-beijing.aliyuncs.com', session=FakeSession(handler))
 
 
-RECORDS = [job('dtsA', 'synchronizing'), job('dtsB', 'Failed'), job('dtsC', 'Initializating'),
-           job('dtsC', 'synchronizing', direction='Reverse')]
+def legacy_spec(job_id, status='Synchronizing', reverse=None):
+    """An emulator spec of a job made the legacy way in cn-beijing (both families see it)."""
+    spec = {'id': job_id, 'region': 'cn-beijing', 'status': status, 'checkpoint': 1700000000}
+    if reverse:
+        spec.update(two_way=True, reverse_status=reverse)
+    return spec
 
 
-def test_statuses_filter_is_case_insensitive_and_uses_documented_spellings():
-    facts = list_job_facts(client_for(paged(RECORDS)), statuses=validate_statuses(['SYNCHRONIZING', 'initializing']))
+def current_spec(job_id, status='Synchronizing', instance_id=None, reverse=None, delay=0):
+    """An emulator spec of a job made the current way in cn-beijing (only DescribeDtsJobs sees it)."""
+    spec = {'id': instance_id or 'dts' + job_id, 'dts_job_id': job_id, 'origin': 'current', 'region': 'cn-beijing',
+            'status': status, 'delay': delay, 'checkpoint': 1700000000, 'tags': {'env': 'prod'}}
+    if reverse:
+        spec.update(two_way=True, reverse_status=reverse, reverse_delay=-1)
+    return spec
+
+
+def region_client(fake_dts, *specs):
+    """A client of cn-beijing on the fake DTS, which now holds these jobs only; nothing sent yet."""
+    fake_dts.emulator.load_jobs(list(specs))
+    del fake_dts.sent[:]
+    return DtsClient(CREDS, 'cn-beijing', 'https://dts.cn-beijing.aliyuncs.com', session=fake_dts)
+
+
+RECORDS = [legacy_spec('dtsA', 'synchronizing'), legacy_spec('dtsB', 'Failed'),
+           legacy_spec('dtsC', 'Initializating', reverse='synchronizing')]
+
+
+def test_statuses_filter_is_case_insensitive_and_uses_documented_spellings(fake_dts):
+    facts = list_job_facts(region_client(fake_dts, *RECORDS),
+                           statuses=validate_statuses(['SYNCHRONIZING', 'initializing']))
     assert [(f['synchronization_job_id'], f['status']) for f in facts] == [
         ('dtsA', 'Synchronizing'), ('dtsC', 'Initializing'), ('dtsC', 'Synchronizing')]
     assert all(f['region'] == 'cn-beijing' for f in facts)
 
 
-def test_job_ids_filter_keeps_both_directions():
-    facts = list_job_facts(client_for(paged(RECORDS)), job_ids=['dtsC', 'dtsZ'])
+def test_job_ids_filter_keeps_both_directions(fake_dts):
+    facts = list_job_facts(region_client(fake_dts, *RECORDS), job_ids=['dtsC', 'dtsZ'])
     assert [f['synchronization_direction'] for f in facts] == ['Forward', 'Reverse']
 
 
-def test_filters_apply_whatever_facts_are_returned():
-    facts = list_job_facts(client_for(paged(RECORDS)), statuses=['Synchronizing'], job_ids=['dtsA', 'dtsC'],
+def test_filters_apply_whatever_facts_are_returned(fake_dts):
+    facts = list_job_facts(region_client(fake_dts, *RECORDS), statuses=['Synchronizing'], job_ids=['dtsA', 'dtsC'],
                            facts=validate_job_facts(['delay']))
     assert facts == [
         {'synchronization_job_id': 'dtsA', 'synchronization_direction': 'Forward', 'delay': 0},
@@ -133,7 +158,12 @@ def dts_job(job_id, status='Synchronizing', instance_id=None, reverse=None, dela
 
 
 class Region:
-    """Both families of one region: the legacy listing and status list, DescribeDtsJobs (page cap 30)."""
+    """Both families of one region, scripted record by record (page cap 30).
+
+    For what the emulator (``fake_dts``) does not model, on purpose: the two families disagreeing
+    about a job (one the current listing does not show, statuses spelled differently), and a
+    reverse task with a DtsJobId of its own.
+    """
 
     def __init__(self, legacy=(), current=(), cap=30):
         self.legacy = list(legacy)
@@ -171,12 +201,11 @@ def counted(client):
     return counts
 
 
-def test_auto_answers_a_mixed_list_legacy_id_job_id_and_instance_id_with_nothing_missing():
-    region = Region(legacy=[job('dtsLEGACY', 'synchronizing')],
-                    current=[dts_job('jobA', 'Retrying', delay=37),
-                             dts_job('jobB', 'synchronizing', reverse='initializing')]
-                    + [dts_job('filler%02d' % index) for index in range(10)])
-    client = client_for(region)
+def test_auto_answers_a_mixed_list_legacy_id_job_id_and_instance_id_with_nothing_missing(fake_dts):
+    client = region_client(fake_dts, legacy_spec('dtsLEGACY', 'synchronizing'),
+                           current_spec('jobA', 'Retrying', delay=37),
+                           current_spec('jobB', 'synchronizing', reverse='initializing'),
+                           *[current_spec('filler%02d' % index) for index in range(10)])
     found, missing = read_statuses(client, ['dtsLEGACY', 'jobA', 'dtsjobB', 'dtsNOPE'])
     assert missing == ['dtsNOPE']
     assert [(entry['synchronization_job_id'], entry['api'], entry['status']) for entry in found] == [
@@ -194,51 +223,50 @@ def test_auto_answers_a_mixed_list_legacy_id_job_id_and_instance_id_with_nothing
     assert counted(client) == {'DescribeSynchronizationJobStatusList': 1, 'DescribeDtsJobs by id': 3}
 
 
-def test_ids_the_legacy_list_knows_cost_no_current_request():
-    client = client_for(Region(legacy=[job('dtsA'), job('dtsB')]))
+def test_ids_the_legacy_list_knows_cost_no_current_request(fake_dts):
+    client = region_client(fake_dts, legacy_spec('dtsA'), legacy_spec('dtsB'))
     found, missing = read_statuses(client, ['dtsA', 'dtsB'])
     assert missing == [] and counted(client) == {'DescribeSynchronizationJobStatusList': 1}
 
 
-def test_one_unknown_id_is_looked_up_alone_guessing_its_kind_from_its_prefix():
-    client = client_for(Region(current=[dts_job('j%03d' % index) for index in range(300)]))
+def test_one_unknown_id_is_looked_up_alone_guessing_its_kind_from_its_prefix(fake_dts):
+    client = region_client(fake_dts, *[current_spec('j%03d' % index) for index in range(300)])
     found, missing = read_statuses(client, ['j123'])
     assert missing == [] and found[0]['dts_instance_id'] == 'dtsj123'
     assert counted(client) == {'DescribeSynchronizationJobStatusList': 1, 'DescribeDtsJobs by id': 1}
     assert client.session.sent[-1][1]['DtsJobId'] == 'j123'
 
-    client = client_for(Region(current=[dts_job('j%03d' % index) for index in range(300)]))
+    client = region_client(fake_dts, *[current_spec('j%03d' % index) for index in range(300)])
     found, missing = read_statuses(client, ['dtsj124'], api='current')
     assert missing == [] and found[0]['dts_job_id'] == 'j124'
     assert counted(client) == {'DescribeDtsJobs by id': 1}
     assert client.session.sent[-1][1]['DtsInstanceId'] == 'dtsj124'
 
 
-def test_a_wrong_guess_costs_one_more_request_never_a_wrong_job():
+def test_a_wrong_guess_costs_one_more_request_never_a_wrong_job(fake_dts):
     # A job id that happens to start with dts: first asked as an instance id, then as a job id.
-    client = client_for(Region(current=[dts_job('dtsweird', instance_id='dtsinst1')]))
+    client = region_client(fake_dts, current_spec('dtsweird', instance_id='dtsinst1'))
     found, missing = read_statuses(client, ['dtsweird'], api='current')
     assert missing == [] and found[0]['dts_instance_id'] == 'dtsinst1'
     assert counted(client) == {'DescribeDtsJobs by id': 2}
-    client = client_for(Region(current=[dts_job('x')]))
+    client = region_client(fake_dts, current_spec('x'))
     assert read_statuses(client, ['nope'], api='current') == ([], ['nope'])
     assert counted(client) == {'DescribeDtsJobs by id': 2}
 
 
-def test_many_ids_in_a_big_region_cost_what_they_cost_in_a_small_one():
+def test_many_ids_in_a_big_region_cost_what_they_cost_in_a_small_one(fake_dts):
     # Only the named jobs are read: the ids travel in the DtsInstanceId / DtsJobId filters.
     for total in (40, 3000):
-        client = client_for(Region(current=[dts_job('j%04d' % index) for index in range(total)]))
+        client = region_client(fake_dts, *[current_spec('j%04d' % index) for index in range(total)])
         found, missing = read_statuses(client, ['j0001', 'j0015', 'j0020', 'dtsj0039'], api='current')
         assert missing == [] and [entry['dts_job_id'] for entry in found] == ['j0001', 'j0015', 'j0020', 'j0039']
         assert counted(client) == {'DescribeDtsJobs by id': 2}, total
 
 
-def test_lookup_request_count_never_exceeds_its_documented_bound():
+def test_lookup_request_count_never_exceeds_its_documented_bound(fake_dts):
     for total in (0, 29, 31, 95, 400):
         for wanted in (2, 3, 8, 120):
-            region = Region(current=[dts_job('j%03d' % index) for index in range(total)])
-            client = client_for(region)
+            client = region_client(fake_dts, *[current_spec('j%03d' % index) for index in range(total)])
             ids = ['j%03d' % (total - 1 - index * 3) for index in range(wanted) if total - 1 - index * 3 >= 0]
             ids += ['dts' + job_id for job_id in ids[::2]]
             ids += ['missing%d' % index for index in range(wanted - len(ids))]
@@ -249,8 +277,8 @@ def test_lookup_request_count_never_exceeds_its_documented_bound():
             assert len(client.session.sent) <= 2 * 2 * lists, (total, wanted)
 
 
-def test_bad_api_is_refused_before_any_request():
-    client = client_for(Region())
+def test_bad_api_is_refused_before_any_request(fake_dts):
+    client = region_client(fake_dts)
     with pytest.raises(DtsConfigError) as caught:
         read_statuses(client, ['a'], api='new')
     assert caught.value.option == 'api' and client.session.sent == []

@@ -18,27 +18,13 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._pacing import (
     AdaptiveRate,
     LimiterRegistry,
 )
+from ansible_collections.alibabacloud.dts.tests.unit.clock import FakeClock
 from ansible_collections.alibabacloud.dts.tests.unit.plugins.module_utils.fakes import (
     CREDS,
     FakeResponse,
     FakeSession,
     error,
 )
-
-
-class Clock:
-    """A fake monotonic clock that advances only when someone sleeps (or a test steps it)."""
-
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps = []
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def __call__(self):
-        return self.now
 
 
 def send(adaptive, clock, count, spacing):
@@ -50,14 +36,14 @@ def send(adaptive, clock, count, spacing):
 
 
 def test_the_adaptive_rate_is_off_until_the_first_throttled_answer():
-    clock = Clock()
+    clock = FakeClock()
     adaptive = AdaptiveRate(clock)
     send(adaptive, clock, 50, 0.01)
     assert adaptive.rate is None and adaptive.next_time() == float('-inf')
 
 
 def test_a_throttled_answer_cuts_the_rate_really_sent_once_for_the_requests_in_flight_together():
-    clock = Clock()
+    clock = FakeClock()
     adaptive = AdaptiveRate(clock)
     send(adaptive, clock, 40, 0.05)          # 20 a second: 19 sent in the last second, up to now
     assert adaptive.measured_rate() == 19
@@ -83,7 +69,7 @@ def test_a_throttled_answer_cuts_the_rate_really_sent_once_for_the_requests_in_f
 
 
 def test_the_rate_grows_back_along_the_cubic_curve_and_no_faster_than_twice_what_is_sent():
-    clock = Clock()
+    clock = FakeClock()
     adaptive = AdaptiveRate(clock)
     send(adaptive, clock, 40, 0.05)
     peak, cut_at = adaptive.measured_rate(), clock.now     # 19 in the last second
@@ -106,7 +92,7 @@ def test_the_rate_grows_back_along_the_cubic_curve_and_no_faster_than_twice_what
 
 
 def test_the_rate_never_falls_under_the_minimum():
-    clock = Clock()
+    clock = FakeClock()
     adaptive = AdaptiveRate(clock)
     for _cut in range(30):
         clock.now += 1.5
@@ -121,7 +107,7 @@ def client(region, clock, registry, session, endpoint='https://dts.aliyuncs.com'
 
 
 def test_every_region_of_an_account_at_one_endpoint_shares_the_adaptive_rate():
-    clock, registry = Clock(), LimiterRegistry()
+    clock, registry = FakeClock(), LimiterRegistry()
     answers = deque([error('Throttling.User')])
     session = FakeSession(lambda *a: answers.popleft() if answers else FakeResponse(200, {'RequestId': 'R'}))
     hangzhou, beijing = client('cn-hangzhou', clock, registry, session), client('cn-beijing', clock, registry, session)
@@ -141,7 +127,7 @@ def test_every_region_of_an_account_at_one_endpoint_shares_the_adaptive_rate():
 
 
 def test_pacing_off_leaves_the_adaptive_rate_alone():
-    clock, registry = Clock(), LimiterRegistry()
+    clock, registry = FakeClock(), LimiterRegistry()
     answers = deque([error('Throttling.User')] * 3)
     session = FakeSession(lambda *a: answers.popleft() if answers else FakeResponse(200, {'RequestId': 'R'}))
     client('cn-hangzhou', clock, registry, session, max_requests_per_second=0).call('DescribeDtsJobs', {})
@@ -170,7 +156,7 @@ class AccountQuota:
 
 def test_ten_regions_under_an_account_quota_below_the_pace_all_get_through_with_few_throttled_answers():
     random.seed(27)   # the retries' jitter
-    clock, registry = Clock(), LimiterRegistry()
+    clock, registry = FakeClock(), LimiterRegistry()
     quota = AccountQuota(clock, limit=12)
     session = FakeSession(quota)
     regions = [client('region-%d' % index, clock, registry, session) for index in range(10)]
@@ -186,7 +172,7 @@ def test_ten_regions_under_an_account_quota_below_the_pace_all_get_through_with_
 
 
 def test_without_throttling_each_region_keeps_its_documented_pace():
-    clock, registry = Clock(), LimiterRegistry()
+    clock, registry = FakeClock(), LimiterRegistry()
     session = FakeSession(lambda *a: FakeResponse(200, {'RequestId': 'R'}))
     regions = [client('region-%d' % index, clock, registry, session) for index in range(10)]
     for number in range(200):

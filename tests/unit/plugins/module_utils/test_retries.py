@@ -30,21 +30,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._retries import (
     is_transient,
     retry_call,
 )
-
-
-class Clock:
-    """A fake monotonic clock that advances only when slept on (or when told)."""
-
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps = []
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def __call__(self):
-        return self.now
+from ansible_collections.alibabacloud.dts.tests.unit.clock import FakeClock
 
 
 def failing(*errors, **kwargs):
@@ -87,14 +73,14 @@ def test_other_codes_are_not_throttling(code):
 
 
 def test_a_transient_failure_is_retried_until_success():
-    clock = Clock()
+    clock = FakeClock()
     function = failing(api_error('ServiceUnavailable', 503), api_error('Throttling.User'))
     assert retry_call(function, is_transient, budget=60, clock=clock, sleep=clock.sleep, retries=5) == 'done'
     assert function.calls == 3 and len(clock.sleeps) == 2
 
 
 def test_a_permanent_failure_is_raised_at_once_with_one_attempt():
-    clock = Clock()
+    clock = FakeClock()
     function = failing(api_error('InvalidParameter'))
     with pytest.raises(DtsApiError) as caught:
         retry_call(function, is_transient, budget=60, clock=clock, sleep=clock.sleep)
@@ -103,7 +89,7 @@ def test_a_permanent_failure_is_raised_at_once_with_one_attempt():
 
 
 def test_retries_stop_at_the_count():
-    clock = Clock()
+    clock = FakeClock()
     function = failing(api_error('InternalError', 500), forever=True)
     with pytest.raises(DtsApiError) as caught:
         retry_call(function, is_transient, budget=3600, clock=clock, sleep=clock.sleep, retries=4)
@@ -111,7 +97,7 @@ def test_retries_stop_at_the_count():
 
 
 def test_the_budget_bounds_the_time_spent_waiting_and_attempting():
-    clock = Clock()
+    clock = FakeClock()
     # Each attempt takes 2 s (a slow 503); the waits double; the budget is 10 s.
     function = failing(api_error('ServiceUnavailable', 503), forever=True, took=2, clock=clock)
     with pytest.raises(DtsApiError) as caught:
@@ -124,7 +110,7 @@ def test_the_budget_bounds_the_time_spent_waiting_and_attempting():
 
 
 def test_a_server_retry_after_longer_than_the_budget_is_not_waited_for():
-    clock = Clock()
+    clock = FakeClock()
     function = failing(api_error('Throttling.User', retry_after=30), forever=True)
     with pytest.raises(DtsApiError) as caught:
         retry_call(function, is_transient, budget=15, clock=clock, sleep=clock.sleep, retries=10)
@@ -133,7 +119,7 @@ def test_a_server_retry_after_longer_than_the_budget_is_not_waited_for():
 
 @pytest.mark.parametrize('code', ['ConnectionRefused', 'NameResolutionError'])
 def test_a_fast_failure_gets_one_quick_retry(code):
-    clock = Clock()
+    clock = FakeClock()
     function = failing(api_error(code), forever=True)
     with pytest.raises(DtsApiError) as caught:
         retry_call(function, is_transient, budget=60, clock=clock, sleep=clock.sleep, retries=DEFAULT_RETRIES)
@@ -142,14 +128,14 @@ def test_a_fast_failure_gets_one_quick_retry(code):
 
 
 def test_a_fast_failure_that_recovers_on_the_retry_succeeds():
-    clock = Clock()
+    clock = FakeClock()
     function = failing(api_error('ConnectionRefused'))
     assert retry_call(function, is_transient, budget=60, clock=clock, sleep=clock.sleep) == 'done'
     assert function.calls == 2
 
 
 def test_a_slow_name_resolution_failure_is_not_retried():
-    clock = Clock()
+    clock = FakeClock()
     # The resolver took 5 s to say no: asking again would double the time to report a typo.
     function = failing(api_error('NameResolutionError'), forever=True, took=5, clock=clock)
     with pytest.raises(DtsApiError):
@@ -158,7 +144,7 @@ def test_a_slow_name_resolution_failure_is_not_retried():
 
 
 def test_the_wait_hook_gets_the_delay_and_the_error():
-    clock = Clock()
+    clock = FakeClock()
     seen = []
     function = failing(api_error('Throttling.User'), api_error('InternalError', 500))
     retry_call(function, is_transient, budget=60, clock=clock, sleep=clock.sleep,
@@ -168,7 +154,7 @@ def test_the_wait_hook_gets_the_delay_and_the_error():
 
 
 def test_retry_call_works_for_any_exception_the_predicate_accepts():
-    clock = Clock()
+    clock = FakeClock()
     function = failing(IOError('metadata service restarting'), IOError('again'))
     result = retry_call(function, lambda error: isinstance(error, IOError), budget=5, clock=clock,
                         sleep=clock.sleep, delay=lambda attempt, error: 1)
@@ -194,7 +180,7 @@ def sends_in_any_window(times, width):
 
 
 def test_requests_are_spaced_a_tenth_wider_than_the_limit():
-    clock = Clock()
+    clock = FakeClock()
     limiter = RateLimiter(20, clock)
     times = []
     for _request in range(100):
@@ -207,7 +193,7 @@ def test_requests_are_spaced_a_tenth_wider_than_the_limit():
 
 
 def test_the_spacing_counts_from_when_a_request_left_not_when_it_was_due():
-    clock = Clock()
+    clock = FakeClock()
     limiter = RateLimiter(10, clock)
     limiter.acquire(clock.sleep)
     # The process stalls 0.5 s before the next request: it leaves at once, and the one after it a
@@ -218,14 +204,14 @@ def test_the_spacing_counts_from_when_a_request_left_not_when_it_was_due():
 
 
 def test_a_rate_under_one_a_second_spaces_single_requests():
-    clock = Clock()
+    clock = FakeClock()
     limiter = RateLimiter(0.5, clock)
     assert [limiter.acquire(clock.sleep) for _request in range(3)] == pytest.approx([0, 2.2, 2.2])
 
 
 def test_the_registry_shares_one_limiter_per_account_endpoint_region_action_and_clock():
     registry = LimiterRegistry()
-    clock, other_clock = Clock(), Clock()
+    clock, other_clock = FakeClock(), FakeClock()
     first = registry.limiter('ak', 'https://e', 'cn-hangzhou', 'DescribeDtsJobs', 20, clock)
     assert registry.limiter('ak', 'https://e', 'cn-hangzhou', 'DescribeDtsJobs', 20, clock) is first
     for other in (('ak2', 'https://e', 'cn-hangzhou', 'DescribeDtsJobs', 20, clock),
@@ -311,8 +297,9 @@ def test_a_failure_that_is_not_an_api_error_is_never_retried():
         calls.append(1)
         raise ValueError('a bug, not a network fault')
 
+    clock = FakeClock()
     with pytest.raises(ValueError):
-        retry_call(broken, is_transient, budget=60, clock=lambda: 0.0, sleep=lambda seconds: None, retries=5)
+        retry_call(broken, is_transient, budget=60, clock=clock, sleep=clock.sleep, retries=5)
     assert len(calls) == 1
 
 
@@ -326,7 +313,7 @@ def unavailable():
 
 
 def test_throttled_answers_are_retried_within_the_budget_not_counted_against_retries():
-    clock = Clock()
+    clock = FakeClock()
     function = failing(*[throttled() for _ignored in range(12)], clock=clock)
     # Twelve throttled answers in a row, retries 6: still done, because the budget allows it.
     assert retry_call(function, budget=600, clock=clock, sleep=clock.sleep, retries=6) == 'done'
@@ -334,7 +321,7 @@ def test_throttled_answers_are_retried_within_the_budget_not_counted_against_ret
 
 
 def test_a_service_that_throttles_forever_fails_at_the_budget():
-    clock = Clock()
+    clock = FakeClock()
     function = failing(*[throttled() for _ignored in range(1000)], clock=clock)
     with pytest.raises(DtsApiError) as caught:
         retry_call(function, budget=60, clock=clock, sleep=clock.sleep, retries=6)
@@ -342,7 +329,7 @@ def test_a_service_that_throttles_forever_fails_at_the_budget():
 
 
 def test_other_faults_are_still_counted_and_retries_0_retries_nothing():
-    clock = Clock()
+    clock = FakeClock()
     function = failing(*[unavailable(), throttled()] * 5, clock=clock)
     with pytest.raises(DtsApiError) as caught:
         retry_call(function, budget=600, clock=clock, sleep=clock.sleep, retries=3)

@@ -17,27 +17,14 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import (
     wait_argument_spec,
     wait_for,
 )
+from ansible_collections.alibabacloud.dts.tests.unit.clock import FakeClock
 
 T0 = 1700000000  # the fake wall clock's start, in epoch seconds
 
 
-class Clock:
-    """Monotonic and wall time that move only when the waiter sleeps."""
-
-    def __init__(self):
-        self.now = 100.0
-        self.sleeps = []
-
-    def __call__(self):
-        return self.now
-
-    def wall(self):
-        return T0 + self.now - 100.0
-
-    def sleep(self, seconds):
-        assert seconds >= 0
-        self.sleeps.append(seconds)
-        self.now += seconds
+def waiter_clock():
+    """The shared fake clock (monotonic time starting at 100 s, not 0), its wall time starting at T0."""
+    return FakeClock(now=100.0, wall_start=T0)
 
 
 def job(job_id, *directions, **extra):
@@ -89,7 +76,7 @@ THROTTLED = DtsApiError('DescribeSynchronizationJobStatusList', 'Throttling.User
 # -- statuses -------------------------------------------------------------------------------------
 
 def test_returns_at_the_first_poll_that_shows_every_job_there():
-    clock = Clock()
+    clock = waiter_clock()
     script = Script(clock, [job('a', ('Forward', 'Initializing')), job('b', ('Forward', 'Synchronizing'))],
                     [job('a', ('Forward', 'Synchronizing')), job('b', ('Forward', 'Synchronizing'))])
     outcome = run(clock, script)
@@ -99,14 +86,14 @@ def test_returns_at_the_first_poll_that_shows_every_job_there():
 
 
 def test_already_there_means_one_poll_and_no_sleep():
-    clock = Clock()
+    clock = waiter_clock()
     outcome = run(clock, Script(clock, [job('a', ('Forward', 'Synchronizing'))]))
     assert outcome['polls'] == 1 and clock.sleeps == [] and outcome['progress'] == []
 
 
 @pytest.mark.parametrize('status', DEFAULT_FAIL_STATUSES)
 def test_default_fail_statuses_fail_at_the_first_poll_with_the_error_message(status):
-    clock = Clock()
+    clock = waiter_clock()
     script = Script(clock, [job('a', ('Forward', 'Synchronizing')),
                             job('b', ('Forward', status, None, None, 'DTS-070211: Connect Source DB failed.'))])
     failure = fails(clock, script, timeout=3600)
@@ -116,7 +103,7 @@ def test_default_fail_statuses_fail_at_the_first_poll_with_the_error_message(sta
 
 
 def test_a_failure_says_how_long_the_last_status_held():
-    clock = Clock()
+    clock = waiter_clock()
     script = Script(clock, [job('a', ('Forward', 'Initializing'))], [job('a', ('Forward', 'Initializing'))],
                     [job('a', ('Forward', 'Failed'))])
     failure = fails(clock, script, interval=15)
@@ -125,7 +112,7 @@ def test_a_failure_says_how_long_the_last_status_held():
 
 
 def test_unknown_ids_fail_at_the_first_poll_naming_them():
-    clock = Clock()
+    clock = waiter_clock()
     failure = fails(clock, Script(clock, ([job('a', ('Forward', 'Initializing'))], ['dtsNOPE'])),
                     scope='in region cn-hangzhou')
     assert failure.reason == 'missing_jobs' and failure.details['missing_job_ids'] == ['dtsNOPE']
@@ -134,7 +121,7 @@ def test_unknown_ids_fail_at_the_first_poll_naming_them():
 
 
 def test_timeout_is_real_and_names_what_was_last_seen_and_for_how_long():
-    clock = Clock()
+    clock = waiter_clock()
     script = Script(clock, [job('a', ('Forward', 'Synchronizing')), job('b', ('Forward', 'Initializing'))])
     failure = fails(clock, script, timeout=25, interval=10)
     assert failure.reason == 'timeout'
@@ -148,7 +135,7 @@ def test_timeout_is_real_and_names_what_was_last_seen_and_for_how_long():
 @pytest.mark.parametrize('transitional', ['Modifying', 'Retrying', 'Upgrade', 'Downgrade', 'Suspending',
                                           'Initializing'])
 def test_transitional_statuses_are_ridden_through(transitional):
-    clock = Clock()
+    clock = waiter_clock()
     script = Script(clock, [job('a', ('Forward', 'Synchronizing'))], [job('a', ('Forward', transitional))],
                     [job('a', ('Forward', transitional))], [job('a', ('Forward', 'Synchronizing'))])
     outcome = run(clock, script, Gate(stable_for=5))
@@ -158,43 +145,43 @@ def test_transitional_statuses_are_ridden_through(transitional):
 
 
 def test_a_transitional_status_ends_the_wait_when_listed_as_a_failure():
-    clock = Clock()
+    clock = waiter_clock()
     script = Script(clock, [job('a', ('Forward', 'Modifying'))])
     failure = fails(clock, script, Gate(fail_statuses=DEFAULT_FAIL_STATUSES + ('Modifying',)))
     assert failure.reason == 'failed_status' and 'a (Forward Modifying' in failure.message
 
 
 def test_initializing_counts_as_reached_only_when_asked():
-    clock = Clock()
+    clock = waiter_clock()
     assert run(clock, Script(clock, [job('a', ('Forward', 'Initializing'))]),
                Gate(accept_initializing=True))['polls'] == 1
-    clock = Clock()
+    clock = waiter_clock()
     assert fails(clock, Script(clock, [job('a', ('Forward', 'Initializing'))]), timeout=10).reason == 'timeout'
 
 
 def test_two_way_jobs_wait_on_the_directions_asked_with_a_target_each():
-    clock = Clock()
+    clock = waiter_clock()
     polls = ([job('a', ('Forward', 'Synchronizing'), ('Reverse', 'NotStarted'))],
              [job('a', ('Forward', 'Synchronizing'), ('Reverse', 'Synchronizing'))])
     assert run(clock, Script(clock, *polls), Gate(directions=['Forward']))['polls'] == 1
-    clock = Clock()
+    clock = waiter_clock()
     assert run(clock, Script(clock, *polls), Gate(directions=['Forward', 'Reverse']))['polls'] == 2
-    clock = Clock()
+    clock = waiter_clock()
     gate = Gate(directions=['Forward', 'Reverse'], reverse_statuses=['NotStarted'])
     assert run(clock, Script(clock, *polls), gate)['polls'] == 1
 
 
 def test_a_failed_reverse_direction_fails_only_when_watched():
     poll = [job('a', ('Forward', 'Synchronizing'), ('Reverse', 'Failed'))]
-    clock = Clock()
+    clock = waiter_clock()
     assert run(clock, Script(clock, poll), Gate(directions=['Forward']))['polls'] == 1
-    clock = Clock()
+    clock = waiter_clock()
     failure = fails(clock, Script(clock, poll), Gate(directions=['Forward', 'Reverse']))
     assert 'a (Reverse Failed' in failure.message and 'Forward' not in failure.message.split(':', 1)[1]
 
 
 def test_a_job_without_a_watched_direction_is_never_there():
-    clock = Clock()
+    clock = waiter_clock()
     failure = fails(clock, Script(clock, [job('a')]), timeout=10)
     assert failure.reason == 'timeout'
 
@@ -202,19 +189,19 @@ def test_a_job_without_a_watched_direction_is_never_there():
 # -- transport ------------------------------------------------------------------------------------
 
 def test_throttling_while_polling_is_never_success():
-    clock = Clock()
+    clock = waiter_clock()
     failure = fails(clock, Script(clock, THROTTLED), timeout=30)
     assert failure.reason == 'timeout' and 'Throttling.User' in failure.message
     assert 'no poll answered' in failure.message
 
 
 def test_throttled_polls_then_arrival_succeed():
-    clock = Clock()
+    clock = waiter_clock()
     assert run(clock, Script(clock, THROTTLED, [job('a', ('Forward', 'Synchronizing'))]))['polls'] == 2
 
 
 def test_a_permanent_error_ends_the_wait_at_once():
-    clock = Clock()
+    clock = waiter_clock()
     denied = DtsApiError('DescribeSynchronizationJobStatusList', 'Forbidden.RAM', 'no', 'R2', 403)
     with pytest.raises(DtsApiError):
         run(clock, Script(clock, denied))
@@ -224,14 +211,14 @@ def test_a_permanent_error_ends_the_wait_at_once():
 # -- replication delay ----------------------------------------------------------------------------
 
 def test_max_delay_passes_at_the_boundary_and_not_above():
-    clock = Clock()
+    clock = waiter_clock()
     script = Script(clock, [job('a', ('Forward', 'Synchronizing', 11))], [job('a', ('Forward', 'Synchronizing', 10))])
     outcome = run(clock, script, Gate(max_delay=10))
     assert outcome['polls'] == 2 and outcome['states'][0]['delay'] == 10
 
 
 def test_a_delay_not_started_never_passes_and_the_timeout_names_the_job():
-    clock = Clock()
+    clock = waiter_clock()
     script = Script(clock, [job('a', ('Forward', 'Synchronizing', 0)), job('b', ('Forward', 'Synchronizing', None))])
     failure = fails(clock, script, Gate(max_delay=30), timeout=20)
     assert failure.reason == 'timeout' and failure.details['pending_job_ids'] == ['b']
@@ -241,7 +228,7 @@ def test_a_delay_not_started_never_passes_and_the_timeout_names_the_job():
 
 
 def test_every_watched_direction_must_be_under_the_delay():
-    clock = Clock()
+    clock = waiter_clock()
     script = Script(clock, [job('a', ('Forward', 'Synchronizing', 1), ('Reverse', 'Synchronizing', 99))],
                     [job('a', ('Forward', 'Synchronizing', 1), ('Reverse', 'Synchronizing', 3))])
     assert run(clock, script, Gate(max_delay=5, directions=['Forward', 'Reverse']))['polls'] == 2
@@ -250,7 +237,7 @@ def test_every_watched_direction_must_be_under_the_delay():
 # -- stability window -----------------------------------------------------------------------------
 
 def test_stable_for_passes_only_after_the_whole_window_following_a_spike():
-    clock = Clock()
+    clock = waiter_clock()
     delays = [2, 2, 40, 3, 1, 2, 4]   # a spike at the third poll
     script = Script(clock, *[[job('a', ('Forward', 'Synchronizing', delay))] for delay in delays])
     outcome = run(clock, script, Gate(max_delay=5, stable_for=30), timeout=600)
@@ -261,14 +248,14 @@ def test_stable_for_passes_only_after_the_whole_window_following_a_spike():
 
 
 def test_the_window_ends_exactly_when_it_spans_stable_for():
-    clock = Clock()
+    clock = waiter_clock()
     outcome = run(clock, Script(clock, [job('a', ('Forward', 'Synchronizing', 0))]), Gate(max_delay=5, stable_for=25))
     # Polls at 0, 10, 20, then 5 s later when the window can be complete.
     assert clock.sleeps == [10, 10, 5] and outcome['polls'] == 4 and outcome['stable_since'] == '2023-11-14T22:13:20Z'
 
 
 def test_a_failed_poll_breaks_the_window():
-    clock = Clock()
+    clock = waiter_clock()
     ok = [job('a', ('Forward', 'Synchronizing', 0))]
     script = Script(clock, ok, THROTTLED, ok, ok, ok)
     outcome = run(clock, script, Gate(max_delay=5, stable_for=20))
@@ -276,7 +263,7 @@ def test_a_failed_poll_breaks_the_window():
 
 
 def test_a_window_still_open_at_the_deadline_is_a_timeout_that_says_so():
-    clock = Clock()
+    clock = waiter_clock()
     failure = fails(clock, Script(clock, [job('a', ('Forward', 'Synchronizing', 0))]),
                     Gate(max_delay=5, stable_for=60), timeout=30)
     assert failure.reason == 'timeout' and 'every job there, but only for 30 s of 60 s' in failure.message
@@ -285,7 +272,7 @@ def test_a_window_still_open_at_the_deadline_is_a_timeout_that_says_so():
 # -- checkpoint -----------------------------------------------------------------------------------
 
 def test_checkpoint_after_passes_once_the_checkpoint_crosses_the_moment_and_not_before():
-    clock = Clock()
+    clock = waiter_clock()
     moment = T0 + 5
     checkpoints = [None, T0 - 60, T0 + 4, T0 + 5]
     script = Script(clock, *[[job('a', ('Forward', 'Synchronizing', 0, point))] for point in checkpoints])
@@ -296,7 +283,7 @@ def test_checkpoint_after_passes_once_the_checkpoint_crosses_the_moment_and_not_
 
 
 def test_progress_has_one_line_per_job_not_there_with_status_delay_lag_and_time_left():
-    clock = Clock()
+    clock = waiter_clock()
     first = [job('a', ('Forward', 'Initializing', None, None)), job('b', ('Forward', 'Synchronizing', 2, T0 - 30))]
     second = [job('a', ('Forward', 'Synchronizing', 1, T0)), job('b', ('Forward', 'Synchronizing', 2, T0))]
     script = Script(clock, first, second)
@@ -310,7 +297,7 @@ def test_progress_has_one_line_per_job_not_there_with_status_delay_lag_and_time_
 # -- check mode -----------------------------------------------------------------------------------
 
 def test_check_mode_polls_once_and_reports_without_waiting():
-    clock = Clock()
+    clock = waiter_clock()
     outcome = run(clock, Script(clock, [job('a', ('Forward', 'Initializing', 3))]), Gate(max_delay=5), once=True)
     assert outcome['polls'] == 1 and clock.sleeps == [] and outcome['passed'] is False
     assert outcome['pending_job_ids'] == ['a']
@@ -322,7 +309,7 @@ def test_check_mode_polls_once_and_reports_without_waiting():
     ([job('a', ('Forward', 'Synchronizing', 6))], 'delay_exceeded'),
 ])
 def test_check_mode_never_hides_a_failure(poll, reason):
-    clock = Clock()
+    clock = waiter_clock()
     failure = fails(clock, Script(clock, poll), Gate(max_delay=5), once=True)
     assert failure.reason == reason and clock.sleeps == []
 

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""dts_sync_job_info's main() in this process, on a fake clock, against the emulator.
+"""dts_sync_job_info's main() in this process, on a fake clock, against the fake DTS (the emulator in process).
 
 Backing off from throttling and 503s takes seconds of real sleep per run; here the client sleeps
 on a clock that only advances when it sleeps, so the fault runs cost no wall time.  Files named
@@ -9,7 +9,6 @@ on a clock that only advances when it sleeps, so the fault runs cost no wall tim
 
 import contextlib
 import json
-import threading
 
 import pytest
 from ansible.module_utils import basic
@@ -17,7 +16,8 @@ from ansible.module_utils import basic
 from ansible_collections.alibabacloud.dts.plugins.module_utils import _connection
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import DtsClient
 from ansible_collections.alibabacloud.dts.plugins.modules import dts_sync_job_info
-from ansible_collections.alibabacloud.dts.tests.unit.plugins.modules.conftest import SECRET, jobs_in_region
+from ansible_collections.alibabacloud.dts.tests.unit.plugins.module_utils.fakes import CREDS
+from ansible_collections.alibabacloud.dts.tests.unit.plugins.modules.conftest import jobs_in_region
 
 try:
     from ansible.module_utils.testing import patch_module_args  # ansible-core 2.19 and later
@@ -32,37 +32,18 @@ except ImportError:  # 2.16-2.18 read the arguments from basic._ANSIBLE_ARGS
             basic._ANSIBLE_ARGS = saved
 
 
-class Clock:
-    """A monotonic clock that advances only when a client sleeps on it (from any thread)."""
-
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps = []
-        self._lock = threading.Lock()
-
-    def sleep(self, seconds):
-        with self._lock:
-            self.sleeps.append(seconds)
-            self.now += seconds
-
-    def __call__(self):
-        with self._lock:
-            return self.now
-
-
 @pytest.fixture
-def clock(monkeypatch):
-    """Every client the modules build sleeps on a fake clock."""
-    fake = Clock()
+def clock(clock, monkeypatch):
+    """Every client the modules build sleeps on the test's fake clock."""
 
     class FakeClockClient(DtsClient):
         def __init__(self, *args, **kwargs):
-            kwargs.setdefault('sleep', fake.sleep)
-            kwargs.setdefault('clock', fake)
+            kwargs.setdefault('sleep', clock.sleep)
+            kwargs.setdefault('clock', clock)
             super(FakeClockClient, self).__init__(*args, **kwargs)
 
     monkeypatch.setattr(_connection, 'DtsClient', FakeClockClient)
-    return fake
+    return clock
 
 
 def run_main(module, args, capsys):
@@ -73,12 +54,13 @@ def run_main(module, args, capsys):
     return json.loads(capsys.readouterr().out)
 
 
-def test_exact_under_throttling_every_3rd_and_503_every_5th(emulator, clock, capsys):
+def test_exact_under_throttling_every_3rd_and_503_every_5th(fake_dts, clock, capsys):
     from dts_emulator import Faults
+    emulator = fake_dts.emulator
     emulator.load_jobs(jobs_in_region(137))
     emulator.faults = Faults(throttle_every=3, **{'5xx_every': 5})
-    args = {'endpoint': emulator.endpoint, 'region': 'cn-hangzhou', 'access_key_id': 'test-ak',
-            'access_key_secret': SECRET, 'page_size': 10}
+    args = {'endpoint': 'http://127.0.0.1:8480', 'region': 'cn-hangzhou', 'access_key_id': CREDS.access_key_id,
+            'access_key_secret': CREDS.access_key_secret, 'page_size': 10}
     for _ignored in range(6):
         result = run_main(dts_sync_job_info, args, capsys)
         assert not result.get('failed'), result.get('msg')
