@@ -35,6 +35,7 @@ import ast
 import glob
 import os
 import re
+import subprocess
 import sys
 from importlib import metadata
 
@@ -491,6 +492,18 @@ def _literal(value):
     return '{\n%s\n}' % '\n'.join(entries)
 
 
+def ruff_formatted(source):
+    """``source`` as `ruff format` writes it with the repository's settings (pyproject.toml), so the
+    generated module is the file `make lint` accepts, and formatting the tree never changes it."""
+    ruff = os.path.join(os.path.dirname(sys.executable), 'ruff')
+    command = [ruff if os.path.exists(ruff) else 'ruff', 'format', '--stdin-filename', MODULE, '-']
+    try:
+        return subprocess.run(command, input=source, capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    except (OSError, subprocess.CalledProcessError) as error:
+        message = 'derive_fields.py needs ruff (make venv installs it) to write %s: %s' % (MODULE, error)
+        raise SystemExit(message) from None
+
+
 def render_module(rows, version):
     trees, vocabularies = runtime_tables(rows)
     parts = [MODULE_HEADER % {'package': DISTRIBUTION, 'version': version, 'job_types': JOB_TYPES}]
@@ -498,7 +511,7 @@ def render_module(rows, version):
     parts.append('TYPES: Dict[str, Dict[str, Any]] = %s\n\n' % _literal(trees))
     parts.append('# Discontinued or to be deprecated, as the SDK says: documented so in docs/fields.md.\n')
     parts.append('DISCONTINUED: Dict[str, Tuple[str, ...]] = %s\n' % _literal(discontinued_facts(rows)))
-    return ''.join(parts)
+    return ruff_formatted(''.join(parts))
 
 
 # -- the documentation ----------------------------------------------------------------------------------

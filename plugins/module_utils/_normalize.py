@@ -23,7 +23,10 @@ of the answer around the records, is checked when the answer arrives: see
 from typing import Any, Container, Dict, List, Mapping, Optional, Tuple
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils import _normalize_checks
-from ansible_collections.alibabacloud.dts.plugins.module_utils._convert import (  # noqa: F401 (the normaliser's names)
+
+# The normaliser's names, importable from here as before the conversions moved to _convert.
+# pylint: disable=unused-import
+from ansible_collections.alibabacloud.dts.plugins.module_utils._convert import (  # noqa: F401
     DIRECTIONS,
     JOB_STATUSES,
     MAX_FACT_DEPTH,
@@ -43,6 +46,8 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._convert import (
     to_int,
     typed,
 )
+
+# pylint: enable=unused-import
 from ansible_collections.alibabacloud.dts.plugins.module_utils._fields import TYPES
 
 LIST_JOBS_ACTION = 'DescribeSynchronizationJobs'
@@ -188,7 +193,8 @@ API_LEGACY = 'legacy'
 API_CURRENT = 'current'
 
 
-def _dts_direction(record, region, facts, direction, warn, types=_CURRENT_TYPES):
+def _dts_direction(record, region, facts, direction, warn, types=None):
+    types = _CURRENT_TYPES if types is None else types
     wanted = (lambda key: True) if facts is None else (lambda key: key in facts)
     # A reverse direction is always a synchronization (only two-way synchronization has one).
     source = _Record(record, region, warn, 'sync' if direction == 'Reverse' else None)

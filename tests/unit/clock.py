@@ -63,7 +63,7 @@ class AsyncFakeClock(FakeClock):
         super().__init__(**kwargs)
         self.polls = polls
 
-    async def sleep(self, seconds):
+    async def sleep(self, seconds):  # pylint: disable=invalid-overridden-method  (asyncio code awaits it)
         FakeClock.sleep(self, seconds)
         if len(self.sleeps) >= self.polls:
             raise asyncio.CancelledError()

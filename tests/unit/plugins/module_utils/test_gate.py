@@ -15,7 +15,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._credentials impo
 from ansible_collections.alibabacloud.dts.plugins.module_utils._states import wait_on_jobs
 from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import WaitFailed, gate_from_params
 from ansible_collections.alibabacloud.dts.tests.unit.clock import FakeClock
-from ansible_collections.alibabacloud.dts.tests.unit.plugins.modules.conftest import EMULATOR_DIR  # noqa: F401
+from ansible_collections.alibabacloud.dts.tests.unit.plugins.modules.conftest import EMULATOR_DIR  # noqa: F401  pylint: disable=unused-import
 
 from dts_emulator import Emulator  # noqa: E402  (EMULATOR_DIR is on sys.path)
 from emulator_data import default_data, generate_job_specs  # noqa: E402
