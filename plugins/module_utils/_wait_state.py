@@ -9,19 +9,27 @@ poll is due, how many polls and requests it made, since when each direction has 
 when the stability window began, what the last poll saw and the progress lines so far.  The
 module returns it as ``wait_state`` and takes it back as the ``wait_state`` option.
 
+The state is opaque: ``{version, gate, data, digest}``, ``data`` the content as compressed JSON in
+base64.  It travels through every job event of a slice twice (the task's arguments and its result)
+and a loop's last event gathers every slice's, so it is kept small: the progress lines, which
+repeat most of their words, compress about tenfold (see docs/benchmarks.md).
+
 It comes back through a playbook, so it is input like any other and is checked before any request
-(``open_state``): a JSON object of at most ``MAX_STATE_BYTES``, of this version, made for this very
-wait (``gate``: a digest of the job ids and every option that decides the gate), unchanged since it
-was made (``digest``: SHA-256 of the rest; it catches a state edited by hand or cut, not a forger,
-who could as well change the options), and every field of the type and within the bounds it can
-have: times between the start of the wait and now, the deadline the start and ``wait_timeout``
-make, job ids and directions the options name.  Anything else is a ``DtsConfigError`` naming the
-option.
+(``open_state``): of this version, made for this very wait (``gate``: a digest of the job ids and
+every option that decides the gate), unchanged since it was made (``digest``: SHA-256 of the rest;
+it catches a state edited by hand or cut, not a forger, who could as well change the options), at
+most ``MAX_STATE_BYTES`` once decompressed (read no further), a JSON object whose every field is of
+the type and within the bounds it can have: times between the start of the wait and now, the
+deadline the start and ``wait_timeout`` make, job ids and directions the options name.  Anything
+else is a ``DtsConfigError`` naming the option.
 """
 
+import base64
+import binascii
 import hashlib
 import json
 import math
+import zlib
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
@@ -57,9 +65,7 @@ class Slicing:
         return self.carried['requests'] if self.carried else 0
 
     def seal(self, carried: Mapping[str, Any], requests: int) -> Dict[str, Any]:
-        state = dict(carried, version=STATE_VERSION, gate=self.gate_digest, requests=requests)
-        state['digest'] = _digest(state)
-        return state
+        return seal(dict(carried, requests=requests), self.gate_digest)
 
 
 def _canonical(value: Any) -> str:
@@ -69,6 +75,31 @@ def _canonical(value: Any) -> str:
 def _digest(state: Mapping[str, Any]) -> str:
     return hashlib.sha256(_canonical(dict((key, value) for key, value in state.items()
                                           if key != 'digest')).encode('ascii')).hexdigest()
+
+
+def seal(content: Mapping[str, Any], digest_of_gate: str) -> Dict[str, Any]:
+    """``content`` (what ``_Run.carry`` gives, with ``requests``) as an opaque ``wait_state``."""
+    data = base64.b64encode(zlib.compress(_canonical(content).encode('ascii'), 9)).decode('ascii')
+    state = {'version': STATE_VERSION, 'gate': digest_of_gate, 'data': data}
+    state['digest'] = _digest(state)
+    return state
+
+
+def _content(state: Mapping[str, Any]) -> Any:
+    """The JSON ``data`` holds, decompressed no further than ``MAX_STATE_BYTES``."""
+    data = state.get('data')
+    if not isinstance(data, str) or len(data) > MAX_STATE_BYTES:
+        raise _refuse('its data is not what a slice returns')
+    try:
+        inflater = zlib.decompressobj()
+        text = inflater.decompress(base64.b64decode(data.encode('ascii'), validate=True), MAX_STATE_BYTES)
+        if inflater.unconsumed_tail:
+            raise _refuse('it is larger than %d bytes' % MAX_STATE_BYTES)
+        if not inflater.eof:
+            raise _refuse('its data is cut short')
+        return json.loads(text.decode('ascii'))
+    except (binascii.Error, UnicodeError, ValueError, zlib.error):
+        raise _refuse('its data is not what a slice returns') from None
 
 
 def gate_digest(job_ids: Sequence[str], gate: Gate, params: Mapping[str, Any]) -> str:
@@ -163,20 +194,21 @@ def open_state(state: Any, digest: str, job_ids: Sequence[str], gate: Gate, time
                now: float) -> Dict[str, Any]:
     """``state`` checked for this wait (``digest`` of its options) at ``now`` (epoch seconds): what
     ``_waiter.wait_for`` takes as ``carried``.  Raises DtsConfigError (option ``wait_state``)."""
-    if not isinstance(state, dict):
-        raise _refuse('it is not a dictionary')
-    try:
-        size = len(_canonical(state))
-    except (TypeError, ValueError):
-        raise _refuse('it holds values that are not JSON') from None
-    if size > MAX_STATE_BYTES:
-        raise _refuse('it is larger than %d bytes' % MAX_STATE_BYTES)
-    if state.get('version') != STATE_VERSION:
+    if not isinstance(state, dict) or sorted(state) != ['data', 'digest', 'gate', 'version']:
+        raise _refuse('it is not a dictionary of version, gate, data and digest')
+    if state['version'] != STATE_VERSION:
         raise _refuse('it is of another version')
-    if state.get('gate') != digest:
+    if state['gate'] != digest:
         raise _refuse('it was made for other job_ids or wait options')
-    if state.get('digest') != _digest(state):
+    try:
+        unchanged = state['digest'] == _digest(state)
+    except (TypeError, ValueError):
+        unchanged = False
+    if not unchanged:
         raise _refuse('it was changed after the slice returned it')
+    state = _content(state)
+    if not isinstance(state, dict):
+        raise _refuse('its data is not a dictionary')
     started = _number(state, 'started', 1, now + CLOCK_TOLERANCE)
     deadline = _number(state, 'deadline', started, math.inf)
     if deadline != started + timeout:

@@ -10,9 +10,11 @@ import pytest
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._wait_state import (
     MAX_STATE_BYTES,
+    _content,
     _digest,
     gate_digest,
     open_state,
+    seal,
     slicing_from_params,
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import (
@@ -85,9 +87,7 @@ class Slices:
             self.clock.now += BETWEEN_TASKS
 
     def seal(self, carried, requests=0):
-        state = dict(carried, version=1, gate=self.digest, requests=requests)
-        state['digest'] = _digest(state)
-        return state
+        return seal(dict(carried, requests=requests), self.digest)
 
 
 def same_wait(sliced, whole):
@@ -246,22 +246,24 @@ def refused(slices, state, job_ids=JOB_IDS, timeout=300):
 
 
 def resealed(slices, state, **changes):
-    """A state changed and its digest made again: only the checks of its content can refuse it."""
-    changed = dict(state, **changes)
-    changed['digest'] = _digest(changed)
-    return changed
+    """A state whose content is changed and sealed again: only the checks of its content can refuse it."""
+    return seal(dict(_content(state), **changes), slices.digest)
 
 
 def test_a_state_a_slice_returned_opens():
     slices, state = a_state()
+    assert sorted(state) == ['data', 'digest', 'gate', 'version']
     carried = open_state(json.loads(json.dumps(state)), slices.digest, JOB_IDS, slices.gate, 300, slices.clock.wall())
     assert carried['polls'] == 2 and carried['requests'] == 4 and carried['window'] is not None
 
 
 def test_a_state_changed_by_hand_is_refused():
     slices, state = a_state()
-    assert 'changed after the slice returned it' in refused(slices, dict(state, window=state['window'] - 50))
-    assert 'changed after the slice returned it' in refused(slices, dict(state, polls=1))
+    content = _content(state)
+    edited = dict(state, data=resealed(slices, state, window=content['window'] - 50)['data'])
+    assert 'changed after the slice returned it' in refused(slices, edited)
+    assert 'changed after the slice returned it' in refused(slices, dict(state, digest='0' * 64))
+    assert 'changed after the slice returned it' in refused(slices, dict(state, data=state['data'][:-8]))
 
 
 def test_a_state_of_another_wait_is_refused():
@@ -277,7 +279,6 @@ def test_a_state_of_another_wait_is_refused():
 
 
 @pytest.mark.parametrize('changes, why', [
-    ({'version': 2}, 'another version'),
     ({'polls': 'two'}, 'polls is not a count'),
     ({'polls': 0}, 'it has no poll'),
     ({'requests': -1}, 'requests is not a count'),
@@ -302,23 +303,37 @@ def test_a_malformed_state_is_refused_naming_what_is_wrong(changes, why):
 
 def test_a_state_cannot_move_the_deadline_or_the_window():
     slices, state = a_state()
-    # A later start would give the wait more time than wait_timeout from its first poll.
+    content = _content(state)
+    # A later deadline would give the wait more time than wait_timeout from its first poll.
     assert 'deadline is not wait_timeout after its start' in refused(
-        slices, resealed(slices, state, deadline=state['deadline'] + 600))
+        slices, resealed(slices, state, deadline=content['deadline'] + 600))
     assert 'started is out of range' in refused(slices, resealed(slices, state, started=slices.clock.wall() + 3600))
-    assert 'window is out of range' in refused(slices, resealed(slices, state, window=state['started'] - 60))
-    assert 'window is out of range' in refused(slices, resealed(slices, state, window=state['reported_at'] + 60))
-    assert 'next_poll is out of range' in refused(slices, resealed(slices, state, next_poll=state['deadline'] + 60))
+    assert 'window is out of range' in refused(slices, resealed(slices, state, window=content['started'] - 60))
+    assert 'window is out of range' in refused(slices, resealed(slices, state, window=content['reported_at'] + 60))
+    assert 'next_poll is out of range' in refused(slices, resealed(slices, state, next_poll=content['deadline'] + 60))
 
 
-def test_a_state_that_is_not_a_dictionary_or_too_large_is_refused():
+def sealed_data(slices, data):
+    """A state whose data is ``data``, with the digest that matches it."""
+    state = {'version': 1, 'gate': slices.digest, 'data': data}
+    state['digest'] = _digest(state)
+    return state
+
+
+def test_a_state_that_is_not_a_state_or_too_large_is_refused():
     slices, state = a_state()
-    assert 'it is not a dictionary' in refused(slices, [state])
-    assert 'it is not a dictionary' in refused(slices, 'x')
-    huge = resealed(slices, state, jobs=[{'synchronization_job_id': 'a', 'directions': [],
-                                          'pad': 'x' * MAX_STATE_BYTES}])
+    assert 'not a dictionary of version, gate, data and digest' in refused(slices, [state])
+    assert 'not a dictionary of version, gate, data and digest' in refused(slices, 'x')
+    assert 'not a dictionary of version, gate, data and digest' in refused(slices, dict(state, polls=3))
+    assert 'another version' in refused(slices, dict(state, version=2))
+    # Decompressed no further than the bound: a small state that would inflate past it is refused.
+    huge = seal(dict(_content(state), pad='x' * MAX_STATE_BYTES), slices.digest)
+    assert len(huge['data']) < 10000
     assert 'larger than' in refused(slices, huge)
-    assert 'not JSON' in refused(slices, dict(state, window=object()))
+    assert 'its data is not what a slice returns' in refused(slices, sealed_data(slices, 'not base64!'))
+    assert 'its data is not what a slice returns' in refused(slices, sealed_data(slices, 'eHl6'))
+    assert 'its data is not a dictionary' in refused(slices, seal(['a list'], slices.digest))
+    assert 'its data is cut short' in refused(slices, sealed_data(slices, state['data'][:len(state['data']) // 8 * 4]))
 
 
 def test_the_slice_options_are_checked_before_any_request():
