@@ -12,7 +12,7 @@ module returns it as ``wait_state`` and takes it back as the ``wait_state`` opti
 The state is opaque: ``{version, gate, data, digest}``, ``data`` the content as compressed JSON in
 base64.  It travels through every job event of a slice twice (the task's arguments and its result)
 and a loop's last event gathers every slice's, so it is kept small: the progress lines, which
-repeat most of their words, compress about tenfold (see docs/benchmarks.md).
+repeat most of their words, compress about fivefold (see docs/benchmarks.md).
 
 It comes back through a playbook, so it is input like any other and is checked before any request
 (``open_state``): of this version, made for this very wait (``gate``: a digest of the job ids and
