@@ -40,6 +40,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._gate_reads impor
 from ansible_collections.alibabacloud.dts.plugins.module_utils._job_model import IDENTITY, records_by_identity
 from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import read_statuses
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import to_delay
+from ansible_collections.alibabacloud.dts.plugins.module_utils._wait_state import Slicing
 from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import (
     JOB_ID,
     Gate,
@@ -58,13 +59,14 @@ class CountingClient:
     the first of a poll: the first poll always reads all it needs, even with a timeout of 0."""
 
     def __init__(self, client: Any, clock: Callable[[], float] = time.monotonic,
-                 deadline: Optional[float] = None) -> None:
+                 deadline: Optional[float] = None, polls: int = 0) -> None:
         self._client = client
         self.clock = clock
         self.deadline = deadline
         self.calls = 0
         self.poll_calls = 0
-        self.polls = 0
+        # Polls an earlier slice of the wait made: its first poll here is not the wait's first.
+        self.polls = polls
 
     def start_poll(self) -> None:
         self.polls += 1
@@ -95,8 +97,8 @@ class StateReader:
     def __init__(self, client: Any, job_ids: Iterable[str], want_delay: bool = False,
                  fail_statuses: Iterable[str] = (), read_kwargs: Optional[Mapping[str, Any]] = None,
                  data_checks: Iterable[str] = (), clock: Callable[[], float] = time.monotonic,
-                 deadline: Optional[float] = None) -> None:
-        self.client = CountingClient(client, clock, deadline)
+                 deadline: Optional[float] = None, polls: int = 0) -> None:
+        self.client = CountingClient(client, clock, deadline, polls)
         self.job_ids = list(job_ids)
         self.want_delay = want_delay
         self.fail_statuses = frozenset(fail_statuses)
@@ -183,6 +185,8 @@ class StateReader:
 
 
 _WAIT_ENTRIES = ('jobs', 'failed_jobs', 'pending_jobs')
+# What a slice that ends with the wait going on does not return: its wait_state holds them.
+_SLICE_LEAVES_OUT = ('jobs', 'pending_jobs', 'progress')
 
 
 def _entries(outcome, ids):
@@ -190,12 +194,12 @@ def _entries(outcome, ids):
     return [by_id[job_id] for job_id in ids if job_id in by_id]
 
 
-def _shape(outcome, reader, with_entries):
+def _shape(outcome, reader, with_entries, slicing=None):
     """The waiter's outcome as a module result: the entries it judged, as it judged them."""
     result = dict(outcome)
     if with_entries:
         result.setdefault('missing_job_ids', [])
-    result['requests'] = reader.requests
+    result['requests'] = reader.requests + (slicing.requests_before if slicing else 0)
     if 'failed' in result:
         del result['failed']
         result['failed_jobs'] = _entries(outcome, outcome['failed_job_ids'])
@@ -205,27 +209,44 @@ def _shape(outcome, reader, with_entries):
     if not with_entries:
         for key in _WAIT_ENTRIES:
             result.pop(key, None)
+    if 'carried' in result:
+        # A slice that ends with the wait going on: the state the next slice continues from. What it
+        # holds of the jobs and the lines so far comes back with the result of the last slice.
+        result['wait_state'] = slicing.seal(result.pop('carried'), result['requests'])
+        for key in _SLICE_LEAVES_OUT:
+            result.pop(key, None)
     return result
 
 
 def wait_on_jobs(client: Any, job_ids: Iterable[str], gate: Gate, params: Mapping[str, Any], check_mode: bool = False,
                  read_kwargs: Optional[Mapping[str, Any]] = None, with_entries: bool = True,
-                 **waiter_kwargs: Any) -> Dict[str, Any]:
+                 slicing: Optional[Slicing] = None, **waiter_kwargs: Any) -> Dict[str, Any]:
     """Run the waiter over ``job_ids`` with ``gate`` and the timing in ``params``; a module result.
 
     ``with_entries``: whether the result holds the status entries (``jobs``, ``failed_jobs``,
     ``pending_jobs``); False for a module whose records are not status entries.
+    ``slicing`` (``_wait_state.slicing_from_params``): run one slice of the wait, or continue one;
+    a slice that ends before the wait does returns ``waiting: true`` and ``wait_state``.
     Raises WaitFailed with ``details`` shaped the same way.  In check mode it polls once.
     """
     clock = waiter_kwargs.get('clock', time.monotonic)
+    wall = waiter_kwargs.get('wall', time.time)
+    carried = slicing.carried if slicing and not check_mode else None
     # Check mode polls once and reads all it needs; a wait stops reading at its deadline.
-    deadline = None if check_mode else clock() + params['wait_timeout']
+    if check_mode:
+        deadline = None
+    elif carried is not None:
+        deadline = clock() + carried['deadline'] - wall()
+    else:
+        deadline = clock() + params['wait_timeout']
     reader = StateReader(client, job_ids, want_delay=gate.wants_delay, fail_statuses=gate.fail_statuses,
-                         read_kwargs=read_kwargs, data_checks=gate.data_checks, clock=clock, deadline=deadline)
+                         read_kwargs=read_kwargs, data_checks=gate.data_checks, clock=clock, deadline=deadline,
+                         polls=carried['polls'] if carried else 0)
     try:
         outcome = wait_for(reader, gate, timeout=params['wait_timeout'], interval=params['wait_sleep'],
-                           once=check_mode, scope='in region %s' % client.region, **waiter_kwargs)
+                           once=check_mode, scope='in region %s' % client.region, carried=carried,
+                           slice_length=slicing.length if slicing else None, **waiter_kwargs)
     except WaitFailed as failure:
-        failure.details = _shape(failure.details, reader, with_entries)
+        failure.details = _shape(failure.details, reader, with_entries, slicing)
         raise
-    return _shape(outcome, reader, with_entries)
+    return _shape(outcome, reader, with_entries, slicing)

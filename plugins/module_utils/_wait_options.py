@@ -72,6 +72,11 @@ def wait_argument_spec() -> Dict[str, Any]:
     )
 
 
+def wait_slice_argument_spec() -> Dict[str, Any]:
+    """The options of a wait run in slices, one task each (dts_sync_status_info; see ``_wait_state``)."""
+    return dict(wait_slice=dict(type='int'), wait_state=dict(type='dict'))
+
+
 def _targets(params, option):
     statuses = validate_statuses(params.get(option), option=option)
     never = [status for status in statuses if status in NEVER_TARGET_STATUSES]

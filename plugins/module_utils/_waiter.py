@@ -16,6 +16,15 @@ hold (a delay spike, a status change, a poll that failed) starts the window agai
 
 The clock is monotonic and injected, like ``sleep``, so every rule is testable without waiting.
 The deadline is real: the last poll happens at the deadline, not one interval past it.
+
+A wait can also run in slices (``slice_length``), one task each, so that a caller such as the
+dts_sync_wait role reports progress while it waits: a slice returns after the first poll, after
+any poll that changes what the wait waits for, and before the next poll would come later than
+``slice_length`` seconds after the previous slice returned (a slice with no poll due returns then,
+its progress the last poll's lines).  It hands on what the next slice needs (``_Run.carry``, times
+as epoch seconds) and the next one resumes from it (``carried``), so that the polls, the
+stability window, how long each status held, the deadline and the progress lines continue exactly
+as in one task.  ``_wait_state`` checks a carried state before it is trusted.
 """
 
 import time
@@ -64,6 +73,13 @@ class PollCutShort(DtsError):
         return str(self)
 
 
+class _CarriedError(DtsError):
+    """The last poll's failure, as an earlier slice of the wait described it."""
+
+    def describe(self) -> str:
+        return str(self)
+
+
 class _Tracker:
     """What each direction looked like at the last poll, and since when its status has held."""
 
@@ -105,28 +121,91 @@ class _Tracker:
 class _Run:
     """One wait's bookkeeping: the clock, the polls, the progress lines and the stability window."""
 
-    def __init__(self, gate: Gate, clock: Callable[[], float], wall: Callable[[], float], timeout: float) -> None:
+    def __init__(self, gate: Gate, clock: Callable[[], float], wall: Callable[[], float], timeout: float,
+                 carried: Optional[Mapping[str, Any]] = None, slicing: bool = False) -> None:
         self.gate = gate
         self.clock = clock
         self.started = clock()
         self.started_wall = wall()
+        # Epoch seconds = this process's monotonic seconds + offset: how a carried time is read and written.
+        self.offset = self.started_wall - self.started
         self.deadline = self.started + timeout
         self.timeout = timeout
         self.tracker = _Tracker(gate)
         self.progress: List[str] = []
         self.dropped = 0
         self.polls = 0
-        self.last_error: Optional[Union[DtsApiError, 'PollCutShort']] = None
+        self.last_error: Optional[Union[DtsApiError, 'PollCutShort', _CarriedError]] = None
         self.jobs: List[Dict[str, Any]] = []
         self.window_start: Optional[float] = None
         self.window_wall: Optional[float] = None
+        # Slices: whether this run is one, when its next poll is due, what the last poll waited for,
+        # how many lines this slice and the last poll noted, when the previous slice returned.
+        self.slicing = slicing
+        self.next_poll: Optional[float] = None
+        self.waiting_on: Optional[Tuple[Any, ...]] = None
+        self.slice_lines = 0
+        self.poll_lines = 0
+        self.reported: Optional[float] = None
+        self.changed = False
+        if carried is not None:
+            self._resume(carried)
+
+    def _resume(self, carried: Mapping[str, Any]) -> None:
+        """Continue the wait an earlier slice carried (checked by ``_wait_state.open_state``)."""
+        offset = self.offset
+        self.started_wall = carried['started']
+        self.started = self.started_wall - offset
+        self.deadline = self.started + self.timeout
+        for job_id, direction, status, since in carried['since']:
+            self.tracker.since[(job_id, direction)] = (status, since - offset)
+        for state in carried['seen']:
+            self.tracker.last[(state['job_id'], state['direction'])] = dict(state)
+        self.progress = list(carried['progress'])
+        self.dropped = carried['dropped']
+        self.polls = carried['polls']
+        self.poll_lines = carried['poll_lines']
+        self.last_error = _CarriedError(carried['last_error']) if carried['last_error'] else None
+        self.jobs = [dict(job) for job in carried['jobs']]
+        if carried['window'] is not None:
+            self.window_wall = carried['window']
+            self.window_start = self.window_wall - offset
+        self.next_poll = carried['next_poll'] - offset
+        self.reported = carried['reported_at'] - offset
+        self.waiting_on = tuple(tuple(key) for key in carried['waiting_on'])
+
+    def carry(self, now: float) -> Dict[str, Any]:
+        """What the next slice needs to continue this wait exactly, times as epoch seconds."""
+        next_poll = now if self.next_poll is None else self.next_poll
+        return {'started': self.started_wall, 'deadline': self.started_wall + self.timeout,
+                'reported_at': now + self.offset, 'next_poll': next_poll + self.offset,
+                'polls': self.polls, 'progress': list(self.progress), 'dropped': self.dropped,
+                'poll_lines': self.poll_lines,
+                'last_error': self.last_error.describe() if self.last_error is not None else None,
+                'window': self.window_wall if self.window_start is not None else None,
+                'waiting_on': [list(key) for key in self.waiting_on or ()],
+                'since': [[key[0], key[1], status, since + self.offset]
+                          for key, (status, since) in sorted(self.tracker.since.items())],
+                'seen': self.tracker.states(), 'jobs': self.jobs}
 
     def note(self, now: float, line: str) -> None:
         self.progress.append('poll %d, %s: %s' % (self.polls, seconds(now - self.started), line))
+        self.slice_lines += 1
+        self.poll_lines += 1
         if len(self.progress) > MAX_PROGRESS_LINES:
             # Keep the first poll's lines (where it began) and the latest ones (where it is).
             del self.progress[1]
             self.dropped += 1
+
+    def waits_on(self, key: Tuple[Any, ...]) -> bool:
+        """Record what this poll waits for; whether that differs from the poll before."""
+        changed = key != self.waiting_on
+        self.waiting_on = key
+        return changed
+
+    def _latest(self, count: int) -> List[str]:
+        count = min(count, len(self.progress))
+        return self.progress[len(self.progress) - count:]
 
     def result(self, now: float, **extra: Any) -> Dict[str, Any]:
         lines = list(self.progress)
@@ -135,8 +214,18 @@ class _Run:
         outcome = {'jobs': self.jobs, 'states': self.tracker.states(), 'polls': self.polls,
                    'elapsed': round(now - self.started, 3), 'progress': lines,
                    'stable_since': iso_time(self.window_wall) if self.window_start is not None else None}
+        if self.slicing:
+            # This slice's lines; a slice that had no poll due repeats the last poll's.
+            outcome['slice_progress'] = self._latest(self.slice_lines or self.poll_lines)
         outcome.update(extra)
         return outcome
+
+    def slice_ends(self, now: float, next_poll: float) -> Dict[str, Any]:
+        """The slice ends with the wait still going: the result, and the state the next slice resumes."""
+        self.next_poll = next_poll
+        pending = self.tracker.pending()
+        return self.result(now, pending=pending, pending_job_ids=_ids(pending), waiting=True,
+                           carried=self.carry(now))
 
     def hold(self, now: float) -> float:
         """Every job is there on this poll: how long the window has held."""
@@ -200,6 +289,8 @@ def _check_mode(run: _Run, states: List[Dict[str, Any]], now: float) -> Dict[str
 def _judge_poll(run: _Run, states: List[Dict[str, Any]], now: float) -> Optional[Dict[str, Any]]:
     """The outcome when the gate has held long enough, else None after noting the progress."""
     pending = [state for state in states if state['verdict'] != 'there']
+    run.changed = run.waits_on(tuple((state['job_id'], state['direction'], state['status'], state['waiting_for'])
+                                     for state in pending))
     left = seconds(max(0.0, run.deadline - now))
     if not pending:
         held = run.hold(now)
@@ -233,6 +324,7 @@ def _poll(run: _Run, poll: Callable[[], Tuple[List[Dict[str, Any]], List[str]]])
     """One poll: ``(now, missing ids)``, or ``(now, None)`` for a poll that failed transiently or was
     cut short at the deadline (it counts as not there, never as success)."""
     run.polls += 1
+    run.poll_lines = 0
     try:
         run.jobs, missing = poll()
     except (DtsApiError, PollCutShort) as error:
@@ -241,6 +333,7 @@ def _poll(run: _Run, poll: Callable[[], Tuple[List[Dict[str, Any]], List[str]]])
         run.last_error = error
         now = run.clock()
         run.window_start = run.window_wall = None
+        run.changed = run.waits_on((('the poll failed',),))
         run.note(now, 'the poll failed and counts as not there: %s' % error.describe())
         return now, None
     run.last_error = None
@@ -250,7 +343,8 @@ def _poll(run: _Run, poll: Callable[[], Tuple[List[Dict[str, Any]], List[str]]])
 def wait_for(poll: Callable[[], Tuple[List[Dict[str, Any]], List[str]]], gate: Gate, timeout: float = 1800,
              interval: float = 15, once: bool = False, clock: Callable[[], float] = time.monotonic,
              sleep: Callable[[float], Any] = time.sleep, wall: Callable[[], float] = time.time,
-             scope: str = '') -> Dict[str, Any]:
+             scope: str = '', carried: Optional[Mapping[str, Any]] = None,
+             slice_length: Optional[float] = None) -> Dict[str, Any]:
     """Poll until ``gate`` holds for every job (and has held for ``gate.stable_for`` seconds).
 
     Returns a dict: ``jobs`` (the last poll's jobs), ``states`` (one per watched direction, as last
@@ -263,8 +357,25 @@ def wait_for(poll: Callable[[], Tuple[List[Dict[str, Any]], List[str]]], gate: G
 
     ``once`` (check mode) polls once and does not wait; besides those failures it fails on a delay
     gate that is already violated (a delay reported above ``max_delay``).
+
+    ``slice_length`` runs one slice of the wait (see the module's docstring): a slice that ends
+    with the wait still going returns ``waiting: True`` and ``carried``, which the next slice takes
+    as ``carried`` (already checked: ``_wait_state.open_state``); every result of a slice has
+    ``slice_progress``, the lines to show for it.
     """
-    run = _Run(gate, clock, wall, timeout)
+    run = _Run(gate, clock, wall, timeout, None if once else carried, slicing=slice_length is not None)
+    slice_end = None
+    if slice_length is not None and not once:
+        # Measured from when the previous slice returned, so that two reports are never further apart
+        # (but a slice lasts a second at least, however long the caller took to start it).
+        begun = clock()
+        slice_end = max((begun if run.reported is None else run.reported) + slice_length, begun + 1)
+    if run.next_poll is not None:
+        now = clock()
+        if slice_end is not None and run.next_poll > slice_end:
+            sleep(max(0.0, slice_end - now))
+            return run.slice_ends(clock(), run.next_poll)
+        sleep(max(0.0, run.next_poll - now))
     while True:
         now, missing = _poll(run, poll)
         if missing is not None:
@@ -281,4 +392,7 @@ def wait_for(poll: Callable[[], Tuple[List[Dict[str, Any]], List[str]]], gate: G
         if run.window_start is not None:
             # Poll again when the window can be complete, if that comes before the next interval.
             pause = min(pause, max(gate.stable_for - (now - run.window_start), 0))
-        sleep(min(interval, pause))
+        pause = min(interval, pause)
+        if slice_end is not None and (run.changed or now + pause > slice_end):
+            return run.slice_ends(now, now + pause)
+        sleep(pause)

@@ -51,6 +51,28 @@ options:
     choices: [auto, legacy, current]
     default: auto
     version_added: 0.3.0
+  wait_slice:
+    description:
+      - Run the wait in slices of at most this many seconds, one task each, so that a playbook reports
+        progress while it waits (the C(alibabacloud.dts.dts_sync_wait) role does, once a minute by default).
+      - A slice returns after the wait's first poll, after any poll that changes what the wait waits for (a job
+        or direction pending or no longer, its status, or what it still waits for, such as V(status), V(delay),
+        V(checkpoint) or V(data check); a poll that failed), and before its next poll would come more than this
+        many seconds after the previous slice returned. A slice with no poll due in that time returns with the
+        last poll's lines.
+      - A slice that ends with the wait going on returns RV(waiting=true) and RV(wait_state), to pass as
+        O(wait_state) to the next slice; the wait's polls, deadline, stability window and progress lines
+        continue exactly as in one task. The slice that ends the wait returns what a wait in one task does.
+      - In check mode the module polls once, as without it.
+    type: int
+    version_added: 0.4.0
+  wait_state:
+    description:
+      - RV(wait_state) as the previous slice of this wait returned it (see O(wait_slice)); unset, a new wait.
+      - It is checked before any request and refused, naming this option, when it was made for other O(job_ids) or
+        wait options, was changed after it was returned, or does not hold what a slice returns.
+    type: dict
+    version_added: 0.4.0
 extends_documentation_fragment:
   - alibabacloud.dts.common
   - alibabacloud.dts.wait
@@ -70,7 +92,9 @@ notes:
   - Throttling and other transient errors while polling are retried, and a poll that still fails
     counts as not arrived, never as success.
   - A module cannot print while it runs; RV(progress) holds one line per poll and job not yet there, for the
-    caller to show (the C(alibabacloud.dts.dts_sync_wait) role prints them at C(-v) when the wait ends).
+    caller to show. With O(wait_slice) the wait runs as a loop of short tasks, each reporting its lines
+    (RV(slice_progress)); the C(alibabacloud.dts.dts_sync_wait) role does so, and in ansible-runner (AWX,
+    Automation Platform) each slice is a job event.
 seealso:
   - module: alibabacloud.dts.dts_sync_job_info
   - name: DescribeSynchronizationJobStatusList API reference
@@ -134,7 +158,7 @@ credentials_source:
   version_added: 0.3.0
 jobs:
   description: The status of each job DTS knows, in the order of O(job_ids), as last polled.
-  returned: always
+  returned: always, but by a slice that ends with the wait going on (see RV(waiting))
   type: list
   elements: dict
   contains:
@@ -276,7 +300,7 @@ progress:
     - What each poll saw, one line per job direction not there yet (status and how long it held, delay,
       checkpoint lag, seconds left), or one line when every job was there but not yet for O(wait_stable_for).
     - The first poll's lines and the latest ones are kept when there are more than 300.
-  returned: when O(wait=true)
+  returned: when O(wait=true), but by a slice that ends with the wait going on (see RV(waiting))
   type: list
   elements: str
   sample: ["poll 2, 15 s: dtsexjk1alb116**** (Forward Synchronizing for 15 s, delay 41 s), 1785 s left"]
@@ -365,6 +389,31 @@ pending_jobs:
   type: list
   elements: dict
   sample: [{synchronization_job_id: dtsexjk1alb116****, status: Initializing, directions: []}]
+waiting:
+  description:
+    - With O(wait_slice), whether the slice ended with the wait still going on; pass RV(wait_state) to the next slice.
+    - A slice that ends with the wait going on does not return RV(jobs), RV(progress) or RV(pending_jobs): its
+      RV(wait_state) holds them, and the slice that ends the wait returns them.
+  returned: when O(wait_slice) is set and the wait goes on
+  type: bool
+  sample: true
+  version_added: 0.4.0
+wait_state:
+  description:
+    - What the next slice of the wait needs to continue it exactly, for O(wait_state). Its content is not an
+      interface: pass it on unchanged.
+  returned: when RV(waiting=true)
+  type: dict
+  version_added: 0.4.0
+slice_progress:
+  description:
+    - The progress lines of this slice (the lines of RV(progress) its polls added), or, when no poll was due in
+      the slice, the last poll's lines again.
+  returned: when O(wait_slice) is set
+  type: list
+  elements: str
+  sample: ["poll 2, 15 s: dtsexjk1alb116**** (Forward Synchronizing for 15 s, delay 41 s), 1785 s left"]
+  version_added: 0.4.0
 reason:
   description: Why the wait failed, V(failed_status), V(data_inconsistent), V(data_check_failed),
     V(data_check_not_configured), V(missing_jobs), V(delay_exceeded) (check mode) or V(timeout).
@@ -373,12 +422,16 @@ reason:
   sample: timeout
 '''
 
+import time
+
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import (
     read_statuses,
     validate_job_ids,
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils._states import wait_on_jobs
+from ansible_collections.alibabacloud.dts.plugins.module_utils._wait_options import wait_slice_argument_spec
+from ansible_collections.alibabacloud.dts.plugins.module_utils._wait_state import slicing_from_params
 from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import (
     WaitFailed,
     gate_from_params,
@@ -391,16 +444,17 @@ def main():
     module = DtsModule(
         argument_spec=dict(job_ids=dict(type='list', elements='str', required=True),
                            api=dict(type='str', choices=['auto', 'legacy', 'current'], default='auto'),
-                           **wait_argument_spec()),
+                           **dict(wait_argument_spec(), **wait_slice_argument_spec())),
         supports_check_mode=True,
     )
     params = module.params
     try:
         job_ids = validate_job_ids(params['job_ids'], required=True)
         gate = gate_from_params(params)
+        slicing = slicing_from_params(params, job_ids, gate, time.time())
         if params['wait']:
             result = wait_on_jobs(module.client, job_ids, gate, params, check_mode=module.check_mode,
-                                  read_kwargs={'api': params['api']})
+                                  read_kwargs={'api': params['api']}, slicing=slicing)
             module.exit_json(**result)
         jobs, missing = read_statuses(module.client, job_ids, api=params['api'])
     except WaitFailed as failure:

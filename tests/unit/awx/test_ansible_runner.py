@@ -100,8 +100,9 @@ def test_a_deploy_gate_passes_and_keys_passed_as_environment_variables_are_in_th
     runner = run_job(root)
 
     assert runner.status == 'successful' and runner.rc == 0, runner.stdout.read()
+    # Each gate's wait is a loop of slices, its last one the slice that passed.
     waits = events_of(runner, 'runner_on_ok', 'Wait for the jobs to reach Synchronizing')
-    assert len(waits) == 2 and all(event['event_data']['res']['passed'] for event in waits)
+    assert len(waits) == 2 and all(event['event_data']['res']['results'][-1]['passed'] for event in waits)
     first_gate = events_of(runner, 'runner_on_ok', 'Show what each poll of the first gate saw')
     assert any('%s (Forward Initializing' % ORDERS in line for line in first_gate[0]['event_data']['res']['msg'])
     assert len(events_of(runner, 'runner_on_ok', 'Switch the application to the destination (a stand-in for the '
@@ -133,4 +134,86 @@ def test_a_failing_gate_fails_the_job_with_the_jobs_error_message(tmp_path, emul
     assert ORDERS in message and 'Failed' in message and 'The binlog was purged' in message
     assert not events_of(runner, 'runner_on_ok', 'Stop writes on the source (a stand-in for putting the '
                                                  'application in read-only mode)')
+    assert_secret_free(runner, [SECRET])
+
+
+PROGRESS_GATE = '''- name: Gate on the orders job, reporting progress every 2 seconds
+  hosts: localhost
+  connection: local
+  gather_facts: false
+  tasks:
+    - name: Wait for the orders job
+      ansible.builtin.include_role:
+        name: alibabacloud.dts.dts_sync_wait
+      vars:
+        dts_sync_wait_job_ids: [%s]
+        dts_sync_wait_poll_interval: 1
+        dts_sync_wait_progress_interval: 2
+        dts_sync_wait_timeout: 60
+
+    - name: Say how the gate went
+      ansible.builtin.debug:
+        msg: "{{ {'slices': dts_sync_wait_result.slices, 'polls': dts_sync_wait_result.polls,
+                  'progress': dts_sync_wait_result.progress} }}"
+''' % ORDERS
+WAIT_TASK = 'Wait for the jobs to reach Synchronizing'
+
+
+def test_a_waiting_gate_reports_its_progress_in_job_events_while_it_waits(tmp_path, emulator, monkeypatch):
+    """The role's wait runs as a loop of slices: each slice is a job event (runner_item_on_ok) whose
+    label is its progress lines, the same words as the -v lines, handed to ansible-runner while the
+    gate still polls; a change of what it waits for ends a slice at once, and otherwise a slice ends
+    within dts_sync_wait_progress_interval. The job moves by polls (the emulator's timeline), never
+    by the clock."""
+    import ansible_runner
+
+    clean_environ(monkeypatch)
+    emulator.load_jobs([{'id': ORDERS, 'region': 'cn-hangzhou', 'name': 'orders', 'status': 'NotStarted'}])
+    emulator.set_timeline(ORDERS, [{'status': 'Prechecking', 'after_polls': 2},
+                                   {'status': 'Initializing', 'after_polls': 3},
+                                   {'status': 'Synchronizing', 'after_polls': 7}])
+    root = tmp_path / 'runner'
+    injected, _safe = render_injectors(load_credential_type(), {
+        'access_key_id': ACCESS_KEY_ID, 'access_key_secret': SECRET, 'region': 'cn-hangzhou'}, root)
+    root = private_data_dir(tmp_path, PROGRESS_GATE, dict(harness_env(tmp_path, emulator), **injected))
+    # What the emulator had answered when each job event reached ansible-runner's event handler.
+    answered_when = {}
+
+    def note(event):
+        answered_when[event['uuid']] = emulator.counters['total']
+        return True
+
+    runner = ansible_runner.run(private_data_dir=str(root), playbook='site.yml', inventory=str(root / 'inventory'),
+                                quiet=True, ident='job', verbosity=1, event_handler=note)
+
+    assert runner.status == 'successful' and runner.rc == 0, runner.stdout.read()
+    slices = events_of(runner, 'runner_item_on_ok', WAIT_TASK)
+    results = [event['event_data']['res'] for event in slices]
+    summary = events_of(runner, 'runner_on_ok', 'Say how the gate went')[0]['event_data']['res']['msg']
+    verbose = events_of(runner, 'runner_on_ok', 'Show what each poll saw (one line per job not there yet)')
+    # One event a slice, each labelled with its lines: together, word for word, the -v lines.
+    assert summary['polls'] == 7 and summary['slices'] == len(slices) >= 5
+    assert [result['_ansible_item_label'] for result in results] == [
+        '\n'.join(result['slice_progress']) if result['slice_progress'] else 'poll 7: every job there'
+        for result in results]
+    lines = [line for result in results for line in result['slice_progress']]
+    assert lines == summary['progress'] == verbose[0]['event_data']['res']['msg']
+    assert lines[0] == 'poll 1, 0 s: %s (Forward NotStarted for 0 s), 60 s left' % ORDERS
+    assert [result.get('waiting') for result in results] == [True] * (len(results) - 1) + [None]
+    assert results[-1]['passed'] and 'wait_state' not in results[-1]
+    # A change of what the gate waits for ends its slice at once: each status is first seen on a slice's last line.
+    for status in ('NotStarted', 'Prechecking', 'Initializing'):
+        first = next(index for index, result in enumerate(results)
+                     if any('Forward %s' % status in line for line in result['slice_progress']))
+        assert 'Forward %s for 0 s' % status in results[first]['slice_progress'][-1]
+    # Without a change, a slice still ends within the progress interval: Initializing held for
+    # polls 3 to 6, over more than one slice.
+    holding = [result for result in results if result['slice_progress']
+               and all('Forward Initializing for' in line and 'Initializing for 0 s' not in line
+                       for line in result['slice_progress'])]
+    assert holding
+    # The events reached ansible-runner while the gate still polled, not all at its end.
+    assert emulator.counters['total'] == 7 and answered_when[slices[0]['uuid']] < 7
+    assert [answered_when[event['uuid']] for event in slices] == sorted(answered_when[event['uuid']]
+                                                                       for event in slices)
     assert_secret_free(runner, [SECRET])
