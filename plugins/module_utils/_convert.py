@@ -326,9 +326,7 @@ def typed(value: Any, key: Optional[str], types: Dict[str, Any], source: _Record
     ``parent`` is where the value sits (``DataSynchronizationStatus``), for warnings.
     """
     spec = types.get(key) if key is not None else types
-    # Exact type checks, not isinstance: this runs for every value of every record, and the table
-    # and decoded JSON hold only these plain types.
-    # pylint: disable=unidiomatic-typecheck
+    # pylint: disable=unidiomatic-typecheck  (exact types: every value of every record, plain JSON types only)
     if type(spec) is tuple:
         return _LEAVES[spec[0]](value, '%s.%s' % (parent, key) if parent and key else key or parent, spec[1], source)
     if type(value) in _PLAIN:

@@ -30,7 +30,7 @@ import hashlib
 import json
 import math
 import zlib
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._gate import Gate
@@ -190,10 +190,8 @@ def _check_seen(seen: Any, job_ids: Sequence[str], directions: Sequence[str], st
             raise _refuse('seen.data_checks is not a list of checks')
 
 
-def open_state(state: Any, digest: str, job_ids: Sequence[str], gate: Gate, timeout: float,
-               now: float) -> Dict[str, Any]:
-    """``state`` checked for this wait (``digest`` of its options) at ``now`` (epoch seconds): what
-    ``_waiter.wait_for`` takes as ``carried``.  Raises DtsConfigError (option ``wait_state``)."""
+def _unwrapped(state: Any, digest: str) -> Dict[str, Any]:
+    """The data of a state made for this wait (``digest`` of its options), unchanged since it was returned."""
     if not isinstance(state, dict) or sorted(state) != ['data', 'digest', 'gate', 'version']:
         raise _refuse('it is not a dictionary of version, gate, data and digest')
     if state['version'] != STATE_VERSION:
@@ -206,9 +204,14 @@ def open_state(state: Any, digest: str, job_ids: Sequence[str], gate: Gate, time
         unchanged = False
     if not unchanged:
         raise _refuse('it was changed after the slice returned it')
-    state = _content(state)
-    if not isinstance(state, dict):
+    data = _content(state)
+    if not isinstance(data, dict):
         raise _refuse('its data is not a dictionary')
+    return data
+
+
+def _check_times_and_counts(state: Dict[str, Any], timeout: float, now: float) -> Tuple[float, float]:
+    """The state's times and counts in their bounds; (started, reported_at)."""
     started = _number(state, 'started', 1, now + CLOCK_TOLERANCE)
     deadline = _number(state, 'deadline', started, math.inf)
     if deadline != started + timeout:
@@ -216,15 +219,19 @@ def open_state(state: Any, digest: str, job_ids: Sequence[str], gate: Gate, time
     reported = _number(state, 'reported_at', started, now + CLOCK_TOLERANCE)
     _number(state, 'next_poll', started, deadline + _ROUNDING)
     _number(state, 'window', started, reported + _ROUNDING, nullable=True)
-    polls = _count(state.get('polls'), 'polls')
-    if polls < 1:
+    if _count(state.get('polls'), 'polls') < 1:
         raise _refuse('it has no poll')
-    _count(state.get('requests'), 'requests')
-    _count(state.get('dropped'), 'dropped')
-    _count(state.get('poll_lines'), 'poll_lines')
+    for name in ('requests', 'dropped', 'poll_lines'):
+        _count(state.get(name), name)
     _text(state.get('last_error'), 'last_error')
     for line in _list(state, 'progress', MAX_PROGRESS_LINES):
         _text(line, 'progress', nullable=False)
+    return started, reported
+
+
+def _check_jobs(state: Dict[str, Any], job_ids: Sequence[str], gate: Gate, started: float, reported: float,
+                now: float) -> None:
+    """What the state says of each job names only the options' jobs and directions."""
     directions = list(gate.directions) + [', '.join(gate.directions)]
     for key in _list(state, 'waiting_on', 2 * len(job_ids) + 1):
         if not isinstance(key, list) or len(key) > 4 or not all(isinstance(part, (str, type(None))) for part in key):
@@ -241,4 +248,13 @@ def open_state(state: Any, digest: str, job_ids: Sequence[str], gate: Gate, time
                 or not isinstance(job.get('directions'), list)
                 or not all(isinstance(direction, dict) for direction in job['directions'])):
             raise _refuse('jobs holds an entry that is not a status entry of the options\' jobs')
-    return dict(state)
+
+
+def open_state(state: Any, digest: str, job_ids: Sequence[str], gate: Gate, timeout: float,
+               now: float) -> Dict[str, Any]:
+    """``state`` checked for this wait (``digest`` of its options) at ``now`` (epoch seconds): what
+    ``_waiter.wait_for`` takes as ``carried``.  Raises DtsConfigError (option ``wait_state``)."""
+    data = _unwrapped(state, digest)
+    started, reported = _check_times_and_counts(data, timeout, now)
+    _check_jobs(data, job_ids, gate, started, reported, now)
+    return dict(data)

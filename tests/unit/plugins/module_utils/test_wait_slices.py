@@ -26,9 +26,9 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import (
 )
 from ansible_collections.alibabacloud.dts.tests.unit.plugins.module_utils.test_waiter import (
     THROTTLED,
-    Clock,
     Script,
     job,
+    waiter_clock,
 )
 
 JOB_IDS = ['a']
@@ -100,7 +100,7 @@ def same_wait(sliced, whole):
 def test_a_stability_window_spanning_slices_passes_at_the_same_poll_as_in_one_task():
     gate = Gate(max_delay=5, stable_for=60)
     polls = [behind(), there(), there()]
-    whole_clock, sliced_clock = Clock(), Clock()
+    whole_clock, sliced_clock = waiter_clock(), waiter_clock()
     whole = in_one_task(whole_clock, Script(whole_clock, *polls), gate, timeout=300, interval=15)
     script = Script(sliced_clock, *polls)
     slices = Slices(sliced_clock, script, gate, slice_length=20, timeout=300, interval=15)
@@ -123,7 +123,7 @@ def test_a_stability_window_spanning_slices_passes_at_the_same_poll_as_in_one_ta
 def test_a_spike_in_the_second_slice_starts_the_window_again():
     gate = Gate(max_delay=5, stable_for=30)
     polls = [there(), behind(), there()]
-    whole_clock, sliced_clock = Clock(), Clock()
+    whole_clock, sliced_clock = waiter_clock(), waiter_clock()
     whole = in_one_task(whole_clock, Script(whole_clock, *polls), gate, timeout=300, interval=10)
     slices = Slices(sliced_clock, Script(sliced_clock, *polls), gate, slice_length=15, timeout=300, interval=10)
     sliced = slices.run()
@@ -141,7 +141,7 @@ def test_a_spike_in_the_second_slice_starts_the_window_again():
 
 def test_the_deadline_is_honoured_across_slices_with_the_same_message():
     gate = Gate(max_delay=5)
-    whole_clock, sliced_clock = Clock(), Clock()
+    whole_clock, sliced_clock = waiter_clock(), waiter_clock()
     with pytest.raises(WaitFailed) as whole:
         in_one_task(whole_clock, Script(whole_clock, behind()), gate, timeout=60, interval=10)
     script = Script(sliced_clock, behind())
@@ -160,7 +160,7 @@ def test_the_deadline_is_honoured_across_slices_with_the_same_message():
 
 def test_a_failed_poll_carried_over_is_in_the_timeout_message():
     gate = Gate()
-    whole_clock, sliced_clock = Clock(), Clock()
+    whole_clock, sliced_clock = waiter_clock(), waiter_clock()
     polls = [[job('a', ('Forward', 'Initializing'))], THROTTLED]
     with pytest.raises(WaitFailed) as whole:
         in_one_task(whole_clock, Script(whole_clock, *polls), gate, timeout=20, interval=10)
@@ -172,7 +172,7 @@ def test_a_failed_poll_carried_over_is_in_the_timeout_message():
 
 def test_how_long_a_status_held_carries_over():
     gate = Gate()
-    clock = Clock()
+    clock = waiter_clock()
     polls = [[job('a', ('Forward', 'Initializing'))]] * 3 + [[job('a', ('Forward', 'Failed'))]]
     slices = Slices(clock, Script(clock, *polls), gate, slice_length=10, timeout=300, interval=10)
     with pytest.raises(WaitFailed):
@@ -186,7 +186,7 @@ def test_how_long_a_status_held_carries_over():
 
 def test_a_slice_returns_when_what_the_wait_waits_for_changes_and_otherwise_within_its_length():
     gate = Gate(max_delay=5)
-    clock = Clock()
+    clock = waiter_clock()
     polls = ([[job('a', ('Forward', 'Initializing'))]] * 2 + [behind(40), behind(30), behind(20), behind(10)] * 2
              + [there()])
     slices = Slices(clock, Script(clock, *polls), gate, slice_length=25, timeout=300, interval=5)
@@ -201,7 +201,7 @@ def test_a_slice_returns_when_what_the_wait_waits_for_changes_and_otherwise_with
 
 def test_a_slice_with_no_poll_due_repeats_the_last_lines_within_its_length():
     gate = Gate()
-    clock = Clock()
+    clock = waiter_clock()
     initializing = [job('a', ('Forward', 'Initializing'))]
     slices = Slices(clock, Script(clock, initializing, initializing, there()), gate, slice_length=20, timeout=300,
                     interval=50)
@@ -218,7 +218,7 @@ def test_a_slice_with_no_poll_due_repeats_the_last_lines_within_its_length():
 
 
 def test_check_mode_polls_once_even_in_slices():
-    clock = Clock()
+    clock = waiter_clock()
     script = Script(clock, [job('a', ('Forward', 'Initializing'))])
     outcome = wait_for(script, Gate(), once=True, clock=clock, sleep=clock.sleep, wall=clock.wall, slice_length=10)
     assert outcome['polls'] == 1 and outcome['passed'] is False and 'waiting' not in outcome
@@ -228,7 +228,7 @@ def test_check_mode_polls_once_even_in_slices():
 # -- a state is checked before it is trusted ------------------------------------------------------
 
 def a_state(clock=None, gate=None):
-    clock = clock or Clock()
+    clock = clock or waiter_clock()
     gate = gate or Gate(max_delay=5, stable_for=60)
     slices = Slices(clock, Script(clock, behind(), there()), gate, slice_length=20, timeout=300, interval=15)
     slices.one()
