@@ -29,7 +29,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.dirname(sys.executable)
 REGION = 'cn-hangzhou'
 
-LIST_PLAY = '''
+LIST_PLAY = """
 - name: List every job
   hosts: localhost
   gather_facts: false
@@ -48,8 +48,8 @@ LIST_PLAY = '''
              | map('join', '/') | unique | length }} {{ listed.jobs | length }}
         dest: "{{ result_file }}"
         mode: "0600"
-'''
-STATUS_PLAY = '''
+"""
+STATUS_PLAY = """
 - name: Read statuses
   hosts: localhost
   gather_facts: false
@@ -63,8 +63,8 @@ STATUS_PLAY = '''
         content: "{{ read.jobs | length }} {{ read.jobs | length }}"
         dest: "{{ result_file }}"
         mode: "0600"
-'''
-EMPTY_PLAY = '''
+"""
+EMPTY_PLAY = """
 - name: Ansible start-up alone
   hosts: localhost
   gather_facts: false
@@ -74,7 +74,7 @@ EMPTY_PLAY = '''
         content: "0 0"
         dest: "{{ result_file }}"
         mode: "0600"
-'''
+"""
 
 
 def control(endpoint, path, payload=None):
@@ -85,15 +85,35 @@ def control(endpoint, path, payload=None):
 
 
 def start_emulator(work, jobs, latency_ms):
-    specs = [{'id': 'dtsbench%07d' % index, 'region': REGION, 'name': 'bench-%d' % index,
-              'status': 'synchronizing' if index % 3 else 'Synchronizing'} for index in range(jobs)]
+    specs = [
+        {
+            'id': 'dtsbench%07d' % index,
+            'region': REGION,
+            'name': 'bench-%d' % index,
+            'status': 'synchronizing' if index % 3 else 'Synchronizing',
+        }
+        for index in range(jobs)
+    ]
     data = os.path.join(work, 'jobs.json')
     with open(data, 'w') as handle:
         json.dump({'jobs': specs}, handle)
     port_file = os.path.join(work, 'port')
-    process = subprocess.Popen([sys.executable, os.path.join(ROOT, 'tests', 'emulator', 'dts_emulator.py'),
-                                '--port', '0', '--port-file', port_file, '--data', data,
-                                '--latency-ms', str(latency_ms), '--quiet'], stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            os.path.join(ROOT, 'tests', 'emulator', 'dts_emulator.py'),
+            '--port',
+            '0',
+            '--port-file',
+            port_file,
+            '--data',
+            data,
+            '--latency-ms',
+            str(latency_ms),
+            '--quiet',
+        ],
+        stdout=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 30
     while not os.path.exists(port_file):
         if time.monotonic() > deadline or process.poll() is not None:
@@ -105,8 +125,10 @@ def start_emulator(work, jobs, latency_ms):
 
 def measure(name, command, endpoint, env, result_file, expected, repeat=1):
     """The run with the median wall time of ``repeat`` runs; exact only if every run was."""
-    runs = sorted((measure_once(name, command, endpoint, env, result_file, expected) for _ignored in range(repeat)),
-                  key=lambda run: run['wall'])
+    runs = sorted(
+        (measure_once(name, command, endpoint, env, result_file, expected) for _ignored in range(repeat)),
+        key=lambda run: run['wall'],
+    )
     median = runs[len(runs) // 2]
     median['exact'] = all(run['exact'] for run in runs)
     median['walls'] = [run['wall'] for run in runs]
@@ -132,8 +154,14 @@ def measure_once(name, command, endpoint, env, result_file, expected):
     exact = status == 0 and distinct == total == expected
     if not exact:
         sys.stderr.write(output.decode('utf-8', 'replace')[-3000:])
-    return {'name': name, 'wall': wall, 'requests': requests, 'rss_mb': usage.ru_maxrss / 1024.0,
-            'exact': exact, 'answer': '%d/%d' % (distinct, expected)}
+    return {
+        'name': name,
+        'wall': wall,
+        'requests': requests,
+        'rss_mb': usage.ru_maxrss / 1024.0,
+        'exact': exact,
+        'answer': '%d/%d' % (distinct, expected),
+    }
 
 
 PACED_LISTING = """
@@ -197,6 +225,7 @@ def main():
     sys.path.insert(0, collections)
     from ansible_collections.alibabacloud.dts.plugins.module_utils._client import DEFAULT_MAX_CONCURRENCY
     from ansible_collections.alibabacloud.dts.plugins.module_utils._pacing import MARGIN as PACING_MARGIN, RATE_LIMITS
+
     LISTING_RATE = RATE_LIMITS['DescribeSynchronizationJobs']
     plays = {}
     for name, text in (('list', LIST_PLAY), ('status', STATUS_PLAY), ('empty', EMPTY_PLAY)):
@@ -208,20 +237,40 @@ def main():
     emulator, endpoint, ids = start_emulator(work, args.jobs, args.latency_ms)
     ids_file = os.path.join(work, 'ids.json')
     with open(ids_file, 'w') as handle:
-        json.dump(ids[:args.status_ids], handle)
-    env = dict(os.environ, ALIBABA_CLOUD_ACCESS_KEY_ID='dts-emulator-ak',
-               ALIBABA_CLOUD_ACCESS_KEY_SECRET='dts-emulator-secret', ALIBABA_CLOUD_REGION_ID=REGION,
-               ALIBABA_CLOUD_ENDPOINT_DTS=endpoint, ANSIBLE_COLLECTIONS_PATH=collections,
-               ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_LOCALHOST_WARNING='false')
-    playbook = [os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local',
-                '-e', 'result_file=%s' % result_file]
+        json.dump(ids[: args.status_ids], handle)
+    env = dict(
+        os.environ,
+        ALIBABA_CLOUD_ACCESS_KEY_ID='dts-emulator-ak',
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET='dts-emulator-secret',
+        ALIBABA_CLOUD_REGION_ID=REGION,
+        ALIBABA_CLOUD_ENDPOINT_DTS=endpoint,
+        ANSIBLE_COLLECTIONS_PATH=collections,
+        ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+        ANSIBLE_LOCALHOST_WARNING='false',
+    )
+    playbook = [
+        os.path.join(BIN, 'ansible-playbook'),
+        '-i',
+        'localhost,',
+        '-c',
+        'local',
+        '-e',
+        'result_file=%s' % result_file,
+    ]
     sdk = [sys.executable, os.path.join(ROOT, 'scripts', 'bench_sdk.py')]
     pages = math.ceil(args.jobs / 30.0)
     latency = args.latency_ms / 1000.0
     rows = []
     try:
-        startup = measure('ansible-playbook start-up (no API call)', playbook + [plays['empty']], endpoint, env,
-                          result_file, 0, repeat=args.repeat)
+        startup = measure(
+            'ansible-playbook start-up (no API call)',
+            playbook + [plays['empty']],
+            endpoint,
+            env,
+            result_file,
+            0,
+            repeat=args.repeat,
+        )
         startup['exact'] = True
         rows.append(dict(startup, bound=0.0))
 
@@ -229,9 +278,15 @@ def main():
             extra = {'concurrency': concurrency, 'fields': fields}
             if pace is not None:
                 extra['pace'] = pace
-            row = measure('dts_sync_job_info, %d jobs, %s' % (args.jobs, name),
-                          playbook + ['-e', json.dumps(extra), plays['list']], endpoint, env, result_file,
-                          args.jobs, repeat=args.repeat)
+            row = measure(
+                'dts_sync_job_info, %d jobs, %s' % (args.jobs, name),
+                playbook + ['-e', json.dumps(extra), plays['list']],
+                endpoint,
+                env,
+                result_file,
+                args.jobs,
+                repeat=args.repeat,
+            )
             row['bound'] = (1 + math.ceil((pages - 1) / float(concurrency))) * latency
             if pace != 0:
                 # Paced: the requests after the first leave one pacing interval apart at best.
@@ -241,56 +296,123 @@ def main():
 
         # The sweep measures concurrency alone, so pacing is off there; the default row is paced.
         for concurrency in sorted(set(int(x) for x in args.sweep.split(',')) | {DEFAULT_MAX_CONCURRENCY}):
-            listing('fields: [summary] (default), max_concurrent_requests=%d, pacing off' % concurrency,
-                    concurrency, ['summary'], pace=0)
-        ours = listing('default: fields: [summary], max_concurrent_requests=%d, paced at %d a second'
-                       % (DEFAULT_MAX_CONCURRENCY, LISTING_RATE), DEFAULT_MAX_CONCURRENCY, ['summary'])
-        listing('fields: [all], max_concurrent_requests=%d, pacing off' % DEFAULT_MAX_CONCURRENCY,
-                DEFAULT_MAX_CONCURRENCY, ['all'], pace=0)
+            listing(
+                'fields: [summary] (default), max_concurrent_requests=%d, pacing off' % concurrency,
+                concurrency,
+                ['summary'],
+                pace=0,
+            )
+        ours = listing(
+            'default: fields: [summary], max_concurrent_requests=%d, paced at %d a second'
+            % (DEFAULT_MAX_CONCURRENCY, LISTING_RATE),
+            DEFAULT_MAX_CONCURRENCY,
+            ['summary'],
+        )
+        listing(
+            'fields: [all], max_concurrent_requests=%d, pacing off' % DEFAULT_MAX_CONCURRENCY,
+            DEFAULT_MAX_CONCURRENCY,
+            ['all'],
+            pace=0,
+        )
         control(endpoint, 'faults', {'throttle_every': 4, '5xx_every': 9})
         try:
             listing('default, every 4th request throttled, every 9th a 503', DEFAULT_MAX_CONCURRENCY, ['summary'])
         finally:
             control(endpoint, 'faults', {})
-        sdk_row = measure('official SDK, %d jobs, one page after another' % args.jobs,
-                          sdk + ['list', endpoint, REGION], endpoint, env, result_file, args.jobs, repeat=args.repeat)
+        sdk_row = measure(
+            'official SDK, %d jobs, one page after another' % args.jobs,
+            sdk + ['list', endpoint, REGION],
+            endpoint,
+            env,
+            result_file,
+            args.jobs,
+            repeat=args.repeat,
+        )
         sdk_row['bound'] = pages * latency
         rows.append(sdk_row)
-        paced = paced_listing(dict(env, PYTHONPATH=collections), endpoint, args.jobs, pages,
-                              (1 + PACING_MARGIN) / LISTING_RATE, args.repeat)
-        row = measure('dts_sync_status_info, %d ids' % args.status_ids,
-                      playbook + ['-e', 'ids_file=%s' % ids_file, plays['status']], endpoint, env, result_file,
-                      args.status_ids, repeat=args.repeat)
+        paced = paced_listing(
+            dict(env, PYTHONPATH=collections),
+            endpoint,
+            args.jobs,
+            pages,
+            (1 + PACING_MARGIN) / LISTING_RATE,
+            args.repeat,
+        )
+        row = measure(
+            'dts_sync_status_info, %d ids' % args.status_ids,
+            playbook + ['-e', 'ids_file=%s' % ids_file, plays['status']],
+            endpoint,
+            env,
+            result_file,
+            args.status_ids,
+            repeat=args.repeat,
+        )
         row['bound'] = latency
         rows.append(row)
-        row = measure('official SDK status list, %d ids' % args.status_ids,
-                      sdk + ['status', endpoint, REGION, ids_file], endpoint, env, result_file, args.status_ids,
-                      repeat=args.repeat)
+        row = measure(
+            'official SDK status list, %d ids' % args.status_ids,
+            sdk + ['status', endpoint, REGION, ids_file],
+            endpoint,
+            env,
+            result_file,
+            args.status_ids,
+            repeat=args.repeat,
+        )
         row['bound'] = latency
         rows.append(row)
     finally:
         emulator.terminate()
         emulator.wait()
 
-    lines = ['Emulator: %d jobs in %s, %d ms added to every request; Python %s; %d CPUs; %d runs a row.'
-             % (args.jobs, REGION, args.latency_ms, sys.version.split()[0], os.cpu_count(), args.repeat), '',
-             '| run | wall s (median) | every run s | requests | round-trip bound s | peak RSS MB | exact |',
-             '| --- | ---: | ---: | ---: | ---: | ---: | --- |']
+    lines = [
+        'Emulator: %d jobs in %s, %d ms added to every request; Python %s; %d CPUs; %d runs a row.'
+        % (args.jobs, REGION, args.latency_ms, sys.version.split()[0], os.cpu_count(), args.repeat),
+        '',
+        '| run | wall s (median) | every run s | requests | round-trip bound s | peak RSS MB | exact |',
+        '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    ]
     for row in rows:
-        lines.append('| %s | %.2f | %s | %d | %.2f | %.0f | %s |' % (
-            row['name'], row['wall'], ' '.join('%.2f' % wall for wall in row['walls']), row['requests'],
-            row['bound'], row['rss_mb'], 'yes' if row['exact'] else 'NO (%s)' % row['answer']))
-    lines += ['', 'Default listing against the SDK loop: %.2f s / %.2f s = %.2f of its wall time (goal: at most 0.5); '
-              '%.1fx the round-trip bound plus start-up (goal: within 2x).'
-              % (ours['wall'], sdk_row['wall'], ours['wall'] / sdk_row['wall'],
-                 ours['wall'] / (ours['bound'] + startup['wall']))]
-    lines += ['', 'The paced bound: the default listing (paged at %d a second, normalised as pages arrive), '
-              'in a process '
-              'of its own, %.2f s from its first request to its last fact, against one page (%.3f s) plus %d pacing '
-              'intervals of %.3f s = %.2f s: %.3fx its bound (goal: at most 1.05; every run: %s); %s.'
-              % (LISTING_RATE, paced['listing'], paced['page'], pages - 1, (1 + PACING_MARGIN) / LISTING_RATE,
-                 paced['bound'], paced['ratio'], ' '.join('%.3f' % ratio for ratio in paced['ratios']),
-                 'exact' if paced['exact'] else 'NOT EXACT')]
+        lines.append(
+            '| %s | %.2f | %s | %d | %.2f | %.0f | %s |'
+            % (
+                row['name'],
+                row['wall'],
+                ' '.join('%.2f' % wall for wall in row['walls']),
+                row['requests'],
+                row['bound'],
+                row['rss_mb'],
+                'yes' if row['exact'] else 'NO (%s)' % row['answer'],
+            )
+        )
+    lines += [
+        '',
+        'Default listing against the SDK loop: %.2f s / %.2f s = %.2f of its wall time (goal: at most 0.5); '
+        '%.1fx the round-trip bound plus start-up (goal: within 2x).'
+        % (
+            ours['wall'],
+            sdk_row['wall'],
+            ours['wall'] / sdk_row['wall'],
+            ours['wall'] / (ours['bound'] + startup['wall']),
+        ),
+    ]
+    lines += [
+        '',
+        'The paced bound: the default listing (paged at %d a second, normalised as pages arrive), '
+        'in a process '
+        'of its own, %.2f s from its first request to its last fact, against one page (%.3f s) plus %d pacing '
+        'intervals of %.3f s = %.2f s: %.3fx its bound (goal: at most 1.05; every run: %s); %s.'
+        % (
+            LISTING_RATE,
+            paced['listing'],
+            paced['page'],
+            pages - 1,
+            (1 + PACING_MARGIN) / LISTING_RATE,
+            paced['bound'],
+            paced['ratio'],
+            ' '.join('%.3f' % ratio for ratio in paced['ratios']),
+            'exact' if paced['exact'] else 'NOT EXACT',
+        ),
+    ]
     report = '\n'.join(lines)
     print(report)
     if args.output:

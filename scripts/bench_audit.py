@@ -66,19 +66,33 @@ def job_specs(count, now, regions=REGIONS):
     synchronizing, with every kind of finding among them."""
     specs = []
     for index in range(count):
-        spec = {'id': 'dtsaudit%09d' % index, 'region': region_of(index, count, regions),
-                'name': 'audit-%s-%d' % (('prod', 'staging', 'dev')[index % 3], index),
-                'tags': {'env': ('prod', 'staging', 'dev')[index % 3]}, 'status': 'Synchronizing', 'delay': index % 7,
-                # Both API families: a job made the current way is listed by DescribeDtsJobs only,
-                # one made the legacy way by both (and audited once).
-                'origin': 'current' if index % 3 == 1 else 'legacy'}
+        spec = {
+            'id': 'dtsaudit%09d' % index,
+            'region': region_of(index, count, regions),
+            'name': 'audit-%s-%d' % (('prod', 'staging', 'dev')[index % 3], index),
+            'tags': {'env': ('prod', 'staging', 'dev')[index % 3]},
+            'status': 'Synchronizing',
+            'delay': index % 7,
+            # Both API families: a job made the current way is listed by DescribeDtsJobs only,
+            # one made the legacy way by both (and audited once).
+            'origin': 'current' if index % 3 == 1 else 'legacy',
+        }
         kind = index % 20
         if kind == 1:
             spec.update(status='Failed', error_message='DTS-070211: Connect Source DB failed (job %d)' % index)
         elif kind == 2:
-            spec.update(status='PrecheckFailed', error_message='Precheck failed: CHECK_CONN_SRC', delay=0,
-                        precheck_failures=[{'item': 'CHECK_CONN_SRC', 'error': 'Access denied (job %d)' % index,
-                                            'repair': 'CHECK_ERROR_DEST_CONN_REPAIR2'}])
+            spec.update(
+                status='PrecheckFailed',
+                error_message='Precheck failed: CHECK_CONN_SRC',
+                delay=0,
+                precheck_failures=[
+                    {
+                        'item': 'CHECK_CONN_SRC',
+                        'error': 'Access denied (job %d)' % index,
+                        'repair': 'CHECK_ERROR_DEST_CONN_REPAIR2',
+                    }
+                ],
+            )
         elif kind == 3:
             spec.update(status='Initializing', delay=0)
         elif kind == 4:
@@ -126,12 +140,26 @@ def expected_records(specs):
     records = []
     for spec in specs:
         status = 'Synchronizing' if spec['status'].lower() == 'synchronizing' else spec['status']
-        records.append({'region': spec['region'], 'status': status, 'failed': status in ('Failed', 'PrecheckFailed'),
-                        'delayed': spec.get('delay', 0) > 300, 'expiring': spec.get('pay_type') == 'PrePaid'
-                        and spec['expire_time'] < iso(datetime.now(timezone.utc) + timedelta(days=14))})
+        records.append(
+            {
+                'region': spec['region'],
+                'status': status,
+                'failed': status in ('Failed', 'PrecheckFailed'),
+                'delayed': spec.get('delay', 0) > 300,
+                'expiring': spec.get('pay_type') == 'PrePaid'
+                and spec['expire_time'] < iso(datetime.now(timezone.utc) + timedelta(days=14)),
+            }
+        )
         if spec.get('two_way'):
-            records.append({'region': spec['region'], 'status': spec['reverse_status'], 'failed': False,
-                            'delayed': False, 'expiring': records[-1]['expiring']})
+            records.append(
+                {
+                    'region': spec['region'],
+                    'status': spec['reverse_status'],
+                    'failed': False,
+                    'delayed': False,
+                    'expiring': records[-1]['expiring'],
+                }
+            )
     return records
 
 
@@ -142,9 +170,20 @@ def start_emulator(work, specs):
     port_file = os.path.join(work, 'port')
     if os.path.exists(port_file):
         os.remove(port_file)
-    process = subprocess.Popen([sys.executable, os.path.join(ROOT, 'tests', 'emulator', 'dts_emulator.py'),
-                                '--port', '0', '--port-file', port_file, '--data', data, '--quiet'],
-                               stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            os.path.join(ROOT, 'tests', 'emulator', 'dts_emulator.py'),
+            '--port',
+            '0',
+            '--port-file',
+            port_file,
+            '--data',
+            data,
+            '--quiet',
+        ],
+        stdout=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     while not os.path.exists(port_file):
         if time.monotonic() > deadline or process.poll() is not None:
@@ -188,14 +227,14 @@ def tree_memory(root_pid):
 
 
 # What the audit costs beyond Ansible and the inventory: a play over the same inventory doing nothing.
-NOTHING_PLAY = '''
+NOTHING_PLAY = """
 - name: The inventory alone
   hosts: localhost
   gather_facts: false
   tasks:
     - name: Nothing
       ansible.builtin.meta: noop
-'''
+"""
 
 
 def process_cpu(pid):
@@ -209,8 +248,14 @@ def process_cpu(pid):
 
 
 def run_audit(playbook_bin, inventory, output, env, playbook=None, emulator=None, command=None):
-    command = command or [playbook_bin, '-i', inventory, playbook or os.path.join(ROOT, 'playbooks', 'audit.yml'),
-                          '-e', 'dts_audit_output_dir=%s' % output]
+    command = command or [
+        playbook_bin,
+        '-i',
+        inventory,
+        playbook or os.path.join(ROOT, 'playbooks', 'audit.yml'),
+        '-e',
+        'dts_audit_output_dir=%s' % output,
+    ]
     emulator_cpu = process_cpu(emulator.pid) if emulator else 0.0
     started = time.monotonic()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT)
@@ -230,11 +275,16 @@ def run_audit(playbook_bin, inventory, output, env, playbook=None, emulator=None
     wall = time.monotonic() - started
     done.set()
     sampler.join()
-    return {'wall': wall, 'cpu': usage.ru_utime + usage.ru_stime, 'tree_mb': peak[0] / 1048576.0,
-            'emulator_cpu': (process_cpu(emulator.pid) - emulator_cpu) if emulator else 0.0,
-            'pss_mb': peak[1] / 1048576.0,
-            'max_process_mb': usage.ru_maxrss / 1024.0,
-            'status': status, 'output': output_text.decode('utf-8', 'replace')}
+    return {
+        'wall': wall,
+        'cpu': usage.ru_utime + usage.ru_stime,
+        'tree_mb': peak[0] / 1048576.0,
+        'emulator_cpu': (process_cpu(emulator.pid) - emulator_cpu) if emulator else 0.0,
+        'pss_mb': peak[1] / 1048576.0,
+        'max_process_mb': usage.ru_maxrss / 1024.0,
+        'status': status,
+        'output': output_text.decode('utf-8', 'replace'),
+    }
 
 
 def check_report(output, specs, monitor_rules=False):
@@ -268,23 +318,42 @@ def check_report(output, specs, monitor_rules=False):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--jobs', default='1000,3221,10000,30000', help='job counts, one row each')
-    parser.add_argument('--ansible-playbook', default=os.path.join(BIN, 'ansible-playbook'),
-                        help='the ansible-playbook to measure (another virtualenv for another ansible-core)')
-    parser.add_argument('--keyed-groups', action='store_true',
-                        help="group hosts by the env tag in the inventory, as the demo inventory does")
-    parser.add_argument('--baseline', action='store_true',
-                        help='also time a play that does nothing over the same inventory '
-                             '(start-up and inventory alone)')
-    parser.add_argument('--monitor-rules', action='store_true',
-                        help="read every job's alert rules in the inventory (monitor_rules: true)")
-    parser.add_argument('--layout', choices=['five', 'ten'], default='five',
-                        help='five regions round robin, or ten with %d jobs in the largest' % LARGEST_REGION)
-    parser.add_argument('--inventory-list', action='store_true',
-                        help='also measure ansible-inventory --list alone: wall time and peak memory per 1,000 hosts')
+    parser.add_argument(
+        '--ansible-playbook',
+        default=os.path.join(BIN, 'ansible-playbook'),
+        help='the ansible-playbook to measure (another virtualenv for another ansible-core)',
+    )
+    parser.add_argument(
+        '--keyed-groups',
+        action='store_true',
+        help='group hosts by the env tag in the inventory, as the demo inventory does',
+    )
+    parser.add_argument(
+        '--baseline',
+        action='store_true',
+        help='also time a play that does nothing over the same inventory (start-up and inventory alone)',
+    )
+    parser.add_argument(
+        '--monitor-rules',
+        action='store_true',
+        help="read every job's alert rules in the inventory (monitor_rules: true)",
+    )
+    parser.add_argument(
+        '--layout',
+        choices=['five', 'ten'],
+        default='five',
+        help='five regions round robin, or ten with %d jobs in the largest' % LARGEST_REGION,
+    )
+    parser.add_argument(
+        '--inventory-list',
+        action='store_true',
+        help='also measure ansible-inventory --list alone: wall time and peak memory per 1,000 hosts',
+    )
     parser.add_argument('--output', help='also write the report (Markdown) here')
     args = parser.parse_args()
     regions = TEN_REGIONS if args.layout == 'ten' else REGIONS
     from math import ceil
+
     # The pacing floor of a region: its first page, then a pacing interval per page after it (each
     # family's listing is paced on its own: they are different actions).
     interval = 1.1 / 20
@@ -305,19 +374,34 @@ def main():
     with open(nothing, 'w') as handle:
         handle.write(NOTHING_PLAY)
     version = subprocess.check_output([args.ansible_playbook, '--version']).decode().splitlines()[0]
-    python = subprocess.check_output([os.path.join(os.path.dirname(args.ansible_playbook), 'python'), '-c',
-                                      'import sys; print(sys.version.split()[0])']).decode().strip()
+    python = (
+        subprocess.check_output(
+            [
+                os.path.join(os.path.dirname(args.ansible_playbook), 'python'),
+                '-c',
+                'import sys; print(sys.version.split()[0])',
+            ]
+        )
+        .decode()
+        .strip()
+    )
     rows = []
     for count in [int(value) for value in args.jobs.split(',')]:
         specs = job_specs(count, datetime.now(timezone.utc), regions)
         emulator, endpoint = start_emulator(work, specs)
         try:
-            env = dict(os.environ, ALIBABA_CLOUD_ACCESS_KEY_ID='dts-emulator-ak',
-                       ALIBABA_CLOUD_ACCESS_KEY_SECRET='dts-emulator-secret', ALIBABA_CLOUD_REGION_ID=REGIONS[0],
-                       ALIBABA_CLOUD_ENDPOINT_DTS=endpoint, ANSIBLE_COLLECTIONS_PATH=collections,
-                       ANSIBLE_PYTHON_INTERPRETER=os.path.join(os.path.dirname(args.ansible_playbook), 'python'),
-                       ANSIBLE_LOCALHOST_WARNING='false',
-                       ANSIBLE_INVENTORY_UNPARSED_WARNING='false', ANSIBLE_NOCOLOR='1')
+            env = dict(
+                os.environ,
+                ALIBABA_CLOUD_ACCESS_KEY_ID='dts-emulator-ak',
+                ALIBABA_CLOUD_ACCESS_KEY_SECRET='dts-emulator-secret',
+                ALIBABA_CLOUD_REGION_ID=REGIONS[0],
+                ALIBABA_CLOUD_ENDPOINT_DTS=endpoint,
+                ANSIBLE_COLLECTIONS_PATH=collections,
+                ANSIBLE_PYTHON_INTERPRETER=os.path.join(os.path.dirname(args.ansible_playbook), 'python'),
+                ANSIBLE_LOCALHOST_WARNING='false',
+                ANSIBLE_INVENTORY_UNPARSED_WARNING='false',
+                ANSIBLE_NOCOLOR='1',
+            )
             output = os.path.join(work, 'report-%d' % count)
             row = run_audit(args.ansible_playbook, inventory, output, env, emulator=emulator)
             row['monitor_rule_requests'] = emulator_counters(endpoint)['by_action'].get('DescribeJobMonitorRule', 0)
@@ -325,17 +409,33 @@ def main():
             biggest, largest = Counter(spec['region'] for spec in specs).most_common(1)[0]
             # DescribeDtsJobs lists every job of the region (a record each); the legacy listing those made
             # the legacy way (a record per direction): the larger listing sets the floor.
-            legacy = sum((2 if spec.get('two_way') else 1) for spec in specs
-                         if spec['region'] == biggest and spec['origin'] == 'legacy')
+            legacy = sum(
+                (2 if spec.get('two_way') else 1)
+                for spec in specs
+                if spec['region'] == biggest and spec['origin'] == 'legacy'
+            )
             row['floor'] = (ceil(max(largest, legacy) / 30.0) - 1) * interval
             if args.inventory_list:
-                listed = run_audit(None, None, None, env, emulator=emulator, command=[
-                    os.path.join(os.path.dirname(args.ansible_playbook), 'ansible-inventory'), '-i', inventory,
-                    '--list', '--output', os.path.join(work, 'list-%d.json' % count)])
+                listed = run_audit(
+                    None,
+                    None,
+                    None,
+                    env,
+                    emulator=emulator,
+                    command=[
+                        os.path.join(os.path.dirname(args.ansible_playbook), 'ansible-inventory'),
+                        '-i',
+                        inventory,
+                        '--list',
+                        '--output',
+                        os.path.join(work, 'list-%d.json' % count),
+                    ],
+                )
                 row['list'] = listed
             if args.baseline:
-                row['baseline'] = run_audit(args.ansible_playbook, inventory, output + '-nothing', env, nothing,
-                                            emulator=emulator)
+                row['baseline'] = run_audit(
+                    args.ansible_playbook, inventory, output + '-nothing', env, nothing, emulator=emulator
+                )
         finally:
             emulator.terminate()
             emulator.wait()
@@ -346,45 +446,93 @@ def main():
         else:
             row['problems'] = check_report(output, specs, args.monitor_rules)
             if args.monitor_rules and row['monitor_rule_requests'] != len(specs):
-                row['problems'].append('%d DescribeJobMonitorRule requests for %d jobs'
-                                       % (row['monitor_rule_requests'], len(specs)))
+                row['problems'].append(
+                    '%d DescribeJobMonitorRule requests for %d jobs' % (row['monitor_rule_requests'], len(specs))
+                )
         if row['problems']:
             sys.stderr.write(row['output'][-3000:] + '\n' + '\n'.join(row['problems']) + '\n')
         rows.append(row)
-        print('%d jobs: %.1f s, %.1f s CPU, %.0f MB PSS (tree), %.0f MB RSS (tree), %.0f MB (largest process), '
-              'emulator %.1f s CPU, %s; pacing floor of the largest region %.1f s: %.2fx%s' % (
-                  count, row['wall'], row['cpu'], row['pss_mb'], row['tree_mb'], row['max_process_mb'],
-                  row['emulator_cpu'], 'exact' if not row['problems'] else 'WRONG', row['floor'],
-                  row['wall'] / row['floor'] if row['floor'] else 0,
-                  '; %d DescribeJobMonitorRule requests, pacing bound %.1f s' % (
-                      row['monitor_rule_requests'], row['pacing_bound']) if args.monitor_rules else ''))
+        print(
+            '%d jobs: %.1f s, %.1f s CPU, %.0f MB PSS (tree), %.0f MB RSS (tree), %.0f MB (largest process), '
+            'emulator %.1f s CPU, %s; pacing floor of the largest region %.1f s: %.2fx%s'
+            % (
+                count,
+                row['wall'],
+                row['cpu'],
+                row['pss_mb'],
+                row['tree_mb'],
+                row['max_process_mb'],
+                row['emulator_cpu'],
+                'exact' if not row['problems'] else 'WRONG',
+                row['floor'],
+                row['wall'] / row['floor'] if row['floor'] else 0,
+                '; %d DescribeJobMonitorRule requests, pacing bound %.1f s'
+                % (row['monitor_rule_requests'], row['pacing_bound'])
+                if args.monitor_rules
+                else '',
+            )
+        )
         if 'list' in row:
-            print('  ansible-inventory --list: %.1f s wall (%.2fx the floor), %.1f s CPU, peak RSS %.0f MB: %.1f MB '
-                  'per 1,000 hosts' % (row['list']['wall'], row['list']['wall'] / row['floor'] if row['floor'] else 0,
-                                       row['list']['cpu'], row['list']['max_process_mb'],
-                                       row['list']['max_process_mb'] * 1000.0 / row['records']))
+            print(
+                '  ansible-inventory --list: %.1f s wall (%.2fx the floor), %.1f s CPU, peak RSS %.0f MB: %.1f MB '
+                'per 1,000 hosts'
+                % (
+                    row['list']['wall'],
+                    row['list']['wall'] / row['floor'] if row['floor'] else 0,
+                    row['list']['cpu'],
+                    row['list']['max_process_mb'],
+                    row['list']['max_process_mb'] * 1000.0 / row['records'],
+                )
+            )
         sys.stdout.flush()
 
-    lines = ['%s, Python %s; %d CPUs. Jobs in %d regions, plus %s listed and empty; inventory %s%s.'
-             % (version, python, os.cpu_count(), len(regions), EMPTY_REGION,
-                'with keyed_groups on the env tag' if args.keyed_groups else 'with regions only',
-                ', monitor_rules: true' if args.monitor_rules else ''), '',
-             '| jobs | records | wall s | CPU s | wall s per 1,000 records | peak PSS MB, process tree '
-             '| peak RSS MB, process tree | peak RSS MB, largest process | emulator CPU s | exact |'
-             + (' inventory alone: wall s, CPU s, PSS MB |' if args.baseline else '')
-             + (' DescribeJobMonitorRule requests | pacing bound s |' if args.monitor_rules else ''),
-             '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |'
-             + (' ---: |' if args.baseline else '') + (' ---: | ---: |' if args.monitor_rules else '')]
+    lines = [
+        '%s, Python %s; %d CPUs. Jobs in %d regions, plus %s listed and empty; inventory %s%s.'
+        % (
+            version,
+            python,
+            os.cpu_count(),
+            len(regions),
+            EMPTY_REGION,
+            'with keyed_groups on the env tag' if args.keyed_groups else 'with regions only',
+            ', monitor_rules: true' if args.monitor_rules else '',
+        ),
+        '',
+        '| jobs | records | wall s | CPU s | wall s per 1,000 records | peak PSS MB, process tree '
+        '| peak RSS MB, process tree | peak RSS MB, largest process | emulator CPU s | exact |'
+        + (' inventory alone: wall s, CPU s, PSS MB |' if args.baseline else '')
+        + (' DescribeJobMonitorRule requests | pacing bound s |' if args.monitor_rules else ''),
+        '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |'
+        + (' ---: |' if args.baseline else '')
+        + (' ---: | ---: |' if args.monitor_rules else ''),
+    ]
     for row in rows:
-        lines.append('| {:,} | {:,} | {:.1f} | {:.1f} | {:.2f} | {:.0f} | {:.0f} | {:.0f} | {:.1f} | {} |'.format(
-            row['jobs'], row['records'], row['wall'], row['cpu'], row['wall'] * 1000.0 / row['records'], row['pss_mb'],
-            row['tree_mb'], row['max_process_mb'], row['emulator_cpu'],
-            'yes' if not row['problems'] else 'NO: ' + '; '.join(row['problems']))
-            + (' {:.1f}, {:.1f}, {:.0f} |'.format(row['baseline']['wall'], row['baseline']['cpu'],
-                                                  row['baseline']['pss_mb'])
-               if args.baseline else '')
-            + (' {:,} | {:.1f} |'.format(row['monitor_rule_requests'], row['pacing_bound']) if args.monitor_rules
-               else ''))
+        lines.append(
+            '| {:,} | {:,} | {:.1f} | {:.1f} | {:.2f} | {:.0f} | {:.0f} | {:.0f} | {:.1f} | {} |'.format(
+                row['jobs'],
+                row['records'],
+                row['wall'],
+                row['cpu'],
+                row['wall'] * 1000.0 / row['records'],
+                row['pss_mb'],
+                row['tree_mb'],
+                row['max_process_mb'],
+                row['emulator_cpu'],
+                'yes' if not row['problems'] else 'NO: ' + '; '.join(row['problems']),
+            )
+            + (
+                ' {:.1f}, {:.1f}, {:.0f} |'.format(
+                    row['baseline']['wall'], row['baseline']['cpu'], row['baseline']['pss_mb']
+                )
+                if args.baseline
+                else ''
+            )
+            + (
+                ' {:,} | {:.1f} |'.format(row['monitor_rule_requests'], row['pacing_bound'])
+                if args.monitor_rules
+                else ''
+            )
+        )
     report = '\n'.join(lines)
     shutil.rmtree(work, ignore_errors=True)
     print(report)

@@ -20,26 +20,37 @@ from alibabacloud_tea_openapi.models import Config
 
 def client(endpoint, region):
     host = endpoint.split('://', 1)[1]
-    return Client(Config(access_key_id=os.environ['ALIBABA_CLOUD_ACCESS_KEY_ID'],
-                         access_key_secret=os.environ['ALIBABA_CLOUD_ACCESS_KEY_SECRET'],
-                         endpoint=host, protocol=endpoint.split('://', 1)[0], region_id=region))
+    return Client(
+        Config(
+            access_key_id=os.environ['ALIBABA_CLOUD_ACCESS_KEY_ID'],
+            access_key_secret=os.environ['ALIBABA_CLOUD_ACCESS_KEY_SECRET'],
+            endpoint=host,
+            protocol=endpoint.split('://', 1)[0],
+            region_id=region,
+        )
+    )
 
 
 def list_all(sdk, region):
     seen, page = set(), 1
     while True:
-        answer = sdk.describe_synchronization_jobs(models.DescribeSynchronizationJobsRequest(
-            region_id=region, page_size=30, page_num=page)).body
-        seen.update((item.synchronization_job_id, item.synchronization_direction)
-                    for item in answer.synchronization_instances)
+        answer = sdk.describe_synchronization_jobs(
+            models.DescribeSynchronizationJobsRequest(region_id=region, page_size=30, page_num=page)
+        ).body
+        seen.update(
+            (item.synchronization_job_id, item.synchronization_direction) for item in answer.synchronization_instances
+        )
         if page * 30 >= answer.total_record_count:
             return len(seen)
         page += 1
 
 
 def statuses(sdk, region, ids):
-    answer = sdk.describe_synchronization_job_status_list(models.DescribeSynchronizationJobStatusListRequest(
-        region_id=region, synchronization_job_id_list_json_str=json.dumps(ids))).body
+    answer = sdk.describe_synchronization_job_status_list(
+        models.DescribeSynchronizationJobStatusListRequest(
+            region_id=region, synchronization_job_id_list_json_str=json.dumps(ids)
+        )
+    ).body
     return len(answer.synchronization_job_list_status_list)
 
 

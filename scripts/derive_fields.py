@@ -73,11 +73,18 @@ MAX_DEPTH = 8
 
 # What a description's job-type headings and phrases call each job type.
 _TYPE_WORDS = (('migration', 'migration'), ('synchronization', 'sync'), ('change tracking', 'subscribe'))
-_TIME_UNITS = {'millisecond': 'ms', 'milliseconds': 'ms', 'second': 's', 'seconds': 's', 'minute': 'min',
-               'minutes': 'min'}
+_TIME_UNITS = {
+    'millisecond': 'ms',
+    'milliseconds': 'ms',
+    'second': 's',
+    'seconds': 's',
+    'minute': 'min',
+    'minutes': 'min',
+}
 
 
 # -- reading the SDK's model sources -------------------------------------------------------------------
+
 
 def sdk_version():
     return metadata.version(DISTRIBUTION)
@@ -105,14 +112,28 @@ def _method(node, name):
 
 
 def _self_attribute(node):
-    return next((item.attr for item in ast.walk(node) if isinstance(item, ast.Attribute)
-                 and isinstance(item.value, ast.Name) and item.value.id == 'self'), None)
+    return next(
+        (
+            item.attr
+            for item in ast.walk(node)
+            if isinstance(item, ast.Attribute) and isinstance(item.value, ast.Name) and item.value.id == 'self'
+        ),
+        None,
+    )
 
 
 def _result_key(node):
-    return next((item.slice.value for item in ast.walk(node) if isinstance(item, ast.Subscript)
-                 and isinstance(item.value, ast.Name) and item.value.id == 'result'
-                 and isinstance(item.slice, ast.Constant)), None)
+    return next(
+        (
+            item.slice.value
+            for item in ast.walk(node)
+            if isinstance(item, ast.Subscript)
+            and isinstance(item.value, ast.Name)
+            and item.value.id == 'result'
+            and isinstance(item.slice, ast.Constant)
+        ),
+        None,
+    )
 
 
 def _wire_names(to_map):
@@ -140,9 +161,14 @@ def _model_class(node, lines):
     for statement in init.body:
         if isinstance(statement, ast.Assign) and isinstance(statement.targets[0], ast.Attribute):
             attribute = statement.targets[0].attr
-            fields.append({'attribute': attribute, 'wire': wire.get(attribute),
-                           'annotation': annotations.get(attribute, ''),
-                           'description': _comment_above(lines, statement.lineno)})
+            fields.append(
+                {
+                    'attribute': attribute,
+                    'wire': wire.get(attribute),
+                    'annotation': annotations.get(attribute, ''),
+                    'description': _comment_above(lines, statement.lineno),
+                }
+            )
     return fields
 
 
@@ -187,6 +213,7 @@ STATUS_NAMES = ('Status', 'State', 'CheckStatus', 'CheckResult', 'DtsJobDirectio
 
 # -- what a description says ---------------------------------------------------------------------------
 
+
 def _values(text):
     """The ``**Value**`` items of a description's lists (``- **X**: meaning`` or ``* **X**``)."""
     return [match.group(1).strip() for match in re.finditer(r'(?:^|\s)[-*]\s+\*\*([^*]+)\*\*', text, re.M)]
@@ -217,8 +244,11 @@ def discontinued(text):
 
 
 def _duration_unit(text, wire):
-    per_type = dict((name, _TIME_UNITS[unit]) for word, name in _TYPE_WORDS
-                    for unit in re.findall(r'For data %s tasks, the unit is (\w+)' % word, text))
+    per_type = dict(
+        (name, _TIME_UNITS[unit])
+        for word, name in _TYPE_WORDS
+        for unit in re.findall(r'For data %s tasks, the unit is (\w+)' % word, text)
+    )
     if per_type:
         return per_type
     match = re.search(r'(?:Unit: |in |, in )(milliseconds|seconds|minutes)\b', text)
@@ -240,8 +270,11 @@ def _time_format(text):
 
 
 def _is_duration(text, wire):
-    return bool(re.search(r'\blatency\b|retry (time|duration)|time that has been spent|statistical period',
-                          text, re.I) or wire.endswith('Seconds') or wire == 'Delay')
+    return bool(
+        re.search(r'\blatency\b|retry (time|duration)|time that has been spent|statistical period', text, re.I)
+        or wire.endswith('Seconds')
+        or wire == 'Delay'
+    )
 
 
 def _is_time(text, wire):
@@ -277,6 +310,7 @@ def classify(path, sdk_type, text):
 
 # -- the table -------------------------------------------------------------------------------------------
 
+
 def _first_sentence(text):
     line = text.split('\n', 1)[0]
     return re.sub(r'</?i>|\*\*', '', line).strip()
@@ -294,11 +328,19 @@ def derive_rows(models, action):
     rows = []
     for path, sdk_type, text in walk(models, root):
         kind, unit = classify(path, sdk_type, text)
-        rows.append({
-            'action': action, 'path': path, 'sdk_type': sdk_type, 'kind': kind, 'unit': unit,
-            'values': enumeration(text) if kind == 'enum' else None,
-            'discontinued': discontinued(text), 'description': _first_sentence(text), 'source': 'SDK',
-        })
+        rows.append(
+            {
+                'action': action,
+                'path': path,
+                'sdk_type': sdk_type,
+                'kind': kind,
+                'unit': unit,
+                'values': enumeration(text) if kind == 'enum' else None,
+                'discontinued': discontinued(text),
+                'description': _first_sentence(text),
+                'source': 'SDK',
+            }
+        )
     return rows
 
 
@@ -329,21 +371,27 @@ def apply_overrides(rows, overrides):
                     value = override[key]
                     value = tuple(value) if isinstance(value, list) else value
                     if isinstance(value, dict):
-                        value = dict((name, tuple(item) if isinstance(item, list) else item)
-                                     for name, item in value.items())
+                        value = dict(
+                            (name, tuple(item) if isinstance(item, list) else item) for name, item in value.items()
+                        )
                     changed = changed or row[key] != value
                     row[key] = value
             row['source'] = 'override: ' + ' '.join(override['reason'].split())
         if matched and not changed:
-            problems.append('override %s %s changes nothing: the SDK now says the same; remove it'
-                            % (override['action'], override['path']))
+            problems.append(
+                'override %s %s changes nothing: the SDK now says the same; remove it'
+                % (override['action'], override['path'])
+            )
     return problems
 
 
 def check_units(rows):
     """Every time, duration and size field has a unit or format (the SDK's or an override's)."""
-    return ['%s %s: a %s without a documented unit; add an override' % (row['action'], row['path'], row['kind'])
-            for row in rows if row['kind'] in ('duration', 'time', 'size') and not row['unit']]
+    return [
+        '%s %s: a %s without a documented unit; add an override' % (row['action'], row['path'], row['kind'])
+        for row in rows
+        if row['kind'] in ('duration', 'time', 'size') and not row['unit']
+    ]
 
 
 def derive(models=None, overrides=None):
@@ -411,7 +459,7 @@ def runtime_tables(rows):
         for row in chosen:
             if row['kind'] not in TYPED_KINDS:
                 continue
-            parts = [part.rstrip('[]') for part in row['path'][len(start):].split('.')]
+            parts = [part.rstrip('[]') for part in row['path'][len(start) :].split('.')]
             _insert(tree, parts, _spec(row, vocabularies))
         trees[action] = tree
     return trees, dict(number_values for number_values in vocabularies.values())
@@ -422,7 +470,7 @@ def discontinued_facts(rows):
     found = {}
     for action in ACTIONS:
         chosen, start = _record_rows(rows, action)
-        paths = sorted(set(row['path'][len(start):].replace('[]', '') for row in chosen if row['discontinued']))
+        paths = sorted(set(row['path'][len(start) :].replace('[]', '') for row in chosen if row['discontinued']))
         found[action] = tuple(paths)
     return found
 
@@ -516,7 +564,7 @@ def render_module(rows, version):
 
 # -- the documentation ----------------------------------------------------------------------------------
 
-DOC_HEADER = '''<!-- GENERATED by scripts/derive_fields.py: do not edit; rerun the script. -->
+DOC_HEADER = """<!-- GENERATED by scripts/derive_fields.py: do not edit; rerun the script. -->
 # Every field, as the vendor documents it
 
 This table is derived from the descriptions the official SDK (`%(package)s` %(version)s, the
@@ -540,32 +588,45 @@ Job types: `sync` (synchronization), `migration`, `subscribe` (change tracking).
 `migration: ms; sync: s` differs by job type; a two-way job's `ReverseJob` is a synchronization
 direction. The legacy actions list synchronization jobs only.
 
-'''
+"""
 
 
 # What each kind of fact holds, whatever the unit on the wire (the first table of docs/fields.md).
 KINDS = (
-    ('duration', 'whole **seconds**, rounded up (5.4 s is 6, never 5); `null` when unknown or negative (`-1` is '
-                 '"not started"). A unit that depends on the job type follows the record\'s `JobType`; with no '
-                 'job type the fact is `null` and a warning says why.'),
-    ('time, `epoch_s`', 'Unix **seconds**, an integer (a `checkpoint`; `checkpoint_time` beside it is the same '
-                        'instant as ISO 8601 UTC).'),
-    ('time, `iso_utc` / `local_utc8`', 'ISO 8601 **UTC**, `YYYY-MM-DDTHH:MM:SSZ`, whatever offset or fraction the '
-                                       'wire spells (`local_utc8`, the legacy listing\'s `yyyy-MM-dd HH:mm:ss.0` in '
-                                       'UTC+8, is moved to UTC). Text that is no time is `null`, with a warning.'),
+    (
+        'duration',
+        'whole **seconds**, rounded up (5.4 s is 6, never 5); `null` when unknown or negative (`-1` is '
+        '"not started"). A unit that depends on the job type follows the record\'s `JobType`; with no '
+        'job type the fact is `null` and a warning says why.',
+    ),
+    (
+        'time, `epoch_s`',
+        'Unix **seconds**, an integer (a `checkpoint`; `checkpoint_time` beside it is the same '
+        'instant as ISO 8601 UTC).',
+    ),
+    (
+        'time, `iso_utc` / `local_utc8`',
+        'ISO 8601 **UTC**, `YYYY-MM-DDTHH:MM:SSZ`, whatever offset or fraction the '
+        "wire spells (`local_utc8`, the legacy listing's `yyyy-MM-dd HH:mm:ss.0` in "
+        'UTC+8, is moved to UTC). Text that is no time is `null`, with a warning.',
+    ),
     ('size', 'a number in the unit this table gives (MB or bytes).'),
     ('percent, count', 'a number.'),
     ('rate', 'as sent (the documented unit is in this table).'),
     ('flag', '`true` or `false`.'),
-    ('enum', 'as sent, statuses in their documented spelling whatever the wire\'s case. A value the documentation '
-             'does not list is **kept** and reported in a warning.'),
+    (
+        'enum',
+        "as sent, statuses in their documented spelling whatever the wire's case. A value the documentation "
+        'does not list is **kept** and reported in a warning.',
+    ),
     ('text, object, list', 'as sent (objects and lists typed field by field).'),
 )
 
 
 def _kinds_table():
-    return '\n'.join(['| Kind | The fact holds |', '| --- | --- |']
-                     + ['| %s | %s |' % (kind, text) for kind, text in KINDS])
+    return '\n'.join(
+        ['| Kind | The fact holds |', '| --- | --- |'] + ['| %s | %s |' % (kind, text) for kind, text in KINDS]
+    )
 
 
 def _cell(value):
@@ -587,21 +648,34 @@ def render_doc(rows, version):
     for action in ACTIONS:
         parts.append('## %s\n\n' % action)
         record = ACTIONS[action]
-        parts.append('One record: `%s`.\n\n' % (record or 'the answer') if action not in SYNC_ONLY
-                     else 'One record: `%s` (synchronization jobs).\n\n' % record)
+        parts.append(
+            'One record: `%s`.\n\n' % (record or 'the answer')
+            if action not in SYNC_ONLY
+            else 'One record: `%s` (synchronization jobs).\n\n' % record
+        )
         parts.append('| Field | Kind | Unit / format | Values | Discontinued | Source | Description |\n')
         parts.append('| --- | --- | --- | --- | --- | --- | --- |\n')
         for row in rows:
             if row['action'] != action:
                 continue
-            parts.append('| `%s` | %s | %s | %s | %s | %s | %s |\n' % (
-                row['path'], row['kind'], _escape(_cell(row['unit'])), _escape(_cell(row['values'])),
-                row['discontinued'] or '', _escape(row['source']), _escape(row['description'])))
+            parts.append(
+                '| `%s` | %s | %s | %s | %s | %s | %s |\n'
+                % (
+                    row['path'],
+                    row['kind'],
+                    _escape(_cell(row['unit'])),
+                    _escape(_cell(row['values'])),
+                    row['discontinued'] or '',
+                    _escape(row['source']),
+                    _escape(row['description']),
+                )
+            )
         parts.append('\n')
     return ''.join(parts).rstrip('\n') + '\n'
 
 
 # -- the command ------------------------------------------------------------------------------------------
+
 
 def outputs(rows=None, version=None):
     """{path: text} of the files one derivation writes."""
@@ -632,8 +706,16 @@ def main(argv=None):
     if args.check and stale:
         print('out of date: %s (run scripts/derive_fields.py)' % ', '.join(stale), file=sys.stderr)
         return 1
-    print('%d fields of %d actions from %s %s%s' % (len(rows), len(ACTIONS), DISTRIBUTION, sdk_version(),
-                                                   '; wrote ' + ', '.join(stale) if stale and not args.check else ''))
+    print(
+        '%d fields of %d actions from %s %s%s'
+        % (
+            len(rows),
+            len(ACTIONS),
+            DISTRIBUTION,
+            sdk_version(),
+            '; wrote ' + ', '.join(stale) if stale and not args.check else '',
+        )
+    )
     return 0
 
 

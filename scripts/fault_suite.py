@@ -58,16 +58,27 @@ START_UP = 5
 def run_module(work, endpoint, module='dts_sync_job_info', **options):
     """One module process listing the emulator's jobs; its result and how long the process took."""
     args = os.path.join(work, 'args-%s.json' % module)
-    module_args = {'endpoint': endpoint, 'region': 'cn-hangzhou', 'access_key_id': 'fault-ak',
-                   'access_key_secret': 'fault-secret', 'page_size': 10, 'http_timeout': HTTP_TIMEOUT,
-                   'fields': ['summary']}
+    module_args = {
+        'endpoint': endpoint,
+        'region': 'cn-hangzhou',
+        'access_key_id': 'fault-ak',
+        'access_key_secret': 'fault-secret',
+        'page_size': 10,
+        'http_timeout': HTTP_TIMEOUT,
+        'fields': ['summary'],
+    }
     module_args.update(options)
     with open(args, 'w') as handle:
         json.dump({'ANSIBLE_MODULE_ARGS': module_args}, handle)
     env = dict(os.environ, PYTHONPATH=os.path.join(work, 'collections'), HOME=work)
     started = time.monotonic()
-    process = subprocess.run([sys.executable, '-m', 'ansible_collections.alibabacloud.dts.plugins.modules.'
-                              + module, args], capture_output=True, text=True, env=env, check=False)
+    process = subprocess.run(
+        [sys.executable, '-m', 'ansible_collections.alibabacloud.dts.plugins.modules.' + module, args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     return json.loads(process.stdout), time.monotonic() - started
 
 
@@ -97,17 +108,22 @@ class Tally:
 
     def cells(self):
         return '%d | %d | %d | %.1f | %.1f | %s' % (
-            self.counts['exact'], self.counts['clean failure'], self.counts['WRONG'],
-            statistics.median(self.seconds), max(self.seconds),
-            ', '.join('%s x%d' % item for item in sorted(self.codes.items())) or '-')
+            self.counts['exact'],
+            self.counts['clean failure'],
+            self.counts['WRONG'],
+            statistics.median(self.seconds),
+            max(self.seconds),
+            ', '.join('%s x%d' % item for item in sorted(self.codes.items())) or '-',
+        )
 
 
 HEADER = 'exact | clean failure | WRONG | median s | max s | failures named'
 
 
 def job_specs(count):
-    return [{'id': 'dtsfault%05d' % index, 'region': 'cn-hangzhou', 'status': 'synchronizing'}
-            for index in range(count)]
+    return [
+        {'id': 'dtsfault%05d' % index, 'region': 'cn-hangzhou', 'status': 'synchronizing'} for index in range(count)
+    ]
 
 
 def suite_rates(work, args):
@@ -238,10 +254,11 @@ def suite_paced(work, args):
     print('| client pacing | runs | requests | throttled answers | %s |' % HEADER)
     print('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |')
     jobs, wrong = 3000, 0
-    with Emulator(access_key_id='fault-ak', access_key_secret='fault-secret',
-                  job_specs=job_specs(jobs)) as emulator:
-        for label, options in (('default (20 a second)', {}), ('off (max_requests_per_second: 0)',
-                                                               {'max_requests_per_second': 0})):
+    with Emulator(access_key_id='fault-ak', access_key_secret='fault-secret', job_specs=job_specs(jobs)) as emulator:
+        for label, options in (
+            ('default (20 a second)', {}),
+            ('off (max_requests_per_second: 0)', {'max_requests_per_second': 0}),
+        ):
             tally, requests, throttled = Tally(), 0, 0
             for _run in range(max(1, args.runs // 10)):
                 emulator.faults = RateEnforcement(20)
@@ -260,12 +277,16 @@ def suite_paced(work, args):
 
 def suite_paced_current(work, args):
     print('\n### 3,000 jobs through DescribeDtsJobs, which the endpoint limits to 20 calls a second\n')
-    print('| throttling code | client pacing | runs | requests | throttled answers | exact | clean failure | WRONG '
-          '| median s |')
+    print(
+        '| throttling code | client pacing | runs | requests | throttled answers | exact | clean failure | WRONG '
+        '| median s |'
+    )
     print('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
     jobs, wrong = 3000, 0
-    specs = [{'id': 'dtscur%05d' % index, 'region': 'cn-hangzhou', 'status': 'Synchronizing', 'origin': 'current'}
-             for index in range(jobs)]
+    specs = [
+        {'id': 'dtscur%05d' % index, 'region': 'cn-hangzhou', 'status': 'Synchronizing', 'origin': 'current'}
+        for index in range(jobs)
+    ]
     with Emulator(access_key_id='fault-ak', access_key_secret='fault-secret', job_specs=specs) as emulator:
         emulator.config['rate_limits'] = {'DescribeDtsJobs': 20}
         for code in ('Throttling.User', 'Rejected.Throttling'):
@@ -274,8 +295,9 @@ def suite_paced_current(work, args):
                 counts, requests, throttled, seconds_all = {'exact': 0, 'clean failure': 0, 'WRONG': 0}, 0, 0, []
                 for _run in range(max(1, args.runs // 10)):
                     emulator.reset_counters()
-                    result, seconds = run_module(work, emulator.endpoint, module='dts_job_info', page_size=30,
-                                                 http_timeout=10, **options)
+                    result, seconds = run_module(
+                        work, emulator.endpoint, module='dts_job_info', page_size=30, http_timeout=10, **options
+                    )
                     seconds_all.append(seconds)
                     requests += emulator.counters['total']
                     throttled += emulator.counters['by_outcome'].get('throttle', 0)
@@ -288,15 +310,36 @@ def suite_paced_current(work, args):
                 if label == 'default' and throttled:
                     wrong += 1
                 wrong += counts['WRONG']
-                print('| %s | %s | %d | %d | %d | %d | %d | %d | %.1f |' % (
-                    code, label, len(seconds_all), requests, throttled, counts['exact'], counts['clean failure'],
-                    counts['WRONG'], statistics.median(seconds_all)))
+                print(
+                    '| %s | %s | %d | %d | %d | %d | %d | %d | %.1f |'
+                    % (
+                        code,
+                        label,
+                        len(seconds_all),
+                        requests,
+                        throttled,
+                        counts['exact'],
+                        counts['clean failure'],
+                        counts['WRONG'],
+                        statistics.median(seconds_all),
+                    )
+                )
                 sys.stdout.flush()
     return wrong
 
 
-QUOTA_REGIONS = ('cn-hangzhou', 'cn-beijing', 'cn-shanghai', 'cn-shenzhen', 'cn-qingdao', 'cn-zhangjiakou',
-                 'cn-huhehaote', 'cn-hongkong', 'ap-southeast-1', 'ap-northeast-1')
+QUOTA_REGIONS = (
+    'cn-hangzhou',
+    'cn-beijing',
+    'cn-shanghai',
+    'cn-shenzhen',
+    'cn-qingdao',
+    'cn-zhangjiakou',
+    'cn-huhehaote',
+    'cn-hongkong',
+    'ap-southeast-1',
+    'ap-northeast-1',
+)
 
 
 def run_inventory(work, endpoint, regions):
@@ -304,15 +347,35 @@ def run_inventory(work, endpoint, regions):
     (current family); its output and time."""
     config = os.path.join(work, 'quota.dts_sync_jobs.yml')
     with open(config, 'w') as handle:
-        json.dump({'plugin': 'alibabacloud.dts.dts_sync_jobs', 'api': ['current'], 'regions': list(regions),
-                   'endpoint': endpoint, 'access_key_id': 'fault-ak', 'access_key_secret': 'fault-secret'}, handle)
+        json.dump(
+            {
+                'plugin': 'alibabacloud.dts.dts_sync_jobs',
+                'api': ['current'],
+                'regions': list(regions),
+                'endpoint': endpoint,
+                'access_key_id': 'fault-ak',
+                'access_key_secret': 'fault-secret',
+            },
+            handle,
+        )
     home = os.path.join(work, 'home')
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(work, 'collections'), HOME=home,
-               ANSIBLE_HOME=os.path.join(home, '.ansible'), ANSIBLE_INVENTORY_ENABLED='alibabacloud.dts.dts_sync_jobs',
-               ANSIBLE_INVENTORY_UNPARSED_FAILED='true', ANSIBLE_NOCOLOR='1')
+    env = dict(
+        os.environ,
+        ANSIBLE_COLLECTIONS_PATH=os.path.join(work, 'collections'),
+        HOME=home,
+        ANSIBLE_HOME=os.path.join(home, '.ansible'),
+        ANSIBLE_INVENTORY_ENABLED='alibabacloud.dts.dts_sync_jobs',
+        ANSIBLE_INVENTORY_UNPARSED_FAILED='true',
+        ANSIBLE_NOCOLOR='1',
+    )
     started = time.monotonic()
-    process = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-inventory'), '-i', config,
-                              '--list', '--export'], capture_output=True, text=True, env=env, check=False)
+    process = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), 'ansible-inventory'), '-i', config, '--list', '--export'],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     seconds = time.monotonic() - started
     try:
         listed = json.loads(process.stdout) if process.returncode == 0 else None
@@ -325,11 +388,21 @@ def suite_quota_shared(work, args):
     regions, per_region = QUOTA_REGIONS, 600
     jobs, pages = len(regions) * per_region, len(regions) * per_region // 30
     print('\n### A quota below the pace, shared by ten regions: %d jobs, %d DescribeDtsJobs pages\n' % (jobs, pages))
-    print('| account quota (calls a second, all regions) | floor s (pages / quota) | runs | exact | WRONG '
-          '| requests | throttled answers | throttled per run (each) | median s | max s | median / floor |')
+    print(
+        '| account quota (calls a second, all regions) | floor s (pages / quota) | runs | exact | WRONG '
+        '| requests | throttled answers | throttled per run (each) | median s | max s | median / floor |'
+    )
     print('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |')
-    specs = [{'id': 'dtsq%s%04d' % (region.replace('-', ''), index), 'region': region, 'status': 'Synchronizing',
-              'origin': 'current'} for region in regions for index in range(per_region)]
+    specs = [
+        {
+            'id': 'dtsq%s%04d' % (region.replace('-', ''), index),
+            'region': region,
+            'status': 'Synchronizing',
+            'origin': 'current',
+        }
+        for region in regions
+        for index in range(per_region)
+    ]
     wrong = 0
     with Emulator(access_key_id='fault-ak', access_key_secret='fault-secret', job_specs=specs) as emulator:
         emulator.config['account_rate_limits'] = {'DescribeDtsJobs': args.quota}
@@ -344,24 +417,46 @@ def suite_quota_shared(work, args):
             summary = ((listed or {}).get('all', {}).get('vars') or {}).get('dts_regions') or []
             # ansible-inventory writes the strings the plugin marks as data as {"__ansible_unsafe": text}.
             ids = set(json.dumps(facts.get('dts_instance_id'), sort_keys=True) for facts in hostvars.values())
-            whole = (len(summary) == len(regions) and not any(entry.get('failed') for entry in summary)
-                     and sum(entry['jobs'] for entry in summary) == jobs)
+            whole = (
+                len(summary) == len(regions)
+                and not any(entry.get('failed') for entry in summary)
+                and sum(entry['jobs'] for entry in summary) == jobs
+            )
             outcome = 'exact' if len(hostvars) == len(ids) == jobs and whole else 'WRONG'
             if outcome == 'WRONG':
                 sys.stderr.write(stderr[-3000:])
             counts[outcome] += 1
         wrong += counts['WRONG']
         floor = pages / float(args.quota)
-        print('| %g | %.1f | %d | %d | %d | %d | %d | %s | %.1f | %.1f | %.2f |' % (
-            args.quota, floor, len(seconds_all), counts['exact'], counts['WRONG'], requests, sum(throttled),
-            ' '.join(str(count) for count in throttled), statistics.median(seconds_all), max(seconds_all),
-            statistics.median(seconds_all) / floor))
+        print(
+            '| %g | %.1f | %d | %d | %d | %d | %d | %s | %.1f | %.1f | %.2f |'
+            % (
+                args.quota,
+                floor,
+                len(seconds_all),
+                counts['exact'],
+                counts['WRONG'],
+                requests,
+                sum(throttled),
+                ' '.join(str(count) for count in throttled),
+                statistics.median(seconds_all),
+                max(seconds_all),
+                statistics.median(seconds_all) / floor,
+            )
+        )
         sys.stdout.flush()
     return wrong
 
 
-SUITES = {'rates': suite_rates, 'bursts': suite_bursts, 'gone': suite_gone, 'time-to-fail': suite_time_to_fail,
-          'paced': suite_paced, 'paced-current': suite_paced_current, 'quota-shared': suite_quota_shared}
+SUITES = {
+    'rates': suite_rates,
+    'bursts': suite_bursts,
+    'gone': suite_gone,
+    'time-to-fail': suite_time_to_fail,
+    'paced': suite_paced,
+    'paced-current': suite_paced_current,
+    'quota-shared': suite_quota_shared,
+}
 
 
 def main():
@@ -370,8 +465,12 @@ def main():
     parser.add_argument('--rates', default='0.05,0.1,0.2,0.3')
     parser.add_argument('--retries', default='6', help='comma-separated retry counts to compare')
     parser.add_argument('--budget', type=float, default=60, help='the retry_budget runs are held to (its default)')
-    parser.add_argument('--quota', type=float, default=8,
-                        help='quota-shared: DescribeDtsJobs calls a second the account may make, all regions together')
+    parser.add_argument(
+        '--quota',
+        type=float,
+        default=8,
+        help='quota-shared: DescribeDtsJobs calls a second the account may make, all regions together',
+    )
     parser.add_argument('--suites', default=','.join(SUITES))
     args = parser.parse_args()
     args.rates = [float(value) for value in args.rates.split(',')]

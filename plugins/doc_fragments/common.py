@@ -5,7 +5,7 @@
 
 class ModuleDocFragment:
     # The connection options shared by every module, the inventory plugin and the role's auth dict.
-    DOCUMENTATION = r'''
+    DOCUMENTATION = r"""
 options:
   access_key_id:
     description:
@@ -200,4 +200,4 @@ notes:
     never appear in results, warnings or errors.
 requirements:
   - requests
-'''
+"""

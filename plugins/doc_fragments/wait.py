@@ -6,7 +6,7 @@
 class ModuleDocFragment:
     # The wait options of the modules that can gate on jobs (plugins/module_utils/_waiter.py,
     # wait_argument_spec); a unit test keeps the two in step.
-    DOCUMENTATION = r'''
+    DOCUMENTATION = r"""
 options:
   wait:
     description:
@@ -115,4 +115,4 @@ options:
     type: bool
     default: false
     version_added: 0.3.0
-'''
+"""

@@ -103,8 +103,9 @@ def _failed_precheck_items(precheck):
             continue
         name = item.get('item_name') if item.get('item_name') is not None else item.get('check_item')
         detail = item.get('error_message') if item.get('error_message') is not None else item.get('failed_reason')
-        items.append({'item_name': _text(name), 'detail': _text(detail),
-                      'repair_method': _text(item.get('repair_method'))})
+        items.append(
+            {'item_name': _text(name), 'detail': _text(detail), 'repair_method': _text(item.get('repair_method'))}
+        )
     return items
 
 
@@ -173,10 +174,16 @@ def alert_summary(rules):
     own = [rule for rule in rules or [] if isinstance(rule, Mapping) and rule.get('job_type') in (None, '', 'normal')]
     delay = [rule for rule in own if rule.get('type') == 'delay']
     enabled = [rule for rule in delay if rule.get('enabled') is True]
-    thresholds = [seconds for seconds in (_seconds(rule.get('delay_threshold')) for rule in enabled or delay)
-                  if seconds is not None]
-    return {'delay_alert_enabled': bool(enabled), 'delay_alert_threshold': min(thresholds) if thresholds else None,
-            'error_alert_enabled': any(rule.get('type') == 'error' and rule.get('enabled') is True for rule in own)}
+    thresholds = [
+        seconds
+        for seconds in (_seconds(rule.get('delay_threshold')) for rule in enabled or delay)
+        if seconds is not None
+    ]
+    return {
+        'delay_alert_enabled': bool(enabled),
+        'delay_alert_threshold': min(thresholds) if thresholds else None,
+        'error_alert_enabled': any(rule.get('type') == 'error' and rule.get('enabled') is True for rule in own),
+    }
 
 
 def job_alert_facts(host_vars, prefix='dts_', suffix=''):
@@ -186,6 +193,7 @@ def job_alert_facts(host_vars, prefix='dts_', suffix=''):
     ``alerts``: alert_summary of the rules, None when they were not read or the lookup failed;
     ``alerts_error``: the failed lookup's ``{code, message, request_id}``; ``data_check``: the validation facts.
     """
+
     def fact(name):
         key = host_var_name(name, prefix, suffix)
         return host_vars[key] if key in host_vars else None
@@ -217,11 +225,15 @@ def dts_audit_records(hostvars, hosts=None, prefix='dts_', suffix=''):
     the family of highest precedence describes it, with every finding only the others carry.
     """
     if not isinstance(hostvars, Mapping):
-        raise AnsibleFilterError('dts_audit_records expects hostvars (a mapping of host names to their '
-                                 'variables), not %s' % type(hostvars).__name__)
+        raise AnsibleFilterError(
+            'dts_audit_records expects hostvars (a mapping of host names to their '
+            'variables), not %s' % type(hostvars).__name__
+        )
     if not isinstance(prefix, str) or not isinstance(suffix, str):
-        raise AnsibleFilterError("dts_audit_records: prefix and suffix must be strings, as the inventory's "
-                                 'hostvars_prefix and hostvars_suffix')
+        raise AnsibleFilterError(
+            "dts_audit_records: prefix and suffix must be strings, as the inventory's "
+            'hostvars_prefix and hostvars_suffix'
+        )
     read = host_variables(hostvars)
     records = {}
     for name in _host_names(hostvars, hosts):
@@ -269,11 +281,18 @@ def _note_refusal(refusals, key, entry):
 
 def _region_entry(key, listed, counted, failure, refusal):
     problem = failure or refusal
-    return {'account': key[0], 'region': key[1], 'listed': listed,
-            'records': sum(counted.get(key, {}).values()), 'statuses': dict(counted.get(key, {})),
-            'refused': refusal is not None, 'failed': failure is not None,
-            'code': problem['code'] if problem else '', 'message': problem['message'] if problem else '',
-            'request_id': failure['request_id'] if failure else ''}
+    return {
+        'account': key[0],
+        'region': key[1],
+        'listed': listed,
+        'records': sum(counted.get(key, {}).values()),
+        'statuses': dict(counted.get(key, {})),
+        'refused': refusal is not None,
+        'failed': failure is not None,
+        'code': problem['code'] if problem else '',
+        'message': problem['message'] if problem else '',
+        'request_id': failure['request_id'] if failure else '',
+    }
 
 
 def _region_entries(regions, refused, counted):
@@ -298,8 +317,9 @@ def _region_entries(regions, refused, counted):
     result = []
     for key in sorted(entries):
         failure = failures.get(key)
-        result.append(_region_entry(key, entries[key], counted, failure,
-                                    refusals.get(key) if failure is None else None))
+        result.append(
+            _region_entry(key, entries[key], counted, failure, refusals.get(key) if failure is None else None)
+        )
     return result
 
 
@@ -307,21 +327,38 @@ def _incomplete(region_entries):
     """Why the inventory cannot be audited as a whole: sentences naming each failed region and its
     error, or that it listed no region at all; empty when it is whole."""
     if not region_entries:
-        return ['the inventory listed no DTS region: is it a dts_sync_jobs inventory, and did it parse '
-                '(see its warnings)?']
-    return ['%s: %s' % ('region %s of account %s' % (entry['region'], entry['account']) if entry['account']
-                        else 'region %s' % entry['region'], entry['message'] or entry['code'])
-            for entry in region_entries if entry['failed']]
+        return [
+            'the inventory listed no DTS region: is it a dts_sync_jobs inventory, and did it parse (see its warnings)?'
+        ]
+    return [
+        '%s: %s'
+        % (
+            'region %s of account %s' % (entry['region'], entry['account'])
+            if entry['account']
+            else 'region %s' % entry['region'],
+            entry['message'] or entry['code'],
+        )
+        for entry in region_entries
+        if entry['failed']
+    ]
 
 
 def _finding(record, reason, **fields):
     finding = {
-        'reason': reason, 'account': record['account'], 'region': record['region'], 'api': record['api'],
-        'job_id': record['job_id'], 'instance_id': record['instance_id'], 'direction': record['direction'],
-        'job_name': record['job_name'], 'status': record['status'],
+        'reason': reason,
+        'account': record['account'],
+        'region': record['region'],
+        'api': record['api'],
+        'job_id': record['job_id'],
+        'instance_id': record['instance_id'],
+        'direction': record['direction'],
+        'job_name': record['job_name'],
+        'status': record['status'],
         'delay': '' if record['delay'] is None else record['delay'],
         'expire_time': _display_time(record['expire_time']),
-        'item_name': '', 'detail': '', 'repair_method': '',
+        'item_name': '',
+        'detail': '',
+        'repair_method': '',
     }
     finding.update(_alert_columns(record))
     finding.update(fields)
@@ -336,9 +373,11 @@ def _alert_columns(record):
     """The CSV's alert columns of a record: 'true'/'false' and seconds, '' when the rules are not known."""
     alerts = record.get('alerts') or {}
     threshold = alerts.get('delay_alert_threshold')
-    return {'delay_alert_enabled': _flag(alerts.get('delay_alert_enabled')),
-            'delay_alert_threshold': '' if threshold is None else threshold,
-            'error_alert_enabled': _flag(alerts.get('error_alert_enabled'))}
+    return {
+        'delay_alert_enabled': _flag(alerts.get('delay_alert_enabled')),
+        'delay_alert_threshold': '' if threshold is None else threshold,
+        'error_alert_enabled': _flag(alerts.get('error_alert_enabled')),
+    }
 
 
 def _error_text(error):
@@ -404,8 +443,9 @@ def _judgement_time(now):
         return datetime.now(timezone.utc).replace(microsecond=0)
     moment = parse_time(now)
     if moment is None:
-        raise AnsibleFilterError('dts_audit_report: now must be an ISO 8601 time such as 2026-01-31T12:00:00Z, '
-                                 'not %r' % (now,))
+        raise AnsibleFilterError(
+            'dts_audit_report: now must be an ISO 8601 time such as 2026-01-31T12:00:00Z, not %r' % (now,)
+        )
     return moment
 
 
@@ -474,8 +514,12 @@ class _Rules:
             return None
         expired = expires < self.moment
         # expires: what the Markdown table shows (not a CSV column).
-        return _finding(record, 'expiring', detail='expired' if expired else 'expires ' + _iso(expires),
-                        expires=_iso(expires) + (' (expired)' if expired else ''))
+        return _finding(
+            record,
+            'expiring',
+            detail='expired' if expired else 'expires ' + _iso(expires),
+            expires=_iso(expires) + (' (expired)' if expired else ''),
+        )
 
     def sorted_findings(self):
         # The longest delays first; the soonest expiries first.
@@ -489,14 +533,30 @@ class _Rules:
 
 
 def _refused_finding(entry):
-    return {'reason': 'refused', 'account': entry['account'], 'region': entry['region'], 'api': '',
-            'job_id': '', 'instance_id': '', 'direction': '', 'job_name': '', 'status': entry['code'],
-            'delay': '', 'expire_time': '', 'item_name': '', 'detail': entry['message'], 'repair_method': '',
-            'delay_alert_enabled': '', 'delay_alert_threshold': '', 'error_alert_enabled': ''}
+    return {
+        'reason': 'refused',
+        'account': entry['account'],
+        'region': entry['region'],
+        'api': '',
+        'job_id': '',
+        'instance_id': '',
+        'direction': '',
+        'job_name': '',
+        'status': entry['code'],
+        'delay': '',
+        'expire_time': '',
+        'item_name': '',
+        'detail': entry['message'],
+        'repair_method': '',
+        'delay_alert_enabled': '',
+        'delay_alert_threshold': '',
+        'error_alert_enabled': '',
+    }
 
 
-def dts_audit_report(records, regions=None, refused=None, max_delay=300, expiry_days=14, failed_statuses=None,
-                     now=None):
+def dts_audit_report(
+    records, regions=None, refused=None, max_delay=300, expiry_days=14, failed_statuses=None, now=None
+):
     """What the audit report shows, from ``dts_audit_records``' records.
 
     ``regions`` is the inventory's ``dts_regions`` (``[{account, region, jobs, refused}]``), ``refused``
@@ -557,10 +617,21 @@ _NOT_ONE_LINE = re.compile('[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\
 # and the full-width and small forms spreadsheets accept too (found by NFKC below).
 _FORMULA_STARTS = frozenset('=+-@\u2212')
 # In this order: a backslash is doubled before others are added, & made &amp; before entities are.
-_MARKDOWN_ESCAPES = (('\\', '\\\\'), ('&', '&amp;'), ('<', '&lt;'), ('>', '&gt;'),
-                     # An entity, not \|: renderers disagree on whether a backslash before \| escapes the pipe.
-                     ('|', '&#124;'),
-                     ('`', '\\`'), ('*', '\\*'), ('_', '\\_'), ('~', '\\~'), ('[', '\\['), (']', '\\]'), ('@', '\\@'))
+_MARKDOWN_ESCAPES = (
+    ('\\', '\\\\'),
+    ('&', '&amp;'),
+    ('<', '&lt;'),
+    ('>', '&gt;'),
+    # An entity, not \|: renderers disagree on whether a backslash before \| escapes the pipe.
+    ('|', '&#124;'),
+    ('`', '\\`'),
+    ('*', '\\*'),
+    ('_', '\\_'),
+    ('~', '\\~'),
+    ('[', '\\['),
+    (']', '\\]'),
+    ('@', '\\@'),
+)
 # The bare addresses GitHub makes links of: the colon of scheme:// and the dot of www. get a backslash.
 _MARKDOWN_ADDRESSES = re.compile(r'[:.](?:(?<=[A-Za-z0-9]:)(?=//)|(?<=www\.))', re.IGNORECASE)
 
@@ -648,7 +719,8 @@ def dts_audit_csv(rows, columns, header=True):
     if header:
         # The header as before these files were written in Python: quoted only where it must be.
         csv.writer(out, lineterminator='\n').writerow(
-            [_spreadsheet_text(column.get('heading', column['key'])) for column in columns])
+            [_spreadsheet_text(column.get('heading', column['key'])) for column in columns]
+        )
     for row in rows or []:
         writer.writerow([_spreadsheet_text(_cell(row, column['key'])) for column in columns])
     return out.getvalue()
@@ -659,8 +731,10 @@ def dts_audit_markdown(rows, columns):
     ``code`` (in backticks), ``numeric`` (right-aligned; an absent value is 0), ``empty`` (shown for '').
     Every heading and value is escaped: it renders as the text it is, never as HTML, a link or markup."""
     columns = _columns(columns, 'dts_audit_markdown')
-    lines = ['| ' + ' | '.join(_markdown_text(column.get('heading', column['key'])) for column in columns) + ' |',
-             '|' + ''.join(' ---: |' if column.get('numeric') else ' --- |' for column in columns)]
+    lines = [
+        '| ' + ' | '.join(_markdown_text(column.get('heading', column['key'])) for column in columns) + ' |',
+        '|' + ''.join(' ---: |' if column.get('numeric') else ' --- |' for column in columns),
+    ]
     for row in rows or []:
         cells = []
         for column in columns:

@@ -2,7 +2,7 @@
 # Copyright: Contributors to the alibabacloud.dts collection
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-DOCUMENTATION = r'''
+DOCUMENTATION = r"""
 name: dts_sync_jobs
 short_description: DTS synchronization jobs as inventory hosts
 version_added: 0.1.0
@@ -182,9 +182,9 @@ options:
     type: bool
     default: false
     version_added: 0.3.0
-'''
+"""
 
-EXAMPLES = r'''
+EXAMPLES = r"""
 # dts.dts_sync_jobs.yml: every job of three regions, credentials from the environment
 plugin: alibabacloud.dts.dts_sync_jobs
 regions: [cn-hangzhou, cn-beijing, ap-southeast-1]
@@ -219,7 +219,7 @@ compose:
   lagging: dts_delay > 300
 groups:
   dts_lagging: dts_delay > 300
-'''
+"""
 
 import functools
 import hashlib
@@ -272,9 +272,18 @@ from ansible_collections.alibabacloud.dts.plugins.plugin_utils._credential_cache
 # Anything else (bad credentials, a dead endpoint, throttling that outlasted the retries) is a
 # failed region: the others still make the inventory, and dts_regions says which failed and why,
 # so that an audit built on it can refuse to report a partial inventory as a whole one.
-REFUSAL_CODE_PREFIXES = ('Forbidden', 'InvalidRegionId', 'NoPermission', 'OperationDenied', 'UnsupportedRegion',
-                         'Region.NotSupport', 'RegionNotSupport', 'NotSupportedRegion', 'ServiceNotEnabled',
-                         'ServiceNotOpen')
+REFUSAL_CODE_PREFIXES = (
+    'Forbidden',
+    'InvalidRegionId',
+    'NoPermission',
+    'OperationDenied',
+    'UnsupportedRegion',
+    'Region.NotSupport',
+    'RegionNotSupport',
+    'NotSupportedRegion',
+    'ServiceNotEnabled',
+    'ServiceNotOpen',
+)
 # Variables of the group all, for reports: every (account, region) listed with its job count and
 # refusal, and (older name, kept for compatibility) the refused ones alone, set only when one refused.
 REGIONS_VAR = 'dts_regions'
@@ -349,7 +358,6 @@ class _Target:
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
-
     NAME = 'alibabacloud.dts.dts_sync_jobs'
 
     # What a job says (its name, tags, error message, endpoints) and a refusal's message are written by
@@ -365,7 +373,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def verify_file(self, path):
         return super(InventoryModule, self).verify_file(path) and path.endswith(
-            ('dts_sync_jobs.yml', 'dts_sync_jobs.yaml'))
+            ('dts_sync_jobs.yml', 'dts_sync_jobs.yaml')
+        )
 
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path, cache)
@@ -377,14 +386,18 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             # A value outside an option's choices or of the wrong type: still a parse error of this file.
             raise AnsibleParserError('%s: %s' % (path, to_native(error))) from error
         if not HAS_REQUESTS:
-            raise AnsibleParserError('The dts_sync_jobs inventory needs the python requests library: '
-                                     'pip install requests')
+            raise AnsibleParserError(
+                'The dts_sync_jobs inventory needs the python requests library: pip install requests'
+            )
         page_size = self.get_option('page_size')
         apis = self._apis(path)
         try:
             statuses = validate_statuses(self.get_option('statuses'))
-            filters = dict(name=self.get_option('name'), tags=self.get_option('tags'),
-                           resource_group_id=self.get_option('resource_group_id'))
+            filters = dict(
+                name=self.get_option('name'),
+                tags=self.get_option('tags'),
+                resource_group_id=self.get_option('resource_group_id'),
+            )
             # Each family's wire filters: checked before any request, and part of its listings' cache keys.
             queries = {}
             for api in apis:
@@ -408,13 +421,16 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             except KeyError:
                 pass
         missing = [target for target in targets if target.key not in cached]
-        fetched = dict((listing['key'], listing) for listing in self._fetch(path, missing, filters, page_size,
-                                                                            monitor_rules))
+        fetched = dict(
+            (listing['key'], listing) for listing in self._fetch(path, missing, filters, page_size, monitor_rules)
+        )
         listings = [cached.get(target.key) or fetched[target.key] for target in targets]
         if use_cache and (missing or not cache):
             # A failed listing is asked again next time, not served from the cache.
-            self._cache[cache_key] = {'format': CACHE_FORMAT,
-                                      'listings': [listing for listing in listings if 'failed' not in listing]}
+            self._cache[cache_key] = {
+                'format': CACHE_FORMAT,
+                'listings': [listing for listing in listings if 'failed' not in listing],
+            }
         # Named in the warnings of values that could not be converted.
         self._source = path
         self._populate(listings, status_filter(statuses), monitor_rules)
@@ -423,9 +439,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         """The monitor_rules option, refused (before any request) when no listing would give task IDs."""
         wanted = bool(self.get_option('monitor_rules'))
         if wanted and not any(family(api).lists_task_ids for api in apis):
-            raise AnsibleParserError('%s: monitor_rules needs the current API family, which lists the task IDs '
-                                     'DescribeJobMonitorRule asks with; add current to api (the default is both).'
-                                     % path)
+            raise AnsibleParserError(
+                '%s: monitor_rules needs the current API family, which lists the task IDs '
+                'DescribeJobMonitorRule asks with; add current to api (the default is both).' % path
+            )
         return wanted
 
     # -- configuration ------------------------------------------------------------------
@@ -436,8 +453,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         suffix = self.get_option('hostvars_suffix') or ''
         for option, value in (('hostvars_prefix', prefix), ('hostvars_suffix', suffix)):
             if not re.match(r'^[A-Za-z0-9_]*$', value) or (option == 'hostvars_prefix' and value[:1].isdigit()):
-                raise DtsConfigError('%s %r would make host variable names Ansible refuses; use letters, digits and '
-                                     '_ (not a digit first), for example dts_.' % (option, value), option=option)
+                raise DtsConfigError(
+                    '%s %r would make host variable names Ansible refuses; use letters, digits and '
+                    '_ (not a digit first), for example dts_.' % (option, value),
+                    option=option,
+                )
         names = {}
 
         def rename(fact):
@@ -447,6 +467,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 name = fact if fact.startswith(prefix) else prefix + fact
                 names[fact] = name = name + suffix
                 return name
+
         return rename
 
     def _template(self, value):
@@ -459,23 +480,29 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _account_entry(self, path, entry):
         """An accounts entry checked against the connection options' spec: (name, regions, options it sets)."""
         if not isinstance(entry, dict):
-            raise AnsibleParserError('%s: each accounts entry must be a dictionary with a name, got %r.'
-                                     % (path, entry))
+            raise AnsibleParserError(
+                '%s: each accounts entry must be a dictionary with a name, got %r.' % (path, entry)
+            )
         name = entry.get('name')
         if not isinstance(name, str) or not name.strip():
-            raise AnsibleParserError('%s: every accounts entry needs a name (a non-empty string); got %r.'
-                                     % (path, name))
+            raise AnsibleParserError(
+                '%s: every accounts entry needs a name (a non-empty string); got %r.' % (path, name)
+            )
         result = ArgumentSpecValidator(ACCOUNT_SPEC).validate(self._template(entry))
         if result.unsupported_parameters:
-            raise AnsibleParserError('%s: accounts entry %r has unknown options %s; an entry takes name, regions and '
-                                     'the connection options of the collection (%s) or their aliases.' % (
-                                         path, name, ', '.join(sorted(result.unsupported_parameters)),
-                                         ', '.join(CONNECTION_OPTIONS)))
+            raise AnsibleParserError(
+                '%s: accounts entry %r has unknown options %s; an entry takes name, regions and '
+                'the connection options of the collection (%s) or their aliases.'
+                % (path, name, ', '.join(sorted(result.unsupported_parameters)), ', '.join(CONNECTION_OPTIONS))
+            )
         if result.error_messages:
             raise AnsibleParserError('%s: accounts entry %r: %s.' % (path, name, '; '.join(result.error_messages)))
         params = result.validated_parameters
-        return params['name'], params.get('regions'), dict(
-            (option, params[option]) for option in CONNECTION_OPTIONS if params.get(option) is not None)
+        return (
+            params['name'],
+            params.get('regions'),
+            dict((option, params[option]) for option in CONNECTION_OPTIONS if params.get(option) is not None),
+        )
 
     def _targets(self, path, queries):
         """A _Target for every (API family, account, region) to list, with every option checked first."""
@@ -498,8 +525,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 validate_connection_params(params)
                 for region in account_regions or regions or [resolve_region(params)]:
                     # An unknown region fails here, before any request, naming close known ones.
-                    region = validate_region(region, allow_unknown=is_true(params.get('allow_unknown_region')),
-                                             endpoint=explicit_endpoint(params.get('endpoint'), os.environ))
+                    region = validate_region(
+                        region,
+                        allow_unknown=is_true(params.get('allow_unknown_region')),
+                        endpoint=explicit_endpoint(params.get('endpoint'), os.environ),
+                    )
                     endpoint = resolve_endpoint(region, params.get('endpoint'), os.environ)
                     for api, query in queries.items():
                         key = listing_key(name, region, endpoint, query, params, api)
@@ -554,8 +584,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         strict_regions = self.get_option('strict_regions')
 
         def list_region(target):
-            listing = {'key': target.key, 'account': target.account, 'region': target.region, 'api': target.api,
-                       'fetched': self.clock()}
+            listing = {
+                'key': target.key,
+                'account': target.account,
+                'region': target.region,
+                'api': target.api,
+                'fetched': self.clock(),
+            }
             where = '%s: %s' % (path, self._where(target.account, target.region))
             try:
                 client = connect(target.params, region=target.region, credentials_cache=credentials, gate=gate)
@@ -581,7 +616,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             if monitor_rules and family(target.api).lists_task_ids and 'records' in listing:
                 # A failed lookup is reported on its job (read_monitor_rules never raises for one).
                 listing['monitor_rules'] = _api_monitor.read_monitor_rules(
-                    client, _api_monitor.task_ids(listing['records']))
+                    client, _api_monitor.task_ids(listing['records'])
+                )
             return listing
 
         return run_concurrently(list_region, targets, budget)
@@ -589,8 +625,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _request_budget(self, path):
         """The top-level max_concurrent_requests: requests in flight at once, all listings together."""
         try:
-            return validate_connection_params({'max_concurrent_requests': self._template(
-                self.get_option('max_concurrent_requests'))})['max_concurrency']
+            return validate_connection_params(
+                {'max_concurrent_requests': self._template(self.get_option('max_concurrent_requests'))}
+            )['max_concurrency']
         except DtsConfigError as error:
             raise AnsibleParserError('%s: %s' % (path, error.message)) from None
 
@@ -632,18 +669,31 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         request_id} of each (account, region) listed, in the order of the configuration."""
         regions = {}
         for listing in listings:
-            region = regions.setdefault((listing['account'], listing['region']), {
-                'summary': {'account': listing['account'] or '', 'region': listing['region'], 'jobs': 0,
-                            'refused': False, 'failed': False, 'code': None, 'message': None, 'request_id': None},
-                'records': {}})
+            region = regions.setdefault(
+                (listing['account'], listing['region']),
+                {
+                    'summary': {
+                        'account': listing['account'] or '',
+                        'region': listing['region'],
+                        'jobs': 0,
+                        'refused': False,
+                        'failed': False,
+                        'code': None,
+                        'message': None,
+                        'request_id': None,
+                    },
+                    'records': {},
+                },
+            )
             if 'failed' in listing:
                 # One family's listing failed: the region is incomplete, whatever the others listed.
                 if not region['summary']['failed']:
                     region['summary'].update(failed=True, refused=False, **listing['failed'])
             elif 'refused' in listing:
                 if not region['summary']['refused'] and not region['summary']['failed']:
-                    region['summary'].update(refused=True, code=listing['refused']['code'],
-                                             message=listing['refused']['message'])
+                    region['summary'].update(
+                        refused=True, code=listing['refused']['code'], message=listing['refused']['message']
+                    )
             else:
                 region['records'][listing['api']] = listing['records']
         jobs = []
@@ -671,13 +721,15 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 facts.update(_api_monitor.rules_for(facts, rules.get((account, facts['region'])) or {}))
         for summary in regions:
             if summary['refused']:
-                self.display.warning('Skipping DTS jobs of ' + self._where(summary['account'], summary['region'])
-                                     + summary['message'])
+                self.display.warning(
+                    'Skipping DTS jobs of ' + self._where(summary['account'], summary['region']) + summary['message']
+                )
             elif summary['failed']:
                 self.display.warning(
-                    'DTS jobs of %sthe listing failed: %s. The inventory holds only the other regions\' jobs '
+                    "DTS jobs of %sthe listing failed: %s. The inventory holds only the other regions' jobs "
                     '(dts_regions lists this one as failed); strict_regions: true makes this fail the source.'
-                    % (self._where(summary['account'], summary['region']), summary['message']))
+                    % (self._where(summary['account'], summary['region']), summary['message'])
+                )
         # The default groups each job joins, sanitised once per distinct name rather than once per host.
         group_names = {}
 
@@ -695,8 +747,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         # Several sources may list regions: each adds its own to the lists.
         all_vars = self.inventory.groups['all'].get_vars()
         self.inventory.set_variable('all', REGIONS_VAR, wrap_var(list(all_vars.get(REGIONS_VAR) or []) + regions))
-        refused = [dict((key, summary[key]) for key in ('account', 'region', 'code', 'message'))
-                   for summary in regions if summary['refused']]
+        refused = [
+            dict((key, summary[key]) for key in ('account', 'region', 'code', 'message'))
+            for summary in regions
+            if summary['refused']
+        ]
         if refused:
             self.inventory.set_variable('all', REFUSED_VAR, wrap_var(list(all_vars.get(REFUSED_VAR) or []) + refused))
 

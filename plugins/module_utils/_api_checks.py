@@ -77,28 +77,35 @@ def validate_check_types(check_type: Optional[str], option: str = 'check_type') 
     if check_type == 'all':
         return tuple(CHECK_TYPES)
     if check_type not in CHECK_TYPES:
-        raise DtsConfigError('%s must be one of full, incremental or all, got %r.' % (option, check_type),
-                             option=option)
+        raise DtsConfigError(
+            '%s must be one of full, incremental or all, got %r.' % (option, check_type), option=option
+        )
     return (check_type,)
 
 
 def _check_answer(records_field):
     def check(action, body):
         if not isinstance(body.get(records_field), list):
-            raise DtsApiError(action, 'InvalidResponse', 'the answer lacks %s' % records_field,
-                              request_id=body.get('RequestId'))
+            raise DtsApiError(
+                action, 'InvalidResponse', 'the answer lacks %s' % records_field, request_id=body.get('RequestId')
+            )
+
     return check
 
 
 # -- the calls ------------------------------------------------------------------------------------
+
 
 def list_check_jobs(client: Any, instance_id: str, check_type: int = BOTH_CHECK_TYPES) -> List[Dict[str, Any]]:
     """The raw DescribeCheckJobs records of one instance (``InstanceId`` = the ``DtsInstanceID``)."""
     validate = _check_answer('CheckJobs')
 
     def fetch(number, size):
-        return client.call(CHECK_JOBS_ACTION, {'InstanceId': instance_id, 'CheckType': check_type,
-                                               'PageNumber': number, 'PageSize': size}, validate=validate)
+        return client.call(
+            CHECK_JOBS_ACTION,
+            {'InstanceId': instance_id, 'CheckType': check_type, 'PageNumber': number, 'PageSize': size},
+            validate=validate,
+        )
 
     def key(record):
         return (record.get('DtsJobId'), record.get('CheckType'), record.get('JobStepId'), record.get('CheckPoint'))
@@ -106,8 +113,9 @@ def list_check_jobs(client: Any, instance_id: str, check_type: int = BOTH_CHECK_
     return read_all_pages(fetch, lambda page: page['CheckJobs'], key, CHECK_JOBS_PAGE_SIZE, client.max_concurrency)
 
 
-def list_table_details(client: Any, dts_job_id: str, check_type: int,
-                       tables: str = 'inconsistent') -> Tuple[List[Dict[str, Any]], Dict[str, Any]]:
+def list_table_details(
+    client: Any, dts_job_id: str, check_type: int, tables: str = 'inconsistent'
+) -> Tuple[List[Dict[str, Any]], Dict[str, Any]]:
     """One check's raw table records and the answer's counts (``DiffTableCount``, ``FailedTableCount``...).
 
     ``tables``: V(inconsistent) asks DTS for the tables with differences only, V(all) for every table.
@@ -119,20 +127,29 @@ def list_table_details(client: Any, dts_job_id: str, check_type: int,
     first: Dict[str, Any] = {}
 
     def fetch(number, size):
-        page = client.call(TABLE_DETAILS_ACTION, {'DtsJobId': dts_job_id, 'CheckType': check_type, 'Status': status,
-                                                  'PageNumber': number, 'PageSize': size}, validate=validate)
+        page = client.call(
+            TABLE_DETAILS_ACTION,
+            {'DtsJobId': dts_job_id, 'CheckType': check_type, 'Status': status, 'PageNumber': number, 'PageSize': size},
+            validate=validate,
+        )
         matching = page.get('DiffTableCount') if tables == 'inconsistent' else page.get('TotalCount')
         if number == 1:
             first.update(page)
         return dict(page, TotalRecordCount=to_int(matching) or 0)
 
     def key(record):
-        return (record.get('SourceDbName'), record.get('SourceTbName'), record.get('TargetDbName'),
-                record.get('TargetTbName'))
+        return (
+            record.get('SourceDbName'),
+            record.get('SourceTbName'),
+            record.get('TargetDbName'),
+            record.get('TargetTbName'),
+        )
 
     records = read_all_pages(fetch, lambda page: page['TableDetails'], key, DETAIL_PAGE_SIZE, client.max_concurrency)
-    counts = dict((name, to_int(first.get(name))) for name in
-                  ('DiffTableCount', 'FailedTableCount', 'FinishedCount', 'TotalCount'))
+    counts = dict(
+        (name, to_int(first.get(name)))
+        for name in ('DiffTableCount', 'FailedTableCount', 'FinishedCount', 'TotalCount')
+    )
     return records, counts
 
 
@@ -141,21 +158,26 @@ def describe_report_url(client: Any, dts_job_id: str, schema: str, table: str) -
 
     The link grants whoever holds it the report until it expires: treat it as a secret.
     """
-    body = client.call(REPORT_URL_ACTION, {'DtsJobId': dts_job_id, 'CheckType': CHECK_TYPES['full'],
-                                           'DbName': schema, 'TbName': table})
+    body = client.call(
+        REPORT_URL_ACTION, {'DtsJobId': dts_job_id, 'CheckType': CHECK_TYPES['full'], 'DbName': schema, 'TbName': table}
+    )
     link = body.get('DynamicMessage')
     return link if isinstance(link, str) and link.startswith('https://') else None
 
 
-def list_precheck_items(client: Any, dts_job_id: str,
-                        job_code: str = JOB_CODES['precheck']) -> Tuple[List[Dict[str, Any]], Dict[str, Any]]:
+def list_precheck_items(
+    client: Any, dts_job_id: str, job_code: str = JOB_CODES['precheck']
+) -> Tuple[List[Dict[str, Any]], Dict[str, Any]]:
     """One stage's raw DescribePreCheckStatus items and the answer's ``State``, ``ErrorItem``, ``Total``."""
     validate = _check_answer('JobProgress')
     first: Dict[str, Any] = {}
 
     def fetch(number, size):
-        page = client.call(PRECHECK_ACTION, {'DtsJobId': dts_job_id, 'JobCode': job_code, 'PageNo': number,
-                                             'PageSize': size}, validate=validate)
+        page = client.call(
+            PRECHECK_ACTION,
+            {'DtsJobId': dts_job_id, 'JobCode': job_code, 'PageNo': number, 'PageSize': size},
+            validate=validate,
+        )
         if number == 1:
             first.update(page)
         return page
@@ -168,6 +190,7 @@ def list_precheck_items(client: Any, dts_job_id: str,
 
 
 # -- the answers as facts -----------------------------------------------------------------------------
+
 
 def _count(value):
     number = to_int(value)
@@ -225,8 +248,9 @@ def normalize_precheck_item(record: Mapping[str, Any], warn: Any = None) -> Dict
     """One DescribePreCheckStatus item: ``item``, ``names``, ``state`` (documented spelling; an unknown
     one kept and reported to ``warn``), ``error``, ``repair_method``, ``can_skip``, ``skipped`` (the last
     two booleans)."""
-    wire = _typed_fields(PRECHECK_ACTION, record, ('State', 'CanSkip', 'Skip'), warn,
-                         TYPES[PRECHECK_ACTION]['JobProgress'])
+    wire = _typed_fields(
+        PRECHECK_ACTION, record, ('State', 'CanSkip', 'Skip'), warn, TYPES[PRECHECK_ACTION]['JobProgress']
+    )
     return {
         'item': record.get('Item'),
         'names': record.get('Names'),
@@ -241,14 +265,16 @@ def normalize_precheck_item(record: Mapping[str, Any], warn: Any = None) -> Dict
 
 # -- the state of a check -----------------------------------------------------------------------------
 
+
 def _latest(check_jobs, kind, dts_job_id):
     """The latest run of one kind for one task (a validation may have been run again)."""
     runs = [run for run in check_jobs if run['check_type'] == kind and run['dts_job_id'] in (dts_job_id, None)]
     return max(runs, key=lambda run: run['checkpoint'] or 0) if runs else None
 
 
-def data_check_states(job: Mapping[str, Any], check_jobs: Sequence[Mapping[str, Any]],
-                      kinds: Iterable[str] = tuple(CHECK_TYPES)) -> List[Dict[str, Any]]:
+def data_check_states(
+    job: Mapping[str, Any], check_jobs: Sequence[Mapping[str, Any]], kinds: Iterable[str] = tuple(CHECK_TYPES)
+) -> List[Dict[str, Any]]:
     """The state of each check ``kind`` of one task direction, from its facts and its check runs.
 
     ``job``: one record of normalize_dts_job (with ``data_check``); ``check_jobs``: normalize_check_job
@@ -281,29 +307,33 @@ def data_check_states(job: Mapping[str, Any], check_jobs: Sequence[Mapping[str, 
             state = 'passed'
         else:
             state = 'running'
-        entries.append({
-            'dts_job_id': job.get('dts_job_id'),
-            'dts_instance_id': job.get('dts_instance_id'),
-            'dts_job_name': job.get('dts_job_name'),
-            'dts_job_direction': job.get('dts_job_direction'),
-            'check_type': kind,
-            'state': state,
-            'status': status,
-            'diff_count': diff,
-            'finish_count': run['finish_count'] if run else None,
-            'total_count': run['total_count'] if run else None,
-            'percent': facts.get('percent'),
-            'progress': facts.get('progress'),
-            'error_message': facts.get('error_message'),
-            'checkpoint_time': run['checkpoint_time'] if run else None,
-        })
+        entries.append(
+            {
+                'dts_job_id': job.get('dts_job_id'),
+                'dts_instance_id': job.get('dts_instance_id'),
+                'dts_job_name': job.get('dts_job_name'),
+                'dts_job_direction': job.get('dts_job_direction'),
+                'check_type': kind,
+                'state': state,
+                'status': status,
+                'diff_count': diff,
+                'finish_count': run['finish_count'] if run else None,
+                'total_count': run['total_count'] if run else None,
+                'percent': facts.get('percent'),
+                'progress': facts.get('progress'),
+                'error_message': facts.get('error_message'),
+                'checkpoint_time': run['checkpoint_time'] if run else None,
+            }
+        )
     return entries
 
 
 # -- reading the jobs a gate names ----------------------------------------------------------------------
 
-def lookup_jobs(client: Any, job_ids: Sequence[str],
-                job_types: Sequence[str] = LOOKUP_JOB_TYPES) -> Tuple[Dict[str, Dict[str, Any]], List[str]]:
+
+def lookup_jobs(
+    client: Any, job_ids: Sequence[str], job_types: Sequence[str] = LOOKUP_JOB_TYPES
+) -> Tuple[Dict[str, Dict[str, Any]], List[str]]:
     """``{id: DescribeDtsJobs entry}`` for ids of either family, and the ids no lookup found.
 
     Only the named tasks are read, whatever the size of the region (``_api_current.lookup_current_jobs``:
@@ -319,8 +349,9 @@ def lookup_jobs(client: Any, job_ids: Sequence[str],
 _STATE_FACTS = frozenset(['dts_job_id', 'dts_instance_id', 'dts_job_name', 'dts_job_direction', 'data_check'])
 
 
-def read_data_checks(client: Any, job_ids: Sequence[str],
-                     kinds: Iterable[str] = tuple(CHECK_TYPES)) -> Tuple[List[Dict[str, Any]], List[str]]:
+def read_data_checks(
+    client: Any, job_ids: Sequence[str], kinds: Iterable[str] = tuple(CHECK_TYPES)
+) -> Tuple[List[Dict[str, Any]], List[str]]:
     """The validation state of ``job_ids`` (ids of either family): entries in the order asked, and missing ids.
 
     One entry per job and kind (data_check_states; a two-way job's Reverse direction too when it
@@ -333,8 +364,10 @@ def read_data_checks(client: Any, job_ids: Sequence[str],
 
     def read(job_id):
         record = found[job_id]
-        runs = [normalize_check_job(run, client.warn)
-                for run in list_check_jobs(client, record.get('DtsInstanceID') or job_id)]
+        runs = [
+            normalize_check_job(run, client.warn)
+            for run in list_check_jobs(client, record.get('DtsInstanceID') or job_id)
+        ]
         directions = normalize_dts_job(record, client.region, _STATE_FACTS, client.warn)
         entries = []
         for position, direction in enumerate(directions):
@@ -350,8 +383,9 @@ def read_data_checks(client: Any, job_ids: Sequence[str],
     return [entry for entries in answers for entry in entries], missing
 
 
-def read_failed_precheck_items(client: Any, dts_job_id: str, states: Iterable[str] = ('Failed',),
-                               job_code: str = JOB_CODES['precheck']) -> Dict[str, Any]:
+def read_failed_precheck_items(
+    client: Any, dts_job_id: str, states: Iterable[str] = ('Failed',), job_code: str = JOB_CODES['precheck']
+) -> Dict[str, Any]:
     """A task's precheck (DescribePreCheckStatus, JobCode 01, or the stage ``job_code`` names): its
     ``state``, ``error_item`` (failed items as DTS counts them), ``total`` and ``items``: the items in
     ``states`` (V(Failed) by default; add V(Warning) for the ones that passed with a warning), each as

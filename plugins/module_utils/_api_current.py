@@ -52,8 +52,10 @@ DIRECTIONS = ('Forward', 'Reverse')
 
 def validate_page_size(page_size: Any, option: str = 'page_size') -> int:
     if page_size not in PAGE_SIZES:
-        raise DtsConfigError('%s must be one of %s, got %r.'
-                             % (option, ', '.join(str(size) for size in PAGE_SIZES), page_size), option=option)
+        raise DtsConfigError(
+            '%s must be one of %s, got %r.' % (option, ', '.join(str(size) for size in PAGE_SIZES), page_size),
+            option=option,
+        )
     return page_size
 
 
@@ -61,14 +63,19 @@ def validate_job_type(job_type: Optional[str], option: str = 'job_type') -> str:
     """The wire value (``SYNC``...) of a job type given as ``sync``, ``migration`` or ``subscribe``."""
     wire = JOB_TYPES.get(job_type.strip().lower()) if isinstance(job_type, str) else None
     if wire is None:
-        raise DtsConfigError('%s must be one of %s, got %r.' % (option, ', '.join(JOB_TYPES), job_type),
-                             option=option)
+        raise DtsConfigError('%s must be one of %s, got %r.' % (option, ', '.join(JOB_TYPES), job_type), option=option)
     return wire
 
 
-def job_filters(job_type: str = 'sync', name: Optional[str] = None, tags: Optional[Mapping[str, Any]] = None,
-                resource_group_id: Optional[str] = None, statuses: Optional[Iterable[str]] = None,
-                job_id: Optional[str] = None, instance_id: Optional[str] = None) -> Dict[str, Any]:
+def job_filters(
+    job_type: str = 'sync',
+    name: Optional[str] = None,
+    tags: Optional[Mapping[str, Any]] = None,
+    resource_group_id: Optional[str] = None,
+    statuses: Optional[Iterable[str]] = None,
+    job_id: Optional[str] = None,
+    instance_id: Optional[str] = None,
+) -> Dict[str, Any]:
     """The server-side filter parameters of DescribeDtsJobs (``statuses`` in documented spelling)."""
     query: Dict[str, Any] = {'JobType': validate_job_type(job_type)}
     if name:
@@ -92,8 +99,12 @@ def job_filters(job_type: str = 'sync', name: Optional[str] = None, tags: Option
 
 def _check_jobs_page(action, body):
     if not isinstance(body.get('DtsJobList'), list) or 'TotalRecordCount' not in body:
-        raise DtsApiError(action, 'InvalidResponse', 'the answer lacks DtsJobList or TotalRecordCount',
-                          request_id=body.get('RequestId'))
+        raise DtsApiError(
+            action,
+            'InvalidResponse',
+            'the answer lacks DtsJobList or TotalRecordCount',
+            request_id=body.get('RequestId'),
+        )
     check_records(action, body, 'DtsJobList', ('DtsJobId', 'DtsInstanceID', 'DtsJobDirection'), nested=('ReverseJob',))
 
 
@@ -102,21 +113,43 @@ def record_key(record: Mapping[str, Any]) -> Tuple[Any, Any]:
     return record.get('DtsJobId'), record.get('DtsInstanceID')
 
 
-def list_dts_jobs(client: Any, job_type: str = 'sync', name: Optional[str] = None,
-                  tags: Optional[Mapping[str, Any]] = None, resource_group_id: Optional[str] = None,
-                  statuses: Optional[Iterable[str]] = None, job_id: Optional[str] = None,
-                  instance_id: Optional[str] = None, page_size: int = DEFAULT_PAGE_SIZE,
-                  transform: Optional[Callable[[Any], Any]] = None) -> List[Any]:
+def list_dts_jobs(
+    client: Any,
+    job_type: str = 'sync',
+    name: Optional[str] = None,
+    tags: Optional[Mapping[str, Any]] = None,
+    resource_group_id: Optional[str] = None,
+    statuses: Optional[Iterable[str]] = None,
+    job_id: Optional[str] = None,
+    instance_id: Optional[str] = None,
+    page_size: int = DEFAULT_PAGE_SIZE,
+    transform: Optional[Callable[[Any], Any]] = None,
+) -> List[Any]:
     """Every DescribeDtsJobs entry of the client's region matching the filters, each exactly once
     (or ``transform(record)`` of each: see ``_paging.read_all_pages``).
 
     One entry per job: a two-way job's reverse direction is nested under ``ReverseJob``.
     """
-    filters = job_filters(job_type=job_type, name=name, tags=tags, resource_group_id=resource_group_id,
-                          statuses=statuses, job_id=job_id, instance_id=instance_id)
+    filters = job_filters(
+        job_type=job_type,
+        name=name,
+        tags=tags,
+        resource_group_id=resource_group_id,
+        statuses=statuses,
+        job_id=job_id,
+        instance_id=instance_id,
+    )
     validate_page_size(page_size)
-    return read_all_pages(page_fetcher(client, filters), lambda page: page['DtsJobList'], record_key, page_size,
-                          client.max_concurrency, action=LIST_ACTION, region=client.region, transform=transform)
+    return read_all_pages(
+        page_fetcher(client, filters),
+        lambda page: page['DtsJobList'],
+        record_key,
+        page_size,
+        client.max_concurrency,
+        action=LIST_ACTION,
+        region=client.region,
+        transform=transform,
+    )
 
 
 def page_fetcher(client: Any, filters: Mapping[str, Any]) -> Callable[[int, int], Dict[str, Any]]:
@@ -125,11 +158,13 @@ def page_fetcher(client: Any, filters: Mapping[str, Any]) -> Callable[[int, int]
     def fetch(page_number, size):
         query = dict(filters, Region=client.region, PageSize=size, PageNumber=page_number)
         return client.call(LIST_ACTION, query, validate=_check_jobs_page)
+
     return fetch
 
 
-def describe_dts_job_detail(client: Any, job_id: str, instance_id: Optional[str] = None,
-                            direction: Optional[str] = None) -> Dict[str, Any]:
+def describe_dts_job_detail(
+    client: Any, job_id: str, instance_id: Optional[str] = None, direction: Optional[str] = None
+) -> Dict[str, Any]:
     """The raw DescribeDtsJobDetail answer for one direction of a job (``Forward`` unless told).
 
     Its ``Delay`` is in milliseconds, unlike the listing's seconds; the normaliser converts it.
@@ -158,7 +193,7 @@ IDS_PER_LOOKUP = 50
 
 
 def _chunks(ids, size=IDS_PER_LOOKUP):
-    return [list(ids[start:start + size]) for start in range(0, len(ids), size)]
+    return [list(ids[start : start + size]) for start in range(0, len(ids), size)]
 
 
 def _match(records, job_ids):
@@ -186,8 +221,9 @@ def _lookup(asked: Tuple[Any, Tuple[str, str, List[str]]]) -> List[Dict[str, Any
     return list_dts_jobs(client, job_type=job_type, job_id=listed)
 
 
-def lookup_current_jobs(client: Any, job_ids: Sequence[str],
-                        job_types: Sequence[str] = ('sync',)) -> Dict[str, Dict[str, Any]]:
+def lookup_current_jobs(
+    client: Any, job_ids: Sequence[str], job_types: Sequence[str] = ('sync',)
+) -> Dict[str, Dict[str, Any]]:
     """``{id: DescribeDtsJobs entry}`` for the ``job_ids`` (task ids or instance ids) the current family knows.
 
     Only the named jobs are read, whatever the size of the region: the ids travel in the
@@ -210,8 +246,9 @@ def lookup_current_jobs(client: Any, job_ids: Sequence[str],
                 lookups.extend((job_type, guess, chunk) for chunk in _chunks(guessed))
             answers = run_concurrently(_lookup, [(client, lookup) for lookup in lookups], client.max_concurrency)
             for records in answers:
-                found.update((job_id, record) for job_id, record in _match(records, unknown).items()
-                             if job_id not in found)
+                found.update(
+                    (job_id, record) for job_id, record in _match(records, unknown).items() if job_id not in found
+                )
     return found
 
 
@@ -226,8 +263,13 @@ class CurrentFamily(Family):
     precedence = 2
     page_sizes = PAGE_SIZES
     default_page_size = DEFAULT_PAGE_SIZE
-    identity_fields = {'job_id': 'DtsJobId', 'instance_id': 'DtsInstanceID', 'name': 'DtsJobName',
-                       'direction': 'DtsJobDirection', 'job_type': 'JobType'}
+    identity_fields = {
+        'job_id': 'DtsJobId',
+        'instance_id': 'DtsInstanceID',
+        'name': 'DtsJobName',
+        'direction': 'DtsJobDirection',
+        'job_type': 'JobType',
+    }
     fact_names = DTS_JOB_FACTS
     summary_facts = SUMMARY_DTS_JOB_FACTS
     identity_facts = IDENTITY_DTS_JOB_FACTS
@@ -244,24 +286,44 @@ class CurrentFamily(Family):
     def validate_page_size(self, page_size: Any, option: str = 'page_size') -> int:
         return validate_page_size(page_size, option)
 
-    def filters(self, name: Optional[str] = None, tags: Optional[Mapping[str, Any]] = None,
-                resource_group_id: Optional[str] = None) -> Dict[str, Any]:
+    def filters(
+        self,
+        name: Optional[str] = None,
+        tags: Optional[Mapping[str, Any]] = None,
+        resource_group_id: Optional[str] = None,
+    ) -> Dict[str, Any]:
         return job_filters(name=name, tags=tags, resource_group_id=resource_group_id)
 
-    def list_records(self, client: Any, page_size: Optional[int] = None, name: Optional[str] = None,
-                     tags: Optional[Mapping[str, Any]] = None, resource_group_id: Optional[str] = None,
-                     transform: Optional[Callable[[Any], Any]] = None) -> List[Any]:
-        return list_dts_jobs(client, name=name, tags=tags, resource_group_id=resource_group_id,
-                             page_size=page_size or DEFAULT_PAGE_SIZE, transform=transform)
+    def list_records(
+        self,
+        client: Any,
+        page_size: Optional[int] = None,
+        name: Optional[str] = None,
+        tags: Optional[Mapping[str, Any]] = None,
+        resource_group_id: Optional[str] = None,
+        transform: Optional[Callable[[Any], Any]] = None,
+    ) -> List[Any]:
+        return list_dts_jobs(
+            client,
+            name=name,
+            tags=tags,
+            resource_group_id=resource_group_id,
+            page_size=page_size or DEFAULT_PAGE_SIZE,
+            transform=transform,
+        )
 
     def read_records(self, client: Any, job_ids: Sequence[str]) -> List[Dict[str, Any]]:
         """The DescribeDtsJobs entries of the named jobs, looked up by id (lookup_current_jobs)."""
         records = dict((record_key(record), record) for record in lookup_current_jobs(client, job_ids).values())
         return list(records.values())
 
-    def normalize(self, record: Mapping[str, Any], region: Optional[str],
-                  facts: Optional[Container[str]] = None,
-                  warn: Optional[Callable[[str], Any]] = None) -> List[Dict[str, Any]]:
+    def normalize(
+        self,
+        record: Mapping[str, Any],
+        region: Optional[str],
+        facts: Optional[Container[str]] = None,
+        warn: Optional[Callable[[str], Any]] = None,
+    ) -> List[Dict[str, Any]]:
         result = []
         for raw, direction in dts_job_directions(record):
             fact = normalize_dts_direction(raw, region, facts, direction, warn)
@@ -270,26 +332,38 @@ class CurrentFamily(Family):
             result.append(fact)
         return result
 
-    def status_of(self, job_id: str, record: Mapping[str, Any], region: Optional[str],
-                  warn: Optional[Callable[[str], Any]] = None) -> Dict[str, Any]:
+    def status_of(
+        self, job_id: str, record: Mapping[str, Any], region: Optional[str], warn: Optional[Callable[[str], Any]] = None
+    ) -> Dict[str, Any]:
         """One DescribeDtsJobs entry as the status entry of ``job_id`` (the id as asked)."""
         records = self.normalize(record, region, self.status_facts, warn)
-        directions = [{
-            'synchronization_direction': fact[IDENTITY]['direction'],
-            'status': fact['status'],
-            'checkpoint': fact['checkpoint'],
-            'checkpoint_time': fact['checkpoint_time'],
-            'delay': fact['delay'],
-            'error_message': fact['error_message'],
-        } for fact in records]
+        directions = [
+            {
+                'synchronization_direction': fact[IDENTITY]['direction'],
+                'status': fact['status'],
+                'checkpoint': fact['checkpoint'],
+                'checkpoint_time': fact['checkpoint_time'],
+                'delay': fact['delay'],
+                'error_message': fact['error_message'],
+            }
+            for fact in records
+        ]
         forward = records[0]
-        return status_entry(job_id, forward[IDENTITY], directions, error_message=forward['error_message'],
-                            dts_job_id=forward['dts_job_id'], dts_instance_id=forward['dts_instance_id'])
+        return status_entry(
+            job_id,
+            forward[IDENTITY],
+            directions,
+            error_message=forward['error_message'],
+            dts_job_id=forward['dts_job_id'],
+            dts_instance_id=forward['dts_instance_id'],
+        )
 
     def read_statuses(self, client: Any, job_ids: Sequence[str]) -> Dict[str, Dict[str, Any]]:
         """Looked up through DescribeDtsJobs by id (see lookup_current_jobs for the request count)."""
-        return dict((job_id, self.status_of(job_id, record, client.region, client.warn))
-                    for job_id, record in lookup_current_jobs(client, job_ids).items())
+        return dict(
+            (job_id, self.status_of(job_id, record, client.region, client.warn))
+            for job_id, record in lookup_current_jobs(client, job_ids).items()
+        )
 
 
 CURRENT = CurrentFamily()

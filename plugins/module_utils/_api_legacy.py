@@ -45,13 +45,16 @@ MAX_ENCODED_ID_LIST = 4000
 
 def validate_page_size(page_size: Any, option: str = 'page_size') -> int:
     if page_size not in PAGE_SIZES:
-        raise DtsConfigError('%s must be one of %s, got %r.'
-                             % (option, ', '.join(str(size) for size in PAGE_SIZES), page_size), option=option)
+        raise DtsConfigError(
+            '%s must be one of %s, got %r.' % (option, ', '.join(str(size) for size in PAGE_SIZES), page_size),
+            option=option,
+        )
     return page_size
 
 
-def job_filters(name: Optional[str] = None, tags: Optional[Mapping[str, Any]] = None,
-                resource_group_id: Optional[str] = None) -> Dict[str, Any]:
+def job_filters(
+    name: Optional[str] = None, tags: Optional[Mapping[str, Any]] = None, resource_group_id: Optional[str] = None
+) -> Dict[str, Any]:
     """The server-side filter parameters of DescribeSynchronizationJobs."""
     query: Dict[str, Any] = {}
     if name:
@@ -72,8 +75,11 @@ def tag_filters(tags: Optional[Mapping[str, Any]]) -> List[Tuple[str, Optional[s
     """
     tags = tags or {}
     if len(tags) > MAX_TAG_FILTERS:
-        raise DtsConfigError('tags accepts at most %d tags, got %d; drop some or filter the rest with query.'
-                             % (MAX_TAG_FILTERS, len(tags)), option='tags')
+        raise DtsConfigError(
+            'tags accepts at most %d tags, got %d; drop some or filter the rest with query.'
+            % (MAX_TAG_FILTERS, len(tags)),
+            option='tags',
+        )
     pairs = []
     for key in sorted(tags):
         if not isinstance(key, str) or not key.strip():
@@ -84,16 +90,23 @@ def tag_filters(tags: Optional[Mapping[str, Any]]) -> List[Tuple[str, Optional[s
 
 def _check_jobs_page(action, body):
     if not isinstance(body.get('SynchronizationInstances'), list) or 'TotalRecordCount' not in body:
-        raise DtsApiError(action, 'InvalidResponse',
-                          'the answer lacks SynchronizationInstances or TotalRecordCount',
-                          request_id=body.get('RequestId'))
+        raise DtsApiError(
+            action,
+            'InvalidResponse',
+            'the answer lacks SynchronizationInstances or TotalRecordCount',
+            request_id=body.get('RequestId'),
+        )
     check_records(action, body, 'SynchronizationInstances', ('SynchronizationJobId', 'SynchronizationDirection'))
 
 
 def _check_status_page(action, body):
     if not isinstance(body.get('SynchronizationJobListStatusList'), list):
-        raise DtsApiError(action, 'InvalidResponse', 'the answer lacks SynchronizationJobListStatusList',
-                          request_id=body.get('RequestId'))
+        raise DtsApiError(
+            action,
+            'InvalidResponse',
+            'the answer lacks SynchronizationJobListStatusList',
+            request_id=body.get('RequestId'),
+        )
     check_records(action, body, 'SynchronizationJobListStatusList', ('SynchronizationJobId',))
 
 
@@ -102,9 +115,14 @@ def _record_key(record):
     return record.get('SynchronizationJobId'), record.get('SynchronizationDirection') or 'Forward'
 
 
-def list_jobs(client: Any, page_size: int = DEFAULT_PAGE_SIZE, name: Optional[str] = None,
-              tags: Optional[Mapping[str, Any]] = None, resource_group_id: Optional[str] = None,
-              transform: Optional[Callable[[Any], Any]] = None) -> List[Any]:
+def list_jobs(
+    client: Any,
+    page_size: int = DEFAULT_PAGE_SIZE,
+    name: Optional[str] = None,
+    tags: Optional[Mapping[str, Any]] = None,
+    resource_group_id: Optional[str] = None,
+    transform: Optional[Callable[[Any], Any]] = None,
+) -> List[Any]:
     """Every job record of the client's region matching the server-side filters, each exactly once
     (or ``transform(record)`` of each: see ``_paging.read_all_pages``)."""
     filters = job_filters(name=name, tags=tags, resource_group_id=resource_group_id)
@@ -114,8 +132,16 @@ def list_jobs(client: Any, page_size: int = DEFAULT_PAGE_SIZE, name: Optional[st
         query = dict(filters, PageSize=size, PageNum=page_number)
         return client.call(LIST_JOBS_ACTION, query, validate=_check_jobs_page)
 
-    return read_all_pages(fetch, lambda page: page['SynchronizationInstances'], _record_key, page_size,
-                          client.max_concurrency, action=LIST_JOBS_ACTION, region=client.region, transform=transform)
+    return read_all_pages(
+        fetch,
+        lambda page: page['SynchronizationInstances'],
+        _record_key,
+        page_size,
+        client.max_concurrency,
+        action=LIST_JOBS_ACTION,
+        region=client.region,
+        transform=transform,
+    )
 
 
 def chunk_job_ids(job_ids: Iterable[str], limit: int = MAX_ENCODED_ID_LIST) -> List[List[str]]:
@@ -158,8 +184,12 @@ class LegacyFamily(Family):
     precedence = 1
     page_sizes = PAGE_SIZES
     default_page_size = DEFAULT_PAGE_SIZE
-    identity_fields = {'job_id': 'SynchronizationJobId', 'instance_id': 'SynchronizationJobId',
-                       'name': 'SynchronizationJobName', 'direction': 'SynchronizationDirection'}
+    identity_fields = {
+        'job_id': 'SynchronizationJobId',
+        'instance_id': 'SynchronizationJobId',
+        'name': 'SynchronizationJobName',
+        'direction': 'SynchronizationDirection',
+    }
     fact_names = JOB_FACTS
     summary_facts = SUMMARY_JOB_FACTS
     identity_facts = IDENTITY_JOB_FACTS
@@ -173,24 +203,44 @@ class LegacyFamily(Family):
     def validate_page_size(self, page_size: Any, option: str = 'page_size') -> int:
         return validate_page_size(page_size, option)
 
-    def filters(self, name: Optional[str] = None, tags: Optional[Mapping[str, Any]] = None,
-                resource_group_id: Optional[str] = None) -> Dict[str, Any]:
+    def filters(
+        self,
+        name: Optional[str] = None,
+        tags: Optional[Mapping[str, Any]] = None,
+        resource_group_id: Optional[str] = None,
+    ) -> Dict[str, Any]:
         return job_filters(name=name, tags=tags, resource_group_id=resource_group_id)
 
-    def list_records(self, client: Any, page_size: Optional[int] = None, name: Optional[str] = None,
-                     tags: Optional[Mapping[str, Any]] = None, resource_group_id: Optional[str] = None,
-                     transform: Optional[Callable[[Any], Any]] = None) -> List[Any]:
-        return list_jobs(client, page_size=page_size or DEFAULT_PAGE_SIZE, name=name, tags=tags,
-                         resource_group_id=resource_group_id, transform=transform)
+    def list_records(
+        self,
+        client: Any,
+        page_size: Optional[int] = None,
+        name: Optional[str] = None,
+        tags: Optional[Mapping[str, Any]] = None,
+        resource_group_id: Optional[str] = None,
+        transform: Optional[Callable[[Any], Any]] = None,
+    ) -> List[Any]:
+        return list_jobs(
+            client,
+            page_size=page_size or DEFAULT_PAGE_SIZE,
+            name=name,
+            tags=tags,
+            resource_group_id=resource_group_id,
+            transform=transform,
+        )
 
     def read_records(self, client: Any, job_ids: Sequence[str]) -> List[Dict[str, Any]]:
         """The whole listing: DescribeSynchronizationJobs has no id filter (only a name, tags and a
         resource group), so a job is found by reading every page of its region."""
         return list_jobs(client)
 
-    def normalize(self, record: Mapping[str, Any], region: Optional[str],
-                  facts: Optional[Container[str]] = None,
-                  warn: Optional[Callable[[str], Any]] = None) -> List[Dict[str, Any]]:
+    def normalize(
+        self,
+        record: Mapping[str, Any],
+        region: Optional[str],
+        facts: Optional[Container[str]] = None,
+        warn: Optional[Callable[[str], Any]] = None,
+    ) -> List[Dict[str, Any]]:
         result = normalize_job(record, region, facts, warn)
         if wants(facts, IDENTITY):
             result[IDENTITY] = self.identity(record, region)

@@ -40,8 +40,15 @@ MAX_RULES = 32
 MAX_TEXT = 128
 # Error codes that say the account (not one task) may not read alert rules: every other request
 # would be refused the same way, so they are not sent.
-ACCOUNT_WIDE_CODES = ('Forbidden.RAM', 'Forbidden.NoPermission', 'NoPermission', 'InvalidAccessKeyId',
-                      'SignatureDoesNotMatch', 'InvalidSecurityToken', 'IncompleteSignature')
+ACCOUNT_WIDE_CODES = (
+    'Forbidden.RAM',
+    'Forbidden.NoPermission',
+    'NoPermission',
+    'InvalidAccessKeyId',
+    'SignatureDoesNotMatch',
+    'InvalidSecurityToken',
+    'IncompleteSignature',
+)
 # The facts a job record gets.
 RULES_FACT = 'monitor_rules'
 ERROR_FACT = 'monitor_rules_error'
@@ -112,8 +119,9 @@ def error_facts(error: DtsApiError) -> Dict[str, Any]:
     return {'code': error.code, 'message': error.message, 'request_id': error.request_id}
 
 
-def read_monitor_rules(client: Any, dts_job_ids: Iterable[Optional[str]],
-                       max_concurrency: Optional[int] = None) -> Dict[str, Dict[str, Any]]:
+def read_monitor_rules(
+    client: Any, dts_job_ids: Iterable[Optional[str]], max_concurrency: Optional[int] = None
+) -> Dict[str, Dict[str, Any]]:
     """``{dts_job_id: {monitor_rules, monitor_rules_error}}`` for each distinct id, one request each.
 
     ``monitor_rules`` is the list of normalize_monitor_rule facts (``[]``: the task has no rule), or
@@ -143,9 +151,12 @@ def read_monitor_rules(client: Any, dts_job_ids: Iterable[Optional[str]],
 
 
 # The error a record gets when it has no DtsJobId to ask with (a job only the legacy family listed).
-NO_TASK_ID = {'code': 'NoDtsJobId', 'request_id': None,
-              'message': 'DescribeJobMonitorRule needs the task ID (DtsJobId), which only the current API '
-                         'family lists; list with the current family (api: [legacy, current]) to read alert rules'}
+NO_TASK_ID = {
+    'code': 'NoDtsJobId',
+    'request_id': None,
+    'message': 'DescribeJobMonitorRule needs the task ID (DtsJobId), which only the current API '
+    'family lists; list with the current family (api: [legacy, current]) to read alert rules',
+}
 
 
 def rules_for(record: Mapping[str, Any], lookups: Mapping[str, Mapping[str, Any]]) -> Dict[str, Any]:
@@ -153,8 +164,12 @@ def rules_for(record: Mapping[str, Any], lookups: Mapping[str, Mapping[str, Any]
     job_id = record.get('dts_job_id')
     found = lookups.get(job_id) if job_id else None
     if found is None:
-        return {RULES_FACT: None, ERROR_FACT: dict(NO_TASK_ID) if not job_id else {
-            'code': 'NotRead', 'request_id': None, 'message': 'the alert rules of %s were not read' % job_id}}
+        return {
+            RULES_FACT: None,
+            ERROR_FACT: dict(NO_TASK_ID)
+            if not job_id
+            else {'code': 'NotRead', 'request_id': None, 'message': 'the alert rules of %s were not read' % job_id},
+        }
     return {RULES_FACT: found.get(RULES_FACT), ERROR_FACT: found.get(ERROR_FACT)}
 
 
@@ -168,8 +183,9 @@ def task_ids(records: Sequence[Mapping[str, Any]]) -> List[str]:
     return list(dict.fromkeys(ids))
 
 
-def add_monitor_rules(client: Any, jobs: Sequence[Mapping[str, Any]],
-                      max_concurrency: Optional[int] = None) -> List[Dict[str, Any]]:
+def add_monitor_rules(
+    client: Any, jobs: Sequence[Mapping[str, Any]], max_concurrency: Optional[int] = None
+) -> List[Dict[str, Any]]:
     """Each job fact dict with ``monitor_rules`` and ``monitor_rules_error``: one request per task."""
     lookups = read_monitor_rules(client, [job.get('dts_job_id') for job in jobs], max_concurrency)
     return [dict(job, **rules_for(job, lookups)) for job in jobs]

@@ -42,8 +42,9 @@ DTS_API_VERSION = '2020-01-01'
 DEFAULT_MAX_CONCURRENCY = 16
 
 # What to check when no connection to the endpoint could be made.
-CONNECTION_ADVICE = ('Check the endpoint option or ALIBABA_CLOUD_ENDPOINT_DTS (unset, the region picks the '
-                     'documented endpoint)')
+CONNECTION_ADVICE = (
+    'Check the endpoint option or ALIBABA_CLOUD_ENDPOINT_DTS (unset, the region picks the documented endpoint)'
+)
 # How much of a code, message or request id from an error answer is kept.
 MAX_ERROR_TEXT = 2000
 # Warnings kept until they are read: a hostile answer can make one per record.
@@ -174,12 +175,24 @@ class DtsClient:
     before every attempt, so temporary credentials can be refreshed under a long run.
     """
 
-    def __init__(self, credentials: Any, region: str, endpoint: str, signature_version: str = 'v3',
-                 verify: Union[bool, str] = True, timeout: float = 30.0, retries: int = DEFAULT_RETRIES,
-                 max_concurrency: int = DEFAULT_MAX_CONCURRENCY, session: Any = None,
-                 sleep: Callable[[float], Any] = time.sleep, clock: Callable[[], float] = time.monotonic,
-                 retry_budget: float = DEFAULT_RETRY_BUDGET, max_requests_per_second: Optional[float] = None,
-                 gate: Any = None, limiters: Optional[LimiterRegistry] = None) -> None:
+    def __init__(
+        self,
+        credentials: Any,
+        region: str,
+        endpoint: str,
+        signature_version: str = 'v3',
+        verify: Union[bool, str] = True,
+        timeout: float = 30.0,
+        retries: int = DEFAULT_RETRIES,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        session: Any = None,
+        sleep: Callable[[float], Any] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        retry_budget: float = DEFAULT_RETRY_BUDGET,
+        max_requests_per_second: Optional[float] = None,
+        gate: Any = None,
+        limiters: Optional[LimiterRegistry] = None,
+    ) -> None:
         """``gate``: a semaphore (any context manager) held around every request this client sends;
         one gate shared by several clients bounds their requests in flight together.
         ``max_requests_per_second`` replaces the per-action pacing of ``_pacing`` (0: not paced);
@@ -224,8 +237,13 @@ class DtsClient:
 
     # -- one API call -----------------------------------------------------------------
 
-    def call(self, action: str, params: Mapping[str, Any], validate: Optional[Callable[[str, Any], Any]] = None,
-             rate: Optional[float] = None) -> Dict[str, Any]:
+    def call(
+        self,
+        action: str,
+        params: Mapping[str, Any],
+        validate: Optional[Callable[[str, Any], Any]] = None,
+        rate: Optional[float] = None,
+    ) -> Dict[str, Any]:
         """Call ``action`` with ``params``, retrying transient failures; return the parsed answer.
 
         ``validate(action, body)`` may raise ``DtsApiError('InvalidResponse')`` for an answer of
@@ -246,13 +264,21 @@ class DtsClient:
         try:
             # A throttled request waits out its own backoff; what slows every other request of the
             # account down is the pace (its adaptive rate hears of every throttled answer).
-            return retry_call(attempt, is_transient, budget=self.retry_budget, clock=self._clock,
-                              sleep=self._sleep, retries=self.retries)
+            return retry_call(
+                attempt,
+                is_transient,
+                budget=self.retry_budget,
+                clock=self._clock,
+                sleep=self._sleep,
+                retries=self.retries,
+            )
         except DtsApiError as error:
             if getattr(error, 'attempts', 1) > 1:
                 error.message += ' (gave up after %d attempts in %.1f s%s)' % (
-                    error.attempts, error.elapsed,
-                    '; retry_budget %g s' % self.retry_budget if error.gave_up == 'retry_budget' else '')
+                    error.attempts,
+                    error.elapsed,
+                    '; retry_budget %g s' % self.retry_budget if error.gave_up == 'retry_budget' else '',
+                )
                 error.args = (error.describe(),)
             raise
 
@@ -308,12 +334,26 @@ class DtsClient:
         headers['User-Agent'] = USER_AGENT
         url = '%s/?%s' % (self.endpoint, canonical_query(signed_query))
         # What an error text must not show, in any spelling (scrub): all of it is credential-derived.
-        secrets = [credentials.access_key_secret, credentials.security_token, headers.get('Authorization'),
-                   signed_query.get('Signature')]
+        secrets = [
+            credentials.access_key_secret,
+            credentials.security_token,
+            headers.get('Authorization'),
+            signed_query.get('Signature'),
+        ]
         status, response_headers, content = send(
-            self.session, action, method, url, self.timeout, self.endpoint, secrets=secrets,
-            limit=MAX_RESPONSE_BYTES, advice=CONNECTION_ADVICE, timeout_option='http_timeout', headers=headers,
-            **self._transport)
+            self.session,
+            action,
+            method,
+            url,
+            self.timeout,
+            self.endpoint,
+            secrets=secrets,
+            limit=MAX_RESPONSE_BYTES,
+            advice=CONNECTION_ADVICE,
+            timeout_option='http_timeout',
+            headers=headers,
+            **self._transport,
+        )
         try:
             return self._parse(action, status, response_headers, content)
         except DtsApiError as error:
@@ -328,10 +368,17 @@ class DtsClient:
     def _parse(self, action, status, headers, content):
         retry_after = _retry_after_seconds(headers)
         if content is None:
-            raise DtsApiError(action, 'ResponseTooLarge', (
-                'HTTP %d with an answer of more than %d bytes from %s for region %s, more than any DTS answer; '
-                'is the endpoint a DTS endpoint?') % (status, MAX_RESPONSE_BYTES, self.endpoint, self.region),
-                http_status=status, retry_after=retry_after)
+            raise DtsApiError(
+                action,
+                'ResponseTooLarge',
+                (
+                    'HTTP %d with an answer of more than %d bytes from %s for region %s, more than any DTS answer; '
+                    'is the endpoint a DTS endpoint?'
+                )
+                % (status, MAX_RESPONSE_BYTES, self.endpoint, self.region),
+                http_status=status,
+                retry_after=retry_after,
+            )
         try:
             body = json.loads(content.decode('utf-8'))
         except (ValueError, RecursionError):
@@ -341,17 +388,32 @@ class DtsClient:
             # A 2xx that is not JSON was cut short on the way (retried); an error page from
             # something that is not DTS (a proxy, a wrong endpoint) is reported by its status.
             code = 'InvalidResponse' if status < 300 else 'HTTP%d' % status
-            raise DtsApiError(action, code, 'HTTP %d with an answer that is not a JSON object (%d bytes) from %s for '
-                              'region %s; is the endpoint a DTS endpoint?'
-                              % (status, len(content), self.endpoint, self.region),
-                              http_status=status, retry_after=retry_after)
+            raise DtsApiError(
+                action,
+                code,
+                'HTTP %d with an answer that is not a JSON object (%d bytes) from %s for '
+                'region %s; is the endpoint a DTS endpoint?' % (status, len(content), self.endpoint, self.region),
+                http_status=status,
+                retry_after=retry_after,
+            )
         if status >= 400:
-            raise DtsApiError(action, _code(body.get('Code')) or 'HTTP%d' % status, _text(body.get('Message')),
-                              request_id=_text(body.get('RequestId')), http_status=status,
-                              recommend=_text(body.get('Recommend')), retry_after=retry_after)
+            raise DtsApiError(
+                action,
+                _code(body.get('Code')) or 'HTTP%d' % status,
+                _text(body.get('Message')),
+                request_id=_text(body.get('RequestId')),
+                http_status=status,
+                recommend=_text(body.get('Recommend')),
+                retry_after=retry_after,
+            )
         if _is_false(body.get('Success')):
             # The status list can fail inside an HTTP 200.
-            raise DtsApiError(action, _code(body.get('ErrCode')) or _code(body.get('Code')),
-                              _text(body.get('ErrMessage')) or _text(body.get('Message')),
-                              request_id=_text(body.get('RequestId')), http_status=status, retry_after=retry_after)
+            raise DtsApiError(
+                action,
+                _code(body.get('ErrCode')) or _code(body.get('Code')),
+                _text(body.get('ErrMessage')) or _text(body.get('Message')),
+                request_id=_text(body.get('RequestId')),
+                http_status=status,
+                retry_after=retry_after,
+            )
         return body

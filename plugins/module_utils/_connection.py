@@ -43,14 +43,17 @@ def connection_argument_spec() -> Dict[str, Any]:
         profile=dict(type='str', aliases=['alicloud_profile']),
         credentials_file=dict(type='path'),
         ecs_role_name=dict(type='str'),
-        assume_role=dict(type='dict', options=dict(
-            role_arn=dict(type='str', required=True),
-            session_name=dict(type='str'),
-            duration_seconds=dict(type='int'),
-            policy=dict(type='str'),
-            external_id=dict(type='str', no_log=False),
-            endpoint=dict(type='str'),
-        )),
+        assume_role=dict(
+            type='dict',
+            options=dict(
+                role_arn=dict(type='str', required=True),
+                session_name=dict(type='str'),
+                duration_seconds=dict(type='int'),
+                policy=dict(type='str'),
+                external_id=dict(type='str', no_log=False),
+                endpoint=dict(type='str'),
+            ),
+        ),
         signature_version=dict(type='str', choices=list(SIGNATURE_VERSIONS), default='v3'),
         validate_certs=dict(type='bool', default=True),
         ca_path=dict(type='path'),
@@ -79,12 +82,16 @@ def validate_connection_params(params: Mapping[str, Any]) -> Dict[str, Any]:
     """Check the connection options that need no network; return the ones DtsClient takes."""
     signature_version = (params.get('signature_version') or 'v3').lower()
     if signature_version not in SIGNATURE_VERSIONS:
-        raise DtsConfigError('signature_version must be v3 (ACS3-HMAC-SHA256) or v1 (HMAC-SHA1), got %r.'
-                             % (params.get('signature_version'),), option='signature_version')
+        raise DtsConfigError(
+            'signature_version must be v3 (ACS3-HMAC-SHA256) or v1 (HMAC-SHA1), got %r.'
+            % (params.get('signature_version'),),
+            option='signature_version',
+        )
     ca_path = params.get('ca_path')
     if ca_path and not os.path.isfile(ca_path):
-        raise DtsConfigError('ca_path %r is not a readable file; give the path of a PEM CA bundle.' % (ca_path,),
-                             option='ca_path')
+        raise DtsConfigError(
+            'ca_path %r is not a readable file; give the path of a PEM CA bundle.' % (ca_path,), option='ca_path'
+        )
     validate_certs = params.get('validate_certs')
     verify = False if validate_certs is False else (ca_path or True)
     return dict(
@@ -92,20 +99,34 @@ def validate_connection_params(params: Mapping[str, Any]) -> Dict[str, Any]:
         verify=verify,
         timeout=float(_check_range(params, 'http_timeout', 1, 600, DEFAULT_HTTP_TIMEOUT)),
         retries=int(_check_range(params, 'retries', 0, MAX_RETRIES, DEFAULT_RETRIES)),
-        max_concurrency=int(_check_range(params, 'max_concurrent_requests', 1, MAX_CONCURRENCY,
-                                         DEFAULT_MAX_CONCURRENCY)),
+        max_concurrency=int(
+            _check_range(params, 'max_concurrent_requests', 1, MAX_CONCURRENCY, DEFAULT_MAX_CONCURRENCY)
+        ),
         retry_budget=float(_check_range(params, 'retry_budget', 0, MAX_RETRY_BUDGET, DEFAULT_RETRY_BUDGET)),
         max_requests_per_second=_check_range(params, 'max_requests_per_second', 0, MAX_REQUESTS_PER_SECOND, None),
     )
 
 
 # The options that decide which credentials connect() resolves.
-CREDENTIAL_OPTIONS = ('access_key_id', 'access_key_secret', 'security_token', 'profile', 'credentials_file',
-                      'ecs_role_name', 'assume_role')
+CREDENTIAL_OPTIONS = (
+    'access_key_id',
+    'access_key_secret',
+    'security_token',
+    'profile',
+    'credentials_file',
+    'ecs_role_name',
+    'assume_role',
+)
 
 
-def connect(params: Mapping[str, Any], environ: Optional[Mapping[str, str]] = None, region: Optional[str] = None,
-            credentials: Any = None, gate: Any = None, credentials_cache: Any = None) -> DtsClient:
+def connect(
+    params: Mapping[str, Any],
+    environ: Optional[Mapping[str, str]] = None,
+    region: Optional[str] = None,
+    credentials: Any = None,
+    gate: Any = None,
+    credentials_cache: Any = None,
+) -> DtsClient:
     """A DtsClient for ``params`` (the shared options), in ``region`` when given.
 
     ``credentials`` from an earlier client of the same account skip resolving them again
@@ -124,16 +145,27 @@ def connect(params: Mapping[str, Any], environ: Optional[Mapping[str, str]] = No
     environ = os.environ if environ is None else environ
     settings = validate_connection_params(params)
     given_endpoint = explicit_endpoint(params.get('endpoint'), environ)
-    region, warning = check_region(region or resolve_region(params, environ=environ),
-                                   allow_unknown=is_true(params.get('allow_unknown_region')), endpoint=given_endpoint)
+    region, warning = check_region(
+        region or resolve_region(params, environ=environ),
+        allow_unknown=is_true(params.get('allow_unknown_region')),
+        endpoint=given_endpoint,
+    )
     endpoint = given_endpoint or default_endpoint(region)
     session = DtsClient.new_session(settings['max_concurrency'])
     warnings: List[str] = [warning] if warning else []
     warnings += transport_warnings(endpoint, settings['verify'], 'the DTS endpoint')
     if credentials is None:
+
         def resolve():
-            return resolve_credentials(params, session, environ=environ, timeout=settings['timeout'],
-                                       verify=settings['verify'], warnings=warnings)
+            return resolve_credentials(
+                params,
+                session,
+                environ=environ,
+                timeout=settings['timeout'],
+                verify=settings['verify'],
+                warnings=warnings,
+            )
+
         credentials = resolve() if credentials_cache is None else credentials_cache.get(params, resolve)
     client = DtsClient(credentials, region, endpoint, session=session, gate=gate, **settings)
     client.warnings.extend(warnings)

@@ -28,9 +28,22 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._fields import VO
 
 # Synchronization job statuses of both families; PreCheckPass to Downgrade only the current one reports.
 JOB_STATUSES = (
-    'NotStarted', 'Prechecking', 'PrecheckFailed', 'PreCheckPass', 'NotConfigured', 'Initializing',
-    'InitializeFailed', 'Synchronizing', 'Failed', 'Suspending', 'Modifying', 'Finished', 'Retrying',
-    'Upgrade', 'Locked', 'Downgrade',
+    'NotStarted',
+    'Prechecking',
+    'PrecheckFailed',
+    'PreCheckPass',
+    'NotConfigured',
+    'Initializing',
+    'InitializeFailed',
+    'Synchronizing',
+    'Failed',
+    'Suspending',
+    'Modifying',
+    'Finished',
+    'Retrying',
+    'Upgrade',
+    'Locked',
+    'Downgrade',
 )
 # What the current family's migration and change tracking (subscribe) tasks report besides.
 MIGRATION_STATUSES = ('Migrating', 'MigrationFailed')
@@ -39,21 +52,28 @@ DIRECTIONS = ('Forward', 'Reverse')
 # Statuses of the schema/data initialization stages and of precheck items.
 STAGE_STATUSES = ('NotStarted', 'Migrating', 'Failed', 'Finished', 'Success')
 
-_CANONICAL = dict((status.lower(), status) for status in
-                  JOB_STATUSES + MIGRATION_STATUSES + SUBSCRIBE_STATUSES + STAGE_STATUSES + DIRECTIONS)
+_CANONICAL = dict(
+    (status.lower(), status)
+    for status in JOB_STATUSES + MIGRATION_STATUSES + SUBSCRIBE_STATUSES + STAGE_STATUSES + DIRECTIONS
+)
 # Every other status the field table documents, in its documented spelling (the ones above win).
 for _values in VOCABULARIES.values():
-    for _value in (sum(_values.values(), ()) if isinstance(_values, dict) else _values):
+    for _value in sum(_values.values(), ()) if isinstance(_values, dict) else _values:
         if isinstance(_value, str) and _value[:1].isupper():
             _CANONICAL.setdefault(_value.lower(), _value)
 # One page of the API reference spells it this way; the service may too.
 _CANONICAL['initializating'] = 'Initializing'
 
 # What a record's JobType says, as the table's job types.
-JOB_TYPE_NAMES = {'online': 'migration', 'migration': 'migration', 'sync': 'sync', 'subsync': 'sync',
-                  'subscribe': 'subscribe'}
+JOB_TYPE_NAMES = {
+    'online': 'migration',
+    'migration': 'migration',
+    'sync': 'sync',
+    'subsync': 'sync',
+    'subscribe': 'subscribe',
+}
 # The most a number fact may be: the API's numbers are 64-bit; past that is not a count or a time.
-MAX_INTEGER = 2 ** 63 - 1
+MAX_INTEGER = 2**63 - 1
 # Facts nested deeper than this are not DTS's (its records nest four levels at most).
 MAX_FACT_DEPTH = 16
 # Field names converted to snake_case are remembered, up to this many (an answer may invent names).
@@ -124,7 +144,7 @@ def _boolean(value):
 
 
 def to_bool(value: Any) -> Optional[bool]:
-    """"true"/"false" (any case), 1/0, yes/no, real booleans; anything else is None."""
+    """ "true"/"false" (any case), 1/0, yes/no, real booleans; anything else is None."""
     result = _boolean(value)
     return None if result is _INVALID else result
 
@@ -226,38 +246,61 @@ class _Record:
     def invalid(self, field, value, expected):
         """Warn that ``field`` holds ``value``, not ``expected``; return the null that replaces it."""
         if self.warn is not None:
-            self.warn('DTS job %s in region %s: %s is %s, not %s; the fact is null.'
-                      % (self._job(), self.region, field, _shown(value), expected))
+            self.warn(
+                'DTS job %s in region %s: %s is %s, not %s; the fact is null.'
+                % (self._job(), self.region, field, _shown(value), expected)
+            )
         return None
 
     def unknown(self, field, value):
         """Warn that ``field`` holds a value its documentation does not list; return it, kept."""
         if self.warn is not None:
-            self.warn('DTS job %s in region %s: %s is %s, which the API does not document; kept as sent.'
-                      % (self._job(), self.region, field, _shown(value)))
+            self.warn(
+                'DTS job %s in region %s: %s is %s, which the API does not document; kept as sent.'
+                % (self._job(), self.region, field, _shown(value))
+            )
         return value
 
     def _job(self):
         record = self.record if isinstance(self.record, dict) else {}
-        job = next((record[name] for name in ('DtsInstanceID', 'DtsJobId', 'SynchronizationJobId', 'JobId')
-                    if isinstance(record.get(name), str) and record[name]), None)
-        direction = next((record[name] for name in ('DtsJobDirection', 'SynchronizationDirection')
-                          if isinstance(record.get(name), str) and record[name]), None)
+        job = next(
+            (
+                record[name]
+                for name in ('DtsInstanceID', 'DtsJobId', 'SynchronizationJobId', 'JobId')
+                if isinstance(record.get(name), str) and record[name]
+            ),
+            None,
+        )
+        direction = next(
+            (
+                record[name]
+                for name in ('DtsJobDirection', 'SynchronizationDirection')
+                if isinstance(record.get(name), str) and record[name]
+            ),
+            None,
+        )
         text = job[:60] if job is not None else '(no id)'
         return '%s (%s)' % (text, direction[:20]) if direction else text
 
 
 def _lowered(values):
     """The lower-case spellings of ``values``, as documented and as canonical_status spells them."""
-    return frozenset([str(value).lower() for value in values]
-                     + [canonical_status(str(value)).lower() for value in values])
+    return frozenset(
+        [str(value).lower() for value in values] + [canonical_status(str(value)).lower() for value in values]
+    )
 
 
 # Each vocabulary as the lower-case documented spellings it accepts: per job type, and all of them.
 _ACCEPTED = dict(
-    (vocabulary, (dict((name, _lowered(group)) for name, group in values.items()),
-                  _lowered(sum(values.values(), ()))) if isinstance(values, dict) else ({}, _lowered(values)))
-    for vocabulary, values in VOCABULARIES.items() if values)
+    (
+        vocabulary,
+        (dict((name, _lowered(group)) for name, group in values.items()), _lowered(sum(values.values(), ())))
+        if isinstance(values, dict)
+        else ({}, _lowered(values)),
+    )
+    for vocabulary, values in VOCABULARIES.items()
+    if values
+)
 
 
 def _in_vocabulary(value, vocabulary, source):
@@ -287,8 +330,9 @@ def _duration(value, key, unit, source):
 def _time(value, key, unit, source):
     if unit == 'epoch_s':
         return _checked(_number(value), key, value, 'a Unix time in seconds', source)
-    return _checked(_iso_time(value, _UTC8 if unit == 'local_utc8' else timezone.utc), key, value,
-                    'a date and time', source)
+    return _checked(
+        _iso_time(value, _UTC8 if unit == 'local_utc8' else timezone.utc), key, value, 'a date and time', source
+    )
 
 
 def _enumerated(value, key, vocabulary, source, status=False):
@@ -318,8 +362,9 @@ _NO_TYPES: Dict[str, Any] = {}
 _PLAIN = (str, int, bool, type(None))
 
 
-def typed(value: Any, key: Optional[str], types: Dict[str, Any], source: _Record, depth: int = 0,
-          parent: str = '') -> Any:
+def typed(
+    value: Any, key: Optional[str], types: Dict[str, Any], source: _Record, depth: int = 0, parent: str = ''
+) -> Any:
     """``value`` (wire name ``key``) typed by ``types`` (the table's subtree where it sits), snake_case keys.
 
     A typed field holds its type or None; a float anywhere is finite; nothing nests past MAX_FACT_DEPTH.
@@ -330,7 +375,7 @@ def typed(value: Any, key: Optional[str], types: Dict[str, Any], source: _Record
     if type(spec) is tuple:
         return _LEAVES[spec[0]](value, '%s.%s' % (parent, key) if parent and key else key or parent, spec[1], source)
     if type(value) in _PLAIN:
-        return value   # text, a number, a flag or nothing: untyped, as sent (the common case, kept fast)
+        return value  # text, a number, a flag or nothing: untyped, as sent (the common case, kept fast)
     where = '%s.%s' % (parent, key) if parent and key else key or parent
     subtree = spec if type(spec) is dict else _NO_TYPES
     if isinstance(value, dict):
@@ -347,8 +392,9 @@ def typed(value: Any, key: Optional[str], types: Dict[str, Any], source: _Record
     return value
 
 
-def tags_to_dict(tags: Optional[List[Any]], key: str = 'Key', value: str = 'Value',
-                 source: Any = None) -> Dict[str, Any]:
+def tags_to_dict(
+    tags: Optional[List[Any]], key: str = 'Key', value: str = 'Value', source: Any = None
+) -> Dict[str, Any]:
     """``[{"Key": k, "Value": v}]`` -> ``{k: v}``; a missing value is the empty string.
 
     The current family names the fields ``TagKey`` / ``TagValue``: pass them as ``key`` / ``value``.

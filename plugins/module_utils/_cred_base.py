@@ -42,11 +42,21 @@ class Credentials:
     source: str
     expiration: Optional[float]
 
-    def __init__(self, access_key_id: str, access_key_secret: str, security_token: Optional[str] = None,
-                 source: str = '', expiration: Optional[float] = None) -> None:
-        for name, value in (('access_key_id', access_key_id), ('access_key_secret', access_key_secret),
-                            ('security_token', security_token or None), ('source', source),
-                            ('expiration', expiration)):
+    def __init__(
+        self,
+        access_key_id: str,
+        access_key_secret: str,
+        security_token: Optional[str] = None,
+        source: str = '',
+        expiration: Optional[float] = None,
+    ) -> None:
+        for name, value in (
+            ('access_key_id', access_key_id),
+            ('access_key_secret', access_key_secret),
+            ('security_token', security_token or None),
+            ('source', source),
+            ('expiration', expiration),
+        ):
             object.__setattr__(self, name, value)
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -58,7 +68,10 @@ class Credentials:
 
     def __repr__(self) -> str:
         return 'Credentials(access_key_id=%r, source=%r%s)' % (
-            self.access_key_id, self.source, ', with security token' if self.security_token else '')
+            self.access_key_id,
+            self.source,
+            ', with security token' if self.security_token else '',
+        )
 
     __str__ = __repr__
 
@@ -77,13 +90,16 @@ def _problem(index, text):
     if not text:
         return 'is empty'
     if not CREDENTIAL_TEXT.match(text):
-        return ('holds whitespace, a control character or a non-ASCII character (no key or token the '
-                'service issues does; the whitespace around it is dropped)')
+        return (
+            'holds whitespace, a control character or a non-ASCII character (no key or token the '
+            'service issues does; the whitespace around it is dropped)'
+        )
     return None
 
 
-def check_credentials(credentials: Credentials, names: Any = CREDENTIAL_FIELDS, option: Optional[str] = None,
-                      answer: bool = False) -> Credentials:
+def check_credentials(
+    credentials: Credentials, names: Any = CREDENTIAL_FIELDS, option: Optional[str] = None, answer: bool = False
+) -> Credentials:
     """``credentials`` with the whitespace around each value dropped, once each is one run of printable ASCII.
 
     Surrounding whitespace is dropped rather than refused: no key the service issues has any, and a
@@ -96,15 +112,17 @@ def check_credentials(credentials: Credentials, names: Any = CREDENTIAL_FIELDS, 
     value itself is never quoted.
     """
     values: List[Any] = []
-    for index, (name, value) in enumerate(zip(names, (credentials.access_key_id, credentials.access_key_secret,
-                                                      credentials.security_token))):
+    for index, (name, value) in enumerate(
+        zip(names, (credentials.access_key_id, credentials.access_key_secret, credentials.security_token))
+    ):
         text = value.strip() if isinstance(value, str) else value
         problem = _problem(index, text)
         if problem and answer:
             raise DtsApiError(credentials.source, 'InvalidResponse', 'the %s it gave %s' % (name, problem))
         if problem:
-            raise DtsConfigError('%s %s. Copy it again from where it was issued.' % (name, problem),
-                                 option=option or name)
+            raise DtsConfigError(
+                '%s %s. Copy it again from where it was issued.' % (name, problem), option=option or name
+            )
         values.append(text or None if index == 2 else text)
     return Credentials(values[0], values[1], values[2], credentials.source, credentials.expiration)
 
@@ -117,8 +135,13 @@ class RefreshingCredentials:
     Thread-safe: concurrent requests wait for one refresh rather than starting several.
     """
 
-    def __init__(self, fetch: Callable[[], Credentials], source: str, clock: Callable[[], float] = time.time,
-                 margin: float = REFRESH_MARGIN) -> None:
+    def __init__(
+        self,
+        fetch: Callable[[], Credentials],
+        source: str,
+        clock: Callable[[], float] = time.time,
+        margin: float = REFRESH_MARGIN,
+    ) -> None:
         self._fetch = fetch
         self.source = source
         self._clock = clock
@@ -131,9 +154,17 @@ class RefreshingCredentials:
     def _obtain(self):
         obtained = self._clock()
         snapshot = self._fetch()
-        snapshot = check_credentials(Credentials(snapshot.access_key_id, snapshot.access_key_secret,
-                                                 snapshot.security_token, self.source, snapshot.expiration),
-                                     names=('access key id', 'access key secret', 'security token'), answer=True)
+        snapshot = check_credentials(
+            Credentials(
+                snapshot.access_key_id,
+                snapshot.access_key_secret,
+                snapshot.security_token,
+                self.source,
+                snapshot.expiration,
+            ),
+            names=('access key id', 'access key secret', 'security token'),
+            answer=True,
+        )
         if snapshot.expiration is None:
             return snapshot, None
         lifetime = max(0.0, snapshot.expiration - obtained)
@@ -178,8 +209,9 @@ def parse_expiration(text: Any, source: str) -> int:
     try:
         return calendar.timegm(time.strptime(text, '%Y-%m-%dT%H:%M:%SZ'))
     except (TypeError, ValueError) as error:
-        raise DtsApiError(source, 'InvalidResponse',
-                          'the credentials carry no valid Expiration (%r)' % (text,)) from error
+        raise DtsApiError(
+            source, 'InvalidResponse', 'the credentials carry no valid Expiration (%r)' % (text,)
+        ) from error
 
 
 def safe_uri(uri: str) -> str:
@@ -192,9 +224,17 @@ class SourceContext:
     the session, timeout and TLS verification of their requests, the clock and sleep of their
     retries and refreshes, and the list their warnings for the user go to."""
 
-    def __init__(self, session: Any, environ: Mapping[str, str], home: str, timeout: float,
-                 verify: Union[bool, str], sleep: Callable[[float], Any], clock: Callable[[], float],
-                 warnings: Optional[List[str]] = None) -> None:
+    def __init__(
+        self,
+        session: Any,
+        environ: Mapping[str, str],
+        home: str,
+        timeout: float,
+        verify: Union[bool, str],
+        sleep: Callable[[float], Any],
+        clock: Callable[[], float],
+        warnings: Optional[List[str]] = None,
+    ) -> None:
         # Warnings for the user (an STS endpoint over plain HTTP): connect() gives them to the client.
         self.warnings = [] if warnings is None else warnings
         self.session = session
@@ -205,23 +245,41 @@ class SourceContext:
         self.sleep = sleep
         self.clock = clock
 
-    def http(self, action: str, method: str, url: str, timeout: Optional[_http.Timeout] = None,
-             secrets: Any = (), **kwargs: Any) -> _http.Answer:
+    def http(
+        self,
+        action: str,
+        method: str,
+        url: str,
+        timeout: Optional[_http.Timeout] = None,
+        secrets: Any = (),
+        **kwargs: Any,
+    ) -> _http.Answer:
         """One request, bounded as the client's are (``_http.send``); ``secrets`` (what it carries)
         never appear in the error it may raise."""
         where = safe_uri(url)
-        answer = _http.send(self.session, action, method, url, timeout or self.timeout, where, secrets=secrets,
-                            **kwargs)
+        answer = _http.send(
+            self.session, action, method, url, timeout or self.timeout, where, secrets=secrets, **kwargs
+        )
         if answer.content is None:
-            raise DtsApiError(action, 'ResponseTooLarge', 'HTTP %d with an answer of more than %d bytes from %s, '
-                              'more than any credentials answer'
-                              % (answer.status_code, _http.MAX_RESPONSE_BYTES, where), http_status=answer.status_code)
+            raise DtsApiError(
+                action,
+                'ResponseTooLarge',
+                'HTTP %d with an answer of more than %d bytes from %s, '
+                'more than any credentials answer' % (answer.status_code, _http.MAX_RESPONSE_BYTES, where),
+                http_status=answer.status_code,
+            )
         return answer
 
     def with_retries(self, send_once: Callable[[], Credentials]) -> Credentials:
         """``send_once()``, again after a transient failure: the client's retry loop, with fewer attempts."""
-        return retry_call(send_once, is_transient, budget=CREDENTIAL_RETRY_BUDGET, clock=self.clock,
-                          sleep=self.sleep, retries=CREDENTIAL_RETRIES)
+        return retry_call(
+            send_once,
+            is_transient,
+            budget=CREDENTIAL_RETRY_BUDGET,
+            clock=self.clock,
+            sleep=self.sleep,
+            retries=CREDENTIAL_RETRIES,
+        )
 
     def refreshing(self, send_once: Callable[[], Credentials], source: str) -> RefreshingCredentials:
         """Credentials from a network source: ``send_once`` (retried) now, and again before they expire."""

@@ -35,15 +35,24 @@ def metadata_base(context: SourceContext) -> str:
 def metadata_token(context: SourceContext, base: str, action: str) -> Any:
     """(IMDSv2 session token or None, whether the metadata service answered at all)."""
     try:
-        answer = context.http(action, 'PUT', base + ECS_TOKEN_PATH, timeout=METADATA_TIMEOUT,
-                              headers={'X-aliyun-ecs-metadata-token-ttl-seconds': ECS_TOKEN_TTL_SECONDS})
+        answer = context.http(
+            action,
+            'PUT',
+            base + ECS_TOKEN_PATH,
+            timeout=METADATA_TIMEOUT,
+            headers={'X-aliyun-ecs-metadata-token-ttl-seconds': ECS_TOKEN_TTL_SECONDS},
+        )
         reachable = True
         token = (answer.content or b'').decode('utf-8').strip() if answer.status_code == 200 else None
     except DtsApiError:
         reachable, token = False, None
     if not token and is_true(context.env.get('ALIBABA_CLOUD_IMDSV1_DISABLED')):
-        raise DtsApiError(action, 'MetadataTokenUnavailable', 'the instance metadata service at %s gave no '
-                          'session token and ALIBABA_CLOUD_IMDSV1_DISABLED forbids the plain request' % base)
+        raise DtsApiError(
+            action,
+            'MetadataTokenUnavailable',
+            'the instance metadata service at %s gave no '
+            'session token and ALIBABA_CLOUD_IMDSV1_DISABLED forbids the plain request' % base,
+        )
     return token or None, reachable
 
 
@@ -88,9 +97,13 @@ def _discover_role(context, base):
     answer = metadata_get(context, base, ECS_CREDENTIALS_PATH, token, DISCOVERY)
     names = _role_names(answer)
     if not names:
-        raise DtsApiError(DISCOVERY, 'RoleNotFound', 'the instance metadata service names no RAM role (HTTP %d); '
-                          'attach one to the instance, or name it' % answer.status_code,
-                          http_status=answer.status_code)
+        raise DtsApiError(
+            DISCOVERY,
+            'RoleNotFound',
+            'the instance metadata service names no RAM role (HTTP %d); '
+            'attach one to the instance, or name it' % answer.status_code,
+            http_status=answer.status_code,
+        )
     return names[0]
 
 
@@ -98,25 +111,45 @@ def _role_credentials(answer, role, action, source):
     if answer.status_code == 404:
         raise DtsApiError(action, 'RoleNotFound', 'the instance has no RAM role named %s' % role, http_status=404)
     if answer.status_code != 200:
-        raise DtsApiError(action, 'HTTP%d' % answer.status_code, 'the instance metadata service refused',
-                          http_status=answer.status_code)
+        raise DtsApiError(
+            action,
+            'HTTP%d' % answer.status_code,
+            'the instance metadata service refused',
+            http_status=answer.status_code,
+        )
     try:
         body = json.loads(answer.content.decode('utf-8'))
     except ValueError:
         body = None
     if not isinstance(body, dict) or body.get('Code') != 'Success':
-        raise DtsApiError(action, 'InvalidResponse', 'the instance metadata service answered without '
-                          'credentials (Code %r)' % ((body or {}).get('Code'),))
-    return Credentials(body.get('AccessKeyId'), body.get('AccessKeySecret'), body.get('SecurityToken'),
-                       source, parse_expiration(body.get('Expiration'), action))
+        raise DtsApiError(
+            action,
+            'InvalidResponse',
+            'the instance metadata service answered without credentials (Code %r)' % ((body or {}).get('Code'),),
+        )
+    return Credentials(
+        body.get('AccessKeyId'),
+        body.get('AccessKeySecret'),
+        body.get('SecurityToken'),
+        source,
+        parse_expiration(body.get('Expiration'), action),
+    )
 
 
-def ecs_role(context: SourceContext, role: Optional[str], option: Optional[str], discovered: bool = False,
-             source_prefix: Optional[str] = None) -> RefreshingCredentials:
+def ecs_role(
+    context: SourceContext,
+    role: Optional[str],
+    option: Optional[str],
+    discovered: bool = False,
+    source_prefix: Optional[str] = None,
+) -> RefreshingCredentials:
     """The instance RAM role's credentials, from the metadata service (discovering the role when None)."""
     if is_true(context.env.get('ALIBABA_CLOUD_ECS_METADATA_DISABLED')):
-        raise DtsConfigError('%s needs the ECS metadata service, which ALIBABA_CLOUD_ECS_METADATA_DISABLED '
-                             'turns off.' % (source_prefix or 'ecs_role_name'), option=option)
+        raise DtsConfigError(
+            '%s needs the ECS metadata service, which ALIBABA_CLOUD_ECS_METADATA_DISABLED '
+            'turns off.' % (source_prefix or 'ecs_role_name'),
+            option=option,
+        )
     base = metadata_base(context)
     if not role:
         role, discovered = _discover_role(context, base), True

@@ -24,41 +24,66 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._cred_uri import 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._profiles import cli_profile
 
-CLI_MODES = ('AK', 'StsToken', 'RamRoleArn', 'ChainableRamRoleArn', 'EcsRamRole', 'OIDC', 'External',
-             'CredentialsURI', 'CloudSSO', 'OAuth')
+CLI_MODES = (
+    'AK',
+    'StsToken',
+    'RamRoleArn',
+    'ChainableRamRoleArn',
+    'EcsRamRole',
+    'OIDC',
+    'External',
+    'CredentialsURI',
+    'CloudSSO',
+    'OAuth',
+)
 INI_TYPES = ('access_key', 'sts', 'ram_role_arn', 'oidc_role_arn', 'ecs_ram_role')
 
 
-def require_keys(section: Mapping[str, Any], source: str, id_key: str, secret_key: str, option: str,
-                 token_key: Optional[str] = None) -> Credentials:
+def require_keys(
+    section: Mapping[str, Any], source: str, id_key: str, secret_key: str, option: str, token_key: Optional[str] = None
+) -> Credentials:
     """The keys a profile or section holds, checked; an error naming them when one is missing."""
     if not section.get(id_key) or not section.get(secret_key):
         raise DtsConfigError('%s lacks %s or %s.' % (source, id_key, secret_key), option=option)
     keys = (id_key, secret_key, token_key or 'security_token')
-    return check_credentials(Credentials(section[id_key], section[secret_key],
-                                         section.get(token_key) if token_key else None, source),
-                             names=['%s of %s' % (key, source) for key in keys], option=option)
+    return check_credentials(
+        Credentials(section[id_key], section[secret_key], section.get(token_key) if token_key else None, source),
+        names=['%s of %s' % (key, source) for key in keys],
+        option=option,
+    )
 
 
 # -- aliyun CLI profiles (config.json) -------------------------------------------------------------
 
+
 class _CliProfile:
     """One profile of config.json being resolved: what its modes read."""
 
-    def __init__(self, context: SourceContext, config: Mapping[str, Any], profile: Mapping[str, Any], path: str,
-                 seen: Tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        context: SourceContext,
+        config: Mapping[str, Any],
+        profile: Mapping[str, Any],
+        path: str,
+        seen: Tuple[str, ...],
+    ) -> None:
         self.context, self.config, self.profile, self.path, self.seen = context, config, profile, path, seen
         self.name: str = profile.get('name')  # type: ignore[assignment]
         self.mode = profile.get('mode') or 'AK'
         self.source = 'CLI profile %s (%s)' % (self.name, self.mode)
         self.sts = {'sts_region': profile.get('sts_region'), 'enable_vpc': profile.get('enable_vpc')}
-        self.role = {'role_arn': profile.get('ram_role_arn'), 'session_name': profile.get('ram_session_name'),
-                     'duration_seconds': profile.get('expired_seconds'), 'policy': profile.get('policy'),
-                     'external_id': profile.get('external_id')}
+        self.role = {
+            'role_arn': profile.get('ram_role_arn'),
+            'session_name': profile.get('ram_session_name'),
+            'duration_seconds': profile.get('expired_seconds'),
+            'policy': profile.get('policy'),
+            'external_id': profile.get('external_id'),
+        }
 
     def keys(self, token_key: Optional[str] = None) -> Credentials:
-        return require_keys(self.profile, self.source, 'access_key_id', 'access_key_secret', 'profile',
-                            token_key=token_key)
+        return require_keys(
+            self.profile, self.source, 'access_key_id', 'access_key_secret', 'profile', token_key=token_key
+        )
 
     def ak(self) -> AnyCredentials:
         return self.keys()
@@ -73,21 +98,38 @@ class _CliProfile:
         parent_name = self.profile.get('source_profile')
         parent = cli_profile(self.config, parent_name) if parent_name else None
         if parent is None or parent_name in self.seen or parent_name == self.name:
-            raise DtsConfigError('%s needs source_profile naming another profile of %s, without a loop; got %r.'
-                                 % (self.source, self.path, parent_name), option='profile')
+            raise DtsConfigError(
+                '%s needs source_profile naming another profile of %s, without a loop; got %r.'
+                % (self.source, self.path, parent_name),
+                option='profile',
+            )
         base = from_cli_profile(self.context, self.config, parent, self.path, self.seen + (self.name,))
-        return assume_role(self.context, base, self.role, self.source, sts=self.sts,
-                           source='CLI profile %s (ChainableRamRoleArn via %s)' % (self.name, parent_name))
+        return assume_role(
+            self.context,
+            base,
+            self.role,
+            self.source,
+            sts=self.sts,
+            source='CLI profile %s (ChainableRamRoleArn via %s)' % (self.name, parent_name),
+        )
 
     def ecs_ram_role(self) -> AnyCredentials:
         return ecs_role(self.context, self.profile.get('ram_role_name') or None, 'profile', source_prefix=self.source)
 
     def oidc(self) -> AnyCredentials:
         profile = self.profile
-        return oidc_role(self.context, profile.get('ram_role_arn'), profile.get('oidc_provider_arn'),
-                         profile.get('oidc_token_file'), profile.get('role_session_name'),
-                         profile.get('expired_seconds'), profile.get('policy'), self.sts, self.source,
-                         option='profile')
+        return oidc_role(
+            self.context,
+            profile.get('ram_role_arn'),
+            profile.get('oidc_provider_arn'),
+            profile.get('oidc_token_file'),
+            profile.get('role_session_name'),
+            profile.get('expired_seconds'),
+            profile.get('policy'),
+            self.sts,
+            self.source,
+            option='profile',
+        )
 
     def external(self) -> AnyCredentials:
         return external(self.context, self.profile.get('process_command'), self.source)
@@ -104,49 +146,74 @@ class _CliProfile:
         except (TypeError, ValueError):
             expiration = 0
         if not (profile.get('access_key_id') and profile.get('access_key_secret') and profile.get('sts_token')):
-            raise DtsConfigError('%s holds no STS credentials yet; log in with `%s` (it needs a browser), then run '
-                                 'again.' % (source, command), option='profile')
+            raise DtsConfigError(
+                '%s holds no STS credentials yet; log in with `%s` (it needs a browser), then run '
+                'again.' % (source, command),
+                option='profile',
+            )
         if expiration <= clock():
-            raise DtsConfigError('%s: the STS credentials the aliyun CLI cached have expired; refresh them with `%s`.'
-                                 % (source, command), option='profile')
+            raise DtsConfigError(
+                '%s: the STS credentials the aliyun CLI cached have expired; refresh them with `%s`.'
+                % (source, command),
+                option='profile',
+            )
         cached = self.keys(token_key='sts_token')
 
         def fetch():
             if expiration <= clock():
-                raise DtsConfigError('%s: the cached STS credentials expired during the run; refresh them with `%s`.'
-                                     % (source, command), option='profile')
-            return Credentials(cached.access_key_id, cached.access_key_secret, cached.security_token, source,
-                               expiration)
+                raise DtsConfigError(
+                    '%s: the cached STS credentials expired during the run; refresh them with `%s`.'
+                    % (source, command),
+                    option='profile',
+                )
+            return Credentials(
+                cached.access_key_id, cached.access_key_secret, cached.security_token, source, expiration
+            )
 
         # Refreshing re-reads nothing: the fetch fails once they expire, with the command that renews them.
         return RefreshingCredentials(fetch, source, clock=clock, margin=0)
 
 
 _CLI_MODE_RESOLVERS = {
-    'AK': _CliProfile.ak, 'StsToken': _CliProfile.sts_token, 'RamRoleArn': _CliProfile.ram_role_arn,
-    'ChainableRamRoleArn': _CliProfile.chainable_ram_role_arn, 'EcsRamRole': _CliProfile.ecs_ram_role,
-    'OIDC': _CliProfile.oidc, 'External': _CliProfile.external, 'CredentialsURI': _CliProfile.credentials_uri,
-    'CloudSSO': _CliProfile.cached_login, 'OAuth': _CliProfile.cached_login,
+    'AK': _CliProfile.ak,
+    'StsToken': _CliProfile.sts_token,
+    'RamRoleArn': _CliProfile.ram_role_arn,
+    'ChainableRamRoleArn': _CliProfile.chainable_ram_role_arn,
+    'EcsRamRole': _CliProfile.ecs_ram_role,
+    'OIDC': _CliProfile.oidc,
+    'External': _CliProfile.external,
+    'CredentialsURI': _CliProfile.credentials_uri,
+    'CloudSSO': _CliProfile.cached_login,
+    'OAuth': _CliProfile.cached_login,
 }
 
 
-def from_cli_profile(context: SourceContext, config: Mapping[str, Any], profile: Mapping[str, Any], path: str,
-                     seen: Tuple[str, ...] = ()) -> AnyCredentials:
+def from_cli_profile(
+    context: SourceContext, config: Mapping[str, Any], profile: Mapping[str, Any], path: str, seen: Tuple[str, ...] = ()
+) -> AnyCredentials:
     """The credentials of a config.json profile, by its mode (CLI_MODES)."""
     resolving = _CliProfile(context, config, profile, path, seen)
     resolve = _CLI_MODE_RESOLVERS.get(resolving.mode)
     if resolve is None:
-        raise DtsConfigError('%s: mode %s is not supported; supported modes are %s.'
-                             % (resolving.source, resolving.mode, ', '.join(CLI_MODES)), option='profile')
+        raise DtsConfigError(
+            '%s: mode %s is not supported; supported modes are %s.'
+            % (resolving.source, resolving.mode, ', '.join(CLI_MODES)),
+            option='profile',
+        )
     return resolve(resolving)
 
 
 # -- sections of the INI file --------------------------------------------------------------------
 
+
 def _ini_role(section: Mapping[str, Any]) -> Dict[str, Any]:
-    return {'role_arn': section.get('role_arn'), 'session_name': section.get('role_session_name'),
-            'duration_seconds': section.get('duration_seconds'), 'policy': section.get('policy'),
-            'external_id': section.get('external_id')}
+    return {
+        'role_arn': section.get('role_arn'),
+        'session_name': section.get('role_session_name'),
+        'duration_seconds': section.get('duration_seconds'),
+        'policy': section.get('policy'),
+        'external_id': section.get('external_id'),
+    }
 
 
 def from_section(context: SourceContext, section: Mapping[str, Any], source: str, option: str) -> AnyCredentials:
@@ -162,10 +229,20 @@ def from_section(context: SourceContext, section: Mapping[str, Any], source: str
         base = require_keys(section, source, keys[0], keys[1], option)
         return assume_role(context, base, _ini_role(section), source, source=source)
     if kind == 'oidc_role_arn':
-        return oidc_role(context, section.get('role_arn'), section.get('oidc_provider_arn'),
-                         section.get('oidc_token_file_path'), section.get('role_session_name'),
-                         section.get('duration_seconds'), section.get('policy'), {}, source, option=option)
+        return oidc_role(
+            context,
+            section.get('role_arn'),
+            section.get('oidc_provider_arn'),
+            section.get('oidc_token_file_path'),
+            section.get('role_session_name'),
+            section.get('duration_seconds'),
+            section.get('policy'),
+            {},
+            source,
+            option=option,
+        )
     if kind == 'ecs_ram_role':
         return ecs_role(context, section.get('role_name') or None, option, source_prefix=source)
-    raise DtsConfigError('%s: type %s is not supported; supported types are %s.'
-                         % (source, kind, ', '.join(INI_TYPES)), option=option)
+    raise DtsConfigError(
+        '%s: type %s is not supported; supported types are %s.' % (source, kind, ', '.join(INI_TYPES)), option=option
+    )

@@ -44,8 +44,9 @@ def duration(value: Any, option: str) -> int:
     return seconds
 
 
-def sts_endpoint(context: SourceContext, sts: Optional[Mapping[str, Any]] = None,
-                 endpoint: Optional[str] = None) -> str:
+def sts_endpoint(
+    context: SourceContext, sts: Optional[Mapping[str, Any]] = None, endpoint: Optional[str] = None
+) -> str:
     """An explicit endpoint, ALIBABA_CLOUD_STS_ENDPOINT, then sts[-vpc].<region>.aliyuncs.com, then
     sts.aliyuncs.com."""
     sts = sts or {}
@@ -74,32 +75,55 @@ def sts_credentials(action: str, answer: Any, secrets: Any, source: str) -> Cred
     except ValueError:
         body = None
     if not isinstance(body, dict):
-        raise DtsApiError(action, 'HTTP%d' % answer.status_code, 'STS answered with no JSON',
-                          http_status=answer.status_code)
+        raise DtsApiError(
+            action, 'HTTP%d' % answer.status_code, 'STS answered with no JSON', http_status=answer.status_code
+        )
     creds = body.get('Credentials')
     if answer.status_code >= 400 or not isinstance(creds, dict):
-        raise DtsApiError(action, body.get('Code') or 'HTTP%d' % answer.status_code, body.get('Message'),
-                          request_id=body.get('RequestId'), http_status=answer.status_code,
-                          recommend=body.get('Recommend')).redact(secrets)
+        raise DtsApiError(
+            action,
+            body.get('Code') or 'HTTP%d' % answer.status_code,
+            body.get('Message'),
+            request_id=body.get('RequestId'),
+            http_status=answer.status_code,
+            recommend=body.get('Recommend'),
+        ).redact(secrets)
     # Checked where every source's answer is checked (RefreshingCredentials), not here.
     fields: Any = creds
-    return Credentials(fields.get('AccessKeyId'), fields.get('AccessKeySecret'), fields.get('SecurityToken'), source,
-                       parse_expiration(fields.get('Expiration'), action))
+    return Credentials(
+        fields.get('AccessKeyId'),
+        fields.get('AccessKeySecret'),
+        fields.get('SecurityToken'),
+        source,
+        parse_expiration(fields.get('Expiration'), action),
+    )
 
 
-def assume_role(context: SourceContext, base: AnyCredentials, options: Mapping[str, Any], what: str,
-                sts: Optional[Mapping[str, Any]] = None, endpoint: Optional[str] = None,
-                source: Optional[str] = None) -> RefreshingCredentials:
+def assume_role(
+    context: SourceContext,
+    base: AnyCredentials,
+    options: Mapping[str, Any],
+    what: str,
+    sts: Optional[Mapping[str, Any]] = None,
+    endpoint: Optional[str] = None,
+    source: Optional[str] = None,
+) -> RefreshingCredentials:
     """``base`` exchanged for the role's STS credentials, refreshed with ``base.current()`` when due."""
     role_arn = options.get('role_arn')
     if not role_arn:
-        raise DtsConfigError('%s needs a role ARN, for example acs:ram::123456789012:role/dts-reader.' % what,
-                             option='assume_role.role_arn' if what == 'assume_role' else 'profile')
-    seconds = duration(options.get('duration_seconds'),
-                       'assume_role.duration_seconds' if what == 'assume_role' else 'profile')
+        raise DtsConfigError(
+            '%s needs a role ARN, for example acs:ram::123456789012:role/dts-reader.' % what,
+            option='assume_role.role_arn' if what == 'assume_role' else 'profile',
+        )
+    seconds = duration(
+        options.get('duration_seconds'), 'assume_role.duration_seconds' if what == 'assume_role' else 'profile'
+    )
     url = sts_endpoint(context, sts, endpoint)
-    query = {'RoleArn': role_arn, 'RoleSessionName': session_name(context, options.get('session_name')),
-             'DurationSeconds': str(seconds)}
+    query = {
+        'RoleArn': role_arn,
+        'RoleSessionName': session_name(context, options.get('session_name')),
+        'DurationSeconds': str(seconds),
+    }
     if options.get('policy'):
         query['Policy'] = options['policy']
     if options.get('external_id'):
@@ -110,8 +134,14 @@ def assume_role(context: SourceContext, base: AnyCredentials, options: Mapping[s
         caller = base.current()
         signed = sign_v1('POST', 'AssumeRole', STS_API_VERSION, query, caller)
         secrets = [caller.security_token, caller.access_key_secret, signed.get('Signature')]
-        answer = context.http('AssumeRole', 'POST', '%s/?%s' % (url, canonical_query(signed)),
-                              headers={'Accept': 'application/json'}, verify=context.verify, secrets=secrets)
+        answer = context.http(
+            'AssumeRole',
+            'POST',
+            '%s/?%s' % (url, canonical_query(signed)),
+            headers={'Accept': 'application/json'},
+            verify=context.verify,
+            secrets=secrets,
+        )
         return sts_credentials('AssumeRole', answer, secrets, source)
 
     return context.refreshing(send, source)
@@ -123,22 +153,34 @@ def _read_oidc_token(token_file, source, option):
             # Kubernetes rotates the projected token in place: read it at every exchange.
             token = handle.read().strip()
     except (IOError, OSError) as error:
-        raise DtsConfigError('%s: cannot read the OIDC token file %s: %s'
-                             % (source, token_file, error.strerror), option=option) from error
+        raise DtsConfigError(
+            '%s: cannot read the OIDC token file %s: %s' % (source, token_file, error.strerror), option=option
+        ) from error
     if not token:
         raise DtsConfigError('%s: the OIDC token file %s is empty.' % (source, token_file), option=option)
     if not CREDENTIAL_TEXT.match(token):
-        raise DtsConfigError('%s: the OIDC token in %s holds whitespace, a control character or a non-ASCII '
-                             'character; an OIDC token is one line of ASCII.' % (source, token_file), option=option)
+        raise DtsConfigError(
+            '%s: the OIDC token in %s holds whitespace, a control character or a non-ASCII '
+            'character; an OIDC token is one line of ASCII.' % (source, token_file),
+            option=option,
+        )
     return token
 
 
-def oidc_role(context: SourceContext, role_arn: Optional[str], provider_arn: Optional[str],
-              token_file: Optional[str], given_session_name: Optional[str], duration_seconds: Any,
-              policy: Optional[str], sts: Mapping[str, Any], source: str, option: str) -> RefreshingCredentials:
+def oidc_role(
+    context: SourceContext,
+    role_arn: Optional[str],
+    provider_arn: Optional[str],
+    token_file: Optional[str],
+    given_session_name: Optional[str],
+    duration_seconds: Any,
+    policy: Optional[str],
+    sts: Mapping[str, Any],
+    source: str,
+    option: str,
+) -> RefreshingCredentials:
     """AssumeRoleWithOIDC (unsigned) with the token file's content, read again at every refresh."""
-    for name, value in (('role ARN', role_arn), ('OIDC provider ARN', provider_arn),
-                        ('OIDC token file', token_file)):
+    for name, value in (('role ARN', role_arn), ('OIDC provider ARN', provider_arn), ('OIDC token file', token_file)):
         if not value:
             raise DtsConfigError('%s has no %s.' % (source, name), option=option)
     seconds = duration(duration_seconds, option)
@@ -147,15 +189,29 @@ def oidc_role(context: SourceContext, role_arn: Optional[str], provider_arn: Opt
 
     def send():
         token = _read_oidc_token(path, source, option)
-        form = {'Action': 'AssumeRoleWithOIDC', 'Format': 'JSON', 'Version': STS_API_VERSION,
-                'Timestamp': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
-                'DurationSeconds': str(seconds), 'RoleArn': role_arn, 'OIDCProviderArn': provider_arn,
-                'OIDCToken': token, 'RoleSessionName': session_name(context, given_session_name)}
+        form = {
+            'Action': 'AssumeRoleWithOIDC',
+            'Format': 'JSON',
+            'Version': STS_API_VERSION,
+            'Timestamp': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
+            'DurationSeconds': str(seconds),
+            'RoleArn': role_arn,
+            'OIDCProviderArn': provider_arn,
+            'OIDCToken': token,
+            'RoleSessionName': session_name(context, given_session_name),
+        }
         if policy:
             form['Policy'] = policy
         # The token goes in the body, not the URL, where proxies and access logs would keep it.
-        answer = context.http('AssumeRoleWithOIDC', 'POST', url + '/', data=form, verify=context.verify,
-                              headers={'Accept': 'application/json'}, secrets=[token])
+        answer = context.http(
+            'AssumeRoleWithOIDC',
+            'POST',
+            url + '/',
+            data=form,
+            verify=context.verify,
+            headers={'Accept': 'application/json'},
+            secrets=[token],
+        )
         return sts_credentials('AssumeRoleWithOIDC', answer, [token], source)
 
     return context.refreshing(send, source)

@@ -35,23 +35,36 @@ def _uri_credentials(answer: Any, action: str, source: str) -> Credentials:
     except ValueError:
         body = None
     if answer.status_code != 200 or not isinstance(body, dict) or body.get('Code') != 'Success':
-        raise DtsApiError(action, (body or {}).get('Code') or 'HTTP%d' % answer.status_code,
-                          'the credentials URI answered without credentials', http_status=answer.status_code)
+        raise DtsApiError(
+            action,
+            (body or {}).get('Code') or 'HTTP%d' % answer.status_code,
+            'the credentials URI answered without credentials',
+            http_status=answer.status_code,
+        )
     if not (body.get('AccessKeyId') and body.get('AccessKeySecret')):
         raise DtsApiError(action, 'InvalidResponse', 'the answer lacks AccessKeyId or AccessKeySecret')
-    return Credentials(body['AccessKeyId'], body['AccessKeySecret'], body.get('SecurityToken'), source,
-                       parse_expiration(body.get('Expiration'), action))
+    return Credentials(
+        body['AccessKeyId'],
+        body['AccessKeySecret'],
+        body.get('SecurityToken'),
+        source,
+        parse_expiration(body.get('Expiration'), action),
+    )
 
 
 def credentials_uri(context: SourceContext, uri: Optional[str], source: str, option: str) -> RefreshingCredentials:
     """GET ``uri`` now and before the credentials it gives expire."""
     if not uri or not uri.lower().startswith(('http://', 'https://')):
-        raise DtsConfigError('%s: the credentials URI must be an http:// or https:// URL, got %r.'
-                             % (source, safe_uri(uri or '')), option=option)
+        raise DtsConfigError(
+            '%s: the credentials URI must be an http:// or https:// URL, got %r.' % (source, safe_uri(uri or '')),
+            option=option,
+        )
     if has_userinfo(uri):
         # The official library drops it (it never sends it); here it would travel as Basic auth.
-        raise DtsConfigError('%s: the credentials URI must not carry user information (user:password@); '
-                             'remove it.' % source, option=option)
+        raise DtsConfigError(
+            '%s: the credentials URI must not carry user information (user:password@); remove it.' % source,
+            option=option,
+        )
     action = 'Credentials URI %s' % safe_uri(uri)
 
     def send():

@@ -56,8 +56,15 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._profiles import 
 )
 
 # What callers of the chain use, defined with the sources.
-__all__ = ['CREDENTIAL_FIELDS', 'DEFAULT_SESSION_NAME', 'Credentials', 'RefreshingCredentials', 'check_credentials',
-           'parse_expiration', 'resolve_credentials']
+__all__ = [
+    'CREDENTIAL_FIELDS',
+    'DEFAULT_SESSION_NAME',
+    'Credentials',
+    'RefreshingCredentials',
+    'check_credentials',
+    'parse_expiration',
+    'resolve_credentials',
+]
 
 OIDC_VARIABLES = ('ALIBABA_CLOUD_ROLE_ARN', 'ALIBABA_CLOUD_OIDC_PROVIDER_ARN', 'ALIBABA_CLOUD_OIDC_TOKEN_FILE')
 NO_CREDENTIALS = (
@@ -65,7 +72,8 @@ NO_CREDENTIALS = (
     'ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET environment variables), set '
     'ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN and ALIBABA_CLOUD_OIDC_TOKEN_FILE (RRSA), name a '
     'profile (profile, credentials_file, ALIBABA_CLOUD_PROFILE), configure the aliyun CLI, attach a RAM role to '
-    'the ECS instance (or name it with ecs_role_name), or set ALIBABA_CLOUD_CREDENTIALS_URI.')
+    'the ECS instance (or name it with ecs_role_name), or set ALIBABA_CLOUD_CREDENTIALS_URI.'
+)
 
 
 def _pair(key_id, secret, token, source, id_name, secret_name, token_name):
@@ -73,8 +81,11 @@ def _pair(key_id, secret, token, source, id_name, secret_name, token_name):
         return check_credentials(Credentials(key_id, secret, token, source), names=(id_name, secret_name, token_name))
     if key_id or secret:
         missing = secret_name if key_id else id_name
-        raise DtsConfigError('%s is set but %s is not; set both, or neither to use another credential source.'
-                             % (id_name if key_id else secret_name, missing), option=missing)
+        raise DtsConfigError(
+            '%s is set but %s is not; set both, or neither to use another credential source.'
+            % (id_name if key_id else secret_name, missing),
+            option=missing,
+        )
     return None
 
 
@@ -96,16 +107,25 @@ class _Resolver(SourceContext):
         if credentials is None and self.param('ecs_role_name'):
             credentials = ecs_role(self, self.param('ecs_role_name'), 'ecs_role_name')
         if credentials is None:
-            credentials = (self.from_environment() or self.from_oidc_environment() or self.from_profiles()
-                           or from_ecs_metadata(self) or from_credentials_uri(self))
+            credentials = (
+                self.from_environment()
+                or self.from_oidc_environment()
+                or self.from_profiles()
+                or from_ecs_metadata(self)
+                or from_credentials_uri(self)
+            )
         if credentials is None:
             raise DtsConfigError(NO_CREDENTIALS, option='access_key_id')
         assume = self.params.get('assume_role')
         if assume:
             endpoint = assume.get('endpoint')
-            credentials = assume_role(self, credentials, assume, 'assume_role',
-                                      endpoint=parse_endpoint(endpoint, option='assume_role.endpoint')
-                                      if endpoint else None)
+            credentials = assume_role(
+                self,
+                credentials,
+                assume,
+                'assume_role',
+                endpoint=parse_endpoint(endpoint, option='assume_role.endpoint') if endpoint else None,
+            )
         return credentials
 
     def sts_endpoint(self, sts=None, endpoint=None):
@@ -113,30 +133,58 @@ class _Resolver(SourceContext):
         return sts_endpoint(self, sts, endpoint)
 
     def from_options(self):
-        return _pair(self.param('access_key_id'), self.param('access_key_secret'), self.param('security_token'),
-                     'module options', *CREDENTIAL_FIELDS)
+        return _pair(
+            self.param('access_key_id'),
+            self.param('access_key_secret'),
+            self.param('security_token'),
+            'module options',
+            *CREDENTIAL_FIELDS,
+        )
 
     def from_environment(self):
-        found = _pair(self.env.get('ALIBABA_CLOUD_ACCESS_KEY_ID'), self.env.get('ALIBABA_CLOUD_ACCESS_KEY_SECRET'),
-                      self.env.get('ALIBABA_CLOUD_SECURITY_TOKEN'), 'environment (ALIBABA_CLOUD_ACCESS_KEY_ID)',
-                      'ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
-                      'ALIBABA_CLOUD_SECURITY_TOKEN')
-        return found or _pair(self.env.get('ALICLOUD_ACCESS_KEY'), self.env.get('ALICLOUD_SECRET_KEY'),
-                              self.env.get('ALICLOUD_SECURITY_TOKEN'), 'environment (ALICLOUD_ACCESS_KEY)',
-                              'ALICLOUD_ACCESS_KEY', 'ALICLOUD_SECRET_KEY',
-                              'ALICLOUD_SECURITY_TOKEN')
+        found = _pair(
+            self.env.get('ALIBABA_CLOUD_ACCESS_KEY_ID'),
+            self.env.get('ALIBABA_CLOUD_ACCESS_KEY_SECRET'),
+            self.env.get('ALIBABA_CLOUD_SECURITY_TOKEN'),
+            'environment (ALIBABA_CLOUD_ACCESS_KEY_ID)',
+            'ALIBABA_CLOUD_ACCESS_KEY_ID',
+            'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+            'ALIBABA_CLOUD_SECURITY_TOKEN',
+        )
+        return found or _pair(
+            self.env.get('ALICLOUD_ACCESS_KEY'),
+            self.env.get('ALICLOUD_SECRET_KEY'),
+            self.env.get('ALICLOUD_SECURITY_TOKEN'),
+            'environment (ALICLOUD_ACCESS_KEY)',
+            'ALICLOUD_ACCESS_KEY',
+            'ALICLOUD_SECRET_KEY',
+            'ALICLOUD_SECURITY_TOKEN',
+        )
 
     def from_oidc_environment(self):
         values = [self.env.get(name) for name in OIDC_VARIABLES]
         if all(values):
             role_arn, provider_arn, token_file = values
-            return oidc_role(self, role_arn, provider_arn, token_file, None, None, None, {},
-                             'OIDC role %s' % role_arn, option='ALIBABA_CLOUD_OIDC_TOKEN_FILE')
+            return oidc_role(
+                self,
+                role_arn,
+                provider_arn,
+                token_file,
+                None,
+                None,
+                None,
+                {},
+                'OIDC role %s' % role_arn,
+                option='ALIBABA_CLOUD_OIDC_TOKEN_FILE',
+            )
         # ALIBABA_CLOUD_ROLE_ARN alone has other uses; a provider or token file alone is half an OIDC setup.
         if values[1] or values[2]:
             missing = [name for name, value in zip(OIDC_VARIABLES, values) if not value]
-            raise DtsConfigError('OIDC credentials need %s too (set all of %s, or none).'
-                                 % (' and '.join(missing), ', '.join(OIDC_VARIABLES)), option=missing[0])
+            raise DtsConfigError(
+                'OIDC credentials need %s too (set all of %s, or none).'
+                % (' and '.join(missing), ', '.join(OIDC_VARIABLES)),
+                option=missing[0],
+            )
         return None
 
     def from_named_profile(self, name):
@@ -147,8 +195,10 @@ class _Resolver(SourceContext):
             section = name or env_value(self.env, 'ALIBABA_CLOUD_PROFILE', 'ALICLOUD_PROFILE') or 'default'
             found = self.from_ini(path, section, 'credentials_file')
             if found is None:
-                raise DtsConfigError('Profile %r is not in the credentials file %s.' % (section, path),
-                                     option='profile' if name else 'credentials_file')
+                raise DtsConfigError(
+                    'Profile %r is not in the credentials file %s.' % (section, path),
+                    option='profile' if name else 'credentials_file',
+                )
             return found
         return self.from_profiles(name)
 
@@ -163,12 +213,14 @@ class _Resolver(SourceContext):
                 return from_cli_profile(self, config, profile, cli_path)
         path = ini_path(self.env, self.home)
         if env_value(self.env, 'ALIBABA_CLOUD_CREDENTIALS_FILE') and not os.path.isfile(path):
-            raise DtsConfigError('ALIBABA_CLOUD_CREDENTIALS_FILE names %s, which is not a file.' % path,
-                                 option='credentials_file')
+            raise DtsConfigError(
+                'ALIBABA_CLOUD_CREDENTIALS_FILE names %s, which is not a file.' % path, option='credentials_file'
+            )
         found = self.from_ini(path, name or 'default', 'profile') if os.path.isfile(path) else None
         if found is None and name:
-            raise DtsConfigError('Profile %r was not found; looked in %s and %s.' % (name, cli_path, path),
-                                 option='profile')
+            raise DtsConfigError(
+                'Profile %r was not found; looked in %s and %s.' % (name, cli_path, path), option='profile'
+            )
         return found
 
     def from_ini(self, path, section_name, option):
@@ -179,10 +231,17 @@ class _Resolver(SourceContext):
         return from_section(self, section, 'INI profile %s of %s' % (section_name, path), option)
 
 
-def resolve_credentials(params: Mapping[str, Any], session: Any, environ: Optional[Mapping[str, str]] = None,
-                        home: Optional[str] = None, timeout: float = 10.0, verify: Union[bool, str] = True,
-                        sleep: Callable[[float], Any] = time.sleep, clock: Callable[[], float] = time.time,
-                        warnings: Optional[List[str]] = None) -> AnyCredentials:
+def resolve_credentials(
+    params: Mapping[str, Any],
+    session: Any,
+    environ: Optional[Mapping[str, str]] = None,
+    home: Optional[str] = None,
+    timeout: float = 10.0,
+    verify: Union[bool, str] = True,
+    sleep: Callable[[float], Any] = time.sleep,
+    clock: Callable[[], float] = time.time,
+    warnings: Optional[List[str]] = None,
+) -> AnyCredentials:
     """The credentials object of the first source that has them, then through assume_role if asked.
 
     The result has ``source`` (where they came from, never the values) and ``current()``, the
@@ -191,6 +250,15 @@ def resolve_credentials(params: Mapping[str, Any], session: Any, environ: Option
     a URI) refuses.  ``warnings`` (a list) gets a warning for an STS endpoint over plain HTTP or
     unverified TLS (``transport_warnings``).
     """
-    resolver = _Resolver(params, session, os.environ if environ is None else environ,
-                         home or os.path.expanduser('~'), min(timeout, 30.0), verify, sleep, clock, warnings)
+    resolver = _Resolver(
+        params,
+        session,
+        os.environ if environ is None else environ,
+        home or os.path.expanduser('~'),
+        min(timeout, 30.0),
+        verify,
+        sleep,
+        clock,
+        warnings,
+    )
     return resolver.resolve()

@@ -19,14 +19,47 @@ CENTRAL_HOST = 'dts.aliyuncs.com'
 # Regions without a host of their own in the endpoint list go to the central host, which the
 # official SDKs use for every region anyway.
 REGION_HOSTS = dict(
-    [(region, 'dts.%s.aliyuncs.com' % region) for region in (
-        'cn-hangzhou', 'cn-shanghai', 'cn-qingdao', 'cn-beijing', 'cn-zhangjiakou', 'cn-huhehaote',
-        'cn-shenzhen', 'cn-hongkong', 'ap-northeast-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3',
-        'ap-southeast-5', 'ap-south-1', 'us-east-1', 'us-west-1', 'eu-west-1', 'eu-central-1', 'me-east-1',
-        'cn-shanghai-finance-1', 'cn-shenzhen-finance-1')]
-    + [(region, CENTRAL_HOST) for region in (
-        'cn-wulanchabu', 'cn-heyuan', 'cn-guangzhou', 'cn-chengdu', 'ap-southeast-6', 'ap-southeast-7',
-        'ap-northeast-2', 'me-central-1', 'cn-beijing-finance-1', 'cn-north-2-gov-1')]
+    [
+        (region, 'dts.%s.aliyuncs.com' % region)
+        for region in (
+            'cn-hangzhou',
+            'cn-shanghai',
+            'cn-qingdao',
+            'cn-beijing',
+            'cn-zhangjiakou',
+            'cn-huhehaote',
+            'cn-shenzhen',
+            'cn-hongkong',
+            'ap-northeast-1',
+            'ap-southeast-1',
+            'ap-southeast-2',
+            'ap-southeast-3',
+            'ap-southeast-5',
+            'ap-south-1',
+            'us-east-1',
+            'us-west-1',
+            'eu-west-1',
+            'eu-central-1',
+            'me-east-1',
+            'cn-shanghai-finance-1',
+            'cn-shenzhen-finance-1',
+        )
+    ]
+    + [
+        (region, CENTRAL_HOST)
+        for region in (
+            'cn-wulanchabu',
+            'cn-heyuan',
+            'cn-guangzhou',
+            'cn-chengdu',
+            'ap-southeast-6',
+            'ap-southeast-7',
+            'ap-northeast-2',
+            'me-central-1',
+            'cn-beijing-finance-1',
+            'cn-north-2-gov-1',
+        )
+    ]
     # Hangzhou finance is served by the Hangzhou host.
     + [('cn-hangzhou-finance', 'dts.cn-hangzhou.aliyuncs.com')]
 )
@@ -41,11 +74,15 @@ def _check_shape(region):
     if not region:
         raise DtsConfigError(
             'No region set. Set the region option (aliases region_id, alicloud_region) or the '
-            'ALIBABA_CLOUD_REGION_ID environment variable, for example cn-hangzhou.', option='region')
+            'ALIBABA_CLOUD_REGION_ID environment variable, for example cn-hangzhou.',
+            option='region',
+        )
     if not isinstance(region, str) or not _REGION_RE.match(region):
         raise DtsConfigError(
             'region %r is not a region id; expected lower-case words joined by hyphens, '
-            'for example cn-hangzhou or ap-southeast-1.' % (region,), option='region')
+            'for example cn-hangzhou or ap-southeast-1.' % (region,),
+            option='region',
+        )
 
 
 def closest_regions(region: str, count: int = 3) -> List[str]:
@@ -53,8 +90,7 @@ def closest_regions(region: str, count: int = 3) -> List[str]:
     return difflib.get_close_matches(region, sorted(KNOWN_REGIONS), n=count, cutoff=0.6)
 
 
-def check_region(region: Any, allow_unknown: bool = False,
-                 endpoint: Optional[str] = None) -> Tuple[str, Optional[str]]:
+def check_region(region: Any, allow_unknown: bool = False, endpoint: Optional[str] = None) -> Tuple[str, Optional[str]]:
     """``(region, warning)``: a region DTS documents gives no warning.
 
     A region the list does not know fails, naming the closest known ones, unless
@@ -65,16 +101,23 @@ def check_region(region: Any, allow_unknown: bool = False,
     if region in KNOWN_REGIONS:
         return region, None
     close = closest_regions(region)
-    hint = ('did you mean %s?' % ' or '.join(close)) if close else (
-        'the regions DTS documents are %s.' % ', '.join(sorted(KNOWN_REGIONS)))
+    hint = (
+        ('did you mean %s?' % ' or '.join(close))
+        if close
+        else ('the regions DTS documents are %s.' % ', '.join(sorted(KNOWN_REGIONS)))
+    )
     if not (allow_unknown or endpoint):
         raise DtsConfigError(
             'region %r is not a region DTS documents; %s For a region newer than this collection, set '
-            'allow_unknown_region: true (or give its endpoint).' % (region, hint), option='region')
+            'allow_unknown_region: true (or give its endpoint).' % (region, hint),
+            option='region',
+        )
     where = 'the endpoint given' if endpoint else 'the central endpoint https://%s' % CENTRAL_HOST
-    return region, ('region %r is not a region DTS documents (%s); sending its requests to %s as asked. '
-                    'An answer with no jobs may only mean the region id is wrong.'
-                    % (region, ('did you mean %s?' % ' or '.join(close)) if close else 'no close match', where))
+    return region, (
+        'region %r is not a region DTS documents (%s); sending its requests to %s as asked. '
+        'An answer with no jobs may only mean the region id is wrong.'
+        % (region, ('did you mean %s?' % ' or '.join(close)) if close else 'no close match', where)
+    )
 
 
 def validate_region(region: Any, allow_unknown: bool = False, endpoint: Optional[str] = None) -> str:
@@ -118,7 +161,8 @@ def parse_endpoint(endpoint: str, option: str = 'endpoint') -> str:
         raise DtsConfigError(
             '%s must not carry user information (user:password@ before the host): DTS requests are signed with '
             'the access key, and the password would be sent instead. Give scheme://host[:port] only.' % option,
-            option=option)
+            option=option,
+        )
     text = endpoint.strip()
     if '://' not in text:
         text = 'https://' + text
@@ -130,11 +174,12 @@ def parse_endpoint(endpoint: str, option: str = 'endpoint') -> str:
         raise DtsConfigError(
             '%s %r is not an endpoint; give a host such as dts.cn-hangzhou.aliyuncs.com or a URL '
             'such as https://dts.cn-hangzhou.aliyuncs.com or http://127.0.0.1:8480.' % (option, endpoint),
-            option=option)
+            option=option,
+        )
     if parts.path not in ('', '/') or parts.query or parts.fragment:
         raise DtsConfigError(
-            '%s %r must not carry a path or query; RPC requests always go to "/".' % (option, endpoint),
-            option=option)
+            '%s %r must not carry a path or query; RPC requests always go to "/".' % (option, endpoint), option=option
+        )
     try:
         parts.port  # noqa: B018 - urlsplit checks the port only when it is read
     except ValueError as error:
@@ -166,12 +211,16 @@ def transport_warnings(endpoint: str, verify: Union[bool, str], what: str) -> Li
     if is_loopback(parts.hostname):
         return []
     if parts.scheme == 'http':
-        return ['%s %s is plain http://: the access key id, the security token and the signature of every request '
-                'travel unencrypted, and can be read or replayed on the way. Use https://.' % (what, endpoint)]
+        return [
+            '%s %s is plain http://: the access key id, the security token and the signature of every request '
+            'travel unencrypted, and can be read or replayed on the way. Use https://.' % (what, endpoint)
+        ]
     if verify is False:
-        return ['validate_certs is false: the TLS certificate of %s %s is not checked, so whoever can intercept the '
-                'connection can read the signed requests and forge the answers. Set ca_path to the CA bundle '
-                'that signed it instead.' % (what, endpoint)]
+        return [
+            'validate_certs is false: the TLS certificate of %s %s is not checked, so whoever can intercept the '
+            'connection can read the signed requests and forge the answers. Set ca_path to the CA bundle '
+            'that signed it instead.' % (what, endpoint)
+        ]
     return []
 
 
@@ -185,7 +234,6 @@ def explicit_endpoint(endpoint: Optional[str] = None, environ: Optional[Mapping[
     return None
 
 
-def resolve_endpoint(region: str, endpoint: Optional[str] = None,
-                     environ: Optional[Mapping[str, str]] = None) -> str:
+def resolve_endpoint(region: str, endpoint: Optional[str] = None, environ: Optional[Mapping[str, str]] = None) -> str:
     """The DTS endpoint URL: the endpoint option, then ALIBABA_CLOUD_ENDPOINT_DTS, then the map."""
     return explicit_endpoint(endpoint, environ) or default_endpoint(region)

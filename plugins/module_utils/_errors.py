@@ -16,17 +16,19 @@ from urllib.parse import quote_plus
 from ansible_collections.alibabacloud.dts.plugins.module_utils._signing import percent_encode
 
 # A query string (``/?AccessKeyId=...&Signature=...``): V1 carries the signature and the STS token there.
-_QUERY = re.compile(r'''\?[^\s'"?]*=[^\s'"]*''')
+_QUERY = re.compile(r"""\?[^\s'"?]*=[^\s'"]*""")
 # ``user:password@`` in a URL (an endpoint, a proxy).
-_USERINFO = re.compile(r'''(//)[^/@\s'"]*@''')
+_USERINFO = re.compile(r"""(//)[^/@\s'"]*@""")
 # A value labelled as credential material, however the text around it quotes it: a header
 # (``Authorization: ...``, a dict's ``'x-acs-security-token': '...'``), a V3 ``Signature=<hex>``, a
 # field of an STS or metadata answer.  Unquoted, a value ends at a separator; an Authorization value,
 # which holds spaces and commas, at the end of the line.
 _LABELLED = re.compile(
-    r'''(\b(?:(?P<authorization>Authorization)|x-acs-security-token|x-aliyun-ecs-metadata-token|Signature'''
-    r'''|SecurityToken|AccessKeySecret|OIDCToken)['"]?\s*[:=]\s*)'''
-    r'''('[^'\n]*'?|"[^"\n]*"?|(?(authorization)[^\r\n'"]*|[^\s,;&'"]+))''', re.IGNORECASE)
+    r"""(\b(?:(?P<authorization>Authorization)|x-acs-security-token|x-aliyun-ecs-metadata-token|Signature"""
+    r"""|SecurityToken|AccessKeySecret|OIDCToken)['"]?\s*[:=]\s*)"""
+    r"""('[^'\n]*'?|"[^"\n]*"?|(?(authorization)[^\r\n'"]*|[^\s,;&'"]+))""",
+    re.IGNORECASE,
+)
 HIDDEN = '****'
 
 
@@ -35,8 +37,18 @@ def _spellings(secret):
     once or twice (the gateway quotes a V1 string-to-sign, which encodes the token twice), form-encoded.
     Longest first, so that no shorter spelling leaves part of a longer one behind."""
     once = percent_encode(secret)
-    forms = set([secret, repr(secret)[1:-1], ascii(secret)[1:-1], json.dumps(secret)[1:-1],
-                 json.dumps(secret, ensure_ascii=False)[1:-1], once, percent_encode(once), quote_plus(secret)])
+    forms = set(
+        [
+            secret,
+            repr(secret)[1:-1],
+            ascii(secret)[1:-1],
+            json.dumps(secret)[1:-1],
+            json.dumps(secret, ensure_ascii=False)[1:-1],
+            once,
+            percent_encode(once),
+            quote_plus(secret),
+        ]
+    )
     return sorted(forms, key=len, reverse=True)
 
 
@@ -84,9 +96,16 @@ class DtsApiError(DtsError):
     elapsed: float
     gave_up: Optional[str]
 
-    def __init__(self, action: str, code: Optional[str], message: Optional[str], request_id: Optional[str] = None,
-                 http_status: Optional[int] = None, recommend: Optional[str] = None,
-                 retry_after: Optional[float] = None) -> None:
+    def __init__(
+        self,
+        action: str,
+        code: Optional[str],
+        message: Optional[str],
+        request_id: Optional[str] = None,
+        http_status: Optional[int] = None,
+        recommend: Optional[str] = None,
+        retry_after: Optional[float] = None,
+    ) -> None:
         self.action = action
         self.code = code or 'UnknownError'
         self.message = message or ''

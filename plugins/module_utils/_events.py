@@ -12,8 +12,15 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Set, Tuple
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._families import identity_of
 
-EVENT_TYPES = ('snapshot', 'status_changed', 'delay_exceeded', 'delay_recovered', 'job_appeared',
-               'job_disappeared', 'error')
+EVENT_TYPES = (
+    'snapshot',
+    'status_changed',
+    'delay_exceeded',
+    'delay_recovered',
+    'job_appeared',
+    'job_disappeared',
+    'error',
+)
 
 
 def _identity(facts: Mapping[str, Any], region: str) -> Mapping[str, Any]:
@@ -52,8 +59,9 @@ class JobWatch:
         self._seen: Dict[Tuple[Any, ...], _Seen] = {}
         self._looked: Set[Tuple[str, str]] = set()
 
-    def observe(self, account: Optional[str], region: str, jobs: Iterable[Mapping[str, Any]],
-                snapshot: bool = False) -> List[Dict[str, Any]]:
+    def observe(
+        self, account: Optional[str], region: str, jobs: Iterable[Mapping[str, Any]], snapshot: bool = False
+    ) -> List[Dict[str, Any]]:
         """Events for one successful listing of ``region`` (of ``account``): facts of every job in it.
 
         On the first look at a region every job is new to the watch: it emits a ``snapshot``
@@ -82,8 +90,7 @@ class JobWatch:
                     events.append(self._event('job_appeared', account, region, facts))
                 continue
             if status != before.status:
-                events.append(self._event('status_changed', account, region, facts,
-                                          previous_status=before.status))
+                events.append(self._event('status_changed', account, region, facts, previous_status=before.status))
             if over and not before.over:
                 events.append(self._event('delay_exceeded', account, region, facts))
             elif before.over and not over:
@@ -95,9 +102,17 @@ class JobWatch:
 
     def _event(self, kind, account, region, facts, **extra):
         identity = _identity(facts, region)
-        body = {'type': kind, 'job_id': identity.get('instance_id'), 'job_name': identity.get('name'),
-                'direction': identity.get('direction') or 'Forward', 'region': region, 'api': identity.get('family'),
-                'status': facts.get('status'), 'delay': facts.get('delay'), 'job': facts}
+        body = {
+            'type': kind,
+            'job_id': identity.get('instance_id'),
+            'job_name': identity.get('name'),
+            'direction': identity.get('direction') or 'Forward',
+            'region': region,
+            'api': identity.get('family'),
+            'status': facts.get('status'),
+            'delay': facts.get('delay'),
+            'job': facts,
+        }
         if account:
             body['account'] = account
         if self.delay_threshold is not None and kind in ('delay_exceeded', 'delay_recovered'):
@@ -108,8 +123,12 @@ class JobWatch:
 
 def error_event(account: Optional[str], region: str, error: Any, failures: int) -> Dict[str, Any]:
     """An ``error`` event after ``failures`` consecutive failed listings of one region."""
-    body = {'type': 'error', 'region': region, 'consecutive_failures': failures,
-            'message': error.describe() if hasattr(error, 'describe') else str(error)}
+    body = {
+        'type': 'error',
+        'region': region,
+        'consecutive_failures': failures,
+        'message': error.describe() if hasattr(error, 'describe') else str(error),
+    }
     code = getattr(error, 'code', None)
     if code:
         body['code'] = code

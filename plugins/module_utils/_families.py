@@ -37,8 +37,10 @@ def validate_families(names: Any, option: str = 'api') -> List[Family]:
     names = [names] if isinstance(names, str) else list(names or [])
     unknown = [name for name in names if name not in BY_NAME]
     if unknown or not names:
-        raise DtsConfigError('%s must name %s (the default is all of them), got %r.'
-                             % (option, ' and/or '.join(NAMES), names), option=option)
+        raise DtsConfigError(
+            '%s must name %s (the default is all of them), got %r.' % (option, ' and/or '.join(NAMES), names),
+            option=option,
+        )
     return [known for known in FAMILIES if known.name in names]
 
 
@@ -47,8 +49,7 @@ def families_for(api: str, option: str = 'api') -> List[Family]:
     if api == AUTO:
         return list(FAMILIES)
     if api not in BY_NAME:
-        raise DtsConfigError('%s must be one of %s, got %r.' % (option, ', '.join((AUTO,) + NAMES), api),
-                             option=option)
+        raise DtsConfigError('%s must be one of %s, got %r.' % (option, ', '.join((AUTO,) + NAMES), api), option=option)
     return [BY_NAME[api]]
 
 
@@ -110,8 +111,9 @@ def merge_records(records: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
         described = sorted(groups[key], key=lambda facts: -precedence(facts[IDENTITY]['family']))
         merged = described[0]
         for other in described[1:]:
-            merged = fill_missing(merged, other, _renames(family(other[IDENTITY]['family']),
-                                                          family(merged[IDENTITY]['family'])))
+            merged = fill_missing(
+                merged, other, _renames(family(other[IDENTITY]['family']), family(merged[IDENTITY]['family']))
+            )
         winners.append((described[0], merged))
     # Each job where its describing family's record stands in the input.
     position = dict((id(winner), merged) for winner, merged in winners)
@@ -123,9 +125,12 @@ def with_identity(facts: Optional[Collection[str]]) -> Optional[Collection[str]]
     return None if facts is None else frozenset(facts) | frozenset([IDENTITY])
 
 
-def normalize_listings(listings: Mapping[str, Sequence[Mapping[str, Any]]], region: Optional[str],
-                       facts: Optional[Collection[str]] = None,
-                       warn: Optional[Callable[[str], Any]] = None) -> List[Dict[str, Any]]:
+def normalize_listings(
+    listings: Mapping[str, Sequence[Mapping[str, Any]]],
+    region: Optional[str],
+    facts: Optional[Collection[str]] = None,
+    warn: Optional[Callable[[str], Any]] = None,
+) -> List[Dict[str, Any]]:
     """Raw records of several families' listings of one region (``{family name: records}``) as facts,
     merged by ``merge_records``, each with ``api`` (the family that describes it) and its identity;
     ``warn`` hears of values that could not be converted (see _normalize)."""

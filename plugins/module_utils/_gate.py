@@ -32,8 +32,11 @@ NEVER_TARGET_STATUSES = ('Modifying', 'Retrying', 'Upgrade', 'Downgrade')
 # The validations a gate can ask for (``_api_checks.CHECK_TYPES``), and the data check states
 # that end a wait at once, with the reason a failed wait gives.
 DATA_CHECK_KINDS = ('full', 'incremental')
-DATA_CHECK_FAILURES = {'inconsistent': 'data_inconsistent', 'failed': 'data_check_failed',
-                       'not_configured': 'data_check_not_configured'}
+DATA_CHECK_FAILURES = {
+    'inconsistent': 'data_inconsistent',
+    'failed': 'data_check_failed',
+    'not_configured': 'data_check_not_configured',
+}
 # Bounds on what a message repeats of DTS's own text: per text, and items or tables per job.
 MAX_TEXT = 300
 MAX_LISTED = 10
@@ -43,7 +46,7 @@ _CONTROL = re.compile(r'[\x00-\x1f\x7f]+')
 def bounded(text: Any, limit: int = MAX_TEXT) -> str:
     """Untrusted text for a message: one line, at most ``limit`` characters."""
     text = _CONTROL.sub(' ', str(text)).strip()
-    return text if len(text) <= limit else text[:limit - 3].rstrip() + '...'
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + '...'
 
 
 def seconds(value: float) -> str:
@@ -56,8 +59,9 @@ def iso_time(epoch: Optional[float]) -> Optional[str]:
     if epoch is None:
         return None
     moment = datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(seconds=round(epoch, 3))
-    return moment.strftime('%Y-%m-%dT%H:%M:%S') + ('.%03dZ' % (moment.microsecond // 1000) if moment.microsecond
-                                                   else 'Z')
+    return moment.strftime('%Y-%m-%dT%H:%M:%S') + (
+        '.%03dZ' % (moment.microsecond // 1000) if moment.microsecond else 'Z'
+    )
 
 
 def checkpoint_of(value: Any) -> Optional[float]:
@@ -70,12 +74,18 @@ def checkpoint_of(value: Any) -> Optional[float]:
 class Gate:
     """What a wait waits for.  Statuses are in their documented spelling (validated by the caller)."""
 
-    def __init__(self, statuses: Iterable[str] = DEFAULT_WAIT_STATUSES,
-                 fail_statuses: Iterable[str] = DEFAULT_FAIL_STATUSES,
-                 directions: Iterable[str] = DEFAULT_WAIT_DIRECTIONS, reverse_statuses: Optional[Iterable[str]] = None,
-                 max_delay: Optional[float] = None, stable_for: Optional[float] = 0,
-                 checkpoint_after: Optional[float] = None, accept_initializing: bool = False,
-                 data_checks: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        statuses: Iterable[str] = DEFAULT_WAIT_STATUSES,
+        fail_statuses: Iterable[str] = DEFAULT_FAIL_STATUSES,
+        directions: Iterable[str] = DEFAULT_WAIT_DIRECTIONS,
+        reverse_statuses: Optional[Iterable[str]] = None,
+        max_delay: Optional[float] = None,
+        stable_for: Optional[float] = 0,
+        checkpoint_after: Optional[float] = None,
+        accept_initializing: bool = False,
+        data_checks: Iterable[str] = (),
+    ) -> None:
         self.statuses = tuple(statuses)
         self.reverse_statuses = tuple(reverse_statuses) if reverse_statuses else self.statuses
         self.fail_statuses = frozenset(fail_statuses)
@@ -99,8 +109,9 @@ class Gate:
 
     def describe(self) -> str:
         """The gate in words, for messages."""
-        text = ' and '.join('%s %s' % (direction, ' or '.join(sorted(self.targets(direction))))
-                            for direction in self.directions)
+        text = ' and '.join(
+            '%s %s' % (direction, ' or '.join(sorted(self.targets(direction)))) for direction in self.directions
+        )
         if self.max_delay is not None:
             text += ', replication delay at most %s' % seconds(self.max_delay)
         if self.checkpoint_after is not None:
@@ -145,6 +156,7 @@ class Gate:
 
 # -- the words of a message --------------------------------------------------------------------------
 
+
 def _count(value: Any) -> str:
     return '{:,}'.format(value) if isinstance(value, int) else '?'
 
@@ -171,10 +183,12 @@ def describe_check(check: Mapping[str, Any]) -> str:
             text += ' (the tables could not be read: %s)' % bounded(check['tables_error'])
         return text
     if state == 'not_configured':
-        return ('%s is not configured on this task, so the gate cannot tell whether the data is the same on both '
-                'sides; enable it on the task (DTS console: the task\'s data verification settings, or '
-                'ConfigureDtsJob with DataCheckConfigure), or leave %s out of wait_data_check '
-                '(the role: dts_sync_wait_data_check)' % (kind, check.get('check_type')))
+        return (
+            '%s is not configured on this task, so the gate cannot tell whether the data is the same on both '
+            "sides; enable it on the task (DTS console: the task's data verification settings, or "
+            'ConfigureDtsJob with DataCheckConfigure), or leave %s out of wait_data_check '
+            '(the role: dts_sync_wait_data_check)' % (kind, check.get('check_type'))
+        )
     if state == 'failed':
         return '%s failed: %s' % (kind, bounded(check.get('error_message') or 'DTS gives no error message'))
     progress = '%s %s' % (kind, check.get('status') or 'not started')
@@ -206,15 +220,20 @@ def describe_failed_items(items: Iterable[Mapping[str, Any]]) -> str:
 
 def describe_state(state: Mapping[str, Any], gate: Gate, with_error: bool = False) -> str:
     """One direction as last seen, for progress lines and messages."""
-    text = '%s (%s %s for %s' % (state['job_id'], state['direction'], state['status'] or 'no status',
-                                 seconds(state['status_for']))
+    text = '%s (%s %s for %s' % (
+        state['job_id'],
+        state['direction'],
+        state['status'] or 'no status',
+        seconds(state['status_for']),
+    )
     if gate.max_delay is not None:
         delay = state.get('delay')
         text += ', delay %s' % ('not started' if delay is None else seconds(delay))
     if gate.checkpoint_after is not None:
         lag = state.get('checkpoint_lag')
-        text += ', checkpoint %s' % ('unknown' if lag is None else
-                                     ('%s behind' % seconds(lag) if lag else 'past the moment'))
+        text += ', checkpoint %s' % (
+            'unknown' if lag is None else ('%s behind' % seconds(lag) if lag else 'past the moment')
+        )
     checks = [check for check in state.get('data_checks') or [] if check.get('state') != 'passed']
     if checks and state.get('verdict') != 'failed':
         text += ', %s' % ', '.join(describe_check(check) for check in checks)
@@ -227,13 +246,18 @@ def describe_state(state: Mapping[str, Any], gate: Gate, with_error: bool = Fals
 def explain_failure(state: Mapping[str, Any]) -> str:
     """Why a failed direction failed: its error, the checks that failed, the failed items."""
     if state.get('waiting_for') != 'failed_status':
-        return '; '.join(describe_check(check) for check in state.get('data_checks') or []
-                         if check.get('state') in DATA_CHECK_FAILURES)
+        return '; '.join(
+            describe_check(check)
+            for check in state.get('data_checks') or []
+            if check.get('state') in DATA_CHECK_FAILURES
+        )
     text = bounded(state.get('error_message') or 'DTS gives no error message')
     details = state.get('failure_details') or {}
     if details.get('failed_items'):
-        text += '. Failed %s items: %s' % (details.get('stage') or 'precheck',
-                                           describe_failed_items(details['failed_items']))
+        text += '. Failed %s items: %s' % (
+            details.get('stage') or 'precheck',
+            describe_failed_items(details['failed_items']),
+        )
     if details.get('error'):
         text += '. %s' % bounded(details['error'])
     return text

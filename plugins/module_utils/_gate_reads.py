@@ -47,21 +47,28 @@ def add_data_checks(client: Any, entries: Sequence[Dict[str, Any]], kinds: Itera
     for entry in entries:
         for direction in entry['directions']:
             name = direction[DIRECTION]
-            direction['data_checks'] = [check for check in checks
-                                        if check['job_id'] == entry[JOB_ID] and check['dts_job_direction'] == name]
+            direction['data_checks'] = [
+                check for check in checks if check['job_id'] == entry[JOB_ID] and check['dts_job_direction'] == name
+            ]
             if entry[JOB_ID] in missing and name == 'Forward':
                 direction['data_checks'] = [_unreadable(entry[JOB_ID], kind) for kind in kinds]
 
 
 def _unreadable(job_id: str, kind: str) -> Dict[str, Any]:
-    return {'job_id': job_id, 'check_type': kind, 'state': 'not_configured', 'status': None,
-            'error_message': 'DescribeDtsJobs does not list this job, so its validation cannot be read'}
+    return {
+        'job_id': job_id,
+        'check_type': kind,
+        'state': 'not_configured',
+        'status': None,
+        'error_message': 'DescribeDtsJobs does not list this job, so its validation cannot be read',
+    }
 
 
 def _add_tables(client: Any, check: Dict[str, Any]) -> None:
     try:
-        tables, _counts = _api_checks.list_table_details(client, check['dts_job_id'],
-                                                         _api_checks.CHECK_TYPES[check['check_type']])
+        tables, _counts = _api_checks.list_table_details(
+            client, check['dts_job_id'], _api_checks.CHECK_TYPES[check['check_type']]
+        )
     except (DtsApiError, PollCutShort) as refusal:
         check['tables_error'] = refusal.describe()
         return
@@ -69,9 +76,13 @@ def _add_tables(client: Any, check: Dict[str, Any]) -> None:
     check['tables'] = sorted(named, key=lambda table: -(table['diff_count'] or 0))[:MAX_TABLES]
 
 
-def add_failure_details(client: Any, entries: Sequence[Dict[str, Any]], fail_statuses: Iterable[str],
-                        legacy_details: Optional[Callable[[List[Dict[str, Any]]], None]] = None,
-                        by_id: bool = True) -> None:
+def add_failure_details(
+    client: Any,
+    entries: Sequence[Dict[str, Any]],
+    fail_statuses: Iterable[str],
+    legacy_details: Optional[Callable[[List[Dict[str, Any]]], None]] = None,
+    by_id: bool = True,
+) -> None:
     """``failure_details`` on each entry with a direction in one of ``fail_statuses``, in place.
 
     ``legacy_details(entries)`` adds the legacy listing's ``precheck_status`` to the entries
@@ -120,23 +131,27 @@ def _stage_items(client: Any, dts_job_id: Optional[str], status: Optional[str]) 
     details: Dict[str, Any] = {'stage': None, 'failed_items': []}
     for stage in stages:
         try:
-            read = _api_checks.read_failed_precheck_items(client, dts_job_id or '',
-                                                          job_code=_api_checks.JOB_CODES[stage])
+            read = _api_checks.read_failed_precheck_items(
+                client, dts_job_id or '', job_code=_api_checks.JOB_CODES[stage]
+            )
         except (DtsApiError, PollCutShort) as refusal:
             details['error'] = 'The failed %s items could not be read: %s' % (stage, refusal.describe())
             break
         if read['items']:
             details['stage'] = stage
-            details['failed_items'] = [_item(item) for item in read['items'][:MAX_LISTED * 5]]
+            details['failed_items'] = [_item(item) for item in read['items'][: MAX_LISTED * 5]]
             break
     return details
 
 
 def _item(item: Mapping[str, Any]) -> Dict[str, Any]:
-    return {'item': bounded(item.get('item') or '', 80), 'names': bounded(item['names'], 200) if item.get('names')
-            else None, 'error': bounded(item['error']) if item.get('error') else None,
-            'repair_method': bounded(item['repair_method']) if item.get('repair_method') else None,
-            'can_skip': item.get('can_skip')}
+    return {
+        'item': bounded(item.get('item') or '', 80),
+        'names': bounded(item['names'], 200) if item.get('names') else None,
+        'error': bounded(item['error']) if item.get('error') else None,
+        'repair_method': bounded(item['repair_method']) if item.get('repair_method') else None,
+        'can_skip': item.get('can_skip'),
+    }
 
 
 def _legacy_items(precheck: Any) -> Dict[str, Any]:
@@ -146,6 +161,13 @@ def _legacy_items(precheck: Any) -> Dict[str, Any]:
     for raw in detail if isinstance(detail, list) else []:
         if not isinstance(raw, Mapping) or str(raw.get('check_status') or '').lower() == 'success':
             continue
-        items.append(_item({'item': raw.get('item_name'), 'error': raw.get('error_message'),
-                            'repair_method': raw.get('repair_method')}))
-    return {'stage': 'precheck' if items else None, 'failed_items': items[:MAX_LISTED * 5]}
+        items.append(
+            _item(
+                {
+                    'item': raw.get('item_name'),
+                    'error': raw.get('error_message'),
+                    'repair_method': raw.get('repair_method'),
+                }
+            )
+        )
+    return {'stage': 'precheck' if items else None, 'failed_items': items[: MAX_LISTED * 5]}

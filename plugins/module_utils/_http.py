@@ -22,6 +22,7 @@ try:
     from requests.utils import get_environ_proxies
     from urllib3.connection import HTTPConnection, HTTPSConnection
     from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError:
@@ -195,6 +196,7 @@ def environment_transport(endpoint: str, verify: Union[bool, str]) -> Dict[str, 
 
 # -- one exchange ----------------------------------------------------------------------------
 
+
 def read_capped(response: Any, limit: int = MAX_RESPONSE_BYTES) -> Optional[bytes]:
     """The body of a streamed ``response``, or None when it is longer than ``limit`` bytes.
 
@@ -223,8 +225,9 @@ def _deadline_seconds(timeout):
     return float(sum(timeout))
 
 
-def exchange(session: Any, method: str, url: str, timeout: Timeout, limit: Optional[int] = None,
-             **kwargs: Any) -> Answer:
+def exchange(
+    session: Any, method: str, url: str, timeout: Timeout, limit: Optional[int] = None, **kwargs: Any
+) -> Answer:
     """One request through ``session``, the whole answer read within ``timeout`` seconds.
 
     The body is streamed and kept only up to ``limit`` bytes (MAX_RESPONSE_BYTES unless given;
@@ -249,6 +252,7 @@ def exchange(session: Any, method: str, url: str, timeout: Timeout, limit: Optio
 
 
 # -- a request that failed ------------------------------------------------------------------
+
 
 def _causes(exc):
     """``exc`` and what it wraps: requests and urllib3 nest the socket error in reasons and causes."""
@@ -299,9 +303,16 @@ def _connection_error(action, exc, where, secrets, proxies, advice):
     return DtsApiError(action, code, message + (' ' + check if check else ''))
 
 
-def request_error(action: str, exc: BaseException, where: str, timeout: Timeout, secrets: Sequence[Any] = (),
-                  proxies: Optional[Mapping[str, str]] = None, advice: str = '',
-                  timeout_option: Optional[str] = None) -> DtsApiError:
+def request_error(
+    action: str,
+    exc: BaseException,
+    where: str,
+    timeout: Timeout,
+    secrets: Sequence[Any] = (),
+    proxies: Optional[Mapping[str, str]] = None,
+    advice: str = '',
+    timeout_option: Optional[str] = None,
+) -> DtsApiError:
     """The DtsApiError of a request to ``where`` that requests could not complete.
 
     Codes: ``SSLError`` (permanent: the CA bundle is wrong), ``ConnectTimeout`` and ``ReadTimeout``,
@@ -311,29 +322,51 @@ def request_error(action: str, exc: BaseException, where: str, timeout: Timeout,
     message; ``advice`` says what to check when the connection could not be made.
     """
     if isinstance(exc, requests.exceptions.SSLError):
-        return DtsApiError(action, 'SSLError', (
-            'TLS verification of %s failed (%s). Set ca_path to the CA bundle that signed the '
-            'endpoint certificate, or validate_certs: false for an endpoint you trust.'
-        ) % (where, scrub(exc, secrets)))
+        return DtsApiError(
+            action,
+            'SSLError',
+            (
+                'TLS verification of %s failed (%s). Set ca_path to the CA bundle that signed the '
+                'endpoint certificate, or validate_certs: false for an endpoint you trust.'
+            )
+            % (where, scrub(exc, secrets)),
+        )
     if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return DtsApiError(action, 'ConnectTimeout', 'could not connect to %s within %s'
-                           % (where, _timeout_text(timeout, timeout_option)))
+        return DtsApiError(
+            action,
+            'ConnectTimeout',
+            'could not connect to %s within %s' % (where, _timeout_text(timeout, timeout_option)),
+        )
     if isinstance(exc, requests.exceptions.Timeout):
-        return DtsApiError(action, 'ReadTimeout', 'no answer from %s within %s'
-                           % (where, _timeout_text(timeout, timeout_option)))
+        return DtsApiError(
+            action, 'ReadTimeout', 'no answer from %s within %s' % (where, _timeout_text(timeout, timeout_option))
+        )
     if isinstance(exc, requests.exceptions.ConnectionError):
         return _connection_error(action, exc, where, secrets, proxies, advice)
     if isinstance(exc, ValueError):
         # requests' InvalidHeader and InvalidURL among others: made here, never sent, and the same
         # request would fail the same way again (not retried: see _retries.LOCAL_CODES).
-        return DtsApiError(action, 'RequestNotSent', 'the request to %s could not be made: %s: %s'
-                           % (where, type(exc).__name__, scrub(exc, secrets)))
+        return DtsApiError(
+            action,
+            'RequestNotSent',
+            'the request to %s could not be made: %s: %s' % (where, type(exc).__name__, scrub(exc, secrets)),
+        )
     return DtsApiError(action, 'ConnectionError', 'request to %s failed: %s' % (where, scrub(exc, secrets)))
 
 
-def send(session: Any, action: str, method: str, url: str, timeout: Timeout, where: str,
-         secrets: Sequence[Any] = (), limit: Optional[int] = None, advice: str = '',
-         timeout_option: Optional[str] = None, **kwargs: Any) -> Answer:
+def send(
+    session: Any,
+    action: str,
+    method: str,
+    url: str,
+    timeout: Timeout,
+    where: str,
+    secrets: Sequence[Any] = (),
+    limit: Optional[int] = None,
+    advice: str = '',
+    timeout_option: Optional[str] = None,
+    **kwargs: Any,
+) -> Answer:
     """``exchange``, a failure of the request raised as ``request_error``'s DtsApiError for ``action``.
 
     ``kwargs`` go to ``session.request`` (headers, data, verify, proxies).
@@ -341,5 +374,6 @@ def send(session: Any, action: str, method: str, url: str, timeout: Timeout, whe
     try:
         return exchange(session, method, url, timeout, limit, **kwargs)
     except (requests.exceptions.RequestException, ValueError) as exc:
-        raise request_error(action, exc, where, timeout, secrets, kwargs.get('proxies'), advice,
-                            timeout_option) from None
+        raise request_error(
+            action, exc, where, timeout, secrets, kwargs.get('proxies'), advice, timeout_option
+        ) from None

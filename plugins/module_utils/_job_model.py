@@ -21,8 +21,14 @@ IDENTITY = 'identity'
 IDENTITY_KEYS = ('job_id', 'instance_id', 'name', 'direction', 'family', 'region', 'job_type')
 
 
-def job_identity(record: Mapping[str, Any], fields: Mapping[str, str], family: str, region: Optional[str],
-                 job_type: Optional[str] = None, direction: Optional[str] = None) -> Dict[str, Any]:
+def job_identity(
+    record: Mapping[str, Any],
+    fields: Mapping[str, str],
+    family: str,
+    region: Optional[str],
+    job_type: Optional[str] = None,
+    direction: Optional[str] = None,
+) -> Dict[str, Any]:
     """The identity block of ``record``, a raw record or its facts: THE one identity function.
 
     ``fields`` maps ``job_id``, ``instance_id``, ``name``, ``direction`` and ``job_type`` to the
@@ -30,6 +36,7 @@ def job_identity(record: Mapping[str, Any], fields: Mapping[str, str], family: s
     job from the API's answer, from a module's result or from an inventory host's variables.
     A family whose job id is its instance id (the legacy one) maps both to the same field.
     """
+
     def read(key):
         name = fields.get(key)
         if name is None:
@@ -66,8 +73,9 @@ def _empty(value: Any) -> bool:
     return isinstance(value, (list, dict)) and not value
 
 
-def fill_missing(primary: Mapping[str, Any], secondary: Mapping[str, Any],
-                 renamed: Optional[Mapping[str, str]] = None) -> Dict[str, Any]:
+def fill_missing(
+    primary: Mapping[str, Any], secondary: Mapping[str, Any], renamed: Optional[Mapping[str, str]] = None
+) -> Dict[str, Any]:
     """``primary`` with every fact only ``secondary`` has: THE merge rule, applied recursively.
 
     A fact ``primary`` lacks, or holds as an empty list or dict, is taken from ``secondary``;
@@ -124,22 +132,33 @@ class Family:
     def shared_facts(self) -> Dict[str, str]:
         return dict((key, snake_case(name)) for key, name in self.identity_fields.items())
 
-    def identity(self, record: Mapping[str, Any], region: Optional[str],
-                 direction: Optional[str] = None) -> Dict[str, Any]:
+    def identity(
+        self, record: Mapping[str, Any], region: Optional[str], direction: Optional[str] = None
+    ) -> Dict[str, Any]:
         """The identity block of one of this family's records (raw or facts)."""
         return job_identity(record, self.identity_fields, self.name, region, self.job_type, direction)
 
     def validate_page_size(self, page_size: Any, option: str = 'page_size') -> int:
         raise NotImplementedError
 
-    def filters(self, name: Optional[str] = None, tags: Optional[Mapping[str, Any]] = None,
-                resource_group_id: Optional[str] = None) -> Dict[str, Any]:
+    def filters(
+        self,
+        name: Optional[str] = None,
+        tags: Optional[Mapping[str, Any]] = None,
+        resource_group_id: Optional[str] = None,
+    ) -> Dict[str, Any]:
         """The server-side filter parameters (checked: bad input raises DtsConfigError)."""
         raise NotImplementedError
 
-    def list_records(self, client: Any, page_size: Optional[int] = None, name: Optional[str] = None,
-                     tags: Optional[Mapping[str, Any]] = None, resource_group_id: Optional[str] = None,
-                     transform: Optional[Callable[[Any], Any]] = None) -> List[Any]:
+    def list_records(
+        self,
+        client: Any,
+        page_size: Optional[int] = None,
+        name: Optional[str] = None,
+        tags: Optional[Mapping[str, Any]] = None,
+        resource_group_id: Optional[str] = None,
+        transform: Optional[Callable[[Any], Any]] = None,
+    ) -> List[Any]:
         """Every raw synchronization job record of the client's region matching the filters, or
         ``transform(record)`` of each, applied while later pages are awaited (``_paging.read_all_pages``)."""
         raise NotImplementedError
@@ -149,9 +168,13 @@ class Family:
         (``reads_by_id``), else the whole listing of the region."""
         raise NotImplementedError
 
-    def normalize(self, record: Mapping[str, Any], region: Optional[str],
-                  facts: Optional[Container[str]] = None,
-                  warn: Optional[Callable[[str], Any]] = None) -> List[Dict[str, Any]]:
+    def normalize(
+        self,
+        record: Mapping[str, Any],
+        region: Optional[str],
+        facts: Optional[Container[str]] = None,
+        warn: Optional[Callable[[str], Any]] = None,
+    ) -> List[Dict[str, Any]]:
         """One raw record as facts, one dict per job direction, each with its identity block; ``warn``
         hears of values that could not be converted (see _normalize)."""
         raise NotImplementedError
@@ -161,8 +184,9 @@ class Family:
         raise NotImplementedError
 
 
-def status_entry(job_id: str, identity: Mapping[str, Any], directions: List[Dict[str, Any]],
-                 **facts: Any) -> Dict[str, Any]:
+def status_entry(
+    job_id: str, identity: Mapping[str, Any], directions: List[Dict[str, Any]], **facts: Any
+) -> Dict[str, Any]:
     """A status entry, the one shape for both families, which the waiter judges and modules return.
 
     ``directions``: ``{synchronization_direction, status, checkpoint, checkpoint_time}`` each, plus
@@ -170,8 +194,13 @@ def status_entry(job_id: str, identity: Mapping[str, Any], directions: List[Dict
     """
     forward = [item for item in directions if item['synchronization_direction'] == 'Forward']
     main = (forward or directions or [{'status': None}])[0]
-    entry = {'synchronization_job_id': job_id, 'status': main['status'], 'directions': directions,
-             'api': identity['family'], IDENTITY: dict(identity)}
+    entry = {
+        'synchronization_job_id': job_id,
+        'status': main['status'],
+        'directions': directions,
+        'api': identity['family'],
+        IDENTITY: dict(identity),
+    }
     entry.update(facts)
     return entry
 

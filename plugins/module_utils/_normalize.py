@@ -82,12 +82,31 @@ STATUS_FIELDS = _fields_of_kind(_LEGACY_TYPES, 'status')
 
 # Every documented fact of a job record.
 JOB_FACTS = (
-    'synchronization_job_id', 'synchronization_job_name', 'synchronization_direction', 'status',
-    'delay', 'error_message', 'pay_type', 'expire_time', 'tags', 'region',
-    'synchronization_job_class', 'data_initialization', 'structure_initialization', 'create_time',
-    'job_create_time', 'instance_create_time', 'source_endpoint', 'destination_endpoint',
-    'synchronization_objects', 'precheck_status', 'structure_initialization_status',
-    'data_initialization_status', 'data_synchronization_status', 'performance', 'identity',
+    'synchronization_job_id',
+    'synchronization_job_name',
+    'synchronization_direction',
+    'status',
+    'delay',
+    'error_message',
+    'pay_type',
+    'expire_time',
+    'tags',
+    'region',
+    'synchronization_job_class',
+    'data_initialization',
+    'structure_initialization',
+    'create_time',
+    'job_create_time',
+    'instance_create_time',
+    'source_endpoint',
+    'destination_endpoint',
+    'synchronization_objects',
+    'precheck_status',
+    'structure_initialization_status',
+    'data_initialization_status',
+    'data_synchronization_status',
+    'performance',
+    'identity',
 )
 # The summary, what deciding about a job needs: which job, its status, delay and error, its billing
 # and expiry, tags and region.  A listing returns it unless asked for more, because Ansible's cost
@@ -98,8 +117,9 @@ SUMMARY_JOB_FACTS = JOB_FACTS[:10]
 IDENTITY_JOB_FACTS = ('synchronization_job_id', 'synchronization_direction')
 
 
-def normalize_job(record: Mapping[str, Any], region: Optional[str],
-                  facts: Optional[Container[str]] = None, warn: Warn = None) -> Dict[str, Any]:
+def normalize_job(
+    record: Mapping[str, Any], region: Optional[str], facts: Optional[Container[str]] = None, warn: Warn = None
+) -> Dict[str, Any]:
     """One DescribeSynchronizationJobs record as facts, with the region it was listed in.
 
     ``facts`` is the set of fact names to keep (None keeps every field, known or not); only
@@ -162,27 +182,89 @@ CURRENT_INTEGER_FIELDS = _fields_of_kind(_CURRENT_TYPES, 'number', 'duration')
 CURRENT_BOOLEAN_FIELDS = _fields_of_kind(_CURRENT_TYPES, 'flag')
 CURRENT_STATUS_FIELDS = _fields_of_kind(_CURRENT_TYPES, 'status')
 # Fields of a job, not of a direction: a two-way job's ReverseJob leaves them out and takes the job's.
-JOB_LEVEL_FIELDS = ('DtsJobId', 'DtsInstanceID', 'DtsJobName', 'JobType', 'PayType', 'ExpireTime', 'CreateTime',
-                    'DtsJobClass', 'ResourceGroupId', 'ResourceGroupDisplayName', 'DedicatedClusterId', 'TagList')
+JOB_LEVEL_FIELDS = (
+    'DtsJobId',
+    'DtsInstanceID',
+    'DtsJobName',
+    'JobType',
+    'PayType',
+    'ExpireTime',
+    'CreateTime',
+    'DtsJobClass',
+    'ResourceGroupId',
+    'ResourceGroupDisplayName',
+    'DedicatedClusterId',
+    'TagList',
+)
 # What answers carry about the call, not the job.
-ENVELOPE_FIELDS = frozenset(['RequestId', 'Success', 'HttpStatusCode', 'ErrCode', 'ErrMessage', 'Code',
-                             'DynamicMessage', 'DynamicCode'])
+ENVELOPE_FIELDS = frozenset(
+    ['RequestId', 'Success', 'HttpStatusCode', 'ErrCode', 'ErrMessage', 'Code', 'DynamicMessage', 'DynamicCode']
+)
 
 # Every documented fact of a DescribeDtsJobs record (the SDK model's fields, ``TagList`` as
 # ``tags``, ``ReverseJob`` as a record of its own), plus what the collection adds.
 DTS_JOB_FACTS = (
-    'dts_job_id', 'dts_instance_id', 'dts_job_name', 'dts_job_direction', 'status', 'delay', 'checkpoint',
-    'checkpoint_time', 'error_message', 'job_type', 'pay_type', 'expire_time', 'create_time', 'tags', 'region',
+    'dts_job_id',
+    'dts_instance_id',
+    'dts_job_name',
+    'dts_job_direction',
+    'status',
+    'delay',
+    'checkpoint',
+    'checkpoint_time',
+    'error_message',
+    'job_type',
+    'pay_type',
+    'expire_time',
+    'create_time',
+    'tags',
+    'region',
     'api',
-    'dts_job_class', 'resource_group_id', 'resource_group_display_name', 'source_endpoint', 'destination_endpoint',
-    'migration_mode', 'precheck_status', 'structure_initialization_status', 'data_initialization_status',
-    'data_synchronization_status', 'performance', 'error_details', 'migration_err_code', 'migration_err_msg',
-    'migration_err_type', 'migration_err_workaround', 'migration_err_help_doc_id', 'migration_err_help_doc_key',
-    'retry_state', 'db_object', 'reserved', 'app_name', 'begin_timestamp', 'end_timestamp',
-    'consumption_checkpoint', 'consumption_client', 'cpu_usage', 'mem_usage', 'du_usage', 'du_real_usage',
-    'max_du', 'min_du', 'data_cloud_status', 'data_etl_status', 'full_data_check_status', 'inc_data_check_status',
-    'structure_data_check_status', 'time_window_data_check_status', 'dedicated_cluster_id', 'dts_bis_label',
-    'etl_safe_checkpoint', 'insight_module', 'origin_type', 'data_check', 'identity',
+    'dts_job_class',
+    'resource_group_id',
+    'resource_group_display_name',
+    'source_endpoint',
+    'destination_endpoint',
+    'migration_mode',
+    'precheck_status',
+    'structure_initialization_status',
+    'data_initialization_status',
+    'data_synchronization_status',
+    'performance',
+    'error_details',
+    'migration_err_code',
+    'migration_err_msg',
+    'migration_err_type',
+    'migration_err_workaround',
+    'migration_err_help_doc_id',
+    'migration_err_help_doc_key',
+    'retry_state',
+    'db_object',
+    'reserved',
+    'app_name',
+    'begin_timestamp',
+    'end_timestamp',
+    'consumption_checkpoint',
+    'consumption_client',
+    'cpu_usage',
+    'mem_usage',
+    'du_usage',
+    'du_real_usage',
+    'max_du',
+    'min_du',
+    'data_cloud_status',
+    'data_etl_status',
+    'full_data_check_status',
+    'inc_data_check_status',
+    'structure_data_check_status',
+    'time_window_data_check_status',
+    'dedicated_cluster_id',
+    'dts_bis_label',
+    'etl_safe_checkpoint',
+    'insight_module',
+    'origin_type',
+    'data_check',
+    'identity',
 )
 # What deciding about a job needs; returned unless ``fields`` asks for more (see SUMMARY_JOB_FACTS).
 # ``data_check`` is there because a cutover decides on it (_normalize_checks.data_check_facts).
@@ -248,23 +330,27 @@ def dts_job_directions(record: Mapping[str, Any]) -> List[Tuple[Mapping[str, Any
     return directions
 
 
-def normalize_dts_direction(record: Mapping[str, Any], region: Optional[str], facts: Optional[Container[str]],
-                            direction: str, warn: Warn = None) -> Dict[str, Any]:
+def normalize_dts_direction(
+    record: Mapping[str, Any], region: Optional[str], facts: Optional[Container[str]], direction: str, warn: Warn = None
+) -> Dict[str, Any]:
     """One direction (see dts_job_directions) as facts; ``facts`` and ``warn`` as for normalize_dts_job."""
-    return _dts_direction(record, region, facts, direction, warn,
-                          _REVERSE_TYPES if direction == 'Reverse' else _CURRENT_TYPES)
+    return _dts_direction(
+        record, region, facts, direction, warn, _REVERSE_TYPES if direction == 'Reverse' else _CURRENT_TYPES
+    )
 
 
-def normalize_dts_job(record: Mapping[str, Any], region: Optional[str],
-                      facts: Optional[Container[str]] = None, warn: Warn = None) -> List[Dict[str, Any]]:
+def normalize_dts_job(
+    record: Mapping[str, Any], region: Optional[str], facts: Optional[Container[str]] = None, warn: Warn = None
+) -> List[Dict[str, Any]]:
     """One DescribeDtsJobs entry as facts: ONE DICT PER DIRECTION, Forward first.
 
     The reverse direction is a record of its own with ``dts_job_direction: Reverse`` and the job's
     tags, type and billing.  ``facts`` is the set of fact names to keep (None keeps every field,
     known or not).  ``warn`` as for normalize_job.
     """
-    return [normalize_dts_direction(raw, region, facts, direction, warn)
-            for raw, direction in dts_job_directions(record)]
+    return [
+        normalize_dts_direction(raw, region, facts, direction, warn) for raw, direction in dts_job_directions(record)
+    ]
 
 
 def normalize_dts_job_detail(body: Mapping[str, Any], region: Optional[str], warn: Warn = None) -> Dict[str, Any]:

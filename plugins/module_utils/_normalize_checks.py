@@ -17,8 +17,11 @@ from typing import Any, Dict, Mapping, Optional
 # The three kinds of validation, as the facts name them, and the record's fields for each.
 CHECK_KINDS = ('full', 'incremental', 'structure')
 MODE_FLAGS = {'full': 'full_data_check', 'incremental': 'inc_data_check', 'structure': 'structure_data_check'}
-STATUS_FACTS = {'full': 'full_data_check_status', 'incremental': 'inc_data_check_status',
-                'structure': 'structure_data_check_status'}
+STATUS_FACTS = {
+    'full': 'full_data_check_status',
+    'incremental': 'inc_data_check_status',
+    'structure': 'structure_data_check_status',
+}
 # The wire fields ``_normalize`` types (snake_case, integers, booleans) before data_check_facts sees them.
 WIRE_FIELDS = ('MigrationMode', 'FullDataCheckStatus', 'IncDataCheckStatus', 'StructureDataCheckStatus')
 

@@ -98,7 +98,6 @@ class RateLimiter:
             waited += wait
 
 
-
 # The adaptive rate's constants, botocore's (``botocore.retries.adaptive``): the cut on a throttled
 # answer (to 0.7 of the rate), the cubic curve's scale, the slowest pace (one request every two
 # seconds), and how far above what was really sent the rate may grow (twice).
@@ -128,8 +127,14 @@ class AdaptiveRate:
     Requests are spaced ``1 / rate`` apart (counted from when each left), never in bursts.
     """
 
-    def __init__(self, clock: Callable[[], float], beta: float = BETA, scale: float = SCALE,
-                 min_rate: float = MIN_RATE, lock: Any = None) -> None:
+    def __init__(
+        self,
+        clock: Callable[[], float],
+        beta: float = BETA,
+        scale: float = SCALE,
+        min_rate: float = MIN_RATE,
+        lock: Any = None,
+    ) -> None:
         """``lock``: the lock ``next_time`` and ``sent`` are called under (the registry's booking lock)."""
         self._clock = clock
         self.beta, self.scale, self.min_rate = beta, scale, min_rate
@@ -188,8 +193,9 @@ class Pace:
     account's AdaptiveRate), booked together under the registry's lock so that a wait on one cannot
     bunch up the requests the other spread out."""
 
-    def __init__(self, limiters: Sequence[Any], adaptive: Optional[AdaptiveRate], clock: Callable[[], float],
-                 lock: Any) -> None:
+    def __init__(
+        self, limiters: Sequence[Any], adaptive: Optional[AdaptiveRate], clock: Callable[[], float], lock: Any
+    ) -> None:
         self.limiters = [limiter for limiter in limiters if limiter is not None]
         self.adaptive = adaptive
         self._clock = clock
@@ -200,8 +206,10 @@ class Pace:
         while True:
             with self._lock:
                 now = self._clock()
-                ready = max([limiter.next_time() for limiter in self.limiters]
-                            + [self.adaptive.next_time() if self.adaptive is not None else float('-inf')])
+                ready = max(
+                    [limiter.next_time() for limiter in self.limiters]
+                    + [self.adaptive.next_time() if self.adaptive is not None else float('-inf')]
+                )
                 if now >= ready:
                     for limiter in self.limiters:
                         limiter.sent(now)
@@ -231,8 +239,15 @@ class LimiterRegistry:
         # Held for the instant a request is booked on every limiter it draws on (Pace).
         self.booking = threading.Lock()
 
-    def limiter(self, account: Optional[str], endpoint: str, region: Optional[str], action: str, rate: float,
-                clock: Callable[[], float]) -> RateLimiter:
+    def limiter(
+        self,
+        account: Optional[str],
+        endpoint: str,
+        region: Optional[str],
+        action: str,
+        rate: float,
+        clock: Callable[[], float],
+    ) -> RateLimiter:
         key = (account, endpoint, region, action, rate, clock)
         with self._lock:
             limiter = self._limiters.get(key)
@@ -249,12 +264,23 @@ class LimiterRegistry:
                 adaptive = self._adaptive[key] = AdaptiveRate(clock, lock=self.booking)
             return adaptive
 
-    def pace(self, account: Optional[str], endpoint: str, region: Optional[str], action: str, rate: float,
-             clock: Callable[[], float]) -> Pace:
+    def pace(
+        self,
+        account: Optional[str],
+        endpoint: str,
+        region: Optional[str],
+        action: str,
+        rate: float,
+        clock: Callable[[], float],
+    ) -> Pace:
         """What a request of ``action`` waits for: the action's rate in the region, and the account's
         adaptive rate at the endpoint."""
-        return Pace([self.limiter(account, endpoint, region, action, rate, clock)],
-                    self.adaptive(account, endpoint, clock), clock, self.booking)
+        return Pace(
+            [self.limiter(account, endpoint, region, action, rate, clock)],
+            self.adaptive(account, endpoint, clock),
+            clock,
+            self.booking,
+        )
 
 
 # Shared by every client of the process (the inventory makes one per account and region).

@@ -42,16 +42,25 @@ def total_records(page: Mapping[str, Any], action: str = 'listing', region: Opti
     if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 12:
         value = int(value.strip())
     if type(value) is not int or value < 0:  # pylint: disable=unidiomatic-typecheck
-        raise _invalid(action, region, page, 'TotalRecordCount %s is not a whole number of records'
-                       % _shown(page.get('TotalRecordCount')))
+        raise _invalid(
+            action,
+            region,
+            page,
+            'TotalRecordCount %s is not a whole number of records' % _shown(page.get('TotalRecordCount')),
+        )
     if value > MAX_LISTED_RECORDS:
-        raise _invalid(action, region, page, 'TotalRecordCount %d is past the %d records a listing may hold'
-                       % (value, MAX_LISTED_RECORDS))
+        raise _invalid(
+            action,
+            region,
+            page,
+            'TotalRecordCount %d is past the %d records a listing may hold' % (value, MAX_LISTED_RECORDS),
+        )
     return value
 
 
-def check_records(action: str, body: Mapping[str, Any], field: str, ids: Sequence[str],
-                  nested: Sequence[str] = ()) -> None:
+def check_records(
+    action: str, body: Mapping[str, Any], field: str, ids: Sequence[str], nested: Sequence[str] = ()
+) -> None:
     """The shape every answer listing records must have, or InvalidResponse naming what is wrong.
 
     ``body[field]`` is a list of JSON objects; in each, the ``ids`` (what identifies the record,
@@ -61,13 +70,16 @@ def check_records(action: str, body: Mapping[str, Any], field: str, ids: Sequenc
     """
     records = body.get(field)
     if not isinstance(records, list):
-        raise DtsApiError(action, 'InvalidResponse', 'the answer has no list %s' % field,
-                          request_id=_request_id(body))
+        raise DtsApiError(action, 'InvalidResponse', 'the answer has no list %s' % field, request_id=_request_id(body))
     for index, record in enumerate(records):
         problem = _shape_problem(record, ids, nested)
         if problem:
-            raise DtsApiError(action, 'InvalidResponse', 'entry %d of %s %s' % (index + 1, field, problem),
-                              request_id=_request_id(body))
+            raise DtsApiError(
+                action,
+                'InvalidResponse',
+                'entry %d of %s %s' % (index + 1, field, problem),
+                request_id=_request_id(body),
+            )
 
 
 def _shape_problem(record, ids, nested, depth=0):
@@ -86,10 +98,16 @@ def _shape_problem(record, ids, nested, depth=0):
     return None
 
 
-def read_all_pages(fetch: Callable[[int, int], Any], records_of: Callable[[Any], List[Any]],
-                   key_of: Callable[[Any], Hashable], page_size: int, max_concurrency: int,
-                   action: str = 'listing', region: Optional[str] = None,
-                   transform: Optional[Callable[[Any], Any]] = None) -> List[Any]:
+def read_all_pages(
+    fetch: Callable[[int, int], Any],
+    records_of: Callable[[Any], List[Any]],
+    key_of: Callable[[Any], Hashable],
+    page_size: int,
+    max_concurrency: int,
+    action: str = 'listing',
+    region: Optional[str] = None,
+    transform: Optional[Callable[[Any], Any]] = None,
+) -> List[Any]:
     """Every record of a listing, in listing order, each key once (or ``transform(record)`` of each).
 
     ``fetch(page_number, page_size)`` returns one page; ``records_of(page)`` its records (a list of
@@ -121,14 +139,21 @@ def read_all_pages(fetch: Callable[[int, int], Any], records_of: Callable[[Any],
     expected_pages = listing.expected_pages = max(1, -(-total // listing.page_size))
     listing.collect_ready()
     if expected_pages > 1 and not listing.stopped:
-        _fetch_in_window(lambda number: fetch(number, listing.page_size), range(2, expected_pages + 1),
-                         max_concurrency, listing.accept)
+        _fetch_in_window(
+            lambda number: fetch(number, listing.page_size),
+            range(2, expected_pages + 1),
+            max_concurrency,
+            listing.accept,
+        )
     listing.collect_ready()
     # The listing may have grown while it was read: follow full pages until the count is met.
     number = expected_pages
-    while (not listing.stopped and len(listing.seen) < listing.highest_total
-           and len(records_of(listing.pages[number])) >= listing.page_size
-           and number < expected_pages + MAX_EXTRA_PAGES):
+    while (
+        not listing.stopped
+        and len(listing.seen) < listing.highest_total
+        and len(records_of(listing.pages[number])) >= listing.page_size
+        and number < expected_pages + MAX_EXTRA_PAGES
+    ):
         number += 1
         listing.check(number, fetch(number, listing.page_size))
         if not listing.collect_ready():
@@ -171,19 +196,28 @@ class _Listing:
         self.pages[number], self.totals[number] = page, total
         self.highest_total = max(self.highest_total, total)
         if len(held) > self.page_size:
-            raise _invalid(self.action, self.region, page, 'page %d holds %d records, more than the %d asked for'
-                           % (number, len(held), self.page_size))
+            raise _invalid(
+                self.action,
+                self.region,
+                page,
+                'page %d holds %d records, more than the %d asked for' % (number, len(held), self.page_size),
+            )
         signature = tuple(self._key(number, index, record) for index, record in enumerate(held))
         # Page 1 was read before every other page: a count below its count means jobs went away
         # while the listing was read, and the records after them slid onto pages already read.
         if number > 1 and total < self.totals[1]:
-            self.stop(number, 'TotalRecordCount went down from %d on page 1 to %d on page %d: the listing '
-                      'changed while it was read' % (self.totals[1], total, number))
+            self.stop(
+                number,
+                'TotalRecordCount went down from %d on page 1 to %d on page %d: the listing '
+                'changed while it was read' % (self.totals[1], total, number),
+            )
         elif signature and signature in self.signatures:
             self.stop(number, 'page %d repeats the records of page %d' % (number, self.signatures[signature]))
         elif number < self.expected_pages and len(held) < self.page_size:
-            self.stop(number, 'page %d of %d holds %d records, not %d' % (
-                number, self.expected_pages, len(held), self.page_size))
+            self.stop(
+                number,
+                'page %d of %d holds %d records, not %d' % (number, self.expected_pages, len(held), self.page_size),
+            )
         self.signatures.setdefault(signature, number)
         return not self.stopped
 
@@ -192,8 +226,12 @@ class _Listing:
         try:
             hash(key)
         except TypeError:
-            raise _invalid(self.action, self.region, self.pages[number],
-                           'record %d of page %d has an id that is not a string' % (index + 1, number)) from None
+            raise _invalid(
+                self.action,
+                self.region,
+                self.pages[number],
+                'record %d of page %d has an id that is not a string' % (index + 1, number),
+            ) from None
         return key
 
     def accept(self, number: int, page: Any) -> bool:
@@ -230,15 +268,24 @@ class _Listing:
         if problem is None and len(self.seen) < counted:
             last = max(self.pages)
             if last >= self.expected_pages + MAX_EXTRA_PAGES:
-                why = ('TotalRecordCount kept growing (%d on page 1, %d on the last page read) past the %d '
-                       'extra pages read to follow it' % (self.totals[1], counted, MAX_EXTRA_PAGES))
+                why = (
+                    'TotalRecordCount kept growing (%d on page 1, %d on the last page read) past the %d '
+                    'extra pages read to follow it' % (self.totals[1], counted, MAX_EXTRA_PAGES)
+                )
             else:
                 why = 'its %d pages hold fewer records than TotalRecordCount %d' % (last, counted)
             problem = (last, why)
         if problem is not None:
-            raise _invalid(self.action, self.region, self.pages[problem[0]], (
-                '%s; %d distinct records read of the %d counted. The listing is incomplete and is not used; '
-                'if jobs were being created or deleted, run again.') % (problem[1], self._distinct_read(), counted))
+            raise _invalid(
+                self.action,
+                self.region,
+                self.pages[problem[0]],
+                (
+                    '%s; %d distinct records read of the %d counted. The listing is incomplete and is not used; '
+                    'if jobs were being created or deleted, run again.'
+                )
+                % (problem[1], self._distinct_read(), counted),
+            )
 
     def _distinct_read(self) -> int:
         """Distinct records on every page read, collected or not (collecting stops at a problem)."""
@@ -249,8 +296,9 @@ class _Listing:
         return len(read)
 
 
-def _fetch_in_window(fetch: Callable[[int], Any], numbers: Sequence[int], width: int,
-                     accept: Callable[[int, Any], bool]) -> None:
+def _fetch_in_window(
+    fetch: Callable[[int], Any], numbers: Sequence[int], width: int, accept: Callable[[int, Any], bool]
+) -> None:
     """``fetch(number)`` for each of ``numbers``, at most ``width`` in flight, each page handed to
     ``accept(number, page)`` as it arrives; once ``accept`` says False no new page is asked for.
 
@@ -301,5 +349,6 @@ def _request_id(page: Any) -> Optional[str]:
 
 def _invalid(action: str, region: Optional[str], page: Any, why: str) -> DtsApiError:
     where = ' in region %s' % region if region else ''
-    return DtsApiError(action, 'InvalidResponse', 'the listing%s does not add up: %s' % (where, why),
-                       request_id=_request_id(page))
+    return DtsApiError(
+        action, 'InvalidResponse', 'the listing%s does not add up: %s' % (where, why), request_id=_request_id(page)
+    )

@@ -59,15 +59,20 @@ def read_cli_config(path: str) -> Dict[str, Any]:
         with open(path) as handle:
             config = json.load(handle)
     except (IOError, OSError) as error:
-        raise DtsConfigError('Cannot read the aliyun CLI configuration %s: %s' % (path, error.strerror),
-                             option='profile') from error
+        raise DtsConfigError(
+            'Cannot read the aliyun CLI configuration %s: %s' % (path, error.strerror), option='profile'
+        ) from error
     except ValueError as error:
-        raise DtsConfigError('The aliyun CLI configuration %s is not valid JSON: %s. Fix it with `aliyun configure`, '
-                             'or set ALIBABA_CLOUD_CLI_PROFILE_DISABLED=true to skip it.' % (path, error),
-                             option='profile') from None
+        raise DtsConfigError(
+            'The aliyun CLI configuration %s is not valid JSON: %s. Fix it with `aliyun configure`, '
+            'or set ALIBABA_CLOUD_CLI_PROFILE_DISABLED=true to skip it.' % (path, error),
+            option='profile',
+        ) from None
     if not isinstance(config, dict) or not isinstance(config.get('profiles') or [], list):
-        raise DtsConfigError('The aliyun CLI configuration %s is not a {"current": ..., "profiles": [...]} object.'
-                             % path, option='profile')
+        raise DtsConfigError(
+            'The aliyun CLI configuration %s is not a {"current": ..., "profiles": [...]} object.' % path,
+            option='profile',
+        )
     return config
 
 
@@ -90,21 +95,27 @@ def read_ini(path: str, option: Optional[str]) -> Dict[str, Dict[str, str]]:
         with open(path) as handle:
             parser.read_file(handle)
     except (IOError, OSError) as error:
-        raise DtsConfigError('Cannot read the credentials file %s: %s' % (path, error.strerror),
-                             option=option) from error
+        raise DtsConfigError(
+            'Cannot read the credentials file %s: %s' % (path, error.strerror), option=option
+        ) from error
     except ConfigParserError as error:
-        raise DtsConfigError('The credentials file %s is not a valid INI file: %s'
-                             % (path, str(error).splitlines()[0]), option=option) from None
-    return dict((section, dict((key, value.split('#')[0].strip()) for key, value in parser.items(section)))
-                for section in parser.sections())
+        raise DtsConfigError(
+            'The credentials file %s is not a valid INI file: %s' % (path, str(error).splitlines()[0]), option=option
+        ) from None
+    return dict(
+        (section, dict((key, value.split('#')[0].strip()) for key, value in parser.items(section)))
+        for section in parser.sections()
+    )
 
 
-def resolve_region(params: Mapping[str, Any], environ: Optional[Mapping[str, str]] = None,
-                   home: Optional[str] = None) -> Optional[str]:
+def resolve_region(
+    params: Mapping[str, Any], environ: Optional[Mapping[str, str]] = None, home: Optional[str] = None
+) -> Optional[str]:
     """region option, ALIBABA_CLOUD_REGION_ID, ALICLOUD_REGION(_ID), then the CLI profile's region_id."""
     environ = os.environ if environ is None else environ
-    region = params.get('region') or env_value(environ, 'ALIBABA_CLOUD_REGION_ID', 'ALICLOUD_REGION',
-                                               'ALICLOUD_REGION_ID')
+    region = params.get('region') or env_value(
+        environ, 'ALIBABA_CLOUD_REGION_ID', 'ALICLOUD_REGION', 'ALICLOUD_REGION_ID'
+    )
     if region:
         return region
     path = cli_config_path(home or os.path.expanduser('~'))

@@ -8,15 +8,29 @@ import time
 from typing import Any, Callable, Optional, TypeVar
 
 # Codes the service uses for load and internal faults: the same request can succeed later.
-TRANSIENT_CODES = frozenset([
-    'Throttling', 'Throttling.User', 'Throttling.Api', 'Throttling.Concurrent',
-    'ServiceUnavailable', 'InternalError', 'UnknownError', 'ServiceUnavailableTemporary',
-])
+TRANSIENT_CODES = frozenset(
+    [
+        'Throttling',
+        'Throttling.User',
+        'Throttling.Api',
+        'Throttling.Concurrent',
+        'ServiceUnavailable',
+        'InternalError',
+        'UnknownError',
+        'ServiceUnavailableTemporary',
+    ]
+)
 # Faults the client itself reports when the network, not the service, failed.
-TRANSPORT_CODES = frozenset([
-    'ConnectionError', 'ReadTimeout', 'ConnectTimeout', 'InvalidResponse', 'ConnectionRefused',
-    'NameResolutionError',
-])
+TRANSPORT_CODES = frozenset(
+    [
+        'ConnectionError',
+        'ReadTimeout',
+        'ConnectTimeout',
+        'InvalidResponse',
+        'ConnectionRefused',
+        'NameResolutionError',
+    ]
+)
 # Nothing listens there, or the name does not resolve: almost always a wrong endpoint or a host
 # that is down, not a passing fault.  One quick retry covers a service restarting; more would only
 # make a typo slow to report.
@@ -26,11 +40,19 @@ FAST_RETRY_DELAY = 0.5
 FAST_FAILURE_WINDOW = 2.0
 TRANSIENT_HTTP_STATUSES = frozenset([500, 502, 503, 504])
 # Codes that are permanent whatever HTTP status carries them: retrying only repeats the failure.
-PERMANENT_CODES = frozenset([
-    'SignatureDoesNotMatch', 'IncompleteSignature', 'SignatureNonceUsed',
-    'InvalidAccessKeyId.NotFound', 'InvalidAccessKeyId.Inactive', 'Forbidden.RAM',
-    'MissingParameter', 'InvalidParameter', 'SSLError',
-])
+PERMANENT_CODES = frozenset(
+    [
+        'SignatureDoesNotMatch',
+        'IncompleteSignature',
+        'SignatureNonceUsed',
+        'InvalidAccessKeyId.NotFound',
+        'InvalidAccessKeyId.Inactive',
+        'Forbidden.RAM',
+        'MissingParameter',
+        'InvalidParameter',
+        'SSLError',
+    ]
+)
 
 # The request was never sent: it could not be made from what was given (a header value requests
 # refuses, a URL it cannot parse).  The same request fails the same way every time.
@@ -73,15 +95,20 @@ def is_transient(error: Any) -> bool:
     return error.http_status in TRANSIENT_HTTP_STATUSES
 
 
-def backoff_delay(attempt: int, retry_after: Optional[float] = None, base: float = BASE_DELAY, cap: float = MAX_DELAY,
-                  rand: Callable[[float, float], float] = random.uniform) -> float:
+def backoff_delay(
+    attempt: int,
+    retry_after: Optional[float] = None,
+    base: float = BASE_DELAY,
+    cap: float = MAX_DELAY,
+    rand: Callable[[float, float], float] = random.uniform,
+) -> float:
     """Full-jitter exponential backoff for retry number ``attempt`` (0-based).
 
     Full jitter (a uniform draw up to the exponential ceiling) spreads out the
     concurrent page fetches that were throttled together.  A server-given
     ``retry_after`` (seconds) is a floor: waiting less would only be refused again.
     """
-    ceiling = min(cap, base * (2 ** attempt))
+    ceiling = min(cap, base * (2**attempt))
     delay = rand(0, ceiling)
     if retry_after is not None:
         delay = max(delay, min(retry_after, cap))
@@ -94,11 +121,16 @@ def default_delay(attempt: int, error: BaseException) -> float:
     return backoff_delay(attempt, getattr(error, 'retry_after', None))
 
 
-def retry_call(function: Callable[[], T], is_retryable: Callable[[BaseException], bool] = is_transient,
-               budget: float = DEFAULT_RETRY_BUDGET, clock: Callable[[], float] = time.monotonic,
-               sleep: Callable[[float], Any] = time.sleep, retries: int = DEFAULT_RETRIES,
-               delay: Callable[[int, BaseException], float] = default_delay,
-               wait: Optional[Callable[[float, BaseException], Any]] = None) -> T:
+def retry_call(
+    function: Callable[[], T],
+    is_retryable: Callable[[BaseException], bool] = is_transient,
+    budget: float = DEFAULT_RETRY_BUDGET,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], Any] = time.sleep,
+    retries: int = DEFAULT_RETRIES,
+    delay: Callable[[int, BaseException], float] = default_delay,
+    wait: Optional[Callable[[float, BaseException], Any]] = None,
+) -> T:
     """``function()``, tried again after each failure ``is_retryable(error)`` accepts, until one of:
 
     - it returns (its result is returned);

@@ -40,10 +40,7 @@ def percent_encode(value: Any) -> str:
 
 def canonical_query(params: Mapping[str, Any]) -> str:
     """``k=v`` pairs, keys sorted, both sides percent-encoded, joined by ``&``."""
-    return '&'.join(
-        '%s=%s' % (percent_encode(key), percent_encode(params[key]))
-        for key in sorted(params)
-    )
+    return '&'.join('%s=%s' % (percent_encode(key), percent_encode(params[key])) for key in sorted(params))
 
 
 def new_nonce() -> str:
@@ -58,8 +55,15 @@ def _sha256_hex(data):
     return hashlib.sha256(data).hexdigest()
 
 
-def v3_authorization(method: str, path: str, query: Mapping[str, Any], headers: Mapping[str, Any], hashed_payload: str,
-                     access_key_id: str, access_key_secret: str) -> str:
+def v3_authorization(
+    method: str,
+    path: str,
+    query: Mapping[str, Any],
+    headers: Mapping[str, Any],
+    hashed_payload: str,
+    access_key_id: str,
+    access_key_secret: str,
+) -> str:
     """The ``Authorization`` header value for a V3 request.
 
     Every header in ``headers`` is signed: the caller passes exactly the headers it
@@ -71,24 +75,32 @@ def v3_authorization(method: str, path: str, query: Mapping[str, Any], headers: 
     signed_names = sorted(canonical)
     canonical_headers = ''.join('%s:%s\n' % (name, canonical[name]) for name in signed_names)
     signed_headers = ';'.join(signed_names)
-    canonical_request = '\n'.join([
-        method.upper(),
-        path or '/',
-        canonical_query(query),
-        canonical_headers,
-        signed_headers,
-        hashed_payload,
-    ])
+    canonical_request = '\n'.join(
+        [
+            method.upper(),
+            path or '/',
+            canonical_query(query),
+            canonical_headers,
+            signed_headers,
+            hashed_payload,
+        ]
+    )
     string_to_sign = '%s\n%s' % (V3_ALGORITHM, _sha256_hex(canonical_request.encode('utf-8')))
-    signature = hmac.new(
-        access_key_secret.encode('utf-8'), string_to_sign.encode('utf-8'), hashlib.sha256
-    ).hexdigest()
-    return '%s Credential=%s,SignedHeaders=%s,Signature=%s' % (
-        V3_ALGORITHM, access_key_id, signed_headers, signature)
+    signature = hmac.new(access_key_secret.encode('utf-8'), string_to_sign.encode('utf-8'), hashlib.sha256).hexdigest()
+    return '%s Credential=%s,SignedHeaders=%s,Signature=%s' % (V3_ALGORITHM, access_key_id, signed_headers, signature)
 
 
-def sign_v3(method: str, host: str, action: str, version: str, query: Mapping[str, Any], credentials: Any,
-            body: bytes = b'', now: Optional[datetime] = None, nonce: Optional[str] = None) -> Dict[str, str]:
+def sign_v3(
+    method: str,
+    host: str,
+    action: str,
+    version: str,
+    query: Mapping[str, Any],
+    credentials: Any,
+    body: bytes = b'',
+    now: Optional[datetime] = None,
+    nonce: Optional[str] = None,
+) -> Dict[str, str]:
     """Headers for a V3-signed RPC request whose parameters travel in ``query``."""
     headers = {
         'host': host,
@@ -101,36 +113,49 @@ def sign_v3(method: str, host: str, action: str, version: str, query: Mapping[st
     if credentials.security_token:
         headers['x-acs-security-token'] = credentials.security_token
     headers['Authorization'] = v3_authorization(
-        method, '/', query, headers, headers['x-acs-content-sha256'],
-        credentials.access_key_id, credentials.access_key_secret)
+        method,
+        '/',
+        query,
+        headers,
+        headers['x-acs-content-sha256'],
+        credentials.access_key_id,
+        credentials.access_key_secret,
+    )
     return headers
 
 
 def v1_signature(method: str, params: Mapping[str, Any], access_key_secret: str) -> str:
     """base64(HMAC-SHA1(secret + '&', METHOD&%2F&percentEncode(canonical query)))."""
     string_to_sign = '%s&%s&%s' % (method.upper(), percent_encode('/'), percent_encode(canonical_query(params)))
-    digest = hmac.new(
-        (access_key_secret + '&').encode('utf-8'), string_to_sign.encode('utf-8'), hashlib.sha1
-    ).digest()
+    digest = hmac.new((access_key_secret + '&').encode('utf-8'), string_to_sign.encode('utf-8'), hashlib.sha1).digest()
     return base64.b64encode(digest).decode('ascii')
 
 
-def sign_v1(method: str, action: str, version: str, query: Mapping[str, Any], credentials: Any,
-            now: Optional[datetime] = None, nonce: Optional[str] = None) -> Dict[str, Any]:
+def sign_v1(
+    method: str,
+    action: str,
+    version: str,
+    query: Mapping[str, Any],
+    credentials: Any,
+    now: Optional[datetime] = None,
+    nonce: Optional[str] = None,
+) -> Dict[str, Any]:
     """The full query string parameters (common ones and ``Signature``) of a V1 request."""
     params = dict(query)
     # The signature is computed over everything else; a stale one must not be signed.
     params.pop('Signature', None)
-    params.update({
-        'Action': action,
-        'Version': version,
-        'Format': 'JSON',  # the client parses only JSON answers
-        'AccessKeyId': credentials.access_key_id,
-        'SignatureMethod': V1_METHOD,
-        'SignatureVersion': '1.0',
-        'SignatureNonce': nonce or new_nonce(),
-        'Timestamp': utc_timestamp(now),
-    })
+    params.update(
+        {
+            'Action': action,
+            'Version': version,
+            'Format': 'JSON',  # the client parses only JSON answers
+            'AccessKeyId': credentials.access_key_id,
+            'SignatureMethod': V1_METHOD,
+            'SignatureVersion': '1.0',
+            'SignatureNonce': nonce or new_nonce(),
+            'Timestamp': utc_timestamp(now),
+        }
+    )
     if credentials.security_token:
         params['SecurityToken'] = credentials.security_token
     params['Signature'] = v1_signature(method, params, credentials.access_key_secret)

@@ -58,8 +58,9 @@ class CountingClient:
     and, from the second poll on (``start_poll``), makes none after ``deadline`` (on ``clock``) but
     the first of a poll: the first poll always reads all it needs, even with a timeout of 0."""
 
-    def __init__(self, client: Any, clock: Callable[[], float] = time.monotonic,
-                 deadline: Optional[float] = None, polls: int = 0) -> None:
+    def __init__(
+        self, client: Any, clock: Callable[[], float] = time.monotonic, deadline: Optional[float] = None, polls: int = 0
+    ) -> None:
         self._client = client
         self.clock = clock
         self.deadline = deadline
@@ -72,11 +73,11 @@ class CountingClient:
         self.polls += 1
         self.poll_calls = 0
 
-    def call(self, action: str, params: Mapping[str, Any],
-             validate: Optional[Callable[[str, Any], Any]] = None) -> Dict[str, Any]:
+    def call(
+        self, action: str, params: Mapping[str, Any], validate: Optional[Callable[[str, Any], Any]] = None
+    ) -> Dict[str, Any]:
         if self.deadline is not None and self.polls > 1 and self.poll_calls and self.clock() > self.deadline:
-            raise PollCutShort('the wait\'s deadline passed before %s could be asked; the poll stopped there'
-                               % action)
+            raise PollCutShort("the wait's deadline passed before %s could be asked; the poll stopped there" % action)
         self.calls += 1
         self.poll_calls += 1
         return self._client.call(action, params, validate=validate)
@@ -94,10 +95,18 @@ class StateReader:
     the waiter judges the very entries the module returns.  ``requests`` counts every call so far.
     """
 
-    def __init__(self, client: Any, job_ids: Iterable[str], want_delay: bool = False,
-                 fail_statuses: Iterable[str] = (), read_kwargs: Optional[Mapping[str, Any]] = None,
-                 data_checks: Iterable[str] = (), clock: Callable[[], float] = time.monotonic,
-                 deadline: Optional[float] = None, polls: int = 0) -> None:
+    def __init__(
+        self,
+        client: Any,
+        job_ids: Iterable[str],
+        want_delay: bool = False,
+        fail_statuses: Iterable[str] = (),
+        read_kwargs: Optional[Mapping[str, Any]] = None,
+        data_checks: Iterable[str] = (),
+        clock: Callable[[], float] = time.monotonic,
+        deadline: Optional[float] = None,
+        polls: int = 0,
+    ) -> None:
         self.client = CountingClient(client, clock, deadline, polls)
         self.job_ids = list(job_ids)
         self.want_delay = want_delay
@@ -126,15 +135,19 @@ class StateReader:
             if not unknown:
                 break
             self.listings += 1
-            facts = [fact for record in reader.read_records(self.client, unknown)
-                     for fact in reader.normalize(record, self.client.region, _LISTING_FACTS)]
+            facts = [
+                fact
+                for record in reader.read_records(self.client, unknown)
+                for fact in reader.normalize(record, self.client.region, _LISTING_FACTS)
+            ]
             for key, fact in records_by_identity(facts).items():
                 found.setdefault(key, fact)
         self._read.update(found)
         return found
 
-    def _complete(self, entry: Dict[str, Any], listing: Mapping[Tuple[Any, Any], Mapping[str, Any]],
-                  unread: Optional[str]) -> None:
+    def _complete(
+        self, entry: Dict[str, Any], listing: Mapping[Tuple[Any, Any], Mapping[str, Any]], unread: Optional[str]
+    ) -> None:
         """Add what the listing says about ``entry`` (an incomplete family's) to it, in place."""
         for direction in entry['directions']:
             facts = listing.get((entry[JOB_ID], direction[DIRECTION]))
@@ -149,8 +162,9 @@ class StateReader:
 
     def _complete_incomplete(self, found: List[Dict[str, Any]]) -> None:
         incomplete = [entry for entry in found if not family(entry['api']).status_is_complete]
-        failing = any(direction['status'] in self.fail_statuses
-                      for entry in incomplete for direction in entry['directions'])
+        failing = any(
+            direction['status'] in self.fail_statuses for entry in incomplete for direction in entry['directions']
+        )
         if not incomplete or not (self.want_delay or failing):
             return
         listing, unread = {}, None
@@ -179,8 +193,13 @@ class StateReader:
         self._complete_incomplete(found)
         if self.data_checks and found:
             add_data_checks(self.client, found, self.data_checks)
-        add_failure_details(self.client, found, self.fail_statuses, self._legacy_precheck,
-                            by_id=any(known.reads_by_id for known in self.families))
+        add_failure_details(
+            self.client,
+            found,
+            self.fail_statuses,
+            self._legacy_precheck,
+            by_id=any(known.reads_by_id for known in self.families),
+        )
         return found, missing
 
 
@@ -218,9 +237,17 @@ def _shape(outcome, reader, with_entries, slicing=None):
     return result
 
 
-def wait_on_jobs(client: Any, job_ids: Iterable[str], gate: Gate, params: Mapping[str, Any], check_mode: bool = False,
-                 read_kwargs: Optional[Mapping[str, Any]] = None, with_entries: bool = True,
-                 slicing: Optional[Slicing] = None, **waiter_kwargs: Any) -> Dict[str, Any]:
+def wait_on_jobs(
+    client: Any,
+    job_ids: Iterable[str],
+    gate: Gate,
+    params: Mapping[str, Any],
+    check_mode: bool = False,
+    read_kwargs: Optional[Mapping[str, Any]] = None,
+    with_entries: bool = True,
+    slicing: Optional[Slicing] = None,
+    **waiter_kwargs: Any,
+) -> Dict[str, Any]:
     """Run the waiter over ``job_ids`` with ``gate`` and the timing in ``params``; a module result.
 
     ``with_entries``: whether the result holds the status entries (``jobs``, ``failed_jobs``,
@@ -239,13 +266,29 @@ def wait_on_jobs(client: Any, job_ids: Iterable[str], gate: Gate, params: Mappin
         deadline = clock() + carried['deadline'] - wall()
     else:
         deadline = clock() + params['wait_timeout']
-    reader = StateReader(client, job_ids, want_delay=gate.wants_delay, fail_statuses=gate.fail_statuses,
-                         read_kwargs=read_kwargs, data_checks=gate.data_checks, clock=clock, deadline=deadline,
-                         polls=carried['polls'] if carried else 0)
+    reader = StateReader(
+        client,
+        job_ids,
+        want_delay=gate.wants_delay,
+        fail_statuses=gate.fail_statuses,
+        read_kwargs=read_kwargs,
+        data_checks=gate.data_checks,
+        clock=clock,
+        deadline=deadline,
+        polls=carried['polls'] if carried else 0,
+    )
     try:
-        outcome = wait_for(reader, gate, timeout=params['wait_timeout'], interval=params['wait_sleep'],
-                           once=check_mode, scope='in region %s' % client.region, carried=carried,
-                           slice_length=slicing.length if slicing else None, **waiter_kwargs)
+        outcome = wait_for(
+            reader,
+            gate,
+            timeout=params['wait_timeout'],
+            interval=params['wait_sleep'],
+            once=check_mode,
+            scope='in region %s' % client.region,
+            carried=carried,
+            slice_length=slicing.length if slicing else None,
+            **waiter_kwargs,
+        )
     except WaitFailed as failure:
         failure.details = _shape(failure.details, reader, with_entries, slicing)
         raise

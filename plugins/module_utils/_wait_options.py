@@ -43,8 +43,10 @@ def parse_moment(value: Any, option: str = 'wait_checkpoint_after') -> Optional[
         try:
             parsed = datetime.fromisoformat(text.replace(' ', 'T', 1) if 'T' not in text else text)
         except ValueError as error:
-            raise DtsConfigError('%s: %r is neither epoch seconds nor an ISO-8601 time such as '
-                                 '2026-01-31T08:00:00Z.' % (option, value), option=option) from error
+            raise DtsConfigError(
+                '%s: %r is neither epoch seconds nor an ISO-8601 time such as 2026-01-31T08:00:00Z.' % (option, value),
+                option=option,
+            ) from error
         moment = (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).timestamp()
     else:
         raise DtsConfigError('%s must be epoch seconds or an ISO-8601 time, got %r.' % (option, value), option=option)
@@ -59,8 +61,9 @@ def wait_argument_spec() -> Dict[str, Any]:
         wait=dict(type='bool', default=False),
         wait_status=dict(type='list', elements='str', default=list(DEFAULT_WAIT_STATUSES)),
         wait_reverse_status=dict(type='list', elements='str'),
-        wait_directions=dict(type='list', elements='str', choices=['Forward', 'Reverse'],
-                             default=list(DEFAULT_WAIT_DIRECTIONS)),
+        wait_directions=dict(
+            type='list', elements='str', choices=['Forward', 'Reverse'], default=list(DEFAULT_WAIT_DIRECTIONS)
+        ),
         wait_timeout=dict(type='int', default=1800),
         wait_sleep=dict(type='int', default=15),
         fail_statuses=dict(type='list', elements='str', default=list(DEFAULT_FAIL_STATUSES)),
@@ -81,15 +84,23 @@ def _targets(params, option):
     statuses = validate_statuses(params.get(option), option=option)
     never = [status for status in statuses if status in NEVER_TARGET_STATUSES]
     if never:
-        raise DtsConfigError('%s: %s %s a job passes through and never ends a wait; list the status the job '
-                             'settles in (such as Synchronizing), or put %s in fail_statuses to stop on it.'
-                             % (option, ', '.join(never), 'is a status' if len(never) == 1 else 'are statuses',
-                                'it' if len(never) == 1 else 'them'), option=option)
+        raise DtsConfigError(
+            '%s: %s %s a job passes through and never ends a wait; list the status the job '
+            'settles in (such as Synchronizing), or put %s in fail_statuses to stop on it.'
+            % (
+                option,
+                ', '.join(never),
+                'is a status' if len(never) == 1 else 'are statuses',
+                'it' if len(never) == 1 else 'them',
+            ),
+            option=option,
+        )
     return statuses
 
 
 def gate_from_params(params: Mapping[str, Any]) -> Optional[Gate]:
     """The Gate the wait options describe, checked before any request; None when ``wait`` is false."""
+
     def at_least(option, low, unit='seconds'):
         value = params.get(option)
         if value is not None and value < low:
@@ -98,42 +109,67 @@ def gate_from_params(params: Mapping[str, Any]) -> Optional[Gate]:
 
     statuses = _targets(params, 'wait_status')
     if not statuses:
-        raise DtsConfigError('wait_status must list at least one status, for example [Synchronizing].',
-                             option='wait_status')
+        raise DtsConfigError(
+            'wait_status must list at least one status, for example [Synchronizing].', option='wait_status'
+        )
     reverse = _targets(params, 'wait_reverse_status') if params.get('wait_reverse_status') else None
     fail_statuses = validate_statuses(params.get('fail_statuses'), option='fail_statuses')
     for option, targets in (('wait_status', statuses), ('wait_reverse_status', reverse or [])):
         both = [status for status in targets if status in fail_statuses]
         if both:
-            raise DtsConfigError('%s cannot be both in %s and in fail_statuses; remove it from one of them.'
-                                 % (', '.join(both), option), option='fail_statuses')
+            raise DtsConfigError(
+                '%s cannot be both in %s and in fail_statuses; remove it from one of them.' % (', '.join(both), option),
+                option='fail_statuses',
+            )
     if params.get('wait_accept_initializing') and 'Initializing' in fail_statuses:
-        raise DtsConfigError('wait_accept_initializing counts Initializing as reached, so it cannot also be in '
-                             'fail_statuses.', option='wait_accept_initializing')
+        raise DtsConfigError(
+            'wait_accept_initializing counts Initializing as reached, so it cannot also be in fail_statuses.',
+            option='wait_accept_initializing',
+        )
     timeout = at_least('wait_timeout', 0)
     at_least('wait_sleep', 1, unit='second')
     max_delay = at_least('wait_max_delay', 0)
     stable_for = at_least('wait_stable_for', 0) or 0
     if timeout is not None and stable_for > timeout:
-        raise DtsConfigError('wait_stable_for (%d s) cannot be longer than wait_timeout (%d s): the wait could never '
-                             'pass. Raise wait_timeout.' % (stable_for, timeout), option='wait_stable_for')
+        raise DtsConfigError(
+            'wait_stable_for (%d s) cannot be longer than wait_timeout (%d s): the wait could never '
+            'pass. Raise wait_timeout.' % (stable_for, timeout),
+            option='wait_stable_for',
+        )
     checkpoint_after = parse_moment(params.get('wait_checkpoint_after'))
     data_checks = list(params.get('wait_data_check') or [])
     unknown = [kind for kind in data_checks if kind not in DATA_CHECK_KINDS]
     if unknown:
-        raise DtsConfigError('wait_data_check lists %s; it takes %s.' % (', '.join(map(str, unknown)),
-                                                                         ' and '.join(DATA_CHECK_KINDS)),
-                             option='wait_data_check')
+        raise DtsConfigError(
+            'wait_data_check lists %s; it takes %s.' % (', '.join(map(str, unknown)), ' and '.join(DATA_CHECK_KINDS)),
+            option='wait_data_check',
+        )
     if not params.get('wait'):
-        given = [option for option, value in (('wait_max_delay', max_delay), ('wait_stable_for', stable_for),
-                                              ('wait_checkpoint_after', checkpoint_after),
-                                              ('wait_data_check', data_checks)) if value]
+        given = [
+            option
+            for option, value in (
+                ('wait_max_delay', max_delay),
+                ('wait_stable_for', stable_for),
+                ('wait_checkpoint_after', checkpoint_after),
+                ('wait_data_check', data_checks),
+            )
+            if value
+        ]
         if given:
-            raise DtsConfigError('%s only %s with wait=true; set wait: true or remove %s.'
-                                 % (', '.join(given), 'applies' if len(given) == 1 else 'apply',
-                                    'it' if len(given) == 1 else 'them'), option=given[0])
+            raise DtsConfigError(
+                '%s only %s with wait=true; set wait: true or remove %s.'
+                % (', '.join(given), 'applies' if len(given) == 1 else 'apply', 'it' if len(given) == 1 else 'them'),
+                option=given[0],
+            )
         return None
-    return Gate(statuses=statuses, fail_statuses=fail_statuses, directions=params.get('wait_directions') or
-                DEFAULT_WAIT_DIRECTIONS, reverse_statuses=reverse, max_delay=max_delay, stable_for=stable_for,
-                checkpoint_after=checkpoint_after, accept_initializing=bool(params.get('wait_accept_initializing')),
-                data_checks=data_checks)
+    return Gate(
+        statuses=statuses,
+        fail_statuses=fail_statuses,
+        directions=params.get('wait_directions') or DEFAULT_WAIT_DIRECTIONS,
+        reverse_statuses=reverse,
+        max_delay=max_delay,
+        stable_for=stable_for,
+        checkpoint_after=checkpoint_after,
+        accept_initializing=bool(params.get('wait_accept_initializing')),
+        data_checks=data_checks,
+    )

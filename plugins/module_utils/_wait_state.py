@@ -73,8 +73,9 @@ def _canonical(value: Any) -> str:
 
 
 def _digest(state: Mapping[str, Any]) -> str:
-    return hashlib.sha256(_canonical(dict((key, value) for key, value in state.items()
-                                          if key != 'digest')).encode('ascii')).hexdigest()
+    return hashlib.sha256(
+        _canonical(dict((key, value) for key, value in state.items() if key != 'digest')).encode('ascii')
+    ).hexdigest()
 
 
 def seal(content: Mapping[str, Any], digest_of_gate: str) -> Dict[str, Any]:
@@ -104,15 +105,21 @@ def _content(state: Mapping[str, Any]) -> Any:
 
 def gate_digest(job_ids: Sequence[str], gate: Gate, params: Mapping[str, Any]) -> str:
     """What makes a wait this wait: its jobs, its gate and its timeout, as a digest."""
-    described = {'job_ids': list(job_ids), 'gate': gate.describe(), 'directions': list(gate.directions),
-                 'fail_statuses': sorted(gate.fail_statuses), 'checkpoint_after': gate.checkpoint_after,
-                 'data_checks': list(gate.data_checks)}
+    described = {
+        'job_ids': list(job_ids),
+        'gate': gate.describe(),
+        'directions': list(gate.directions),
+        'fail_statuses': sorted(gate.fail_statuses),
+        'checkpoint_after': gate.checkpoint_after,
+        'data_checks': list(gate.data_checks),
+    }
     described.update((option, params.get(option)) for option in _GATE_OPTIONS)
     return hashlib.sha256(_canonical(described).encode('ascii')).hexdigest()
 
 
-def slicing_from_params(params: Mapping[str, Any], job_ids: Sequence[str], gate: Optional[Gate],
-                        now: float) -> Optional[Slicing]:
+def slicing_from_params(
+    params: Mapping[str, Any], job_ids: Sequence[str], gate: Optional[Gate], now: float
+) -> Optional[Slicing]:
     """The ``wait_slice`` and ``wait_state`` options, checked before any request; None when neither is set.
 
     ``now`` is the wall clock (epoch seconds)."""
@@ -121,9 +128,11 @@ def slicing_from_params(params: Mapping[str, Any], job_ids: Sequence[str], gate:
         return None
     if gate is None:
         given = [option for option, value in (('wait_slice', length), ('wait_state', state)) if value is not None]
-        raise DtsConfigError('%s only %s with wait=true; set wait: true or remove %s.'
-                             % (', '.join(given), 'applies' if len(given) == 1 else 'apply',
-                                'it' if len(given) == 1 else 'them'), option=given[0])
+        raise DtsConfigError(
+            '%s only %s with wait=true; set wait: true or remove %s.'
+            % (', '.join(given), 'applies' if len(given) == 1 else 'apply', 'it' if len(given) == 1 else 'them'),
+            option=given[0],
+        )
     if length is not None and length < 1:
         raise DtsConfigError('wait_slice must be 1 or more seconds, got %d.' % length, option='wait_slice')
     digest = gate_digest(job_ids, gate, params)
@@ -132,9 +141,12 @@ def slicing_from_params(params: Mapping[str, Any], job_ids: Sequence[str], gate:
 
 
 def _refuse(why: str) -> DtsConfigError:
-    return DtsConfigError('wait_state is not the state a slice of this wait returned (%s). Pass the previous '
-                          'task\'s wait_state unchanged, with the same job_ids and wait options, or leave '
-                          'wait_state out to start a new wait.' % why, option=_OPTION)
+    return DtsConfigError(
+        'wait_state is not the state a slice of this wait returned (%s). Pass the previous '
+        "task's wait_state unchanged, with the same job_ids and wait options, or leave "
+        'wait_state out to start a new wait.' % why,
+        option=_OPTION,
+    )
 
 
 def _number(state: Mapping[str, Any], key: str, low: float, high: float, nullable: bool = False) -> Any:
@@ -185,8 +197,9 @@ def _check_seen(seen: Any, job_ids: Sequence[str], directions: Sequence[str], st
             raise _refuse('seen.%s is not a whole number' % key)
     for key in ('data_checks',):
         checks = seen.get(key)
-        if checks is not None and (not isinstance(checks, list) or not all(isinstance(check, dict)
-                                                                            for check in checks)):
+        if checks is not None and (
+            not isinstance(checks, list) or not all(isinstance(check, dict) for check in checks)
+        ):
             raise _refuse('seen.data_checks is not a list of checks')
 
 
@@ -229,29 +242,39 @@ def _check_times_and_counts(state: Dict[str, Any], timeout: float, now: float) -
     return started, reported
 
 
-def _check_jobs(state: Dict[str, Any], job_ids: Sequence[str], gate: Gate, started: float, reported: float,
-                now: float) -> None:
+def _check_jobs(
+    state: Dict[str, Any], job_ids: Sequence[str], gate: Gate, started: float, reported: float, now: float
+) -> None:
     """What the state says of each job names only the options' jobs and directions."""
     directions = list(gate.directions) + [', '.join(gate.directions)]
     for key in _list(state, 'waiting_on', 2 * len(job_ids) + 1):
         if not isinstance(key, list) or len(key) > 4 or not all(isinstance(part, (str, type(None))) for part in key):
             raise _refuse('waiting_on is not what a poll waits for')
     for entry in _list(state, 'since', 2 * len(job_ids)):
-        if (not isinstance(entry, list) or len(entry) != 4 or entry[0] not in job_ids or entry[1] not in directions
-                or not isinstance(entry[2], (str, type(None)))):
+        if (
+            not isinstance(entry, list)
+            or len(entry) != 4
+            or entry[0] not in job_ids
+            or entry[1] not in directions
+            or not isinstance(entry[2], (str, type(None)))
+        ):
             raise _refuse('since names a job or direction the options do not')
         _number({'since': entry[3]}, 'since', started - CLOCK_TOLERANCE, reported + _ROUNDING)
     for seen in _list(state, 'seen', 2 * len(job_ids)):
         _check_seen(seen, job_ids, directions, started, now)
     for job in _list(state, 'jobs', len(job_ids)):
-        if (not isinstance(job, dict) or job.get('synchronization_job_id') not in job_ids
-                or not isinstance(job.get('directions'), list)
-                or not all(isinstance(direction, dict) for direction in job['directions'])):
-            raise _refuse('jobs holds an entry that is not a status entry of the options\' jobs')
+        if (
+            not isinstance(job, dict)
+            or job.get('synchronization_job_id') not in job_ids
+            or not isinstance(job.get('directions'), list)
+            or not all(isinstance(direction, dict) for direction in job['directions'])
+        ):
+            raise _refuse("jobs holds an entry that is not a status entry of the options' jobs")
 
 
-def open_state(state: Any, digest: str, job_ids: Sequence[str], gate: Gate, timeout: float,
-               now: float) -> Dict[str, Any]:
+def open_state(
+    state: Any, digest: str, job_ids: Sequence[str], gate: Gate, timeout: float, now: float
+) -> Dict[str, Any]:
     """``state`` checked for this wait (``digest`` of its options) at ``now`` (epoch seconds): what
     ``_waiter.wait_for`` takes as ``carried``.  Raises DtsConfigError (option ``wait_state``)."""
     data = _unwrapped(state, digest)

@@ -63,7 +63,7 @@ class WaitFailed(DtsError):
         # 'missing_jobs', 'delay_exceeded' (check mode) or 'timeout'
         self.reason = reason
         self.message = message
-        self.details = details        # dict returned to the user alongside the failure
+        self.details = details  # dict returned to the user alongside the failure
 
 
 class PollCutShort(DtsError):
@@ -96,14 +96,22 @@ class _Tracker:
             self.since[key] = (status, now)
         verdict, why = self.gate.judge(item)
         checkpoint = checkpoint_of(item.get('checkpoint'))
-        state = {'job_id': job[JOB_ID], 'direction': item[DIRECTION], 'status': status,
-                 'status_for': round(now - self.since[key][1], 3), 'delay': item.get('delay'),
-                 'checkpoint': checkpoint, 'error_message': item.get('error_message'),
-                 'verdict': verdict, 'waiting_for': why}
+        state = {
+            'job_id': job[JOB_ID],
+            'direction': item[DIRECTION],
+            'status': status,
+            'status_for': round(now - self.since[key][1], 3),
+            'delay': item.get('delay'),
+            'checkpoint': checkpoint,
+            'error_message': item.get('error_message'),
+            'verdict': verdict,
+            'waiting_for': why,
+        }
         if self.gate.checkpoint_after is not None:
             # Seconds the checkpoint is behind the moment writes stopped (0 once past it).
-            state['checkpoint_lag'] = (None if checkpoint is None
-                                       else max(0, int(round(self.gate.checkpoint_after - checkpoint))))
+            state['checkpoint_lag'] = (
+                None if checkpoint is None else max(0, int(round(self.gate.checkpoint_after - checkpoint)))
+            )
         if self.gate.data_checks:
             state['data_checks'] = self.gate.checks_of(item)
         if verdict == 'failed' and job.get('failure_details'):
@@ -121,8 +129,15 @@ class _Tracker:
 class _Run:
     """One wait's bookkeeping: the clock, the polls, the progress lines and the stability window."""
 
-    def __init__(self, gate: Gate, clock: Callable[[], float], wall: Callable[[], float], timeout: float,
-                 carried: Optional[Mapping[str, Any]] = None, slicing: bool = False) -> None:
+    def __init__(
+        self,
+        gate: Gate,
+        clock: Callable[[], float],
+        wall: Callable[[], float],
+        timeout: float,
+        carried: Optional[Mapping[str, Any]] = None,
+        slicing: bool = False,
+    ) -> None:
         self.gate = gate
         self.clock = clock
         self.started = clock()
@@ -177,16 +192,25 @@ class _Run:
     def carry(self, now: float) -> Dict[str, Any]:
         """What the next slice needs to continue this wait exactly, times as epoch seconds."""
         next_poll = now if self.next_poll is None else self.next_poll
-        return {'started': self.started_wall, 'deadline': self.started_wall + self.timeout,
-                'reported_at': now + self.offset, 'next_poll': next_poll + self.offset,
-                'polls': self.polls, 'progress': list(self.progress), 'dropped': self.dropped,
-                'poll_lines': self.poll_lines,
-                'last_error': self.last_error.describe() if self.last_error is not None else None,
-                'window': self.window_wall if self.window_start is not None else None,
-                'waiting_on': [list(key) for key in self.waiting_on or ()],
-                'since': [[key[0], key[1], status, since + self.offset]
-                          for key, (status, since) in sorted(self.tracker.since.items())],
-                'seen': self.tracker.states(), 'jobs': self.jobs}
+        return {
+            'started': self.started_wall,
+            'deadline': self.started_wall + self.timeout,
+            'reported_at': now + self.offset,
+            'next_poll': next_poll + self.offset,
+            'polls': self.polls,
+            'progress': list(self.progress),
+            'dropped': self.dropped,
+            'poll_lines': self.poll_lines,
+            'last_error': self.last_error.describe() if self.last_error is not None else None,
+            'window': self.window_wall if self.window_start is not None else None,
+            'waiting_on': [list(key) for key in self.waiting_on or ()],
+            'since': [
+                [key[0], key[1], status, since + self.offset]
+                for key, (status, since) in sorted(self.tracker.since.items())
+            ],
+            'seen': self.tracker.states(),
+            'jobs': self.jobs,
+        }
 
     def note(self, now: float, line: str) -> None:
         self.progress.append('poll %d, %s: %s' % (self.polls, seconds(now - self.started), line))
@@ -205,15 +229,20 @@ class _Run:
 
     def _latest(self, count: int) -> List[str]:
         count = min(count, len(self.progress))
-        return self.progress[len(self.progress) - count:]
+        return self.progress[len(self.progress) - count :]
 
     def result(self, now: float, **extra: Any) -> Dict[str, Any]:
         lines = list(self.progress)
         if self.dropped:
             lines.insert(1, '... %d earlier progress lines left out' % self.dropped)
-        outcome = {'jobs': self.jobs, 'states': self.tracker.states(), 'polls': self.polls,
-                   'elapsed': round(now - self.started, 3), 'progress': lines,
-                   'stable_since': iso_time(self.window_wall) if self.window_start is not None else None}
+        outcome = {
+            'jobs': self.jobs,
+            'states': self.tracker.states(),
+            'polls': self.polls,
+            'elapsed': round(now - self.started, 3),
+            'progress': lines,
+            'stable_since': iso_time(self.window_wall) if self.window_start is not None else None,
+        }
         if self.slicing:
             # This slice's lines; a slice that had no poll due repeats the last poll's.
             outcome['slice_progress'] = self._latest(self.slice_lines or self.poll_lines)
@@ -224,8 +253,7 @@ class _Run:
         """The slice ends with the wait still going: the result, and the state the next slice resumes."""
         self.next_poll = next_poll
         pending = self.tracker.pending()
-        return self.result(now, pending=pending, pending_job_ids=_ids(pending), waiting=True,
-                           carried=self.carry(now))
+        return self.result(now, pending=pending, pending_job_ids=_ids(pending), waiting=True, carried=self.carry(now))
 
     def hold(self, now: float) -> float:
         """Every job is there on this poll: how long the window has held."""
@@ -250,9 +278,18 @@ def _observe(run: _Run, now: float) -> List[Dict[str, Any]]:
         watched = [item for item in job.get('directions') or [] if item.get(DIRECTION) in run.gate.directions]
         if not watched:
             # A job that reports no watched direction is not there, whatever else it says.
-            states.append({'job_id': job[JOB_ID], 'direction': ', '.join(run.gate.directions), 'status': None,
-                           'status_for': 0, 'verdict': 'pending', 'waiting_for': 'status', 'delay': None,
-                           'checkpoint': None})
+            states.append(
+                {
+                    'job_id': job[JOB_ID],
+                    'direction': ', '.join(run.gate.directions),
+                    'status': None,
+                    'status_for': 0,
+                    'verdict': 'pending',
+                    'waiting_for': 'status',
+                    'delay': None,
+                    'checkpoint': None,
+                }
+            )
         states.extend(run.tracker.observe(job, item, now) for item in watched)
     return states
 
@@ -260,15 +297,21 @@ def _observe(run: _Run, now: float) -> List[Dict[str, Any]]:
 def _fail_fast(run: _Run, states: List[Dict[str, Any]], missing: List[str], now: float, scope: str) -> None:
     """End the wait on unknown ids and on anything waiting cannot change."""
     if missing:
-        raise WaitFailed('missing_jobs', 'DTS does not know these synchronization job ids%s: %s'
-                         % (scope and ' ' + scope, ', '.join(missing)), run.result(now, missing_job_ids=list(missing)))
+        raise WaitFailed(
+            'missing_jobs',
+            'DTS does not know these synchronization job ids%s: %s' % (scope and ' ' + scope, ', '.join(missing)),
+            run.result(now, missing_job_ids=list(missing)),
+        )
     failed = [state for state in states if state['verdict'] == 'failed']
     if not failed:
         return
     reasons = [state['waiting_for'] for state in failed]
     reason = 'failed_status' if 'failed_status' in reasons else reasons[0]
-    title = ('DTS synchronization jobs in a failure status' if reason == 'failed_status'
-             else 'DTS data validation does not let the gate pass')
+    title = (
+        'DTS synchronization jobs in a failure status'
+        if reason == 'failed_status'
+        else 'DTS data validation does not let the gate pass'
+    )
     message = '%s: %s' % (title, '; '.join(describe_state(state, run.gate, with_error=True) for state in failed))
     raise WaitFailed(reason, message, run.result(now, failed=failed, failed_job_ids=_ids(failed)))
 
@@ -277,27 +320,33 @@ def _check_mode(run: _Run, states: List[Dict[str, Any]], now: float) -> Dict[str
     """The one poll of check mode: besides failures, a delay already above the gate fails."""
     pending = [state for state in states if state['verdict'] != 'there']
     limit = run.gate.max_delay
-    exceeded = [state for state in states if limit is not None and state.get('delay') is not None
-                and state['delay'] > limit]
+    exceeded = [
+        state for state in states if limit is not None and state.get('delay') is not None and state['delay'] > limit
+    ]
     if exceeded:
-        raise WaitFailed('delay_exceeded', 'Replication delay above %s: %s' % (
-            seconds(limit or 0), '; '.join(describe_state(state, run.gate) for state in exceeded)),
-            run.result(now, pending=pending, pending_job_ids=_ids(pending)))
+        raise WaitFailed(
+            'delay_exceeded',
+            'Replication delay above %s: %s'
+            % (seconds(limit or 0), '; '.join(describe_state(state, run.gate) for state in exceeded)),
+            run.result(now, pending=pending, pending_job_ids=_ids(pending)),
+        )
     return run.result(now, pending=pending, pending_job_ids=_ids(pending), passed=not pending)
 
 
 def _judge_poll(run: _Run, states: List[Dict[str, Any]], now: float) -> Optional[Dict[str, Any]]:
     """The outcome when the gate has held long enough, else None after noting the progress."""
     pending = [state for state in states if state['verdict'] != 'there']
-    run.changed = run.waits_on(tuple((state['job_id'], state['direction'], state['status'], state['waiting_for'])
-                                     for state in pending))
+    run.changed = run.waits_on(
+        tuple((state['job_id'], state['direction'], state['status'], state['waiting_for']) for state in pending)
+    )
     left = seconds(max(0.0, run.deadline - now))
     if not pending:
         held = run.hold(now)
         if held >= run.gate.stable_for:
             return run.result(now, pending=[], pending_job_ids=[], passed=True)
-        run.note(now, 'every job there, held for %s of %s, %s left'
-                 % (seconds(held), seconds(run.gate.stable_for), left))
+        run.note(
+            now, 'every job there, held for %s of %s, %s left' % (seconds(held), seconds(run.gate.stable_for), left)
+        )
         return None
     run.break_window(now)
     for state in pending:
@@ -310,8 +359,10 @@ def _timed_out(run: _Run, now: float) -> WaitFailed:
     if pending:
         what = '; '.join(describe_state(state, run.gate) for state in pending)
     elif run.window_start is not None:
-        what = 'every job there, but only for %s of %s' % (seconds(now - run.window_start),
-                                                            seconds(run.gate.stable_for))
+        what = 'every job there, but only for %s of %s' % (
+            seconds(now - run.window_start),
+            seconds(run.gate.stable_for),
+        )
     else:
         what = 'no poll answered'
     message = 'Timed out after %s waiting for %s; not there yet: %s' % (seconds(run.timeout), run.gate.describe(), what)
@@ -340,11 +391,19 @@ def _poll(run: _Run, poll: Callable[[], Tuple[List[Dict[str, Any]], List[str]]])
     return run.clock(), list(missing)
 
 
-def wait_for(poll: Callable[[], Tuple[List[Dict[str, Any]], List[str]]], gate: Gate, timeout: float = 1800,
-             interval: float = 15, once: bool = False, clock: Callable[[], float] = time.monotonic,
-             sleep: Callable[[float], Any] = time.sleep, wall: Callable[[], float] = time.time,
-             scope: str = '', carried: Optional[Mapping[str, Any]] = None,
-             slice_length: Optional[float] = None) -> Dict[str, Any]:
+def wait_for(
+    poll: Callable[[], Tuple[List[Dict[str, Any]], List[str]]],
+    gate: Gate,
+    timeout: float = 1800,
+    interval: float = 15,
+    once: bool = False,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], Any] = time.sleep,
+    wall: Callable[[], float] = time.time,
+    scope: str = '',
+    carried: Optional[Mapping[str, Any]] = None,
+    slice_length: Optional[float] = None,
+) -> Dict[str, Any]:
     """Poll until ``gate`` holds for every job (and has held for ``gate.stable_for`` seconds).
 
     Returns a dict: ``jobs`` (the last poll's jobs), ``states`` (one per watched direction, as last

@@ -60,7 +60,8 @@ class DtsModule:
 
     def _hide(self, snapshot):
         self.ansible.no_log_values.update(
-            value for value in (snapshot.access_key_secret, snapshot.security_token) if value)
+            value for value in (snapshot.access_key_secret, snapshot.security_token) if value
+        )
 
     def _with_source(self, result):
         self._flush_warnings()

@@ -3,7 +3,7 @@
 # Copyright: Contributors to the alibabacloud.dts collection
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-DOCUMENTATION = r'''
+DOCUMENTATION = r"""
 module: dts_data_check_info
 short_description: Read the data validation of DTS tasks, is the data the same on both sides
 version_added: 0.4.0
@@ -78,9 +78,9 @@ seealso:
   - name: DescribeCheckJobs API reference
     description: The counts of a validation.
     link: https://www.alibabacloud.com/help/en/dts/developer-reference/api-dts-2020-01-01-describecheckjobs
-'''
+"""
 
-EXAMPLES = r'''
+EXAMPLES = r"""
 - name: Is the data the same on both sides of the orders migration?
   alibabacloud.dts.dts_data_check_info:
     region: cn-hangzhou
@@ -103,9 +103,9 @@ EXAMPLES = r'''
     check_type: full
     tables: all
   register: full_check
-'''
+"""
 
-RETURN = r'''
+RETURN = r"""
 credentials_source:
   description: Where the credentials came from, never their values.
   returned: when the credentials were resolved, also on failure
@@ -274,7 +274,7 @@ data_checks:
           returned: with O(report_url=true), for the tables of a full check
           type: str
           sample: https://dts-check-report-cn-hangzhou.oss-cn-hangzhou.aliyuncs.com/...
-'''
+"""
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._api_checks import (
     CHECK_TYPES,
@@ -312,8 +312,10 @@ def add_tables(client, entries, tables, report_url, warn):
             if error.http_status and error.http_status >= 500:
                 raise
             # A report DTS has not made (yet) leaves the other tables' links usable.
-            warn('No validation report for %s.%s of %s: %s' % (table['source_schema'], table['source_table'],
-                                                                entry['dts_job_id'], error.describe()))
+            warn(
+                'No validation report for %s.%s of %s: %s'
+                % (table['source_schema'], table['source_table'], entry['dts_job_id'], error.describe())
+            )
             return None
 
     for (_entry, table), url in zip(reports, run_concurrently(link, reports, client.max_concurrency)):
@@ -341,8 +343,10 @@ def main():
     except DtsError as error:
         module.fail_error(error)
     if missing:
-        module.warn('No DTS task has the ID %s (looked up as synchronization and migration tasks, by instance ID and '
-                    'task ID).' % ', '.join(missing))
+        module.warn(
+            'No DTS task has the ID %s (looked up as synchronization and migration tasks, by instance ID and '
+            'task ID).' % ', '.join(missing)
+        )
     module.exit_json(data_checks=entries, missing_job_ids=missing)
 
 

@@ -3,7 +3,7 @@
 # Copyright: Contributors to the alibabacloud.dts collection
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-DOCUMENTATION = r'''
+DOCUMENTATION = r"""
 module: dts_job_info
 short_description: Gather facts about DTS tasks through the current API (DescribeDtsJobs)
 version_added: 0.3.0
@@ -137,9 +137,9 @@ seealso:
     link: https://www.alibabacloud.com/help/en/dts/developer-reference/api-dts-2020-01-01-describedtsjobs
 requirements:
   - jmespath (only for O(query))
-'''
+"""
 
-EXAMPLES = r'''
+EXAMPLES = r"""
 - name: Every synchronization task of the region, whichever way it was made
   alibabacloud.dts.dts_job_info:
     region: cn-hangzhou
@@ -188,9 +188,9 @@ EXAMPLES = r'''
     wait_max_delay: 5
     wait_timeout: 900
   register: orders
-'''
+"""
 
-RETURN = r'''
+RETURN = r"""
 credentials_source:
   description:
     - Where the credentials came from, never their values, for example
@@ -508,7 +508,7 @@ query_result:
   returned: when O(query) is set
   type: raw
   sample: [{name: orders-prod-dr, direction: Forward, delay: 12}]
-'''
+"""
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._api_current import PAGE_SIZES, job_filters
 from ansible_collections.alibabacloud.dts.plugins.module_utils._api_monitor import (
@@ -559,7 +559,7 @@ def main():
             details=dict(type='bool', default=False),
             monitor_rules=dict(type='bool', default=False),
             page_size=dict(type='int', choices=list(PAGE_SIZES), default=30),
-            **wait_argument_spec()
+            **wait_argument_spec(),
         ),
         supports_check_mode=True,
     )
@@ -570,22 +570,42 @@ def main():
         statuses = validate_statuses(params['statuses'], valid=STATUSES_BY_TYPE[params['job_type']])
         job_ids = validate_job_ids(params['job_ids'])
         facts = validate_job_facts(params['fields'], api=API_CURRENT)
-        job_filters(job_type=params['job_type'], name=params['name'], tags=params['tags'],
-                    resource_group_id=params['resource_group_id'])
+        job_filters(
+            job_type=params['job_type'],
+            name=params['name'],
+            tags=params['tags'],
+            resource_group_id=params['resource_group_id'],
+        )
         gate = gate_from_params(params)
         if gate is not None and (params['job_type'] != 'sync' or not job_ids):
-            raise DtsConfigError('wait needs job_type sync and job_ids naming the synchronization tasks to wait for.',
-                                 option='job_ids' if params['job_type'] == 'sync' else 'job_type')
+            raise DtsConfigError(
+                'wait needs job_type sync and job_ids naming the synchronization tasks to wait for.',
+                option='job_ids' if params['job_type'] == 'sync' else 'job_type',
+            )
         waited = {}
         if gate is not None:
             # The records below are this module's; the wait's status entries stay with dts_sync_status_info.
-            waited = wait_on_jobs(module.client, job_ids, gate, params, check_mode=module.check_mode,
-                                  read_kwargs={'api': API_CURRENT}, with_entries=False)
+            waited = wait_on_jobs(
+                module.client,
+                job_ids,
+                gate,
+                params,
+                check_mode=module.check_mode,
+                read_kwargs={'api': API_CURRENT},
+                with_entries=False,
+            )
         # A query sees every fact; the records returned are then cut down to the fields asked for.
-        jobs = list_dts_job_facts(module.client, job_type=params['job_type'], name=params['name'],
-                                  tags=params['tags'], resource_group_id=params['resource_group_id'],
-                                  job_ids=job_ids, statuses=statuses, page_size=params['page_size'],
-                                  facts=None if query is not None else facts)
+        jobs = list_dts_job_facts(
+            module.client,
+            job_type=params['job_type'],
+            name=params['name'],
+            tags=params['tags'],
+            resource_group_id=params['resource_group_id'],
+            job_ids=job_ids,
+            statuses=statuses,
+            page_size=params['page_size'],
+            facts=None if query is not None else facts,
+        )
         if params['details']:
             jobs = add_job_details(module.client, jobs)
         if params['monitor_rules']:
@@ -600,8 +620,7 @@ def main():
         result['query_result'] = query.search(jobs)
         if facts is not None:
             added = ('detail', RULES_FACT, ERROR_FACT)
-            jobs = [dict((key, value) for key, value in job.items() if key in facts or key in added)
-                    for job in jobs]
+            jobs = [dict((key, value) for key, value in job.items() if key in facts or key in added) for job in jobs]
     result['jobs'] = jobs
     module.exit_json(**result)
 

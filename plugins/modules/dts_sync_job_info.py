@@ -3,7 +3,7 @@
 # Copyright: Contributors to the alibabacloud.dts collection
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-DOCUMENTATION = r'''
+DOCUMENTATION = r"""
 module: dts_sync_job_info
 short_description: Gather facts about DTS synchronization jobs
 version_added: 0.1.0
@@ -90,9 +90,9 @@ seealso:
     link: https://www.alibabacloud.com/help/en/dts/developer-reference/api-dts-2020-01-01-describesynchronizationjobs
 requirements:
   - jmespath (only for O(query))
-'''
+"""
 
-EXAMPLES = r'''
+EXAMPLES = r"""
 - name: Gather every synchronization job of the region
   alibabacloud.dts.dts_sync_job_info:
     region: cn-hangzhou
@@ -136,9 +136,9 @@ EXAMPLES = r'''
       alibabacloud.dts.dts_sync_job_info:
         job_ids: [dtsexjk1alb116****, dtskfq1149w254****]
       register: known
-'''
+"""
 
-RETURN = r'''
+RETURN = r"""
 credentials_source:
   description:
     - Where the credentials came from, never their values, for example
@@ -538,7 +538,7 @@ query_result:
   returned: when O(query) is set
   type: raw
   sample: [{name: orders-sync, delay: 512}]
-'''
+"""
 
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._api_legacy import job_filters
@@ -575,10 +575,16 @@ def main():
         facts = validate_job_facts(params['fields'])
         job_filters(name=params['name'], tags=params['tags'], resource_group_id=params['resource_group_id'])
         # A query sees every fact; the jobs returned are then cut down to the fields asked for.
-        jobs = list_job_facts(module.client, name=params['name'], tags=params['tags'],
-                              resource_group_id=params['resource_group_id'], job_ids=job_ids,
-                              statuses=statuses, page_size=params['page_size'],
-                              facts=None if query is not None else facts)
+        jobs = list_job_facts(
+            module.client,
+            name=params['name'],
+            tags=params['tags'],
+            resource_group_id=params['resource_group_id'],
+            job_ids=job_ids,
+            statuses=statuses,
+            page_size=params['page_size'],
+            facts=None if query is not None else facts,
+        )
     except DtsError as error:
         module.fail_error(error)
 

@@ -3,7 +3,7 @@
 # Copyright: Contributors to the alibabacloud.dts collection
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-DOCUMENTATION = r'''
+DOCUMENTATION = r"""
 module: dts_sync_status_info
 short_description: Read the synchronization status of DTS jobs, and optionally wait on them as a gate
 version_added: 0.1.0
@@ -100,9 +100,9 @@ seealso:
   - name: DescribeSynchronizationJobStatusList API reference
     description: The API this module wraps.
     link: https://www.alibabacloud.com/help/zh/dts/developer-reference/api-dts-2020-01-01-describesynchronizationjobstatuslist
-'''
+"""
 
-EXAMPLES = r'''
+EXAMPLES = r"""
 - name: Where are these jobs now?
   alibabacloud.dts.dts_sync_status_info:
     region: cn-hangzhou
@@ -144,9 +144,9 @@ EXAMPLES = r'''
   ansible.builtin.debug:
     msg: "{{ caught_up.progress }}"
     verbosity: 1
-'''
+"""
 
-RETURN = r'''
+RETURN = r"""
 credentials_source:
   description:
     - Where the credentials came from, never their values, for example
@@ -420,7 +420,7 @@ reason:
   returned: when the wait fails
   type: str
   sample: timeout
-'''
+"""
 
 import time
 
@@ -442,9 +442,11 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils.modules import Dt
 
 def main():
     module = DtsModule(
-        argument_spec=dict(job_ids=dict(type='list', elements='str', required=True),
-                           api=dict(type='str', choices=['auto', 'legacy', 'current'], default='auto'),
-                           **dict(wait_argument_spec(), **wait_slice_argument_spec())),
+        argument_spec=dict(
+            job_ids=dict(type='list', elements='str', required=True),
+            api=dict(type='str', choices=['auto', 'legacy', 'current'], default='auto'),
+            **dict(wait_argument_spec(), **wait_slice_argument_spec()),
+        ),
         supports_check_mode=True,
     )
     params = module.params
@@ -453,8 +455,15 @@ def main():
         gate = gate_from_params(params)
         slicing = slicing_from_params(params, job_ids, gate, time.time())
         if params['wait']:
-            result = wait_on_jobs(module.client, job_ids, gate, params, check_mode=module.check_mode,
-                                  read_kwargs={'api': params['api']}, slicing=slicing)
+            result = wait_on_jobs(
+                module.client,
+                job_ids,
+                gate,
+                params,
+                check_mode=module.check_mode,
+                read_kwargs={'api': params['api']},
+                slicing=slicing,
+            )
             module.exit_json(**result)
         jobs, missing = read_statuses(module.client, job_ids, api=params['api'])
     except WaitFailed as failure:

@@ -48,6 +48,7 @@ def _use(internals: Optional[bool]) -> bool:
 
 # -- compose, groups and keyed_groups: each expression compiled once ------------------------------
 
+
 @contextlib.contextmanager
 def compiled_once(templar: Any, internals: Optional[bool] = None) -> Iterator[None]:
     """Compile each compose/groups/keyed_groups expression once for all hosts instead of once per host.
@@ -167,6 +168,7 @@ class HostFacts:
 
 # -- the audit: a host's own variables --------------------------------------------------------------
 
+
 def host_variables(hostvars: Any, internals: Optional[bool] = None) -> Callable[[str], Optional[Mapping[str, Any]]]:
     """A function from a host name to the variables its job facts are read from, or None for no such host.
 
@@ -184,4 +186,5 @@ def host_variables(hostvars: Any, internals: Optional[bool] = None) -> Callable[
     def read(name):
         host = get_host(name)
         return host.get_vars() if host is not None else None
+
     return read

@@ -25,8 +25,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._job_model import
 from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import list_job_facts_all, validate_job_ids
 from ansible_collections.alibabacloud.dts.plugins.module_utils._retries import is_transient
 
-SOURCE_OPTIONS = ('regions', 'job_ids', 'name', 'api', 'interval', 'delay_threshold', 'emit_snapshot',
-                  'error_after')
+SOURCE_OPTIONS = ('regions', 'job_ids', 'name', 'api', 'interval', 'delay_threshold', 'emit_snapshot', 'error_after')
 DEFAULT_INTERVAL = 60
 DEFAULT_ERROR_AFTER = 3
 # A region that keeps failing is listed less often, up to this many intervals apart: polite to a
@@ -41,15 +40,18 @@ class Settings:
         args = dict(args or {})
         unknown = sorted(set(args) - set(CONNECTION_OPTIONS) - set(SOURCE_OPTIONS) - set(['region']))
         if unknown:
-            raise DtsConfigError('dts_sync_events does not know the argument(s) %s; it takes %s and the connection '
-                                 'options %s.' % (', '.join(unknown), ', '.join(SOURCE_OPTIONS),
-                                                  ', '.join(CONNECTION_OPTIONS)), option=unknown[0])
+            raise DtsConfigError(
+                'dts_sync_events does not know the argument(s) %s; it takes %s and the connection '
+                'options %s.' % (', '.join(unknown), ', '.join(SOURCE_OPTIONS), ', '.join(CONNECTION_OPTIONS)),
+                option=unknown[0],
+            )
         self.connection = dict((name, args.get(name)) for name in CONNECTION_OPTIONS if args.get(name) is not None)
         validate_connection_params(self.connection)
         regions = args.get('regions') or ([args['region']] if args.get('region') else [None])
         if not isinstance(regions, list) or not all(region is None or isinstance(region, str) for region in regions):
-            raise DtsConfigError('regions must be a list of region ids, for example [cn-hangzhou, cn-beijing].',
-                                 option='regions')
+            raise DtsConfigError(
+                'regions must be a list of region ids, for example [cn-hangzhou, cn-beijing].', option='regions'
+            )
         self.regions = list(dict.fromkeys(regions))
         self.job_ids = set(validate_job_ids(args.get('job_ids'))) or None
         self.name = args.get('name') or None
@@ -68,8 +70,7 @@ def _number(args, name, default, low):
     except (TypeError, ValueError):
         number = None
     if number is None or isinstance(value, bool) or number < low:
-        raise DtsConfigError('%s must be a number of seconds of at least %s, got %r.' % (name, low, value),
-                             option=name)
+        raise DtsConfigError('%s must be a number of seconds of at least %s, got %r.' % (name, low, value), option=name)
     return number
 
 
@@ -103,13 +104,21 @@ class _Region:
 def _list(region, settings):
     jobs = list_job_facts_all(region.client, apis=settings.apis, name=settings.name)
     if settings.job_ids:
-        jobs = [facts for facts in jobs
-                if settings.job_ids.intersection((facts[IDENTITY]['job_id'], facts[IDENTITY]['instance_id']))]
+        jobs = [
+            facts
+            for facts in jobs
+            if settings.job_ids.intersection((facts[IDENTITY]['job_id'], facts[IDENTITY]['instance_id']))
+        ]
     return jobs
 
 
-async def watch(queue: Any, args: Optional[Mapping[str, Any]], clock: Callable[[], float],
-                sleep: Callable[[float], Awaitable[Any]], logger: Any) -> None:
+async def watch(
+    queue: Any,
+    args: Optional[Mapping[str, Any]],
+    clock: Callable[[], float],
+    sleep: Callable[[float], Awaitable[Any]],
+    logger: Any,
+) -> None:
     """Poll until cancelled; see the event source's documentation for what is emitted."""
     settings = Settings(args)
     loop = asyncio.get_event_loop()
@@ -125,15 +134,19 @@ async def watch(queue: Any, args: Optional[Mapping[str, Any]], clock: Callable[[
     while True:
         started = clock()
         due = [region for region in regions if region.next_due <= started]
-        results = await asyncio.gather(*[loop.run_in_executor(None, _list, region, settings) for region in due],
-                                       return_exceptions=True)
+        results = await asyncio.gather(
+            *[loop.run_in_executor(None, _list, region, settings) for region in due], return_exceptions=True
+        )
         for region, result in zip(due, results):
             name = region.client.region
             _log_warnings(region.client, logger)
             if isinstance(result, Exception) and not isinstance(result, (DtsApiError, DtsConfigError)):
                 # Whatever an answer made go wrong is this region's failure, not the end of the watch.
-                result = DtsApiError('Listing', 'UnexpectedError', 'listing the jobs of %s failed: %s: %s'
-                                     % (name, type(result).__name__, str(result)[:500]))
+                result = DtsApiError(
+                    'Listing',
+                    'UnexpectedError',
+                    'listing the jobs of %s failed: %s: %s' % (name, type(result).__name__, str(result)[:500]),
+                )
             if isinstance(result, (DtsApiError, DtsConfigError)):
                 region.failures += 1
                 # A refusal will not pass by itself: say so at once; transient trouble only once it persists.
@@ -142,9 +155,13 @@ async def watch(queue: Any, args: Optional[Mapping[str, Any]], clock: Callable[[
                     await queue.put(error_event(None, name, result, region.failures))
                 backoff = min(2 ** (region.failures - 1), MAX_BACKOFF_INTERVALS) * settings.interval
                 region.next_due = started + backoff
-                logger.warning('Listing DTS jobs in %s failed (%d in a row; next try in %ss): %s',
-                               name, region.failures, backoff, result.describe() if hasattr(result, 'describe')
-                               else result)
+                logger.warning(
+                    'Listing DTS jobs in %s failed (%d in a row; next try in %ss): %s',
+                    name,
+                    region.failures,
+                    backoff,
+                    result.describe() if hasattr(result, 'describe') else result,
+                )
                 continue
             if isinstance(result, BaseException):
                 raise result

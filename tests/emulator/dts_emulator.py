@@ -75,8 +75,12 @@ LEGACY_ACTIONS = ('DescribeSynchronizationJobs', 'DescribeSynchronizationJobStat
 CURRENT_ACTIONS = ('DescribeDtsJobs', 'DescribeDtsJobDetail')
 # Data validation and precheck progress, read per task (never DescribeDataCheckTableDiffDetails:
 # it returns the differing rows, customer data, and nothing here serves it).
-VALIDATION_ACTIONS = ('DescribeCheckJobs', 'DescribeDataCheckTableDetails', 'DescribeDataCheckReportUrl',
-                      'DescribePreCheckStatus')
+VALIDATION_ACTIONS = (
+    'DescribeCheckJobs',
+    'DescribeDataCheckTableDetails',
+    'DescribeDataCheckReportUrl',
+    'DescribePreCheckStatus',
+)
 # A task's alert rules, read per task.
 MONITOR_ACTIONS = ('DescribeJobMonitorRule',)
 DTS_ACTIONS = LEGACY_ACTIONS + CURRENT_ACTIONS + VALIDATION_ACTIONS + MONITOR_ACTIONS
@@ -160,9 +164,21 @@ class Faults:
 class Emulator:
     """The emulator's state and behaviour, independent of HTTP; ``serve()`` puts it on a socket."""
 
-    def __init__(self, access_key_id=DEFAULT_ACCESS_KEY_ID, access_key_secret=DEFAULT_ACCESS_KEY_SECRET,
-                 security_token=None, job_specs=None, latency_ms=0, seed=0, faults=None, host='127.0.0.1', port=0,
-                 tls=False, ca_file=None, quiet=True):
+    def __init__(
+        self,
+        access_key_id=DEFAULT_ACCESS_KEY_ID,
+        access_key_secret=DEFAULT_ACCESS_KEY_SECRET,
+        security_token=None,
+        job_specs=None,
+        latency_ms=0,
+        seed=0,
+        faults=None,
+        host='127.0.0.1',
+        port=0,
+        tls=False,
+        ca_file=None,
+        quiet=True,
+    ):
         self.lock = threading.RLock()
         self.started = datetime.now(timezone.utc)
         self.keys = {access_key_id: {'secret': access_key_secret, 'token': security_token, 'expires': None}}
@@ -170,12 +186,22 @@ class Emulator:
         self.latency_ms = latency_ms
         self.seed = seed
         self.faults = Faults(seed, **(faults or {}))
-        self.config = {'max_status_ids': None, 'require_imds_token': False, 'retry_after_ms': 50,
-                       'ecs_roles': [DEFAULT_ECS_ROLE], 'denied_roles': [], 'refused_regions': [],
-                       'dts_jobs_page_cap': 30, 'lowercase_statuses': False, 'rate_limits': {},
-                       'account_rate_limits': {},
-                       'throttle_code': 'Throttling.User', 'oidc_tokens': [DEFAULT_OIDC_TOKEN],
-                       'sts_duration_seconds': None, 'refusal_message': None}
+        self.config = {
+            'max_status_ids': None,
+            'require_imds_token': False,
+            'retry_after_ms': 50,
+            'ecs_roles': [DEFAULT_ECS_ROLE],
+            'denied_roles': [],
+            'refused_regions': [],
+            'dts_jobs_page_cap': 30,
+            'lowercase_statuses': False,
+            'rate_limits': {},
+            'account_rate_limits': {},
+            'throttle_code': 'Throttling.User',
+            'oidc_tokens': [DEFAULT_OIDC_TOKEN],
+            'sts_duration_seconds': None,
+            'refusal_message': None,
+        }
         self.status_list_failures = []
         self.business_failures = {}
         self.rate_windows = {}
@@ -190,8 +216,12 @@ class Emulator:
 
     def _refusal(self, region):
         # What a refused region answers: the gateway's text, or refusal_message (a test's hostile text).
-        return ApiError(403, 'Forbidden.RAM', self.config['refusal_message']
-                        or 'User not authorized to operate on the specified resource in %s.' % region)
+        return ApiError(
+            403,
+            'Forbidden.RAM',
+            self.config['refusal_message']
+            or 'User not authorized to operate on the specified resource in %s.' % region,
+        )
 
     # -- state -----------------------------------------------------------------------------
 
@@ -251,12 +281,16 @@ class Emulator:
         """
         with self.lock:
             job = self.job(job_id)
-            state = job['directions'].setdefault(direction, {'status': status or 'NotStarted', 'delay': 0,
-                                                             'checkpoint': 0})
+            state = job['directions'].setdefault(
+                direction, {'status': status or 'NotStarted', 'delay': 0, 'checkpoint': 0}
+            )
             if status is not None:
                 state['status'] = status
-                state['error_message'] = error_message if error_message is not None else (
-                    state.get('error_message') if canonical(status) in FAILED_STATUSES else None)
+                state['error_message'] = (
+                    error_message
+                    if error_message is not None
+                    else (state.get('error_message') if canonical(status) in FAILED_STATUSES else None)
+                )
                 if canonical(status) == 'Synchronizing' and checkpoint is UNSET:
                     state['checkpoint'] = int(time.time())
                     state.pop('checkpoint_lag', None)
@@ -320,17 +354,23 @@ class Emulator:
             return
         due, waiting = [], []
         for step in job['timeline']:
-            if ('after_seconds' in step and time.monotonic() - job['timeline_set'] >= step['after_seconds']) or \
-                    ('after_polls' in step and job['polls'] >= step['after_polls']):
+            if ('after_seconds' in step and time.monotonic() - job['timeline_set'] >= step['after_seconds']) or (
+                'after_polls' in step and job['polls'] >= step['after_polls']
+            ):
                 due.append(step)
             else:
                 waiting.append(step)
         job['timeline'] = waiting
         for step in due:
             if step.get('status') is not None or set(step) & {'delay', 'checkpoint', 'error_message'}:
-                self.set_status(job['id'], step.get('status'), step.get('direction', 'Forward'),
-                                step.get('error_message'), _explicit_delay(step),
-                                step['checkpoint'] if 'checkpoint' in step else UNSET)
+                self.set_status(
+                    job['id'],
+                    step.get('status'),
+                    step.get('direction', 'Forward'),
+                    step.get('error_message'),
+                    _explicit_delay(step),
+                    step['checkpoint'] if 'checkpoint' in step else UNSET,
+                )
             for kind, check in (step.get('data_check') or {}).items():
                 self.set_data_check(job['id'], kind, check)
 
@@ -348,8 +388,11 @@ class Emulator:
         if not token:
             raise ApiError(400, 'MissingSecurityToken', 'SecurityToken is mandatory for this action.')
         if token != account['token']:
-            raise ApiError(403, 'InvalidSecurityToken.MismatchWithAccessKey',
-                           'Specified SecurityToken mismatch with the AccessKey.')
+            raise ApiError(
+                403,
+                'InvalidSecurityToken.MismatchWithAccessKey',
+                'Specified SecurityToken mismatch with the AccessKey.',
+            )
         if account['expires'] and datetime.now(timezone.utc) > account['expires']:
             raise ApiError(403, 'InvalidSecurityToken.Expired', 'Specified SecurityToken is expired.')
 
@@ -357,11 +400,11 @@ class Emulator:
         try:
             moment = parse_time(stamp)
         except (TypeError, ValueError) as error:
-            raise ApiError(400, 'InvalidTimeStamp.Format',
-                           'Specified time stamp or date value is not well formatted.') from error
+            raise ApiError(
+                400, 'InvalidTimeStamp.Format', 'Specified time stamp or date value is not well formatted.'
+            ) from error
         if abs(datetime.now(timezone.utc) - moment) > CLOCK_SKEW:
-            raise ApiError(400, 'InvalidTimeStamp.Expired',
-                           'Specified time stamp or date value is expired.')
+            raise ApiError(400, 'InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.')
         if not nonce:
             raise ApiError(400, 'MissingSignatureNonce', 'SignatureNonce is mandatory for this action.')
         now = time.monotonic()
@@ -374,30 +417,49 @@ class Emulator:
 
     def verify_v3(self, method, path, query, headers, body):
         authorization = headers.get('authorization', '')
-        match = re.match(r'^ACS3-HMAC-SHA256 Credential=([^,]+),SignedHeaders=([^,]+),Signature=([0-9a-f]+)$',
-                         authorization)
+        match = re.match(
+            r'^ACS3-HMAC-SHA256 Credential=([^,]+),SignedHeaders=([^,]+),Signature=([0-9a-f]+)$', authorization
+        )
         if not match:
             raise ApiError(400, 'IncompleteSignature', 'The request signature does not conform to Aliyun standards.')
         key_id, signed_names, signature = match.groups()
         self.signatures.append(signature)
         names = signed_names.split(';')
-        for required in ('host', 'x-acs-action', 'x-acs-version', 'x-acs-date', 'x-acs-signature-nonce',
-                         'x-acs-content-sha256'):
+        for required in (
+            'host',
+            'x-acs-action',
+            'x-acs-version',
+            'x-acs-date',
+            'x-acs-signature-nonce',
+            'x-acs-content-sha256',
+        ):
             if required not in names or headers.get(required) is None:
                 raise ApiError(400, 'IncompleteSignature', 'The header %s must be signed.' % required)
         account = self._account(key_id)
         if headers['x-acs-content-sha256'] != hashlib.sha256(body).hexdigest():
             raise ApiError(400, 'ContentSHA256NotMatched', 'The content sha256 is not matched with our calculation.')
         canonical_headers = ''.join('%s:%s\n' % (name, headers.get(name, '').strip()) for name in sorted(names))
-        canonical_request = '\n'.join([method, path or '/', canonical_query(query), canonical_headers,
-                                       ';'.join(sorted(names)), headers['x-acs-content-sha256']])
+        canonical_request = '\n'.join(
+            [
+                method,
+                path or '/',
+                canonical_query(query),
+                canonical_headers,
+                ';'.join(sorted(names)),
+                headers['x-acs-content-sha256'],
+            ]
+        )
         string_to_sign = 'ACS3-HMAC-SHA256\n' + hashlib.sha256(canonical_request.encode('utf-8')).hexdigest()
-        expected = hmac.new(account['secret'].encode('utf-8'), string_to_sign.encode('utf-8'),
-                            hashlib.sha256).hexdigest()
+        expected = hmac.new(
+            account['secret'].encode('utf-8'), string_to_sign.encode('utf-8'), hashlib.sha256
+        ).hexdigest()
         if not hmac.compare_digest(expected, signature):
-            raise ApiError(400, 'SignatureDoesNotMatch',
-                           'The request signature does not conform to Aliyun standards. server string to sign is:%s'
-                           % string_to_sign)
+            raise ApiError(
+                400,
+                'SignatureDoesNotMatch',
+                'The request signature does not conform to Aliyun standards. server string to sign is:%s'
+                % string_to_sign,
+            )
         self._check_time_and_nonce(key_id, headers['x-acs-date'], headers['x-acs-signature-nonce'])
         self._check_token(account, headers.get('x-acs-security-token'))
         return key_id
@@ -405,21 +467,27 @@ class Emulator:
     def verify_v1(self, method, params):
         for required in ('AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureNonce', 'Timestamp'):
             if not params.get(required):
-                raise ApiError(400, 'MissingParameter' if required != 'Signature' else 'IncompleteSignature',
-                               'The input parameter "%s" that is mandatory for processing this request is not '
-                               'supplied.' % required)
+                raise ApiError(
+                    400,
+                    'MissingParameter' if required != 'Signature' else 'IncompleteSignature',
+                    'The input parameter "%s" that is mandatory for processing this request is not '
+                    'supplied.' % required,
+                )
         if params['SignatureMethod'] != 'HMAC-SHA1':
             raise ApiError(400, 'InvalidParameter', 'Specified SignatureMethod is not valid.')
         self.signatures.append(params['Signature'])
         account = self._account(params['AccessKeyId'])
         unsigned = dict((k, v) for k, v in params.items() if k != 'Signature')
         string_to_sign = '%s&%s&%s' % (method, percent_encode('/'), percent_encode(canonical_query(unsigned)))
-        expected = base64.b64encode(hmac.new((account['secret'] + '&').encode('utf-8'),
-                                             string_to_sign.encode('utf-8'), hashlib.sha1).digest()).decode('ascii')
+        expected = base64.b64encode(
+            hmac.new((account['secret'] + '&').encode('utf-8'), string_to_sign.encode('utf-8'), hashlib.sha1).digest()
+        ).decode('ascii')
         if not hmac.compare_digest(expected, params['Signature']):
-            raise ApiError(400, 'SignatureDoesNotMatch',
-                           'Specified signature is not matched with our calculation. server string to sign is:%s'
-                           % string_to_sign)
+            raise ApiError(
+                400,
+                'SignatureDoesNotMatch',
+                'Specified signature is not matched with our calculation. server string to sign is:%s' % string_to_sign,
+            )
         self._check_time_and_nonce(params['AccessKeyId'], params['Timestamp'], params['SignatureNonce'])
         self._check_token(account, params.get('SecurityToken'))
         return params['AccessKeyId']
@@ -432,8 +500,11 @@ class Emulator:
         except ValueError:
             size = -1
         if size not in PAGE_SIZES:
-            raise ApiError(400, 'InvalidParameter', 'The specified parameter PageSize is not valid: valid values are '
-                                                    '10, 20 and 30.')
+            raise ApiError(
+                400,
+                'InvalidParameter',
+                'The specified parameter PageSize is not valid: valid values are 10, 20 and 30.',
+            )
         try:
             number = int(params.get('PageNum', 1))
         except ValueError:
@@ -449,8 +520,9 @@ class Emulator:
             key = params.get('Tag.%d.Key' % index)
             if key is None:
                 if 'Tag.%d.Value' % index in params:
-                    raise ApiError(400, 'InvalidParameter',
-                                   'Tag.%d.Key is mandatory with Tag.%d.Value.' % (index, index))
+                    raise ApiError(
+                        400, 'InvalidParameter', 'Tag.%d.Key is mandatory with Tag.%d.Value.' % (index, index)
+                    )
                 continue
             if not key:
                 raise ApiError(400, 'InvalidParameter', 'The specified parameter Tag.%d.Key cannot be empty.' % index)
@@ -469,8 +541,11 @@ class Emulator:
             if group:
                 matching = [job for job in matching if job['resource_group_id'] == group]
             if tags:
-                matching = [job for job in matching if all(
-                    key in job['tags'] and (value is None or job['tags'][key] == value) for key, value in tags)]
+                matching = [
+                    job
+                    for job in matching
+                    if all(key in job['tags'] and (value is None or job['tags'][key] == value) for key, value in tags)
+                ]
             # One record per direction, in a stable order; only the requested page is rendered.
             ordered = matching  # already by creation time, then id
             ends = list(accumulate(map(len, map(itemgetter('directions'), ordered))))
@@ -480,52 +555,87 @@ class Emulator:
                 first = ends[position] - len(ordered[position]['directions'])
                 if first >= stop:
                     break
-                page_slots.extend((ordered[position], index) for index in range(len(ordered[position]['directions']))
-                                  if start <= first + index < stop)
+                page_slots.extend(
+                    (ordered[position], index)
+                    for index in range(len(ordered[position]['directions']))
+                    if start <= first + index < stop
+                )
             for job in dict((id(job), job) for job, _index in page_slots).values():
                 self._advance(job)
             page = [wire_records(job)[index] for job, index in page_slots]
-        return {'TotalRecordCount': ends[-1] if ends else 0, 'PageRecordCount': size, 'PageNumber': number,
-                'SynchronizationInstances': page}
+        return {
+            'TotalRecordCount': ends[-1] if ends else 0,
+            'PageRecordCount': size,
+            'PageNumber': number,
+            'SynchronizationInstances': page,
+        }
 
     def describe_statuses(self, params):
         raw = params.get('SynchronizationJobIdListJsonStr')
         if raw is None or raw == '':
-            raise ApiError(400, 'MissingParameter', 'The input parameter "SynchronizationJobIdListJsonStr" that is '
-                                                    'mandatory for processing this request is not supplied.')
+            raise ApiError(
+                400,
+                'MissingParameter',
+                'The input parameter "SynchronizationJobIdListJsonStr" that is '
+                'mandatory for processing this request is not supplied.',
+            )
         try:
             ids = json.loads(raw)
         except ValueError:
             ids = None
         if not isinstance(ids, list) or not all(isinstance(item, str) for item in ids):
-            raise ApiError(400, 'InvalidParameter', 'The specified parameter SynchronizationJobIdListJsonStr is not '
-                                                    'a JSON array of job ids.')
+            raise ApiError(
+                400,
+                'InvalidParameter',
+                'The specified parameter SynchronizationJobIdListJsonStr is not a JSON array of job ids.',
+            )
         limit = self.config['max_status_ids']
         if limit and len(ids) > limit:
             raise ApiError(400, 'InvalidParameter', 'SynchronizationJobIdListJsonStr holds more than %s ids.' % limit)
         with self.lock:
             if self.status_list_failures:
                 failure = self.status_list_failures.pop(0)
-                return {'Success': failure.get('success_value', 'false'),
-                        'ErrCode': failure.get('code', 'InternalError'),
-                        'ErrMessage': failure.get('message', 'The request processing has failed due to some '
-                                                             'unknown error.')}
+                return {
+                    'Success': failure.get('success_value', 'false'),
+                    'ErrCode': failure.get('code', 'InternalError'),
+                    'ErrMessage': failure.get(
+                        'message', 'The request processing has failed due to some unknown error.'
+                    ),
+                }
             region = params.get('RegionId')
             entries = []
             index = self._current_index()
             for job_id in ids:
                 job = index.get(job_id)
-                if job is None or job['id'] != job_id or job['origin'] != 'legacy' or (
-                        region and job['region'] != region):
+                if (
+                    job is None
+                    or job['id'] != job_id
+                    or job['origin'] != 'legacy'
+                    or (region and job['region'] != region)
+                ):
                     continue
                 self._advance(job)
-                entries.append({'SynchronizationJobId': job_id, 'SynchronizationDirectionInfoList': [
-                    {'SynchronizationDirection': direction, 'Status': state['status'],
-                     'Checkpoint': str(checkpoint_of(state))}
-                    for direction, state in sorted(job['directions'].items())]})
+                entries.append(
+                    {
+                        'SynchronizationJobId': job_id,
+                        'SynchronizationDirectionInfoList': [
+                            {
+                                'SynchronizationDirection': direction,
+                                'Status': state['status'],
+                                'Checkpoint': str(checkpoint_of(state)),
+                            }
+                            for direction, state in sorted(job['directions'].items())
+                        ],
+                    }
+                )
         success = True if len(entries) % 2 else 'true'  # both spellings occur on the wire
-        return {'Success': success, 'TotalRecordCount': len(entries), 'PageRecordCount': len(entries),
-                'PageNumber': 1, 'SynchronizationJobListStatusList': entries}
+        return {
+            'Success': success,
+            'TotalRecordCount': len(entries),
+            'PageRecordCount': len(entries),
+            'PageNumber': 1,
+            'SynchronizationJobListStatusList': entries,
+        }
 
     # -- the current family (DescribeDtsJobs, DescribeDtsJobDetail) ---------------------------------
 
@@ -546,36 +656,56 @@ class Emulator:
             if not queued:
                 return None
             failure = queued.pop(0)
-        return {'Success': False, 'ErrCode': failure.get('code', 'InternalError'),
-                'ErrMessage': failure.get('message', 'The request processing has failed due to some unknown error.'),
-                'HttpStatusCode': int(failure.get('http_status_code', 400)),
-                'DynamicCode': failure.get('dynamic_code', ''), 'DynamicMessage': failure.get('dynamic_message', '')}
+        return {
+            'Success': False,
+            'ErrCode': failure.get('code', 'InternalError'),
+            'ErrMessage': failure.get('message', 'The request processing has failed due to some unknown error.'),
+            'HttpStatusCode': int(failure.get('http_status_code', 400)),
+            'DynamicCode': failure.get('dynamic_code', ''),
+            'DynamicMessage': failure.get('dynamic_message', ''),
+        }
 
     def describe_dts_jobs(self, params):
         region = params.get('Region')
         if not region:
             # RegionId is deprecated here and no longer enough: the service answers MissingRegion.
-            raise ApiError(400, 'MissingRegion', 'The input parameter "Region" that is mandatory for processing this '
-                                                 'request is not supplied (RegionId is not read by this action).')
+            raise ApiError(
+                400,
+                'MissingRegion',
+                'The input parameter "Region" that is mandatory for processing this '
+                'request is not supplied (RegionId is not read by this action).',
+            )
         if region in self.config['refused_regions']:
             raise self._refusal(region)
         size = self._positive_int(params, 'PageSize', DTS_JOBS_DEFAULT_PAGE_SIZE)
         if size not in DTS_JOBS_PAGE_SIZES:
-            raise ApiError(400, 'InvalidParameter', 'The specified parameter PageSize is not valid: valid values are '
-                                                    '%s.' % ', '.join(map(str, DTS_JOBS_PAGE_SIZES)))
+            raise ApiError(
+                400,
+                'InvalidParameter',
+                'The specified parameter PageSize is not valid: valid values are '
+                '%s.' % ', '.join(map(str, DTS_JOBS_PAGE_SIZES)),
+            )
         number = self._positive_int(params, 'PageNumber', 1)  # PageNum is the legacy name: not read here
         job_type = (params.get('JobType') or 'MIGRATION').upper()
         if job_type not in JOB_TYPES:
-            raise ApiError(400, 'InvalidParameter', 'The specified parameter JobType is not valid: valid values are '
-                                                    'MIGRATION, SYNC and SUBSCRIBE.')
+            raise ApiError(
+                400,
+                'InvalidParameter',
+                'The specified parameter JobType is not valid: valid values are MIGRATION, SYNC and SUBSCRIBE.',
+            )
         search_type, search = (params.get('Type') or '').strip(), (params.get('Params') or '').strip()
         if search and search_type not in ('name', 'instance', 'srcRds', 'rds'):
-            raise ApiError(400, 'InvalidParameter', 'The specified parameter Type is not valid with Params: valid '
-                                                    'values are name, instance, srcRds and rds.')
+            raise ApiError(
+                400,
+                'InvalidParameter',
+                'The specified parameter Type is not valid with Params: valid '
+                'values are name, instance, srcRds and rds.',
+            )
         job_ids = set(item.strip() for item in (params.get('DtsJobId') or '').split(',') if item.strip())
         instance_ids = set(item.strip() for item in (params.get('DtsInstanceId') or '').split(',') if item.strip())
-        statuses = set(canonical(item.strip()).lower() for item in (params.get('Status') or '').split(',')
-                       if item.strip())
+        statuses = set(
+            canonical(item.strip()).lower() for item in (params.get('Status') or '').split(',') if item.strip()
+        )
         tags = self._dts_tags(params.get('Tags'))
         group = params.get('ResourceGroupId')
         failure = self._business_failure('DescribeDtsJobs')
@@ -599,21 +729,31 @@ class Emulator:
             elif search:
                 matching = [job for job in matching if search in endpoint_instance_ids(job)]
             if statuses:
-                matching = [job for job in matching
-                            if canonical(job['directions']['Forward']['status']).lower() in statuses]
+                matching = [
+                    job for job in matching if canonical(job['directions']['Forward']['status']).lower() in statuses
+                ]
             if group:
                 matching = [job for job in matching if job['resource_group_id'] == group]
             if tags:
-                matching = [job for job in matching if all(
-                    key in job['tags'] and (value is None or job['tags'][key] == value) for key, value in tags)]
+                matching = [
+                    job
+                    for job in matching
+                    if all(key in job['tags'] and (value is None or job['tags'][key] == value) for key, value in tags)
+                ]
             # The service caps a page whatever PageSize says; PageRecordCount tells what it holds.
             held = min(size, int(self.config['dts_jobs_page_cap'] or size))
-            page = matching[(number - 1) * held:number * held]
+            page = matching[(number - 1) * held : number * held]
             for job in page:
                 self._advance(job)
             entries = [dts_job_entry(job, lowercase, now) for job in page]
-        return {'TotalRecordCount': len(matching), 'PageRecordCount': len(entries), 'PageNumber': number,
-                'DtsJobList': entries, 'Success': True, 'HttpStatusCode': 200}
+        return {
+            'TotalRecordCount': len(matching),
+            'PageRecordCount': len(entries),
+            'PageNumber': number,
+            'DtsJobList': entries,
+            'Success': True,
+            'HttpStatusCode': 200,
+        }
 
     @staticmethod
     def _dts_tags(raw):
@@ -625,31 +765,48 @@ class Emulator:
         except ValueError:
             items = None
         if not isinstance(items, list) or not all(isinstance(item, dict) and item.get('key') for item in items):
-            raise ApiError(400, 'InvalidParameter', 'The specified parameter Tags is not valid: a JSON list of '
-                                                    '{"key": ..., "value": ...} with a non-empty key is expected.')
+            raise ApiError(
+                400,
+                'InvalidParameter',
+                'The specified parameter Tags is not valid: a JSON list of '
+                '{"key": ..., "value": ...} with a non-empty key is expected.',
+            )
         return [(str(item['key']), None if item.get('value') is None else str(item['value'])) for item in items]
 
     def describe_dts_job_detail(self, params):
         job_id = params.get('DtsJobId')
         if not job_id:
-            raise ApiError(400, 'MissingDtsJobId', 'The input parameter "DtsJobId" that is mandatory for processing '
-                                                   'this request is not supplied.')
+            raise ApiError(
+                400,
+                'MissingDtsJobId',
+                'The input parameter "DtsJobId" that is mandatory for processing this request is not supplied.',
+            )
         direction = params.get('SynchronizationDirection') or 'Forward'
         if direction not in ('Forward', 'Reverse'):
-            raise ApiError(400, 'InvalidParameter', 'The specified parameter SynchronizationDirection is not valid: '
-                                                    'Forward or Reverse.')
+            raise ApiError(
+                400,
+                'InvalidParameter',
+                'The specified parameter SynchronizationDirection is not valid: Forward or Reverse.',
+            )
         failure = self._business_failure('DescribeDtsJobDetail')
         if failure:
             return failure
         with self.lock:
             job = self._current_index().get(job_id)
             instance, region = params.get('DtsInstanceID'), params.get('RegionId')
-            if job is None or job['dts_job_id'] != job_id or (instance and instance != job['id']) or (
-                    region and region != job['region']):
+            if (
+                job is None
+                or job['dts_job_id'] != job_id
+                or (instance and instance != job['id'])
+                or (region and region != job['region'])
+            ):
                 raise ApiError(403, 'Forbidden.InstanceNotFound', 'The specified instance %s is not found.' % job_id)
             if direction not in job['directions']:
-                raise ApiError(400, 'InvalidParameter', 'SynchronizationDirection Reverse applies only to two-way '
-                                                        'synchronization; %s is one-way.' % job_id)
+                raise ApiError(
+                    400,
+                    'InvalidParameter',
+                    'SynchronizationDirection Reverse applies only to two-way synchronization; %s is one-way.' % job_id,
+                )
             self._advance(job)
             return dts_job_detail(job, direction, bool(self.config['lowercase_statuses']))
 
@@ -659,8 +816,11 @@ class Emulator:
         """The job a per-task action names by ``DtsJobId`` (required), found as DescribeDtsJobDetail finds it."""
         job_id = params.get(name)
         if not job_id:
-            raise ApiError(400, 'Missing' + name, 'The input parameter "%s" that is mandatory for processing this '
-                                                  'request is not supplied.' % name)
+            raise ApiError(
+                400,
+                'Missing' + name,
+                'The input parameter "%s" that is mandatory for processing this request is not supplied.' % name,
+            )
         region = params.get('RegionId')
         job = self._current_index().get(job_id)
         if job is None or job['dts_job_id'] != job_id or (region and region != job['region']):
@@ -672,24 +832,34 @@ class Emulator:
         raw = params.get('CheckType')
         if raw in (None, ''):
             if required:
-                raise ApiError(400, 'MissingCheckType', 'The input parameter "CheckType" that is mandatory for '
-                                                        'processing this request is not supplied.')
+                raise ApiError(
+                    400,
+                    'MissingCheckType',
+                    'The input parameter "CheckType" that is mandatory for processing this request is not supplied.',
+                )
             return None
         try:
             value = int(raw)
         except ValueError:
             value = None
         if value not in allowed:
-            raise ApiError(400, 'InvalidParameter', 'The specified parameter CheckType is not valid: valid values '
-                                                    'are %s.' % ', '.join(map(str, allowed)))
+            raise ApiError(
+                400,
+                'InvalidParameter',
+                'The specified parameter CheckType is not valid: valid values are %s.' % ', '.join(map(str, allowed)),
+            )
         return value
 
     @staticmethod
     def _page_size(params, name, default, allowed=None):
         size = Emulator._positive_int(params, name, default)
         if (allowed and size not in allowed) or size > DETAIL_PAGE_SIZE_MAX:
-            raise ApiError(400, 'InvalidParameter', 'The specified parameter %s is not valid%s.' % (
-                name, ': valid values are %s' % ', '.join(map(str, allowed)) if allowed else ''))
+            raise ApiError(
+                400,
+                'InvalidParameter',
+                'The specified parameter %s is not valid%s.'
+                % (name, ': valid values are %s' % ', '.join(map(str, allowed)) if allowed else ''),
+            )
         return size
 
     @staticmethod
@@ -712,28 +882,46 @@ class Emulator:
         region = params.get('RegionId')
         with self.lock:
             self._current_index()
-            jobs = [job for job in self.ordered if job.get('data_check') and (not region or job['region'] == region)
-                    and (not instance or instance == job['id']) and (not name or name in job['name'].lower())]
+            jobs = [
+                job
+                for job in self.ordered
+                if job.get('data_check')
+                and (not region or job['region'] == region)
+                and (not instance or instance == job['id'])
+                and (not name or name in job['name'].lower())
+            ]
             records = []
             for job in jobs:
-                records.extend((job, record) for record in check_job_records(job)
-                               if check_type in (None, 3, record['CheckType']))
-            page = records[(number - 1) * size:number * size]
+                records.extend(
+                    (job, record) for record in check_job_records(job) if check_type in (None, 3, record['CheckType'])
+                )
+            page = records[(number - 1) * size : number * size]
             for job in dict((id(job), job) for job, _record in page).values():
                 self._advance(job)
             # Rendered after the poll, so a check that moved on this poll says so.
-            rendered = [next(fresh for fresh in check_job_records(job) if fresh['CheckType'] == record['CheckType'])
-                        for job, record in page]
-        return self._envelope({'CheckJobs': rendered, 'TotalRecordCount': len(records), 'PageNumber': number,
-                               'PageRecordCount': len(rendered)})
+            rendered = [
+                next(fresh for fresh in check_job_records(job) if fresh['CheckType'] == record['CheckType'])
+                for job, record in page
+            ]
+        return self._envelope(
+            {
+                'CheckJobs': rendered,
+                'TotalRecordCount': len(records),
+                'PageNumber': number,
+                'PageRecordCount': len(rendered),
+            }
+        )
 
     def describe_data_check_table_details(self, params):
         """DescribeDataCheckTableDetails: one check's tables (``Status`` 6: only those with differences)."""
         check_type = self._check_type(params, (1, 2))
         status = (params.get('Status') or '-1').strip()
         if status not in ('-1', '6'):
-            raise ApiError(400, 'InvalidParameter', 'The specified parameter Status is not valid: -1 (all) or 6 '
-                                                    '(tables with inconsistent data).')
+            raise ApiError(
+                400,
+                'InvalidParameter',
+                'The specified parameter Status is not valid: -1 (all) or 6 (tables with inconsistent data).',
+            )
         size = self._page_size(params, 'PageSize', 20)
         number = self._positive_int(params, 'PageNumber', 1)
         failure = self._business_failure('DescribeDataCheckTableDetails')
@@ -745,12 +933,15 @@ class Emulator:
             self._advance(job)
             kind = [name for name, value in CHECK_TYPES.items() if value == check_type][0]
             boot = datetime.fromtimestamp(time.time() - 600, timezone.utc).strftime('%Y-%m-%d %H:%M:%S')
-            tables = [record for record in table_detail_records(job, kind, boot)
-                      if (status == '-1' or record['DiffCount'] > 0)
-                      and (not schema or record['SourceDbName'] == schema)
-                      and (not table or record['SourceTbName'] == table)]
+            tables = [
+                record
+                for record in table_detail_records(job, kind, boot)
+                if (status == '-1' or record['DiffCount'] > 0)
+                and (not schema or record['SourceDbName'] == schema)
+                and (not table or record['SourceTbName'] == table)
+            ]
             summary = table_detail_summary(job, kind)
-        answer = dict(summary, TableDetails=tables[(number - 1) * size:number * size], PageNumber=number)
+        answer = dict(summary, TableDetails=tables[(number - 1) * size : number * size], PageNumber=number)
         return self._envelope(answer)
 
     def describe_data_check_report_url(self, params):
@@ -758,8 +949,11 @@ class Emulator:
         self._check_type(params, (1,))
         for name in ('DbName', 'TbName'):
             if not params.get(name):
-                raise ApiError(400, 'MissingParameter', 'The input parameter "%s" that is mandatory for processing '
-                                                        'this request is not supplied.' % name)
+                raise ApiError(
+                    400,
+                    'MissingParameter',
+                    'The input parameter "%s" that is mandatory for processing this request is not supplied.' % name,
+                )
         failure = self._business_failure('DescribeDataCheckReportUrl')
         if failure:
             return dict(failure, Success='false')
@@ -769,24 +963,36 @@ class Emulator:
             known = any((table['schema'], table['table']) == (params['DbName'], params['TbName']) for table in tables)
         if not known:
             # The documented success flag is a string here, and so is this failure's.
-            return {'Success': 'false', 'ErrCode': 'InvalidParameter', 'HttpStatusCode': 400,
-                    'ErrMessage': 'The full data validation of %s has no report for %s.%s.'
-                                  % (job['dts_job_id'], params['DbName'], params['TbName'])}
+            return {
+                'Success': 'false',
+                'ErrCode': 'InvalidParameter',
+                'HttpStatusCode': 400,
+                'ErrMessage': 'The full data validation of %s has no report for %s.%s.'
+                % (job['dts_job_id'], params['DbName'], params['TbName']),
+            }
         expires = int(time.time()) + 1800
-        link = ('https://dts-check-report-%s.oss-%s.aliyuncs.com/%s/%s.%s.csv?Expires=%d&OSSAccessKeyId=STS.emulator'
-                '&Signature=emulator%%2Bsigned%%3D' % (job['region'], job['region'], job['dts_job_id'],
-                                                       params['DbName'], params['TbName'], expires))
+        link = (
+            'https://dts-check-report-%s.oss-%s.aliyuncs.com/%s/%s.%s.csv?Expires=%d&OSSAccessKeyId=STS.emulator'
+            '&Signature=emulator%%2Bsigned%%3D'
+            % (job['region'], job['region'], job['dts_job_id'], params['DbName'], params['TbName'], expires)
+        )
         return {'Success': 'true', 'HttpStatusCode': 200, 'DynamicMessage': link}
 
     def describe_pre_check_status(self, params):
         """DescribePreCheckStatus: one stage's items (JobCode 01 precheck, 02 schema, 03 full, 04 incremental)."""
         code = params.get('JobCode')
         if not code:
-            raise ApiError(400, 'MissingJobCode', 'The input parameter "JobCode" that is mandatory for processing '
-                                                  'this request is not supplied.')
+            raise ApiError(
+                400,
+                'MissingJobCode',
+                'The input parameter "JobCode" that is mandatory for processing this request is not supplied.',
+            )
         if code not in JOB_CODES:
-            raise ApiError(400, 'InvalidParameter', 'The specified parameter JobCode is not valid: valid values are '
-                                                    '%s.' % ', '.join(JOB_CODES))
+            raise ApiError(
+                400,
+                'InvalidParameter',
+                'The specified parameter JobCode is not valid: valid values are %s.' % ', '.join(JOB_CODES),
+            )
         size = self._page_size(params, 'PageSize', 20)
         number = self._positive_int(params, 'PageNo', 1)
         failure = self._business_failure('DescribePreCheckStatus')
@@ -796,15 +1002,25 @@ class Emulator:
         with self.lock:
             job = self._task(params)
             self._advance(job)
-            state, items, failed = precheck_progress(job, code, datetime.now(timezone.utc).strftime(
-                '%Y-%m-%dT%H:%M:%SZ'))
+            state, items, failed = precheck_progress(
+                job, code, datetime.now(timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
+            )
         items = [item for item in items if not name or name in item['Names'].lower()]
-        page = items[(number - 1) * size:number * size]
-        return self._envelope({'JobProgress': page, 'Code': code, 'JobId': job['dts_job_id'],
-                               'JobName': {'01': 'PRE_CHECK', '02': 'STRUCT_INIT', '03': 'DATA_INIT',
-                                           '04': 'DATA_SYNC'}[code],
-                               'State': state, 'ErrorItem': failed, 'Total': len(items), 'PageNumber': number,
-                               'PageRecordCount': len(page), 'TotalRecordCount': len(items)})
+        page = items[(number - 1) * size : number * size]
+        return self._envelope(
+            {
+                'JobProgress': page,
+                'Code': code,
+                'JobId': job['dts_job_id'],
+                'JobName': {'01': 'PRE_CHECK', '02': 'STRUCT_INIT', '03': 'DATA_INIT', '04': 'DATA_SYNC'}[code],
+                'State': state,
+                'ErrorItem': failed,
+                'Total': len(items),
+                'PageNumber': number,
+                'PageRecordCount': len(page),
+                'TotalRecordCount': len(items),
+            }
+        )
 
     # -- alert rules -------------------------------------------------------------------------------
 
@@ -835,10 +1051,16 @@ class Emulator:
 
         A sliding one-second window of the calls let through: refused calls do not use it up.
         """
-        limits = [(limit, (caller, region or '', action))
-                  for limit in [(self.config.get('rate_limits') or {}).get(action)] if limit]
-        limits += [(limit, (caller, None, action))
-                   for limit in [(self.config.get('account_rate_limits') or {}).get(action)] if limit]
+        limits = [
+            (limit, (caller, region or '', action))
+            for limit in [(self.config.get('rate_limits') or {}).get(action)]
+            if limit
+        ]
+        limits += [
+            (limit, (caller, None, action))
+            for limit in [(self.config.get('account_rate_limits') or {}).get(action)]
+            if limit
+        ]
         if not limits:
             return
         now = self.clock()
@@ -850,9 +1072,13 @@ class Emulator:
                     window.popleft()
                 if len(window) >= limit:
                     code = self.config['throttle_code']
-                    raise ApiError(400, code, THROTTLE_MESSAGES.get(code, THROTTLE_MESSAGES['Throttling.User']),
-                                   headers={'x-acs-retry-after': str(self.config['retry_after_ms'])},
-                                   outcome='throttle')
+                    raise ApiError(
+                        400,
+                        code,
+                        THROTTLE_MESSAGES.get(code, THROTTLE_MESSAGES['Throttling.User']),
+                        headers={'x-acs-retry-after': str(self.config['retry_after_ms'])},
+                        outcome='throttle',
+                    )
                 windows.append(window)
             for window in windows:
                 window.append(now)
@@ -863,8 +1089,11 @@ class Emulator:
         """AssumeRoleWithOIDC: unsigned; the OIDC token itself is the proof."""
         for name in ('RoleArn', 'OIDCProviderArn', 'OIDCToken'):
             if not params.get(name):
-                raise ApiError(400, 'MissingParameter', 'The input parameter "%s" that is mandatory for processing '
-                                                        'this request is not supplied.' % name)
+                raise ApiError(
+                    400,
+                    'MissingParameter',
+                    'The input parameter "%s" that is mandatory for processing this request is not supplied.' % name,
+                )
         role = params['RoleArn']
         if not re.match(r'^acs:ram::\d+:role/[\w.@-]+$', role):
             raise ApiError(400, 'InvalidParameter.RoleArn', 'The parameter RoleArn is wrongly formed.')
@@ -873,15 +1102,23 @@ class Emulator:
         if params['OIDCToken'] not in (self.config['oidc_tokens'] or []):
             raise ApiError(400, 'InvalidParameter.OIDCToken', 'The parameter OIDCToken is invalid or expired.')
         if role in self.config['denied_roles'] or role.endswith('/denied'):
-            raise ApiError(403, 'AuthenticationFail.NoPermission', 'The OIDC provider is not authorized to assume '
-                                                                   'the role.')
+            raise ApiError(
+                403, 'AuthenticationFail.NoPermission', 'The OIDC provider is not authorized to assume the role.'
+            )
         creds = self.issue_sts_credentials(self._duration(params))
         session = params.get('RoleSessionName') or 'oidc-session'
-        return {'AssumedRoleUser': {'Arn': role.replace(':role/', ':assumed-role/') + '/' + session,
-                                    'AssumedRoleId': '3123' + uuid.uuid4().hex[:10] + ':' + session},
-                'OIDCTokenInfo': {'Subject': 'system:serviceaccount:dts:emulator', 'Issuer': 'https://oidc.emulator',
-                                  'ClientIds': 'sts.aliyuncs.com'},
-                'Credentials': creds}
+        return {
+            'AssumedRoleUser': {
+                'Arn': role.replace(':role/', ':assumed-role/') + '/' + session,
+                'AssumedRoleId': '3123' + uuid.uuid4().hex[:10] + ':' + session,
+            },
+            'OIDCTokenInfo': {
+                'Subject': 'system:serviceaccount:dts:emulator',
+                'Issuer': 'https://oidc.emulator',
+                'ClientIds': 'sts.aliyuncs.com',
+            },
+            'Credentials': creds,
+        }
 
     @staticmethod
     def _duration(params):
@@ -890,8 +1127,9 @@ class Emulator:
         except ValueError:
             duration = 0
         if not 900 <= duration <= 43200:
-            raise ApiError(400, 'InvalidParameter.DurationSeconds',
-                           'The Min/Max value of DurationSeconds is 15min/12hr.')
+            raise ApiError(
+                400, 'InvalidParameter.DurationSeconds', 'The Min/Max value of DurationSeconds is 15min/12hr.'
+            )
         return duration
 
     def assume_role(self, params, caller):
@@ -899,12 +1137,17 @@ class Emulator:
         if not re.match(r'^acs:ram::\d+:role/[\w.@-]+$', role):
             raise ApiError(400, 'InvalidParameter.RoleArn', 'The parameter RoleArn is wrongly formed.')
         if role in self.config['denied_roles'] or role.endswith('/denied'):
-            raise ApiError(403, 'NoPermission', 'You are not authorized to do this action. You should be authorized '
-                                                'by RAM.')
+            raise ApiError(
+                403, 'NoPermission', 'You are not authorized to do this action. You should be authorized by RAM.'
+            )
         creds = self.issue_sts_credentials(self._duration(params))
-        return {'AssumedRoleUser': {'Arn': role.replace(':role/', ':assumed-role/') + '/' +
-                                    params.get('RoleSessionName', ''), 'AssumedRoleId': '3123' + uuid.uuid4().hex[:10]},
-                'Credentials': creds}
+        return {
+            'AssumedRoleUser': {
+                'Arn': role.replace(':role/', ':assumed-role/') + '/' + params.get('RoleSessionName', ''),
+                'AssumedRoleId': '3123' + uuid.uuid4().hex[:10],
+            },
+            'Credentials': creds,
+        }
 
     def issue_sts_credentials(self, duration=3600):
         # sts_duration_seconds overrides every lifetime, so a test can watch credentials expire and refresh.
@@ -914,8 +1157,12 @@ class Emulator:
         expires = datetime.now(timezone.utc) + timedelta(seconds=duration)
         with self.lock:
             self.keys[key_id] = {'secret': secret, 'token': token, 'expires': expires}
-        return {'AccessKeyId': key_id, 'AccessKeySecret': secret, 'SecurityToken': token,
-                'Expiration': expires.strftime('%Y-%m-%dT%H:%M:%SZ')}
+        return {
+            'AccessKeyId': key_id,
+            'AccessKeySecret': secret,
+            'SecurityToken': token,
+            'Expiration': expires.strftime('%Y-%m-%dT%H:%M:%SZ'),
+        }
 
     # -- HTTP ------------------------------------------------------------------------------------
 
@@ -957,8 +1204,9 @@ class Emulator:
 
     def _wrap_tls(self):
         import trustme
+
         authority = trustme.CA()
-        certificate = authority.issue_cert(u'127.0.0.1', u'localhost')
+        certificate = authority.issue_cert('127.0.0.1', 'localhost')
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         certificate.configure_cert(context)
         if not self.ca_file:
@@ -1079,16 +1327,24 @@ def _handler_for(emulator):
                         return self._control(parts, body)
                     except (ValueError, KeyError, TypeError, AttributeError) as error:
                         # A malformed control request gets an answer, not a dropped connection.
-                        raise ApiError(400, 'InvalidParameter', 'Bad control request: %s: %s'
-                                       % (type(error).__name__, error)) from error
+                        raise ApiError(
+                            400, 'InvalidParameter', 'Bad control request: %s: %s' % (type(error).__name__, error)
+                        ) from error
                 if parts.path.startswith('/latest/'):
                     return self._metadata(parts)
                 return self._api(parts, body)
             except ApiError as error:
-                self._send(error.status, {'RequestId': str(uuid.uuid4()).upper(), 'HostId': self.headers.get('host'),
-                                          'Code': error.code, 'Message': error.message,
-                                          'Recommend': 'https://api.aliyun.com/troubleshoot?q=%s' % error.code},
-                           error.headers)
+                self._send(
+                    error.status,
+                    {
+                        'RequestId': str(uuid.uuid4()).upper(),
+                        'HostId': self.headers.get('host'),
+                        'Code': error.code,
+                        'Message': error.message,
+                        'Recommend': 'https://api.aliyun.com/troubleshoot?q=%s' % error.code,
+                    },
+                    error.headers,
+                )
 
         # API -----------------------------------------------------------------------------
 
@@ -1104,15 +1360,20 @@ def _handler_for(emulator):
             started = time.time()
             with emulator.lock:
                 emulator.counters['in_flight'] += 1
-                emulator.counters['max_in_flight'] = max(emulator.counters['max_in_flight'],
-                                                         emulator.counters['in_flight'])
+                emulator.counters['max_in_flight'] = max(
+                    emulator.counters['max_in_flight'], emulator.counters['in_flight']
+                )
             logged = dict((k, v) for k, v in params.items() if k not in ('Signature', 'SecurityToken', 'AccessKeyId'))
             if 'OIDCToken' in logged:
                 # Never the token itself: a short hash still tells tests which token was sent.
                 logged['OIDCToken'] = 'sha256:' + hashlib.sha256(logged['OIDCToken'].encode('utf-8')).hexdigest()[:12]
-            entry = {'action': action, 'region': params.get('RegionId') or params.get('Region'),
-                     'signature': 'v3' if version_3 else ('none' if action == 'AssumeRoleWithOIDC' else 'v1'),
-                     'params': logged, 'time': started}
+            entry = {
+                'action': action,
+                'region': params.get('RegionId') or params.get('Region'),
+                'signature': 'v3' if version_3 else ('none' if action == 'AssumeRoleWithOIDC' else 'v1'),
+                'params': logged,
+                'time': started,
+            }
             outcome, status, code = 'ok', 200, None
             reply = None  # sent only after the log and counters are updated, so a client that has
             # its answer can read the control API and find its request already recorded
@@ -1145,8 +1406,9 @@ def _handler_for(emulator):
 
         def _answer(self, action, version, version_3, path, query, params, headers, body):
             if action not in DTS_ACTIONS + STS_ACTIONS:
-                raise ApiError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url '
-                                                              'and method.')
+                raise ApiError(
+                    404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.'
+                )
             expected = STS_VERSION if action in STS_ACTIONS else DTS_VERSION
             if version != expected:
                 raise ApiError(400, 'InvalidVersion', 'Specified parameter Version is not valid.')
@@ -1166,10 +1428,12 @@ def _handler_for(emulator):
             if action == 'DescribeDtsJobDetail':
                 return emulator.describe_dts_job_detail(params)
             if action in VALIDATION_ACTIONS:
-                return {'DescribeCheckJobs': emulator.describe_check_jobs,
-                        'DescribeDataCheckTableDetails': emulator.describe_data_check_table_details,
-                        'DescribeDataCheckReportUrl': emulator.describe_data_check_report_url,
-                        'DescribePreCheckStatus': emulator.describe_pre_check_status}[action](params)
+                return {
+                    'DescribeCheckJobs': emulator.describe_check_jobs,
+                    'DescribeDataCheckTableDetails': emulator.describe_data_check_table_details,
+                    'DescribeDataCheckReportUrl': emulator.describe_data_check_report_url,
+                    'DescribePreCheckStatus': emulator.describe_pre_check_status,
+                }[action](params)
             if action == 'DescribeJobMonitorRule':
                 return emulator.describe_job_monitor_rule(params)
             return emulator.describe_statuses(params)
@@ -1177,14 +1441,33 @@ def _handler_for(emulator):
         def _fault(self, fault):
             """(HTTP status, code, reply for _send or None) of an injected fault."""
             if fault == 'throttle':
-                return 400, 'Throttling.User', (400, {
-                    'RequestId': str(uuid.uuid4()).upper(), 'HostId': self.headers.get('host'),
-                    'Code': 'Throttling.User', 'Message': 'Request was denied due to user flow control.'},
-                    {'x-acs-retry-after': str(emulator.config['retry_after_ms'])})
+                return (
+                    400,
+                    'Throttling.User',
+                    (
+                        400,
+                        {
+                            'RequestId': str(uuid.uuid4()).upper(),
+                            'HostId': self.headers.get('host'),
+                            'Code': 'Throttling.User',
+                            'Message': 'Request was denied due to user flow control.',
+                        },
+                        {'x-acs-retry-after': str(emulator.config['retry_after_ms'])},
+                    ),
+                )
             if fault == '5xx':
-                return 503, 'ServiceUnavailable', (503, {
-                    'RequestId': str(uuid.uuid4()).upper(), 'Code': 'ServiceUnavailable',
-                    'Message': 'The request has failed due to a temporary failure of the server.'})
+                return (
+                    503,
+                    'ServiceUnavailable',
+                    (
+                        503,
+                        {
+                            'RequestId': str(uuid.uuid4()).upper(),
+                            'Code': 'ServiceUnavailable',
+                            'Message': 'The request has failed due to a temporary failure of the server.',
+                        },
+                    ),
+                )
             if fault == 'reset':
                 self._reset_connection()
                 return 0, 'ConnectionReset', None
@@ -1212,14 +1495,17 @@ def _handler_for(emulator):
             prefix = '/latest/meta-data/ram/security-credentials/'
             if not parts.path.startswith(prefix):
                 return self._send(404, None, raw=b'Not Found')
-            if emulator.config['require_imds_token'] and \
-                    self.headers.get('X-aliyun-ecs-metadata-token') != 'emulator-imds-token':
+            if (
+                emulator.config['require_imds_token']
+                and self.headers.get('X-aliyun-ecs-metadata-token') != 'emulator-imds-token'
+            ):
                 return self._send(401, None, raw=b'Unauthorized')
-            role = parts.path[len(prefix):]
+            role = parts.path[len(prefix) :]
             if not role:
                 # The instance's role name, as plain text: what clients read when no role is configured.
-                return self._send(200, None, raw='\n'.join(emulator.config['ecs_roles']).encode('utf-8'),
-                                  content_type='text/plain')
+                return self._send(
+                    200, None, raw='\n'.join(emulator.config['ecs_roles']).encode('utf-8'), content_type='text/plain'
+                )
             if role not in emulator.config['ecs_roles']:
                 return self._send(404, None, raw=b'Not Found')
             creds = emulator.issue_sts_credentials(21600)
@@ -1230,7 +1516,7 @@ def _handler_for(emulator):
 
         def _control(self, parts, body):
             payload = json.loads(body.decode('utf-8')) if body else {}
-            path = parts.path[len('/_emulator/'):].strip('/')
+            path = parts.path[len('/_emulator/') :].strip('/')
             segments = path.split('/')
             if path == 'health':
                 return self._send(200, {'status': 'ok', 'endpoint': emulator.endpoint})
@@ -1243,8 +1529,9 @@ def _handler_for(emulator):
             if path == 'reset':
                 emulator.reset_counters()
                 if payload.get('reload'):
-                    emulator.load_jobs(emulator.initial_specs if emulator.initial_specs is not None
-                                       else default_data(emulator.started))
+                    emulator.load_jobs(
+                        emulator.initial_specs if emulator.initial_specs is not None else default_data(emulator.started)
+                    )
                     emulator.faults = Faults(emulator.seed)
                     emulator.status_list_failures = []
                     emulator.business_failures = {}
@@ -1259,8 +1546,11 @@ def _handler_for(emulator):
                     raise ValueError('origin must be legacy, current or all')
                 # Without origin, the jobs the legacy listing shows: what this answer always meant.
                 with emulator.lock:
-                    jobs = [dict(job, directions=dict(job['directions'])) for job in emulator.jobs
-                            if (not region or job['region'] == region) and origin in ('all', job['origin'])]
+                    jobs = [
+                        dict(job, directions=dict(job['directions']))
+                        for job in emulator.jobs
+                        if (not region or job['region'] == region) and origin in ('all', job['origin'])
+                    ]
                 return self._send(200, {'jobs': jobs})
             if path == 'jobs':
                 emulator.load_jobs(payload.get('jobs', []), replace=payload.get('replace', False))
@@ -1268,9 +1558,14 @@ def _handler_for(emulator):
             if len(segments) == 3 and segments[0] == 'jobs' and segments[2] == 'status':
                 if payload.get('status') is None and not set(payload) & {'delay', 'checkpoint', 'error_message'}:
                     raise KeyError('status')
-                emulator.set_status(segments[1], payload.get('status'), payload.get('direction', 'Forward'),
-                                    payload.get('error_message'), _explicit_delay(payload),
-                                    payload['checkpoint'] if 'checkpoint' in payload else UNSET)
+                emulator.set_status(
+                    segments[1],
+                    payload.get('status'),
+                    payload.get('direction', 'Forward'),
+                    payload.get('error_message'),
+                    _explicit_delay(payload),
+                    payload['checkpoint'] if 'checkpoint' in payload else UNSET,
+                )
                 return self._send(200, {'job': segments[1]})
             if len(segments) == 3 and segments[0] == 'jobs' and segments[2] == 'data-check':
                 emulator.set_data_check(segments[1], payload.get('check_type'), payload.get('check'))
@@ -1315,8 +1610,9 @@ def check_setting(key, value):
         value = dict(value or {})
         for action, limit in value.items():
             if action not in DTS_ACTIONS or not isinstance(limit, (int, float)) or limit <= 0:
-                raise ValueError('%s maps DTS actions (%s) to positive calls per second'
-                                 % (key, ', '.join(DTS_ACTIONS)))
+                raise ValueError(
+                    '%s maps DTS actions (%s) to positive calls per second' % (key, ', '.join(DTS_ACTIONS))
+                )
     elif key == 'throttle_code' and value not in THROTTLE_MESSAGES:
         raise ValueError('throttle_code must be one of %s' % ', '.join(sorted(THROTTLE_MESSAGES)))
     elif key == 'dts_jobs_page_cap' and value is not None and int(value) < 1:
@@ -1324,7 +1620,7 @@ def check_setting(key, value):
     elif key == 'oidc_tokens' and (not isinstance(value, list) or not all(isinstance(item, str) for item in value)):
         raise ValueError('oidc_tokens must be a list of strings')
     elif key == 'refusal_message' and value is not None and not isinstance(value, str):
-        raise ValueError('refusal_message must be a string, or null for the gateway\'s own message')
+        raise ValueError("refusal_message must be a string, or null for the gateway's own message")
     elif key == 'sts_duration_seconds' and value is not None and int(value) < 1:
         raise ValueError('sts_duration_seconds must be a positive number of seconds, or null')
     return value
@@ -1337,6 +1633,7 @@ def load_specs(path):
         data = json.loads(text)
     except ValueError:
         import yaml
+
         data = yaml.safe_load(text)
     return data['jobs'] if isinstance(data, dict) else data
 
@@ -1360,28 +1657,65 @@ def main(argv=None):
     parser.add_argument('--tls', action='store_true', help='serve HTTPS with a throwaway certificate')
     parser.add_argument('--ca-file', help='with --tls, write the CA bundle here')
     parser.add_argument('--quiet', action='store_true')
-    parser.add_argument('--generate-jobs', type=int, metavar='N',
-                        help='serve N generated jobs (both origins, every job type) instead of the default data')
-    parser.add_argument('--generate-regions', default='cn-hangzhou', metavar='R1,R2,...',
-                        help='regions the generated jobs are spread over (default cn-hangzhou)')
-    parser.add_argument('--rate-limit', action='append', default=[], metavar='ACTION=N',
-                        help='at most N calls per second per access key and region (repeatable)')
-    parser.add_argument('--account-rate-limit', action='append', default=[], metavar='ACTION=N',
-                        help='at most N calls per second per access key, all regions together (repeatable)')
-    parser.add_argument('--throttle-code', choices=sorted(THROTTLE_MESSAGES), default='Throttling.User',
-                        help='the code of an answer past a rate limit')
-    parser.add_argument('--dts-jobs-page-cap', type=int, default=30,
-                        help='records a DescribeDtsJobs page holds at most, whatever PageSize says')
-    parser.add_argument('--lowercase-statuses', action='store_true',
-                        help='DescribeDtsJobs / DescribeDtsJobDetail write statuses in lower case')
-    parser.add_argument('--oidc-token', action='append', default=[], metavar='TOKEN',
-                        help='an OIDC token AssumeRoleWithOIDC accepts (repeatable; default the demo token)')
-    parser.add_argument('--sts-duration-seconds', type=int,
-                        help='lifetime of every STS credential issued, overriding what was asked')
+    parser.add_argument(
+        '--generate-jobs',
+        type=int,
+        metavar='N',
+        help='serve N generated jobs (both origins, every job type) instead of the default data',
+    )
+    parser.add_argument(
+        '--generate-regions',
+        default='cn-hangzhou',
+        metavar='R1,R2,...',
+        help='regions the generated jobs are spread over (default cn-hangzhou)',
+    )
+    parser.add_argument(
+        '--rate-limit',
+        action='append',
+        default=[],
+        metavar='ACTION=N',
+        help='at most N calls per second per access key and region (repeatable)',
+    )
+    parser.add_argument(
+        '--account-rate-limit',
+        action='append',
+        default=[],
+        metavar='ACTION=N',
+        help='at most N calls per second per access key, all regions together (repeatable)',
+    )
+    parser.add_argument(
+        '--throttle-code',
+        choices=sorted(THROTTLE_MESSAGES),
+        default='Throttling.User',
+        help='the code of an answer past a rate limit',
+    )
+    parser.add_argument(
+        '--dts-jobs-page-cap',
+        type=int,
+        default=30,
+        help='records a DescribeDtsJobs page holds at most, whatever PageSize says',
+    )
+    parser.add_argument(
+        '--lowercase-statuses',
+        action='store_true',
+        help='DescribeDtsJobs / DescribeDtsJobDetail write statuses in lower case',
+    )
+    parser.add_argument(
+        '--oidc-token',
+        action='append',
+        default=[],
+        metavar='TOKEN',
+        help='an OIDC token AssumeRoleWithOIDC accepts (repeatable; default the demo token)',
+    )
+    parser.add_argument(
+        '--sts-duration-seconds', type=int, help='lifetime of every STS credential issued, overriding what was asked'
+    )
     args = parser.parse_args(argv)
     rate_limits, account_rate_limits = {}, {}
-    for option, items, limits in (('rate_limits', args.rate_limit, rate_limits),
-                                  ('account_rate_limits', args.account_rate_limit, account_rate_limits)):
+    for option, items, limits in (
+        ('rate_limits', args.rate_limit, rate_limits),
+        ('account_rate_limits', args.account_rate_limit, account_rate_limits),
+    ):
         for item in items:
             action, _sep, limit = item.partition('=')
             try:
@@ -1404,14 +1738,30 @@ def main(argv=None):
         specs = generate_job_specs(args.generate_jobs, regions or ['cn-hangzhou'], args.seed)
     else:
         specs = load_specs(args.data) if args.data else None
-    emulator = Emulator(args.access_key_id, args.access_key_secret, args.security_token, specs, args.latency_ms,
-                        args.seed, faults, args.host, args.port, args.tls, args.ca_file, args.quiet)
+    emulator = Emulator(
+        args.access_key_id,
+        args.access_key_secret,
+        args.security_token,
+        specs,
+        args.latency_ms,
+        args.seed,
+        faults,
+        args.host,
+        args.port,
+        args.tls,
+        args.ca_file,
+        args.quiet,
+    )
     if args.max_status_ids:
         emulator.config['max_status_ids'] = args.max_status_ids
-    emulator.config.update(rate_limits=rate_limits, account_rate_limits=account_rate_limits,
-                           throttle_code=args.throttle_code,
-                           dts_jobs_page_cap=args.dts_jobs_page_cap, lowercase_statuses=args.lowercase_statuses,
-                           sts_duration_seconds=args.sts_duration_seconds)
+    emulator.config.update(
+        rate_limits=rate_limits,
+        account_rate_limits=account_rate_limits,
+        throttle_code=args.throttle_code,
+        dts_jobs_page_cap=args.dts_jobs_page_cap,
+        lowercase_statuses=args.lowercase_statuses,
+        sts_duration_seconds=args.sts_duration_seconds,
+    )
     if args.oidc_token:
         emulator.config['oidc_tokens'] = list(args.oidc_token)
     # Handlers first: whoever reads the port file may send SIGTERM at once, and must get a clean stop.
@@ -1429,8 +1779,10 @@ def main(argv=None):
     print('  ALIBABA_CLOUD_ENDPOINT_DTS=%s' % endpoint)
     print('  ALIBABA_CLOUD_ACCESS_KEY_ID=%s' % args.access_key_id)
     print('  ALIBABA_CLOUD_ACCESS_KEY_SECRET=%s   (demo credentials, accepted only here)' % args.access_key_secret)
-    print('  ALIBABA_CLOUD_REGION_ID=cn-hangzhou   (regions with data: %s)'
-          % ', '.join(sorted(set(job['region'] for job in emulator.jobs))))
+    print(
+        '  ALIBABA_CLOUD_REGION_ID=cn-hangzhou   (regions with data: %s)'
+        % ', '.join(sorted(set(job['region'] for job in emulator.jobs)))
+    )
     if args.tls:
         print('  CA bundle (ca_path): %s' % emulator.ca_file)
     print('  control API: %s/_emulator/' % endpoint)

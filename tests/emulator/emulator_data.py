@@ -24,18 +24,48 @@ import random
 import time
 from datetime import datetime, timedelta, timezone
 
-DOCUMENTED_STATUSES = ('NotStarted', 'Prechecking', 'PrecheckFailed', 'Initializing', 'InitializeFailed',
-                       'Synchronizing', 'Failed', 'Suspending', 'Modifying', 'Finished')
+DOCUMENTED_STATUSES = (
+    'NotStarted',
+    'Prechecking',
+    'PrecheckFailed',
+    'Initializing',
+    'InitializeFailed',
+    'Synchronizing',
+    'Failed',
+    'Suspending',
+    'Modifying',
+    'Finished',
+)
 # The current family's statuses (DescribeDtsJobs' documentation): sync tasks, then what only
 # migration (Migrating, MigrationFailed) and change tracking (Normal, Abnormal) tasks report.
-CURRENT_STATUSES = DOCUMENTED_STATUSES + ('PreCheckPass', 'NotConfigured', 'Retrying', 'Upgrade', 'Locked',
-                                          'Downgrade', 'Migrating', 'MigrationFailed', 'Normal', 'Abnormal')
+CURRENT_STATUSES = DOCUMENTED_STATUSES + (
+    'PreCheckPass',
+    'NotConfigured',
+    'Retrying',
+    'Upgrade',
+    'Locked',
+    'Downgrade',
+    'Migrating',
+    'MigrationFailed',
+    'Normal',
+    'Abnormal',
+)
 FAILED_STATUSES = ('PrecheckFailed', 'InitializeFailed', 'Failed', 'MigrationFailed')
 JOB_TYPES = ('SYNC', 'MIGRATION', 'SUBSCRIBE')
 ORIGINS = ('legacy', 'current')
 DEFAULT_REGION_SIZES = (('cn-hangzhou', 45), ('cn-beijing', 25), ('cn-shanghai', 15), ('ap-southeast-1', 10))
-PRECHECK_ITEMS = ('CHECK_CONN_SRC', 'CHECK_AUTH_SRC', 'CHECK_CONN_DEST', 'CHECK_AUTH_DEST', 'CHECK_BINLOG_ON',
-                  'CHECK_BINLOG_MODE', 'CHECK_SERVER_ID', 'CHECK_ENGINE', 'CHECK_SAME_OBJ', 'CHECK_TOPOLOGY')
+PRECHECK_ITEMS = (
+    'CHECK_CONN_SRC',
+    'CHECK_AUTH_SRC',
+    'CHECK_CONN_DEST',
+    'CHECK_AUTH_DEST',
+    'CHECK_BINLOG_ON',
+    'CHECK_BINLOG_MODE',
+    'CHECK_SERVER_ID',
+    'CHECK_ENGINE',
+    'CHECK_SAME_OBJ',
+    'CHECK_TOPOLOGY',
+)
 ERROR_MESSAGES = {
     'Failed': 'DTS-070211: Connect Source DB failed. cause by [java.net.ConnectException:Connection timed out]',
     'InitializeFailed': 'DTS-1020042 Execute sql error sql: ERROR: type "geometry" does not exist;',
@@ -53,11 +83,16 @@ DONE_STATUS = {'full': 'Finished', 'incremental': 'Catched', 'structure': 'Finis
 # DescribeDataCheckTableDetails' table statuses: 0 completed, 2 initializing, 3 running, 5 failed.
 TABLE_DONE, TABLE_INITIALIZING, TABLE_RUNNING, TABLE_FAILED = 0, 2, 3, 5
 PRECHECK_NAMES = {
-    'CHECK_CONN_SRC': 'Source database connectivity', 'CHECK_AUTH_SRC': 'Source database permissions',
-    'CHECK_CONN_DEST': 'Destination database connectivity', 'CHECK_AUTH_DEST': 'Destination database permissions',
-    'CHECK_BINLOG_ON': 'Binary logging enabled', 'CHECK_BINLOG_MODE': 'Binary log format is ROW',
-    'CHECK_SERVER_ID': 'Source server_id', 'CHECK_ENGINE': 'Storage engine', 'CHECK_SAME_OBJ':
-    'Objects with the same name in the destination', 'CHECK_TOPOLOGY': 'Replication topology',
+    'CHECK_CONN_SRC': 'Source database connectivity',
+    'CHECK_AUTH_SRC': 'Source database permissions',
+    'CHECK_CONN_DEST': 'Destination database connectivity',
+    'CHECK_AUTH_DEST': 'Destination database permissions',
+    'CHECK_BINLOG_ON': 'Binary logging enabled',
+    'CHECK_BINLOG_MODE': 'Binary log format is ROW',
+    'CHECK_SERVER_ID': 'Source server_id',
+    'CHECK_ENGINE': 'Storage engine',
+    'CHECK_SAME_OBJ': 'Objects with the same name in the destination',
+    'CHECK_TOPOLOGY': 'Replication topology',
 }
 JOB_CODES = ('01', '02', '03', '04')
 
@@ -77,9 +112,11 @@ def default_job_specs(now=None, seed=20260101):
     """
     now = now or datetime.now(timezone.utc)
     rng = random.Random(seed)
-    wire_case = {'Synchronizing': ['synchronizing', 'Synchronizing'],
-                 'Initializing': ['Initializing', 'Initializating']}
-    services = ['orders', 'payments', 'inventory', 'users', 'catalog', u'订单中心', 'analytics', 'billing']
+    wire_case = {
+        'Synchronizing': ['synchronizing', 'Synchronizing'],
+        'Initializing': ['Initializing', 'Initializating'],
+    }
+    services = ['orders', 'payments', 'inventory', 'users', 'catalog', '订单中心', 'analytics', 'billing']
     envs = ['prod', 'staging', 'dev']
     specs = []
     serial = 0
@@ -87,8 +124,11 @@ def default_job_specs(now=None, seed=20260101):
         for index in range(count):
             serial += 1
             # Mostly synchronizing, with every other status represented in every region.
-            documented = DOCUMENTED_STATUSES[index] if index < len(DOCUMENTED_STATUSES) else (
-                'Synchronizing' if index % 4 else rng.choice(DOCUMENTED_STATUSES))
+            documented = (
+                DOCUMENTED_STATUSES[index]
+                if index < len(DOCUMENTED_STATUSES)
+                else ('Synchronizing' if index % 4 else rng.choice(DOCUMENTED_STATUSES))
+            )
             variants = wire_case.get(documented, [documented])
             status = variants[serial % len(variants)]
             service = services[serial % len(services)]
@@ -98,10 +138,12 @@ def default_job_specs(now=None, seed=20260101):
                 'region': region,
                 'name': '%s-%s-sync-%02d' % (service, env, index),
                 'status': status,
-                'delay': 0 if documented != 'Synchronizing' else (
-                    rng.choice([0, 0, 1, 3, 12, 45]) if index % 7 else rng.choice([420, 900, 3600])),
-                'tags': {} if index % 6 == 5 else dict(
-                    [('env', env), ('team', service)] + ([('owner', '')] if index % 5 == 0 else [])),
+                'delay': 0
+                if documented != 'Synchronizing'
+                else (rng.choice([0, 0, 1, 3, 12, 45]) if index % 7 else rng.choice([420, 900, 3600])),
+                'tags': {}
+                if index % 6 == 5
+                else dict([('env', env), ('team', service)] + ([('owner', '')] if index % 5 == 0 else [])),
                 'resource_group_id': 'rg-acfm%s' % ('prod0001' if env == 'prod' else 'test0002'),
                 'pay_type': 'PrePaid' if index % 3 == 0 else 'PostPaid',
                 'wire_bool': 'bool' if index % 2 else 'string',
@@ -115,16 +157,23 @@ def default_job_specs(now=None, seed=20260101):
             if documented in FAILED_STATUSES:
                 spec['error_message'] = ERROR_MESSAGES[documented]
             if documented == 'PrecheckFailed':
-                spec['precheck_failures'] = [{
-                    'item': 'CHECK_CONN_SRC',
-                    'error': "Original error: Access denied for user 'dtstest'@'100.104.x.x' (using password: YES)",
-                    'repair': 'CHECK_ERROR_DEST_CONN_REPAIR2'}]
+                spec['precheck_failures'] = [
+                    {
+                        'item': 'CHECK_CONN_SRC',
+                        'error': "Original error: Access denied for user 'dtstest'@'100.104.x.x' (using password: YES)",
+                        'repair': 'CHECK_ERROR_DEST_CONN_REPAIR2',
+                    }
+                ]
                 if region == 'cn-hangzhou':
-                    spec['precheck_failures'].append({
-                        'item': 'CHECK_SAME_OBJ', 'names': 'appdb.orders',
-                        'error': 'The destination already has a table appdb.orders',
-                        'repair': 'Drop or rename appdb.orders in the destination, or map it to another name',
-                        'can_skip': True})
+                    spec['precheck_failures'].append(
+                        {
+                            'item': 'CHECK_SAME_OBJ',
+                            'names': 'appdb.orders',
+                            'error': 'The destination already has a table appdb.orders',
+                            'repair': 'Drop or rename appdb.orders in the destination, or map it to another name',
+                            'can_skip': True,
+                        }
+                    )
             spec['monitor_rules'] = MONITOR_RULE_SCENARIOS[MONITOR_RULE_ORDER[serial % len(MONITOR_RULE_ORDER)]]
             if region == 'cn-hangzhou' and index == DOCUMENTED_STATUSES.index('Synchronizing'):
                 # A legacy-made job whose full validation found differences (DescribeDtsJobs shows it).
@@ -138,20 +187,27 @@ def default_job_specs(now=None, seed=20260101):
 _PHONES = '13955501234,13955505678'
 MONITOR_RULE_SCENARIOS = {
     # delay and error alerts on, a validation rule beside them
-    'watched': [{'type': 'delay', 'enabled': True, 'delay': 60, 'phone': _PHONES},
-                {'type': 'error', 'enabled': True, 'phone': _PHONES},
-                {'type': 'delay', 'enabled': False, 'delay': 0, 'job_type': 'etl_check', 'period': 5, 'times': 3}],
+    'watched': [
+        {'type': 'delay', 'enabled': True, 'delay': 60, 'phone': _PHONES},
+        {'type': 'error', 'enabled': True, 'phone': _PHONES},
+        {'type': 'delay', 'enabled': False, 'delay': 0, 'job_type': 'etl_check', 'period': 5, 'times': 3},
+    ],
     # the delay alert switched off
     'delay_off': [{'type': 'delay', 'enabled': False, 'delay': 300}, {'type': 'error', 'enabled': True}],
     # a delay alert that only fires after an hour
-    'high_threshold': [{'type': 'delay', 'enabled': True, 'delay': 3600, 'phone': _PHONES[:11]},
-                       {'type': 'error', 'enabled': True, 'phone': _PHONES[:11]}],
+    'high_threshold': [
+        {'type': 'delay', 'enabled': True, 'delay': 3600, 'phone': _PHONES[:11]},
+        {'type': 'error', 'enabled': True, 'phone': _PHONES[:11]},
+    ],
     # no rule at all
     'none': [],
     # the error alert switched off; a full data timeout alert and a notification on
-    'error_off': [{'type': 'delay', 'enabled': True, 'delay': 120}, {'type': 'error', 'enabled': False},
-                  {'type': 'full_timeout', 'enabled': True, 'notice_value': 12},
-                  {'type': 'warn', 'enabled': True}],
+    'error_off': [
+        {'type': 'delay', 'enabled': True, 'delay': 120},
+        {'type': 'error', 'enabled': False},
+        {'type': 'full_timeout', 'enabled': True, 'notice_value': 12},
+        {'type': 'warn', 'enabled': True},
+    ],
 }
 MONITOR_RULE_ORDER = ('watched', 'delay_off', 'watched', 'high_threshold', 'none', 'watched', 'error_off')
 
@@ -168,12 +224,20 @@ def monitor_rule_records(rules, dts_job_id):
         if rule.get('type') not in ('delay', 'error', 'full_timeout', 'warn'):
             raise ValueError('a monitor rule type is delay, error, full_timeout or warn, not %r' % rule.get('type'))
         job_type = rule.get('job_type', 'normal')
-        record = {'Type': rule['type'], 'State': 'Y' if rule.get('enabled', True) else 'N', 'JobType': job_type,
-                  'JobId': dts_job_id}
+        record = {
+            'Type': rule['type'],
+            'State': 'Y' if rule.get('enabled', True) else 'N',
+            'JobType': job_type,
+            'JobId': dts_job_id,
+        }
         if rule['type'] == 'delay':
             record['DelayRuleTime'] = int(rule.get('delay', 0))
-        for key, name in (('phone', 'Phone'), ('period', 'Period'), ('times', 'Times'),
-                          ('notice_value', 'NoticeValue')):
+        for key, name in (
+            ('phone', 'Phone'),
+            ('period', 'Period'),
+            ('times', 'Times'),
+            ('notice_value', 'NoticeValue'),
+        ):
             if rule.get(key) is not None:
                 record[name] = rule[key] if key == 'phone' else int(rule[key])
         records.append(record)
@@ -181,35 +245,67 @@ def monitor_rule_records(rules, dts_job_id):
 
 
 # The data validation scenarios of the default data (see the README's "Data validation").
-_CLEAN_TABLES = [{'schema': 'appdb', 'table': 'orders', 'total': 500000},
-                 {'schema': 'appdb', 'table': 'customers', 'total': 80000},
-                 {'schema': 'appdb', 'table': 'payments', 'total': 750000}]
-CLEAN_CHECKS = {'full': {'status': 'Finished', 'tables': _CLEAN_TABLES},
-                'incremental': {'status': 'Catched', 'tables': [dict(table, total=1200) for table in _CLEAN_TABLES]},
-                'structure': {'status': 'Finished', 'objects': 3}}
+_CLEAN_TABLES = [
+    {'schema': 'appdb', 'table': 'orders', 'total': 500000},
+    {'schema': 'appdb', 'table': 'customers', 'total': 80000},
+    {'schema': 'appdb', 'table': 'payments', 'total': 750000},
+]
+CLEAN_CHECKS = {
+    'full': {'status': 'Finished', 'tables': _CLEAN_TABLES},
+    'incremental': {'status': 'Catched', 'tables': [dict(table, total=1200) for table in _CLEAN_TABLES]},
+    'structure': {'status': 'Finished', 'objects': 3},
+}
 INCONSISTENT_FULL_CHECK = {
-    'full': {'status': 'Finished', 'tables': [
-        {'schema': 'appdb', 'table': 'orders', 'total': 120000, 'diff': 3},
-        {'schema': 'appdb', 'table': 'customers', 'total': 40000},
-        {'schema': 'appdb', 'table': 'order_items', 'total': 365000, 'diff': 17,
-         'target_schema': 'appdb_new', 'target_table': 'order_items'}]},
+    'full': {
+        'status': 'Finished',
+        'tables': [
+            {'schema': 'appdb', 'table': 'orders', 'total': 120000, 'diff': 3},
+            {'schema': 'appdb', 'table': 'customers', 'total': 40000},
+            {
+                'schema': 'appdb',
+                'table': 'order_items',
+                'total': 365000,
+                'diff': 17,
+                'target_schema': 'appdb_new',
+                'target_table': 'order_items',
+            },
+        ],
+    },
     'incremental': {'status': 'Catched', 'tables': [{'schema': 'appdb', 'table': 'orders', 'total': 800}]},
 }
 # Validates 150,000 rows a poll: Finished, with no difference, on the sixth poll of the job (its
 # incremental check catches up on the fourth).
 RUNNING_FULL_CHECK = {
-    'full': {'status': 'Checking', 'rows_per_poll': 150000, 'tables': [
-        {'schema': 'appdb', 'table': 'orders', 'total': 1200000, 'finished': 300000},
-        {'schema': 'appdb', 'table': 'customers', 'total': 80000, 'finished': 80000}]},
-    'incremental': {'status': 'Checking', 'rows_per_poll': 100, 'tables': [
-        {'schema': 'appdb', 'table': 'orders', 'total': 400, 'finished': 0}]},
+    'full': {
+        'status': 'Checking',
+        'rows_per_poll': 150000,
+        'tables': [
+            {'schema': 'appdb', 'table': 'orders', 'total': 1200000, 'finished': 300000},
+            {'schema': 'appdb', 'table': 'customers', 'total': 80000, 'finished': 80000},
+        ],
+    },
+    'incremental': {
+        'status': 'Checking',
+        'rows_per_poll': 100,
+        'tables': [{'schema': 'appdb', 'table': 'orders', 'total': 400, 'finished': 0}],
+    },
 }
 FAILED_FULL_CHECK = {
-    'full': {'status': 'Failed', 'error_message': 'DTS-31009: data validation failed: table appdb.audit_log does '
-                                                  'not exist in the destination',
-             'tables': [{'schema': 'appdb', 'table': 'orders', 'total': 90000},
-                        {'schema': 'appdb', 'table': 'audit_log', 'total': 5000, 'finished': 0, 'status': TABLE_FAILED,
-                         'error_code': 3}]},
+    'full': {
+        'status': 'Failed',
+        'error_message': 'DTS-31009: data validation failed: table appdb.audit_log does not exist in the destination',
+        'tables': [
+            {'schema': 'appdb', 'table': 'orders', 'total': 90000},
+            {
+                'schema': 'appdb',
+                'table': 'audit_log',
+                'total': 5000,
+                'finished': 0,
+                'status': TABLE_FAILED,
+                'error_code': 3,
+            },
+        ],
+    },
 }
 
 
@@ -231,15 +327,26 @@ def make_data_check(spec):
         tables = []
         for table in check.get('tables') or []:
             total = int(table.get('total', 0))
-            tables.append({'schema': table['schema'], 'table': table['table'],
-                           'target_schema': table.get('target_schema', table['schema']),
-                           'target_table': table.get('target_table', table['table']),
-                           'total': total, 'finished': int(table.get('finished', total)),
-                           'diff': int(table.get('diff', 0)), 'status': table.get('status'),
-                           'error_code': table.get('error_code')})
-        checks[kind] = {'status': check.get('status', 'NotStarted'), 'error_message': check.get('error_message'),
-                        'rows_per_poll': int(check.get('rows_per_poll', 0)), 'tables': tables,
-                        'objects': int(check.get('objects', len(tables)))}
+            tables.append(
+                {
+                    'schema': table['schema'],
+                    'table': table['table'],
+                    'target_schema': table.get('target_schema', table['schema']),
+                    'target_table': table.get('target_table', table['table']),
+                    'total': total,
+                    'finished': int(table.get('finished', total)),
+                    'diff': int(table.get('diff', 0)),
+                    'status': table.get('status'),
+                    'error_code': table.get('error_code'),
+                }
+            )
+        checks[kind] = {
+            'status': check.get('status', 'NotStarted'),
+            'error_message': check.get('error_message'),
+            'rows_per_poll': int(check.get('rows_per_poll', 0)),
+            'tables': tables,
+            'objects': int(check.get('objects', len(tables))),
+        }
     return checks
 
 
@@ -279,10 +386,18 @@ def _check_counts(check):
 def data_check_entry_fields(job):
     """What a DescribeDtsJobs entry says of validation: MigrationMode's flags and the three statuses."""
     checks = job.get('data_check') or {}
-    fields = {'MigrationMode': {'FullDataCheck': 'full' in checks, 'IncDataCheck': 'incremental' in checks,
-                                'StructureDataCheck': 'structure' in checks}}
-    for kind, name in (('full', 'FullDataCheckStatus'), ('incremental', 'IncDataCheckStatus'),
-                       ('structure', 'StructureDataCheckStatus')):
+    fields = {
+        'MigrationMode': {
+            'FullDataCheck': 'full' in checks,
+            'IncDataCheck': 'incremental' in checks,
+            'StructureDataCheck': 'structure' in checks,
+        }
+    }
+    for kind, name in (
+        ('full', 'FullDataCheckStatus'),
+        ('incremental', 'IncDataCheckStatus'),
+        ('structure', 'StructureDataCheckStatus'),
+    ):
         check = checks.get(kind)
         if check is None:
             continue
@@ -290,8 +405,12 @@ def data_check_entry_fields(job):
             total = finished = check['objects']
         else:
             total, finished, _diff = _check_counts(check)
-        status = {'Status': check['status'], 'Percent': str(finished * 100 // total if total else 0),
-                  'Progress': str(finished), 'ErrorMessage': check['error_message'] or ''}
+        status = {
+            'Status': check['status'],
+            'Percent': str(finished * 100 // total if total else 0),
+            'Progress': str(finished),
+            'ErrorMessage': check['error_message'] or '',
+        }
         if kind == 'full':
             # CanSwitch: the service's own "you may switch over" (PolarDB's one-click upgrade reads it).
             status['CanSwitch'] = check['status'] == 'Finished' and _check_counts(check)[2] == 0
@@ -308,13 +427,24 @@ def check_job_records(job, now=None):
             continue
         total, finished, diff = _check_counts(check)
         failed = diff > 0 or check['status'] == 'Failed'
-        records.append({
-            'DtsInstanceID': job['id'], 'DtsJobId': job['dts_job_id'], 'JobName': job['name'],
-            'CheckType': check_type, 'Status': 1 if failed else 0, 'DiffCount': diff, 'FinishCount': finished,
-            'TotalCount': total, 'CheckPoint': int(now if now is not None else time.time()) - 3,
-            'GroupId': job['dts_job_id'], 'JobStepId': '%s-%02d' % (job['dts_job_id'], check_type),
-            'RegionId': job['region'], 'InstanceClass': job.get('job_class', 'medium'),
-            'ChargeType': 'PREPAY' if job.get('pay_type') == 'PrePaid' else 'POSTPAY'})
+        records.append(
+            {
+                'DtsInstanceID': job['id'],
+                'DtsJobId': job['dts_job_id'],
+                'JobName': job['name'],
+                'CheckType': check_type,
+                'Status': 1 if failed else 0,
+                'DiffCount': diff,
+                'FinishCount': finished,
+                'TotalCount': total,
+                'CheckPoint': int(now if now is not None else time.time()) - 3,
+                'GroupId': job['dts_job_id'],
+                'JobStepId': '%s-%02d' % (job['dts_job_id'], check_type),
+                'RegionId': job['region'],
+                'InstanceClass': job.get('job_class', 'medium'),
+                'ChargeType': 'PREPAY' if job.get('pay_type') == 'PrePaid' else 'POSTPAY',
+            }
+        )
     return records
 
 
@@ -323,10 +453,18 @@ def table_detail_records(job, kind, boot_time):
     records = []
     for position, table in enumerate((job.get('data_check') or {}).get(kind, {}).get('tables') or [], 1):
         status = _table_status(table)
-        record = {'Id': position, 'SourceDbName': table['schema'], 'SourceTbName': table['table'],
-                  'TargetDbName': table['target_schema'], 'TargetTbName': table['target_table'],
-                  'DiffCount': table['diff'], 'FinishCount': table['finished'], 'TotalCount': table['total'],
-                  'Status': str(status), 'BootTime': boot_time}
+        record = {
+            'Id': position,
+            'SourceDbName': table['schema'],
+            'SourceTbName': table['table'],
+            'TargetDbName': table['target_schema'],
+            'TargetTbName': table['target_table'],
+            'DiffCount': table['diff'],
+            'FinishCount': table['finished'],
+            'TotalCount': table['total'],
+            'Status': str(status),
+            'BootTime': boot_time,
+        }
         if status == TABLE_FAILED:
             record['ErrorCode'] = int(table.get('error_code') or 3)
         records.append(record)
@@ -336,9 +474,12 @@ def table_detail_records(job, kind, boot_time):
 def table_detail_summary(job, kind):
     """The answer's counts: tables with differences, failed tables, rows validated, tables in all."""
     tables = (job.get('data_check') or {}).get(kind, {}).get('tables') or []
-    return {'DiffTableCount': sum(1 for table in tables if table['diff'] > 0),
-            'FailedTableCount': sum(1 for table in tables if _table_status(table) == TABLE_FAILED),
-            'FinishedCount': sum(table['finished'] for table in tables), 'TotalCount': len(tables)}
+    return {
+        'DiffTableCount': sum(1 for table in tables if table['diff'] > 0),
+        'FailedTableCount': sum(1 for table in tables if _table_status(table) == TABLE_FAILED),
+        'FinishedCount': sum(table['finished'] for table in tables),
+        'TotalCount': len(tables),
+    }
 
 
 def precheck_progress(job, job_code, now_iso):
@@ -346,19 +487,46 @@ def precheck_progress(job, job_code, now_iso):
     documented = canonical(job['directions']['Forward']['status'])
     if job_code == '01':
         failures = dict((item['item'], item) for item in job.get('precheck_failures') or [])
-        state = ('NotStarted' if documented in ('NotStarted', 'NotConfigured') else
-                 'Checking' if documented == 'Prechecking' else 'Failed' if failures else 'Finished')
+        state = (
+            'NotStarted'
+            if documented in ('NotStarted', 'NotConfigured')
+            else 'Checking'
+            if documented == 'Prechecking'
+            else 'Failed'
+            if failures
+            else 'Finished'
+        )
         items = []
         for order, item in enumerate(PRECHECK_ITEMS, 1):
             failure = failures.get(item)
-            entry = {'Item': item, 'Names': PRECHECK_NAMES[item], 'OrderNum': order, 'JobId': job['dts_job_id'],
-                     'Id': '%s%03d' % (job['dts_job_id'], order), 'IgnoreFlag': 'N', 'Skip': False,
-                     'CanSkip': bool(failure.get('can_skip', False)) if failure else False, 'Total': 1,
-                     'State': ('NotStarted' if state == 'NotStarted' else 'Checking' if state == 'Checking'
-                               else 'Failed' if failure else 'Success'), 'BootTime': now_iso, 'Sub': '[]'}
+            entry = {
+                'Item': item,
+                'Names': PRECHECK_NAMES[item],
+                'OrderNum': order,
+                'JobId': job['dts_job_id'],
+                'Id': '%s%03d' % (job['dts_job_id'], order),
+                'IgnoreFlag': 'N',
+                'Skip': False,
+                'CanSkip': bool(failure.get('can_skip', False)) if failure else False,
+                'Total': 1,
+                'State': (
+                    'NotStarted'
+                    if state == 'NotStarted'
+                    else 'Checking'
+                    if state == 'Checking'
+                    else 'Failed'
+                    if failure
+                    else 'Success'
+                ),
+                'BootTime': now_iso,
+                'Sub': '[]',
+            }
             if failure:
-                entry.update(ErrMsg=failure.get('error', ''), RepairMethod=failure.get('repair', ''),
-                             Names=failure.get('names', PRECHECK_NAMES[item]))
+                entry.update(
+                    ErrMsg=failure.get('error', ''),
+                    RepairMethod=failure.get('repair', ''),
+                    Names=failure.get('names', PRECHECK_NAMES[item]),
+                )
             if entry['State'] in ('Failed', 'Success'):
                 entry['FinishTime'] = now_iso
             items.append(entry)
@@ -369,17 +537,36 @@ def precheck_progress(job, job_code, now_iso):
         delay = job['directions']['Forward'].get('delay', -1)
         running = started and not initializing and delay is not None and delay >= 0
         state = 'Catched' if running and delay <= 1 else 'Migrating' if running else 'NotStarted'
-        items = [{'Item': 'INCREMENTAL', 'Names': 'Incremental data synchronization', 'OrderNum': 1, 'State': state,
-                  'JobId': job['dts_job_id'], 'DelaySeconds': max(int(delay or 0), 0), 'Total': 1,
-                  'Id': '%s401' % job['dts_job_id'], 'BootTime': now_iso}]
+        items = [
+            {
+                'Item': 'INCREMENTAL',
+                'Names': 'Incremental data synchronization',
+                'OrderNum': 1,
+                'State': state,
+                'JobId': job['dts_job_id'],
+                'DelaySeconds': max(int(delay or 0), 0),
+                'Total': 1,
+                'Id': '%s401' % job['dts_job_id'],
+                'BootTime': now_iso,
+            }
+        ]
         return state, items, 0
     state = 'Migrating' if initializing else 'Finished' if started else 'NotStarted'
     items = []
     for order, table in enumerate(('orders', 'customers'), 1):
-        entry = {'Item': 'TABLE' if job_code == '02' else 'DATA', 'Names': 'appdb.%s' % table, 'OrderNum': order,
-                 'SourceSchema': 'appdb', 'DestSchema': 'appdb', 'TargetNames': 'appdb.%s' % table,
-                 'State': state, 'JobId': job['dts_job_id'], 'Id': '%s%s%d' % (job['dts_job_id'], job_code, order),
-                 'Total': 1 if job_code == '02' else 200000, 'BootTime': now_iso}
+        entry = {
+            'Item': 'TABLE' if job_code == '02' else 'DATA',
+            'Names': 'appdb.%s' % table,
+            'OrderNum': order,
+            'SourceSchema': 'appdb',
+            'DestSchema': 'appdb',
+            'TargetNames': 'appdb.%s' % table,
+            'State': state,
+            'JobId': job['dts_job_id'],
+            'Id': '%s%s%d' % (job['dts_job_id'], job_code, order),
+            'Total': 1 if job_code == '02' else 200000,
+            'BootTime': now_iso,
+        }
         entry['Current'] = str(entry['Total'] if state == 'Finished' else entry['Total'] // 2 if initializing else 0)
         items.append(entry)
     return state, items, 0
@@ -399,8 +586,14 @@ def _precheck(spec, documented):
     detail = []
     for item in PRECHECK_ITEMS:
         if item in failures:
-            detail.append({'CheckStatus': 'Failed', 'ItemName': item, 'ErrorMessage': failures[item].get('error', ''),
-                           'RepairMethod': failures[item].get('repair', '')})
+            detail.append(
+                {
+                    'CheckStatus': 'Failed',
+                    'ItemName': item,
+                    'ErrorMessage': failures[item].get('error', ''),
+                    'RepairMethod': failures[item].get('repair', ''),
+                }
+            )
         else:
             detail.append({'CheckStatus': 'Success', 'ItemName': item})
     return {'Status': 'Failed' if failures else 'Success', 'Percent': '100', 'Detail': detail}
@@ -412,8 +605,12 @@ def _stage(documented, progress):
     if documented == 'Initializing':
         return {'Status': 'Migrating', 'Percent': '47', 'Progress': str(progress // 2)}
     if documented == 'InitializeFailed':
-        return {'Status': 'Failed', 'Percent': '12', 'Progress': str(progress // 8),
-                'ErrorMessage': 'java.lang.NumberFormatException: For input string: ""'}
+        return {
+            'Status': 'Failed',
+            'Percent': '12',
+            'Progress': str(progress // 8),
+            'ErrorMessage': 'java.lang.NumberFormatException: For input string: ""',
+        }
     return {'Status': 'Finished', 'Percent': '100', 'Progress': str(progress)}
 
 
@@ -447,20 +644,38 @@ def wire_records(job):
             'InstanceCreateTime': job['created'],
             'JobCreateTime': job['created'],
             'CreateTime': legacy_local_time(job['created']),
-            'SourceEndpoint': {'InstanceId': 'rm-src%s' % job['id'][3:11], 'InstanceType': 'RDS',
-                               'EngineName': 'MySQL', 'IP': '172.16.88.10', 'Port': '3306', 'UserName': 'dtstest'},
-            'DestinationEndpoint': {'InstanceId': 'rm-dst%s' % job['id'][3:11], 'InstanceType': 'RDS',
-                                    'EngineName': 'MySQL', 'IP': '172.16.88.20', 'Port': '3306',
-                                    'UserName': 'dtstest'},
-            'SynchronizationObjects': [{'SchemaName': 'appdb', 'NewSchemaName': 'appdb',
-                                        'TableIncludes': [{'TableName': 'orders'}, {'TableName': 'customers'}],
-                                        'TableExcludes': []}],
+            'SourceEndpoint': {
+                'InstanceId': 'rm-src%s' % job['id'][3:11],
+                'InstanceType': 'RDS',
+                'EngineName': 'MySQL',
+                'IP': '172.16.88.10',
+                'Port': '3306',
+                'UserName': 'dtstest',
+            },
+            'DestinationEndpoint': {
+                'InstanceId': 'rm-dst%s' % job['id'][3:11],
+                'InstanceType': 'RDS',
+                'EngineName': 'MySQL',
+                'IP': '172.16.88.20',
+                'Port': '3306',
+                'UserName': 'dtstest',
+            },
+            'SynchronizationObjects': [
+                {
+                    'SchemaName': 'appdb',
+                    'NewSchemaName': 'appdb',
+                    'TableIncludes': [{'TableName': 'orders'}, {'TableName': 'customers'}],
+                    'TableExcludes': [],
+                }
+            ],
             'PrecheckStatus': _precheck(job, documented),
             'DataInitializationStatus': _stage(documented, 200001),
             'StructureInitializationStatus': _stage(documented, 12),
             'DataSynchronizationStatus': {},
-            'Performance': {'RPS': '0' if documented != 'Synchronizing' else '120', 'FLOW': '0.00MB/s'
-                            if documented != 'Synchronizing' else '0.42MB/s'},
+            'Performance': {
+                'RPS': '0' if documented != 'Synchronizing' else '120',
+                'FLOW': '0.00MB/s' if documented != 'Synchronizing' else '0.42MB/s',
+            },
             'Tags': [{'Key': key, 'Value': value} for key, value in sorted(job.get('tags', {}).items())],
         }
         if record['PayType'] == 'PrePaid' and job.get('expire_time'):
@@ -493,41 +708,57 @@ def make_job(spec, now=None):
     if job_type not in JOB_TYPES:
         raise ValueError('job_type must be one of %s, not %r' % (', '.join(JOB_TYPES), job_type))
     if origin == 'legacy' and job_type != 'SYNC':
-        raise ValueError('only synchronization jobs can be made the legacy way; use origin: current for %s'
-                         % job_type)
+        raise ValueError('only synchronization jobs can be made the legacy way; use origin: current for %s' % job_type)
     job_id = spec.get('id') or ('dts' + spec['dts_job_id'] if spec.get('dts_job_id') else None)
     if not job_id or not spec.get('region'):
         raise ValueError('every job needs an id (or a dts_job_id) and a region')
     tags = spec.get('tags') or {}
     if isinstance(tags, list):
         tags = dict((tag['Key'], tag.get('Value', '')) for tag in tags)
-    directions = {'Forward': {'status': spec.get('status', 'Synchronizing'), 'delay': _delay(spec.get('delay', 0)),
-                              'error_message': spec.get('error_message'),
-                              'checkpoint': int(spec.get('checkpoint', (now - timedelta(seconds=5)).timestamp()))}}
+    directions = {
+        'Forward': {
+            'status': spec.get('status', 'Synchronizing'),
+            'delay': _delay(spec.get('delay', 0)),
+            'error_message': spec.get('error_message'),
+            'checkpoint': int(spec.get('checkpoint', (now - timedelta(seconds=5)).timestamp())),
+        }
+    }
     if spec.get('two_way'):
-        directions['Reverse'] = {'status': spec.get('reverse_status', 'Synchronizing'),
-                                 'delay': _delay(spec.get('reverse_delay', 0)),
-                                 'error_message': spec.get('reverse_error_message'),
-                                 'checkpoint': int(spec.get('checkpoint', (now - timedelta(seconds=9)).timestamp()))}
+        directions['Reverse'] = {
+            'status': spec.get('reverse_status', 'Synchronizing'),
+            'delay': _delay(spec.get('reverse_delay', 0)),
+            'error_message': spec.get('reverse_error_message'),
+            'checkpoint': int(spec.get('checkpoint', (now - timedelta(seconds=9)).timestamp())),
+        }
     return {
-        'id': job_id, 'region': spec['region'], 'name': spec.get('name', job_id),
-        'origin': origin, 'job_type': job_type, 'dts_job_id': spec.get('dts_job_id') or dts_job_id_for(job_id),
+        'id': job_id,
+        'region': spec['region'],
+        'name': spec.get('name', job_id),
+        'origin': origin,
+        'job_type': job_type,
+        'dts_job_id': spec.get('dts_job_id') or dts_job_id_for(job_id),
         'resource_group_id': spec.get('resource_group_id', 'rg-default'),
         'tags': dict((str(k), '' if v is None else str(v)) for k, v in tags.items()),
-        'pay_type': spec.get('pay_type', 'PostPaid'), 'expire_time': spec.get('expire_time'),
-        'job_class': spec.get('job_class', 'medium'), 'wire_bool': spec.get('wire_bool', 'string'),
+        'pay_type': spec.get('pay_type', 'PostPaid'),
+        'expire_time': spec.get('expire_time'),
+        'job_class': spec.get('job_class', 'medium'),
+        'wire_bool': spec.get('wire_bool', 'string'),
         'created': spec.get('created', _iso(now - timedelta(days=30))),
         'precheck_failures': spec.get('precheck_failures') or [],
         'source_endpoint': spec.get('source_endpoint') or {},
         'destination_endpoint': spec.get('destination_endpoint') or {},
         'data_check': make_data_check(spec.get('data_check')),
-        'monitor_rules': monitor_rule_records(spec.get('monitor_rules'),
-                                              spec.get('dts_job_id') or dts_job_id_for(job_id)),
-        'directions': directions, 'timeline': [], 'polls': 0,
+        'monitor_rules': monitor_rule_records(
+            spec.get('monitor_rules'), spec.get('dts_job_id') or dts_job_id_for(job_id)
+        ),
+        'directions': directions,
+        'timeline': [],
+        'polls': 0,
     }
 
 
 # -- the current family (DescribeDtsJobs, DescribeDtsJobDetail) ------------------------------------
+
 
 def checkpoint_of(state, now=None):
     """Unix seconds: fixed, or (``checkpoint_lag``) a fixed distance behind the clock at read time."""
@@ -549,9 +780,16 @@ def _current_status(status, lowercase):
 
 def _endpoint(job, side, region):
     prefix = 'src' if side == 'source_endpoint' else 'dst'
-    endpoint = {'InstanceID': 'rm-%s%s' % (prefix, job['dts_job_id'][:8]), 'InstanceType': 'RDS',
-                'EngineName': 'MySQL', 'Region': region, 'Ip': '172.16.88.%d' % (10 if prefix == 'src' else 20),
-                'Port': '3306', 'UserName': 'dtstest', 'DatabaseName': 'appdb'}
+    endpoint = {
+        'InstanceID': 'rm-%s%s' % (prefix, job['dts_job_id'][:8]),
+        'InstanceType': 'RDS',
+        'EngineName': 'MySQL',
+        'Region': region,
+        'Ip': '172.16.88.%d' % (10 if prefix == 'src' else 20),
+        'Port': '3306',
+        'UserName': 'dtstest',
+        'DatabaseName': 'appdb',
+    }
     endpoint.update(job.get(side) or {})
     if 'Port' in endpoint:
         endpoint['Port'] = str(endpoint['Port'])
@@ -560,8 +798,10 @@ def _endpoint(job, side, region):
 
 def endpoint_instance_ids(job):
     """The source and destination instance ids the current family shows for a job."""
-    return (_endpoint(job, 'source_endpoint', job['region'])['InstanceID'],
-            _endpoint(job, 'destination_endpoint', job['region'])['InstanceID'])
+    return (
+        _endpoint(job, 'source_endpoint', job['region'])['InstanceID'],
+        _endpoint(job, 'destination_endpoint', job['region'])['InstanceID'],
+    )
 
 
 def _current_precheck(job, documented):
@@ -585,8 +825,12 @@ def _current_sync_stage(documented, delay):
     # and Catched (caught up: no latency).
     if documented in ('Synchronizing', 'Retrying', 'Suspending', 'Modifying', 'Upgrade', 'Downgrade', 'Locked'):
         caught_up = delay is not None and 0 <= delay <= 1
-        return {'Status': 'Catched' if caught_up and documented == 'Synchronizing' else 'Migrating',
-                'Percent': '95' if delay < 0 else '100', 'Progress': '0' if delay < 0 else '1283', 'NeedUpgrade': False}
+        return {
+            'Status': 'Catched' if caught_up and documented == 'Synchronizing' else 'Migrating',
+            'Percent': '95' if delay < 0 else '100',
+            'Progress': '0' if delay < 0 else '1283',
+            'NeedUpgrade': False,
+        }
     if documented == 'Failed':
         return {'Status': 'Failed', 'Percent': '100', 'Progress': '1283', 'NeedUpgrade': False}
     if documented == 'Finished':
@@ -595,9 +839,16 @@ def _current_sync_stage(documented, delay):
 
 
 def _current_stage(documented):
-    return _stage('Initializing' if documented in ('Migrating',) else (
-        'InitializeFailed' if documented == 'MigrationFailed' else (
-            'NotStarted' if documented in ('PreCheckPass', 'NotConfigured') else documented)), 200001)
+    return _stage(
+        'Initializing'
+        if documented in ('Migrating',)
+        else (
+            'InitializeFailed'
+            if documented == 'MigrationFailed'
+            else ('NotStarted' if documented in ('PreCheckPass', 'NotConfigured') else documented)
+        ),
+        200001,
+    )
 
 
 def current_record(job, direction, lowercase=False, now=None, detail=False):
@@ -612,18 +863,26 @@ def current_record(job, direction, lowercase=False, now=None, detail=False):
     delay = -1 if delay is None or delay < 0 else int(delay)
     checkpoint = checkpoint_of(state, now)
     record = {
-        'DtsJobId': job['dts_job_id'], 'DtsInstanceID': job['id'], 'DtsJobName': job['name'],
-        'Status': _current_status(state['status'], lowercase), 'DtsJobDirection': direction,
+        'DtsJobId': job['dts_job_id'],
+        'DtsInstanceID': job['id'],
+        'DtsJobName': job['name'],
+        'Status': _current_status(state['status'], lowercase),
+        'DtsJobDirection': direction,
         # DescribeDtsJobDetail says milliseconds; DescribeDtsJobs milliseconds for a migration task and
         # seconds for the others (see docs/fields.md).
         'Delay': delay * 1000 if delay >= 0 and (detail or job['job_type'] == 'MIGRATION') else delay,
         'Checkpoint': checkpoint if detail else str(checkpoint),
-        'PayType': job.get('pay_type', 'PostPaid'), 'CreateTime': _current_time(job['created']),
-        'DtsJobClass': job.get('job_class', 'medium'), 'JobType': job['job_type'],
+        'PayType': job.get('pay_type', 'PostPaid'),
+        'CreateTime': _current_time(job['created']),
+        'DtsJobClass': job.get('job_class', 'medium'),
+        'JobType': job['job_type'],
         'SourceEndpoint': _endpoint(job, 'source_endpoint', job['region']),
         'DestinationEndpoint': _endpoint(job, 'destination_endpoint', job['region']),
-        'MigrationMode': {'StructureInitialization': True, 'DataInitialization': True,
-                          'DataSynchronization': job['job_type'] != 'MIGRATION' or documented != 'Finished'},
+        'MigrationMode': {
+            'StructureInitialization': True,
+            'DataInitialization': True,
+            'DataSynchronization': job['job_type'] != 'MIGRATION' or documented != 'Finished',
+        },
         'DataSynchronizationStatus': _current_sync_stage(documented, delay),
         'ResourceGroupId': job.get('resource_group_id', 'rg-default'),
     }
@@ -631,11 +890,15 @@ def current_record(job, direction, lowercase=False, now=None, detail=False):
         record['ErrorMessage'] = state['error_message']
     if job.get('pay_type') == 'PrePaid' and job.get('expire_time'):
         record['ExpireTime'] = _current_time(job['expire_time'])
-    stages = {'PrecheckStatus': _current_precheck(job, documented),
-              'StructureInitializationStatus': dict(_current_stage(documented), Progress='12'),
-              'DataInitializationStatus': _current_stage(documented),
-              'Performance': {'Rps': '120' if documented == 'Synchronizing' else '0',
-                              'Flow': '0.42' if documented == 'Synchronizing' else '0'}}
+    stages = {
+        'PrecheckStatus': _current_precheck(job, documented),
+        'StructureInitializationStatus': dict(_current_stage(documented), Progress='12'),
+        'DataInitializationStatus': _current_stage(documented),
+        'Performance': {
+            'Rps': '120' if documented == 'Synchronizing' else '0',
+            'Flow': '0.42' if documented == 'Synchronizing' else '0',
+        },
+    }
     return record, stages
 
 
@@ -666,9 +929,16 @@ def dts_job_detail(job, direction='Forward', lowercase=False, now=None):
     sub = dict(record, Checkpoint=str(record['Checkpoint']))
     sub.pop('ResourceGroupId')
     sub.update(stages)
-    sub['TagList'] = [{'TagKey': key, 'TagValue': value, 'ResourceId': job['id'],
-                       'ResourceType': 'ALIYUN::DTS::INSTANCE', 'RegionId': job['region']}
-                      for key, value in sorted(job.get('tags', {}).items())]
+    sub['TagList'] = [
+        {
+            'TagKey': key,
+            'TagValue': value,
+            'ResourceId': job['id'],
+            'ResourceType': 'ALIYUN::DTS::INSTANCE',
+            'RegionId': job['region'],
+        }
+        for key, value in sorted(job.get('tags', {}).items())
+    ]
     if direction == 'Forward' and 'Reverse' in job['directions']:
         reverse, reverse_stages = current_record(job, 'Reverse', lowercase, now, detail=True)
         reverse.update(reverse_stages, Checkpoint=str(reverse['Checkpoint']), SynchronizationDirection='Reverse')
@@ -690,37 +960,74 @@ def current_job_specs(now=None, seed=20260202):
     rng = random.Random(seed)
     rows = [
         # region, job type, name, status, delay, extra
-        ('cn-hangzhou', 'SYNC', 'orders-prod-dr', 'Synchronizing', 2,
-         {'two_way': True, 'reverse_status': 'synchronizing', 'reverse_delay': 4, 'data_check': RUNNING_FULL_CHECK}),
+        (
+            'cn-hangzhou',
+            'SYNC',
+            'orders-prod-dr',
+            'Synchronizing',
+            2,
+            {'two_way': True, 'reverse_status': 'synchronizing', 'reverse_delay': 4, 'data_check': RUNNING_FULL_CHECK},
+        ),
         ('cn-hangzhou', 'SYNC', 'payments-prod-cdc', 'synchronizing', 0, {'data_check': CLEAN_CHECKS}),
         ('cn-hangzhou', 'SYNC', 'inventory-staging-sync', 'Initializing', None, {}),
         ('cn-hangzhou', 'SYNC', 'users-prod-sync', 'Failed', 0, {'error_message': ERROR_MESSAGES['Failed']}),
         ('cn-hangzhou', 'SYNC', 'catalog-dev-sync', 'PreCheckPass', None, {}),
         ('cn-hangzhou', 'SYNC', 'billing-prod-sync', 'Retrying', 37, {'data_check': FAILED_FULL_CHECK}),
-        ('cn-hangzhou', 'MIGRATION', 'orders-prod-migrate', 'Finished', 0,
-         {'data_check': {'full': CLEAN_CHECKS['full']}}),
+        (
+            'cn-hangzhou',
+            'MIGRATION',
+            'orders-prod-migrate',
+            'Finished',
+            0,
+            {'data_check': {'full': CLEAN_CHECKS['full']}},
+        ),
         ('cn-hangzhou', 'MIGRATION', 'users-staging-migrate', 'Migrating', None, {}),
         ('cn-hangzhou', 'SUBSCRIBE', 'orders-prod-track', 'Normal', 1, {}),
         ('cn-beijing', 'SYNC', 'analytics-prod-sync', 'synchronizing', 1, {}),
         ('cn-beijing', 'SYNC', 'orders-dev-sync', 'NotConfigured', None, {}),
-        ('cn-beijing', 'MIGRATION', 'billing-prod-migrate', 'MigrationFailed', 0,
-         {'error_message': ERROR_MESSAGES['MigrationFailed']}),
-        ('cn-shanghai', 'SYNC', u'订单中心-prod-sync', 'Synchronizing', 6,
-         {'two_way': True, 'reverse_status': 'Initializing', 'reverse_delay': None}),
+        (
+            'cn-beijing',
+            'MIGRATION',
+            'billing-prod-migrate',
+            'MigrationFailed',
+            0,
+            {'error_message': ERROR_MESSAGES['MigrationFailed']},
+        ),
+        (
+            'cn-shanghai',
+            'SYNC',
+            '订单中心-prod-sync',
+            'Synchronizing',
+            6,
+            {'two_way': True, 'reverse_status': 'Initializing', 'reverse_delay': None},
+        ),
         ('cn-shanghai', 'SUBSCRIBE', 'payments-prod-track', 'Abnormal', 0, {}),
-        ('ap-southeast-1', 'SYNC', 'users-prod-sg', 'Suspending', 0,
-         {'pay_type': 'PrePaid', 'expire_time': _iso(now + timedelta(days=2))}),
+        (
+            'ap-southeast-1',
+            'SYNC',
+            'users-prod-sg',
+            'Suspending',
+            0,
+            {'pay_type': 'PrePaid', 'expire_time': _iso(now + timedelta(days=2))},
+        ),
     ]
     specs = []
     for serial, (region, job_type, name, status, delay, extra) in enumerate(rows):
         extra = dict(extra, monitor_rules=MONITOR_RULE_SCENARIOS[MONITOR_RULE_ORDER[serial % len(MONITOR_RULE_ORDER)]])
         env = name.split('-')[1]
-        spec = {'dts_job_id': _random_id(rng), 'origin': 'current', 'region': region, 'job_type': job_type,
-                'name': name, 'status': status, 'delay': delay,
-                'tags': {'env': env, 'team': name.split('-')[0]},
-                'resource_group_id': 'rg-acfm%s' % ('prod0001' if env == 'prod' else 'test0002'),
-                'created': _iso(now - timedelta(days=60 - serial)),
-                'job_class': ('small', 'medium', 'large')[serial % 3]}
+        spec = {
+            'dts_job_id': _random_id(rng),
+            'origin': 'current',
+            'region': region,
+            'job_type': job_type,
+            'name': name,
+            'status': status,
+            'delay': delay,
+            'tags': {'env': env, 'team': name.split('-')[0]},
+            'resource_group_id': 'rg-acfm%s' % ('prod0001' if env == 'prod' else 'test0002'),
+            'created': _iso(now - timedelta(days=60 - serial)),
+            'job_class': ('small', 'medium', 'large')[serial % 3],
+        }
         spec.update(extra)
         specs.append(spec)
     return specs
@@ -745,15 +1052,25 @@ def generate_job_specs(count, regions, seed=0, now=None):
     for index in range(count):
         legacy = index % 3 == 0
         status = statuses[index % len(statuses)]
-        specs.append({
-            'id': 'dtsgen%09d' % index if legacy else 'dtsg%010d' % index,
-            'origin': 'legacy' if legacy else 'current',
-            'job_type': 'SYNC' if legacy else types[index % len(types)], 'region': regions[index % len(regions)],
-            'name': 'bench-%s-%d' % ('legacy' if legacy else 'current', index), 'status': status,
-            'delay': (rng.choice((0, 0, 1, 3, 45)) if canonical(status) == 'Synchronizing'
-                      else -1 if status == 'Initializing' else 0),
-            'error_message': ERROR_MESSAGES['Failed'] if status == 'Failed' else None,
-            'tags': {'env': ('prod', 'staging', 'dev')[index % 3]}, 'two_way': index % 50 == 7,
-            'created': created[(count - index) % len(created)],
-        })
+        specs.append(
+            {
+                'id': 'dtsgen%09d' % index if legacy else 'dtsg%010d' % index,
+                'origin': 'legacy' if legacy else 'current',
+                'job_type': 'SYNC' if legacy else types[index % len(types)],
+                'region': regions[index % len(regions)],
+                'name': 'bench-%s-%d' % ('legacy' if legacy else 'current', index),
+                'status': status,
+                'delay': (
+                    rng.choice((0, 0, 1, 3, 45))
+                    if canonical(status) == 'Synchronizing'
+                    else -1
+                    if status == 'Initializing'
+                    else 0
+                ),
+                'error_message': ERROR_MESSAGES['Failed'] if status == 'Failed' else None,
+                'tags': {'env': ('prod', 'staging', 'dev')[index % 3]},
+                'two_way': index % 50 == 7,
+                'created': created[(count - index) % len(created)],
+            }
+        )
     return specs

@@ -16,8 +16,13 @@ from ansible.utils.collection_loader import AnsibleCollectionConfig
 if AnsibleCollectionConfig.collection_finder is None:
     from ansible.plugins.loader import init_plugin_loader
 
-    init_plugin_loader([entry for entry in sys.path
-                        if os.path.isdir(os.path.join(entry or '.', 'ansible_collections', 'alibabacloud', 'dts'))])
+    init_plugin_loader(
+        [
+            entry
+            for entry in sys.path
+            if os.path.isdir(os.path.join(entry or '.', 'ansible_collections', 'alibabacloud', 'dts'))
+        ]
+    )
 
 # The process tier (make process-tests): modules run as real processes, ansible-inventory as a
 # command and playbooks through ansible-runner (tests/unit/awx), each against an emulator; seconds per
@@ -56,8 +61,9 @@ def fake_dts(monkeypatch):
     from ansible_collections.alibabacloud.dts.tests.unit.plugins.module_utils.fakes import CREDS, EmulatorSession
 
     emulator_class = emulator_module().Emulator
-    session = EmulatorSession(emulator_class(access_key_id=CREDS.access_key_id,
-                                             access_key_secret=CREDS.access_key_secret, job_specs=[]))
+    session = EmulatorSession(
+        emulator_class(access_key_id=CREDS.access_key_id, access_key_secret=CREDS.access_key_secret, job_specs=[])
+    )
     monkeypatch.setattr(DtsClient, 'new_session', staticmethod(lambda pool_size: session))
     return session
 

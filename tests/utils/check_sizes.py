@@ -31,8 +31,13 @@ def offences(root):
                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     length = node.end_lineno - node.lineno + 1
                     if length > MAX_FUNCTION_LINES:
-                        yield '%s:%d: %s is %d lines, over %d' % (relative, node.lineno, node.name, length,
-                                                                  MAX_FUNCTION_LINES)
+                        yield '%s:%d: %s is %d lines, over %d' % (
+                            relative,
+                            node.lineno,
+                            node.name,
+                            length,
+                            MAX_FUNCTION_LINES,
+                        )
 
 
 def main():

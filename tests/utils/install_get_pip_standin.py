@@ -31,6 +31,7 @@ subprocess.check_call([sys.executable, '-m', 'pip', 'install'] + args, env=env)
 
 def required_pip_versions():
     import ansible_test
+
     source = os.path.join(os.path.dirname(ansible_test.__file__), '_internal', 'python_requirements.py')
     with open(source) as handle:
         return sorted(set(re.findall(r"pip='([0-9.]+)'", handle.read())))

@@ -32,8 +32,14 @@ class Tea:
     """alibabacloud_dts20200101.client.Client, V3 by default or V1 when asked."""
 
     def __init__(self, port, signature_version, key=AK, secret=SECRET, token=None):
-        config = Config(access_key_id=key, access_key_secret=secret, security_token=token,
-                        endpoint='127.0.0.1:%d' % port, protocol='http', region_id=REGION)
+        config = Config(
+            access_key_id=key,
+            access_key_secret=secret,
+            security_token=token,
+            endpoint='127.0.0.1:%d' % port,
+            protocol='http',
+            region_id=REGION,
+        )
         if signature_version == 'v1':
             config.signature_version = 'v1'
         self.client = TeaClient(config)

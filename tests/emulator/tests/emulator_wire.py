@@ -37,10 +37,16 @@ def utc_now(offset=None):
 def v3_signature(secret, method, path, params, headers, body=b''):
     """(signed header names, hex signature) of ACS3-HMAC-SHA256 over lower-case ``headers``."""
     names = sorted(headers)
-    canonical_request = '\n'.join([
-        method, path, query_string(params),
-        ''.join('%s:%s\n' % (name, str(headers[name]).strip()) for name in names),
-        ';'.join(names), hashlib.sha256(body).hexdigest()])
+    canonical_request = '\n'.join(
+        [
+            method,
+            path,
+            query_string(params),
+            ''.join('%s:%s\n' % (name, str(headers[name]).strip()) for name in names),
+            ';'.join(names),
+            hashlib.sha256(body).hexdigest(),
+        ]
+    )
     to_sign = 'ACS3-HMAC-SHA256\n' + hashlib.sha256(canonical_request.encode('utf-8')).hexdigest()
     return ';'.join(names), hmac.new(secret.encode('utf-8'), to_sign.encode('utf-8'), hashlib.sha256).hexdigest()
 
@@ -51,9 +57,22 @@ def v1_signature(secret, method, params):
     return base64.b64encode(digest).decode('ascii')
 
 
-def call(endpoint, action, params=None, key='dts-emulator-ak', secret='dts-emulator-secret', token=None,
-         signature='v3', method='POST', version='2020-01-01', date=None, nonce=None, verify=True, timeout=10,
-         tamper=None):
+def call(
+    endpoint,
+    action,
+    params=None,
+    key='dts-emulator-ak',
+    secret='dts-emulator-secret',
+    token=None,
+    signature='v3',
+    method='POST',
+    version='2020-01-01',
+    date=None,
+    nonce=None,
+    verify=True,
+    timeout=10,
+    tamper=None,
+):
     """Sign and send one RPC call; returns the ``requests.Response``.
 
     ``tamper`` replaces parameters after signing, as a man in the middle would.
@@ -64,22 +83,46 @@ def call(endpoint, action, params=None, key='dts-emulator-ak', secret='dts-emula
     nonce = nonce or uuid.uuid4().hex
     url = endpoint.rstrip('/') + '/'
     if signature == 'v3':
-        headers = {'host': urlsplit(endpoint).netloc, 'x-acs-action': action, 'x-acs-version': version,
-                   'x-acs-date': date, 'x-acs-signature-nonce': nonce, 'x-acs-content-sha256': EMPTY_SHA256}
+        headers = {
+            'host': urlsplit(endpoint).netloc,
+            'x-acs-action': action,
+            'x-acs-version': version,
+            'x-acs-date': date,
+            'x-acs-signature-nonce': nonce,
+            'x-acs-content-sha256': EMPTY_SHA256,
+        }
         if token:
             headers['x-acs-security-token'] = token
         names, value = v3_signature(secret, method, '/', params, headers)
-        headers['Authorization'] = 'ACS3-HMAC-SHA256 Credential=%s,SignedHeaders=%s,Signature=%s' % (
-            key, names, value)
-        return requests.request(method, url + '?' + query_string(dict(params, **tamper)), headers=headers, data=b'',
-                                verify=verify, timeout=timeout)
-    params.update(Action=action, Version=version, Format='JSON', AccessKeyId=key, SignatureMethod='HMAC-SHA1',
-                  SignatureVersion='1.0', SignatureNonce=nonce, Timestamp=date)
+        headers['Authorization'] = 'ACS3-HMAC-SHA256 Credential=%s,SignedHeaders=%s,Signature=%s' % (key, names, value)
+        return requests.request(
+            method,
+            url + '?' + query_string(dict(params, **tamper)),
+            headers=headers,
+            data=b'',
+            verify=verify,
+            timeout=timeout,
+        )
+    params.update(
+        Action=action,
+        Version=version,
+        Format='JSON',
+        AccessKeyId=key,
+        SignatureMethod='HMAC-SHA1',
+        SignatureVersion='1.0',
+        SignatureNonce=nonce,
+        Timestamp=date,
+    )
     if token:
         params['SecurityToken'] = token
     params['Signature'] = v1_signature(secret, method, params)
     params.update(tamper)
     if method == 'GET':
         return requests.get(url + '?' + query_string(params), verify=verify, timeout=timeout)
-    return requests.post(url, data=query_string(params), verify=verify, timeout=timeout,
-                         headers={'Content-Type': 'application/x-www-form-urlencoded'})
+    return requests.post(
+        url,
+        data=query_string(params),
+        verify=verify,
+        timeout=timeout,
+        headers={'Content-Type': 'application/x-www-form-urlencoded'},
+    )

@@ -46,14 +46,20 @@ def listing(emulator, region=HZ, **filters):
 
 
 def statuses(emulator, ids, region=HZ, **kwargs):
-    return call(emulator.endpoint, STATUS, {'RegionId': region, 'SynchronizationJobIdListJsonStr': json.dumps(ids)},
-                **kwargs)
+    return call(
+        emulator.endpoint, STATUS, {'RegionId': region, 'SynchronizationJobIdListJsonStr': json.dumps(ids)}, **kwargs
+    )
 
 
 def control(emulator, path, body=None, method=None, verify=True):
     method = method or ('POST' if body is not None else 'GET')
-    response = requests.request(method, emulator.endpoint + '/_emulator/' + path,
-                                data=json.dumps(body) if body is not None else None, timeout=10, verify=verify)
+    response = requests.request(
+        method,
+        emulator.endpoint + '/_emulator/' + path,
+        data=json.dumps(body) if body is not None else None,
+        timeout=10,
+        verify=verify,
+    )
     return response
 
 
@@ -62,6 +68,7 @@ def keys_where(specs, region, predicate):
 
 
 # -- the default data ----------------------------------------------------------------------------
+
 
 def test_default_data_covers_every_status_in_every_region_and_many_jobs_in_hangzhou(specs):
     for region, _size in DEFAULT_REGION_SIZES:
@@ -90,6 +97,7 @@ def test_wire_quirks_numbers_as_strings_and_booleans_both_ways(emulator):
 
 # -- filters -------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize('region', [region for region, _size in DEFAULT_REGION_SIZES])
 def test_region_id_partitions_the_jobs(emulator, specs, region):
     assert set(listing(emulator, region)) == set(expected_records(specs, region))
@@ -111,8 +119,9 @@ def test_a_refused_region_answers_the_configured_message_in_both_families(emulat
     emulator.config.update(refused_regions=['cn-beijing'], refusal_message='{{ hostile }}')
     legacy = call(emulator.endpoint, LIST, {'RegionId': 'cn-beijing'})
     current = call(emulator.endpoint, 'DescribeDtsJobs', {'Region': 'cn-beijing', 'JobType': 'SYNC'})
-    assert [(answer.status_code, answer.json()['Message']) for answer in (legacy, current)] == \
-        [(403, '{{ hostile }}')] * 2
+    assert [(answer.status_code, answer.json()['Message']) for answer in (legacy, current)] == [
+        (403, '{{ hostile }}')
+    ] * 2
 
 
 def test_tag_key_and_value_must_both_match(emulator, specs):
@@ -128,16 +137,19 @@ def test_a_tag_key_alone_matches_any_value(emulator, specs):
 
 
 def test_an_empty_tag_value_matches_only_empty_values(emulator, specs):
-    assert set(listing(emulator, **{'Tag.1.Key': 'owner', 'Tag.1.Value': ''})) == \
-        keys_where(specs, HZ, lambda spec: spec['tags'].get('owner') == '')
+    assert set(listing(emulator, **{'Tag.1.Key': 'owner', 'Tag.1.Value': ''})) == keys_where(
+        specs, HZ, lambda spec: spec['tags'].get('owner') == ''
+    )
     assert listing(emulator, **{'Tag.1.Key': 'env', 'Tag.1.Value': ''}) == {}
 
 
 def test_several_tags_must_all_match(emulator, specs):
-    found = listing(emulator, **{'Tag.1.Key': 'env', 'Tag.1.Value': 'staging', 'Tag.2.Key': 'team',
-                                 'Tag.2.Value': 'payments'})
-    assert set(found) == keys_where(specs, HZ, lambda spec: spec['tags'].get('env') == 'staging'
-                                    and spec['tags'].get('team') == 'payments')
+    found = listing(
+        emulator, **{'Tag.1.Key': 'env', 'Tag.1.Value': 'staging', 'Tag.2.Key': 'team', 'Tag.2.Value': 'payments'}
+    )
+    assert set(found) == keys_where(
+        specs, HZ, lambda spec: spec['tags'].get('env') == 'staging' and spec['tags'].get('team') == 'payments'
+    )
 
 
 @pytest.mark.parametrize('params', [{'Tag.1.Value': 'prod'}, {'Tag.1.Key': ''}])
@@ -147,14 +159,18 @@ def test_a_tag_without_a_key_is_an_invalid_parameter(emulator, params):
 
 
 def test_tags_sent_by_the_tea_sdk_filter_alike(emulator, specs):
-    client = TeaClient(Config(access_key_id=AK, access_key_secret=SECRET, endpoint='127.0.0.1:%d' % emulator.port,
-                              protocol='http'))
-    tags = [dts_models.DescribeSynchronizationJobsRequestTag(key='env', value='dev'),
-            dts_models.DescribeSynchronizationJobsRequestTag(key='owner')]
+    client = TeaClient(
+        Config(access_key_id=AK, access_key_secret=SECRET, endpoint='127.0.0.1:%d' % emulator.port, protocol='http')
+    )
+    tags = [
+        dts_models.DescribeSynchronizationJobsRequestTag(key='env', value='dev'),
+        dts_models.DescribeSynchronizationJobsRequestTag(key='owner'),
+    ]
     found, number, total = set(), 1, None
     while total is None or len(found) < total:
-        body = client.describe_synchronization_jobs(dts_models.DescribeSynchronizationJobsRequest(
-            region_id=HZ, page_size=10, page_num=number, tag=tags)).body
+        body = client.describe_synchronization_jobs(
+            dts_models.DescribeSynchronizationJobsRequest(region_id=HZ, page_size=10, page_num=number, tag=tags)
+        ).body
         total = body.total_record_count
         found |= set((i.synchronization_job_id, i.synchronization_direction) for i in body.synchronization_instances)
         number += 1
@@ -162,7 +178,7 @@ def test_tags_sent_by_the_tea_sdk_filter_alike(emulator, specs):
     assert found
 
 
-@pytest.mark.parametrize('fragment', [u'订单', u'ORDERS-PROD', u'sync-0', u'-Sync-'])
+@pytest.mark.parametrize('fragment', ['订单', 'ORDERS-PROD', 'sync-0', '-Sync-'])
 @pytest.mark.parametrize('signature', ['v3', 'v1'])
 def test_the_name_filter_is_a_case_insensitive_substring(emulator, specs, fragment, signature):
     params = {'RegionId': HZ, 'PageSize': '30', 'SynchronizationJobName': fragment}
@@ -173,9 +189,9 @@ def test_the_name_filter_is_a_case_insensitive_substring(emulator, specs, fragme
 
 
 def test_a_unicode_name_comes_back_intact(emulator):
-    found = listing(emulator, SynchronizationJobName=u'订单')
+    found = listing(emulator, SynchronizationJobName='订单')
     names = set(record['SynchronizationJobName'] for record in found.values())
-    assert names and all(name.startswith(u'订单中心-') for name in names)
+    assert names and all(name.startswith('订单中心-') for name in names)
 
 
 def test_resource_group_id_filters(emulator, specs):
@@ -200,6 +216,7 @@ def test_page_size_defaults_to_30(emulator):
 
 # -- the status list ----------------------------------------------------------------------------
 
+
 def test_unknown_ids_and_other_regions_are_left_out(emulator, specs):
     hangzhou = [spec['id'] for spec in specs if spec['region'] == HZ][:3]
     beijing = [spec['id'] for spec in specs if spec['region'] == 'cn-beijing'][:1]
@@ -213,9 +230,9 @@ def test_two_way_jobs_answer_both_directions(emulator, specs):
     assert two_way
     body = ok(statuses(emulator, [spec['id'] for spec in two_way]))
     for spec, entry in zip(two_way, body['SynchronizationJobListStatusList']):
-        assert [(info['SynchronizationDirection'], info['Status']) for info in
-                entry['SynchronizationDirectionInfoList']] == [('Forward', spec['status']),
-                                                               ('Reverse', spec['reverse_status'])]
+        assert [
+            (info['SynchronizationDirection'], info['Status']) for info in entry['SynchronizationDirectionInfoList']
+        ] == [('Forward', spec['status']), ('Reverse', spec['reverse_status'])]
 
 
 def test_success_arrives_as_a_boolean_or_as_a_string(emulator, specs):
@@ -258,10 +275,12 @@ def test_max_status_ids_refuses_longer_lists(emulator, specs):
 
 # -- lifecycles ---------------------------------------------------------------------------------
 
+
 def status_of(emulator, job_id, region=HZ):
     entry = ok(statuses(emulator, [job_id], region))['SynchronizationJobListStatusList'][0]
-    return dict((info['SynchronizationDirection'], info['Status']) for info in
-                entry['SynchronizationDirectionInfoList'])['Forward']
+    return dict(
+        (info['SynchronizationDirection'], info['Status']) for info in entry['SynchronizationDirectionInfoList']
+    )['Forward']
 
 
 def first_job(specs, status):
@@ -270,13 +289,24 @@ def first_job(specs, status):
 
 def test_a_timeline_advances_one_step_per_poll(emulator, specs):
     job_id = first_job(specs, 'NotStarted')
-    response = control(emulator, 'jobs/%s/timeline' % job_id, {'steps': [
-        {'status': 'Synchronizing', 'after_polls': 3, 'delay': 2},
-        {'status': 'Prechecking', 'after_polls': 1},
-        {'status': 'Initializing', 'after_polls': 2}]})
+    response = control(
+        emulator,
+        'jobs/%s/timeline' % job_id,
+        {
+            'steps': [
+                {'status': 'Synchronizing', 'after_polls': 3, 'delay': 2},
+                {'status': 'Prechecking', 'after_polls': 1},
+                {'status': 'Initializing', 'after_polls': 2},
+            ]
+        },
+    )
     assert response.json() == {'job': job_id, 'steps': 3}
     assert [status_of(emulator, job_id) for _poll in range(4)] == [
-        'Prechecking', 'Initializing', 'Synchronizing', 'Synchronizing']
+        'Prechecking',
+        'Initializing',
+        'Synchronizing',
+        'Synchronizing',
+    ]
     record = listing(emulator, SynchronizationJobName=next(s['name'] for s in specs if s['id'] == job_id))
     assert record[(job_id, 'Forward')]['Delay'] == '2'
 
@@ -291,8 +321,9 @@ def test_a_listing_page_counts_as_a_poll(emulator, specs):
 
 def test_a_timeline_by_seconds_is_due_at_the_first_poll_after_it(emulator, specs):
     job_id = first_job(specs, 'NotStarted')
-    emulator.set_timeline(job_id, [{'status': 'Prechecking', 'after_seconds': 0},
-                                   {'status': 'Synchronizing', 'after_seconds': 3600}])
+    emulator.set_timeline(
+        job_id, [{'status': 'Prechecking', 'after_seconds': 0}, {'status': 'Synchronizing', 'after_seconds': 3600}]
+    )
     assert status_of(emulator, job_id) == 'Prechecking'
     assert status_of(emulator, job_id) == 'Prechecking'
 
@@ -321,12 +352,18 @@ def test_an_unknown_job_in_the_control_api_is_not_found(emulator):
 
 # -- faults, latency, concurrency ------------------------------------------------------------------
 
+
 def outcomes(emulator, count, action=LIST):
     result = []
     for _attempt in range(count):
         response = call(emulator.endpoint, action, {'RegionId': HZ, 'PageSize': '10'})
-        result.append((response.status_code, response.json().get('Code') if response.status_code != 200 else None,
-                       response.headers.get('x-acs-retry-after')))
+        result.append(
+            (
+                response.status_code,
+                response.json().get('Code') if response.status_code != 200 else None,
+                response.headers.get('x-acs-retry-after'),
+            )
+        )
     return result
 
 
@@ -388,9 +425,13 @@ def test_a_stall_fault_outlasts_the_client_timeout(emulator):
 
 def test_faults_spare_sts_and_the_control_api(emulator):
     emulator.faults = Faults(0, throttle_every=1)
-    response = call(emulator.endpoint, 'AssumeRole', {'RoleArn': 'acs:ram::1234567890123456:role/reader',
-                                                      'RoleSessionName': 's'}, signature='v1',
-                    version='2015-04-01')
+    response = call(
+        emulator.endpoint,
+        'AssumeRole',
+        {'RoleArn': 'acs:ram::1234567890123456:role/reader', 'RoleSessionName': 's'},
+        signature='v1',
+        version='2015-04-01',
+    )
     assert response.status_code == 200
     assert control(emulator, 'health').status_code == 200
     assert outcomes(emulator, 1)[0][:2] == (400, 'Throttling.User')
@@ -429,13 +470,16 @@ def test_max_in_flight_counts_concurrent_requests(emulator):
 
 # -- control API ------------------------------------------------------------------------------------
 
+
 def test_health_log_and_counters(emulator):
     assert control(emulator, 'health').json() == {'status': 'ok', 'endpoint': emulator.endpoint}
     ok(call(emulator.endpoint, LIST, {'RegionId': HZ}, signature='v1', token=None))
     call(emulator.endpoint, LIST, {'RegionId': HZ}, secret='wrong')
     log = control(emulator, 'requests').json()['requests']
     assert [(entry['action'], entry['signature'], entry['status'], entry['code']) for entry in log] == [
-        (LIST, 'v1', 200, None), (LIST, 'v3', 400, 'SignatureDoesNotMatch')]
+        (LIST, 'v1', 200, None),
+        (LIST, 'v3', 400, 'SignatureDoesNotMatch'),
+    ]
     assert not set(log[0]['params']) & {'Signature', 'SecurityToken', 'AccessKeyId'}
     counters = control(emulator, 'counters').json()
     assert counters['total'] == 2
@@ -458,8 +502,7 @@ def test_reset_clears_the_log_and_reload_restores_the_data(emulator, specs):
 def test_jobs_can_be_read_added_and_replaced(emulator, specs):
     beijing = control(emulator, 'jobs?region=cn-beijing').json()['jobs']
     assert set(job['id'] for job in beijing) == set(spec['id'] for spec in specs if spec['region'] == 'cn-beijing')
-    added = {'id': 'dtsaddedjob0001', 'region': 'us-west-1', 'name': u'新任务', 'tags': {'env': 'prod'},
-             'two_way': True}
+    added = {'id': 'dtsaddedjob0001', 'region': 'us-west-1', 'name': '新任务', 'tags': {'env': 'prod'}, 'two_way': True}
     assert control(emulator, 'jobs', {'jobs': [added]}).json() == {'jobs': len(default_data(emulator.started)) + 1}
     assert set(listing(emulator, 'us-west-1')) == {('dtsaddedjob0001', 'Forward'), ('dtsaddedjob0001', 'Reverse')}
     assert control(emulator, 'jobs', {'jobs': [added], 'replace': True}).json() == {'jobs': 1}
@@ -483,13 +526,16 @@ def test_a_request_is_recorded_before_its_answer_arrives(emulator):
         assert emulator.log[-1]['status'] == (400 if number % 4 == 0 else 200)
 
 
-@pytest.mark.parametrize('path,body', [
-    ('jobs/%s/status', 'not json'),
-    ('jobs/%s/status', '{"direction": "Forward"}'),
-    ('jobs/%s/timeline', '{"steps": "soon"}'),
-    ('faults', '{"throttle_every": "often"}'),
-    ('config', '[1, 2]'),
-])
+@pytest.mark.parametrize(
+    'path,body',
+    [
+        ('jobs/%s/status', 'not json'),
+        ('jobs/%s/status', '{"direction": "Forward"}'),
+        ('jobs/%s/timeline', '{"steps": "soon"}'),
+        ('faults', '{"throttle_every": "often"}'),
+        ('config', '[1, 2]'),
+    ],
+)
 def test_a_malformed_control_request_is_answered_with_400(emulator, specs, path, body):
     if '%s' in path:
         path = path % specs[0]['id']
@@ -505,7 +551,8 @@ def test_reload_restores_the_data_the_emulator_started_with():
         control(emulator, 'jobs', {'jobs': [dict(spec, id='dtsownjob000002')]})
         control(emulator, 'reset', {'reload': True})
         assert [(job['id'], job['directions']['Forward']['status']) for job in emulator.jobs] == [
-            ('dtsownjob000001', 'NotStarted')]
+            ('dtsownjob000001', 'NotStarted')
+        ]
 
 
 def test_keep_alive_requests_are_not_held_back_by_delayed_acks(emulator):

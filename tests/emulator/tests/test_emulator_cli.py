@@ -23,10 +23,22 @@ SCRIPT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 LIST = 'DescribeSynchronizationJobs'
 STATUS = 'DescribeSynchronizationJobStatusList'
 JOBS = [
-    {'id': 'dtsclijob000001', 'region': 'eu-central-1', 'name': u'cli-één', 'status': 'Synchronizing',
-     'tags': {'env': 'prod'}},
-    {'id': 'dtsclijob000002', 'region': 'eu-central-1', 'name': 'cli-two', 'status': 'Failed',
-     'error_message': 'DTS-3: broken', 'two_way': True, 'reverse_status': 'Suspending'},
+    {
+        'id': 'dtsclijob000001',
+        'region': 'eu-central-1',
+        'name': 'cli-één',
+        'status': 'Synchronizing',
+        'tags': {'env': 'prod'},
+    },
+    {
+        'id': 'dtsclijob000002',
+        'region': 'eu-central-1',
+        'name': 'cli-two',
+        'status': 'Failed',
+        'error_message': 'DTS-3: broken',
+        'two_way': True,
+        'reverse_status': 'Suspending',
+    },
 ]
 
 
@@ -43,9 +55,12 @@ def wait_for(condition, seconds=10.0, what='condition'):
 class Running:
     def __init__(self, tmp_path, *args):
         self.port_file = str(tmp_path / ('port-%d' % next(SERIAL)))
-        self.process = subprocess.Popen([sys.executable, SCRIPT, '--port', '0', '--port-file', self.port_file,
-                                         '--quiet'] + list(args),
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+        self.process = subprocess.Popen(
+            [sys.executable, SCRIPT, '--port', '0', '--port-file', self.port_file, '--quiet'] + list(args),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            universal_newlines=True,
+        )
         self.port = int(wait_for(self._port, what='the port file'))
         self.scheme = 'https' if '--tls' in args else 'http'
         self.endpoint = '%s://127.0.0.1:%d' % (self.scheme, self.port)
@@ -118,11 +133,15 @@ def test_data_from_a_file_replaces_the_default_jobs(start, tmp_path, form):
         path.write_text(json.dumps({'jobs': JOBS}), encoding='utf-8')
     emulator = start('--data', str(path))
     page = call(emulator.endpoint, LIST, {'RegionId': 'eu-central-1'}).json()
-    records = dict(((r['SynchronizationJobId'], r['SynchronizationDirection']), r)
-                   for r in page['SynchronizationInstances'])
-    assert sorted(records) == [('dtsclijob000001', 'Forward'), ('dtsclijob000002', 'Forward'),
-                               ('dtsclijob000002', 'Reverse')]
-    assert records[('dtsclijob000001', 'Forward')]['SynchronizationJobName'] == u'cli-één'
+    records = dict(
+        ((r['SynchronizationJobId'], r['SynchronizationDirection']), r) for r in page['SynchronizationInstances']
+    )
+    assert sorted(records) == [
+        ('dtsclijob000001', 'Forward'),
+        ('dtsclijob000002', 'Forward'),
+        ('dtsclijob000002', 'Reverse'),
+    ]
+    assert records[('dtsclijob000001', 'Forward')]['SynchronizationJobName'] == 'cli-één'
     assert records[('dtsclijob000002', 'Forward')]['ErrorMessage'] == 'DTS-3: broken'
     assert records[('dtsclijob000002', 'Reverse')]['Status'] == 'Suspending'
     assert call(emulator.endpoint, LIST, {'RegionId': 'cn-hangzhou'}).json()['TotalRecordCount'] == 0
@@ -137,8 +156,9 @@ def test_fault_latency_and_limit_options(start):
     assert (second.status_code, second.json()['Code']) == (400, 'Throttling.User')
     assert int(second.headers['x-acs-retry-after']) > 0
     ids = [record['SynchronizationJobId'] for record in first.json()['SynchronizationInstances']][:2]
-    refused = call(emulator.endpoint, STATUS, {'RegionId': 'cn-hangzhou',
-                                               'SynchronizationJobIdListJsonStr': json.dumps(ids)})
+    refused = call(
+        emulator.endpoint, STATUS, {'RegionId': 'cn-hangzhou', 'SynchronizationJobIdListJsonStr': json.dumps(ids)}
+    )
     assert refused.json()['Code'] == 'InvalidParameter'
 
 
@@ -159,8 +179,12 @@ def test_the_official_clients_against_the_command_line_emulator(start):
     and is refused for a wrong secret, PageSize 25 and a status list without ids."""
     emulator = start()
     specs = default_job_specs()
-    expected = set((s['id'], d) for s in specs if s['region'] == 'cn-hangzhou'
-                   for d in (('Forward', 'Reverse') if s.get('two_way') else ('Forward',)))
+    expected = set(
+        (s['id'], d)
+        for s in specs
+        if s['region'] == 'cn-hangzhou'
+        for d in (('Forward', 'Reverse') if s.get('two_way') else ('Forward',))
+    )
     for name in sorted(CLIENTS):
         client = CLIENTS[name](emulator.port)
         for size in (10, 30):
@@ -171,11 +195,15 @@ def test_the_official_clients_against_the_command_line_emulator(start):
         listed = client.statuses(ids).synchronization_job_list_status_list
         assert sorted(entry.synchronization_job_id for entry in listed) == ids, name
         # Each call is made in the iteration that built it (B023 cannot see that).
-        for call_, code in ((lambda: CLIENTS[name](emulator.port, secret='wrong').list_page(10, 1),  # noqa: B023
-                             # the legacy SDK renames it when the server's string-to-sign equals its own
-                             ('InvalidAccessKeySecret',) if name.startswith('legacy') else ('SignatureDoesNotMatch',)),
-                            (lambda: client.list_page(25, 1), ('InvalidParameter',)),  # noqa: B023
-                            (lambda: client.statuses(None), ('MissingParameter',))):  # noqa: B023
+        for call_, code in (
+            (
+                lambda: CLIENTS[name](emulator.port, secret='wrong').list_page(10, 1),  # noqa: B023
+                # the legacy SDK renames it when the server's string-to-sign equals its own
+                ('InvalidAccessKeySecret',) if name.startswith('legacy') else ('SignatureDoesNotMatch',),
+            ),
+            (lambda: client.list_page(25, 1), ('InvalidParameter',)),  # noqa: B023
+            (lambda: client.statuses(None), ('MissingParameter',)),  # noqa: B023
+        ):
             with pytest.raises(REFUSALS) as caught:
                 call_()
             assert client.refusal(caught.value)[0] in code, name
@@ -183,30 +211,55 @@ def test_the_official_clients_against_the_command_line_emulator(start):
 
 
 def test_generated_jobs_and_the_current_family_flags(start):
-    emulator = start('--generate-jobs', '600', '--generate-regions', 'cn-hangzhou,eu-central-1',
-                     '--rate-limit', 'DescribeDtsJobs=3', '--throttle-code', 'Rejected.Throttling',
-                     '--dts-jobs-page-cap', '10', '--lowercase-statuses', '--oidc-token', 'cli-oidc',
-                     '--sts-duration-seconds', '900')
+    emulator = start(
+        '--generate-jobs',
+        '600',
+        '--generate-regions',
+        'cn-hangzhou,eu-central-1',
+        '--rate-limit',
+        'DescribeDtsJobs=3',
+        '--throttle-code',
+        'Rejected.Throttling',
+        '--dts-jobs-page-cap',
+        '10',
+        '--lowercase-statuses',
+        '--oidc-token',
+        'cli-oidc',
+        '--sts-duration-seconds',
+        '900',
+    )
     config = requests.get(emulator.endpoint + '/_emulator/jobs?origin=all&region=eu-central-1', timeout=10).json()
     assert len(config['jobs']) == 300
-    page = call(emulator.endpoint, 'DescribeDtsJobs', {'Region': 'eu-central-1', 'JobType': 'SYNC',
-                                                       'PageSize': '100'}).json()
+    page = call(
+        emulator.endpoint, 'DescribeDtsJobs', {'Region': 'eu-central-1', 'JobType': 'SYNC', 'PageSize': '100'}
+    ).json()
     assert page['PageRecordCount'] == 10 < page['TotalRecordCount']
     assert all(entry['Status'] == entry['Status'].lower() for entry in page['DtsJobList'])
     legacy = call(emulator.endpoint, LIST, {'RegionId': 'eu-central-1'}).json()
-    assert legacy['TotalRecordCount'] == sum(len(job['directions']) for job in config['jobs']
-                                             if job['origin'] == 'legacy')
+    assert legacy['TotalRecordCount'] == sum(
+        len(job['directions']) for job in config['jobs'] if job['origin'] == 'legacy'
+    )
     # An empty config change answers the whole config: what the flags set, without timing any calls.
     settings = requests.post(emulator.endpoint + '/_emulator/config', data='{}', timeout=10).json()
-    assert (settings['rate_limits'], settings['throttle_code'], settings['oidc_tokens'],
-            settings['sts_duration_seconds']) == ({'DescribeDtsJobs': 3}, 'Rejected.Throttling', ['cli-oidc'], 900)
+    assert (
+        settings['rate_limits'],
+        settings['throttle_code'],
+        settings['oidc_tokens'],
+        settings['sts_duration_seconds'],
+    ) == ({'DescribeDtsJobs': 3}, 'Rejected.Throttling', ['cli-oidc'], 900)
     status, out, err = emulator.stop()
     assert status == 0, err
 
 
-@pytest.mark.parametrize('args', [['--rate-limit', 'DescribeDtsJobs=lots'], ['--rate-limit', 'Nope=3'],
-                                  ['--generate-jobs', '-1']])
+@pytest.mark.parametrize(
+    'args', [['--rate-limit', 'DescribeDtsJobs=lots'], ['--rate-limit', 'Nope=3'], ['--generate-jobs', '-1']]
+)
 def test_bad_new_flags_are_refused_before_serving(tmp_path, args):
-    process = subprocess.run([sys.executable, SCRIPT, '--port', '0', '--quiet'] + args, capture_output=True,
-                             text=True, timeout=60, check=False)
+    process = subprocess.run(
+        [sys.executable, SCRIPT, '--port', '0', '--quiet'] + args,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert process.returncode == 2 and args[0] in process.stderr

@@ -36,12 +36,17 @@ def error_of(response):
 
 # -- TLS -----------------------------------------------------------------------------------------
 
+
 def test_tls_is_verified_with_the_ca_bundle(tls_emulator):
     assert tls_emulator.endpoint.startswith('https://127.0.0.1:')
     response = call(tls_emulator.endpoint, LIST, {'RegionId': 'cn-hangzhou'}, verify=tls_emulator.ca_file)
     assert response.status_code == 200
-    assert requests.get(tls_emulator.endpoint + '/_emulator/health', verify=tls_emulator.ca_file,
-                        timeout=10).json()['status'] == 'ok'
+    assert (
+        requests.get(tls_emulator.endpoint + '/_emulator/health', verify=tls_emulator.ca_file, timeout=10).json()[
+            'status'
+        ]
+        == 'ok'
+    )
 
 
 def test_tls_without_the_ca_bundle_fails_certificate_verification(tls_emulator):
@@ -61,14 +66,16 @@ def test_a_silent_tls_client_does_not_block_others(tls_emulator):
     # A connection that never starts its handshake must not hold up everyone else.
     silent = socket.create_connection(('127.0.0.1', tls_emulator.port), timeout=5)
     try:
-        response = call(tls_emulator.endpoint, LIST, {'RegionId': 'cn-hangzhou'}, verify=tls_emulator.ca_file,
-                        timeout=3)
+        response = call(
+            tls_emulator.endpoint, LIST, {'RegionId': 'cn-hangzhou'}, verify=tls_emulator.ca_file, timeout=3
+        )
         assert response.status_code == 200
     finally:
         silent.close()
 
 
 # -- STS AssumeRole --------------------------------------------------------------------------------
+
 
 def test_assume_role_returns_sts_credentials_that_work_for_dts(emulator):
     answer = assume_role(emulator.endpoint, DurationSeconds='900').json()
@@ -78,21 +85,30 @@ def test_assume_role_returns_sts_credentials_that_work_for_dts(emulator):
     expires = datetime.strptime(creds['Expiration'], '%Y-%m-%dT%H:%M:%SZ').replace(tzinfo=timezone.utc)
     assert timedelta(seconds=880) < expires - datetime.now(timezone.utc) <= timedelta(seconds=900)
 
-    client = TeaClient(Config(access_key_id=creds['AccessKeyId'], access_key_secret=creds['AccessKeySecret'],
-                              security_token=creds['SecurityToken'], endpoint='127.0.0.1:%d' % emulator.port,
-                              protocol='http'))
-    body = client.describe_synchronization_jobs(dts_models.DescribeSynchronizationJobsRequest(
-        region_id='cn-hangzhou', page_size=10)).body
+    client = TeaClient(
+        Config(
+            access_key_id=creds['AccessKeyId'],
+            access_key_secret=creds['AccessKeySecret'],
+            security_token=creds['SecurityToken'],
+            endpoint='127.0.0.1:%d' % emulator.port,
+            protocol='http',
+        )
+    )
+    body = client.describe_synchronization_jobs(
+        dts_models.DescribeSynchronizationJobsRequest(region_id='cn-hangzhou', page_size=10)
+    ).body
     assert len(body.synchronization_instances) == 10
 
-    without_token = call(emulator.endpoint, LIST, {'RegionId': 'cn-hangzhou'}, key=creds['AccessKeyId'],
-                         secret=creds['AccessKeySecret'])
+    without_token = call(
+        emulator.endpoint, LIST, {'RegionId': 'cn-hangzhou'}, key=creds['AccessKeyId'], secret=creds['AccessKeySecret']
+    )
     assert error_of(without_token) == (400, 'MissingSecurityToken')
 
 
 def test_the_official_credentials_provider_assumes_a_role_over_tls(tls_emulator):
-    provider = RamRoleArnCredentialsProvider(access_key_id=AK, access_key_secret=SECRET, role_arn=ROLE,
-                                             sts_endpoint='127.0.0.1:%d' % tls_emulator.port)
+    provider = RamRoleArnCredentialsProvider(
+        access_key_id=AK, access_key_secret=SECRET, role_arn=ROLE, sts_endpoint='127.0.0.1:%d' % tls_emulator.port
+    )
     # The provider always speaks HTTPS; its runtime options are where a CA bundle goes.
     provider._runtime_options['ca'] = tls_emulator.ca_file
     creds = provider.get_credentials()
@@ -101,12 +117,15 @@ def test_the_official_credentials_provider_assumes_a_role_over_tls(tls_emulator)
     assert tls_emulator.log[-1]['action'] == 'AssumeRole' and tls_emulator.log[-1]['status'] == 200
 
 
-@pytest.mark.parametrize('params,expected', [
-    ({'RoleArn': 'arn:aws:iam::1:role/x'}, (400, 'InvalidParameter.RoleArn')),
-    ({'RoleArn': 'acs:ram::1234567890123456:role/denied'}, (403, 'NoPermission')),
-    ({'DurationSeconds': '899'}, (400, 'InvalidParameter.DurationSeconds')),
-    ({'DurationSeconds': '43201'}, (400, 'InvalidParameter.DurationSeconds')),
-])
+@pytest.mark.parametrize(
+    'params,expected',
+    [
+        ({'RoleArn': 'arn:aws:iam::1:role/x'}, (400, 'InvalidParameter.RoleArn')),
+        ({'RoleArn': 'acs:ram::1234567890123456:role/denied'}, (403, 'NoPermission')),
+        ({'DurationSeconds': '899'}, (400, 'InvalidParameter.DurationSeconds')),
+        ({'DurationSeconds': '43201'}, (400, 'InvalidParameter.DurationSeconds')),
+    ],
+)
 def test_assume_role_refusals(emulator, params, expected):
     assert error_of(assume_role(emulator.endpoint, **params)) == expected
 
@@ -114,20 +133,28 @@ def test_assume_role_refusals(emulator, params, expected):
 def test_assume_role_checks_its_own_version_and_signature(emulator):
     wrong_version = call(emulator.endpoint, 'AssumeRole', {'RoleArn': ROLE}, signature='v1', version='2020-01-01')
     assert error_of(wrong_version) == (400, 'InvalidVersion')
-    wrong_secret = call(emulator.endpoint, 'AssumeRole', {'RoleArn': ROLE}, signature='v1', version='2015-04-01',
-                        secret='nope')
+    wrong_secret = call(
+        emulator.endpoint, 'AssumeRole', {'RoleArn': ROLE}, signature='v1', version='2015-04-01', secret='nope'
+    )
     assert error_of(wrong_secret) == (400, 'SignatureDoesNotMatch')
 
 
 # -- ECS metadata ----------------------------------------------------------------------------------
+
 
 def test_ecs_metadata_serves_role_credentials_that_work_for_dts(emulator):
     response = requests.get(emulator.endpoint + CREDENTIALS + DEFAULT_ECS_ROLE, timeout=5)
     creds = response.json()
     assert creds['Code'] == 'Success'
     assert set(creds) >= {'AccessKeyId', 'AccessKeySecret', 'SecurityToken', 'Expiration', 'LastUpdated'}
-    listed = call(emulator.endpoint, LIST, {'RegionId': 'cn-hangzhou'}, key=creds['AccessKeyId'],
-                  secret=creds['AccessKeySecret'], token=creds['SecurityToken'])
+    listed = call(
+        emulator.endpoint,
+        LIST,
+        {'RegionId': 'cn-hangzhou'},
+        key=creds['AccessKeyId'],
+        secret=creds['AccessKeySecret'],
+        token=creds['SecurityToken'],
+    )
     assert listed.status_code == 200
 
 
@@ -148,20 +175,26 @@ def test_ecs_metadata_unknown_role_is_not_found(emulator):
 def test_ecs_metadata_with_the_token_requirement(emulator):
     emulator.config['require_imds_token'] = True
     assert requests.get(emulator.endpoint + CREDENTIALS + DEFAULT_ECS_ROLE, timeout=5).status_code == 401
-    token = requests.put(emulator.endpoint + '/latest/api/token', timeout=5,
-                         headers={'X-aliyun-ecs-metadata-token-ttl-seconds': '21600'})
+    token = requests.put(
+        emulator.endpoint + '/latest/api/token', timeout=5, headers={'X-aliyun-ecs-metadata-token-ttl-seconds': '21600'}
+    )
     assert token.status_code == 200 and token.text
-    wrong = requests.get(emulator.endpoint + CREDENTIALS + DEFAULT_ECS_ROLE, timeout=5,
-                         headers={'X-aliyun-ecs-metadata-token': 'forged'})
+    wrong = requests.get(
+        emulator.endpoint + CREDENTIALS + DEFAULT_ECS_ROLE, timeout=5, headers={'X-aliyun-ecs-metadata-token': 'forged'}
+    )
     assert wrong.status_code == 401
-    right = requests.get(emulator.endpoint + CREDENTIALS + DEFAULT_ECS_ROLE, timeout=5,
-                         headers={'X-aliyun-ecs-metadata-token': token.text})
+    right = requests.get(
+        emulator.endpoint + CREDENTIALS + DEFAULT_ECS_ROLE,
+        timeout=5,
+        headers={'X-aliyun-ecs-metadata-token': token.text},
+    )
     assert right.json()['Code'] == 'Success'
 
 
 def test_ecs_metadata_without_the_token_requirement_accepts_either(emulator):
-    token = requests.put(emulator.endpoint + '/latest/api/token', timeout=5,
-                         headers={'X-aliyun-ecs-metadata-token-ttl-seconds': '60'}).text
+    token = requests.put(
+        emulator.endpoint + '/latest/api/token', timeout=5, headers={'X-aliyun-ecs-metadata-token-ttl-seconds': '60'}
+    ).text
     for headers in ({}, {'X-aliyun-ecs-metadata-token': token}):
         response = requests.get(emulator.endpoint + CREDENTIALS + DEFAULT_ECS_ROLE, headers=headers, timeout=5)
         assert response.json()['Code'] == 'Success'
@@ -174,19 +207,33 @@ PROVIDER = 'acs:ram::1234567890123456:oidc-provider/ack-rrsa-emulator'
 
 def assume_role_with_oidc(endpoint, verify=True, **params):
     """Unsigned, as the official library sends it: no AccessKeyId, no Signature."""
-    params = dict({'Action': 'AssumeRoleWithOIDC', 'Version': '2015-04-01', 'Format': 'JSON', 'RoleArn': ROLE,
-                   'OIDCProviderArn': PROVIDER, 'OIDCToken': DEFAULT_OIDC_TOKEN, 'RoleSessionName': 'oidc-test',
-                   'Timestamp': datetime.now(timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')}, **params)
+    params = dict(
+        {
+            'Action': 'AssumeRoleWithOIDC',
+            'Version': '2015-04-01',
+            'Format': 'JSON',
+            'RoleArn': ROLE,
+            'OIDCProviderArn': PROVIDER,
+            'OIDCToken': DEFAULT_OIDC_TOKEN,
+            'RoleSessionName': 'oidc-test',
+            'Timestamp': datetime.now(timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'),
+        },
+        **params,
+    )
     return requests.get(endpoint + '/', params=params, verify=verify, timeout=10)
 
 
 def test_the_official_oidc_provider_gets_credentials_that_work_for_dts(tls_emulator, tmp_path):
     token_file = tmp_path / 'oidc-token'
     token_file.write_text(DEFAULT_OIDC_TOKEN)
-    provider = OIDCRoleArnCredentialsProvider(role_arn=ROLE, oidc_provider_arn=PROVIDER,
-                                              oidc_token_file_path=str(token_file), role_session_name='pod-a',
-                                              policy='{"Statement": []}',
-                                              sts_endpoint='127.0.0.1:%d' % tls_emulator.port)
+    provider = OIDCRoleArnCredentialsProvider(
+        role_arn=ROLE,
+        oidc_provider_arn=PROVIDER,
+        oidc_token_file_path=str(token_file),
+        role_session_name='pod-a',
+        policy='{"Statement": []}',
+        sts_endpoint='127.0.0.1:%d' % tls_emulator.port,
+    )
     provider._runtime_options['ca'] = tls_emulator.ca_file  # it always speaks HTTPS
     creds = provider.get_credentials()
     assert tls_emulator.keys[creds.get_access_key_id()]['token'] == creds.get_security_token()
@@ -196,22 +243,32 @@ def test_the_official_oidc_provider_gets_credentials_that_work_for_dts(tls_emula
     assert entry['params']['OIDCToken'].startswith('sha256:')
     assert DEFAULT_OIDC_TOKEN not in json.dumps(tls_emulator.log), 'the OIDC token is never logged'
 
-    client = TeaClient(Config(access_key_id=creds.get_access_key_id(), access_key_secret=creds.get_access_key_secret(),
-                              security_token=creds.get_security_token(), endpoint='127.0.0.1:%d' % tls_emulator.port,
-                              protocol='https', ca=tls_emulator.ca_file))
+    client = TeaClient(
+        Config(
+            access_key_id=creds.get_access_key_id(),
+            access_key_secret=creds.get_access_key_secret(),
+            security_token=creds.get_security_token(),
+            endpoint='127.0.0.1:%d' % tls_emulator.port,
+            protocol='https',
+            ca=tls_emulator.ca_file,
+        )
+    )
     body = client.describe_dts_jobs(dts_models.DescribeDtsJobsRequest(region='cn-hangzhou', job_type='SYNC')).body
     assert body.success and body.dts_job_list
 
 
-@pytest.mark.parametrize('params,expected', [
-    ({'OIDCToken': 'someone-elses-token'}, (400, 'InvalidParameter.OIDCToken')),
-    ({'OIDCToken': ''}, (400, 'MissingParameter')),
-    ({'OIDCProviderArn': 'acs:ram::1:role/not-a-provider'}, (400, 'InvalidParameter.OIDCProviderArn')),
-    ({'RoleArn': 'arn:aws:iam::1:role/x'}, (400, 'InvalidParameter.RoleArn')),
-    ({'RoleArn': 'acs:ram::1234567890123456:role/denied'}, (403, 'AuthenticationFail.NoPermission')),
-    ({'DurationSeconds': '100'}, (400, 'InvalidParameter.DurationSeconds')),
-    ({'Version': '2020-01-01'}, (400, 'InvalidVersion')),
-])
+@pytest.mark.parametrize(
+    'params,expected',
+    [
+        ({'OIDCToken': 'someone-elses-token'}, (400, 'InvalidParameter.OIDCToken')),
+        ({'OIDCToken': ''}, (400, 'MissingParameter')),
+        ({'OIDCProviderArn': 'acs:ram::1:role/not-a-provider'}, (400, 'InvalidParameter.OIDCProviderArn')),
+        ({'RoleArn': 'arn:aws:iam::1:role/x'}, (400, 'InvalidParameter.RoleArn')),
+        ({'RoleArn': 'acs:ram::1234567890123456:role/denied'}, (403, 'AuthenticationFail.NoPermission')),
+        ({'DurationSeconds': '100'}, (400, 'InvalidParameter.DurationSeconds')),
+        ({'Version': '2020-01-01'}, (400, 'InvalidVersion')),
+    ],
+)
 def test_assume_role_with_oidc_refusals(emulator, params, expected):
     response = assume_role_with_oidc(emulator.endpoint, **params)
     assert error_of(response) == expected
@@ -239,22 +296,36 @@ def test_the_credentials_uri_serves_fresh_sts_credentials(emulator):
     raw = requests.get(emulator.endpoint + '/_emulator/credentials-uri', timeout=10).json()
     assert set(raw) == {'Code', 'AccessKeyId', 'AccessKeySecret', 'SecurityToken', 'Expiration'}
     assert raw['Code'] == 'Success' and raw['AccessKeyId'] != first.get_access_key_id()
-    listed = call(emulator.endpoint, LIST, {'RegionId': 'cn-hangzhou'}, key=raw['AccessKeyId'],
-                  secret=raw['AccessKeySecret'], token=raw['SecurityToken'])
+    listed = call(
+        emulator.endpoint,
+        LIST,
+        {'RegionId': 'cn-hangzhou'},
+        key=raw['AccessKeyId'],
+        secret=raw['AccessKeySecret'],
+        token=raw['SecurityToken'],
+    )
     assert listed.status_code == 200
 
 
 def test_short_lived_credentials_when_configured(emulator):
     emulator.config['sts_duration_seconds'] = 5
-    for creds in (assume_role(emulator.endpoint, DurationSeconds='3600').json()['Credentials'],
-                  assume_role_with_oidc(emulator.endpoint).json()['Credentials'],
-                  requests.get(emulator.endpoint + '/_emulator/credentials-uri', timeout=10).json(),
-                  requests.get(emulator.endpoint + CREDENTIALS + DEFAULT_ECS_ROLE, timeout=10).json()):
+    for creds in (
+        assume_role(emulator.endpoint, DurationSeconds='3600').json()['Credentials'],
+        assume_role_with_oidc(emulator.endpoint).json()['Credentials'],
+        requests.get(emulator.endpoint + '/_emulator/credentials-uri', timeout=10).json(),
+        requests.get(emulator.endpoint + CREDENTIALS + DEFAULT_ECS_ROLE, timeout=10).json(),
+    ):
         expires = datetime.strptime(creds['Expiration'], '%Y-%m-%dT%H:%M:%SZ').replace(tzinfo=timezone.utc)
         assert timedelta(0) < expires - datetime.now(timezone.utc) <= timedelta(seconds=5)
     # Past Expiration the gateway refuses them: move the stored expiry instead of waiting.
     key = creds['AccessKeyId']
     emulator.keys[key]['expires'] = datetime.now(timezone.utc) - timedelta(seconds=1)
-    expired = call(emulator.endpoint, LIST, {'RegionId': 'cn-hangzhou'}, key=key, secret=creds['AccessKeySecret'],
-                   token=creds['SecurityToken'])
+    expired = call(
+        emulator.endpoint,
+        LIST,
+        {'RegionId': 'cn-hangzhou'},
+        key=key,
+        secret=creds['AccessKeySecret'],
+        token=creds['SecurityToken'],
+    )
     assert error_of(expired) == (403, 'InvalidSecurityToken.Expired')

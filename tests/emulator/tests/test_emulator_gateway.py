@@ -23,14 +23,26 @@ LIST = 'DescribeSynchronizationJobs'
 HZ = {'RegionId': 'cn-hangzhou', 'PageSize': '10'}
 
 # Alibaba's V3 signature guide (RunInstances on ECS) and the classic V1 DescribeRegions example.
-V3_HEADERS = {'host': 'ecs.cn-shanghai.aliyuncs.com', 'x-acs-action': 'RunInstances',
-              'x-acs-version': '2014-05-26', 'x-acs-date': '2023-10-26T10:22:32Z',
-              'x-acs-signature-nonce': '3156853299f313e23d1673dc12e1703d', 'x-acs-content-sha256': EMPTY_SHA256}
+V3_HEADERS = {
+    'host': 'ecs.cn-shanghai.aliyuncs.com',
+    'x-acs-action': 'RunInstances',
+    'x-acs-version': '2014-05-26',
+    'x-acs-date': '2023-10-26T10:22:32Z',
+    'x-acs-signature-nonce': '3156853299f313e23d1673dc12e1703d',
+    'x-acs-content-sha256': EMPTY_SHA256,
+}
 V3_QUERY = {'ImageId': 'win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd', 'RegionId': 'cn-shanghai'}
 V3_SIGNATURE = '06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0'
-V1_PARAMS = {'Action': 'DescribeRegions', 'AccessKeyId': 'testid', 'Format': 'XML', 'SignatureMethod': 'HMAC-SHA1',
-             'SignatureNonce': '3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf', 'SignatureVersion': '1.0',
-             'Timestamp': '2016-02-23T12:46:24Z', 'Version': '2014-05-26'}
+V1_PARAMS = {
+    'Action': 'DescribeRegions',
+    'AccessKeyId': 'testid',
+    'Format': 'XML',
+    'SignatureMethod': 'HMAC-SHA1',
+    'SignatureNonce': '3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf',
+    'SignatureVersion': '1.0',
+    'Timestamp': '2016-02-23T12:46:24Z',
+    'Version': '2014-05-26',
+}
 V1_SIGNATURE = 'OLeaidS1JvxuMvnyHOwuJ+uX5qY='
 
 
@@ -41,10 +53,15 @@ def refused(response):
     return response.status_code, body['Code']
 
 
-def v3_headers_with(signature, names='host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;'
-                                     'x-acs-version', key='YourAccessKeyId'):
-    return dict(V3_HEADERS, authorization='ACS3-HMAC-SHA256 Credential=%s,SignedHeaders=%s,Signature=%s'
-                % (key, names, signature))
+def v3_headers_with(
+    signature,
+    names='host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version',
+    key='YourAccessKeyId',
+):
+    return dict(
+        V3_HEADERS,
+        authorization='ACS3-HMAC-SHA256 Credential=%s,SignedHeaders=%s,Signature=%s' % (key, names, signature),
+    )
 
 
 class TestPublishedVectors:
@@ -84,7 +101,8 @@ class TestPublishedVectors:
         assert caught.value.message.endswith(
             'server string to sign is:POST&%2F&AccessKeyId%3Dtestid%26Action%3DDescribeRegions%26Format%3DXML'
             '%26SignatureMethod%3DHMAC-SHA1%26SignatureNonce%3D3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf'
-            '%26SignatureVersion%3D1.0%26Timestamp%3D2016-02-23T12%253A46%253A24Z%26Version%3D2014-05-26')
+            '%26SignatureVersion%3D1.0%26Timestamp%3D2016-02-23T12%253A46%253A24Z%26Version%3D2014-05-26'
+        )
 
 
 @pytest.mark.parametrize('signature,method', [('v3', 'POST'), ('v3', 'GET'), ('v1', 'GET'), ('v1', 'POST')])
@@ -133,26 +151,41 @@ class TestGateway:
     def test_an_expired_sts_token_is_refused(self, emulator, signature, method):
         creds = emulator.issue_sts_credentials(900)
         emulator.keys[creds['AccessKeyId']]['expires'] = datetime.now(timezone.utc) - timedelta(seconds=1)
-        response = call(emulator.endpoint, LIST, HZ, signature=signature, method=method, key=creds['AccessKeyId'],
-                        secret=creds['AccessKeySecret'], token=creds['SecurityToken'])
+        response = call(
+            emulator.endpoint,
+            LIST,
+            HZ,
+            signature=signature,
+            method=method,
+            key=creds['AccessKeyId'],
+            secret=creds['AccessKeySecret'],
+            token=creds['SecurityToken'],
+        )
         assert refused(response) == (403, 'InvalidSecurityToken.Expired')
 
     def test_a_tampered_parameter_breaks_the_signature(self, emulator, signature, method):
         # Signed for page 1, sent for page 2: the emulator must verify what it received.
-        response = call(emulator.endpoint, LIST, dict(HZ, PageNum='1'), signature=signature, method=method,
-                        tamper={'PageNum': '2'})
+        response = call(
+            emulator.endpoint, LIST, dict(HZ, PageNum='1'), signature=signature, method=method, tamper={'PageNum': '2'}
+        )
         assert refused(response) == (400, 'SignatureDoesNotMatch')
 
 
 def raw_v3(emulator, headers_names=None, body=b'', content_sha=None):
-    headers = {'host': '127.0.0.1:%d' % emulator.port, 'x-acs-action': LIST, 'x-acs-version': '2020-01-01',
-               'x-acs-date': utc_now(), 'x-acs-signature-nonce': 'raw-%s' % hashlib.md5(body).hexdigest(),
-               'x-acs-content-sha256': content_sha or hashlib.sha256(body).hexdigest()}
+    headers = {
+        'host': '127.0.0.1:%d' % emulator.port,
+        'x-acs-action': LIST,
+        'x-acs-version': '2020-01-01',
+        'x-acs-date': utc_now(),
+        'x-acs-signature-nonce': 'raw-%s' % hashlib.md5(body).hexdigest(),
+        'x-acs-content-sha256': content_sha or hashlib.sha256(body).hexdigest(),
+    }
     signed = dict((name, headers[name]) for name in (headers_names or headers))
     names, signature = v3_signature(SECRET, 'POST', '/', HZ, signed, body)
     headers['Authorization'] = 'ACS3-HMAC-SHA256 Credential=%s,SignedHeaders=%s,Signature=%s' % (AK, names, signature)
-    return requests.post(emulator.endpoint + '/?RegionId=cn-hangzhou&PageSize=10', headers=headers, data=body,
-                         timeout=10)
+    return requests.post(
+        emulator.endpoint + '/?RegionId=cn-hangzhou&PageSize=10', headers=headers, data=body, timeout=10
+    )
 
 
 def test_v3_requires_the_nonce_header_to_be_signed(emulator):
@@ -165,8 +198,11 @@ def test_v3_refuses_a_body_whose_hash_does_not_match(emulator):
 
 
 def test_v3_refuses_a_malformed_authorization_header(emulator):
-    response = requests.post(emulator.endpoint + '/', headers={'Authorization': 'Bearer abc', 'x-acs-action': LIST,
-                                                               'x-acs-version': '2020-01-01'}, timeout=10)
+    response = requests.post(
+        emulator.endpoint + '/',
+        headers={'Authorization': 'Bearer abc', 'x-acs-action': LIST, 'x-acs-version': '2020-01-01'},
+        timeout=10,
+    )
     assert refused(response) == (400, 'IncompleteSignature')
 
 
@@ -183,11 +219,19 @@ NAME_TEXT = st.text(alphabet=st.characters(blacklist_categories=('Cs', 'Cc')), m
 @given(name=NAME_TEXT, signature=st.sampled_from(['v3', 'v1']), method=st.sampled_from(['GET', 'POST']))
 def test_any_unicode_parameter_is_signed_and_filtered_alike(shared_emulator, name, signature, method):
     """Spaces, '*', '~', '+', '&', '=', CJK: the percent-encoding rules agree end to end."""
-    response = call(shared_emulator.endpoint, LIST, dict(HZ, PageSize='30', SynchronizationJobName=name),
-                    signature=signature, method=method)
+    response = call(
+        shared_emulator.endpoint,
+        LIST,
+        dict(HZ, PageSize='30', SynchronizationJobName=name),
+        signature=signature,
+        method=method,
+    )
     assert response.status_code == 200, response.text
-    expected = [job for job in shared_emulator.jobs if job['region'] == 'cn-hangzhou' and job['origin'] == 'legacy'
-                and name.lower() in job['name'].lower()]
+    expected = [
+        job
+        for job in shared_emulator.jobs
+        if job['region'] == 'cn-hangzhou' and job['origin'] == 'legacy' and name.lower() in job['name'].lower()
+    ]
     records = sum(len(job['directions']) for job in expected)
     assert response.json()['TotalRecordCount'] == records
     assert json.loads(response.content.decode('utf-8'))['PageNumber'] == 1

@@ -51,19 +51,24 @@ def without_request_id(answer):
 @pytest.fixture
 def in_process(emulator, monkeypatch):
     """emulator_wire.call, sent to the same emulator in process instead of over its socket."""
+
     def call(*args, **kwargs):
         with monkeypatch.context() as patched:
             patched.setattr(emulator_wire, 'requests', InProcessRequests(emulator))
             return emulator_wire.call(*args, **kwargs)
+
     return call
 
 
 @pytest.mark.parametrize('signature, method', [('v3', 'POST'), ('v1', 'GET'), ('v1', 'POST')])
-@pytest.mark.parametrize('action, params', [
-    ('DescribeSynchronizationJobs', {'RegionId': 'cn-hangzhou', 'PageSize': '10', 'PageNum': '2'}),
-    ('DescribeDtsJobs', {'Region': 'cn-hangzhou', 'JobType': 'SYNC', 'PageSize': '30', 'PageNumber': '1'}),
-    ('DescribeDtsJobs', {'RegionId': 'cn-hangzhou'}),   # refused: Region is required
-])
+@pytest.mark.parametrize(
+    'action, params',
+    [
+        ('DescribeSynchronizationJobs', {'RegionId': 'cn-hangzhou', 'PageSize': '10', 'PageNum': '2'}),
+        ('DescribeDtsJobs', {'Region': 'cn-hangzhou', 'JobType': 'SYNC', 'PageSize': '30', 'PageNumber': '1'}),
+        ('DescribeDtsJobs', {'RegionId': 'cn-hangzhou'}),  # refused: Region is required
+    ],
+)
 def test_an_answer_in_process_is_the_answer_over_http(emulator, in_process, signature, method, action, params):
     over_http = emulator_wire.call(emulator.endpoint, action, params, signature=signature, method=method)
     here = in_process(emulator.endpoint, action, params, signature=signature, method=method)
@@ -72,8 +77,9 @@ def test_an_answer_in_process_is_the_answer_over_http(emulator, in_process, sign
 
 
 def test_signatures_are_checked_in_process_too(emulator, in_process):
-    answer = in_process(emulator.endpoint, 'DescribeSynchronizationJobs', {'RegionId': 'cn-hangzhou'},
-                        secret='not-the-secret')
+    answer = in_process(
+        emulator.endpoint, 'DescribeSynchronizationJobs', {'RegionId': 'cn-hangzhou'}, secret='not-the-secret'
+    )
     assert answer.status_code == 400 and answer.json()['Code'] == 'SignatureDoesNotMatch'
 
 

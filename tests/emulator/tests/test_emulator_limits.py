@@ -34,8 +34,15 @@ def clock(emulator):
 
 
 def tea(emulator):
-    return TeaClient(Config(access_key_id=AK, access_key_secret=SECRET, endpoint='127.0.0.1:%d' % emulator.port,
-                            protocol='http', region_id=HZ))
+    return TeaClient(
+        Config(
+            access_key_id=AK,
+            access_key_secret=SECRET,
+            endpoint='127.0.0.1:%d' % emulator.port,
+            protocol='http',
+            region_id=HZ,
+        )
+    )
 
 
 def detail_ids(emulator):
@@ -88,16 +95,24 @@ def test_limits_are_per_action_key_and_region(emulator, clock):
     assert call(emulator.endpoint, 'DescribeDtsJobs', {'Region': 'cn-beijing'}).status_code == 200
     assert call(emulator.endpoint, 'DescribeSynchronizationJobs', {'RegionId': HZ}).status_code == 200
     creds = requests.get(emulator.endpoint + '/_emulator/credentials-uri', timeout=10).json()
-    other_key = call(emulator.endpoint, 'DescribeDtsJobs', {'Region': HZ}, key=creds['AccessKeyId'],
-                     secret=creds['AccessKeySecret'], token=creds['SecurityToken'])
+    other_key = call(
+        emulator.endpoint,
+        'DescribeDtsJobs',
+        {'Region': HZ},
+        key=creds['AccessKeyId'],
+        secret=creds['AccessKeySecret'],
+        token=creds['SecurityToken'],
+    )
     assert other_key.status_code == 200
 
 
 def test_an_account_quota_counts_every_region_together_and_a_call_must_fit_both_windows(emulator, clock):
     emulator.config['account_rate_limits'] = {'DescribeDtsJobs': 3}
     emulator.config['rate_limits'] = {'DescribeDtsJobs': 2}
-    codes = [call(emulator.endpoint, 'DescribeDtsJobs', {'Region': region}).status_code
-             for region in (HZ, 'cn-beijing', HZ, 'cn-shanghai', 'cn-beijing')]
+    codes = [
+        call(emulator.endpoint, 'DescribeDtsJobs', {'Region': region}).status_code
+        for region in (HZ, 'cn-beijing', HZ, 'cn-shanghai', 'cn-beijing')
+    ]
     # Hangzhou's third call is past its region's limit (not counted); Shanghai's is the account's 3rd.
     assert codes == [200, 200, 200, 400, 400]
     assert emulator.counters['by_outcome'] == {'ok': 3, 'throttle': 2}
@@ -108,8 +123,11 @@ def test_an_account_quota_counts_every_region_together_and_a_call_must_fit_both_
 
 
 def test_the_second_throttling_spelling(emulator, clock):
-    answer = requests.post(emulator.endpoint + '/_emulator/config', timeout=10, data=json.dumps(
-        {'rate_limits': {'DescribeDtsJobs': 1}, 'throttle_code': 'Rejected.Throttling'})).json()
+    answer = requests.post(
+        emulator.endpoint + '/_emulator/config',
+        timeout=10,
+        data=json.dumps({'rate_limits': {'DescribeDtsJobs': 1}, 'throttle_code': 'Rejected.Throttling'}),
+    ).json()
     assert answer['throttle_code'] == 'Rejected.Throttling'
     call(emulator.endpoint, 'DescribeDtsJobs', {'Region': HZ})
     refused = call(emulator.endpoint, 'DescribeDtsJobs', {'Region': HZ})
@@ -117,10 +135,17 @@ def test_the_second_throttling_spelling(emulator, clock):
     assert emulator.counters['by_outcome']['throttle'] == 1
 
 
-@pytest.mark.parametrize('setting', [{'rate_limits': {'NoSuchAction': 1}}, {'rate_limits': {'DescribeDtsJobs': 0}},
-                                     {'account_rate_limits': {'DescribeDtsJobs': -1}},
-                                     {'throttle_code': 'Throttling'}, {'dts_jobs_page_cap': 0},
-                                     {'oidc_tokens': 'one'}])
+@pytest.mark.parametrize(
+    'setting',
+    [
+        {'rate_limits': {'NoSuchAction': 1}},
+        {'rate_limits': {'DescribeDtsJobs': 0}},
+        {'account_rate_limits': {'DescribeDtsJobs': -1}},
+        {'throttle_code': 'Throttling'},
+        {'dts_jobs_page_cap': 0},
+        {'oidc_tokens': 'one'},
+    ],
+)
 def test_bad_settings_are_refused(emulator, setting):
     response = requests.post(emulator.endpoint + '/_emulator/config', data=json.dumps(setting), timeout=10)
     assert (response.status_code, response.json()['Code']) == (400, 'InvalidParameter')

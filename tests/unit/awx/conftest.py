@@ -86,13 +86,21 @@ def harness_env(tmp_path, emulator):
     Python, a HOME and Ansible's state in the test's directory, the emulator as DTS and STS endpoint."""
     home = tmp_path / 'home'
     home.mkdir(exist_ok=True)
-    return {'PATH': BIN + os.pathsep + os.environ.get('PATH', ''), 'HOME': str(home),
-            'ANSIBLE_HOME': str(home / '.ansible'), 'ANSIBLE_COLLECTIONS_PATH': COLLECTIONS_ROOT,
-            'ANSIBLE_PYTHON_INTERPRETER': sys.executable, 'ANSIBLE_LOCALHOST_WARNING': 'false',
-            'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false', 'ANSIBLE_NOCOLOR': '1',
-            'ANSIBLE_REMOTE_TEMP': str(home / '.ansible' / 'tmp'), 'ANSIBLE_LOCAL_TEMP': str(home / 'tmp'),
-            'ALIBABA_CLOUD_ENDPOINT_DTS': emulator.endpoint, 'ALIBABA_CLOUD_STS_ENDPOINT': emulator.endpoint,
-            'ALIBABA_CLOUD_ECS_METADATA_DISABLED': 'true'}
+    return {
+        'PATH': BIN + os.pathsep + os.environ.get('PATH', ''),
+        'HOME': str(home),
+        'ANSIBLE_HOME': str(home / '.ansible'),
+        'ANSIBLE_COLLECTIONS_PATH': COLLECTIONS_ROOT,
+        'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
+        'ANSIBLE_LOCALHOST_WARNING': 'false',
+        'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false',
+        'ANSIBLE_NOCOLOR': '1',
+        'ANSIBLE_REMOTE_TEMP': str(home / '.ansible' / 'tmp'),
+        'ANSIBLE_LOCAL_TEMP': str(home / 'tmp'),
+        'ALIBABA_CLOUD_ENDPOINT_DTS': emulator.endpoint,
+        'ALIBABA_CLOUD_STS_ENDPOINT': emulator.endpoint,
+        'ALIBABA_CLOUD_ECS_METADATA_DISABLED': 'true',
+    }
 
 
 def private_data_dir(tmp_path, playbook, envvars, extravars=None, inventory=None):
@@ -103,7 +111,8 @@ def private_data_dir(tmp_path, playbook, envvars, extravars=None, inventory=None
         (root / name).mkdir(parents=True, exist_ok=True)
     (root / 'project' / 'site.yml').write_text(playbook)
     (root / 'inventory' / 'hosts').write_text(
-        inventory or 'localhost ansible_connection=local ansible_python_interpreter=%s\n' % sys.executable)
+        inventory or 'localhost ansible_connection=local ansible_python_interpreter=%s\n' % sys.executable
+    )
     (root / 'env' / 'envvars').write_text(json.dumps(envvars))
     (root / 'env' / 'extravars').write_text(json.dumps(extravars or {}))
     return root
@@ -112,8 +121,9 @@ def private_data_dir(tmp_path, playbook, envvars, extravars=None, inventory=None
 def run_job(root):
     import ansible_runner
 
-    return ansible_runner.run(private_data_dir=str(root), playbook='site.yml', inventory=str(root / 'inventory'),
-                              quiet=True, ident='job')
+    return ansible_runner.run(
+        private_data_dir=str(root), playbook='site.yml', inventory=str(root / 'inventory'), quiet=True, ident='job'
+    )
 
 
 def artifact_texts(runner):
@@ -132,11 +142,41 @@ def installed_collection(tmp_path_factory):
     """The collection as users get it: the tarball ansible-galaxy builds, installed offline."""
     work = tmp_path_factory.mktemp('galaxy')
     # Not PYTHONPATH, through which ansible-galaxy would find this checkout and call it installed.
-    env = dict(((name, value) for name, value in os.environ.items() if name != 'PYTHONPATH'),
-               ANSIBLE_HOME=str(work / 'ansible-home'), HOME=str(work))
-    subprocess.run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'build', COLLECTION_DIR,
-                    '--output-path', str(work), '--force'], check=True, capture_output=True, env=env, timeout=300)
+    env = dict(
+        ((name, value) for name, value in os.environ.items() if name != 'PYTHONPATH'),
+        ANSIBLE_HOME=str(work / 'ansible-home'),
+        HOME=str(work),
+    )
+    subprocess.run(
+        [
+            os.path.join(BIN, 'ansible-galaxy'),
+            'collection',
+            'build',
+            COLLECTION_DIR,
+            '--output-path',
+            str(work),
+            '--force',
+        ],
+        check=True,
+        capture_output=True,
+        env=env,
+        timeout=300,
+    )
     tarball = next(work.glob('alibabacloud-dts-*.tar.gz'))
-    subprocess.run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'install', '--offline', '--force', '-p',
-                    str(work / 'installed'), str(tarball)], check=True, capture_output=True, env=env, timeout=300)
+    subprocess.run(
+        [
+            os.path.join(BIN, 'ansible-galaxy'),
+            'collection',
+            'install',
+            '--offline',
+            '--force',
+            '-p',
+            str(work / 'installed'),
+            str(tarball),
+        ],
+        check=True,
+        capture_output=True,
+        env=env,
+        timeout=300,
+    )
     return work / 'installed', tarball

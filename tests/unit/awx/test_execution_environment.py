@@ -35,31 +35,59 @@ def test_the_collections_metadata_is_a_valid_version_3_definition_naming_its_own
 
 
 def test_ansible_builder_creates_a_context_that_installs_the_collection_and_its_dependencies(
-        tmp_path, installed_collection):
+    tmp_path, installed_collection
+):
     from bindep.depends import Depends
 
     definition = tmp_path / 'execution-environment.yml'
     shutil.copy(os.path.join(COLLECTION_DIR, 'extensions', 'awx', 'execution-environment.yml'), str(definition))
     context = tmp_path / 'context'
-    process = subprocess.run([os.path.join(BIN, 'ansible-builder'), 'create', '-f', str(definition), '-c',
-                              str(context), '--output-filename', 'Containerfile'],
-                             capture_output=True, text=True, cwd=str(tmp_path), timeout=120, check=False)
+    process = subprocess.run(
+        [
+            os.path.join(BIN, 'ansible-builder'),
+            'create',
+            '-f',
+            str(definition),
+            '-c',
+            str(context),
+            '--output-filename',
+            'Containerfile',
+        ],
+        capture_output=True,
+        text=True,
+        cwd=str(tmp_path),
+        timeout=120,
+        check=False,
+    )
     assert process.returncode == 0, process.stdout + process.stderr
 
     containerfile = (context / 'Containerfile').read_text()
     assert 'ARG PYCMD="/usr/bin/python3.11"' in containerfile
     assert 'ARG ANSIBLE_INSTALL_REFS="ansible-core>=2.19,<2.20 ansible-runner>=2.4,<2.5"' in containerfile
-    assert 'introspect.py introspect --write-bindep=/tmp/src/bindep.txt --write-pip=/tmp/src/requirements.txt' \
+    assert (
+        'introspect.py introspect --write-bindep=/tmp/src/bindep.txt --write-pip=/tmp/src/requirements.txt'
         in containerfile
+    )
     galaxy = read_yaml(str(context / '_build' / 'requirements.yml'))
     assert [collection['name'] for collection in galaxy['collections']] == ['alibabacloud.dts']
 
     # What the build's introspection stage makes of the collection, installed from its tarball.
     installed, _tarball = installed_collection
     pip, bindep = tmp_path / 'requirements.txt', tmp_path / 'bindep.txt'
-    process = subprocess.run([sys.executable, str(context / '_build' / 'scripts' / 'introspect.py'), 'introspect',
-                              '--write-pip=%s' % pip, '--write-bindep=%s' % bindep, str(installed)],
-                             capture_output=True, text=True, timeout=120, check=False)
+    process = subprocess.run(
+        [
+            sys.executable,
+            str(context / '_build' / 'scripts' / 'introspect.py'),
+            'introspect',
+            '--write-pip=%s' % pip,
+            '--write-bindep=%s' % bindep,
+            str(installed),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert process.returncode == 0, process.stdout + process.stderr
     assert pip.is_file(), process.stdout + process.stderr
     python = [line.split('#')[0].strip() for line in pip.read_text().splitlines()]

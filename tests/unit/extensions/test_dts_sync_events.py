@@ -40,8 +40,13 @@ def emulator():
 
 
 def arguments(emulator, **extra):
-    args = {'access_key_id': 'events-ak', 'access_key_secret': SECRET, 'endpoint': emulator.endpoint,
-            'regions': ['cn-hangzhou'], 'interval': 30}
+    args = {
+        'access_key_id': 'events-ak',
+        'access_key_secret': SECRET,
+        'endpoint': emulator.endpoint,
+        'regions': ['cn-hangzhou'],
+        'interval': 30,
+    }
     args.update(extra)
     return args
 
@@ -88,7 +93,10 @@ def test_a_failure_and_a_delay_crossing_are_each_emitted_once(emulator):
     assert kinds(events) == [('status_changed', 'dtsfail0001'), ('delay_exceeded', 'dtslag00001')]
     failed = events[0]['dts']
     assert (failed['previous_status'], failed['status'], failed['job']['error_message']) == (
-        'Synchronizing', 'Failed', 'disk full')
+        'Synchronizing',
+        'Failed',
+        'disk full',
+    )
     assert events[1]['dts']['delay'] == 400 and events[1]['dts']['delay_threshold'] == 60
 
 
@@ -96,12 +104,14 @@ def test_a_job_made_the_current_way_is_watched_and_a_job_both_families_list_is_o
     emulator.load_jobs([spec('dtsboth00001'), spec('dtsnew000001', origin='current', dts_job_id='new000001')])
     emulator.set_timeline('dtsnew000001', [{'status': 'Failed', 'error_message': 'binlog purged', 'after_polls': 3}])
     events = run(arguments(emulator, emit_snapshot=True), AsyncFakeClock(polls=5))
-    snapshots = sorted((event['dts']['job_id'], event['dts']['api']) for event in events
-                       if event['dts']['type'] == 'snapshot')
+    snapshots = sorted(
+        (event['dts']['job_id'], event['dts']['api']) for event in events if event['dts']['type'] == 'snapshot'
+    )
     assert snapshots == [('dtsboth00001', 'current'), ('dtsnew000001', 'current')]
     changes = [event['dts'] for event in events if event['dts']['type'] == 'status_changed']
     assert [(change['job_id'], change['status'], change['job']['error_message']) for change in changes] == [
-        ('dtsnew000001', 'Failed', 'binlog purged')]
+        ('dtsnew000001', 'Failed', 'binlog purged')
+    ]
 
 
 def test_each_look_is_one_interval_after_the_last_whatever_the_listing_took(emulator):
@@ -141,14 +151,17 @@ def test_a_refusal_is_reported_at_once_and_no_secret_is_in_any_event(emulator, c
     assert 'wrong-secret-value-987' not in text and SECRET not in text
 
 
-@pytest.mark.parametrize('args, option', [
-    ({'interval': 0}, 'interval'),
-    ({'delay_threshold': 'soon'}, 'delay_threshold'),
-    ({'api': ['legacy', 'newest']}, 'api'),
-    ({'emit_snapshot': 'maybe'}, 'emit_snapshot'),
-    ({'regoins': ['cn-hangzhou']}, 'regoins'),
-    ({'job_ids': ['']}, 'job_ids'),
-])
+@pytest.mark.parametrize(
+    'args, option',
+    [
+        ({'interval': 0}, 'interval'),
+        ({'delay_threshold': 'soon'}, 'delay_threshold'),
+        ({'api': ['legacy', 'newest']}, 'api'),
+        ({'emit_snapshot': 'maybe'}, 'emit_snapshot'),
+        ({'regoins': ['cn-hangzhou']}, 'regoins'),
+        ({'job_ids': ['']}, 'job_ids'),
+    ],
+)
 def test_bad_arguments_fail_before_any_request_naming_the_argument(emulator, args, option):
     with pytest.raises(DtsConfigError) as caught:
         run(arguments(emulator, **args), AsyncFakeClock(polls=1))
@@ -165,6 +178,7 @@ def test_the_schema_lists_exactly_the_arguments_the_source_takes():
 
 def test_the_documentation_lists_exactly_the_source_arguments():
     import yaml
+
     with open(os.path.join(os.path.dirname(SOURCE), 'dts_sync_events.yaml')) as handle:
         documented = yaml.safe_load(handle)['DOCUMENTATION']['options']
     assert set(documented) == set(_event_source.SOURCE_OPTIONS) | {'region'}
@@ -188,15 +202,22 @@ def test_a_malformed_answer_is_an_error_event_and_the_watch_goes_on():
     from ansible_collections.alibabacloud.dts.tests.unit.plugins.module_utils.hostile import HostileServer
 
     def answer(number, action, params):
-        if number <= 2:     # the first look, both families: not JSON at all
+        if number <= 2:  # the first look, both families: not JSON at all
             return 200, b'<html>maintenance</html>'
         if action == 'DescribeDtsJobs':
             return 200, {'RequestId': 'R', 'TotalRecordCount': 0, 'DtsJobList': [], 'Success': True}
         return 200, {'RequestId': 'R', 'TotalRecordCount': 0, 'SynchronizationInstances': []}
 
     with HostileServer(answer) as server:
-        args = {'access_key_id': 'events-ak', 'access_key_secret': SECRET, 'endpoint': server.endpoint,
-                'regions': ['cn-hangzhou'], 'interval': 30, 'retries': 0, 'error_after': 1}
+        args = {
+            'access_key_id': 'events-ak',
+            'access_key_secret': SECRET,
+            'endpoint': server.endpoint,
+            'regions': ['cn-hangzhou'],
+            'interval': 30,
+            'retries': 0,
+            'error_after': 1,
+        }
         events = run(args, AsyncFakeClock(polls=3))
     errors = [event['dts'] for event in events if event['dts']['type'] == 'error']
     assert len(errors) == 1 and errors[0]['code'] == 'InvalidResponse'

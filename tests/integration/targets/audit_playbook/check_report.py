@@ -40,9 +40,24 @@ from urllib.request import urlopen
 from markdown_it import MarkdownIt
 
 FAILED = ('PrecheckFailed', 'InitializeFailed', 'Failed')
-STATUSES = ('NotStarted', 'Prechecking', 'PrecheckFailed', 'PreCheckPass', 'NotConfigured', 'Initializing',
-            'InitializeFailed', 'Synchronizing', 'Failed', 'Suspending', 'Modifying', 'Finished', 'Retrying',
-            'Upgrade', 'Locked', 'Downgrade')
+STATUSES = (
+    'NotStarted',
+    'Prechecking',
+    'PrecheckFailed',
+    'PreCheckPass',
+    'NotConfigured',
+    'Initializing',
+    'InitializeFailed',
+    'Synchronizing',
+    'Failed',
+    'Suspending',
+    'Modifying',
+    'Finished',
+    'Retrying',
+    'Upgrade',
+    'Locked',
+    'Downgrade',
+)
 
 
 def documented(status):
@@ -62,11 +77,16 @@ def emulator_records(accounts, refused=(), api='all'):
         if api == 'legacy' and job['origin'] != 'legacy':
             continue
         for direction, state in job['directions'].items():
-            yield dict(job, account=accounts.get(job['region'], ''), direction=direction,
-                       status=documented(state['status']),
-                       delay=int(state['delay']), error_message=state.get('error_message'),
-                       job_id=job['id'] if api == 'legacy' else job['dts_job_id'],
-                       api='legacy' if api == 'legacy' else 'current')
+            yield dict(
+                job,
+                account=accounts.get(job['region'], ''),
+                direction=direction,
+                status=documented(state['status']),
+                delay=int(state['delay']),
+                error_message=state.get('error_message'),
+                job_id=job['id'] if api == 'legacy' else job['dts_job_id'],
+                api='legacy' if api == 'legacy' else 'current',
+            )
 
 
 def one_line(text):
@@ -124,9 +144,25 @@ class RenderedMarkdown(HTMLParser):
         return one_line(text).strip() in self.cells
 
 
-HEADER = ['reason', 'account', 'region', 'api', 'job_id', 'instance_id', 'direction', 'job_name', 'status', 'delay',
-          'expire_time', 'item_name', 'detail', 'repair_method', 'delay_alert_enabled', 'delay_alert_threshold',
-          'error_alert_enabled']
+HEADER = [
+    'reason',
+    'account',
+    'region',
+    'api',
+    'job_id',
+    'instance_id',
+    'direction',
+    'job_name',
+    'status',
+    'delay',
+    'expire_time',
+    'item_name',
+    'detail',
+    'repair_method',
+    'delay_alert_enabled',
+    'delay_alert_threshold',
+    'error_alert_enabled',
+]
 
 
 def own_rules(job, kind):
@@ -148,11 +184,12 @@ def check_task_findings(directory, records, by_reason, max_delay, options):
             error = [rule for rule in own_rules(task, 'error') if rule['State'] == 'Y']
             threshold = min(rule['DelayRuleTime'] for rule in delay) if delay else None
             if not delay or not error or threshold > max_delay:
-                expected[key] = (
-                    'true' if delay else 'false', 'true' if error else 'false')
+                expected[key] = ('true' if delay else 'false', 'true' if error else 'false')
         assert expected, 'the default data has jobs without an enabled delay or error alert'
-        found = dict(((row['account'], row['region'], row['job_id']),
-                      (row['delay_alert_enabled'], row['error_alert_enabled'])) for row in by_reason['alert'])
+        found = dict(
+            ((row['account'], row['region'], row['job_id']), (row['delay_alert_enabled'], row['error_alert_enabled']))
+            for row in by_reason['alert']
+        )
         assert len(found) == len(by_reason['alert']), 'a task reported twice'
         assert found == expected, sorted(set(found.items()) ^ set(expected.items()))
         for row in by_reason['alert']:
@@ -172,9 +209,11 @@ def check_task_findings(directory, records, by_reason, max_delay, options):
         for key, task in tasks.items():
             checks = task.get('data_check') or {}
             full = checks.get('full') or {}
-            if any((check or {}).get('status') == 'Failed' for check in checks.values()) or (
-                    checks.get('structure') or {}).get('status') == 'Inconsistency' or (
-                    full.get('status') == 'Finished' and any(table['diff'] for table in full['tables'])):
+            if (
+                any((check or {}).get('status') == 'Failed' for check in checks.values())
+                or (checks.get('structure') or {}).get('status') == 'Inconsistency'
+                or (full.get('status') == 'Finished' and any(table['diff'] for table in full['tables']))
+            ):
                 inconsistent.add(key)
         assert inconsistent, 'the default data has inconsistent and failed validations'
     assert set((row['account'], row['region'], row['job_id']) for row in by_reason['validation']) == inconsistent
@@ -191,15 +230,18 @@ def main(directory, max_delay, expiry_days, *options):
     cutoff = (datetime.now(timezone.utc) + timedelta(days=expiry_days)).strftime('%Y-%m-%dT%H:%M:%SZ')
 
     summary = read_csv(os.path.join(directory, 'dts-audit-summary.csv'))
-    assert Counter(dict(((row['account'], row['region'], row['status']), int(row['records'])) for row in summary)) == \
-        Counter((r['account'], r['region'], r['status']) for r in records), 'counts per account, region and status'
+    assert Counter(
+        dict(((row['account'], row['region'], row['status']), int(row['records'])) for row in summary)
+    ) == Counter((r['account'], r['region'], r['status']) for r in records), 'counts per account, region and status'
     assert len(summary) == len(set((r['account'], r['region'], r['status']) for r in records)) + len(empty)
     for region in empty:
         assert [(row['status'], row['records']) for row in summary if row['region'] == region] == [('', '0')], region
 
     findings = read_csv(os.path.join(directory, 'dts-audit.csv'))
-    by_reason = dict((reason, [row for row in findings if row['reason'] == reason])
-                     for reason in ('failed', 'precheck', 'delay', 'expiring', 'alert', 'validation', 'refused'))
+    by_reason = dict(
+        (reason, [row for row in findings if row['reason'] == reason])
+        for reason in ('failed', 'precheck', 'delay', 'expiring', 'alert', 'validation', 'refused')
+    )
     with open(os.path.join(directory, 'dts-audit.csv'), newline='', encoding='utf-8') as handle:
         assert next(csv.reader(handle)) == HEADER, 'the CSV header'
     check_task_findings(directory, records, by_reason, max_delay, options)
@@ -218,8 +260,9 @@ def main(directory, max_delay, expiry_days, *options):
 
     for row in findings:
         assert row['account'] == accounts.get(row['region'], ''), row
-    assert sorted((row['region'], row['status']) for row in by_reason['refused']) == \
-        sorted((region, 'Forbidden.RAM') for region in refused), 'refused regions'
+    assert sorted((row['region'], row['status']) for row in by_reason['refused']) == sorted(
+        (region, 'Forbidden.RAM') for region in refused
+    ), 'refused regions'
 
     failed = [r for r in records if r['status'] in FAILED]
     assert failed, 'the default data has failed jobs'
@@ -228,11 +271,18 @@ def main(directory, max_delay, expiry_days, *options):
     for record in failed:
         assert messages[(record['id'], record['direction'])] == one_line(record['error_message']), record['id']
 
-    precheck = sorted((job['id'], item['item'], one_line(item['error']), one_line(item['repair'])) for job in
-                      dict((r['id'], r) for r in records).values() for item in job['precheck_failures'])
+    precheck = sorted(
+        (job['id'], item['item'], one_line(item['error']), one_line(item['repair']))
+        for job in dict((r['id'], r) for r in records).values()
+        for item in job['precheck_failures']
+    )
     assert precheck, 'the default data has failed precheck items'
-    assert sorted((row['instance_id'], row['item_name'], row['detail'], row['repair_method'])
-                  for row in by_reason['precheck']) == precheck
+    assert (
+        sorted(
+            (row['instance_id'], row['item_name'], row['detail'], row['repair_method']) for row in by_reason['precheck']
+        )
+        == precheck
+    )
 
     # -1: the current family's "incremental synchronization not started", no delay to report.
     lagging = [r for r in records if r['delay'] > max_delay]
@@ -246,9 +296,12 @@ def main(directory, max_delay, expiry_days, *options):
     with open(os.path.join(directory, 'dts-audit.md'), encoding='utf-8') as handle:
         report = handle.read()
     rendered = RenderedMarkdown(report)
-    for heading, rows in (('### Failed (%d)', failed), ('### Failed precheck items (%d)', precheck),
-                          ('### Replication delay over %d s (%%d)' % max_delay, lagging),
-                          ('### PrePaid jobs expiring within %d days (%%d)' % expiry_days, expiring)):
+    for heading, rows in (
+        ('### Failed (%d)', failed),
+        ('### Failed precheck items (%d)', precheck),
+        ('### Replication delay over %d s (%%d)' % max_delay, lagging),
+        ('### PrePaid jobs expiring within %d days (%%d)' % expiry_days, expiring),
+    ):
         assert heading % len(rows) in report, heading % len(rows)
     for record in failed + lagging + expiring:
         assert '`%s`' % record['job_id'] in report, record['job_id']
@@ -269,8 +322,10 @@ def main(directory, max_delay, expiry_days, *options):
             assert '| %s | Forbidden.RAM |' % region in report, region
     else:
         assert 'Regions not audited' not in report
-    print('audit report: %d records, %d failed, %d precheck items, %d delayed, %d expiring'
-          % (len(records), len(failed), len(precheck), len(lagging), len(expiring)))
+    print(
+        'audit report: %d records, %d failed, %d precheck items, %d delayed, %d expiring'
+        % (len(records), len(failed), len(precheck), len(lagging), len(expiring))
+    )
 
 
 if __name__ == '__main__':

@@ -9,9 +9,24 @@ from urllib.request import Request, urlopen
 
 CONTROL = os.environ['DTS_EMULATOR_ENDPOINT'] + '/_emulator/'
 REGIONS = ('cn-hangzhou', 'cn-beijing', 'cn-shanghai', 'ap-southeast-1', 'us-west-1')
-STATUSES = ('NotStarted', 'Prechecking', 'PrecheckFailed', 'PreCheckPass', 'NotConfigured', 'Initializing',
-            'InitializeFailed', 'Synchronizing', 'Failed', 'Suspending', 'Modifying', 'Finished', 'Retrying',
-            'Upgrade', 'Locked', 'Downgrade')
+STATUSES = (
+    'NotStarted',
+    'Prechecking',
+    'PrecheckFailed',
+    'PreCheckPass',
+    'NotConfigured',
+    'Initializing',
+    'InitializeFailed',
+    'Synchronizing',
+    'Failed',
+    'Suspending',
+    'Modifying',
+    'Finished',
+    'Retrying',
+    'Upgrade',
+    'Locked',
+    'Downgrade',
+)
 
 
 def control(path, body=None):
@@ -81,8 +96,11 @@ def check_inventory(path):
         facts = hostvars[host]
         assert (facts['dts_region'], facts['dts_status'], facts['dts_tags']) == (region, status, tags), host
         # A job both families list is described by the current one.
-        job_id, direction = ((facts['dts_instance_id'], facts['dts_job_direction']) if facts['dts_api'] == 'current'
-                             else (facts['dts_synchronization_job_id'], facts['dts_synchronization_direction']))
+        job_id, direction = (
+            (facts['dts_instance_id'], facts['dts_job_direction'])
+            if facts['dts_api'] == 'current'
+            else (facts['dts_synchronization_job_id'], facts['dts_synchronization_direction'])
+        )
         assert job_id == host.replace('_reverse', ''), host
         assert direction == ('Reverse' if host.endswith('_reverse') else 'Forward'), host
         assert isinstance(facts['dts_delay'], int) or facts['dts_delay'] is None, host
@@ -93,11 +111,14 @@ def check_inventory(path):
     # Every region audited is on the group all, the empty one too, with its number of jobs.
     regions = next(iter(hostvars.values()))['dts_regions']
     assert sorted((entry['region'], entry['jobs'], entry['refused']) for entry in regions) == sorted(
-        (region, sum(1 for r in expected if r[1] == region), False) for region in REGIONS), regions
+        (region, sum(1 for r in expected if r[1] == region), False) for region in REGIONS
+    ), regions
     counters = control('counters')
     assert counters['max_in_flight'] >= 3, counters
-    print('inventory: %d hosts, %d requests, %d in flight at most'
-          % (len(hostvars), counters['total'], counters['max_in_flight']))
+    print(
+        'inventory: %d hosts, %d requests, %d in flight at most'
+        % (len(hostvars), counters['total'], counters['max_in_flight'])
+    )
 
 
 def check_cached(first, second):
@@ -108,8 +129,13 @@ def check_cached(first, second):
 def check_graph(path):
     with open(path) as handle:
         graph = handle.read()
-    for group in ('@dts_region_cn_beijing:', '@dts_region_ap_southeast_1:', '@dts_status_synchronizing:',
-                  '@env_prod:', '@env_untagged:'):
+    for group in (
+        '@dts_region_cn_beijing:',
+        '@dts_region_ap_southeast_1:',
+        '@dts_status_synchronizing:',
+        '@env_prod:',
+        '@env_untagged:',
+    ):
         assert group in graph, group
     assert control('counters')['total'] == 0, 'the cached --graph made requests'
 
@@ -156,8 +182,9 @@ def check_quiet(*stderrs):
         with open(stderr) as handle:
             errors = handle.read()
         # ansible-test runs the target from inside the collection, which Ansible itself remarks on.
-        warnings = [line for line in errors.splitlines()
-                    if 'WARNING' in line and 'running with default collection' not in line]
+        warnings = [
+            line for line in errors.splitlines() if 'WARNING' in line and 'running with default collection' not in line
+        ]
         assert not warnings, errors
 
 
@@ -169,6 +196,15 @@ def check_strict(region, stderr, code='Forbidden.RAM'):
 
 
 if __name__ == '__main__':
-    {'reset': reset, 'inventory': check_inventory, 'cached': check_cached, 'graph': check_graph,
-     'requested': check_requested, 'refuse': refuse, 'refused': check_refused,
-     'strict': check_strict, 'quiet': check_quiet, 'failed': check_failed}[sys.argv[1]](*sys.argv[2:])
+    {
+        'reset': reset,
+        'inventory': check_inventory,
+        'cached': check_cached,
+        'graph': check_graph,
+        'requested': check_requested,
+        'refuse': refuse,
+        'refused': check_refused,
+        'strict': check_strict,
+        'quiet': check_quiet,
+        'failed': check_failed,
+    }[sys.argv[1]](*sys.argv[2:])

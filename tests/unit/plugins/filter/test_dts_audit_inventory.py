@@ -46,8 +46,9 @@ def legacy_failed_items(emulator):
     """(instance id, item) of every failed precheck item the legacy listing carries."""
     items = set()
     for region in REGIONS:
-        client = connect({'access_key_id': KEY, 'access_key_secret': SECRET, 'endpoint': emulator.endpoint},
-                         region=region)
+        client = connect(
+            {'access_key_id': KEY, 'access_key_secret': SECRET, 'endpoint': emulator.endpoint}, region=region
+        )
         for record in LEGACY.list_records(client):
             for item in (record.get('PrecheckStatus') or {}).get('Detail') or []:
                 if item.get('CheckStatus') == 'Failed':
@@ -57,9 +58,11 @@ def legacy_failed_items(emulator):
 
 def parse_inventory(tmp_path, emulator, api=None):
     path = tmp_path / 'default.dts_sync_jobs.yml'
-    path.write_text('plugin: alibabacloud.dts.dts_sync_jobs\naccess_key_id: %s\naccess_key_secret: %s\n'
-                    'endpoint: %s\nregions: [%s]\n%s' % (KEY, SECRET, emulator.endpoint, ', '.join(REGIONS),
-                                                         'api: [%s]\n' % api if api else ''))
+    path.write_text(
+        'plugin: alibabacloud.dts.dts_sync_jobs\naccess_key_id: %s\naccess_key_secret: %s\n'
+        'endpoint: %s\nregions: [%s]\n%s'
+        % (KEY, SECRET, emulator.endpoint, ', '.join(REGIONS), 'api: [%s]\n' % api if api else '')
+    )
     inventory = InventoryData()
     inventory_loader.get('alibabacloud.dts.dts_sync_jobs').parse(inventory, DataLoader(), str(path), cache=False)
     return dict((name, host.get_vars()) for name, host in inventory.hosts.items())
@@ -67,7 +70,8 @@ def parse_inventory(tmp_path, emulator, api=None):
 
 @pytest.mark.parametrize('api', [None, 'legacy'])
 def test_the_audit_of_the_default_inventory_reports_every_precheck_item_the_legacy_listing_carries(
-        tmp_path, emulator, api):
+    tmp_path, emulator, api
+):
     expected = legacy_failed_items(emulator)
     assert expected, 'the default data has failed precheck items'
     hostvars = parse_inventory(tmp_path, emulator, api)
@@ -77,7 +81,8 @@ def test_the_audit_of_the_default_inventory_reports_every_precheck_item_the_lega
 
 
 def test_a_job_both_families_list_is_one_host_described_by_the_current_family_with_the_legacy_precheck(
-        tmp_path, emulator):
+    tmp_path, emulator
+):
     expected = legacy_failed_items(emulator)
     hostvars = parse_inventory(tmp_path, emulator)
     failed = [facts for facts in hostvars.values() if facts['dts_status'] == 'PrecheckFailed']

@@ -40,9 +40,9 @@ class Cloud:
     """DescribeSynchronizationJobs and DescribeDtsJobs for several accounts and regions, paged like the service."""
 
     def __init__(self, latency=0.0):
-        self.records = {}        # (access key id, region) -> raw legacy records
-        self.current = {}        # (access key id, region) -> raw DescribeDtsJobs records
-        self.refused = {}        # (access key id, region) -> error code
+        self.records = {}  # (access key id, region) -> raw legacy records
+        self.current = {}  # (access key id, region) -> raw DescribeDtsJobs records
+        self.refused = {}  # (access key id, region) -> error code
         self.latency = latency
         self.in_flight = 0
         self.max_in_flight = 0
@@ -66,9 +66,18 @@ class Cloud:
     def answer(self, action, params, headers):
         if action == 'AssumeRole':
             # STS: the role's temporary key is named after the key that assumed it.
-            return FakeResponse(200, {'RequestId': 'R-sts', 'Credentials': {
-                'AccessKeyId': 'role-of-' + params['AccessKeyId'], 'AccessKeySecret': ROLE_SECRET,
-                'SecurityToken': ROLE_TOKEN, 'Expiration': '2099-01-01T00:00:00Z'}})
+            return FakeResponse(
+                200,
+                {
+                    'RequestId': 'R-sts',
+                    'Credentials': {
+                        'AccessKeyId': 'role-of-' + params['AccessKeyId'],
+                        'AccessKeySecret': ROLE_SECRET,
+                        'SecurityToken': ROLE_TOKEN,
+                        'Expiration': '2099-01-01T00:00:00Z',
+                    },
+                },
+            )
         key = re.search(r'Credential=([^,]+)', headers.get('Authorization', '')).group(1)
         region = params['RegionId']
         with self._lock:
@@ -85,16 +94,29 @@ class Cloud:
                 assert params['Region'] == region and params['JobType'] == 'SYNC'
                 records = self.current.get((key, region), [])
                 size, number = int(params['PageSize']), int(params['PageNumber'])
-                return FakeResponse(200, {
-                    'TotalRecordCount': len(records), 'PageRecordCount': size, 'PageNumber': number,
-                    'Success': True, 'RequestId': 'R-%s-%d' % (region, number),
-                    'DtsJobList': records[(number - 1) * size:number * size]})
+                return FakeResponse(
+                    200,
+                    {
+                        'TotalRecordCount': len(records),
+                        'PageRecordCount': size,
+                        'PageNumber': number,
+                        'Success': True,
+                        'RequestId': 'R-%s-%d' % (region, number),
+                        'DtsJobList': records[(number - 1) * size : number * size],
+                    },
+                )
             records = self.records.get((key, region), [])
             size, number = int(params['PageSize']), int(params['PageNum'])
-            return FakeResponse(200, {
-                'TotalRecordCount': len(records), 'PageRecordCount': size, 'PageNumber': number,
-                'RequestId': 'R-%s-%d' % (region, number),
-                'SynchronizationInstances': records[(number - 1) * size:number * size]})
+            return FakeResponse(
+                200,
+                {
+                    'TotalRecordCount': len(records),
+                    'PageRecordCount': size,
+                    'PageNumber': number,
+                    'RequestId': 'R-%s-%d' % (region, number),
+                    'SynchronizationInstances': records[(number - 1) * size : number * size],
+                },
+            )
         finally:
             with self._lock:
                 self.in_flight -= 1
@@ -154,6 +176,7 @@ def parse(tmp_path):
         except AttributeError:  # and as it does, ignore a plugin with no cache loaded (ansible-core 2.19+)
             pass
         return Result(inventory, warnings.messages, plugin)
+
     return run
 
 
@@ -163,8 +186,13 @@ CREDENTIALS = 'access_key_id: test-ak\naccess_key_secret: %s\n' % SECRET
 
 
 def test_each_record_a_host_in_sanitised_status_and_region_groups(cloud, parse):
-    cloud.add('cn-beijing', [job('dtsb1', 'synchronizing', Delay='12', Tags=tags(env='prod')),
-                             job('dtsb2', 'Failed', ErrorMessage='DTS-1: lost the source')])
+    cloud.add(
+        'cn-beijing',
+        [
+            job('dtsb1', 'synchronizing', Delay='12', Tags=tags(env='prod')),
+            job('dtsb2', 'Failed', ErrorMessage='DTS-1: lost the source'),
+        ],
+    )
     cloud.add('ap-southeast-1', [job('dtss1', 'Initializating'), job('dtss2', 'Synchronizing')])
     result = parse(CREDENTIALS + 'regions: [cn-beijing, ap-southeast-1]\n')
 
@@ -194,8 +222,9 @@ def test_regions_default_to_the_configured_region(cloud, parse):
 
 
 def test_a_two_way_job_is_two_hosts(cloud, parse):
-    cloud.add('cn-hangzhou', [job('dtstw', 'synchronizing', 'Forward'), job('dtstw', 'NotStarted', 'Reverse'),
-                              job('dtsone')])
+    cloud.add(
+        'cn-hangzhou', [job('dtstw', 'synchronizing', 'Forward'), job('dtstw', 'NotStarted', 'Reverse'), job('dtsone')]
+    )
     result = parse(CREDENTIALS + 'regions: [cn-hangzhou]\n')
     assert sorted(result.hostvars) == ['dtsone', 'dtstw', 'dtstw_reverse']
     assert result.hostvars['dtstw']['dts_synchronization_direction'] == 'Forward'
@@ -205,8 +234,15 @@ def test_a_two_way_job_is_two_hosts(cloud, parse):
 
 
 def test_hostnames_take_the_first_fact_a_job_has(cloud, parse):
-    cloud.add('cn-hangzhou', [job('dtsn1', Tags=tags(Name='orders-db')), job('dtsn2'),
-                              job('dtsn3', SynchronizationJobName='same'), job('dtsn4', SynchronizationJobName='same')])
+    cloud.add(
+        'cn-hangzhou',
+        [
+            job('dtsn1', Tags=tags(Name='orders-db')),
+            job('dtsn2'),
+            job('dtsn3', SynchronizationJobName='same'),
+            job('dtsn4', SynchronizationJobName='same'),
+        ],
+    )
     result = parse(CREDENTIALS + 'regions: [cn-hangzhou]\nhostnames: [dts_tags.Name, dts_synchronization_job_name]\n')
     # A name two records would share gets the job id appended to the second.
     assert sorted(result.hostvars) == ['job dtsn2', 'orders-db', 'same', 'same_dtsn4']
@@ -225,9 +261,12 @@ def test_statuses_filter_in_any_case_and_an_unknown_status_is_named(cloud, parse
 
 
 def test_keyed_groups_compose_and_groups_from_the_facts(cloud, parse):
-    cloud.add('cn-hangzhou', [job('dtsp', Tags=tags(env='prod'), Delay='900'), job('dtsd', Tags=tags(env='dev')),
-                              job('dtsu')])
-    result = parse(CREDENTIALS + '''regions: [cn-hangzhou]
+    cloud.add(
+        'cn-hangzhou', [job('dtsp', Tags=tags(env='prod'), Delay='900'), job('dtsd', Tags=tags(env='dev')), job('dtsu')]
+    )
+    result = parse(
+        CREDENTIALS
+        + """regions: [cn-hangzhou]
 keyed_groups:
   - key: dts_tags.env | default('untagged')
     prefix: env
@@ -236,7 +275,8 @@ compose:
 groups:
   dts_lagging: dts_delay > 300
   dts_late: lagging
-''')
+"""
+    )
     assert result.group('env_prod') == ['dtsp']
     assert result.group('env_dev') == ['dtsd']
     assert result.group('env_untagged') == ['dtsu']
@@ -249,14 +289,18 @@ groups:
 def test_the_cache_rebuilds_everything_without_a_request(cloud, parse, tmp_path):
     cloud.add('cn-hangzhou', [job('dtsc%d' % n, Tags=tags(env='prod')) for n in range(45)])
     cloud.add('cn-beijing', [job('dtsbj', 'Failed')])
-    config = CREDENTIALS + '''regions: [cn-hangzhou, cn-beijing]
+    config = (
+        CREDENTIALS
+        + """regions: [cn-hangzhou, cn-beijing]
 cache: true
 cache_plugin: ansible.builtin.jsonfile
 cache_connection: %s
 keyed_groups:
   - key: dts_tags.env | default('untagged')
     prefix: env
-''' % (tmp_path / 'cache')
+"""
+        % (tmp_path / 'cache')
+    )
     first = parse(config)
     assert cloud.requests == 5  # two legacy pages of cn-hangzhou, one of cn-beijing, one current page each
     second = parse(config)
@@ -285,8 +329,9 @@ def test_a_refused_region_is_a_warning_naming_it_unless_strict_regions(cloud, pa
     result = parse(CREDENTIALS + 'regions: [cn-hangzhou, cn-beijing]\nstrict: true\n')
     assert sorted(result.hostvars) == ['dtsok'] and len(result.warnings) == 1
 
-    with pytest.raises(AnsibleParserError,
-                       match='test.dts_sync_jobs.yml: region cn-beijing: .*Forbidden.RAM') as raised:
+    with pytest.raises(
+        AnsibleParserError, match='test.dts_sync_jobs.yml: region cn-beijing: .*Forbidden.RAM'
+    ) as raised:
         parse(CREDENTIALS + 'regions: [cn-hangzhou, cn-beijing]\nstrict_regions: true\n')
     assert SECRET not in str(raised.value)
 
@@ -297,14 +342,18 @@ def test_several_accounts_in_one_file(cloud, parse):
     cloud.add('cn-hangzhou', [job('dtsother1')], key='other-ak')
     cloud.add('ap-southeast-1', [job('dtsother2')], key='other-ak')
     cloud.refused[('other-ak', 'cn-beijing')] = 'InvalidRegionId'
-    result = parse(CREDENTIALS + '''regions: [cn-hangzhou, cn-beijing]
+    result = parse(
+        CREDENTIALS
+        + """regions: [cn-hangzhou, cn-beijing]
 accounts:
   - name: main
   - name: other
     access_key_id: other-ak
     access_key_secret: %s
     regions: [cn-hangzhou, cn-beijing, ap-southeast-1]
-''' % OTHER_SECRET)
+"""
+        % OTHER_SECRET
+    )
     assert result.group('dts_account_main') == ['dtsmain1', 'dtsmain2', 'dtsmain3']
     assert result.group('dts_account_other') == ['dtsother1', 'dtsother2']
     assert result.group('dts_region_cn_hangzhou') == ['dtsmain1', 'dtsmain2', 'dtsother1']
@@ -313,8 +362,10 @@ accounts:
     assert len(result.warnings) == 1 and 'cn-beijing of account other' in result.warnings[0]
     assert SECRET not in result.dump() and OTHER_SECRET not in result.dump()
     # Each account signed with its own key: the main entry took the top-level one.
-    keys = set(re.search(r'Credential=([^,]+)', headers['Authorization']).group(1)
-               for _action, _params, headers in cloud.session.sent)
+    keys = set(
+        re.search(r'Credential=([^,]+)', headers['Authorization']).group(1)
+        for _action, _params, headers in cloud.session.sent
+    )
     assert keys == {'test-ak', 'other-ak'}
 
 
@@ -322,10 +373,10 @@ def test_account_options_may_be_templated(cloud, parse, monkeypatch):
     monkeypatch.setenv('DTS_TEST_AK', 'env-ak')
     monkeypatch.setenv('DTS_TEST_SECRET', SECRET)
     cloud.add('cn-hangzhou', [job('dtsenv')], key='env-ak')
-    result = parse('''regions: [cn-hangzhou]
+    result = parse("""regions: [cn-hangzhou]
 access_key_id: "{{ lookup('ansible.builtin.env', 'DTS_TEST_AK') }}"
 access_key_secret: "{{ lookup('ansible.builtin.env', 'DTS_TEST_SECRET') }}"
-''')
+""")
     assert sorted(result.hostvars) == ['dtsenv']
     assert SECRET not in result.dump()
 
@@ -353,15 +404,18 @@ def test_requests_in_flight_stay_within_max_concurrent_requests(cloud, parse):
     assert 5 <= cloud.max_in_flight <= 16  # the default budget, and the regions really overlap
 
 
-@pytest.mark.parametrize('config, message', [
-    ('max_concurrent_requests: 0', 'max_concurrent_requests'),
-    ('signature_version: v2', 'signature_version'),
-    ('accounts: [{name: a, password: x}]', 'unknown options password'),
-    ('accounts: [{name: a}, {name: a}]', 'unique'),
-    ('accounts: [{name: a, retries: 99}]', "accounts entry 'a': retries"),
-    ('tags: {"": x}', 'tags'),
-    ('regions: [mars-north-1]', 'mars-north-1'),
-])
+@pytest.mark.parametrize(
+    'config, message',
+    [
+        ('max_concurrent_requests: 0', 'max_concurrent_requests'),
+        ('signature_version: v2', 'signature_version'),
+        ('accounts: [{name: a, password: x}]', 'unknown options password'),
+        ('accounts: [{name: a}, {name: a}]', 'unique'),
+        ('accounts: [{name: a, retries: 99}]', "accounts entry 'a': retries"),
+        ('tags: {"": x}', 'tags'),
+        ('regions: [mars-north-1]', 'mars-north-1'),
+    ],
+)
 def test_a_bad_option_is_named_before_any_request(cloud, parse, config, message):
     with pytest.raises(AnsibleParserError) as raised:
         parse(CREDENTIALS + config + '\n')
@@ -371,19 +425,27 @@ def test_a_bad_option_is_named_before_any_request(cloud, parse, config, message)
 
 def test_only_files_named_for_the_plugin_are_taken(tmp_path):
     plugin = inventory_loader.get('alibabacloud.dts.dts_sync_jobs')
-    for name, taken in (('prod.dts_sync_jobs.yml', True), ('dts_sync_jobs.yaml', True),
-                        ('inventory.yml', False), ('dts_sync_jobs.yml.bak', False)):
+    for name, taken in (
+        ('prod.dts_sync_jobs.yml', True),
+        ('dts_sync_jobs.yaml', True),
+        ('inventory.yml', False),
+        ('dts_sync_jobs.yml.bak', False),
+    ):
         (tmp_path / name).write_text('plugin: alibabacloud.dts.dts_sync_jobs\n')
         assert plugin.verify_file(str(tmp_path / name)) is taken, name
 
 
 def test_a_region_named_twice_is_listed_once(cloud, parse):
-    cloud.add('cn-hangzhou', [job('dtsonce'), job('dtstwice', 'synchronizing', 'Forward'),
-                              job('dtstwice', 'NotStarted', 'Reverse')])
+    cloud.add(
+        'cn-hangzhou',
+        [job('dtsonce'), job('dtstwice', 'synchronizing', 'Forward'), job('dtstwice', 'NotStarted', 'Reverse')],
+    )
     result = parse(CREDENTIALS + 'regions: [cn-hangzhou, cn-beijing, cn-hangzhou]\n')
     assert sorted(result.hostvars) == ['dtsonce', 'dtstwice', 'dtstwice_reverse']
-    assert sorted(params['RegionId'] for params in cloud.asked('DescribeSynchronizationJobs')) == \
-        ['cn-beijing', 'cn-hangzhou']
+    assert sorted(params['RegionId'] for params in cloud.asked('DescribeSynchronizationJobs')) == [
+        'cn-beijing',
+        'cn-hangzhou',
+    ]
     assert sorted(params['Region'] for params in cloud.asked('DescribeDtsJobs')) == ['cn-beijing', 'cn-hangzhou']
 
 
@@ -392,27 +454,36 @@ def test_a_refused_region_is_listed_for_reports_on_the_group_all(cloud, parse):
     cloud.refused[('test-ak', 'cn-beijing')] = 'InvalidRegionId'
     result = parse(CREDENTIALS + 'regions: [cn-hangzhou, cn-beijing]\n')
     refused = result.inventory.groups['all'].get_vars()['dts_refused_regions']
-    assert [(entry['account'], entry['region'], entry['code']) for entry in refused] == \
-        [('', 'cn-beijing', 'InvalidRegionId')]
+    assert [(entry['account'], entry['region'], entry['code']) for entry in refused] == [
+        ('', 'cn-beijing', 'InvalidRegionId')
+    ]
     assert 'cn-beijing' in refused[0]['message'] and SECRET not in json.dumps(refused)
 
 
-@pytest.mark.parametrize('failure', ['SignatureDoesNotMatch', 'InvalidAccessKeyId.NotFound', 'ConnectionError',
-                                     'Throttling.User'])
+@pytest.mark.parametrize(
+    'failure', ['SignatureDoesNotMatch', 'InvalidAccessKeyId.NotFound', 'ConnectionError', 'Throttling.User']
+)
 def test_a_failing_region_is_a_partial_result_the_others_kept_and_the_failure_reported(cloud, parse, failure):
     import requests
+
     cloud.add('cn-hangzhou', [job('dtsok')])
     cloud.add_current('cn-shanghai', [dts_job('dtssh1')])
     cloud.refused[('test-ak', 'cn-beijing')] = (
-        requests.exceptions.ConnectionError('connection refused') if failure == 'ConnectionError'
-        else error(failure, 400, 'Request was denied.', request_id='REQ-BJ') if failure == 'Throttling.User'
-        else failure)
+        requests.exceptions.ConnectionError('connection refused')
+        if failure == 'ConnectionError'
+        else error(failure, 400, 'Request was denied.', request_id='REQ-BJ')
+        if failure == 'Throttling.User'
+        else failure
+    )
     result = parse(CREDENTIALS + 'regions: [cn-hangzhou, cn-beijing, cn-shanghai]\nretries: 0\n')
     # The regions that were listed make the inventory.
     assert sorted(result.hostvars) == ['dtsok', 'dtssh1']
     regions = result.inventory.groups['all'].get_vars()['dts_regions']
     assert [(entry['region'], entry['jobs'], entry['failed'], entry['refused']) for entry in regions] == [
-        ('cn-hangzhou', 1, False, False), ('cn-beijing', 0, True, False), ('cn-shanghai', 1, False, False)]
+        ('cn-hangzhou', 1, False, False),
+        ('cn-beijing', 0, True, False),
+        ('cn-shanghai', 1, False, False),
+    ]
     failed = regions[1]
     assert failed['code'] == failure and failure in failed['message'] and 'cn-beijing' not in failed['code']
     if failure == 'Throttling.User':
@@ -437,8 +508,11 @@ def test_an_account_whose_credentials_fail_is_reported_for_each_of_its_regions(c
         if action == 'AssumeRole':
             return error('NoPermission', 403, 'You are not authorized to assume this role.', request_id='REQ-STS')
         return original(action, params, headers)
+
     cloud.session.handler = answer
-    result = parse(CREDENTIALS + """regions: [cn-hangzhou]
+    result = parse(
+        CREDENTIALS
+        + """regions: [cn-hangzhou]
 api: [legacy]
 accounts:
   - name: main
@@ -446,13 +520,18 @@ accounts:
     assume_role:
       role_arn: acs:ram::123456789012:role/dts-auditor
     regions: [cn-hangzhou, cn-beijing]
-""")
+"""
+    )
     assert sorted(result.hostvars) == ['dtsmain']
     regions = result.inventory.groups['all'].get_vars()['dts_regions']
     assert [(entry['account'], entry['region'], entry['failed']) for entry in regions] == [
-        ('main', 'cn-hangzhou', False), ('broken', 'cn-hangzhou', True), ('broken', 'cn-beijing', True)]
-    assert all(entry['message'].startswith('credentials: ') and 'NoPermission' in entry['message']
-               for entry in regions[1:])
+        ('main', 'cn-hangzhou', False),
+        ('broken', 'cn-hangzhou', True),
+        ('broken', 'cn-beijing', True),
+    ]
+    assert all(
+        entry['message'].startswith('credentials: ') and 'NoPermission' in entry['message'] for entry in regions[1:]
+    )
     assert len(result.warnings) == 2 and SECRET not in result.dump()
 
 
@@ -460,21 +539,25 @@ def test_a_failed_listing_is_not_cached(cloud, parse, tmp_path):
     cloud.add('cn-hangzhou', [job('dtsok')])
     cloud.add('cn-beijing', [job('dtsbj')])
     cloud.refused[('test-ak', 'cn-beijing')] = 'ServiceUnavailable'
-    config = CREDENTIALS + 'regions: [cn-hangzhou, cn-beijing]\nretries: 0\napi: [legacy]\ncache: true\n' \
+    config = (
+        CREDENTIALS + 'regions: [cn-hangzhou, cn-beijing]\nretries: 0\napi: [legacy]\ncache: true\n'
         'cache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\n' % (tmp_path / 'cache')
+    )
     assert sorted(parse(config).hostvars) == ['dtsok']
     del cloud.refused[('test-ak', 'cn-beijing')]
     sent = cloud.requests
     second = parse(config)
-    assert regions_asked(cloud, sent) == ['cn-beijing']   # asked again; cn-hangzhou from the cache
+    assert regions_asked(cloud, sent) == ['cn-beijing']  # asked again; cn-hangzhou from the cache
     assert sorted(second.hostvars) == ['dtsbj', 'dtsok'] and second.warnings == []
 
 
 def test_a_cached_refusal_warns_again_without_a_request(cloud, parse, tmp_path):
     cloud.add('cn-hangzhou', [job('dtsok')])
     cloud.refused[('test-ak', 'cn-beijing')] = 'Forbidden.RAM'
-    config = CREDENTIALS + 'regions: [cn-hangzhou, cn-beijing]\ncache: true\ncache_plugin: ansible.builtin.jsonfile\n' \
+    config = (
+        CREDENTIALS + 'regions: [cn-hangzhou, cn-beijing]\ncache: true\ncache_plugin: ansible.builtin.jsonfile\n'
         'cache_connection: %s\n' % (tmp_path / 'cache')
+    )
     parse(config)
     sent = cloud.requests
     second = parse(config)
@@ -504,8 +587,9 @@ def test_the_cache_misses_for_a_changed_filter_a_new_region_or_other_credentials
     assert [params['Tags'] for params in cloud.asked('DescribeDtsJobs')[-2:]] == ['[{"key":"env","value":"prod"}]'] * 2
 
     # Another access key is another account's jobs.
-    other = parse('access_key_id: other-ak\naccess_key_secret: %s\n' % OTHER_SECRET + cache
-                  + 'regions: [cn-hangzhou]\n')
+    other = parse(
+        'access_key_id: other-ak\naccess_key_secret: %s\n' % OTHER_SECRET + cache + 'regions: [cn-hangzhou]\n'
+    )
     assert cloud.requests == 10 and sorted(other.hostvars) == ['dtsother']
     cached = ''.join(path.read_text() for path in (tmp_path / 'cache').iterdir())
     for secret in (SECRET, OTHER_SECRET, 'test-ak', 'other-ak'):
@@ -518,7 +602,9 @@ def test_credentials_are_resolved_once_per_account_however_many_regions(cloud, p
         cloud.add(region, [job('dts-%s' % region)], key='role-of-test-ak')
     cloud.add('cn-hangzhou', [job('dtsplain')], key='other-ak')
     cloud.latency = 0.02
-    result = parse(CREDENTIALS + '''regions: [%s]
+    result = parse(
+        CREDENTIALS
+        + """regions: [%s]
 accounts:
   - name: audited
     assume_role:
@@ -527,7 +613,9 @@ accounts:
     access_key: other-ak
     secret_key: %s
     regions: [cn-hangzhou]
-''' % (', '.join(regions), OTHER_SECRET))
+"""
+        % (', '.join(regions), OTHER_SECRET)
+    )
     assert len(result.group('dts_account_audited')) == 4 and result.group('dts_account_plain') == ['dtsplain']
     assume_role_calls = [params for action, params, _headers in cloud.session.sent if action == 'AssumeRole']
     assert len(assume_role_calls) == 1
@@ -535,14 +623,17 @@ accounts:
         assert secret not in result.dump()
 
 
-@pytest.mark.parametrize('config, message', [
-    ('page_size: 50', 'page_size'),
-    ('accounts: [{profile: prod}]', 'needs a name'),
-    ('accounts: [{name: a, regions: {cn-hangzhou: 1}}]', "accounts entry 'a': argument 'regions' is of type"),
-    ('accounts: [{name: a, assume_role: {}}]', 'role_arn'),
-    ('accounts: [{name: a, http_timeout: soon}]', "accounts entry 'a': argument 'http_timeout'"),
-    ('accounts: [prod]', 'must be a dictionary'),
-])
+@pytest.mark.parametrize(
+    'config, message',
+    [
+        ('page_size: 50', 'page_size'),
+        ('accounts: [{profile: prod}]', 'needs a name'),
+        ('accounts: [{name: a, regions: {cn-hangzhou: 1}}]', "accounts entry 'a': argument 'regions' is of type"),
+        ('accounts: [{name: a, assume_role: {}}]', 'role_arn'),
+        ('accounts: [{name: a, http_timeout: soon}]', "accounts entry 'a': argument 'http_timeout'"),
+        ('accounts: [prod]', 'must be a dictionary'),
+    ],
+)
 def test_more_bad_options_are_named_before_any_request(cloud, parse, config, message):
     with pytest.raises(AnsibleParserError) as raised:
         parse(CREDENTIALS + 'regions: [cn-hangzhou]\n' + config + '\n')
@@ -572,6 +663,7 @@ def test_a_host_of_another_source_is_not_overwritten(cloud, parse):
 def clock(clock, monkeypatch):
     """The plugin's clock (wall-clock seconds, for the age of cached listings) is the fake clock's wall time."""
     from ansible_collections.alibabacloud.dts.plugins.inventory.dts_sync_jobs import InventoryModule
+
     monkeypatch.setattr(InventoryModule, 'clock', staticmethod(clock.wall))
     return clock
 
@@ -585,7 +677,8 @@ def test_each_cached_listing_expires_on_its_own_age(cloud, parse, tmp_path, cloc
     cloud.add('cn-hangzhou', [job('dtshz')])
     cloud.add('cn-beijing', [job('dtsbj')])
     cache = 'cache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\ncache_timeout: 2\n' % (
-        tmp_path / 'cache')
+        tmp_path / 'cache'
+    )
     parse(CREDENTIALS + cache + 'regions: [cn-hangzhou]\n')
     assert regions_asked(cloud, 0) == ['cn-hangzhou']
 
@@ -610,9 +703,10 @@ def test_each_cached_listing_expires_on_its_own_age(cloud, parse, tmp_path, cloc
 def test_a_cache_timeout_of_zero_keeps_listings_however_old(cloud, parse, tmp_path, clock):
     cloud.add('cn-hangzhou', [job('dtshz')])
     cache = 'cache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\ncache_timeout: 0\n' % (
-        tmp_path / 'cache')
+        tmp_path / 'cache'
+    )
     parse(CREDENTIALS + cache + 'regions: [cn-hangzhou]\n')
-    clock.now += 10 ** 6
+    clock.now += 10**6
     parse(CREDENTIALS + cache + 'regions: [cn-hangzhou]\n')
     assert cloud.requests == 2
 
@@ -634,14 +728,17 @@ def test_an_entry_written_in_an_older_shape_is_fetched_again(cloud, parse, tmp_p
 
 def test_hostvars_prefix_and_suffix_name_every_job_variable(cloud, parse):
     cloud.add('cn-hangzhou', [job('dtsx', Delay='7', Tags=tags(env='prod'))])
-    result = parse(CREDENTIALS + '''regions: [cn-hangzhou]
+    result = parse(
+        CREDENTIALS
+        + """regions: [cn-hangzhou]
 hostvars_prefix: job_
 hostvars_suffix: _v
 hostnames: [job_synchronization_job_name_v]
 keyed_groups:
   - key: job_tags_v.env
     prefix: env
-''')
+"""
+    )
     facts = result.hostvars['job dtsx']
     assert facts['job_status_v'] == 'Synchronizing' and facts['job_delay_v'] == 7
     assert facts['job_tags_v'] == {'env': 'prod'} and facts['dts_api'] == 'legacy'
@@ -666,7 +763,9 @@ def test_every_region_listed_is_on_the_group_all_with_its_count(cloud, parse):
     cloud.add('cn-hangzhou', [job('dtsa'), job('dtsb', 'Failed'), job('dtstw', 'Synchronizing', 'Reverse')])
     cloud.add('cn-hangzhou', [job('dtso')], key='other-ak')
     cloud.refused[('test-ak', 'cn-beijing')] = 'Forbidden.RAM'
-    result = parse(CREDENTIALS + '''regions: [cn-hangzhou, cn-beijing, cn-shanghai]
+    result = parse(
+        CREDENTIALS
+        + """regions: [cn-hangzhou, cn-beijing, cn-shanghai]
 statuses: [Synchronizing]
 accounts:
   - name: main
@@ -674,14 +773,18 @@ accounts:
     access_key_id: other-ak
     access_key_secret: %s
     regions: [cn-hangzhou]
-''' % OTHER_SECRET)
+"""
+        % OTHER_SECRET
+    )
     regions = result.inventory.groups['all'].get_vars()['dts_regions']
-    assert [(entry['account'], entry['region'], entry['jobs'], entry['refused'], entry['code'])
-            for entry in regions] == [
+    assert [
+        (entry['account'], entry['region'], entry['jobs'], entry['refused'], entry['code']) for entry in regions
+    ] == [
         ('main', 'cn-hangzhou', 2, False, None),
         ('main', 'cn-beijing', 0, True, 'Forbidden.RAM'),
         ('main', 'cn-shanghai', 0, False, None),  # a region without jobs is still seen
-        ('other', 'cn-hangzhou', 1, False, None)]
+        ('other', 'cn-hangzhou', 1, False, None),
+    ]
     assert 'Forbidden.RAM' in regions[1]['message']
     refused = result.inventory.groups['all'].get_vars()['dts_refused_regions']
     assert [(entry['account'], entry['region']) for entry in refused] == [('main', 'cn-beijing')]
@@ -703,21 +806,47 @@ def test_a_failing_compose_expression_is_an_error_only_with_strict(cloud, parse)
 
 def dts_job(instance_id, status='Synchronizing', direction='Forward', reverse=None, **fields):
     """A DescribeDtsJobs entry as the wire has it (a two-way job nests its reverse direction)."""
-    record = {'DtsJobId': 'task-' + instance_id, 'DtsInstanceID': instance_id, 'DtsJobName': 'task ' + instance_id,
-              'Status': status, 'DtsJobDirection': direction, 'Delay': 3, 'Checkpoint': '1767225600',
-              'JobType': 'SYNC', 'TagList': [{'TagKey': 'env', 'TagValue': 'prod'}]}
+    record = {
+        'DtsJobId': 'task-' + instance_id,
+        'DtsInstanceID': instance_id,
+        'DtsJobName': 'task ' + instance_id,
+        'Status': status,
+        'DtsJobDirection': direction,
+        'Delay': 3,
+        'Checkpoint': '1767225600',
+        'JobType': 'SYNC',
+        'TagList': [{'TagKey': 'env', 'TagValue': 'prod'}],
+    }
     if reverse is not None:
-        record['ReverseJob'] = {'DtsJobId': 'task-%s-r' % instance_id, 'DtsInstanceID': instance_id,
-                                'Status': reverse, 'DtsJobDirection': 'Reverse', 'Delay': -1}
+        record['ReverseJob'] = {
+            'DtsJobId': 'task-%s-r' % instance_id,
+            'DtsInstanceID': instance_id,
+            'Status': reverse,
+            'DtsJobDirection': 'Reverse',
+            'Delay': -1,
+        }
     record.update(fields)
     return record
 
 
 def test_a_job_both_families_list_is_one_host_described_by_the_current_family(cloud, parse):
-    cloud.add('cn-hangzhou', [job('dtsboth', 'Failed'), job('dtslegacy'), job('dtstwo', 'Synchronizing', 'Forward'),
-                              job('dtstwo', 'Failed', 'Reverse')])
-    cloud.add_current('cn-hangzhou', [dts_job('dtsboth', 'synchronizing'), dts_job('dtsnew', 'PreCheckPass'),
-                                      dts_job('dtstwo', reverse='Suspending')])
+    cloud.add(
+        'cn-hangzhou',
+        [
+            job('dtsboth', 'Failed'),
+            job('dtslegacy'),
+            job('dtstwo', 'Synchronizing', 'Forward'),
+            job('dtstwo', 'Failed', 'Reverse'),
+        ],
+    )
+    cloud.add_current(
+        'cn-hangzhou',
+        [
+            dts_job('dtsboth', 'synchronizing'),
+            dts_job('dtsnew', 'PreCheckPass'),
+            dts_job('dtstwo', reverse='Suspending'),
+        ],
+    )
     result = parse(CREDENTIALS + 'regions: [cn-hangzhou]\n')
     assert sorted(result.hostvars) == ['dtsboth', 'dtslegacy', 'dtsnew', 'dtstwo', 'dtstwo_reverse']
     both = result.hostvars['dtsboth']
@@ -734,10 +863,13 @@ def test_a_job_both_families_list_is_one_host_described_by_the_current_family(cl
     assert [(entry['region'], entry['jobs']) for entry in regions] == [('cn-hangzhou', 5)]
 
 
-@pytest.mark.parametrize('api, hosts, actions', [
-    ('[legacy]', ['dtsboth', 'dtslegacy'], {'DescribeSynchronizationJobs'}),
-    ('[current]', ['dtsboth', 'dtsnew'], {'DescribeDtsJobs'}),
-])
+@pytest.mark.parametrize(
+    'api, hosts, actions',
+    [
+        ('[legacy]', ['dtsboth', 'dtslegacy'], {'DescribeSynchronizationJobs'}),
+        ('[current]', ['dtsboth', 'dtsnew'], {'DescribeDtsJobs'}),
+    ],
+)
 def test_api_lists_with_one_family_only(cloud, parse, api, hosts, actions):
     cloud.add('cn-hangzhou', [job('dtsboth'), job('dtslegacy')])
     cloud.add_current('cn-hangzhou', [dts_job('dtsboth'), dts_job('dtsnew')])
@@ -755,12 +887,14 @@ def test_a_family_refused_in_a_region_leaves_the_other_and_marks_the_region(clou
         if action == 'DescribeDtsJobs':
             return error('Forbidden.RAM', 403, 'Not authorized to DescribeDtsJobs.')
         return original(action, params, headers)
+
     cloud.session.handler = answer
     result = parse(CREDENTIALS + 'regions: [cn-hangzhou]\n')
     assert sorted(result.hostvars) == ['dtslegacy'] and len(result.warnings) == 1
     regions = result.inventory.groups['all'].get_vars()['dts_regions']
     assert [(entry['region'], entry['jobs'], entry['refused'], entry['code']) for entry in regions] == [
-        ('cn-hangzhou', 1, True, 'Forbidden.RAM')]
+        ('cn-hangzhou', 1, True, 'Forbidden.RAM')
+    ]
 
 
 def test_an_empty_api_list_is_refused_before_any_request(cloud, parse):
@@ -777,10 +911,23 @@ def test_constructed_expressions_are_compiled_once_for_all_hosts(cloud, parse, m
     def counting(self, expression, options):
         compiled.append(str(expression))
         return original(self, expression, options)
+
     monkeypatch.setattr(engine_module.TemplateEngine, '_compile_expression', counting)
-    cloud.add('cn-hangzhou', [job('dtsc%02d' % n, 'Failed' if n % 3 else 'synchronizing', Delay=str(n * 20),
-                                  Tags=tags(env='prod' if n % 2 else 'dev')) for n in range(30)])
-    result = parse(CREDENTIALS + '''regions: [cn-hangzhou]
+    cloud.add(
+        'cn-hangzhou',
+        [
+            job(
+                'dtsc%02d' % n,
+                'Failed' if n % 3 else 'synchronizing',
+                Delay=str(n * 20),
+                Tags=tags(env='prod' if n % 2 else 'dev'),
+            )
+            for n in range(30)
+        ],
+    )
+    result = parse(
+        CREDENTIALS
+        + """regions: [cn-hangzhou]
 compose:
   lag: dts_delay * 2
 groups:
@@ -788,7 +935,8 @@ groups:
 keyed_groups:
   - key: dts_tags.env
     prefix: env
-''')
+"""
+    )
     assert sorted(compiled) == ['dts_delay * 2', 'dts_delay > 300', 'dts_tags.env']
     # Still evaluated per host.
     assert result.hostvars['dtsc20']['lag'] == 800
@@ -800,6 +948,7 @@ keyed_groups:
 
 def test_is_plain_accepts_json_shaped_data_only():
     from ansible_collections.alibabacloud.dts.plugins.plugin_utils._core_internals import is_plain
+
     assert is_plain({'a': [1, 2.5, {'b': None}], 'c': True, 'd': 'text'})
     assert is_plain([]) and is_plain('') and is_plain(None) and is_plain(0)
     for odd in ((1, 2), {'a': {1, 2}}, {1: 'integer key'}, [object()], b'bytes', {'a': [{'b': (1,)}]}):
@@ -831,13 +980,19 @@ def test_job_facts_are_set_on_the_host_not_through_set_variable(cloud, parse):
     # path. The region comes from the configuration, where ansible-core tags strings: inspected once for all
     # the region's hosts, which share what ansible-core made of it.
     assert sorted(set(name for _entity, name in inventory.set_calls)) == [
-        'dts_region', 'dts_regions', 'inventory_dir', 'inventory_file', 'lag']
+        'dts_region',
+        'dts_regions',
+        'inventory_dir',
+        'inventory_file',
+        'lag',
+    ]
     assert len([name for _entity, name in inventory.set_calls if name == 'dts_region']) == 1
     assert all(result.inventory.get_host(host).vars['dts_region'] == 'cn-hangzhou' for host in result.hostvars)
 
 
 def test_a_fact_that_is_not_plain_data_goes_through_set_variable(cloud, parse, monkeypatch):
     from ansible_collections.alibabacloud.dts.plugins.inventory import dts_sync_jobs
+
     original = dts_sync_jobs.normalize_listings
 
     def with_a_tuple(*args, **kwargs):
@@ -845,6 +1000,7 @@ def test_a_fact_that_is_not_plain_data_goes_through_set_variable(cloud, parse, m
         for fact in facts:
             fact['odd'] = ('a', 'tuple')
         return facts
+
     monkeypatch.setattr(dts_sync_jobs, 'normalize_listings', with_a_tuple)
     cloud.add('cn-hangzhou', [job('dtsa')])
     inventory = CountingInventory()
@@ -871,15 +1027,19 @@ def test_no_value_the_inventory_sets_is_trusted_as_a_template(cloud, parse):
     from ansible.template import is_trusted_as_template
 
     hostile = "{{ lookup('ansible.builtin.pipe', 'touch pwned') }}"
-    cloud.add('cn-hangzhou', [job('dtsh', SynchronizationJobName=hostile, ErrorMessage=hostile,
-                                  Tags=tags(env=hostile))])
+    cloud.add(
+        'cn-hangzhou', [job('dtsh', SynchronizationJobName=hostile, ErrorMessage=hostile, Tags=tags(env=hostile))]
+    )
     cloud.refused[('test-ak', 'cn-beijing')] = 'Forbidden.RAM'
-    result = parse(CREDENTIALS + '''regions: [cn-hangzhou, cn-beijing]
+    result = parse(
+        CREDENTIALS
+        + """regions: [cn-hangzhou, cn-beijing]
 accounts: [{name: production}]
 hostnames: [dts_synchronization_job_name]
 compose:
   label: dts_tags.env ~ dts_region
-''')
+"""
+    )
     variables = result.hostvars[hostile]
     assert variables['dts_synchronization_job_name'] == hostile and variables['label'] == hostile + 'cn-hangzhou'
     all_vars = result.inventory.groups['all'].get_vars()
@@ -892,12 +1052,25 @@ compose:
 def test_the_public_api_path_makes_the_same_inventory(cloud, parse, monkeypatch):
     # What the ansible-core shortcuts (plugin_utils/_core_internals) save must not change what is made.
     from ansible_collections.alibabacloud.dts.plugins.plugin_utils import _core_internals
-    cloud.add('cn-hangzhou', [job('dtsp%02d' % n, 'Failed' if n % 3 else 'synchronizing', Delay=str(n * 40),
-                                  Tags=tags(env='prod' if n % 2 else 'dev')) for n in range(12)])
+
+    cloud.add(
+        'cn-hangzhou',
+        [
+            job(
+                'dtsp%02d' % n,
+                'Failed' if n % 3 else 'synchronizing',
+                Delay=str(n * 40),
+                Tags=tags(env='prod' if n % 2 else 'dev'),
+            )
+            for n in range(12)
+        ],
+    )
     cloud.add_current('cn-hangzhou', [dts_job('dtsq', reverse='Suspending')])
-    config = CREDENTIALS + ('regions: [cn-hangzhou]\ncompose:\n  lag: dts_delay * 2\n'
-                            'groups:\n  lagging: dts_delay > 300\n'
-                            'keyed_groups:\n  - key: dts_tags.env\n    prefix: env\n')
+    config = CREDENTIALS + (
+        'regions: [cn-hangzhou]\ncompose:\n  lag: dts_delay * 2\n'
+        'groups:\n  lagging: dts_delay > 300\n'
+        'keyed_groups:\n  - key: dts_tags.env\n    prefix: env\n'
+    )
     made = {}
     for internals in (True, False):
         monkeypatch.setattr(_core_internals, 'USE_INTERNALS', internals)

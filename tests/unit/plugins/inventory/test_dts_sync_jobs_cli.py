@@ -29,13 +29,23 @@ def inventory(tmp_path, emulator, config, graph=False, env=None):
     path = tmp_path / 'test.dts_sync_jobs.yml'
     path.write_text(config)
     environ = dict((k, v) for k, v in os.environ.items() if not k.startswith(('ALIBABA_CLOUD_', 'ALICLOUD_')))
-    environ.update(ALIBABA_CLOUD_ACCESS_KEY_ID='test-ak', ALIBABA_CLOUD_ACCESS_KEY_SECRET=SECRET,
-                   ALIBABA_CLOUD_REGION_ID='cn-hangzhou', ALIBABA_CLOUD_ENDPOINT_DTS=emulator.endpoint,
-                   ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_ROOT, HOME=str(tmp_path), ANSIBLE_NOCOLOR='1',
-                   ANSIBLE_INVENTORY_UNPARSED_FAILED='true')
+    environ.update(
+        ALIBABA_CLOUD_ACCESS_KEY_ID='test-ak',
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET=SECRET,
+        ALIBABA_CLOUD_REGION_ID='cn-hangzhou',
+        ALIBABA_CLOUD_ENDPOINT_DTS=emulator.endpoint,
+        ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_ROOT,
+        HOME=str(tmp_path),
+        ANSIBLE_NOCOLOR='1',
+        ANSIBLE_INVENTORY_UNPARSED_FAILED='true',
+    )
     environ.update(env or {})
-    command = [os.path.join(os.path.dirname(sys.executable), 'ansible-inventory'), '-i', str(path),
-               '--graph' if graph else '--list']
+    command = [
+        os.path.join(os.path.dirname(sys.executable), 'ansible-inventory'),
+        '-i',
+        str(path),
+        '--graph' if graph else '--list',
+    ]
     process = subprocess.run(command, capture_output=True, text=True, env=environ, timeout=120, check=False)
     return process
 
@@ -65,8 +75,13 @@ def expected_records(region):
 
 
 def test_one_host_per_record_grouped_by_status_and_region(tmp_path, emulator):
-    data = listed(inventory(tmp_path, emulator, 'plugin: alibabacloud.dts.dts_sync_jobs\n'
-                                                'regions: [cn-hangzhou, cn-beijing, us-west-1]\n'))
+    data = listed(
+        inventory(
+            tmp_path,
+            emulator,
+            'plugin: alibabacloud.dts.dts_sync_jobs\nregions: [cn-hangzhou, cn-beijing, us-west-1]\n',
+        )
+    )
     hostvars = data['_meta']['hostvars']
     hangzhou, hangzhou_records = expected_records('cn-hangzhou')
     beijing, beijing_records = expected_records('cn-beijing')
@@ -86,13 +101,19 @@ def test_one_host_per_record_grouped_by_status_and_region(tmp_path, emulator):
 
 
 def test_keyed_groups_on_tags_and_statuses_filter(tmp_path, emulator):
-    data = listed(inventory(tmp_path, emulator, '''
+    data = listed(
+        inventory(
+            tmp_path,
+            emulator,
+            """
 plugin: alibabacloud.dts.dts_sync_jobs
 statuses: [synchronizing, FAILED]
 keyed_groups:
   - key: dts_tags.env | default('untagged')
     prefix: env
-'''))
+""",
+        )
+    )
     hostvars = data['_meta']['hostvars']
     assert set(facts['dts_status'] for facts in hostvars.values()) == {'Synchronizing', 'Failed'}
     prod = set(data['env_prod']['hosts'])
@@ -100,13 +121,19 @@ keyed_groups:
 
 
 def test_hostnames_preference_and_compose(tmp_path, emulator):
-    data = listed(inventory(tmp_path, emulator, '''
+    data = listed(
+        inventory(
+            tmp_path,
+            emulator,
+            """
 plugin: alibabacloud.dts.dts_sync_jobs
 regions: [cn-shanghai]
 hostnames: [dts_tags.nothere, dts_job_name, dts_synchronization_job_name]
 compose:
   lagging: (dts_delay or 0) > 300
-'''))
+""",
+        )
+    )
     hostvars = data['_meta']['hostvars']
     specs, _records = expected_records('cn-shanghai')
     assert specs[0]['name'] in hostvars
@@ -115,22 +142,31 @@ compose:
 
 def test_a_refused_region_warns_unless_strict_regions(tmp_path, emulator):
     emulator.config['refused_regions'] = ['cn-beijing']
-    process = inventory(tmp_path, emulator, 'plugin: alibabacloud.dts.dts_sync_jobs\n'
-                                            'regions: [cn-hangzhou, cn-beijing]\n')
+    process = inventory(
+        tmp_path, emulator, 'plugin: alibabacloud.dts.dts_sync_jobs\nregions: [cn-hangzhou, cn-beijing]\n'
+    )
     data = listed(process)
     assert 'cn-beijing' in process.stderr and 'Forbidden.RAM' in process.stderr
     assert len(data['_meta']['hostvars']) == expected_records('cn-hangzhou')[1]
-    process = inventory(tmp_path, emulator, 'plugin: alibabacloud.dts.dts_sync_jobs\n'
-                                            'regions: [cn-hangzhou, cn-beijing]\nstrict: true\n')
+    process = inventory(
+        tmp_path, emulator, 'plugin: alibabacloud.dts.dts_sync_jobs\nregions: [cn-hangzhou, cn-beijing]\nstrict: true\n'
+    )
     assert process.returncode == 0 and 'Forbidden.RAM' in process.stderr
-    process = inventory(tmp_path, emulator, 'plugin: alibabacloud.dts.dts_sync_jobs\n'
-                                            'regions: [cn-hangzhou, cn-beijing]\nstrict_regions: true\n')
+    process = inventory(
+        tmp_path,
+        emulator,
+        'plugin: alibabacloud.dts.dts_sync_jobs\nregions: [cn-hangzhou, cn-beijing]\nstrict_regions: true\n',
+    )
     assert process.returncode != 0 and 'Forbidden.RAM' in process.stderr and 'test.dts_sync_jobs.yml' in process.stderr
 
 
 def test_several_accounts_in_one_file(tmp_path, emulator):
     emulator.keys['other-ak'] = {'secret': 'other-secret-value', 'token': None, 'expires': None}
-    data = listed(inventory(tmp_path, emulator, '''
+    data = listed(
+        inventory(
+            tmp_path,
+            emulator,
+            """
 plugin: alibabacloud.dts.dts_sync_jobs
 regions: [cn-hangzhou]
 hostnames: [dts_synchronization_job_id]
@@ -140,7 +176,9 @@ accounts:
     access_key_id: other-ak
     access_key_secret: other-secret-value
     regions: [ap-southeast-1]
-'''))
+""",
+        )
+    )
     hostvars = data['_meta']['hostvars']
     assert len(data['dts_account_main']['hosts']) == expected_records('cn-hangzhou')[1]
     assert len(data['dts_account_second']['hosts']) == expected_records('ap-southeast-1')[1]
@@ -149,7 +187,7 @@ accounts:
 
 
 def test_the_cache_rebuilds_the_inventory_without_requests(tmp_path, emulator):
-    config = '''
+    config = """
 plugin: alibabacloud.dts.dts_sync_jobs
 regions: [cn-hangzhou, cn-shanghai]
 cache: true
@@ -158,7 +196,7 @@ cache_connection: %s
 keyed_groups:
   - key: dts_tags.team | default('none')
     prefix: team
-''' % (tmp_path / 'cache')
+""" % (tmp_path / 'cache')
     first = listed(inventory(tmp_path, emulator, config))
     requests = emulator.counters['total']
     second = listed(inventory(tmp_path, emulator, config))
@@ -167,12 +205,15 @@ keyed_groups:
     assert SECRET not in ''.join(path.read_text() for path in (tmp_path / 'cache').iterdir())
 
 
-@pytest.mark.parametrize('config, words', [
-    ('statuses: [Running]', ['Running', 'Synchronizing']),
-    ('accounts: [{name: a, password: x}]', ['password']),
-    ('accounts: [{name: a}, {name: a}]', ['unique']),
-    ('tags: {"": x}', ['tags']),
-])
+@pytest.mark.parametrize(
+    'config, words',
+    [
+        ('statuses: [Running]', ['Running', 'Synchronizing']),
+        ('accounts: [{name: a, password: x}]', ['password']),
+        ('accounts: [{name: a}, {name: a}]', ['unique']),
+        ('tags: {"": x}', ['tags']),
+    ],
+)
 def test_bad_options_are_named(tmp_path, emulator, config, words):
     process = inventory(tmp_path, emulator, 'plugin: alibabacloud.dts.dts_sync_jobs\n' + config + '\n')
     assert process.returncode != 0
@@ -189,15 +230,31 @@ def test_paths():
 @pytest.mark.parametrize('graph', [False, True])
 def test_no_warning_over_several_regions_with_the_shipped_examples(tmp_path, emulator, graph):
     """Host variables named as task keywords (delay, tags) made ansible-inventory warn on every run."""
-    with open(os.path.join(COLLECTIONS_ROOT, 'ansible_collections', 'alibabacloud', 'dts', 'playbooks', 'inventory',
-                           'demo.dts_sync_jobs.yml')) as demo:
+    with open(
+        os.path.join(
+            COLLECTIONS_ROOT,
+            'ansible_collections',
+            'alibabacloud',
+            'dts',
+            'playbooks',
+            'inventory',
+            'demo.dts_sync_jobs.yml',
+        )
+    ) as demo:
         config = demo.read()
-    process = inventory(tmp_path, emulator, config + '''
+    process = inventory(
+        tmp_path,
+        emulator,
+        config
+        + """
 compose:
   replication_delay: dts_delay
 groups:
   dts_lagging: dts_delay is not none and dts_delay > 300
-''', graph=graph, env={'ANSIBLE_DEPRECATION_WARNINGS': 'true'})
+""",
+        graph=graph,
+        env={'ANSIBLE_DEPRECATION_WARNINGS': 'true'},
+    )
     assert process.returncode == 0, process.stderr
     assert '[WARNING]' not in process.stderr and '[DEPRECATION WARNING]' not in process.stderr, process.stderr
     assert '@dts_region_cn_beijing' in process.stdout if graph else '"us-west-1"' in process.stdout

@@ -31,8 +31,14 @@ def emulator(monkeypatch, tmp_path):
 
 
 def parse(tmp_path, emulator, **options):
-    config = {'plugin': 'alibabacloud.dts.dts_sync_jobs', 'regions': REGIONS, 'access_key_id': 'test-ak',
-              'access_key_secret': SECRET, 'endpoint': emulator.endpoint, 'max_requests_per_second': 0}
+    config = {
+        'plugin': 'alibabacloud.dts.dts_sync_jobs',
+        'regions': REGIONS,
+        'access_key_id': 'test-ak',
+        'access_key_secret': SECRET,
+        'endpoint': emulator.endpoint,
+        'max_requests_per_second': 0,
+    }
     config.update(options)
     path = tmp_path / 'rules.dts_sync_jobs.yml'
     path.write_text(yaml.safe_dump(config))
@@ -45,8 +51,9 @@ def parse(tmp_path, emulator, **options):
 
 
 def sync_jobs(emulator):
-    return dict((job['dts_job_id'], job) for job in emulator.jobs
-                if job['region'] in REGIONS and job['job_type'] == 'SYNC')
+    return dict(
+        (job['dts_job_id'], job) for job in emulator.jobs if job['region'] in REGIONS and job['job_type'] == 'SYNC'
+    )
 
 
 def test_every_host_gets_its_tasks_rules_one_request_per_task(tmp_path, emulator):
@@ -58,7 +65,8 @@ def test_every_host_gets_its_tasks_rules_one_request_per_task(tmp_path, emulator
         wire = jobs[facts['dts_job_id']]['monitor_rules']
         assert facts['dts_monitor_rules_error'] is None
         assert [(rule['type'], rule['enabled'], rule['delay_threshold']) for rule in facts['dts_monitor_rules']] == [
-            (rule['Type'], rule['State'] == 'Y', rule.get('DelayRuleTime')) for rule in wire]
+            (rule['Type'], rule['State'] == 'Y', rule.get('DelayRuleTime')) for rule in wire
+        ]
     assert '13955' not in json.dumps(hosts, default=str)
 
 

@@ -107,7 +107,7 @@ def test_every_yaml_example_runs_and_makes_the_groups_it_names(environment, emul
     assert hosts, 'example %d made no host: %r' % (index, example)
     # strict: true made any expression naming a variable no host has an error; every group named is made
     # and has hosts in the emulator's data (which has failed, lagging and unwatched jobs).
-    for group in (config.get('groups') or {}):
+    for group in config.get('groups') or {}:
         assert group in inventory.groups and inventory.groups[group].get_hosts(), (index, group)
     for keyed in config.get('keyed_groups') or []:
         prefix = keyed.get('prefix', '')
@@ -121,8 +121,11 @@ def test_every_yaml_example_runs_and_makes_the_groups_it_names(environment, emul
 def test_the_needs_attention_group_holds_the_failed_jobs(environment, emulator):
     fragment = next(example for example in examples() if 'dts_needs_attention' in (example.get('groups') or {}))
     inventory = parse(environment / 'attention.dts_sync_jobs.yml', as_configuration(fragment))
-    failed = sorted(name for name, host in inventory.hosts.items()
-                    if host.get_vars()['dts_status'] in ('PrecheckFailed', 'InitializeFailed', 'Failed'))
+    failed = sorted(
+        name
+        for name, host in inventory.hosts.items()
+        if host.get_vars()['dts_status'] in ('PrecheckFailed', 'InitializeFailed', 'Failed')
+    )
     assert failed and sorted(host.name for host in inventory.groups['dts_needs_attention'].get_hosts()) == failed
 
 
@@ -151,8 +154,9 @@ def test_the_documented_csv_header_is_the_one_the_audit_writes():
     [documented] = [text.strip() for text in blocks('text') if text.startswith('reason,')]
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(os.path.join(ROOT, 'playbooks', 'templates')))
     environment.filters.update(CoreFilters().filters())
-    environment.filters.update(('alibabacloud.dts.' + name, function)
-                               for name, function in FilterModule().filters().items())
+    environment.filters.update(
+        ('alibabacloud.dts.' + name, function) for name, function in FilterModule().filters().items()
+    )
     report = dts_audit_report([], now='2026-01-01T00:00:00Z')
     written = environment.get_template('dts-audit.csv.j2').render(dts_audit=report)
     assert written.splitlines()[0] == documented

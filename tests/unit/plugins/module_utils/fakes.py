@@ -42,7 +42,7 @@ class FakeResponse:
 
     def iter_content(self, chunk_size=1):
         for start in range(0, len(self.content), chunk_size):
-            yield self.content[start:start + chunk_size]
+            yield self.content[start : start + chunk_size]
 
     def close(self):
         pass
@@ -73,8 +73,14 @@ def error(code, status=400, message='an error', request_id='REQ-1', headers=None
 
 
 def job(job_id, status='synchronizing', direction='Forward', **extra):
-    record = {'SynchronizationJobId': job_id, 'Status': status, 'SynchronizationDirection': direction,
-              'SynchronizationJobName': 'job %s' % job_id, 'Delay': '0', 'Tags': []}
+    record = {
+        'SynchronizationJobId': job_id,
+        'Status': status,
+        'SynchronizationDirection': direction,
+        'SynchronizationJobName': 'job %s' % job_id,
+        'Delay': '0',
+        'Tags': [],
+    }
     record.update(extra)
     return record
 
@@ -84,10 +90,18 @@ def paged(records, total=None):
 
     def handler(action, params, headers):
         size, number = int(params['PageSize']), int(params['PageNum'])
-        page = records[(number - 1) * size:number * size]
-        return FakeResponse(200, {
-            'TotalRecordCount': len(records) if total is None else total, 'PageRecordCount': size,
-            'PageNumber': number, 'RequestId': 'R-%d' % number, 'SynchronizationInstances': page})
+        page = records[(number - 1) * size : number * size]
+        return FakeResponse(
+            200,
+            {
+                'TotalRecordCount': len(records) if total is None else total,
+                'PageRecordCount': size,
+                'PageNumber': number,
+                'RequestId': 'R-%d' % number,
+                'SynchronizationInstances': page,
+            },
+        )
+
     return handler
 
 

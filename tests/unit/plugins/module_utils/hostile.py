@@ -42,8 +42,8 @@ class HostileServer:
     def __init__(self, answer):
         self.answer = answer
         self.requests = []
-        self.cut_off = []      # bytes of body sent to each client that hung up before the end
-        self.sent = []         # bytes of body sent per request
+        self.cut_off = []  # bytes of body sent to each client that hung up before the end
+        self.sent = []  # bytes of body sent per request
         self.dripped = 0
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._listener.bind(('127.0.0.1', 0))
@@ -139,8 +139,10 @@ class HostileServer:
             return False
         status, body = answer
         data = body if isinstance(body, bytes) else json.dumps(body).encode('utf-8')
-        connection.sendall(b'HTTP/1.1 %d Answer\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s'
-                           % (status, len(data), data))
+        connection.sendall(
+            b'HTTP/1.1 %d Answer\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s'
+            % (status, len(data), data)
+        )
         self.sent.append(len(data))
         return True
 
@@ -150,7 +152,7 @@ class HostileServer:
             for index in range(len(data)):
                 if self._stopping.is_set():
                     break
-                connection.sendall(data[index:index + 1])
+                connection.sendall(data[index : index + 1])
                 sent = index + 1
                 self.dripped += 1
                 time.sleep(every)

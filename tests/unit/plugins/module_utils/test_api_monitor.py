@@ -46,8 +46,16 @@ def emulator(served):
 
 def make_client(emulator, clock=None, max_concurrency=8):
     clock = clock or FakeClock(now=1000.0)
-    return DtsClient(Credentials('rules-ak', 'rules-secret', None, 'test'), HZ, emulator.endpoint, retries=0,
-                     clock=clock, sleep=clock.sleep, limiters=LimiterRegistry(), max_concurrency=max_concurrency)
+    return DtsClient(
+        Credentials('rules-ak', 'rules-secret', None, 'test'),
+        HZ,
+        emulator.endpoint,
+        retries=0,
+        clock=clock,
+        sleep=clock.sleep,
+        limiters=LimiterRegistry(),
+        max_concurrency=max_concurrency,
+    )
 
 
 def hangzhou(emulator):
@@ -55,15 +63,42 @@ def hangzhou(emulator):
 
 
 def test_a_rule_as_facts_without_its_phone_numbers():
-    wire = {'Type': 'Delay', 'State': 'Y', 'DelayRuleTime': '300', 'JobType': 'normal', 'JobId': 'ta7w1',
-            'Phone': '13955501234, 13955505678,', 'Period': 5, 'Times': '3', 'NoticeValue': 12}
+    wire = {
+        'Type': 'Delay',
+        'State': 'Y',
+        'DelayRuleTime': '300',
+        'JobType': 'normal',
+        'JobId': 'ta7w1',
+        'Phone': '13955501234, 13955505678,',
+        'Period': 5,
+        'Times': '3',
+        'NoticeValue': 12,
+    }
     facts = normalize_monitor_rule(wire)
-    assert facts == {'type': 'delay', 'enabled': True, 'delay_threshold': 300, 'job_type': 'normal', 'job_id': 'ta7w1',
-                     'period': 5, 'times': 3, 'notice_value': 12, 'phone_count': 2}
+    assert facts == {
+        'type': 'delay',
+        'enabled': True,
+        'delay_threshold': 300,
+        'job_type': 'normal',
+        'job_id': 'ta7w1',
+        'period': 5,
+        'times': 3,
+        'notice_value': 12,
+        'phone_count': 2,
+    }
     # Every documented field of the SDK's model is a fact, or (Phone) deliberately left out.
     documented = set(models.DescribeJobMonitorRuleResponseBodyMonitorRules().from_map(wire).to_map())
-    assert documented == {'DelayRuleTime', 'JobId', 'JobType', 'NoticeValue', 'Period', 'Phone', 'State', 'Times',
-                          'Type'}
+    assert documented == {
+        'DelayRuleTime',
+        'JobId',
+        'JobType',
+        'NoticeValue',
+        'Period',
+        'Phone',
+        'State',
+        'Times',
+        'Type',
+    }
     assert '1395550' not in repr(facts)
 
 
@@ -73,8 +108,16 @@ def test_the_state_is_a_boolean_only_when_dts_said_y_or_n(state, enabled):
 
 
 def test_hostile_values_are_typed_or_dropped():
-    facts = normalize_monitor_rule({'Type': 'x' * 1000, 'DelayRuleTime': '-5', 'JobType': ['normal'], 'Phone': 7,
-                                    'Period': 'soon', 'State': {'Y': 1}})
+    facts = normalize_monitor_rule(
+        {
+            'Type': 'x' * 1000,
+            'DelayRuleTime': '-5',
+            'JobType': ['normal'],
+            'Phone': 7,
+            'Period': 'soon',
+            'State': {'Y': 1},
+        }
+    )
     assert len(facts['type']) == 128 and facts['delay_threshold'] is None and facts['job_type'] is None
     assert facts['phone_count'] == 0 and facts['period'] is None and facts['enabled'] is None
 
@@ -87,10 +130,13 @@ def test_one_request_per_task_with_every_rule_of_the_emulators_data(emulator):
     for job in jobs:
         entry = found[job['dts_job_id']]
         assert entry['monitor_rules_error'] is None
-        assert [(rule['type'], rule['enabled'], rule['delay_threshold'], rule['job_type'])
-                for rule in entry['monitor_rules']] == [
+        assert [
+            (rule['type'], rule['enabled'], rule['delay_threshold'], rule['job_type'])
+            for rule in entry['monitor_rules']
+        ] == [
             (rule['Type'], rule['State'] == 'Y', rule.get('DelayRuleTime'), rule['JobType'])
-            for rule in job['monitor_rules']]
+            for rule in job['monitor_rules']
+        ]
     # Every scenario came back, and no phone number did.
     assert len(set(repr(entry['monitor_rules']) for entry in found.values())) >= len(MONITOR_RULE_SCENARIOS)
     assert '13955' not in repr(found)
@@ -104,8 +150,16 @@ def test_requests_are_paced_at_the_conservative_rate(emulator):
     read_monitor_rules(make_client(emulator, clock, max_concurrency=1), [job['dts_job_id'] for job in jobs])
     assert clock.now - 1000.0 == pytest.approx(20 * 1.1 / 10)
     clock = FakeClock(now=1000.0)
-    client = DtsClient(Credentials('rules-ak', 'rules-secret', None, 'test'), HZ, emulator.endpoint, retries=0,
-                       clock=clock, sleep=clock.sleep, limiters=LimiterRegistry(), max_requests_per_second=0)
+    client = DtsClient(
+        Credentials('rules-ak', 'rules-secret', None, 'test'),
+        HZ,
+        emulator.endpoint,
+        retries=0,
+        clock=clock,
+        sleep=clock.sleep,
+        limiters=LimiterRegistry(),
+        max_requests_per_second=0,
+    )
     read_monitor_rules(client, [job['dts_job_id'] for job in jobs])
     assert clock.now == 1000.0  # max_requests_per_second: 0 turns pacing off
 
@@ -140,8 +194,10 @@ def test_task_ids_of_raw_listings_include_a_distinct_reverse_task():
 
 def test_job_records_get_their_rules_and_a_record_without_a_task_id_says_why(emulator):
     job = hangzhou(emulator)[0]
-    records = add_monitor_rules(make_client(emulator), [{'dts_job_id': job['dts_job_id'], 'dts_job_direction': d}
-                                                        for d in ('Forward', 'Reverse')])
+    records = add_monitor_rules(
+        make_client(emulator),
+        [{'dts_job_id': job['dts_job_id'], 'dts_job_direction': d} for d in ('Forward', 'Reverse')],
+    )
     assert records[0]['monitor_rules'] is not None
     assert records[0]['monitor_rules'] == records[1]['monitor_rules']
     assert emulator.counters['by_action'] == {MONITOR_RULE_ACTION: 1}

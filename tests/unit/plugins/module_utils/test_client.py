@@ -37,9 +37,18 @@ from ansible_collections.alibabacloud.dts.tests.unit.plugins.module_utils.fakes 
 def make_client(handler, signature_version='v3', retries=5, max_concurrency=4, clock=None, pace=None):
     clock = clock or FakeClock()
     session = FakeSession(handler)
-    client = DtsClient(CREDS, 'cn-hangzhou', 'https://dts.cn-hangzhou.aliyuncs.com',
-                       signature_version=signature_version, retries=retries, max_concurrency=max_concurrency,
-                       session=session, sleep=clock.sleep, clock=clock, max_requests_per_second=pace)
+    client = DtsClient(
+        CREDS,
+        'cn-hangzhou',
+        'https://dts.cn-hangzhou.aliyuncs.com',
+        signature_version=signature_version,
+        retries=retries,
+        max_concurrency=max_concurrency,
+        session=session,
+        sleep=clock.sleep,
+        clock=clock,
+        max_requests_per_second=pace,
+    )
     return client, session, clock
 
 
@@ -86,7 +95,11 @@ def test_api_error_carries_code_message_request_id_and_status():
         client.call('DescribeSynchronizationJobs', {})
     err = caught.value
     assert (err.code, err.message, err.request_id, err.http_status) == (
-        'Forbidden.RAM', 'User not authorized', 'REQ-42', 403)
+        'Forbidden.RAM',
+        'User not authorized',
+        'REQ-42',
+        403,
+    )
     assert str(err) == 'DescribeSynchronizationJobs failed: Forbidden.RAM: User not authorized (RequestId REQ-42)'
 
 
@@ -106,9 +119,19 @@ def test_boolean_false_success_is_an_error_too():
         describe_statuses(client, ['dts1'])
 
 
-@pytest.mark.parametrize('code', ['SignatureDoesNotMatch', 'InvalidAccessKeyId.NotFound', 'MissingParameter',
-                                  'InvalidParameter', 'InvalidSecurityToken.Expired', 'Forbidden.RAM',
-                                  'SignatureNonceUsed', 'InvalidTimeStamp.Expired'])
+@pytest.mark.parametrize(
+    'code',
+    [
+        'SignatureDoesNotMatch',
+        'InvalidAccessKeyId.NotFound',
+        'MissingParameter',
+        'InvalidParameter',
+        'InvalidSecurityToken.Expired',
+        'Forbidden.RAM',
+        'SignatureNonceUsed',
+        'InvalidTimeStamp.Expired',
+    ],
+)
 def test_permanent_errors_fail_at_once(code):
     client, session, clock = make_client(lambda *a: error(code, 400))
     with pytest.raises(DtsApiError):
@@ -117,11 +140,19 @@ def test_permanent_errors_fail_at_once(code):
     assert clock.sleeps == []
 
 
-@pytest.mark.parametrize('response', [
-    error('Throttling.User', 400), error('Throttling', 400), error('Throttling.Api', 400),
-    error('ServiceUnavailable', 503), error('InternalError', 500), error('UnknownError', 500),
-    FakeResponse(502, raw=b'<html>Bad gateway</html>'), FakeResponse(200, raw=b'{"TotalRecord'),
-])
+@pytest.mark.parametrize(
+    'response',
+    [
+        error('Throttling.User', 400),
+        error('Throttling', 400),
+        error('Throttling.Api', 400),
+        error('ServiceUnavailable', 503),
+        error('InternalError', 500),
+        error('UnknownError', 500),
+        FakeResponse(502, raw=b'<html>Bad gateway</html>'),
+        FakeResponse(200, raw=b'{"TotalRecord'),
+    ],
+)
 def test_transient_errors_are_retried_until_success(response):
     answers = [response, response, ok()]
     client, session, _ignored = make_client(lambda *a: answers.pop(0))
@@ -129,11 +160,14 @@ def test_transient_errors_are_retried_until_success(response):
     assert len(session.sent) == 3
 
 
-@pytest.mark.parametrize('exc, code', [
-    (requests.exceptions.ConnectionError('reset by peer'), 'ConnectionError'),
-    (requests.exceptions.ReadTimeout('slow'), 'ReadTimeout'),
-    (requests.exceptions.ConnectTimeout('slow'), 'ConnectTimeout'),
-])
+@pytest.mark.parametrize(
+    'exc, code',
+    [
+        (requests.exceptions.ConnectionError('reset by peer'), 'ConnectionError'),
+        (requests.exceptions.ReadTimeout('slow'), 'ReadTimeout'),
+        (requests.exceptions.ConnectTimeout('slow'), 'ConnectTimeout'),
+    ],
+)
 def test_transport_faults_are_retried_then_reported(exc, code):
     client, session, _ignored = make_client(lambda *a: exc, retries=2)
     with pytest.raises(DtsApiError) as caught:
@@ -161,7 +195,8 @@ def test_tls_failures_are_not_retried_and_say_how_to_fix_them():
 def test_transport_error_text_never_carries_the_query_string():
     exc = requests.exceptions.ConnectionError(
         "HTTPSConnectionPool(host='dts.aliyuncs.com', port=443): Max retries exceeded with url: "
-        "/?AccessKeyId=ak&SecurityToken=TOPSECRET&Signature=abc%3D (Caused by reset)")
+        '/?AccessKeyId=ak&SecurityToken=TOPSECRET&Signature=abc%3D (Caused by reset)'
+    )
     client, _ignored, _ignored = make_client(lambda *a: exc, retries=0, signature_version='v1')
     with pytest.raises(DtsApiError) as caught:
         client.call('DescribeSynchronizationJobs', {})
@@ -207,7 +242,7 @@ def test_backoff_waits_grow_and_stay_bounded():
     assert len(clock.sleeps) == 8
     assert all(0 <= delay <= 20 for delay in clock.sleeps)
     for attempt, delay in enumerate(clock.sleeps):
-        assert delay <= 0.25 * 2 ** attempt
+        assert delay <= 0.25 * 2**attempt
 
 
 # -- paging ------------------------------------------------------------------------------
@@ -241,7 +276,10 @@ def test_two_way_jobs_keep_both_directions_and_duplicates_are_dropped():
     client, _ignored, _ignored = make_client(paged(records, total=3))
     listed = list_jobs(client, page_size=10)
     assert [(r['SynchronizationJobId'], r['SynchronizationDirection']) for r in listed] == [
-        ('dtsA', 'Forward'), ('dtsA', 'Reverse'), ('dtsB', 'Forward')]
+        ('dtsA', 'Forward'),
+        ('dtsA', 'Reverse'),
+        ('dtsB', 'Forward'),
+    ]
 
 
 def test_a_listing_that_grows_while_read_is_followed_past_the_expected_last_page():
@@ -274,6 +312,7 @@ def test_a_total_that_overstates_the_records_is_an_error_after_one_window_of_pag
 
 def test_pages_after_the_first_run_concurrently():
     import threading
+
     in_flight, peak, lock = [0], [0], threading.Lock()
     barrier = threading.Barrier(4, timeout=10)
     records = [job('dts%03d' % index) for index in range(150)]
@@ -301,23 +340,24 @@ def test_the_window_halves_once_per_burst_of_throttling_and_grows_back_by_one_pe
     burst = [window.acquire() for _ignored in range(8)]
     for generation in burst:
         window.release(generation, throttled=True)
-    assert window.size == 4   # eight answers to one burst: one cut, not three
+    assert window.size == 4  # eight answers to one burst: one cut, not three
     window.release(window.acquire(), throttled=True)
     assert window.size == 2
     for _ignored in range(3):
         window.release(window.acquire(), throttled=True)
-    assert window.size == 1   # never below one
+    assert window.size == 1  # never below one
     sizes = []
-    for _ignored in range(40):   # 1 + 2 + ... + 7 answers take it from 1 to 8
+    for _ignored in range(40):  # 1 + 2 + ... + 7 answers take it from 1 to 8
         window.release(window.acquire())
         sizes.append(window.size)
     assert sizes[:6] == [2, 2, 3, 3, 3, 4]
-    assert max(sizes) == window.size == 8   # never above the maximum
+    assert max(sizes) == window.size == 8  # never above the maximum
     assert window.in_flight == 0
 
 
 def test_throttling_narrows_the_pages_in_flight_then_the_listing_widens_again():
     import threading
+
     in_flight, seen, lock = [0], [], threading.Lock()
     barrier = threading.Barrier(4, timeout=10)
     records = [job('dts%03d' % index) for index in range(300)]
@@ -342,9 +382,9 @@ def test_throttling_narrows_the_pages_in_flight_then_the_listing_widens_again():
     client, _ignored, clock = make_client(handler, max_concurrency=4)
     assert len(list_jobs(client, page_size=10)) == 300
     assert all(count <= size for count, size in seen)
-    assert min(size for _count, size in seen) == 2   # halved once for the burst
+    assert min(size for _count, size in seen) == 2  # halved once for the burst
     assert client.window.size == 4
-    assert clock.now >= 0.1   # the throttled pages waited out x-acs-retry-after (100 ms)
+    assert clock.now >= 0.1  # the throttled pages waited out x-acs-retry-after (100 ms)
 
 
 def test_a_failing_page_fails_the_listing_with_its_error():
@@ -373,9 +413,15 @@ def test_page_size_outside_10_20_30_is_refused_before_any_request(size):
 
 def test_filters_become_the_documented_parameters():
     query = job_filters(name='orders', tags={'env': 'prod', 'owner': '', 'team': None}, resource_group_id='rg-1')
-    assert query == {'SynchronizationJobName': 'orders', 'ResourceGroupId': 'rg-1',
-                     'Tag.1.Key': 'env', 'Tag.1.Value': 'prod', 'Tag.2.Key': 'owner', 'Tag.2.Value': '',
-                     'Tag.3.Key': 'team'}
+    assert query == {
+        'SynchronizationJobName': 'orders',
+        'ResourceGroupId': 'rg-1',
+        'Tag.1.Key': 'env',
+        'Tag.1.Value': 'prod',
+        'Tag.2.Key': 'owner',
+        'Tag.2.Value': '',
+        'Tag.3.Key': 'team',
+    }
 
 
 def test_more_than_20_tags_or_an_empty_key_are_refused():
@@ -390,7 +436,7 @@ def test_more_than_20_tags_or_an_empty_key_are_refused():
 
 
 def test_status_ids_are_sent_as_one_json_array_whatever_they_hold():
-    weird = ['dtsA', 'dts"quoted"', 'dts]["bracket', 'dts\\back', u'dts中文']
+    weird = ['dtsA', 'dts"quoted"', 'dts]["bracket', 'dts\\back', 'dts中文']
     client, session, _ignored = make_client(lambda *a: ok())
     describe_statuses(client, weird)
     assert len(session.sent) == 1
@@ -410,6 +456,7 @@ def test_long_id_lists_are_chunked_by_encoded_length_and_keep_every_id():
     assert 1 < len(chunks) <= 5
     for chunk in chunks:
         from ansible_collections.alibabacloud.dts.plugins.module_utils._signing import percent_encode
+
         assert len(percent_encode(json.dumps(chunk, separators=(',', ':')))) <= 4000
 
 
@@ -420,6 +467,7 @@ def test_run_concurrently_keeps_order_and_raises_the_failure():
         if x == 2:
             raise ValueError('two')
         return x
+
     with pytest.raises(ValueError):
         run_concurrently(boom, [1, 2, 3], 3)
 
@@ -447,11 +495,12 @@ def test_proxy_and_ca_variables_are_read_once_per_client_and_honoured(monkeypatc
 
 def test_sessions_ignore_netrc_so_nothing_replaces_the_signed_authorization(tmp_path, monkeypatch):
     netrc = tmp_path / 'netrc'
-    netrc.write_text(u'machine dts.aliyuncs.com login user password pass\n')
+    netrc.write_text('machine dts.aliyuncs.com login user password pass\n')
     monkeypatch.setenv('NETRC', str(netrc))
     session = DtsClient.new_session(4)
-    prepared = session.prepare_request(requests.Request('POST', 'https://dts.aliyuncs.com/?a=1',
-                                                        headers={'Authorization': 'ACS3-HMAC-SHA256 x'}))
+    prepared = session.prepare_request(
+        requests.Request('POST', 'https://dts.aliyuncs.com/?a=1', headers={'Authorization': 'ACS3-HMAC-SHA256 x'})
+    )
     assert prepared.headers['Authorization'] == 'ACS3-HMAC-SHA256 x'
     assert session.trust_env is False
 
@@ -470,8 +519,17 @@ def test_rejected_throttling_is_throttling_backs_off_and_narrows_the_window():
 def test_the_retry_budget_bounds_the_waits_and_the_error_says_how_many_attempts():
     clock = FakeClock()
     session = FakeSession(lambda *a: error('ServiceUnavailable', 503, request_id='LAST'))
-    client = DtsClient(CREDS, 'cn-hangzhou', 'https://dts.cn-hangzhou.aliyuncs.com', retries=20, retry_budget=10,
-                       session=session, sleep=clock.sleep, clock=clock, max_requests_per_second=0)
+    client = DtsClient(
+        CREDS,
+        'cn-hangzhou',
+        'https://dts.cn-hangzhou.aliyuncs.com',
+        retries=20,
+        retry_budget=10,
+        session=session,
+        sleep=clock.sleep,
+        clock=clock,
+        max_requests_per_second=0,
+    )
     with pytest.raises(DtsApiError) as caught:
         client.call('DescribeSynchronizationJobStatusList', {})
     assert sum(clock.sleeps) <= 10
@@ -506,7 +564,8 @@ def test_a_refused_connection_is_retried_once_and_names_the_endpoint_and_what_to
 def test_an_unresolvable_host_is_retried_once_and_names_the_endpoint():
     gaierror = socket.gaierror(-2, 'Name or service not known')
     wrapped = requests.exceptions.ConnectionError(
-        requests.packages.urllib3.exceptions.MaxRetryError(None, '/', reason=gaierror))
+        requests.packages.urllib3.exceptions.MaxRetryError(None, '/', reason=gaierror)
+    )
     client, session, clock = make_client(lambda *a: wrapped)
     with pytest.raises(DtsApiError) as caught:
         client.call('DescribeSynchronizationJobStatusList', {})
@@ -544,8 +603,17 @@ def most_in_a_window(times, width):
 
 
 def paced_client(clock, registry, session, **kwargs):
-    return DtsClient(CREDS, 'cn-hangzhou', 'https://dts.cn-hangzhou.aliyuncs.com', session=session,
-                     sleep=clock.sleep, clock=clock, limiters=registry, max_concurrency=1, **kwargs)
+    return DtsClient(
+        CREDS,
+        'cn-hangzhou',
+        'https://dts.cn-hangzhou.aliyuncs.com',
+        session=session,
+        sleep=clock.sleep,
+        clock=clock,
+        limiters=registry,
+        max_concurrency=1,
+        **kwargs,
+    )
 
 
 def test_an_action_is_paced_at_its_documented_rate_with_injected_sleeps_only():
@@ -590,8 +658,15 @@ def test_clients_of_one_account_and_region_share_the_pace():
         for client in clients:
             client.call('DescribeDtsJobs', {})
     assert most_in_a_window(session.times, 1.0) == 19
-    other_region = DtsClient(CREDS, 'cn-beijing', 'https://dts.cn-beijing.aliyuncs.com', session=session,
-                             sleep=clock.sleep, clock=clock, limiters=registry)
+    other_region = DtsClient(
+        CREDS,
+        'cn-beijing',
+        'https://dts.cn-beijing.aliyuncs.com',
+        session=session,
+        sleep=clock.sleep,
+        clock=clock,
+        limiters=registry,
+    )
     clock.sleeps[:] = []
     other_region.call('DescribeDtsJobs', {})
     assert clock.sleeps == []
@@ -601,8 +676,16 @@ def test_a_paged_listing_of_3000_jobs_stays_under_the_rate():
     clock, registry = FakeClock(), LimiterRegistry()
     records = [job('dts%05d' % index) for index in range(3000)]
     session = TimedSession(paged(records), clock)
-    client = DtsClient(CREDS, 'cn-hangzhou', 'https://dts.cn-hangzhou.aliyuncs.com', session=session,
-                       sleep=clock.sleep, clock=clock, limiters=registry, max_concurrency=1)
+    client = DtsClient(
+        CREDS,
+        'cn-hangzhou',
+        'https://dts.cn-hangzhou.aliyuncs.com',
+        session=session,
+        sleep=clock.sleep,
+        clock=clock,
+        limiters=registry,
+        max_concurrency=1,
+    )
     assert len(list_jobs(client)) == 3000
     assert len(session.times) == 100
     assert most_in_a_window(session.times, 1.0) == 19
@@ -631,9 +714,12 @@ def test_every_request_of_every_client_sharing_a_gate_goes_through_it():
         if not gate.held:
             outside.append(args[0])
         return ok()
+
     session = FakeSession(handler)
-    clients = [DtsClient(CREDS, region, 'https://dts.aliyuncs.com', session=session, gate=gate)
-               for region in ('cn-hangzhou', 'cn-beijing')]
+    clients = [
+        DtsClient(CREDS, region, 'https://dts.aliyuncs.com', session=session, gate=gate)
+        for region in ('cn-hangzhou', 'cn-beijing')
+    ]
     for client in clients:
         describe_statuses(client, ['dtsA'])
     assert outside == [] and gate.entered == len(session.sent) == 2
@@ -641,24 +727,40 @@ def test_every_request_of_every_client_sharing_a_gate_goes_through_it():
 
 def test_connect_passes_the_gate_and_the_new_options():
     gate = threading.BoundedSemaphore(3)
-    client = connect({'access_key_id': 'ak', 'access_key_secret': 'sk', 'region': 'cn-hangzhou',
-                      'retry_budget': 12, 'max_requests_per_second': 7}, environ={}, gate=gate)
+    client = connect(
+        {
+            'access_key_id': 'ak',
+            'access_key_secret': 'sk',
+            'region': 'cn-hangzhou',
+            'retry_budget': 12,
+            'max_requests_per_second': 7,
+        },
+        environ={},
+        gate=gate,
+    )
     assert client.gate is gate and client.retry_budget == 12 and client.max_requests_per_second == 7
     assert client.warnings == []
 
 
-@pytest.mark.parametrize('option, value', [('retry_budget', -1), ('retry_budget', 4000),
-                                           ('max_requests_per_second', -2), ('max_requests_per_second', 'fast')])
+@pytest.mark.parametrize(
+    'option, value',
+    [
+        ('retry_budget', -1),
+        ('retry_budget', 4000),
+        ('max_requests_per_second', -2),
+        ('max_requests_per_second', 'fast'),
+    ],
+)
 def test_new_options_out_of_range_are_refused_naming_the_option(option, value):
     with pytest.raises(DtsConfigError) as caught:
-        connect({'access_key_id': 'ak', 'access_key_secret': 'sk', 'region': 'cn-hangzhou', option: value},
-                environ={})
+        connect({'access_key_id': 'ak', 'access_key_secret': 'sk', 'region': 'cn-hangzhou', option: value}, environ={})
     assert caught.value.option == option and option in caught.value.message
 
 
 def test_the_transport_names_no_action():
     # The API families say what to call and how fast (_pacing); the transport must stay generic.
     import ansible_collections.alibabacloud.dts.plugins.module_utils._client as client_module
+
     with open(client_module.__file__.replace('.pyc', '.py')) as handle:
         source = handle.read()
     assert 'Describe' not in source

@@ -74,9 +74,15 @@ def ecs_handler(require_token=True, role='dts-role'):
         if path == '/latest/meta-data/ram/security-credentials/' + role:
             if require_token and headers.get('X-aliyun-ecs-metadata-token') != 'imds-token':
                 return 401, b'token required'
-            return 200, {'Code': 'Success', 'AccessKeyId': 'STS.ecs', 'AccessKeySecret': SECRET,
-                         'SecurityToken': TOKEN, 'Expiration': '2099-01-01T00:00:00Z'}
+            return 200, {
+                'Code': 'Success',
+                'AccessKeyId': 'STS.ecs',
+                'AccessKeySecret': SECRET,
+                'SecurityToken': TOKEN,
+                'Expiration': '2099-01-01T00:00:00Z',
+            }
         return 404, b'no such role'
+
     return handler
 
 
@@ -91,9 +97,17 @@ def sts_handler(secret_of=None):
             return 400, {'Code': 'SignatureDoesNotMatch', 'Message': 'bad signature', 'RequestId': 'STS-REQ-1'}
         if params['RoleArn'].endswith('denied'):
             return 403, {'Code': 'NoPermission', 'Message': 'You are not authorized', 'RequestId': 'STS-REQ-2'}
-        return 200, {'RequestId': 'STS-OK', 'Credentials': {
-            'AccessKeyId': 'STS.assumed', 'AccessKeySecret': 'assumed-secret', 'SecurityToken': 'assumed-token',
-            'Expiration': '2099-01-01T00:00:00Z'}, 'AssumedRoleUser': {'Arn': params['RoleArn']}}
+        return 200, {
+            'RequestId': 'STS-OK',
+            'Credentials': {
+                'AccessKeyId': 'STS.assumed',
+                'AccessKeySecret': 'assumed-secret',
+                'SecurityToken': 'assumed-token',
+                'Expiration': '2099-01-01T00:00:00Z',
+            },
+            'AssumedRoleUser': {'Arn': params['RoleArn']},
+        }
+
     return handler
 
 
@@ -101,52 +115,72 @@ def resolve(params=None, environ=None, home='/nonexistent-home', clock=None):
     # The chain ends by asking the ECS metadata service: tests that do not serve one turn it off.
     environ = dict(environ or {})
     environ.setdefault('ALIBABA_CLOUD_ECS_METADATA_DISABLED', 'true')
-    return resolve_credentials(params or {}, requests.Session(), environ=environ, home=str(home),
-                               sleep=lambda seconds: None, **({'clock': clock} if clock else {}))
+    return resolve_credentials(
+        params or {},
+        requests.Session(),
+        environ=environ,
+        home=str(home),
+        sleep=lambda seconds: None,
+        **({'clock': clock} if clock else {}),
+    )
 
 
 def write_cli_config(home, profiles, current=None):
     (home / '.aliyun').mkdir()
-    (home / '.aliyun' / 'config.json').write_text(json.dumps(
-        {'current': current or profiles[0]['name'], 'profiles': profiles}))
+    (home / '.aliyun' / 'config.json').write_text(
+        json.dumps({'current': current or profiles[0]['name'], 'profiles': profiles})
+    )
 
 
 # -- static sources and precedence -----------------------------------------------------
 
 
 def test_module_options_win_over_everything():
-    creds = resolve({'access_key_id': 'opt-ak', 'access_key_secret': SECRET, 'security_token': TOKEN},
-                    {'ALIBABA_CLOUD_ACCESS_KEY_ID': 'env-ak', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET': 'x'})
+    creds = resolve(
+        {'access_key_id': 'opt-ak', 'access_key_secret': SECRET, 'security_token': TOKEN},
+        {'ALIBABA_CLOUD_ACCESS_KEY_ID': 'env-ak', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET': 'x'},
+    )
     assert (creds.access_key_id, creds.security_token, creds.source) == ('opt-ak', TOKEN, 'module options')
 
 
 def test_alibaba_cloud_env_wins_over_alicloud_env():
-    env = {'ALIBABA_CLOUD_ACCESS_KEY_ID': 'new-ak', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET': SECRET,
-           'ALIBABA_CLOUD_SECURITY_TOKEN': TOKEN, 'ALICLOUD_ACCESS_KEY': 'old-ak', 'ALICLOUD_SECRET_KEY': 'old'}
+    env = {
+        'ALIBABA_CLOUD_ACCESS_KEY_ID': 'new-ak',
+        'ALIBABA_CLOUD_ACCESS_KEY_SECRET': SECRET,
+        'ALIBABA_CLOUD_SECURITY_TOKEN': TOKEN,
+        'ALICLOUD_ACCESS_KEY': 'old-ak',
+        'ALICLOUD_SECRET_KEY': 'old',
+    }
     creds = resolve(environ=env)
     assert (creds.access_key_id, creds.security_token) == ('new-ak', TOKEN)
 
 
 def test_alicloud_env_is_a_fallback():
-    creds = resolve(environ={'ALICLOUD_ACCESS_KEY': 'old-ak', 'ALICLOUD_SECRET_KEY': SECRET,
-                             'ALICLOUD_SECURITY_TOKEN': TOKEN})
+    creds = resolve(
+        environ={'ALICLOUD_ACCESS_KEY': 'old-ak', 'ALICLOUD_SECRET_KEY': SECRET, 'ALICLOUD_SECURITY_TOKEN': TOKEN}
+    )
     assert (creds.access_key_id, creds.access_key_secret, creds.security_token) == ('old-ak', SECRET, TOKEN)
 
 
 def test_env_wins_over_profiles(tmp_path):
-    write_cli_config(tmp_path, [{'name': 'default', 'mode': 'AK', 'access_key_id': 'cli-ak',
-                                 'access_key_secret': 'cli-secret'}])
-    creds = resolve(environ={'ALIBABA_CLOUD_ACCESS_KEY_ID': 'env-ak', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET': SECRET},
-                    home=tmp_path)
+    write_cli_config(
+        tmp_path, [{'name': 'default', 'mode': 'AK', 'access_key_id': 'cli-ak', 'access_key_secret': 'cli-secret'}]
+    )
+    creds = resolve(
+        environ={'ALIBABA_CLOUD_ACCESS_KEY_ID': 'env-ak', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET': SECRET}, home=tmp_path
+    )
     assert creds.access_key_id == 'env-ak'
 
 
-@pytest.mark.parametrize('params, environ, missing', [
-    ({'access_key_id': 'ak'}, {}, 'access_key_secret'),
-    ({'access_key_secret': SECRET}, {}, 'access_key_id'),
-    ({}, {'ALIBABA_CLOUD_ACCESS_KEY_ID': 'ak'}, 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'),
-    ({}, {'ALICLOUD_SECRET_KEY': SECRET}, 'ALICLOUD_ACCESS_KEY'),
-])
+@pytest.mark.parametrize(
+    'params, environ, missing',
+    [
+        ({'access_key_id': 'ak'}, {}, 'access_key_secret'),
+        ({'access_key_secret': SECRET}, {}, 'access_key_id'),
+        ({}, {'ALIBABA_CLOUD_ACCESS_KEY_ID': 'ak'}, 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'),
+        ({}, {'ALICLOUD_SECRET_KEY': SECRET}, 'ALICLOUD_ACCESS_KEY'),
+    ],
+)
 def test_half_a_pair_names_what_is_missing(params, environ, missing):
     with pytest.raises(DtsConfigError) as caught:
         resolve(params, environ)
@@ -169,21 +203,40 @@ def test_repr_never_shows_secret_or_token():
 
 
 def test_cli_current_profile_is_used_when_none_is_named(tmp_path):
-    write_cli_config(tmp_path, [
-        {'name': 'default', 'mode': 'AK', 'access_key_id': 'd-ak', 'access_key_secret': 'd'},
-        {'name': 'prod', 'mode': 'StsToken', 'access_key_id': 'p-ak', 'access_key_secret': SECRET,
-         'sts_token': TOKEN, 'region_id': 'cn-beijing'},
-    ], current='prod')
+    write_cli_config(
+        tmp_path,
+        [
+            {'name': 'default', 'mode': 'AK', 'access_key_id': 'd-ak', 'access_key_secret': 'd'},
+            {
+                'name': 'prod',
+                'mode': 'StsToken',
+                'access_key_id': 'p-ak',
+                'access_key_secret': SECRET,
+                'sts_token': TOKEN,
+                'region_id': 'cn-beijing',
+            },
+        ],
+        current='prod',
+    )
     creds = resolve(home=tmp_path)
     assert (creds.access_key_id, creds.security_token) == ('p-ak', TOKEN)
     assert resolve_region({}, environ={}, home=str(tmp_path)) == 'cn-beijing'
 
 
 def test_named_profile_from_option_and_env(tmp_path):
-    write_cli_config(tmp_path, [
-        {'name': 'default', 'mode': 'AK', 'access_key_id': 'd-ak', 'access_key_secret': 'd'},
-        {'name': 'audit', 'mode': 'AK', 'access_key_id': 'a-ak', 'access_key_secret': 'a', 'region_id': 'cn-shanghai'},
-    ])
+    write_cli_config(
+        tmp_path,
+        [
+            {'name': 'default', 'mode': 'AK', 'access_key_id': 'd-ak', 'access_key_secret': 'd'},
+            {
+                'name': 'audit',
+                'mode': 'AK',
+                'access_key_id': 'a-ak',
+                'access_key_secret': 'a',
+                'region_id': 'cn-shanghai',
+            },
+        ],
+    )
     assert resolve({'profile': 'audit'}, home=tmp_path).access_key_id == 'a-ak'
     assert resolve(environ={'ALIBABA_CLOUD_PROFILE': 'audit'}, home=tmp_path).access_key_id == 'a-ak'
     assert resolve(environ={'ALICLOUD_PROFILE': 'audit'}, home=tmp_path).access_key_id == 'a-ak'
@@ -220,8 +273,10 @@ def test_cli_profile_can_be_disabled(tmp_path):
 
 def test_ini_credentials_file_profiles(tmp_path):
     path = tmp_path / 'creds.ini'
-    path.write_text('[default]\ntype = access_key\naccess_key_id = ini-ak\naccess_key_secret = s\n\n'
-                    '[temp]\ntype = sts\naccess_key_id = t-ak\naccess_key_secret = s\nsecurity_token = %s\n' % TOKEN)
+    path.write_text(
+        '[default]\ntype = access_key\naccess_key_id = ini-ak\naccess_key_secret = s\n\n'
+        '[temp]\ntype = sts\naccess_key_id = t-ak\naccess_key_secret = s\nsecurity_token = %s\n' % TOKEN
+    )
     assert resolve({'credentials_file': str(path)}).access_key_id == 'ini-ak'
     assert resolve({'credentials_file': str(path), 'profile': 'temp'}).security_token == TOKEN
     assert resolve(environ={'ALIBABA_CLOUD_CREDENTIALS_FILE': str(path)}).access_key_id == 'ini-ak'
@@ -232,7 +287,8 @@ def test_ini_credentials_file_profiles(tmp_path):
 def test_home_ini_default_section_after_the_cli(tmp_path):
     (tmp_path / '.alibabacloud').mkdir()
     (tmp_path / '.alibabacloud' / 'credentials.ini').write_text(
-        '[default]\ntype = access_key\naccess_key_id = home-ini\naccess_key_secret = s\n')
+        '[default]\ntype = access_key\naccess_key_id = home-ini\naccess_key_secret = s\n'
+    )
     assert resolve(home=tmp_path).access_key_id == 'home-ini'
 
 
@@ -241,8 +297,10 @@ def test_home_ini_default_section_after_the_cli(tmp_path):
 
 def test_ecs_role_uses_the_session_token_first():
     with LocalServer(ecs_handler(require_token=True)) as server:
-        creds = resolve({'ecs_role_name': 'dts-role'}, {'ALIBABA_CLOUD_ECS_METADATA_ENDPOINT': server.url,
-                                                        'ALIBABA_CLOUD_ECS_METADATA_DISABLED': ''})
+        creds = resolve(
+            {'ecs_role_name': 'dts-role'},
+            {'ALIBABA_CLOUD_ECS_METADATA_ENDPOINT': server.url, 'ALIBABA_CLOUD_ECS_METADATA_DISABLED': ''},
+        )
     assert (creds.access_key_id, creds.security_token) == ('STS.ecs', TOKEN)
     assert [r[0] for r in server.requests] == ['PUT', 'GET']
     assert SECRET not in repr(creds)
@@ -250,8 +308,13 @@ def test_ecs_role_uses_the_session_token_first():
 
 def test_ecs_role_falls_back_to_v1_without_a_token_service():
     with LocalServer(ecs_handler(require_token=False)) as server:
-        creds = resolve(environ={'ALIBABA_CLOUD_ECS_METADATA': 'dts-role', 'ALIBABA_CLOUD_ECS_METADATA_DISABLED': '',
-                                 'ALIBABA_CLOUD_ECS_METADATA_ENDPOINT': server.url})
+        creds = resolve(
+            environ={
+                'ALIBABA_CLOUD_ECS_METADATA': 'dts-role',
+                'ALIBABA_CLOUD_ECS_METADATA_DISABLED': '',
+                'ALIBABA_CLOUD_ECS_METADATA_ENDPOINT': server.url,
+            }
+        )
     assert creds.access_key_id == 'STS.ecs'
     assert 'X-aliyun-ecs-metadata-token' not in server.requests[-1][3]
 
@@ -259,16 +322,20 @@ def test_ecs_role_falls_back_to_v1_without_a_token_service():
 def test_ecs_unknown_role_is_an_api_error():
     with LocalServer(ecs_handler()) as server:
         with pytest.raises(DtsApiError) as caught:
-            resolve({'ecs_role_name': 'other'}, {'ALIBABA_CLOUD_ECS_METADATA_ENDPOINT': server.url,
-                                                 'ALIBABA_CLOUD_ECS_METADATA_DISABLED': ''})
+            resolve(
+                {'ecs_role_name': 'other'},
+                {'ALIBABA_CLOUD_ECS_METADATA_ENDPOINT': server.url, 'ALIBABA_CLOUD_ECS_METADATA_DISABLED': ''},
+            )
     assert caught.value.code == 'RoleNotFound'
 
 
 def test_ecs_role_in_a_cli_profile(tmp_path):
     write_cli_config(tmp_path, [{'name': 'ecs', 'mode': 'EcsRamRole', 'ram_role_name': 'dts-role'}])
     with LocalServer(ecs_handler()) as server:
-        creds = resolve(environ={'ALIBABA_CLOUD_ECS_METADATA_ENDPOINT': server.url,
-                                 'ALIBABA_CLOUD_ECS_METADATA_DISABLED': ''}, home=tmp_path)
+        creds = resolve(
+            environ={'ALIBABA_CLOUD_ECS_METADATA_ENDPOINT': server.url, 'ALIBABA_CLOUD_ECS_METADATA_DISABLED': ''},
+            home=tmp_path,
+        )
     assert creds.source == 'CLI profile ecs (EcsRamRole): ECS RAM role dts-role'
 
 
@@ -277,29 +344,62 @@ def test_ecs_role_in_a_cli_profile(tmp_path):
 
 def test_assume_role_on_top_of_options_signs_v1_and_returns_sts_credentials():
     with LocalServer(sts_handler()) as server:
-        creds = resolve({'access_key_id': 'base-ak', 'access_key_secret': 'base-secret',
-                         'assume_role': {'role_arn': 'acs:ram::1:role/reader', 'session_name': 'audit',
-                                         'duration_seconds': 900, 'external_id': 'ext', 'endpoint': server.url}})
+        creds = resolve(
+            {
+                'access_key_id': 'base-ak',
+                'access_key_secret': 'base-secret',
+                'assume_role': {
+                    'role_arn': 'acs:ram::1:role/reader',
+                    'session_name': 'audit',
+                    'duration_seconds': 900,
+                    'external_id': 'ext',
+                    'endpoint': server.url,
+                },
+            }
+        )
     assert (creds.access_key_id, creds.access_key_secret, creds.security_token) == (
-        'STS.assumed', 'assumed-secret', 'assumed-token')
+        'STS.assumed',
+        'assumed-secret',
+        'assumed-token',
+    )
     query = server.requests[0][2]
-    assert (query['Action'], query['Version'], query['RoleSessionName'], query['DurationSeconds'],
-            query['ExternalId']) == ('AssumeRole', '2015-04-01', 'audit', '900', 'ext')
+    assert (
+        query['Action'],
+        query['Version'],
+        query['RoleSessionName'],
+        query['DurationSeconds'],
+        query['ExternalId'],
+    ) == ('AssumeRole', '2015-04-01', 'audit', '900', 'ext')
 
 
 def test_assume_role_chained_on_an_ecs_role():
     with LocalServer(ecs_handler()) as ecs, LocalServer(sts_handler()) as sts:
-        creds = resolve({'ecs_role_name': 'dts-role', 'assume_role': {'role_arn': 'acs:ram::1:role/reader'}},
-                        {'ALIBABA_CLOUD_ECS_METADATA_ENDPOINT': ecs.url, 'ALIBABA_CLOUD_STS_ENDPOINT': sts.url,
-                         'ALIBABA_CLOUD_ECS_METADATA_DISABLED': ''})
+        creds = resolve(
+            {'ecs_role_name': 'dts-role', 'assume_role': {'role_arn': 'acs:ram::1:role/reader'}},
+            {
+                'ALIBABA_CLOUD_ECS_METADATA_ENDPOINT': ecs.url,
+                'ALIBABA_CLOUD_STS_ENDPOINT': sts.url,
+                'ALIBABA_CLOUD_ECS_METADATA_DISABLED': '',
+            },
+        )
     assert creds.access_key_id == 'STS.assumed'
     assert sts.requests[0][2]['SecurityToken'] == TOKEN  # the ECS token travels with the AssumeRole call
 
 
 def test_ram_role_arn_cli_profile(tmp_path):
-    write_cli_config(tmp_path, [{'name': 'ops', 'mode': 'RamRoleArn', 'access_key_id': 'base-ak',
-                                 'access_key_secret': 'base-secret', 'ram_role_arn': 'acs:ram::1:role/reader',
-                                 'ram_session_name': 'cli'}])
+    write_cli_config(
+        tmp_path,
+        [
+            {
+                'name': 'ops',
+                'mode': 'RamRoleArn',
+                'access_key_id': 'base-ak',
+                'access_key_secret': 'base-secret',
+                'ram_role_arn': 'acs:ram::1:role/reader',
+                'ram_session_name': 'cli',
+            }
+        ],
+    )
     with LocalServer(sts_handler()) as server:
         creds = resolve(environ={'ALIBABA_CLOUD_STS_ENDPOINT': server.url}, home=tmp_path)
     assert creds.access_key_id == 'STS.assumed' and server.requests[0][2]['RoleSessionName'] == 'cli'
@@ -308,8 +408,13 @@ def test_ram_role_arn_cli_profile(tmp_path):
 def test_assume_role_refusal_carries_code_and_request_id_but_no_secret():
     with LocalServer(sts_handler()) as server:
         with pytest.raises(DtsApiError) as caught:
-            resolve({'access_key_id': 'base-ak', 'access_key_secret': 'base-secret',
-                     'assume_role': {'role_arn': 'acs:ram::1:role/denied', 'endpoint': server.url}})
+            resolve(
+                {
+                    'access_key_id': 'base-ak',
+                    'access_key_secret': 'base-secret',
+                    'assume_role': {'role_arn': 'acs:ram::1:role/denied', 'endpoint': server.url},
+                }
+            )
     assert (caught.value.code, caught.value.request_id) == ('NoPermission', 'STS-REQ-2')
     assert 'base-secret' not in str(caught.value)
 
@@ -317,9 +422,17 @@ def test_assume_role_refusal_carries_code_and_request_id_but_no_secret():
 @pytest.mark.parametrize('duration', [899, 43201, 'soon'])
 def test_assume_role_duration_out_of_range_is_refused_before_any_request(duration):
     with pytest.raises(DtsConfigError) as caught:
-        resolve({'access_key_id': 'a', 'access_key_secret': SECRET,
-                 'assume_role': {'role_arn': 'acs:ram::1:role/r', 'duration_seconds': duration,
-                                 'endpoint': 'http://127.0.0.1:9'}})
+        resolve(
+            {
+                'access_key_id': 'a',
+                'access_key_secret': SECRET,
+                'assume_role': {
+                    'role_arn': 'acs:ram::1:role/r',
+                    'duration_seconds': duration,
+                    'endpoint': 'http://127.0.0.1:9',
+                },
+            }
+        )
     assert caught.value.option == 'assume_role.duration_seconds'
 
 
@@ -345,13 +458,13 @@ def test_temporary_credentials_refresh_before_they_expire_with_the_same_source()
     seen = []
     creds.on_refresh(lambda snapshot: seen.append(snapshot.access_key_id))
     assert creds.current().access_key_id == 'STS.1'
-    clock.now += 2999   # 601 s left: still outside the margin
+    clock.now += 2999  # 601 s left: still outside the margin
     assert creds.current().access_key_id == 'STS.1' and len(fetched) == 1
-    clock.now += 1      # 600 s left: refreshed, and listeners told
+    clock.now += 1  # 600 s left: refreshed, and listeners told
     snapshot = creds.current()
     assert (snapshot.access_key_id, snapshot.source, seen, creds.refreshes) == ('STS.2', 'AssumeRole r', ['STS.2'], 1)
     with pytest.raises(AttributeError):
-        snapshot.access_key_id = 'changed'   # a snapshot is immutable
+        snapshot.access_key_id = 'changed'  # a snapshot is immutable
 
 
 def test_short_lived_credentials_refresh_at_half_their_lifetime():
@@ -375,7 +488,7 @@ def test_a_failed_refresh_keeps_valid_credentials_and_raises_once_they_expired()
 
     creds = RefreshingCredentials(fetch, 'x', clock=clock, margin=600)
     clock.now += 700
-    assert creds.current().access_key_id == 'STS.1'   # refresh failed, 500 s of validity left
+    assert creds.current().access_key_id == 'STS.1'  # refresh failed, 500 s of validity left
     clock.now += 500
     with pytest.raises(DtsApiError):
         creds.current()
@@ -385,11 +498,17 @@ def test_assume_role_refreshes_through_sts_signed_by_the_base_credentials():
     clock = FakeClock(time.time())
     with LocalServer(sts_handler()) as server:
         creds = resolve_credentials(
-            {'access_key_id': 'base-ak', 'access_key_secret': 'base-secret',
-             'assume_role': {'role_arn': 'acs:ram::1:role/reader', 'endpoint': server.url}},
-            requests.Session(), environ={'ALIBABA_CLOUD_ECS_METADATA_DISABLED': 'true'}, clock=clock)
+            {
+                'access_key_id': 'base-ak',
+                'access_key_secret': 'base-secret',
+                'assume_role': {'role_arn': 'acs:ram::1:role/reader', 'endpoint': server.url},
+            },
+            requests.Session(),
+            environ={'ALIBABA_CLOUD_ECS_METADATA_DISABLED': 'true'},
+            clock=clock,
+        )
         assert creds.source == 'AssumeRole acs:ram::1:role/reader (from module options)'
-        clock.now = 4102444800 - 60   # a minute before the 2099 expiry the fake STS hands out
+        clock.now = 4102444800 - 60  # a minute before the 2099 expiry the fake STS hands out
         creds.current()
     assert len(server.requests) == 2 and creds.refreshes == 1
 
@@ -398,17 +517,25 @@ def test_assume_role_refreshes_through_sts_signed_by_the_base_credentials():
 
 
 def oidc_handler(method, path, query, headers):
-    return 200, {'RequestId': 'OIDC-OK', 'Credentials': {
-        'AccessKeyId': 'STS.oidc', 'AccessKeySecret': 'oidc-secret', 'SecurityToken': 'oidc-sts',
-        'Expiration': '2099-01-01T00:00:00Z'}}
+    return 200, {
+        'RequestId': 'OIDC-OK',
+        'Credentials': {
+            'AccessKeyId': 'STS.oidc',
+            'AccessKeySecret': 'oidc-secret',
+            'SecurityToken': 'oidc-sts',
+            'Expiration': '2099-01-01T00:00:00Z',
+        },
+    }
 
 
 def test_oidc_environment_comes_after_the_keys_and_sends_the_token_in_the_body(tmp_path):
     token = tmp_path / 'token'
     token.write_text('oidc-token-value\n')
-    env = {'ALIBABA_CLOUD_ROLE_ARN': 'acs:ram::1:role/r',
-           'ALIBABA_CLOUD_OIDC_PROVIDER_ARN': 'acs:ram::1:oidc-provider/p',
-           'ALIBABA_CLOUD_OIDC_TOKEN_FILE': str(token)}
+    env = {
+        'ALIBABA_CLOUD_ROLE_ARN': 'acs:ram::1:role/r',
+        'ALIBABA_CLOUD_OIDC_PROVIDER_ARN': 'acs:ram::1:oidc-provider/p',
+        'ALIBABA_CLOUD_OIDC_TOKEN_FILE': str(token),
+    }
     bodies = []
 
     def handler(method, path, query, headers):
@@ -418,10 +545,12 @@ def test_oidc_environment_comes_after_the_keys_and_sends_the_token_in_the_body(t
     with LocalServer(handler) as server:
         env['ALIBABA_CLOUD_STS_ENDPOINT'] = server.url
         creds = resolve(environ=env)
-        assert resolve(environ=dict(env, ALIBABA_CLOUD_ACCESS_KEY_ID='k', ALIBABA_CLOUD_ACCESS_KEY_SECRET=SECRET)
-                       ).source == 'environment (ALIBABA_CLOUD_ACCESS_KEY_ID)'
+        assert (
+            resolve(environ=dict(env, ALIBABA_CLOUD_ACCESS_KEY_ID='k', ALIBABA_CLOUD_ACCESS_KEY_SECRET=SECRET)).source
+            == 'environment (ALIBABA_CLOUD_ACCESS_KEY_ID)'
+        )
     assert (creds.access_key_id, creds.source) == ('STS.oidc', 'OIDC role acs:ram::1:role/r')
-    assert bodies[0] == {}   # nothing in the URL: the token travelled in the form body
+    assert bodies[0] == {}  # nothing in the URL: the token travelled in the form body
     assert server.requests[0][0] == 'POST'
 
 
@@ -432,35 +561,47 @@ def test_half_an_oidc_setup_names_what_is_missing(present):
     assert 'ALIBABA_CLOUD_ROLE_ARN' in caught.value.message
 
 
-@pytest.mark.parametrize('env, host', [
-    ({}, 'https://sts.aliyuncs.com'),
-    ({'ALIBABA_CLOUD_STS_REGION': 'cn-beijing'}, 'https://sts.cn-beijing.aliyuncs.com'),
-    ({'ALIBABA_CLOUD_STS_REGION': 'cn-beijing', 'ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED': 'true'},
-     'https://sts-vpc.cn-beijing.aliyuncs.com'),
-    ({'ALIBABA_CLOUD_STS_ENDPOINT': 'sts.example.com', 'ALIBABA_CLOUD_STS_REGION': 'cn-beijing'},
-     'https://sts.example.com'),
-])
+@pytest.mark.parametrize(
+    'env, host',
+    [
+        ({}, 'https://sts.aliyuncs.com'),
+        ({'ALIBABA_CLOUD_STS_REGION': 'cn-beijing'}, 'https://sts.cn-beijing.aliyuncs.com'),
+        (
+            {'ALIBABA_CLOUD_STS_REGION': 'cn-beijing', 'ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED': 'true'},
+            'https://sts-vpc.cn-beijing.aliyuncs.com',
+        ),
+        (
+            {'ALIBABA_CLOUD_STS_ENDPOINT': 'sts.example.com', 'ALIBABA_CLOUD_STS_REGION': 'cn-beijing'},
+            'https://sts.example.com',
+        ),
+    ],
+)
 def test_sts_endpoint_order(env, host):
     resolver = _Resolver({}, None, env, '/nonexistent', 10, True, None, time.time)
     assert resolver.sts_endpoint() == host
     assert resolver.sts_endpoint({'sts_region': 'cn-shanghai', 'enable_vpc': True}) == (
-        host if 'ALIBABA_CLOUD_STS_ENDPOINT' in env else 'https://sts-vpc.cn-shanghai.aliyuncs.com')
+        host if 'ALIBABA_CLOUD_STS_ENDPOINT' in env else 'https://sts-vpc.cn-shanghai.aliyuncs.com'
+    )
 
 
 def test_external_profile_runs_its_command_and_reads_its_json(tmp_path):
     script = tmp_path / 'creds.py'
-    script.write_text('import json\nprint(json.dumps({"mode": "StsToken", "access_key_id": "ext-ak", '
-                      '"access_key_secret": "%s", "sts_token": "%s", "expiration": "2099-01-01T00:00:00Z"}))\n'
-                      % (SECRET, TOKEN))
-    write_cli_config(tmp_path, [{'name': 'x', 'mode': 'External',
-                                 'process_command': '%s %s' % (sys.executable, script)}])
+    script.write_text(
+        'import json\nprint(json.dumps({"mode": "StsToken", "access_key_id": "ext-ak", '
+        '"access_key_secret": "%s", "sts_token": "%s", "expiration": "2099-01-01T00:00:00Z"}))\n' % (SECRET, TOKEN)
+    )
+    write_cli_config(
+        tmp_path, [{'name': 'x', 'mode': 'External', 'process_command': '%s %s' % (sys.executable, script)}]
+    )
     creds = resolve(home=tmp_path)
     assert (creds.access_key_id, creds.security_token, creds.source) == ('ext-ak', TOKEN, 'CLI profile x (External)')
 
 
 def test_external_command_failure_names_the_exit_status(tmp_path):
-    write_cli_config(tmp_path, [{'name': 'x', 'mode': 'External',
-                                 'process_command': '%s -c "import sys; sys.exit(3)"' % sys.executable}])
+    write_cli_config(
+        tmp_path,
+        [{'name': 'x', 'mode': 'External', 'process_command': '%s -c "import sys; sys.exit(3)"' % sys.executable}],
+    )
     with pytest.raises(DtsApiError) as caught:
         resolve(home=tmp_path)
     assert caught.value.code == 'CommandFailed' and 'exit status 3' in caught.value.message
@@ -468,8 +609,13 @@ def test_external_command_failure_names_the_exit_status(tmp_path):
 
 def test_credentials_uri_is_the_last_source_and_hides_its_query():
     def handler(method, path, query, headers):
-        return 200, {'Code': 'Success', 'AccessKeyId': 'STS.uri', 'AccessKeySecret': SECRET, 'SecurityToken': TOKEN,
-                     'Expiration': '2099-01-01T00:00:00Z'}
+        return 200, {
+            'Code': 'Success',
+            'AccessKeyId': 'STS.uri',
+            'AccessKeySecret': SECRET,
+            'SecurityToken': TOKEN,
+            'Expiration': '2099-01-01T00:00:00Z',
+        }
 
     with LocalServer(handler) as server:
         creds = resolve(environ={'ALIBABA_CLOUD_CREDENTIALS_URI': server.url + '/creds?auth=hidden'})
@@ -478,8 +624,14 @@ def test_credentials_uri_is_the_last_source_and_hides_its_query():
 
 @pytest.mark.parametrize('mode', ['CloudSSO', 'OAuth'])
 def test_cloud_sso_and_oauth_use_the_cached_sts_credentials_while_they_last(tmp_path, mode):
-    profile = {'name': 'sso', 'mode': mode, 'access_key_id': 'STS.cached', 'access_key_secret': SECRET,
-               'sts_token': TOKEN, 'sts_expiration': int(time.time()) + 3600}
+    profile = {
+        'name': 'sso',
+        'mode': mode,
+        'access_key_id': 'STS.cached',
+        'access_key_secret': SECRET,
+        'sts_token': TOKEN,
+        'sts_expiration': int(time.time()) + 3600,
+    }
     write_cli_config(tmp_path, [profile])
     assert resolve(home=tmp_path).access_key_id == 'STS.cached'
     (tmp_path / '.aliyun' / 'config.json').unlink()
@@ -500,21 +652,35 @@ def test_ecs_role_is_discovered_and_the_chain_moves_on_without_a_metadata_servic
         return handler_roles(method, path, query, headers)
 
     with LocalServer(handler) as server:
-        creds = resolve(environ={'ALIBABA_CLOUD_ECS_METADATA_ENDPOINT': server.url,
-                                 'ALIBABA_CLOUD_ECS_METADATA_DISABLED': ''})
+        creds = resolve(
+            environ={'ALIBABA_CLOUD_ECS_METADATA_ENDPOINT': server.url, 'ALIBABA_CLOUD_ECS_METADATA_DISABLED': ''}
+        )
     assert creds.source == 'ECS RAM role dts-role (discovered)'
     # Nothing listening: not on ECS, so the chain ends with the usual message, not a connection error.
     with pytest.raises(DtsConfigError) as caught:
-        resolve(environ={'ALIBABA_CLOUD_ECS_METADATA_ENDPOINT': 'http://127.0.0.1:9',
-                         'ALIBABA_CLOUD_ECS_METADATA_DISABLED': ''})
+        resolve(
+            environ={
+                'ALIBABA_CLOUD_ECS_METADATA_ENDPOINT': 'http://127.0.0.1:9',
+                'ALIBABA_CLOUD_ECS_METADATA_DISABLED': '',
+            }
+        )
     assert 'No Alibaba Cloud credentials found' in caught.value.message
 
 
 def test_a_chainable_profile_sends_its_ram_session_name(tmp_path):
-    write_cli_config(tmp_path, [
-        {'name': 'prod', 'mode': 'ChainableRamRoleArn', 'source_profile': 'base', 'ram_role_arn': 'acs:ram::1:role/r',
-         'ram_session_name': 'prod-session'},
-        {'name': 'base', 'mode': 'AK', 'access_key_id': 'base-ak', 'access_key_secret': 'base-secret'}])
+    write_cli_config(
+        tmp_path,
+        [
+            {
+                'name': 'prod',
+                'mode': 'ChainableRamRoleArn',
+                'source_profile': 'base',
+                'ram_role_arn': 'acs:ram::1:role/r',
+                'ram_session_name': 'prod-session',
+            },
+            {'name': 'base', 'mode': 'AK', 'access_key_id': 'base-ak', 'access_key_secret': 'base-secret'},
+        ],
+    )
     with LocalServer(sts_handler()) as server:
         creds = resolve(environ={'ALIBABA_CLOUD_STS_ENDPOINT': server.url}, home=tmp_path)
     assert server.requests[0][2]['RoleSessionName'] == 'prod-session'
@@ -522,9 +688,13 @@ def test_a_chainable_profile_sends_its_ram_session_name(tmp_path):
 
 
 def test_a_chainable_profile_loop_is_refused(tmp_path):
-    write_cli_config(tmp_path, [
-        {'name': 'a', 'mode': 'ChainableRamRoleArn', 'source_profile': 'b', 'ram_role_arn': 'acs:ram::1:role/r'},
-        {'name': 'b', 'mode': 'ChainableRamRoleArn', 'source_profile': 'a', 'ram_role_arn': 'acs:ram::1:role/r'}])
+    write_cli_config(
+        tmp_path,
+        [
+            {'name': 'a', 'mode': 'ChainableRamRoleArn', 'source_profile': 'b', 'ram_role_arn': 'acs:ram::1:role/r'},
+            {'name': 'b', 'mode': 'ChainableRamRoleArn', 'source_profile': 'a', 'ram_role_arn': 'acs:ram::1:role/r'},
+        ],
+    )
     with pytest.raises(DtsConfigError) as caught:
         resolve(home=tmp_path)
     assert 'loop' in caught.value.message
@@ -535,7 +705,8 @@ def test_the_cli_profile_wins_over_alibaba_cloud_credentials_file(tmp_path):
     ini = tmp_path / 'c.ini'
     ini.write_text('[default]\ntype = access_key  # static\naccess_key_id = ini-ak\naccess_key_secret = s%d\n')
     assert resolve(environ={'ALIBABA_CLOUD_CREDENTIALS_FILE': str(ini)}, home=tmp_path).access_key_id == 'cli-ak'
-    creds = resolve(environ={'ALIBABA_CLOUD_CREDENTIALS_FILE': str(ini), 'ALIBABA_CLOUD_CLI_PROFILE_DISABLED': '1'},
-                    home=tmp_path)
-    assert (creds.access_key_id, creds.access_key_secret) == ('ini-ak', 's%d')   # comment dropped, % kept
-    assert resolve({'credentials_file': str(ini)}, home=tmp_path).access_key_id == 'ini-ak'   # the option pins it
+    creds = resolve(
+        environ={'ALIBABA_CLOUD_CREDENTIALS_FILE': str(ini), 'ALIBABA_CLOUD_CLI_PROFILE_DISABLED': '1'}, home=tmp_path
+    )
+    assert (creds.access_key_id, creds.access_key_secret) == ('ini-ak', 's%d')  # comment dropped, % kept
+    assert resolve({'credentials_file': str(ini)}, home=tmp_path).access_key_id == 'ini-ak'  # the option pins it

@@ -51,9 +51,12 @@ PROVIDER = 'acs:ram::1234567890:oidc-provider/ack-rrsa'
 
 def issued(*parts):
     digest = hashlib.sha256('|'.join(parts).encode('utf-8')).hexdigest()
-    return {'AccessKeyId': 'STS.' + digest[:16], 'AccessKeySecret': digest[16:40],
-            'SecurityToken': 'tok-' + digest[40:],
-            'Expiration': FAR}
+    return {
+        'AccessKeyId': 'STS.' + digest[:16],
+        'AccessKeySecret': digest[16:40],
+        'SecurityToken': 'tok-' + digest[40:],
+        'Expiration': FAR,
+    }
 
 
 class FakeCloud:
@@ -97,9 +100,18 @@ class FakeCloud:
             return 200, dict(issued('URI', path), Code='Success')
         action = params.get('Action')
         if action == 'AssumeRoleWithOIDC':
-            self.calls.append((action, host, params.get('RoleArn'), params.get('OIDCProviderArn'),
-                               session(params.get('RoleSessionName')), params.get('OIDCToken'), params.get('Policy'),
-                               params.get('DurationSeconds')))
+            self.calls.append(
+                (
+                    action,
+                    host,
+                    params.get('RoleArn'),
+                    params.get('OIDCProviderArn'),
+                    session(params.get('RoleSessionName')),
+                    params.get('OIDCToken'),
+                    params.get('Policy'),
+                    params.get('DurationSeconds'),
+                )
+            )
             if params.get('OIDCToken') != OIDC_TOKEN:
                 return 400, {'Code': 'AuthenticationFail.OIDCToken.Invalid', 'Message': 'bad token', 'RequestId': 'R1'}
             return 200, {'RequestId': 'R2', 'Credentials': self.issue('OIDC', params['RoleArn'], params['OIDCToken'])}
@@ -107,13 +119,25 @@ class FakeCloud:
             signed = dict(params)
             signature = signed.pop('Signature', None)
             secret = self.keys.get(signed.get('AccessKeyId'))
-            self.calls.append((action, host, params.get('RoleArn'), session(params.get('RoleSessionName')),
-                               params.get('Policy'), params.get('ExternalId'), params.get('DurationSeconds'),
-                               params.get('AccessKeyId'), params.get('SecurityToken')))
+            self.calls.append(
+                (
+                    action,
+                    host,
+                    params.get('RoleArn'),
+                    session(params.get('RoleSessionName')),
+                    params.get('Policy'),
+                    params.get('ExternalId'),
+                    params.get('DurationSeconds'),
+                    params.get('AccessKeyId'),
+                    params.get('SecurityToken'),
+                )
+            )
             if secret is None or signature != SdkUtils.get_rpcsignature(signed, method, secret):
                 return 400, {'Code': 'SignatureDoesNotMatch', 'Message': 'bad signature', 'RequestId': 'R3'}
-            return 200, {'RequestId': 'R4', 'Credentials': self.issue('AssumeRole', params['RoleArn'],
-                                                                      params['AccessKeyId'])}
+            return 200, {
+                'RequestId': 'R4',
+                'Credentials': self.issue('AssumeRole', params['RoleArn'], params['AccessKeyId']),
+            }
         return 404, {'Code': 'InvalidAction.NotFound', 'Message': path, 'RequestId': 'R5'}
 
     def answer_metadata(self, method, path, headers):
@@ -185,16 +209,25 @@ class _NoScheduler:
 
 # -- scenarios ---------------------------------------------------------------------------------------
 
-EXTERNAL_SCRIPT = '''import json
+EXTERNAL_SCRIPT = (
+    """import json
 print(json.dumps({"mode": "StsToken", "access_key_id": "ext-ak", "access_key_secret": "ext-secret",
                   "sts_token": "ext-token", "expiration": "%s"}))
-''' % FAR
+"""
+    % FAR
+)
 
 # The sources of the chain, in its order; each a piece of a scenario.
 SOURCES = {
     'env': {'env': {'ALIBABA_CLOUD_ACCESS_KEY_ID': 'env-ak', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET': 'env-secret'}},
-    'oidc': {'env': {'ALIBABA_CLOUD_ROLE_ARN': ROLE, 'ALIBABA_CLOUD_OIDC_PROVIDER_ARN': PROVIDER,
-                     'ALIBABA_CLOUD_OIDC_TOKEN_FILE': '{home}/oidc-token', 'ALIBABA_CLOUD_ROLE_SESSION_NAME': 'rrsa'}},
+    'oidc': {
+        'env': {
+            'ALIBABA_CLOUD_ROLE_ARN': ROLE,
+            'ALIBABA_CLOUD_OIDC_PROVIDER_ARN': PROVIDER,
+            'ALIBABA_CLOUD_OIDC_TOKEN_FILE': '{home}/oidc-token',
+            'ALIBABA_CLOUD_ROLE_SESSION_NAME': 'rrsa',
+        }
+    },
     'cli': {'cli': [{'name': 'prod', 'mode': 'AK', 'access_key_id': 'cli-ak', 'access_key_secret': 'cli-secret'}]},
     'ini': {'ini': '[default]\ntype = access_key  # static\naccess_key_id = ini-ak\naccess_key_secret = ini-secret\n'},
     'ecs': {'metadata': {'role': 'app-role'}},
@@ -223,104 +256,224 @@ def cli(*profiles, **extra):
 AK_BASE = {'name': 'base', 'mode': 'AK', 'access_key_id': 'base-ak', 'access_key_secret': 'base-secret'}
 SAME = {}
 SAME.update(('single %s' % name, merge(SOURCES[name])) for name in ORDER)
-SAME.update(('%s before %s' % (ORDER[i], ORDER[j]), merge(SOURCES[ORDER[i]], SOURCES[ORDER[j]]))
-            for i in range(len(ORDER)) for j in range(i + 1, len(ORDER)))
-SAME.update({
-    'cli StsToken': merge(cli({'name': 'p', 'mode': 'StsToken', 'access_key_id': 'cli-ak',
-                               'access_key_secret': 'cli-secret', 'sts_token': 'cli-token'})),
-    'cli RamRoleArn with session, policy, external id, duration': merge(cli(dict(
-        AK_BASE, name='p', mode='RamRoleArn', ram_role_arn=ROLE, ram_session_name='cli-session',
-        policy='{"Statement":[]}', external_id='ext-1', expired_seconds=1800))),
-    'cli RamRoleArn through a regional VPC STS host': merge(cli(dict(
-        AK_BASE, name='p', mode='RamRoleArn', ram_role_arn=ROLE, sts_region='cn-shanghai', enable_vpc=True))),
-    'cli RamRoleArn, STS region from the environment': merge(cli(dict(
-        AK_BASE, name='p', mode='RamRoleArn', ram_role_arn=ROLE)), {'env': {'ALIBABA_CLOUD_STS_REGION': 'cn-beijing'}}),
-    'cli ChainableRamRoleArn uses ram_session_name': merge(cli(
-        {'name': 'prod', 'mode': 'ChainableRamRoleArn', 'source_profile': 'base', 'ram_role_arn': ROLE,
-         'ram_session_name': 'prod-session'}, AK_BASE, current='prod')),
-    'cli ChainableRamRoleArn twice': merge(cli(
-        {'name': 'top', 'mode': 'ChainableRamRoleArn', 'source_profile': 'mid', 'ram_role_arn': ROLE_2,
-         'ram_session_name': 'top'},
-        {'name': 'mid', 'mode': 'ChainableRamRoleArn', 'source_profile': 'base', 'ram_role_arn': ROLE},
-        AK_BASE, current='top')),
-    'cli ChainableRamRoleArn on an ECS role': merge(cli(
-        {'name': 'prod', 'mode': 'ChainableRamRoleArn', 'source_profile': 'ecs', 'ram_role_arn': ROLE},
-        {'name': 'ecs', 'mode': 'EcsRamRole', 'ram_role_name': 'app-role'}, current='prod'),
-        {'metadata': {'role': 'app-role'}}),
-    'cli EcsRamRole named': merge(cli({'name': 'e', 'mode': 'EcsRamRole', 'ram_role_name': 'app-role'}),
-                                  {'metadata': {'role': 'app-role'}}),
-    'cli EcsRamRole without a name is discovered': merge(cli({'name': 'e', 'mode': 'EcsRamRole'}),
-                                                         {'metadata': {'role': 'app-role'}}),
-    'cli OIDC': merge(cli({'name': 'o', 'mode': 'OIDC', 'ram_role_arn': ROLE, 'oidc_provider_arn': PROVIDER,
-                           'oidc_token_file': '{home}/oidc-token', 'role_session_name': 'o-session'})),
-    'cli External': merge(cli({'name': 'x', 'mode': 'External', 'process_command': '{python} {home}/creds.py'})),
-    'ALIBABA_CLOUD_PROFILE picks a CLI profile': merge(cli(
-        {'name': 'prod', 'mode': 'AK', 'access_key_id': 'cli-ak', 'access_key_secret': 'cli-secret'},
-        AK_BASE, current='prod'), {'env': {'ALIBABA_CLOUD_PROFILE': 'base'}}),
-    'ALIBABA_CLOUD_PROFILE picks an INI section': merge(
-        {'ini': '[other]\ntype = access_key\naccess_key_id = ini-ak\naccess_key_secret = ini-secret\n'},
-        {'env': {'ALIBABA_CLOUD_PROFILE': 'other'}}),
-    'CLI current names no profile: the INI file': merge(cli(AK_BASE, current='gone'), SOURCES['ini']),
-    'config.json before ALIBABA_CLOUD_CREDENTIALS_FILE': merge(SOURCES['cli'], SOURCES['ini'], {'ini_env': True}),
-    'ALIBABA_CLOUD_CREDENTIALS_FILE alone': merge(SOURCES['ini'], {'ini_env': True}),
-    'CLI disabled: the INI file': merge(SOURCES['cli'], SOURCES['ini'],
-                                        {'env': {'ALIBABA_CLOUD_CLI_PROFILE_DISABLED': 'true'}}),
-    'INI ram_role_arn': merge({'ini': '[default]\ntype = ram_role_arn # role\naccess_key_id = base-ak\n'
-                                      'access_key_secret = base-secret\nrole_arn = %s\nrole_session_name = ini-s\n'
-                                      'policy = {"Statement":[]}\n' % ROLE}),
-    'INI ecs_ram_role named': merge({'ini': '[default]\ntype = ecs_ram_role\nrole_name = app-role\n',
-                                     'metadata': {'role': 'app-role'}}),
-    'INI ecs_ram_role discovered': merge({'ini': '[default]\ntype = ecs_ram_role\n', 'metadata': {'role': 'app-role'}}),
-    'INI oidc_role_arn': merge({'ini': '[default]\ntype = oidc_role_arn\nrole_arn = %s\noidc_provider_arn = %s\n'
-                                       'oidc_token_file_path = {home}/oidc-token\n' % (ROLE, PROVIDER)}),
-    'OIDC through a regional VPC STS host': merge(SOURCES['oidc'], {'env': {
-        'ALIBABA_CLOUD_STS_REGION': 'cn-hangzhou', 'ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED': 'true'}}),
-    'OIDC without a session name': merge({'env': dict(SOURCES['oidc']['env'], ALIBABA_CLOUD_ROLE_SESSION_NAME='')}),
-    'ECS named by ALIBABA_CLOUD_ECS_METADATA': merge({'env': {'ALIBABA_CLOUD_ECS_METADATA': 'app-role'},
-                                                      'metadata': {'role': 'app-role'}}),
-    'ECS IMDSv2 only': merge({'metadata': {'role': 'app-role', 'require_token': True}}),
-    'ECS without a token service (IMDSv1)': merge({'metadata': {'role': 'app-role', 'tokens': False}}),
-    'ECS IMDSv1 disabled and no token: nothing': merge({'metadata': {'role': 'app-role', 'tokens': False},
-                                                        'env': {'ALIBABA_CLOUD_IMDSV1_DISABLED': 'true'}}),
-    'ECS metadata disabled: the URI': merge(SOURCES['ecs'], SOURCES['uri'],
-                                            {'env': {'ALIBABA_CLOUD_ECS_METADATA_DISABLED': 'true'}}),
-    'nothing at all': merge(),
-    'malformed config.json alone': merge({'raw_cli': '{"current": "prod", "profiles": ['}),
-    'malformed INI alone': merge({'ini': 'type = access_key\n'}),
-    'unsupported CLI mode alone': merge(cli({'name': 'p', 'mode': 'Bogus'})),
-    'AK profile without a secret alone': merge(cli({'name': 'p', 'mode': 'AK', 'access_key_id': 'cli-ak'})),
-    'a wrong OIDC token': merge({'env': dict(SOURCES['oidc']['env'], ALIBABA_CLOUD_OIDC_TOKEN_FILE='{home}/bad')}),
-})
+SAME.update(
+    ('%s before %s' % (ORDER[i], ORDER[j]), merge(SOURCES[ORDER[i]], SOURCES[ORDER[j]]))
+    for i in range(len(ORDER))
+    for j in range(i + 1, len(ORDER))
+)
+SAME.update(
+    {
+        'cli StsToken': merge(
+            cli(
+                {
+                    'name': 'p',
+                    'mode': 'StsToken',
+                    'access_key_id': 'cli-ak',
+                    'access_key_secret': 'cli-secret',
+                    'sts_token': 'cli-token',
+                }
+            )
+        ),
+        'cli RamRoleArn with session, policy, external id, duration': merge(
+            cli(
+                dict(
+                    AK_BASE,
+                    name='p',
+                    mode='RamRoleArn',
+                    ram_role_arn=ROLE,
+                    ram_session_name='cli-session',
+                    policy='{"Statement":[]}',
+                    external_id='ext-1',
+                    expired_seconds=1800,
+                )
+            )
+        ),
+        'cli RamRoleArn through a regional VPC STS host': merge(
+            cli(
+                dict(AK_BASE, name='p', mode='RamRoleArn', ram_role_arn=ROLE, sts_region='cn-shanghai', enable_vpc=True)
+            )
+        ),
+        'cli RamRoleArn, STS region from the environment': merge(
+            cli(dict(AK_BASE, name='p', mode='RamRoleArn', ram_role_arn=ROLE)),
+            {'env': {'ALIBABA_CLOUD_STS_REGION': 'cn-beijing'}},
+        ),
+        'cli ChainableRamRoleArn uses ram_session_name': merge(
+            cli(
+                {
+                    'name': 'prod',
+                    'mode': 'ChainableRamRoleArn',
+                    'source_profile': 'base',
+                    'ram_role_arn': ROLE,
+                    'ram_session_name': 'prod-session',
+                },
+                AK_BASE,
+                current='prod',
+            )
+        ),
+        'cli ChainableRamRoleArn twice': merge(
+            cli(
+                {
+                    'name': 'top',
+                    'mode': 'ChainableRamRoleArn',
+                    'source_profile': 'mid',
+                    'ram_role_arn': ROLE_2,
+                    'ram_session_name': 'top',
+                },
+                {'name': 'mid', 'mode': 'ChainableRamRoleArn', 'source_profile': 'base', 'ram_role_arn': ROLE},
+                AK_BASE,
+                current='top',
+            )
+        ),
+        'cli ChainableRamRoleArn on an ECS role': merge(
+            cli(
+                {'name': 'prod', 'mode': 'ChainableRamRoleArn', 'source_profile': 'ecs', 'ram_role_arn': ROLE},
+                {'name': 'ecs', 'mode': 'EcsRamRole', 'ram_role_name': 'app-role'},
+                current='prod',
+            ),
+            {'metadata': {'role': 'app-role'}},
+        ),
+        'cli EcsRamRole named': merge(
+            cli({'name': 'e', 'mode': 'EcsRamRole', 'ram_role_name': 'app-role'}), {'metadata': {'role': 'app-role'}}
+        ),
+        'cli EcsRamRole without a name is discovered': merge(
+            cli({'name': 'e', 'mode': 'EcsRamRole'}), {'metadata': {'role': 'app-role'}}
+        ),
+        'cli OIDC': merge(
+            cli(
+                {
+                    'name': 'o',
+                    'mode': 'OIDC',
+                    'ram_role_arn': ROLE,
+                    'oidc_provider_arn': PROVIDER,
+                    'oidc_token_file': '{home}/oidc-token',
+                    'role_session_name': 'o-session',
+                }
+            )
+        ),
+        'cli External': merge(cli({'name': 'x', 'mode': 'External', 'process_command': '{python} {home}/creds.py'})),
+        'ALIBABA_CLOUD_PROFILE picks a CLI profile': merge(
+            cli(
+                {'name': 'prod', 'mode': 'AK', 'access_key_id': 'cli-ak', 'access_key_secret': 'cli-secret'},
+                AK_BASE,
+                current='prod',
+            ),
+            {'env': {'ALIBABA_CLOUD_PROFILE': 'base'}},
+        ),
+        'ALIBABA_CLOUD_PROFILE picks an INI section': merge(
+            {'ini': '[other]\ntype = access_key\naccess_key_id = ini-ak\naccess_key_secret = ini-secret\n'},
+            {'env': {'ALIBABA_CLOUD_PROFILE': 'other'}},
+        ),
+        'CLI current names no profile: the INI file': merge(cli(AK_BASE, current='gone'), SOURCES['ini']),
+        'config.json before ALIBABA_CLOUD_CREDENTIALS_FILE': merge(SOURCES['cli'], SOURCES['ini'], {'ini_env': True}),
+        'ALIBABA_CLOUD_CREDENTIALS_FILE alone': merge(SOURCES['ini'], {'ini_env': True}),
+        'CLI disabled: the INI file': merge(
+            SOURCES['cli'], SOURCES['ini'], {'env': {'ALIBABA_CLOUD_CLI_PROFILE_DISABLED': 'true'}}
+        ),
+        'INI ram_role_arn': merge(
+            {
+                'ini': '[default]\ntype = ram_role_arn # role\naccess_key_id = base-ak\n'
+                'access_key_secret = base-secret\nrole_arn = %s\nrole_session_name = ini-s\n'
+                'policy = {"Statement":[]}\n' % ROLE
+            }
+        ),
+        'INI ecs_ram_role named': merge(
+            {'ini': '[default]\ntype = ecs_ram_role\nrole_name = app-role\n', 'metadata': {'role': 'app-role'}}
+        ),
+        'INI ecs_ram_role discovered': merge(
+            {'ini': '[default]\ntype = ecs_ram_role\n', 'metadata': {'role': 'app-role'}}
+        ),
+        'INI oidc_role_arn': merge(
+            {
+                'ini': '[default]\ntype = oidc_role_arn\nrole_arn = %s\noidc_provider_arn = %s\n'
+                'oidc_token_file_path = {home}/oidc-token\n' % (ROLE, PROVIDER)
+            }
+        ),
+        'OIDC through a regional VPC STS host': merge(
+            SOURCES['oidc'],
+            {'env': {'ALIBABA_CLOUD_STS_REGION': 'cn-hangzhou', 'ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED': 'true'}},
+        ),
+        'OIDC without a session name': merge({'env': dict(SOURCES['oidc']['env'], ALIBABA_CLOUD_ROLE_SESSION_NAME='')}),
+        'ECS named by ALIBABA_CLOUD_ECS_METADATA': merge(
+            {'env': {'ALIBABA_CLOUD_ECS_METADATA': 'app-role'}, 'metadata': {'role': 'app-role'}}
+        ),
+        'ECS IMDSv2 only': merge({'metadata': {'role': 'app-role', 'require_token': True}}),
+        'ECS without a token service (IMDSv1)': merge({'metadata': {'role': 'app-role', 'tokens': False}}),
+        'ECS IMDSv1 disabled and no token: nothing': merge(
+            {'metadata': {'role': 'app-role', 'tokens': False}, 'env': {'ALIBABA_CLOUD_IMDSV1_DISABLED': 'true'}}
+        ),
+        'ECS metadata disabled: the URI': merge(
+            SOURCES['ecs'], SOURCES['uri'], {'env': {'ALIBABA_CLOUD_ECS_METADATA_DISABLED': 'true'}}
+        ),
+        'nothing at all': merge(),
+        'malformed config.json alone': merge({'raw_cli': '{"current": "prod", "profiles": ['}),
+        'malformed INI alone': merge({'ini': 'type = access_key\n'}),
+        'unsupported CLI mode alone': merge(cli({'name': 'p', 'mode': 'Bogus'})),
+        'AK profile without a secret alone': merge(cli({'name': 'p', 'mode': 'AK', 'access_key_id': 'cli-ak'})),
+        'a wrong OIDC token': merge({'env': dict(SOURCES['oidc']['env'], ALIBABA_CLOUD_OIDC_TOKEN_FILE='{home}/bad')}),
+    }
+)
 
 # Where both chains find nothing usable; every other scenario of SAME resolves credentials.
-BOTH_FAIL = frozenset(['nothing at all', 'malformed config.json alone', 'malformed INI alone',
-                       'unsupported CLI mode alone', 'AK profile without a secret alone', 'a wrong OIDC token',
-                       'ECS IMDSv1 disabled and no token: nothing'])
+BOTH_FAIL = frozenset(
+    [
+        'nothing at all',
+        'malformed config.json alone',
+        'malformed INI alone',
+        'unsupported CLI mode alone',
+        'AK profile without a secret alone',
+        'a wrong OIDC token',
+        'ECS IMDSv1 disabled and no token: nothing',
+    ]
+)
 
 # Scenarios where the collection deliberately differs: what it does instead.
 DIFFERENT = {
     # A configured source that is broken is an error; the official chain tries the next source.
     'malformed config.json, then an INI file': (merge({'raw_cli': '{"profiles": '}, SOURCES['ini']), 'fails'),
     'half an environment key pair, then an INI file': (
-        merge({'env': {'ALIBABA_CLOUD_ACCESS_KEY_ID': 'env-ak'}}, SOURCES['ini']), 'fails'),
+        merge({'env': {'ALIBABA_CLOUD_ACCESS_KEY_ID': 'env-ak'}}, SOURCES['ini']),
+        'fails',
+    ),
     'an OIDC token file without the role, then an INI file': (
-        merge({'env': {'ALIBABA_CLOUD_OIDC_TOKEN_FILE': '{home}/oidc-token'}}, SOURCES['ini']), 'fails'),
+        merge({'env': {'ALIBABA_CLOUD_OIDC_TOKEN_FILE': '{home}/oidc-token'}}, SOURCES['ini']),
+        'fails',
+    ),
     'ALIBABA_CLOUD_PROFILE names no profile, then the ECS role': (
-        merge(SOURCES['cli'], SOURCES['ecs'], {'env': {'ALIBABA_CLOUD_PROFILE': 'ghost'}}), 'fails'),
+        merge(SOURCES['cli'], SOURCES['ecs'], {'env': {'ALIBABA_CLOUD_PROFILE': 'ghost'}}),
+        'fails',
+    ),
     'unsupported CLI mode, then an INI file': (merge(cli({'name': 'p', 'mode': 'Bogus'}), SOURCES['ini']), 'fails'),
     # The official library signs AssumeRole with form encoding (a space as "+"), which STS refuses.
-    'a policy with a space in it': (merge(cli(dict(AK_BASE, name='p', mode='RamRoleArn', ram_role_arn=ROLE,
-                                                   policy='{"Version": "1", "Statement": []}'))), 'works'),
+    'a policy with a space in it': (
+        merge(
+            cli(
+                dict(
+                    AK_BASE, name='p', mode='RamRoleArn', ram_role_arn=ROLE, policy='{"Version": "1", "Statement": []}'
+                )
+            )
+        ),
+        'works',
+    ),
     # Modes and types the official library does not read.
-    'cli CredentialsURI mode': (merge(cli({'name': 'u', 'mode': 'CredentialsURI',
-                                           'credentials_uri': 'http://127.0.0.1:{port}/creds-uri'})), 'works'),
-    'INI type sts': (merge({'ini': '[default]\ntype = sts\naccess_key_id = ini-ak\naccess_key_secret = ini-secret\n'
-                                   'security_token = ini-token\n'}), 'works'),
+    'cli CredentialsURI mode': (
+        merge(cli({'name': 'u', 'mode': 'CredentialsURI', 'credentials_uri': 'http://127.0.0.1:{port}/creds-uri'})),
+        'works',
+    ),
+    'INI type sts': (
+        merge(
+            {
+                'ini': '[default]\ntype = sts\naccess_key_id = ini-ak\naccess_key_secret = ini-secret\n'
+                'security_token = ini-token\n'
+            }
+        ),
+        'works',
+    ),
 }
 
 
 def materialise(scenario, home, port):
     """Write the scenario's files under ``home``; its environment, placeholders filled in."""
+
     def fill(text):
         return text.replace('{home}', str(home)).replace('{port}', str(port)).replace('{python}', sys.executable)
 
@@ -329,8 +482,9 @@ def materialise(scenario, home, port):
     (home / 'creds.py').write_text(EXTERNAL_SCRIPT)
     if scenario.get('cli') or scenario.get('raw_cli'):
         (home / '.aliyun').mkdir()
-        text = scenario.get('raw_cli') or json.dumps({'current': scenario.get('current') or scenario['cli'][0]['name'],
-                                                      'profiles': scenario['cli']})
+        text = scenario.get('raw_cli') or json.dumps(
+            {'current': scenario.get('current') or scenario['cli'][0]['name'], 'profiles': scenario['cli']}
+        )
         (home / '.aliyun' / 'config.json').write_text(fill(text))
     env = dict((key, fill(value)) for key, value in scenario['env'].items())
     if scenario.get('ini'):
@@ -346,8 +500,9 @@ def materialise(scenario, home, port):
 
 def run_collection(cloud, env, home):
     try:
-        creds = resolve_credentials({}, Redirect(cloud.port), environ=env, home=str(home),
-                                    sleep=lambda seconds: None).current()
+        creds = resolve_credentials(
+            {}, Redirect(cloud.port), environ=env, home=str(home), sleep=lambda seconds: None
+        ).current()
         return ('ok', creds.access_key_id, creds.access_key_secret, creds.security_token)
     except DtsError as error:
         return ('error', str(error))
@@ -386,8 +541,7 @@ def _run_official(cloud, env, home):
         patch.setattr(official_ecs, 'BackgroundScheduler', _NoScheduler)
         try:
             creds = official_default.DefaultCredentialsProvider().get_credentials()
-            return ('ok', creds.get_access_key_id(), creds.get_access_key_secret(),
-                    creds.get_security_token() or None)
+            return ('ok', creds.get_access_key_id(), creds.get_access_key_secret(), creds.get_security_token() or None)
         except Exception as error:  # pylint: disable=broad-except
             return ('error', str(error))
 
@@ -463,8 +617,15 @@ def test_default_session_names_differ_deliberately(cloud, tmp_path, monkeypatch)
 def test_whitespace_around_keys_is_dropped_here_and_kept_there(cloud, tmp_path):
     """A trailing newline (a YAML ``|`` block, a file read into a variable) is dropped here; the official
     library keeps it, and its first request fails on it.  Whitespace inside a key is refused here."""
-    around = merge({'env': {'ALIBABA_CLOUD_ACCESS_KEY_ID': 'env-ak\n', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET': ' env-secret',
-                            'ALIBABA_CLOUD_SECURITY_TOKEN': 'env-token\n'}})
+    around = merge(
+        {
+            'env': {
+                'ALIBABA_CLOUD_ACCESS_KEY_ID': 'env-ak\n',
+                'ALIBABA_CLOUD_ACCESS_KEY_SECRET': ' env-secret',
+                'ALIBABA_CLOUD_SECURITY_TOKEN': 'env-token\n',
+            }
+        }
+    )
     (tmp_path / 'around').mkdir()
     (ours, _sts, _metadata), (theirs, _their_sts, _their_metadata) = both(cloud, around, tmp_path / 'around')
     assert ours == ('ok', 'env-ak', 'env-secret', 'env-token')

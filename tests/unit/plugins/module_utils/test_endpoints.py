@@ -15,35 +15,46 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._endpoints import
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
 
 
-@pytest.mark.parametrize('region, url', [
-    ('cn-hangzhou', 'https://dts.cn-hangzhou.aliyuncs.com'),
-    ('ap-southeast-1', 'https://dts.ap-southeast-1.aliyuncs.com'),
-    ('cn-wulanchabu', 'https://dts.aliyuncs.com'),
-    ('cn-chengdu', 'https://dts.aliyuncs.com'),
-    ('cn-beijing-finance-1', 'https://dts.aliyuncs.com'),
-    ('cn-guangzhou', 'https://dts.aliyuncs.com'),
-    ('cn-hangzhou-finance', 'https://dts.cn-hangzhou.aliyuncs.com'),
-])
+@pytest.mark.parametrize(
+    'region, url',
+    [
+        ('cn-hangzhou', 'https://dts.cn-hangzhou.aliyuncs.com'),
+        ('ap-southeast-1', 'https://dts.ap-southeast-1.aliyuncs.com'),
+        ('cn-wulanchabu', 'https://dts.aliyuncs.com'),
+        ('cn-chengdu', 'https://dts.aliyuncs.com'),
+        ('cn-beijing-finance-1', 'https://dts.aliyuncs.com'),
+        ('cn-guangzhou', 'https://dts.aliyuncs.com'),
+        ('cn-hangzhou-finance', 'https://dts.cn-hangzhou.aliyuncs.com'),
+    ],
+)
 def test_documented_endpoint_map(region, url):
     assert resolve_endpoint(region, environ={}) == url
 
 
 def test_endpoint_option_beats_the_environment_which_beats_the_map():
     env = {'ALIBABA_CLOUD_ENDPOINT_DTS': 'http://127.0.0.1:9000'}
-    assert resolve_endpoint('cn-hangzhou', 'dts-vpc.cn-hangzhou.aliyuncs.com', env) == \
-        'https://dts-vpc.cn-hangzhou.aliyuncs.com'
+    assert (
+        resolve_endpoint('cn-hangzhou', 'dts-vpc.cn-hangzhou.aliyuncs.com', env)
+        == 'https://dts-vpc.cn-hangzhou.aliyuncs.com'
+    )
     assert resolve_endpoint('cn-hangzhou', None, env) == 'http://127.0.0.1:9000'
 
 
-@pytest.mark.parametrize('given, url', [
-    ('dts.aliyuncs.com', 'https://dts.aliyuncs.com'), ('http://127.0.0.1:8480/', 'http://127.0.0.1:8480'),
-    ('https://[::1]:8443', 'https://[::1]:8443'),
-])
+@pytest.mark.parametrize(
+    'given, url',
+    [
+        ('dts.aliyuncs.com', 'https://dts.aliyuncs.com'),
+        ('http://127.0.0.1:8480/', 'http://127.0.0.1:8480'),
+        ('https://[::1]:8443', 'https://[::1]:8443'),
+    ],
+)
 def test_parse_endpoint(given, url):
     assert parse_endpoint(given) == url
 
 
-@pytest.mark.parametrize('bad', ['ftp://host', 'http://', 'https://host/path', 'http://host:notaport', 'https://h/?a=1'])
+@pytest.mark.parametrize(
+    'bad', ['ftp://host', 'http://', 'https://host/path', 'http://host:notaport', 'https://h/?a=1']
+)
 def test_bad_endpoints_name_the_option(bad):
     with pytest.raises(DtsConfigError) as caught:
         parse_endpoint(bad)
@@ -68,10 +79,16 @@ def test_every_documented_region_is_known_and_resolves_without_a_warning():
         assert resolve_endpoint(region, environ={}).startswith('https://dts.')
 
 
-@pytest.mark.parametrize('typo, closest', [
-    ('cn-hangzou', 'cn-hangzhou'), ('cn-beijng', 'cn-beijing'), ('ap-southeast-11', 'ap-southeast-1'),
-    ('us-west-2', 'us-west-1'), ('cn-shanghai-finance', 'cn-shanghai-finance-1'),
-])
+@pytest.mark.parametrize(
+    'typo, closest',
+    [
+        ('cn-hangzou', 'cn-hangzhou'),
+        ('cn-beijng', 'cn-beijing'),
+        ('ap-southeast-11', 'ap-southeast-1'),
+        ('us-west-2', 'us-west-1'),
+        ('cn-shanghai-finance', 'cn-shanghai-finance-1'),
+    ],
+)
 def test_a_misspelled_region_fails_naming_the_closest_known_one(typo, closest):
     with pytest.raises(DtsConfigError) as caught:
         validate_region(typo)
@@ -106,12 +123,15 @@ def test_connect_refuses_a_misspelled_region_before_resolving_anything():
     assert caught.value.option == 'region' and 'cn-hangzhou' in caught.value.message
 
 
-@pytest.mark.parametrize('params, environ', [
-    ({'allow_unknown_region': True}, {}),
-    ({'allow_unknown_region': 'true'}, {}),
-    ({'endpoint': 'http://127.0.0.1:1'}, {}),
-    ({}, {'ALIBABA_CLOUD_ENDPOINT_DTS': 'http://127.0.0.1:1'}),
-])
+@pytest.mark.parametrize(
+    'params, environ',
+    [
+        ({'allow_unknown_region': True}, {}),
+        ({'allow_unknown_region': 'true'}, {}),
+        ({'endpoint': 'http://127.0.0.1:1'}, {}),
+        ({}, {'ALIBABA_CLOUD_ENDPOINT_DTS': 'http://127.0.0.1:1'}),
+    ],
+)
 def test_connect_returns_the_warning_for_modules_and_the_inventory(params, environ):
     params = dict(params, region='cn-hangzou', access_key_id='ak', access_key_secret='sk')
     client = connect(params, environ=environ)

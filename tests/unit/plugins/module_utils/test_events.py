@@ -7,14 +7,27 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._events import Jo
 
 
 def legacy(job_id, status='Synchronizing', delay=0, direction='Forward'):
-    return {'synchronization_job_id': job_id, 'synchronization_job_name': 'name-' + job_id,
-            'synchronization_direction': direction, 'status': status, 'delay': delay, 'region': 'cn-hangzhou'}
+    return {
+        'synchronization_job_id': job_id,
+        'synchronization_job_name': 'name-' + job_id,
+        'synchronization_direction': direction,
+        'status': status,
+        'delay': delay,
+        'region': 'cn-hangzhou',
+    }
 
 
 def current(instance_id, status='Synchronizing', delay=0, direction='Forward'):
-    return {'dts_job_id': instance_id[3:], 'dts_instance_id': instance_id, 'dts_job_name': 'name-' + instance_id,
-            'dts_job_direction': direction, 'status': status, 'delay': delay, 'region': 'cn-hangzhou',
-            'api': 'current'}
+    return {
+        'dts_job_id': instance_id[3:],
+        'dts_instance_id': instance_id,
+        'dts_job_name': 'name-' + instance_id,
+        'dts_job_direction': direction,
+        'status': status,
+        'delay': delay,
+        'region': 'cn-hangzhou',
+        'api': 'current',
+    }
 
 
 def kinds(events):
@@ -78,7 +91,8 @@ def test_jobs_appear_and_disappear_per_region_and_account():
     watch.observe(None, 'cn-hangzhou', [legacy('dtsA')])
     watch.observe(None, 'cn-beijing', [legacy('dtsB')])
     assert kinds(watch.observe(None, 'cn-hangzhou', [legacy('dtsA'), legacy('dtsC')])) == [
-        ('job_appeared', 'dtsC', 'Forward')]
+        ('job_appeared', 'dtsC', 'Forward')
+    ]
     # A listing of cn-hangzhou says nothing about cn-beijing's jobs.
     assert kinds(watch.observe(None, 'cn-hangzhou', [legacy('dtsC')])) == [('job_disappeared', 'dtsA', 'Forward')]
     assert watch.observe(None, 'cn-hangzhou', [legacy('dtsC')]) == []
@@ -89,5 +103,12 @@ def test_jobs_appear_and_disappear_per_region_and_account():
 def test_error_events_carry_code_and_request_id_and_nothing_else():
     error = DtsApiError('DescribeDtsJobs', 'ServiceUnavailable', 'try later', request_id='REQ-9', http_status=503)
     body = error_event('prod', 'cn-hangzhou', error, 3)['dts']
-    assert body == {'type': 'error', 'region': 'cn-hangzhou', 'consecutive_failures': 3, 'account': 'prod',
-                    'code': 'ServiceUnavailable', 'request_id': 'REQ-9', 'message': error.describe()}
+    assert body == {
+        'type': 'error',
+        'region': 'cn-hangzhou',
+        'consecutive_failures': 3,
+        'account': 'prod',
+        'code': 'ServiceUnavailable',
+        'request_id': 'REQ-9',
+        'message': error.describe(),
+    }

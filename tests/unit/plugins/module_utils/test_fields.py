@@ -52,6 +52,7 @@ ROWS, PROBLEMS = DERIVE.derive()
 
 # -- the table is the pinned SDK's documentation ---------------------------------------------------------
 
+
 def test_the_sdk_the_tests_pin_is_the_one_installed_and_the_one_the_table_names():
     with open(os.path.join(ROOT, 'tests', 'requirements.txt'), encoding='utf-8') as handle:
         pins = re.findall(r'^alibabacloud-dts20200101==(\S+)$', handle.read(), re.M)
@@ -81,19 +82,27 @@ def test_a_description_that_changes_changes_the_table():
     row = {'path': 'DtsJobList[].Delay', 'sdk_type': 'int'}
     assert DERIVE.classify(row['path'], 'int', 'The latency, in milliseconds.') == ('duration', 'ms')
     assert DERIVE.classify(row['path'], 'int', 'The latency. Unit: seconds.') == ('duration', 's')
-    split = 'The latency.\n> For data migration tasks, the unit is milliseconds. For data synchronization tasks, ' \
-            'the unit is seconds.'
+    split = (
+        'The latency.\n> For data migration tasks, the unit is milliseconds. For data synchronization tasks, '
+        'the unit is seconds.'
+    )
     assert DERIVE.classify(row['path'], 'int', split) == ('duration', {'migration': 'ms', 'sync': 's'})
     assert DERIVE.classify('X.CreateTime', 'str', 'In the format of yyyy-MM-dd HH:mm:ss.0 (UTC+8).') == (
-        'time', 'local_utc8')
+        'time',
+        'local_utc8',
+    )
     assert DERIVE.discontinued('The delay.\n> This parameter has been discontinued.') == 'discontinued'
 
 
 # -- a value in the documented unit goes in, the documented fact comes out ---------------------------------
 
 JOB_TYPE_WIRE = {'sync': 'SYNC', 'migration': 'MIGRATION', 'subscribe': 'SUBSCRIBE'}
-RECORD_ACTIONS = ('DescribeSynchronizationJobs', 'DescribeSynchronizationJobStatusList', 'DescribeDtsJobs',
-                  'DescribeDtsJobDetail')
+RECORD_ACTIONS = (
+    'DescribeSynchronizationJobs',
+    'DescribeSynchronizationJobStatusList',
+    'DescribeDtsJobs',
+    'DescribeDtsJobDetail',
+)
 SECONDS = 180
 PER_SECOND = {'s': 1, 'ms': 1000, 'min': 1.0 / 60}
 
@@ -110,8 +119,10 @@ def _wire_and_fact(row, job_type):
     if kind == 'time' and unit == 'epoch_s':
         return '1767225600', 1767225600
     if kind == 'time':
-        return ('2026-01-01 08:30:00.0' if unit == 'local_utc8' else '2026-01-01T00:30:00.000+00:00',
-                '2026-01-01T00:30:00Z')
+        return (
+            '2026-01-01 08:30:00.0' if unit == 'local_utc8' else '2026-01-01T00:30:00.000+00:00',
+            '2026-01-01T00:30:00Z',
+        )
     if kind == 'flag':
         return 'true', True
     if kind == 'enum':
@@ -119,7 +130,8 @@ def _wire_and_fact(row, job_type):
         if not values:
             return 'a value of its own', 'a value of its own'
         return values[-1].lower(), canonical_status(values[-1]) if row['path'].endswith(
-            DERIVE.STATUS_NAMES) and not values[-1].isdigit() else values[-1].lower()
+            DERIVE.STATUS_NAMES
+        ) and not values[-1].isdigit() else values[-1].lower()
     return '12', 12
 
 
@@ -131,11 +143,15 @@ def _cases():
     for row in ROWS:
         if row['action'] not in RECORD_ACTIONS or row['kind'] not in DERIVE.TYPED_KINDS:
             continue
-        record_path = row['path'][len(DERIVE.ACTIONS[row['action']]) + 1:] if DERIVE.ACTIONS[row['action']] \
-            else row['path']
-        if not row['path'].startswith(DERIVE.ACTIONS[row['action']]) or record_path in ENVELOPE_FIELDS \
-                or re.search(r'(^|\.)(Tags|TagList)\[\]', record_path):
-            continue   # not a record's, or (tags) a fact of its own shape
+        record_path = (
+            row['path'][len(DERIVE.ACTIONS[row['action']]) + 1 :] if DERIVE.ACTIONS[row['action']] else row['path']
+        )
+        if (
+            not row['path'].startswith(DERIVE.ACTIONS[row['action']])
+            or record_path in ENVELOPE_FIELDS
+            or re.search(r'(^|\.)(Tags|TagList)\[\]', record_path)
+        ):
+            continue  # not a record's, or (tags) a fact of its own shape
         for job_type in _job_types(row['action']):
             yield pytest.param(row, record_path, job_type, id='%s:%s:%s' % (row['action'], row['path'], job_type))
 
@@ -175,8 +191,9 @@ def _normalised(action, record_path, wire, job_type, warnings):
         return _read(normalize_job(record, 'cn-hangzhou', warn=warnings.append), parts)
     if action == 'DescribeSynchronizationJobStatusList':
         direction = normalize_status(record, warnings.append)['directions'][0]
-        return direction[snake_case(parts[-1]) if parts[-1] != 'SynchronizationDirection' else
-                         'synchronization_direction']
+        return direction[
+            snake_case(parts[-1]) if parts[-1] != 'SynchronizationDirection' else 'synchronization_direction'
+        ]
     if action == 'DescribeDtsJobs':
         return _read(normalize_dts_job(record, 'cn-hangzhou', warn=warnings.append)[0], parts)
     return _read(normalize_dts_job_detail(record, 'cn-hangzhou', warnings.append), parts)
@@ -188,7 +205,7 @@ def test_a_value_in_the_documented_unit_is_the_documented_fact(row, record_path,
     warnings = []
     fact = _normalised(row['action'], record_path, wire, job_type, warnings)
     if record_path.endswith('JobType') and row['kind'] == 'enum':
-        expected = wire   # the field under test is the job type itself; kept as sent
+        expected = wire  # the field under test is the job type itself; kept as sent
     assert fact == expected and warnings == [], (fact, expected, warnings)
 
 
@@ -201,11 +218,13 @@ def test_milliseconds_round_up_so_five_point_four_seconds_never_reads_as_five():
 
 def test_a_delay_whose_unit_depends_on_a_job_type_the_record_does_not_give_is_null_and_reported():
     warnings = []
-    facts = normalize_dts_job({'DtsJobId': 'j', 'DtsInstanceID': 'dtsj', 'Delay': 7}, 'cn-hangzhou',
-                              warn=warnings.append)[0]
+    facts = normalize_dts_job(
+        {'DtsJobId': 'j', 'DtsInstanceID': 'dtsj', 'Delay': 7}, 'cn-hangzhou', warn=warnings.append
+    )[0]
     assert facts['delay'] is None
-    assert warnings == ["DTS job dtsj in region cn-hangzhou: Delay is 7, not a duration of a known JobType; "
-                        "the fact is null."]
+    assert warnings == [
+        'DTS job dtsj in region cn-hangzhou: Delay is 7, not a duration of a known JobType; the fact is null.'
+    ]
     # "Not started" needs no unit: no warning.
     warnings[:] = []
     assert normalize_dts_job({'DtsJobId': 'j', 'Delay': -1}, 'r', warn=warnings.append)[0]['delay'] is None
@@ -214,10 +233,16 @@ def test_a_delay_whose_unit_depends_on_a_job_type_the_record_does_not_give_is_nu
 
 # -- unknown enumeration values are kept and reported, never dropped ---------------------------------------
 
+
 def test_an_undocumented_status_is_kept_and_reported_naming_where_it_is():
     warnings = []
-    record = {'DtsJobId': 'j', 'DtsInstanceID': 'dtsj', 'JobType': 'SYNC', 'Status': 'Hibernating',
-              'DataSynchronizationStatus': {'Status': 'synchronizing'}}
+    record = {
+        'DtsJobId': 'j',
+        'DtsInstanceID': 'dtsj',
+        'JobType': 'SYNC',
+        'Status': 'Hibernating',
+        'DataSynchronizationStatus': {'Status': 'synchronizing'},
+    }
     facts = normalize_dts_job(record, 'cn-hangzhou', warn=warnings.append)[0]
     assert facts['status'] == 'Hibernating'
     assert facts['data_synchronization_status']['status'] == 'Synchronizing'
@@ -225,7 +250,8 @@ def test_an_undocumented_status_is_kept_and_reported_naming_where_it_is():
         "DTS job dtsj in region cn-hangzhou: Status is 'Hibernating', which the API does not document; kept as sent.",
         # Synchronizing is a job status, not one of the incremental stage (that says Migrating or Catched).
         "DTS job dtsj in region cn-hangzhou: DataSynchronizationStatus.Status is 'Synchronizing', which the API "
-        "does not document; kept as sent."]
+        'does not document; kept as sent.',
+    ]
 
 
 def test_a_status_documented_for_another_job_type_is_reported():
@@ -240,18 +266,23 @@ def test_a_status_documented_for_another_job_type_is_reported():
 
 def test_the_validation_readers_keep_and_report_undocumented_values():
     warnings = []
-    run = normalize_check_job({'DtsJobId': 'j', 'CheckType': 7, 'Status': 4, 'CheckPoint': 1767225600},
-                              warnings.append)
+    run = normalize_check_job({'DtsJobId': 'j', 'CheckType': 7, 'Status': 4, 'CheckPoint': 1767225600}, warnings.append)
     assert (run['check_type'], run['result'], run['checkpoint_time']) == (7, 4, '2026-01-01T00:00:00Z')
     table = normalize_table({'SourceTbName': 't', 'Status': '9', 'ErrorCode': 8}, warnings.append)
     assert (table['state'], table['error_code'], table['error']) == ('9', 8, None)
     item = normalize_precheck_item({'Item': 'CHECK_X', 'State': 'Pondering'}, warnings.append)
     assert item['state'] == 'Pondering'
     assert [re.search(r': (\S+) is', warning).group(1) for warning in warnings] == [
-        'CheckType', 'Status', 'Status', 'ErrorCode', 'State']
+        'CheckType',
+        'Status',
+        'Status',
+        'ErrorCode',
+        'State',
+    ]
 
 
 # -- the emulator serves every field in its documented unit ------------------------------------------------
+
 
 def _emulator_answers():
     for spec in emulator_data.default_data():
@@ -277,10 +308,14 @@ def test_every_emulator_answer_is_one_the_table_documents():
 
 def test_the_emulator_serves_each_delay_and_time_in_its_documented_unit():
     per_type = dict((row['path'], row['unit']) for row in ROWS if row['action'] == 'DescribeDtsJobs')
-    detail_unit = next(row['unit'] for row in ROWS
-                       if row['action'] == 'DescribeDtsJobDetail' and row['path'] == 'Delay')
-    legacy_format = next(row['unit'] for row in ROWS if row['action'] == 'DescribeSynchronizationJobs'
-                         and row['path'] == 'SynchronizationInstances[].CreateTime')
+    detail_unit = next(
+        row['unit'] for row in ROWS if row['action'] == 'DescribeDtsJobDetail' and row['path'] == 'Delay'
+    )
+    legacy_format = next(
+        row['unit']
+        for row in ROWS
+        if row['action'] == 'DescribeSynchronizationJobs' and row['path'] == 'SynchronizationInstances[].CreateTime'
+    )
     assert legacy_format == 'local_utc8'
     seen = set()
     for job in _emulator_answers():

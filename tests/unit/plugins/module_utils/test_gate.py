@@ -70,9 +70,17 @@ def gate(**options):
 def wait(emulator, job_ids, clock=None, check_mode=False, client=None, **options):
     clock = clock or FakeClock()
     the_gate, params = gate(**options)
-    return wait_on_jobs(client or connect(emulator), job_ids, the_gate, params, check_mode=check_mode,
-                        read_kwargs={'api': 'auto'}, clock=clock, sleep=clock.sleep,
-                        wall=clock.wall)
+    return wait_on_jobs(
+        client or connect(emulator),
+        job_ids,
+        the_gate,
+        params,
+        check_mode=check_mode,
+        read_kwargs={'api': 'auto'},
+        clock=clock,
+        sleep=clock.sleep,
+        wall=clock.wall,
+    )
 
 
 def failure(emulator, job_ids, **options):
@@ -83,13 +91,16 @@ def failure(emulator, job_ids, **options):
 
 # -- data validation ----------------------------------------------------------------------------------
 
+
 def test_a_clean_full_and_incremental_validation_passes(emulator):
     job = named(emulator, 'payments-prod-cdc')
     outcome = wait(emulator, [job['dts_job_id']], wait_data_check=['full', 'incremental'])
     assert outcome['passed'] and outcome['polls'] == 1
     checks = outcome['states'][0]['data_checks']
     assert [(check['check_type'], check['state'], check['diff_count']) for check in checks] == [
-        ('full', 'passed', 0), ('incremental', 'passed', 0)]
+        ('full', 'passed', 0),
+        ('incremental', 'passed', 0),
+    ]
     assert outcome['jobs'][0]['directions'][0]['data_checks'] == checks
 
 
@@ -98,8 +109,8 @@ def test_an_inconsistent_validation_fails_at_once_naming_rows_and_tables(emulato
     failed = failure(emulator, [job['id']], wait_data_check=['full', 'incremental'])
     assert failed.reason == 'data_inconsistent' and failed.details['polls'] == 1
     diff = sum(table['diff'] for table in job['data_check']['full']['tables'])
-    assert job["id"] in failed.message
-    assert "{:,} inconsistent rows".format(diff) in failed.message
+    assert job['id'] in failed.message
+    assert '{:,} inconsistent rows'.format(diff) in failed.message
     # Both differing tables, the one mapped to another schema as such, the clean one not.
     assert 'appdb.orders (3 rows)' in failed.message
     assert 'appdb.order_items -> appdb_new.order_items (17 rows)' in failed.message
@@ -125,8 +136,13 @@ def test_a_running_validation_is_in_the_timeout_message(emulator):
 
 
 def test_a_job_without_validation_is_refused_saying_how_to_enable_it(emulator):
-    job = next(job for job in emulator.jobs if job['region'] == HZ and not job.get('data_check')
-               and job['directions']['Forward']['status'].lower() == 'synchronizing')
+    job = next(
+        job
+        for job in emulator.jobs
+        if job['region'] == HZ
+        and not job.get('data_check')
+        and job['directions']['Forward']['status'].lower() == 'synchronizing'
+    )
     failed = failure(emulator, [job['id']], wait_data_check=['incremental'])
     assert failed.reason == 'data_check_not_configured' and failed.details['polls'] == 1
     assert 'incremental data validation is not configured' in failed.message
@@ -135,8 +151,20 @@ def test_a_job_without_validation_is_refused_saying_how_to_enable_it(emulator):
 
 def test_an_inconsistency_that_appears_while_waiting_ends_the_wait(emulator):
     job = named(emulator, 'payments-prod-cdc')
-    emulator.set_timeline(job['id'], [{'after_polls': 3, 'data_check': {'full': {
-        'status': 'Finished', 'tables': [{'schema': 'appdb', 'table': 'ledger', 'total': 1000, 'diff': 7}]}}}])
+    emulator.set_timeline(
+        job['id'],
+        [
+            {
+                'after_polls': 3,
+                'data_check': {
+                    'full': {
+                        'status': 'Finished',
+                        'tables': [{'schema': 'appdb', 'table': 'ledger', 'total': 1000, 'diff': 7}],
+                    }
+                },
+            }
+        ],
+    )
     failed = failure(emulator, [job['dts_job_id']], wait_data_check=['full'], wait_stable_for=120)
     assert failed.reason == 'data_inconsistent'
     assert '7 inconsistent rows' in failed.message and 'appdb.ledger (7 rows)' in failed.message
@@ -144,9 +172,15 @@ def test_an_inconsistency_that_appears_while_waiting_ends_the_wait(emulator):
 
 # -- a failed gate explains itself ---------------------------------------------------------------------
 
+
 def test_a_precheck_failed_job_fails_with_its_failed_items_and_repair_methods(emulator):
-    job = next(job for job in emulator.jobs if job['region'] == HZ
-               and job['directions']['Forward']['status'] == 'PrecheckFailed' and job.get('precheck_failures'))
+    job = next(
+        job
+        for job in emulator.jobs
+        if job['region'] == HZ
+        and job['directions']['Forward']['status'] == 'PrecheckFailed'
+        and job.get('precheck_failures')
+    )
     failed = failure(emulator, [job['id']])
     assert failed.reason == 'failed_status'
     assert 'Failed precheck items: CHECK_CONN_SRC' in failed.message
@@ -155,7 +189,8 @@ def test_a_precheck_failed_job_fails_with_its_failed_items_and_repair_methods(em
     assert '(can be skipped)' in failed.message
     details = failed.details['failed_jobs'][0]['failure_details']
     assert details['stage'] == 'precheck' and [item['item'] for item in details['failed_items']] == [
-        item['item'] for item in job['precheck_failures']]
+        item['item'] for item in job['precheck_failures']
+    ]
 
 
 def test_failure_text_is_bounded_and_on_one_line():
@@ -164,6 +199,7 @@ def test_failure_text_is_bounded_and_on_one_line():
 
 
 # -- a gate reads what it gates -----------------------------------------------------------------------
+
 
 def requests_per_poll(emulator, job_id, **options):
     emulator.reset_counters()
@@ -176,8 +212,10 @@ def requests_per_poll(emulator, job_id, **options):
 @pytest.mark.parametrize('options', [{'wait_max_delay': 5}, {'wait_data_check': ['full']}])
 def test_a_poll_costs_the_same_in_a_region_of_12_or_12000_jobs(emulator, options):
     specs = generate_job_specs(12000, [HZ], now=emulator.started)
-    legacy = dict(next(spec for spec in specs if spec['origin'] == 'legacy' and spec['status'] == 'Synchronizing'),
-                  data_check={'full': {'status': 'Finished', 'tables': [{'schema': 'a', 'table': 'b', 'total': 9}]}})
+    legacy = dict(
+        next(spec for spec in specs if spec['origin'] == 'legacy' and spec['status'] == 'Synchronizing'),
+        data_check={'full': {'status': 'Finished', 'tables': [{'schema': 'a', 'table': 'b', 'total': 9}]}},
+    )
     specs = [legacy if spec['id'] == legacy['id'] else spec for spec in specs]
     emulator.load_jobs([legacy], replace=True)
     small = requests_per_poll(emulator, legacy['id'], **options)
@@ -185,8 +223,11 @@ def test_a_poll_costs_the_same_in_a_region_of_12_or_12000_jobs(emulator, options
     big = requests_per_poll(emulator, legacy['id'], **options)
     assert big == small and sum(big.values()) <= 4, big
     assert 'DescribeSynchronizationJobs' not in big
-    assert all({'DtsJobId', 'DtsInstanceId'} & set(entry['params']) for entry in emulator.log
-               if entry['action'] == 'DescribeDtsJobs')
+    assert all(
+        {'DtsJobId', 'DtsInstanceId'} & set(entry['params'])
+        for entry in emulator.log
+        if entry['action'] == 'DescribeDtsJobs'
+    )
 
 
 def test_no_poll_runs_past_the_deadline_by_more_than_one_request(emulator):
@@ -194,14 +235,22 @@ def test_no_poll_runs_past_the_deadline_by_more_than_one_request(emulator):
     clock = FakeClock()
     client = SlowClient(connect(emulator), clock, per_request=4.0)
     with pytest.raises(WaitFailed) as caught:
-        wait(emulator, [job['dts_job_id']], clock=clock, client=client, wait_data_check=['full'], wait_timeout=30,
-             wait_sleep=10)
+        wait(
+            emulator,
+            [job['dts_job_id']],
+            clock=clock,
+            client=client,
+            wait_data_check=['full'],
+            wait_timeout=30,
+            wait_sleep=10,
+        )
     assert caught.value.reason == 'timeout'
     assert clock.now <= 30 + client.per_request
     assert 'deadline passed' in caught.value.message
 
 
 # -- the waiter stays small (issue: no function over 60 lines, each file under 400) ----------------------
+
 
 @pytest.mark.parametrize('module', [_waiter, _states, _gate])
 def test_the_waiter_is_made_of_small_pieces(module):
@@ -216,8 +265,10 @@ def test_the_waiter_is_made_of_small_pieces(module):
 
 # -- the option, checked before any request -------------------------------------------------------------
 
+
 def test_wait_data_check_needs_wait_and_known_checks():
     from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
+
     with pytest.raises(DtsConfigError) as caught:
         gate(wait=False, wait_data_check=['full'])
     assert caught.value.option == 'wait_data_check' and 'wait=true' in str(caught.value)

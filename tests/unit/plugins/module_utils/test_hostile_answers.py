@@ -26,25 +26,53 @@ from ansible_collections.alibabacloud.dts.tests.unit.plugins.module_utils.hostil
 
 def client_for(server, retries=0, timeout=5.0, max_concurrency=4):
     clock = FakeClock()
-    return DtsClient(CREDS, 'cn-hangzhou', server.endpoint, retries=retries, timeout=timeout,
-                     max_concurrency=max_concurrency, sleep=clock.sleep, clock=clock, max_requests_per_second=0)
+    return DtsClient(
+        CREDS,
+        'cn-hangzhou',
+        server.endpoint,
+        retries=retries,
+        timeout=timeout,
+        max_concurrency=max_concurrency,
+        sleep=clock.sleep,
+        clock=clock,
+        max_requests_per_second=0,
+    )
 
 
 def legacy_page(number, records, total, size=30):
-    return 200, {'RequestId': 'R-%d' % number, 'PageNumber': number, 'PageRecordCount': len(records),
-                 'TotalRecordCount': total, 'SynchronizationInstances': records}
+    return 200, {
+        'RequestId': 'R-%d' % number,
+        'PageNumber': number,
+        'PageRecordCount': len(records),
+        'TotalRecordCount': total,
+        'SynchronizationInstances': records,
+    }
 
 
 def dts_job(job_id, **extra):
-    record = {'DtsJobId': 'j' + job_id, 'DtsInstanceID': job_id, 'DtsJobName': 'job ' + job_id,
-              'Status': 'Synchronizing', 'Delay': 3, 'DtsJobDirection': 'Forward', 'TagList': [], 'JobType': 'SYNC'}
+    record = {
+        'DtsJobId': 'j' + job_id,
+        'DtsInstanceID': job_id,
+        'DtsJobName': 'job ' + job_id,
+        'Status': 'Synchronizing',
+        'Delay': 3,
+        'DtsJobDirection': 'Forward',
+        'TagList': [],
+        'JobType': 'SYNC',
+    }
     record.update(extra)
     return record
 
 
 def current_page(number, records, total):
-    return 200, {'RequestId': 'R-%d' % number, 'PageNumber': number, 'PageRecordCount': len(records),
-                 'TotalRecordCount': total, 'DtsJobList': records, 'Success': True}
+    return 200, {
+        'RequestId': 'R-%d' % number,
+        'PageNumber': number,
+        'PageRecordCount': len(records),
+        'TotalRecordCount': total,
+        'DtsJobList': records,
+        'Success': True,
+    }
 
 
 def failure(call):
@@ -55,13 +83,17 @@ def failure(call):
 
 # -- paging ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize('total, why', [
-    (10 ** 9, 'TotalRecordCount 1000000000 is past the %d records' % MAX_LISTED_RECORDS),
-    (1e308, 'TotalRecordCount 1e+308 is not a whole number'),
-    (-5, 'TotalRecordCount -5 is not a whole number'),
-    ('many', "TotalRecordCount 'many' is not a whole number"),
-    (True, 'TotalRecordCount True is not a whole number'),
-])
+
+@pytest.mark.parametrize(
+    'total, why',
+    [
+        (10**9, 'TotalRecordCount 1000000000 is past the %d records' % MAX_LISTED_RECORDS),
+        (1e308, 'TotalRecordCount 1e+308 is not a whole number'),
+        (-5, 'TotalRecordCount -5 is not a whole number'),
+        ('many', "TotalRecordCount 'many' is not a whole number"),
+        (True, 'TotalRecordCount True is not a whole number'),
+    ],
+)
 def test_a_total_that_is_huge_or_not_a_count_is_refused_after_page_one(total, why):
     records = [job('dts%03d' % index) for index in range(30)]
     with HostileServer(lambda number, action, params: legacy_page(number, records, total)) as server:
@@ -129,10 +161,12 @@ def test_a_short_page_in_the_middle_stops_asking_for_more():
 
 # -- one attempt's deadline and the size of an answer ----------------------------------------------
 
+
 @pytest.mark.parametrize('head_at_once', [False, True])
 def test_a_server_that_drips_its_answer_is_cut_off_at_the_deadline(head_at_once):
-    body = json.dumps({'RequestId': 'R', 'TotalRecordCount': 0, 'SynchronizationInstances': [],
-                       'Padding': 'x' * 2000}).encode()
+    body = json.dumps(
+        {'RequestId': 'R', 'TotalRecordCount': 0, 'SynchronizationInstances': [], 'Padding': 'x' * 2000}
+    ).encode()
     with HostileServer(lambda number, action, params: Drip(body, every=0.01, head_at_once=head_at_once)) as server:
         error = failure(lambda: list_jobs(client_for(server, timeout=0.3)))
         dripped_when_cut_off = server.dripped
@@ -172,30 +206,38 @@ def test_an_answer_that_says_it_is_too_large_is_not_read(monkeypatch):
 
 # -- malformed answers ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize('body', [
-    b'<html>gateway</html>',
-    b'[' * 100000 + b']' * 100000,
-    b'"just a string"',
-    b'\xff\xfe not utf-8',
-])
+
+@pytest.mark.parametrize(
+    'body',
+    [
+        b'<html>gateway</html>',
+        b'[' * 100000 + b']' * 100000,
+        b'"just a string"',
+        b'\xff\xfe not utf-8',
+    ],
+)
 def test_an_answer_that_is_not_a_json_object_names_the_action_endpoint_and_region(body):
     with HostileServer(lambda number, action, params: (200, body)) as server:
         error = failure(lambda: list_jobs(client_for(server, retries=1)))
     assert error.code == 'InvalidResponse'
-    assert error.describe().startswith('DescribeSynchronizationJobs failed: InvalidResponse: HTTP 200 with an answer '
-                                       'that is not a JSON object')
+    assert error.describe().startswith(
+        'DescribeSynchronizationJobs failed: InvalidResponse: HTTP 200 with an answer that is not a JSON object'
+    )
     assert server.endpoint in error.message and 'region cn-hangzhou' in error.message
     # Treated as an answer cut short on the way: retried, within the retries.
     assert len(server.requests) == 2
 
 
-@pytest.mark.parametrize('records, why', [
-    (['dtsA', 'dtsB'], "entry 1 of DtsJobList is 'dtsA', not an object"),
-    ([dts_job('dtsA', DtsJobId=['x'])], "entry 1 of DtsJobList has DtsJobId ['x'], not a string"),
-    ([dts_job('dtsA'), dts_job('dtsB', DtsInstanceID={'a': 1})], 'entry 2 of DtsJobList has DtsInstanceID'),
-    ([dts_job('dtsA', ReverseJob={'DtsJobId': 7})], 'entry 1 of DtsJobList ReverseJob has DtsJobId 7'),
-    ([dts_job('dtsA', ReverseJob='yes')], "ReverseJob is 'yes', not an object"),
-])
+@pytest.mark.parametrize(
+    'records, why',
+    [
+        (['dtsA', 'dtsB'], "entry 1 of DtsJobList is 'dtsA', not an object"),
+        ([dts_job('dtsA', DtsJobId=['x'])], "entry 1 of DtsJobList has DtsJobId ['x'], not a string"),
+        ([dts_job('dtsA'), dts_job('dtsB', DtsInstanceID={'a': 1})], 'entry 2 of DtsJobList has DtsInstanceID'),
+        ([dts_job('dtsA', ReverseJob={'DtsJobId': 7})], 'entry 1 of DtsJobList ReverseJob has DtsJobId 7'),
+        ([dts_job('dtsA', ReverseJob='yes')], "ReverseJob is 'yes', not an object"),
+    ],
+)
 def test_records_of_the_wrong_shape_are_a_clear_error(records, why):
     with HostileServer(lambda number, action, params: current_page(number, records, len(records))) as server:
         error = failure(lambda: list_dts_jobs(client_for(server)))
@@ -213,8 +255,10 @@ def test_an_error_answer_with_junk_fields_is_still_a_clean_error():
 
 
 def test_values_that_cannot_be_converted_are_null_and_named_in_warnings():
-    records = [dts_job('dtsA', Delay='abc', Status=['Failed'], TagList='env=prod', Checkpoint='1e308'),
-               dts_job('dtsB', Delay='NaN', ErrorMessage=None)]
+    records = [
+        dts_job('dtsA', Delay='abc', Status=['Failed'], TagList='env=prod', Checkpoint='1e308'),
+        dts_job('dtsB', Delay='NaN', ErrorMessage=None),
+    ]
     with HostileServer(lambda number, action, params: current_page(number, records, 2)) as server:
         client = client_for(server)
         facts = list_dts_job_facts(client)

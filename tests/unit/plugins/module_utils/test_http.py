@@ -16,14 +16,17 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._credentials impo
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError
 from ansible_collections.alibabacloud.dts.tests.unit.plugins.module_utils.hostile import Drip, Endless, HostileServer
 
-ANSWER = (b'{"Code": "Success", "AccessKeyId": "STS.uri", "AccessKeySecret": "uri-secret", '
-          b'"SecurityToken": "uri-token", "Expiration": "2099-01-01T00:00:00Z"}')
+ANSWER = (
+    b'{"Code": "Success", "AccessKeyId": "STS.uri", "AccessKeySecret": "uri-secret", '
+    b'"SecurityToken": "uri-token", "Expiration": "2099-01-01T00:00:00Z"}'
+)
 
 
 def from_uri(uri, timeout=5.0):
     environ = {'ALIBABA_CLOUD_CREDENTIALS_URI': uri, 'ALIBABA_CLOUD_ECS_METADATA_DISABLED': 'true'}
-    return resolve_credentials({}, DtsClient.new_session(2), environ=environ, home='/nonexistent',
-                               timeout=timeout, sleep=lambda seconds: None)
+    return resolve_credentials(
+        {}, DtsClient.new_session(2), environ=environ, home='/nonexistent', timeout=timeout, sleep=lambda seconds: None
+    )
 
 
 def failure(call):
@@ -61,9 +64,15 @@ def test_a_refused_sts_connection_is_named_as_the_client_names_it():
         unused.bind(('127.0.0.1', 0))
         port = unused.getsockname()[1]
     environ = {'ALIBABA_CLOUD_STS_ENDPOINT': 'http://127.0.0.1:%d' % port}
-    error = failure(lambda: resolve_credentials(
-        {'access_key_id': 'ak', 'access_key_secret': 'sk', 'assume_role': {'role_arn': 'acs:ram::1:role/r'}},
-        DtsClient.new_session(2), environ=environ, home='/nonexistent', sleep=lambda seconds: None))
+    error = failure(
+        lambda: resolve_credentials(
+            {'access_key_id': 'ak', 'access_key_secret': 'sk', 'assume_role': {'role_arn': 'acs:ram::1:role/r'}},
+            DtsClient.new_session(2),
+            environ=environ,
+            home='/nonexistent',
+            sleep=lambda seconds: None,
+        )
+    )
     assert error.code == 'ConnectionRefused' and error.action == 'AssumeRole'
     assert error.message.startswith('connection to http://127.0.0.1:%d/ refused (' % port)
 

@@ -43,8 +43,16 @@ def legacy_spec(job_id, status='Synchronizing', reverse=None):
 
 def current_spec(job_id, status='Synchronizing', instance_id=None, reverse=None, delay=0):
     """An emulator spec of a job made the current way in cn-beijing (only DescribeDtsJobs sees it)."""
-    spec = {'id': instance_id or 'dts' + job_id, 'dts_job_id': job_id, 'origin': 'current', 'region': 'cn-beijing',
-            'status': status, 'delay': delay, 'checkpoint': 1700000000, 'tags': {'env': 'prod'}}
+    spec = {
+        'id': instance_id or 'dts' + job_id,
+        'dts_job_id': job_id,
+        'origin': 'current',
+        'region': 'cn-beijing',
+        'status': status,
+        'delay': delay,
+        'checkpoint': 1700000000,
+        'tags': {'env': 'prod'},
+    }
     if reverse:
         spec.update(two_way=True, reverse_status=reverse, reverse_delay=-1)
     return spec
@@ -57,15 +65,22 @@ def region_client(fake_dts, *specs):
     return DtsClient(CREDS, 'cn-beijing', 'https://dts.cn-beijing.aliyuncs.com', session=fake_dts)
 
 
-RECORDS = [legacy_spec('dtsA', 'synchronizing'), legacy_spec('dtsB', 'Failed'),
-           legacy_spec('dtsC', 'Initializating', reverse='synchronizing')]
+RECORDS = [
+    legacy_spec('dtsA', 'synchronizing'),
+    legacy_spec('dtsB', 'Failed'),
+    legacy_spec('dtsC', 'Initializating', reverse='synchronizing'),
+]
 
 
 def test_statuses_filter_is_case_insensitive_and_uses_documented_spellings(fake_dts):
-    facts = list_job_facts(region_client(fake_dts, *RECORDS),
-                           statuses=validate_statuses(['SYNCHRONIZING', 'initializing']))
+    facts = list_job_facts(
+        region_client(fake_dts, *RECORDS), statuses=validate_statuses(['SYNCHRONIZING', 'initializing'])
+    )
     assert [(f['synchronization_job_id'], f['status']) for f in facts] == [
-        ('dtsA', 'Synchronizing'), ('dtsC', 'Initializing'), ('dtsC', 'Synchronizing')]
+        ('dtsA', 'Synchronizing'),
+        ('dtsC', 'Initializing'),
+        ('dtsC', 'Synchronizing'),
+    ]
     assert all(f['region'] == 'cn-beijing' for f in facts)
 
 
@@ -75,31 +90,42 @@ def test_job_ids_filter_keeps_both_directions(fake_dts):
 
 
 def test_filters_apply_whatever_facts_are_returned(fake_dts):
-    facts = list_job_facts(region_client(fake_dts, *RECORDS), statuses=['Synchronizing'], job_ids=['dtsA', 'dtsC'],
-                           facts=validate_job_facts(['delay']))
+    facts = list_job_facts(
+        region_client(fake_dts, *RECORDS),
+        statuses=['Synchronizing'],
+        job_ids=['dtsA', 'dtsC'],
+        facts=validate_job_facts(['delay']),
+    )
     assert facts == [
         {'synchronization_job_id': 'dtsA', 'synchronization_direction': 'Forward', 'delay': 0},
-        {'synchronization_job_id': 'dtsC', 'synchronization_direction': 'Reverse', 'delay': 0}]
+        {'synchronization_job_id': 'dtsC', 'synchronization_direction': 'Reverse', 'delay': 0},
+    ]
 
 
-@pytest.mark.parametrize('fields, expected', [
-    (['summary'], set(SUMMARY_JOB_FACTS)),
-    (['Summary', 'precheck_status'], set(SUMMARY_JOB_FACTS) | {'precheck_status'}),
-    (['status'], {'synchronization_job_id', 'synchronization_direction', 'status'}),
-    (['summary', 'all'], None),
-    ([' ALL '], None),
-])
+@pytest.mark.parametrize(
+    'fields, expected',
+    [
+        (['summary'], set(SUMMARY_JOB_FACTS)),
+        (['Summary', 'precheck_status'], set(SUMMARY_JOB_FACTS) | {'precheck_status'}),
+        (['status'], {'synchronization_job_id', 'synchronization_direction', 'status'}),
+        (['summary', 'all'], None),
+        ([' ALL '], None),
+    ],
+)
 def test_fields_name_facts_summary_or_all_and_always_keep_the_identity(fields, expected):
     assert validate_job_facts(fields) == expected
 
 
-@pytest.mark.parametrize('fields, words', [
-    ([], ['at least one', '[summary]']),
-    (['precheck'], ["'precheck'", 'precheck_status', 'summary, all']),
-    (['SynchronizationJobId'], ['synchronization_job_id']),
-    ([None], ['None']),
-    (['detail'], ['source_endpoint']),
-])
+@pytest.mark.parametrize(
+    'fields, words',
+    [
+        ([], ['at least one', '[summary]']),
+        (['precheck'], ["'precheck'", 'precheck_status', 'summary, all']),
+        (['SynchronizationJobId'], ['synchronization_job_id']),
+        ([None], ['None']),
+        (['detail'], ['source_endpoint']),
+    ],
+)
 def test_bad_fields_are_refused_naming_the_valid_ones(fields, words):
     with pytest.raises(DtsConfigError) as caught:
         validate_job_facts(fields)
@@ -133,11 +159,19 @@ def test_huge_id_lists_are_refused():
 
 
 def test_read_statuses_keeps_the_order_asked_and_reports_missing():
-    body = {'Success': True, 'RequestId': 'R', 'SynchronizationJobListStatusList': [
-        {'SynchronizationJobId': 'b', 'SynchronizationDirectionInfoList': [
-            {'SynchronizationDirection': 'Forward', 'Status': 'synchronizing', 'Checkpoint': '1'}]},
-        {'SynchronizationJobId': 'a', 'SynchronizationDirectionInfoList': []},
-    ]}
+    body = {
+        'Success': True,
+        'RequestId': 'R',
+        'SynchronizationJobListStatusList': [
+            {
+                'SynchronizationJobId': 'b',
+                'SynchronizationDirectionInfoList': [
+                    {'SynchronizationDirection': 'Forward', 'Status': 'synchronizing', 'Checkpoint': '1'}
+                ],
+            },
+            {'SynchronizationJobId': 'a', 'SynchronizationDirectionInfoList': []},
+        ],
+    }
     found, missing = read_statuses(client_for(lambda *a: FakeResponse(200, body)), ['a', 'x', 'b'], api='legacy')
     assert [job['synchronization_job_id'] for job in found] == ['a', 'b']
     assert [job['api'] for job in found] == ['legacy', 'legacy']
@@ -146,13 +180,30 @@ def test_read_statuses_keeps_the_order_asked_and_reports_missing():
 
 # -- both families ----------------------------------------------------------------------------------
 
+
 def dts_job(job_id, status='Synchronizing', instance_id=None, reverse=None, delay=0, **extra):
-    record = {'DtsJobId': job_id, 'DtsInstanceID': instance_id or 'dts' + job_id, 'DtsJobName': 'task ' + job_id,
-              'Status': status, 'DtsJobDirection': 'Forward', 'Delay': delay, 'Checkpoint': '1700000000',
-              'JobType': 'SYNC', 'TagList': [{'TagKey': 'env', 'TagValue': 'prod'}]}
+    record = {
+        'DtsJobId': job_id,
+        'DtsInstanceID': instance_id or 'dts' + job_id,
+        'DtsJobName': 'task ' + job_id,
+        'Status': status,
+        'DtsJobDirection': 'Forward',
+        'Delay': delay,
+        'Checkpoint': '1700000000',
+        'JobType': 'SYNC',
+        'TagList': [{'TagKey': 'env', 'TagValue': 'prod'}],
+    }
     if reverse:
-        record['ReverseJob'] = dict({'DtsJobId': job_id + 'r', 'DtsInstanceID': record['DtsInstanceID'],
-                                     'DtsJobDirection': 'Reverse', 'Delay': -1, 'Checkpoint': '0'}, Status=reverse)
+        record['ReverseJob'] = dict(
+            {
+                'DtsJobId': job_id + 'r',
+                'DtsInstanceID': record['DtsInstanceID'],
+                'DtsJobDirection': 'Reverse',
+                'Delay': -1,
+                'Checkpoint': '0',
+            },
+            Status=reverse,
+        )
     record.update(extra)
     return record
 
@@ -173,22 +224,45 @@ class Region:
     def __call__(self, action, params, headers):
         if action == 'DescribeSynchronizationJobStatusList':
             asked = json.loads(params['SynchronizationJobIdListJsonStr'])
-            entries = [{'SynchronizationJobId': record['SynchronizationJobId'], 'SynchronizationDirectionInfoList': [
-                {'SynchronizationDirection': record['SynchronizationDirection'], 'Status': record['Status'],
-                 'Checkpoint': '1700000000'}]} for record in self.legacy if record['SynchronizationJobId'] in asked]
+            entries = [
+                {
+                    'SynchronizationJobId': record['SynchronizationJobId'],
+                    'SynchronizationDirectionInfoList': [
+                        {
+                            'SynchronizationDirection': record['SynchronizationDirection'],
+                            'Status': record['Status'],
+                            'Checkpoint': '1700000000',
+                        }
+                    ],
+                }
+                for record in self.legacy
+                if record['SynchronizationJobId'] in asked
+            ]
             return FakeResponse(200, {'Success': True, 'RequestId': 'R', 'SynchronizationJobListStatusList': entries})
         if action == 'DescribeSynchronizationJobs':
             return paged(self.legacy)(action, params, headers)
         assert action == 'DescribeDtsJobs' and params['Region'] == 'cn-beijing' and params['JobType'] == 'SYNC'
         # DtsJobId and DtsInstanceId take comma-separated lists.
-        records = [record for record in self.current
-                   if ('DtsJobId' not in params or record['DtsJobId'] in params['DtsJobId'].split(','))
-                   and ('DtsInstanceId' not in params or record['DtsInstanceID'] in params['DtsInstanceId'].split(','))]
+        records = [
+            record
+            for record in self.current
+            if ('DtsJobId' not in params or record['DtsJobId'] in params['DtsJobId'].split(','))
+            and ('DtsInstanceId' not in params or record['DtsInstanceID'] in params['DtsInstanceId'].split(','))
+        ]
         size = min(int(params['PageSize']), self.cap)
         number = int(params['PageNumber'])
-        page = records[(number - 1) * size:number * size]
-        return FakeResponse(200, {'TotalRecordCount': len(records), 'PageNumber': number, 'PageRecordCount': len(page),
-                                  'DtsJobList': page, 'Success': True, 'RequestId': 'R-%d' % number})
+        page = records[(number - 1) * size : number * size]
+        return FakeResponse(
+            200,
+            {
+                'TotalRecordCount': len(records),
+                'PageNumber': number,
+                'PageRecordCount': len(page),
+                'DtsJobList': page,
+                'Success': True,
+                'RequestId': 'R-%d' % number,
+            },
+        )
 
 
 def counted(client):
@@ -202,22 +276,36 @@ def counted(client):
 
 
 def test_auto_answers_a_mixed_list_legacy_id_job_id_and_instance_id_with_nothing_missing(fake_dts):
-    client = region_client(fake_dts, legacy_spec('dtsLEGACY', 'synchronizing'),
-                           current_spec('jobA', 'Retrying', delay=37),
-                           current_spec('jobB', 'synchronizing', reverse='initializing'),
-                           *[current_spec('filler%02d' % index) for index in range(10)])
+    client = region_client(
+        fake_dts,
+        legacy_spec('dtsLEGACY', 'synchronizing'),
+        current_spec('jobA', 'Retrying', delay=37),
+        current_spec('jobB', 'synchronizing', reverse='initializing'),
+        *[current_spec('filler%02d' % index) for index in range(10)],
+    )
     found, missing = read_statuses(client, ['dtsLEGACY', 'jobA', 'dtsjobB', 'dtsNOPE'])
     assert missing == ['dtsNOPE']
     assert [(entry['synchronization_job_id'], entry['api'], entry['status']) for entry in found] == [
-        ('dtsLEGACY', 'legacy', 'Synchronizing'), ('jobA', 'current', 'Retrying'),
-        ('dtsjobB', 'current', 'Synchronizing')]
+        ('dtsLEGACY', 'legacy', 'Synchronizing'),
+        ('jobA', 'current', 'Retrying'),
+        ('dtsjobB', 'current', 'Synchronizing'),
+    ]
     job_a, job_b = found[1], found[2]
-    assert job_a['directions'] == [{'synchronization_direction': 'Forward', 'status': 'Retrying',
-                                    'checkpoint': 1700000000, 'checkpoint_time': '2023-11-14T22:13:20Z',
-                                    'delay': 37, 'error_message': None}]
+    assert job_a['directions'] == [
+        {
+            'synchronization_direction': 'Forward',
+            'status': 'Retrying',
+            'checkpoint': 1700000000,
+            'checkpoint_time': '2023-11-14T22:13:20Z',
+            'delay': 37,
+            'error_message': None,
+        }
+    ]
     assert (job_b['dts_job_id'], job_b['dts_instance_id']) == ('jobB', 'dtsjobB')
     assert [(d['synchronization_direction'], d['status'], d['delay']) for d in job_b['directions']] == [
-        ('Forward', 'Synchronizing', 0), ('Reverse', 'Initializing', None)]
+        ('Forward', 'Synchronizing', 0),
+        ('Reverse', 'Initializing', None),
+    ]
     # One legacy status call; then by id: jobA as a task id and dtsjobB, dtsNOPE as instance ids,
     # and dtsNOPE, not found, once more as a task id. The region is never listed.
     assert counted(client) == {'DescribeSynchronizationJobStatusList': 1, 'DescribeDtsJobs by id': 3}
@@ -285,15 +373,24 @@ def test_bad_api_is_refused_before_any_request(fake_dts):
 
 
 def test_current_listing_filters_ids_of_either_kind_and_statuses_per_direction():
-    region = Region(current=[dts_job('a', 'synchronizing'), dts_job('b', 'Synchronizing', reverse='failed'),
-                             dts_job('c', 'PRECHECKPASS')])
+    region = Region(
+        current=[
+            dts_job('a', 'synchronizing'),
+            dts_job('b', 'Synchronizing', reverse='failed'),
+            dts_job('c', 'PRECHECKPASS'),
+        ]
+    )
     facts = list_dts_job_facts(client_for(region), statuses=['Failed', 'PreCheckPass'])
     assert [(f['dts_job_id'], f['dts_job_direction'], f['status']) for f in facts] == [
-        ('br', 'Reverse', 'Failed'), ('c', 'Forward', 'PreCheckPass')]
+        ('br', 'Reverse', 'Failed'),
+        ('c', 'Forward', 'PreCheckPass'),
+    ]
     facts = list_dts_job_facts(client_for(region), job_ids=['a', 'dtsb'], facts={'dts_job_id', 'dts_job_direction'})
-    assert facts == [{'dts_job_id': 'a', 'dts_job_direction': 'Forward'},
-                     {'dts_job_id': 'b', 'dts_job_direction': 'Forward'},
-                     {'dts_job_id': 'br', 'dts_job_direction': 'Reverse'}]
+    assert facts == [
+        {'dts_job_id': 'a', 'dts_job_direction': 'Forward'},
+        {'dts_job_id': 'b', 'dts_job_direction': 'Forward'},
+        {'dts_job_id': 'br', 'dts_job_direction': 'Reverse'},
+    ]
 
 
 def test_details_are_read_per_direction_with_the_delay_in_seconds():
@@ -301,8 +398,17 @@ def test_details_are_read_per_direction_with_the_delay_in_seconds():
         if action == 'DescribeDtsJobs':
             return Region(current=[dts_job('b', reverse='synchronizing')])(action, params, headers)
         direction = params.get('SynchronizationDirection', 'Forward')
-        return FakeResponse(200, {'DtsJobId': params['DtsJobId'], 'Delay': 1500 if direction == 'Forward' else -1,
-                                  'Status': 'Synchronizing', 'Success': True, 'RequestId': 'R'})
+        return FakeResponse(
+            200,
+            {
+                'DtsJobId': params['DtsJobId'],
+                'Delay': 1500 if direction == 'Forward' else -1,
+                'Status': 'Synchronizing',
+                'Success': True,
+                'RequestId': 'R',
+            },
+        )
+
     client = client_for(handler)
     jobs = add_job_details(client, list_dts_job_facts(client))
     assert [(job['dts_job_direction'], job['detail']['delay']) for job in jobs] == [('Forward', 2), ('Reverse', None)]
@@ -311,16 +417,34 @@ def test_details_are_read_per_direction_with_the_delay_in_seconds():
 
 
 def test_both_families_listed_once_per_job_direction_the_current_description_winning():
-    legacy = [job('dtsOLD'), job('dtsBOTH', 'synchronizing'), job('dtsBOTH', 'failed', direction='Reverse'),
-              job('dtsHALF', 'synchronizing')]
-    current = [dts_job('BOTH', 'Synchronizing', instance_id='dtsBOTH', reverse='Failed'), dts_job('NEW'),
-               dts_job('HALF', instance_id='dtsOTHER')]
+    legacy = [
+        job('dtsOLD'),
+        job('dtsBOTH', 'synchronizing'),
+        job('dtsBOTH', 'failed', direction='Reverse'),
+        job('dtsHALF', 'synchronizing'),
+    ]
+    current = [
+        dts_job('BOTH', 'Synchronizing', instance_id='dtsBOTH', reverse='Failed'),
+        dts_job('NEW'),
+        dts_job('HALF', instance_id='dtsOTHER'),
+    ]
     jobs = list_job_facts_all(client_for(Region(legacy=legacy, current=current)))
-    keys = [(f['api'], f.get('synchronization_job_id') or f['dts_instance_id'],
-             f.get('synchronization_direction') or f['dts_job_direction']) for f in jobs]
-    assert keys == [('legacy', 'dtsOLD', 'Forward'), ('legacy', 'dtsHALF', 'Forward'),
-                    ('current', 'dtsBOTH', 'Forward'), ('current', 'dtsBOTH', 'Reverse'),
-                    ('current', 'dtsNEW', 'Forward'), ('current', 'dtsOTHER', 'Forward')]
+    keys = [
+        (
+            f['api'],
+            f.get('synchronization_job_id') or f['dts_instance_id'],
+            f.get('synchronization_direction') or f['dts_job_direction'],
+        )
+        for f in jobs
+    ]
+    assert keys == [
+        ('legacy', 'dtsOLD', 'Forward'),
+        ('legacy', 'dtsHALF', 'Forward'),
+        ('current', 'dtsBOTH', 'Forward'),
+        ('current', 'dtsBOTH', 'Reverse'),
+        ('current', 'dtsNEW', 'Forward'),
+        ('current', 'dtsOTHER', 'Forward'),
+    ]
     only_legacy = list_job_facts_all(client_for(Region(legacy=legacy, current=current)), apis=['legacy'])
     assert [f['api'] for f in only_legacy] == ['legacy'] * 4
     with pytest.raises(DtsConfigError):

@@ -15,16 +15,42 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import
     normalize_status,
 )
 
-SCALARS = st.one_of(st.none(), st.booleans(), st.integers(min_value=-2 ** 80, max_value=2 ** 80),
-                    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=12),
-                    st.sampled_from(['NaN', 'Infinity', '-inf', '1e308', '1e999', '12', '-1', 'true', 'abc', '']))
-JSON = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                                     st.dictionaries(st.text(max_size=6), inner, max_size=3)),
-                    max_leaves=12)
-LEGACY_FIELDS = ['Status', 'Delay', 'Tags', 'DataInitialization', 'Performance', 'PrecheckStatus', 'Checkpoint',
-                 'SynchronizationObjects', 'ErrorMessage']
-CURRENT_FIELDS = ['Status', 'Delay', 'TagList', 'Checkpoint', 'ReverseJob', 'DataInitialization', 'RetryCount',
-                  'MigrationMode', 'Performance', 'SubSyncJob']
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**80), max_value=2**80),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
+    st.sampled_from(['NaN', 'Infinity', '-inf', '1e308', '1e999', '12', '-1', 'true', 'abc', '']),
+)
+JSON = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=6), inner, max_size=3)),
+    max_leaves=12,
+)
+LEGACY_FIELDS = [
+    'Status',
+    'Delay',
+    'Tags',
+    'DataInitialization',
+    'Performance',
+    'PrecheckStatus',
+    'Checkpoint',
+    'SynchronizationObjects',
+    'ErrorMessage',
+]
+CURRENT_FIELDS = [
+    'Status',
+    'Delay',
+    'TagList',
+    'Checkpoint',
+    'ReverseJob',
+    'DataInitialization',
+    'RetryCount',
+    'MigrationMode',
+    'Performance',
+    'SubSyncJob',
+]
 
 
 def record_of(fields, ids):
@@ -84,8 +110,11 @@ def test_a_current_record_of_anything_gives_typed_facts(record):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.fixed_dictionaries({'SynchronizationJobId': st.just('dtsC')},
-                             optional={'SynchronizationDirectionInfoList': JSON}))
+@given(
+    st.fixed_dictionaries(
+        {'SynchronizationJobId': st.just('dtsC')}, optional={'SynchronizationDirectionInfoList': JSON}
+    )
+)
 def test_a_status_entry_of_anything_gives_typed_directions(entry):
     status = normalize_status(entry, warn=[].append)
     assert status['status'] is None or isinstance(status['status'], str)
@@ -106,8 +135,13 @@ def test_nesting_past_the_limit_is_null_with_a_warning_not_a_recursion_error():
 
 def test_tags_of_every_wrong_shape_are_dropped_with_a_warning():
     warnings = []
-    fact = normalize_job({'SynchronizationJobId': 'dtsE', 'Tags': [
-        'env', {'Key': ['k']}, {'Key': 'ok', 'Value': {'v': 1}}, {'Key': 5, 'Value': 6}, {'Key': 'fine'}]},
-        'r', warn=warnings.append)
+    fact = normalize_job(
+        {
+            'SynchronizationJobId': 'dtsE',
+            'Tags': ['env', {'Key': ['k']}, {'Key': 'ok', 'Value': {'v': 1}}, {'Key': 5, 'Value': 6}, {'Key': 'fine'}],
+        },
+        'r',
+        warn=warnings.append,
+    )
     assert fact['tags'] == {'ok': None, '5': '6', 'fine': ''}
     assert len(warnings) == 3

@@ -23,10 +23,12 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import
 )
 
 TEXT = st.text(max_size=12)
-NUMBER = st.one_of(st.integers(0, 10 ** 12).map(str), st.integers(0, 10 ** 12), st.just(''))
+NUMBER = st.one_of(st.integers(0, 10**12).map(str), st.integers(0, 10**12), st.just(''))
 BOOLEAN = st.sampled_from(['true', 'false', 'True', 'FALSE', True, False])
-STATUS = st.tuples(st.sampled_from(JOB_STATUSES + ('Initializating', 'Migrating', 'Success')),
-                   st.sampled_from([str.lower, str.upper, str])).map(lambda pair: pair[1](pair[0]))
+STATUS = st.tuples(
+    st.sampled_from(JOB_STATUSES + ('Initializating', 'Migrating', 'Success')),
+    st.sampled_from([str.lower, str.upper, str]),
+).map(lambda pair: pair[1](pair[0]))
 
 
 def fields(**strategies):
@@ -35,26 +37,47 @@ def fields(**strategies):
 
 
 # Times as the wire spells them, or text that is no time.
-TIME = st.one_of(TEXT, st.datetimes(datetime(2000, 1, 1), datetime(2100, 1, 1)).map(
-    lambda moment: moment.strftime('%Y-%m-%dT%H:%M:%SZ')))
-LOCAL_TIME = st.one_of(TEXT, st.datetimes(datetime(2000, 1, 1), datetime(2100, 1, 1)).map(
-    lambda moment: moment.strftime('%Y-%m-%d %H:%M:%S.0')))
+TIME = st.one_of(
+    TEXT,
+    st.datetimes(datetime(2000, 1, 1), datetime(2100, 1, 1)).map(lambda moment: moment.strftime('%Y-%m-%dT%H:%M:%SZ')),
+)
+LOCAL_TIME = st.one_of(
+    TEXT,
+    st.datetimes(datetime(2000, 1, 1), datetime(2100, 1, 1)).map(lambda moment: moment.strftime('%Y-%m-%d %H:%M:%S.0')),
+)
 ENDPOINT = fields(InstanceId=TEXT, InstanceType=TEXT, IP=TEXT, Port=NUMBER, UserName=TEXT, EngineName=TEXT)
 STAGE = fields(Status=STATUS, Percent=NUMBER, ErrorMessage=TEXT, Progress=NUMBER)
 TABLES = st.lists(fields(TableName=TEXT), max_size=3)
 RECORD = fields(
-    SynchronizationJobId=TEXT, SynchronizationJobName=TEXT, SynchronizationDirection=st.sampled_from(
-        ['Forward', 'Reverse', 'forward']), Status=STATUS, Delay=NUMBER, ErrorMessage=TEXT, ExpireTime=TIME,
-    CreateTime=LOCAL_TIME, PayType=st.sampled_from(['PrePaid', 'PostPaid']), DataInitialization=BOOLEAN,
-    StructureInitialization=BOOLEAN, SynchronizationJobClass=TEXT, InstanceCreateTime=TIME, JobCreateTime=TIME,
+    SynchronizationJobId=TEXT,
+    SynchronizationJobName=TEXT,
+    SynchronizationDirection=st.sampled_from(['Forward', 'Reverse', 'forward']),
+    Status=STATUS,
+    Delay=NUMBER,
+    ErrorMessage=TEXT,
+    ExpireTime=TIME,
+    CreateTime=LOCAL_TIME,
+    PayType=st.sampled_from(['PrePaid', 'PostPaid']),
+    DataInitialization=BOOLEAN,
+    StructureInitialization=BOOLEAN,
+    SynchronizationJobClass=TEXT,
+    InstanceCreateTime=TIME,
+    JobCreateTime=TIME,
     Tags=st.lists(fields(Key=TEXT, Value=TEXT), max_size=4, unique_by=lambda tag: tag.get('Key')),
-    SynchronizationObjects=st.lists(fields(NewSchemaName=TEXT, SchemaName=TEXT, TableExcludes=TABLES,
-                                           TableIncludes=TABLES), max_size=3),
-    DataInitializationStatus=STAGE, StructureInitializationStatus=STAGE,
+    SynchronizationObjects=st.lists(
+        fields(NewSchemaName=TEXT, SchemaName=TEXT, TableExcludes=TABLES, TableIncludes=TABLES), max_size=3
+    ),
+    DataInitializationStatus=STAGE,
+    StructureInitializationStatus=STAGE,
     DataSynchronizationStatus=fields(Status=STATUS, Delay=NUMBER, Percent=NUMBER, ErrorMessage=TEXT),
-    SourceEndpoint=ENDPOINT, DestinationEndpoint=ENDPOINT, Performance=fields(RPS=NUMBER, FLOW=TEXT),
-    PrecheckStatus=fields(Status=STATUS, Percent=NUMBER, Detail=st.lists(fields(
-        CheckStatus=STATUS, ErrorMessage=TEXT, ItemName=TEXT, RepairMethod=TEXT), max_size=4)),
+    SourceEndpoint=ENDPOINT,
+    DestinationEndpoint=ENDPOINT,
+    Performance=fields(RPS=NUMBER, FLOW=TEXT),
+    PrecheckStatus=fields(
+        Status=STATUS,
+        Percent=NUMBER,
+        Detail=st.lists(fields(CheckStatus=STATUS, ErrorMessage=TEXT, ItemName=TEXT, RepairMethod=TEXT), max_size=4),
+    ),
 )
 
 
@@ -82,6 +105,8 @@ def utc(parsed, hours):
         return None
     moment = datetime.strptime(local, '%Y-%m-%dT%H:%M:%SZ') - timedelta(hours=hours)
     return moment.strftime('%Y-%m-%dT%H:%M:%SZ')
+
+
 FLAGS = ('data_initialization', 'structure_initialization')
 
 
@@ -92,7 +117,7 @@ def assert_same(fact, parsed, where):
         assert fact == utc(parsed, TIMES[name]), where
         return
     if name in COUNTS and str(parsed).strip():
-        assert isinstance(fact, int) and not isinstance(fact, bool), where   # the wire's digits are a number
+        assert isinstance(fact, int) and not isinstance(fact, bool), where  # the wire's digits are a number
     if name in FLAGS:
         assert isinstance(fact, bool), where
     if isinstance(parsed, list):
@@ -111,7 +136,7 @@ def assert_same(fact, parsed, where):
     elif isinstance(fact, int) and not isinstance(parsed, int):
         assert int(parsed) == fact, where
     elif fact is None:
-        assert parsed == '', where   # an empty count is no count
+        assert parsed == '', where  # an empty count is no count
     elif fact != parsed:
         # A status in its documented spelling (the reference's misspelt one included).
         assert str(parsed).lower().replace('initializating', 'initializing') == fact.lower(), where
@@ -124,8 +149,9 @@ def test_every_fact_is_what_the_sdk_model_parsed_under_its_name(record):
     parsed = models.DescribeSynchronizationJobsResponseBodySynchronizationInstances().from_map(record)
     facts = normalize_job(record, 'cn-hangzhou')
     assert facts.pop('region') == 'cn-hangzhou'
-    assert facts.pop('tags') == dict((tag.key, tag.value if tag.value is not None else '')
-                                     for tag in parsed.tags or [] if tag.key is not None)
+    assert facts.pop('tags') == dict(
+        (tag.key, tag.value if tag.value is not None else '') for tag in parsed.tags or [] if tag.key is not None
+    )
     theirs = model_fields(parsed)
     theirs.pop('tags', None)
     facts = present(facts)
@@ -139,7 +165,8 @@ def test_every_fact_is_what_the_sdk_model_parsed_under_its_name(record):
 def test_a_selection_is_exactly_that_part_of_every_fact(record, selection):
     full = normalize_job(record, 'cn-hangzhou')
     assert normalize_job(record, 'cn-hangzhou', selection) == dict(
-        (name, value) for name, value in full.items() if name in selection)
+        (name, value) for name, value in full.items() if name in selection
+    )
 
 
 def test_the_facts_are_the_sdk_model_fields_and_the_region():

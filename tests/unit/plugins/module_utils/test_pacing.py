@@ -45,7 +45,7 @@ def test_the_adaptive_rate_is_off_until_the_first_throttled_answer():
 def test_a_throttled_answer_cuts_the_rate_really_sent_once_for_the_requests_in_flight_together():
     clock = FakeClock()
     adaptive = AdaptiveRate(clock)
-    send(adaptive, clock, 40, 0.05)          # 20 a second: 19 sent in the last second, up to now
+    send(adaptive, clock, 40, 0.05)  # 20 a second: 19 sent in the last second, up to now
     assert adaptive.measured_rate() == 19
     in_flight = [clock.now - 0.02, clock.now - 0.01]
     adaptive.answered(in_flight[0], throttled=True)
@@ -72,7 +72,7 @@ def test_the_rate_grows_back_along_the_cubic_curve_and_no_faster_than_twice_what
     clock = FakeClock()
     adaptive = AdaptiveRate(clock)
     send(adaptive, clock, 40, 0.05)
-    peak, cut_at = adaptive.measured_rate(), clock.now     # 19 in the last second
+    peak, cut_at = adaptive.measured_rate(), clock.now  # 19 in the last second
     adaptive.answered(clock.now, throttled=True)
     inflection = (peak * (1 - BETA) / SCALE) ** (1 / 3.0)
     rates = []
@@ -84,11 +84,11 @@ def test_the_rate_grows_back_along_the_cubic_curve_and_no_faster_than_twice_what
         measured = adaptive.measured_rate()
         assert adaptive.rate == pytest.approx(max(MIN_RATE, min(expected, MAX_GROWTH * measured)))
         rates.append(adaptive.rate)
-    assert rates == sorted(rates)                          # it only grows while nothing is throttled
-    assert rates[0] > BETA * peak                          # growing at once...
+    assert rates == sorted(rates)  # it only grows while nothing is throttled
+    assert rates[0] > BETA * peak  # growing at once...
     at_inflection = rates[int(inflection / 0.05) - 1]
-    assert at_inflection == pytest.approx(peak, abs=0.5)   # ...back to the throttled rate after K seconds
-    assert rates[-1] <= MAX_GROWTH * 20                    # and never past twice the rate really sent
+    assert at_inflection == pytest.approx(peak, abs=0.5)  # ...back to the throttled rate after K seconds
+    assert rates[-1] <= MAX_GROWTH * 20  # and never past twice the rate really sent
 
 
 def test_the_rate_never_falls_under_the_minimum():
@@ -102,8 +102,17 @@ def test_the_rate_never_falls_under_the_minimum():
 
 
 def client(region, clock, registry, session, endpoint='https://dts.aliyuncs.com', **kwargs):
-    return DtsClient(CREDS, region, endpoint, session=session, sleep=clock.sleep, clock=clock,
-                     limiters=registry, max_concurrency=1, **kwargs)
+    return DtsClient(
+        CREDS,
+        region,
+        endpoint,
+        session=session,
+        sleep=clock.sleep,
+        clock=clock,
+        limiters=registry,
+        max_concurrency=1,
+        **kwargs,
+    )
 
 
 def test_every_region_of_an_account_at_one_endpoint_shares_the_adaptive_rate():
@@ -113,7 +122,7 @@ def test_every_region_of_an_account_at_one_endpoint_shares_the_adaptive_rate():
     hangzhou, beijing = client('cn-hangzhou', clock, registry, session), client('cn-beijing', clock, registry, session)
     for _request in range(10):
         beijing.call('DescribeDtsJobs', {})
-    hangzhou.call('DescribeDtsJobs', {})                  # throttled once, then answered
+    hangzhou.call('DescribeDtsJobs', {})  # throttled once, then answered
     shared = registry.adaptive(CREDS.access_key_id, 'https://dts.aliyuncs.com', clock)
     assert shared.throttled == 1 and shared.rate is not None
     # Beijing's next requests are spaced by the rate Hangzhou's throttled answer set, across actions too.
@@ -155,7 +164,7 @@ class AccountQuota:
 
 
 def test_ten_regions_under_an_account_quota_below_the_pace_all_get_through_with_few_throttled_answers():
-    random.seed(27)   # the retries' jitter
+    random.seed(27)  # the retries' jitter
     clock, registry = FakeClock(), LimiterRegistry()
     quota = AccountQuota(clock, limit=12)
     session = FakeSession(quota)

@@ -21,7 +21,7 @@ class Service:
         held = min(size, self.cap or size)
         # Some services compute the offset from the size asked for, some from the size they enforce.
         start = (number - 1) * (size if self.offset_by_asked else held)
-        page = self.records[start:start + held]
+        page = self.records[start : start + held]
         return {'TotalRecordCount': len(self.records), 'Items': page}
 
 
@@ -57,14 +57,15 @@ def test_records_are_transformed_in_order_while_later_pages_are_awaited(width):
 
     def fetch(number, size):
         events.append(('fetch', number))
-        return {'TotalRecordCount': len(records), 'Items': records[(number - 1) * size:number * size]}
+        return {'TotalRecordCount': len(records), 'Items': records[(number - 1) * size : number * size]}
 
     def transform(record):
         events.append(('transform', record['id']))
         return record['id'].upper()
 
-    result = read_all_pages(fetch, lambda page: page['Items'], lambda record: record['id'], 10, width,
-                            transform=transform)
+    result = read_all_pages(
+        fetch, lambda page: page['Items'], lambda record: record['id'], 10, width, transform=transform
+    )
     assert result == [record['id'].upper() for record in records]
     # Page 1's records are normalised before the last page is even asked for.
     assert events.index(('transform', 'dts009')) < events.index(('fetch', 5))
@@ -75,8 +76,10 @@ def test_a_listing_that_does_not_add_up_still_raises_whatever_was_transformed():
     from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError
 
     def fetch(number, size):
-        return {'TotalRecordCount': 40, 'Items': [{'id': 'x%d-%d' % (number, index)} for index in range(10)]
-                if number != 2 else [{'id': 'short'}]}
+        return {
+            'TotalRecordCount': 40,
+            'Items': [{'id': 'x%d-%d' % (number, index)} for index in range(10)] if number != 2 else [{'id': 'short'}],
+        }
 
     with pytest.raises(DtsApiError, match='page 2 of 4 holds 1 records'):
         read_all_pages(fetch, lambda page: page['Items'], lambda record: record['id'], 10, 1, transform=dict)

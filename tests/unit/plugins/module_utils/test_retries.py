@@ -46,6 +46,7 @@ def failing(*errors, **kwargs):
         if errors:
             raise errors.pop(0) if len(errors) > 1 or not kwargs.get('forever') else errors[0]
         return 'done'
+
     function.calls = 0
     return function
 
@@ -57,8 +58,17 @@ def api_error(code, status=400, retry_after=None):
 # -- what counts as throttling ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize('code', ['Throttling', 'Throttling.User', 'Throttling.Api', 'Rejected.Throttling',
-                                  'Throttling.Concurrent', 'Some.Throttling.Code'])
+@pytest.mark.parametrize(
+    'code',
+    [
+        'Throttling',
+        'Throttling.User',
+        'Throttling.Api',
+        'Rejected.Throttling',
+        'Throttling.Concurrent',
+        'Some.Throttling.Code',
+    ],
+)
 def test_every_code_containing_throttling_is_throttling_and_transient(code):
     error = api_error(code)
     assert is_throttling(error) and is_transient(error)
@@ -101,8 +111,15 @@ def test_the_budget_bounds_the_time_spent_waiting_and_attempting():
     # Each attempt takes 2 s (a slow 503); the waits double; the budget is 10 s.
     function = failing(api_error('ServiceUnavailable', 503), forever=True, took=2, clock=clock)
     with pytest.raises(DtsApiError) as caught:
-        retry_call(function, is_transient, budget=10, clock=clock, sleep=clock.sleep, retries=20,
-                   delay=lambda attempt, error: 2 ** attempt)
+        retry_call(
+            function,
+            is_transient,
+            budget=10,
+            clock=clock,
+            sleep=clock.sleep,
+            retries=20,
+            delay=lambda attempt, error: 2**attempt,
+        )
     # 2 (attempt) +1 +2 (attempt) +2 +2 +4 would end at 13 > 10: the third attempt ends at 9, then it stops.
     assert function.calls == 3
     assert clock.sleeps == [1, 2]
@@ -147,8 +164,15 @@ def test_the_wait_hook_gets_the_delay_and_the_error():
     clock = FakeClock()
     seen = []
     function = failing(api_error('Throttling.User'), api_error('InternalError', 500))
-    retry_call(function, is_transient, budget=60, clock=clock, sleep=clock.sleep,
-               delay=lambda attempt, error: attempt + 1, wait=lambda seconds, error: seen.append((seconds, error.code)))
+    retry_call(
+        function,
+        is_transient,
+        budget=60,
+        clock=clock,
+        sleep=clock.sleep,
+        delay=lambda attempt, error: attempt + 1,
+        wait=lambda seconds, error: seen.append((seconds, error.code)),
+    )
     assert seen == [(1, 'Throttling.User'), (2, 'InternalError')]
     assert clock.sleeps == []
 
@@ -156,8 +180,14 @@ def test_the_wait_hook_gets_the_delay_and_the_error():
 def test_retry_call_works_for_any_exception_the_predicate_accepts():
     clock = FakeClock()
     function = failing(IOError('metadata service restarting'), IOError('again'))
-    result = retry_call(function, lambda error: isinstance(error, IOError), budget=5, clock=clock,
-                        sleep=clock.sleep, delay=lambda attempt, error: 1)
+    result = retry_call(
+        function,
+        lambda error: isinstance(error, IOError),
+        budget=5,
+        clock=clock,
+        sleep=clock.sleep,
+        delay=lambda attempt, error: 1,
+    )
     assert result == 'done' and clock.sleeps == [1, 1]
 
 
@@ -214,10 +244,12 @@ def test_the_registry_shares_one_limiter_per_account_endpoint_region_action_and_
     clock, other_clock = FakeClock(), FakeClock()
     first = registry.limiter('ak', 'https://e', 'cn-hangzhou', 'DescribeDtsJobs', 20, clock)
     assert registry.limiter('ak', 'https://e', 'cn-hangzhou', 'DescribeDtsJobs', 20, clock) is first
-    for other in (('ak2', 'https://e', 'cn-hangzhou', 'DescribeDtsJobs', 20, clock),
-                  ('ak', 'https://e', 'cn-beijing', 'DescribeDtsJobs', 20, clock),
-                  ('ak', 'https://e', 'cn-hangzhou', 'DescribeDtsJobDetail', 20, clock),
-                  ('ak', 'https://e', 'cn-hangzhou', 'DescribeDtsJobs', 20, other_clock)):
+    for other in (
+        ('ak2', 'https://e', 'cn-hangzhou', 'DescribeDtsJobs', 20, clock),
+        ('ak', 'https://e', 'cn-beijing', 'DescribeDtsJobs', 20, clock),
+        ('ak', 'https://e', 'cn-hangzhou', 'DescribeDtsJobDetail', 20, clock),
+        ('ak', 'https://e', 'cn-hangzhou', 'DescribeDtsJobs', 20, other_clock),
+    ):
         assert registry.limiter(*other) is not first
 
 
@@ -229,19 +261,33 @@ def test_the_registry_shares_one_limiter_per_account_endpoint_region_action_and_
 
 def run_job_info(tmp_path, **args):
     from ansible_collections.alibabacloud.dts.plugins.modules import dts_sync_job_info
+
     collections_root = os.path.abspath(os.path.join(os.path.dirname(dts_sync_job_info.__file__), *['..'] * 5))
     arguments = dict({'access_key_id': 'ak', 'access_key_secret': 'never-shown-secret'}, **args)
     args_file = tmp_path / 'args.json'
     args_file.write_text(json.dumps({'ANSIBLE_MODULE_ARGS': arguments}))
-    environ = dict((key, value) for key, value in os.environ.items()
-                   if not key.startswith(('ALIBABA_CLOUD_', 'ALICLOUD_')) and key.lower() not in PROXY_VARIABLES)
+    environ = dict(
+        (key, value)
+        for key, value in os.environ.items()
+        if not key.startswith(('ALIBABA_CLOUD_', 'ALICLOUD_')) and key.lower() not in PROXY_VARIABLES
+    )
     # tests/unit/offline answers names under .invalid itself: no DNS question leaves the machine.
     offline = os.path.join(collections_root, 'ansible_collections', 'alibabacloud', 'dts', 'tests', 'unit', 'offline')
     environ.update(PYTHONPATH=os.pathsep.join([offline, collections_root]), HOME=str(tmp_path))
     started = time.monotonic()
-    process = subprocess.run([sys.executable, '-m', 'ansible_collections.alibabacloud.dts.plugins.modules.'
-                              'dts_sync_job_info', str(args_file)],
-                             capture_output=True, text=True, env=environ, timeout=120, check=False)
+    process = subprocess.run(
+        [
+            sys.executable,
+            '-m',
+            'ansible_collections.alibabacloud.dts.plugins.modules.dts_sync_job_info',
+            str(args_file),
+        ],
+        capture_output=True,
+        text=True,
+        env=environ,
+        timeout=120,
+        check=False,
+    )
     return json.loads(process.stdout), time.monotonic() - started
 
 
@@ -281,8 +327,10 @@ def test_a_misspelled_region_fails_the_module_before_any_request(tmp_path):
 
 def test_an_unknown_region_let_through_by_an_endpoint_warns_in_the_module_result(tmp_path):
     from ansible_collections.alibabacloud.dts.plugins.modules import dts_sync_job_info
+
     sys.path.insert(0, os.path.join(os.path.dirname(dts_sync_job_info.__file__), '..', '..', 'tests', 'emulator'))
     from dts_emulator import Emulator  # pylint: disable=import-error
+
     with Emulator(access_key_id='ak', access_key_secret='never-shown-secret') as emulator:
         result, _seconds = run_job_info(tmp_path, region='cn-hangzou', endpoint=emulator.endpoint)
     assert not result.get('failed') and result['jobs'] == []
@@ -304,8 +352,9 @@ def test_a_failure_that_is_not_an_api_error_is_never_retried():
 
 
 def throttled():
-    return DtsApiError('DescribeDtsJobs', 'Throttling.User', 'Request was denied due to user flow control.',
-                       http_status=400)
+    return DtsApiError(
+        'DescribeDtsJobs', 'Throttling.User', 'Request was denied due to user flow control.', http_status=400
+    )
 
 
 def unavailable():

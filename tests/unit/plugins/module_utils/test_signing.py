@@ -33,27 +33,44 @@ def test_v3_reproduces_the_published_signature_guide_example():
         'x-acs-content-sha256': EMPTY_BODY_SHA256,
     }
     query = {'ImageId': 'win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd', 'RegionId': 'cn-shanghai'}
-    authorization = v3_authorization('POST', '/', query, headers, EMPTY_BODY_SHA256,
-                                     'YourAccessKeyId', 'YourAccessKeySecret')
+    authorization = v3_authorization(
+        'POST', '/', query, headers, EMPTY_BODY_SHA256, 'YourAccessKeyId', 'YourAccessKeySecret'
+    )
     assert authorization == (
         'ACS3-HMAC-SHA256 Credential=YourAccessKeyId,'
         'SignedHeaders=host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,'
-        'Signature=06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0')
+        'Signature=06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0'
+    )
 
 
 def test_v1_reproduces_the_classic_describe_regions_example():
     params = {
-        'Format': 'XML', 'Version': '2014-05-26', 'AccessKeyId': 'testid', 'SignatureMethod': 'HMAC-SHA1',
-        'Timestamp': '2016-02-23T12:46:24Z', 'SignatureVersion': '1.0',
-        'SignatureNonce': '3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf', 'Action': 'DescribeRegions',
+        'Format': 'XML',
+        'Version': '2014-05-26',
+        'AccessKeyId': 'testid',
+        'SignatureMethod': 'HMAC-SHA1',
+        'Timestamp': '2016-02-23T12:46:24Z',
+        'SignatureVersion': '1.0',
+        'SignatureNonce': '3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf',
+        'Action': 'DescribeRegions',
     }
     assert v1_signature('GET', params, 'testsecret') == 'OLeaidS1JvxuMvnyHOwuJ+uX5qY='
 
 
-@pytest.mark.parametrize('raw, encoded', [
-    ('a b', 'a%20b'), ('*', '%2A'), ('~', '~'), ('-_.', '-_.'), ('/', '%2F'), ('+', '%2B'),
-    ('中', '%E4%B8%AD'), ('["a","b"]', '%5B%22a%22%2C%22b%22%5D'), ('', ''),
-])
+@pytest.mark.parametrize(
+    'raw, encoded',
+    [
+        ('a b', 'a%20b'),
+        ('*', '%2A'),
+        ('~', '~'),
+        ('-_.', '-_.'),
+        ('/', '%2F'),
+        ('+', '%2B'),
+        ('中', '%E4%B8%AD'),
+        ('["a","b"]', '%5B%22a%22%2C%22b%22%5D'),
+        ('', ''),
+    ],
+)
 def test_percent_encode_follows_rfc3986(raw, encoded):
     assert percent_encode(raw) == encoded
 
@@ -74,8 +91,15 @@ def test_sign_v3_signs_the_token_and_uses_a_fresh_nonce_each_time():
 
 def test_sign_v1_adds_common_parameters_and_the_token():
     now = datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
-    params = sign_v1('POST', 'DescribeSynchronizationJobs', '2020-01-01', {'RegionId': 'cn-hangzhou'},
-                     Creds('ak', 'secret', 'tok'), now=now, nonce='n1')
+    params = sign_v1(
+        'POST',
+        'DescribeSynchronizationJobs',
+        '2020-01-01',
+        {'RegionId': 'cn-hangzhou'},
+        Creds('ak', 'secret', 'tok'),
+        now=now,
+        nonce='n1',
+    )
     assert params['Timestamp'] == '2024-01-02T03:04:05Z'
     assert params['SecurityToken'] == 'tok'
     assert params['SignatureMethod'] == 'HMAC-SHA1' and params['SignatureVersion'] == '1.0'
@@ -96,8 +120,10 @@ values = st.one_of(
 )
 queries = st.dictionaries(names, values, max_size=12)
 secrets = st.text(min_size=1, max_size=40)
-tokens = st.one_of(st.none(), st.text(alphabet='ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=',
-                                      min_size=1, max_size=64))
+tokens = st.one_of(
+    st.none(),
+    st.text(alphabet='ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=', min_size=1, max_size=64),
+)
 
 
 def twenty_tags():
@@ -122,19 +148,20 @@ class _SdkRequest:
 @given(query=queries, secret=secrets, token=tokens, method=st.sampled_from(['GET', 'POST']))
 def test_v3_matches_the_official_sdk(query, secret, token, method):
     creds = Creds('LTAI5tExampleKey', secret, token)
-    headers = sign_v3(method, 'dts.cn-hangzhou.aliyuncs.com', 'DescribeSynchronizationJobs', '2020-01-01',
-                      query, creds)
+    headers = sign_v3(method, 'dts.cn-hangzhou.aliyuncs.com', 'DescribeSynchronizationJobs', '2020-01-01', query, creds)
     signed = dict((name, value) for name, value in headers.items() if name != 'Authorization')
-    expected = SdkUtils.get_authorization(_SdkRequest(method, query, signed), 'ACS3-HMAC-SHA256',
-                                          EMPTY_BODY_SHA256, creds.access_key_id, secret)
+    expected = SdkUtils.get_authorization(
+        _SdkRequest(method, query, signed), 'ACS3-HMAC-SHA256', EMPTY_BODY_SHA256, creds.access_key_id, secret
+    )
     assert headers['Authorization'] == expected
 
 
 @settings(max_examples=200, deadline=None)
 @given(query=queries, secret=secrets, token=tokens, method=st.sampled_from(['GET', 'POST']))
 def test_v1_matches_the_official_sdk(query, secret, token, method):
-    params = sign_v1(method, 'DescribeSynchronizationJobs', '2020-01-01', query,
-                     Creds('LTAI5tExampleKey', secret, token))
+    params = sign_v1(
+        method, 'DescribeSynchronizationJobs', '2020-01-01', query, Creds('LTAI5tExampleKey', secret, token)
+    )
     unsigned = dict(params)
     signature = unsigned.pop('Signature')
     assert signature == SdkUtils.get_rpcsignature(unsigned, method, secret)
@@ -147,7 +174,8 @@ def test_twenty_tags_sign_like_the_sdk_in_both_versions(token):
     headers = sign_v3('POST', 'dts.aliyuncs.com', 'DescribeSynchronizationJobs', '2020-01-01', query, creds)
     signed = dict((name, value) for name, value in headers.items() if name != 'Authorization')
     assert headers['Authorization'] == SdkUtils.get_authorization(
-        _SdkRequest('POST', query, signed), 'ACS3-HMAC-SHA256', EMPTY_BODY_SHA256, 'ak', 'secret')
+        _SdkRequest('POST', query, signed), 'ACS3-HMAC-SHA256', EMPTY_BODY_SHA256, 'ak', 'secret'
+    )
     params = sign_v1('POST', 'DescribeSynchronizationJobs', '2020-01-01', query, creds)
     signature = params.pop('Signature')
     assert signature == SdkUtils.get_rpcsignature(params, 'POST', 'secret')

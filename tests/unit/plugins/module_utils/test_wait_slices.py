@@ -67,11 +67,24 @@ class Slices:
         self.results, self.returned, self.states = [], [], []
 
     def one(self, state=None):
-        carried = None if state is None else open_state(json.loads(json.dumps(state)), self.digest, self.job_ids,
-                                                        self.gate, self.timeout, self.clock.wall())
-        result = wait_for(self.script, self.gate, timeout=self.timeout, interval=self.interval, clock=self.clock,
-                          sleep=self.clock.sleep, wall=self.clock.wall, carried=carried,
-                          slice_length=self.slice_length)
+        carried = (
+            None
+            if state is None
+            else open_state(
+                json.loads(json.dumps(state)), self.digest, self.job_ids, self.gate, self.timeout, self.clock.wall()
+            )
+        )
+        result = wait_for(
+            self.script,
+            self.gate,
+            timeout=self.timeout,
+            interval=self.interval,
+            clock=self.clock,
+            sleep=self.clock.sleep,
+            wall=self.clock.wall,
+            carried=carried,
+            slice_length=self.slice_length,
+        )
         self.results.append(result)
         self.returned.append(self.clock.now - 100.0)
         return result
@@ -96,6 +109,7 @@ def same_wait(sliced, whole):
 
 
 # -- the wait goes on exactly ---------------------------------------------------------------------
+
 
 def test_a_stability_window_spanning_slices_passes_at_the_same_poll_as_in_one_task():
     gate = Gate(max_delay=5, stable_for=60)
@@ -133,8 +147,11 @@ def test_a_spike_in_the_second_slice_starts_the_window_again():
     # and passed at 50 s.
     assert sliced['polls'] == 6 and sliced['elapsed'] == 50
     assert sliced['stable_since'] == '2023-11-14T22:13:40Z'
-    broken = [index for index, result in enumerate(slices.results)
-              if any('is broken' in line for line in result['slice_progress'])]
+    broken = [
+        index
+        for index, result in enumerate(slices.results)
+        if any('is broken' in line for line in result['slice_progress'])
+    ]
     assert broken == [1]
     assert [line for result in slices.results for line in result['slice_progress']] == whole['progress']
 
@@ -184,11 +201,13 @@ def test_how_long_a_status_held_carries_over():
 
 # -- when a slice returns -------------------------------------------------------------------------
 
+
 def test_a_slice_returns_when_what_the_wait_waits_for_changes_and_otherwise_within_its_length():
     gate = Gate(max_delay=5)
     clock = waiter_clock()
-    polls = ([[job('a', ('Forward', 'Initializing'))]] * 2 + [behind(40), behind(30), behind(20), behind(10)] * 2
-             + [there()])
+    polls = (
+        [[job('a', ('Forward', 'Initializing'))]] * 2 + [behind(40), behind(30), behind(20), behind(10)] * 2 + [there()]
+    )
     slices = Slices(clock, Script(clock, *polls), gate, slice_length=25, timeout=300, interval=5)
     sliced = slices.run()
     assert sliced['passed'] and sliced['polls'] == 11
@@ -203,18 +222,24 @@ def test_a_slice_with_no_poll_due_repeats_the_last_lines_within_its_length():
     gate = Gate()
     clock = waiter_clock()
     initializing = [job('a', ('Forward', 'Initializing'))]
-    slices = Slices(clock, Script(clock, initializing, initializing, there()), gate, slice_length=20, timeout=300,
-                    interval=50)
+    slices = Slices(
+        clock, Script(clock, initializing, initializing, there()), gate, slice_length=20, timeout=300, interval=50
+    )
     sliced = slices.run()
     assert sliced['passed'] and sliced['polls'] == 3
     # Polls at 0, 50 and 100 s; a slice returns at most 20 s after the one before, those with no poll
     # due saying again what poll 1 (then 2) saw.
     assert slices.returned == [0, 20, 40, 50, 70, 90, 100]
-    assert slices.results[1]['slice_progress'] == slices.results[0]['slice_progress'] == [
-        'poll 1, 0 s: a (Forward Initializing for 0 s), 300 s left']
+    assert (
+        slices.results[1]['slice_progress']
+        == slices.results[0]['slice_progress']
+        == ['poll 1, 0 s: a (Forward Initializing for 0 s), 300 s left']
+    )
     assert slices.results[4]['slice_progress'] == ['poll 2, 50 s: a (Forward Initializing for 50 s), 250 s left']
-    assert sliced['progress'] == ['poll 1, 0 s: a (Forward Initializing for 0 s), 300 s left',
-                                  'poll 2, 50 s: a (Forward Initializing for 50 s), 250 s left']
+    assert sliced['progress'] == [
+        'poll 1, 0 s: a (Forward Initializing for 0 s), 300 s left',
+        'poll 2, 50 s: a (Forward Initializing for 50 s), 250 s left',
+    ]
 
 
 def test_check_mode_polls_once_even_in_slices():
@@ -226,6 +251,7 @@ def test_check_mode_polls_once_even_in_slices():
 
 
 # -- a state is checked before it is trusted ------------------------------------------------------
+
 
 def a_state(clock=None, gate=None):
     clock = clock or waiter_clock()
@@ -278,24 +304,27 @@ def test_a_state_of_another_wait_is_refused():
     assert stricter != slices.digest
 
 
-@pytest.mark.parametrize('changes, why', [
-    ({'polls': 'two'}, 'polls is not a count'),
-    ({'polls': 0}, 'it has no poll'),
-    ({'requests': -1}, 'requests is not a count'),
-    ({'started': 'yesterday'}, 'started is not a number'),
-    ({'started': float('1e12')}, 'started is out of range'),
-    ({'deadline': 'never'}, 'deadline is not a number'),
-    ({'progress': 'poll 1'}, 'progress is not a list'),
-    ({'progress': [1, 2]}, 'progress is not a text'),
-    ({'progress': ['x'] * 400}, 'progress is not a list of at most 300'),
-    ({'since': [['z', 'Forward', 'Synchronizing', 1700000000]]}, 'since names a job or direction'),
-    ({'seen': [{'job_id': 'a', 'direction': 'Sideways', 'verdict': 'there'}]}, 'seen names a job or direction'),
-    ({'seen': [{'job_id': 'a', 'direction': 'Forward', 'verdict': 'maybe'}]}, 'seen has no verdict'),
-    ({'jobs': [{'synchronization_job_id': 'z', 'directions': []}]}, 'jobs holds an entry'),
-    ({'jobs': [{'synchronization_job_id': 'a', 'directions': 'Forward'}]}, 'jobs holds an entry'),
-    ({'last_error': {'code': 'x'}}, 'last_error is not a text'),
-    ({'waiting_on': [['a', 'Forward', 'Synchronizing', 'delay', 'more']]}, 'waiting_on is not'),
-])
+@pytest.mark.parametrize(
+    'changes, why',
+    [
+        ({'polls': 'two'}, 'polls is not a count'),
+        ({'polls': 0}, 'it has no poll'),
+        ({'requests': -1}, 'requests is not a count'),
+        ({'started': 'yesterday'}, 'started is not a number'),
+        ({'started': float('1e12')}, 'started is out of range'),
+        ({'deadline': 'never'}, 'deadline is not a number'),
+        ({'progress': 'poll 1'}, 'progress is not a list'),
+        ({'progress': [1, 2]}, 'progress is not a text'),
+        ({'progress': ['x'] * 400}, 'progress is not a list of at most 300'),
+        ({'since': [['z', 'Forward', 'Synchronizing', 1700000000]]}, 'since names a job or direction'),
+        ({'seen': [{'job_id': 'a', 'direction': 'Sideways', 'verdict': 'there'}]}, 'seen names a job or direction'),
+        ({'seen': [{'job_id': 'a', 'direction': 'Forward', 'verdict': 'maybe'}]}, 'seen has no verdict'),
+        ({'jobs': [{'synchronization_job_id': 'z', 'directions': []}]}, 'jobs holds an entry'),
+        ({'jobs': [{'synchronization_job_id': 'a', 'directions': 'Forward'}]}, 'jobs holds an entry'),
+        ({'last_error': {'code': 'x'}}, 'last_error is not a text'),
+        ({'waiting_on': [['a', 'Forward', 'Synchronizing', 'delay', 'more']]}, 'waiting_on is not'),
+    ],
+)
 def test_a_malformed_state_is_refused_naming_what_is_wrong(changes, why):
     slices, state = a_state()
     assert why in refused(slices, resealed(slices, state, **changes))
@@ -306,7 +335,8 @@ def test_a_state_cannot_move_the_deadline_or_the_window():
     content = _content(state)
     # A later deadline would give the wait more time than wait_timeout from its first poll.
     assert 'deadline is not wait_timeout after its start' in refused(
-        slices, resealed(slices, state, deadline=content['deadline'] + 600))
+        slices, resealed(slices, state, deadline=content['deadline'] + 600)
+    )
     assert 'started is out of range' in refused(slices, resealed(slices, state, started=slices.clock.wall() + 3600))
     assert 'window is out of range' in refused(slices, resealed(slices, state, window=content['started'] - 60))
     assert 'window is out of range' in refused(slices, resealed(slices, state, window=content['reported_at'] + 60))
@@ -333,7 +363,7 @@ def test_a_state_that_is_not_a_state_or_too_large_is_refused():
     assert 'its data is not what a slice returns' in refused(slices, sealed_data(slices, 'not base64!'))
     assert 'its data is not what a slice returns' in refused(slices, sealed_data(slices, 'eHl6'))
     assert 'its data is not a dictionary' in refused(slices, seal(['a list'], slices.digest))
-    assert 'its data is cut short' in refused(slices, sealed_data(slices, state['data'][:len(state['data']) // 8 * 4]))
+    assert 'its data is cut short' in refused(slices, sealed_data(slices, state['data'][: len(state['data']) // 8 * 4]))
 
 
 def test_the_slice_options_are_checked_before_any_request():

@@ -13,8 +13,9 @@ from ansible_collections.alibabacloud.dts.plugins.modules import dts_sync_job_in
 from ansible_collections.alibabacloud.dts.tests.unit.network import closed_loopback_url
 
 COLLECTIONS_ROOT = os.path.abspath(os.path.join(os.path.dirname(dts_sync_job_info.__file__), *['..'] * 5))
-EMULATOR_DIR = os.path.abspath(os.path.join(os.path.dirname(dts_sync_job_info.__file__), '..', '..', 'tests',
-                                            'emulator'))
+EMULATOR_DIR = os.path.abspath(
+    os.path.join(os.path.dirname(dts_sync_job_info.__file__), '..', '..', 'tests', 'emulator')
+)
 sys.path.insert(0, EMULATOR_DIR)
 
 from dts_emulator import Emulator  # noqa: E402  pylint: disable=wrong-import-position
@@ -52,8 +53,7 @@ def run_module(tmp_path, emulator):
         arguments['_ansible_check_mode'] = check_mode
         args_file = tmp_path / 'args.json'
         args_file.write_text(json.dumps({'ANSIBLE_MODULE_ARGS': arguments}))
-        environ = dict((k, v) for k, v in os.environ.items()
-                       if not k.startswith(('ALIBABA_CLOUD_', 'ALICLOUD_')))
+        environ = dict((k, v) for k, v in os.environ.items() if not k.startswith(('ALIBABA_CLOUD_', 'ALICLOUD_')))
         # With no other credentials the chain asks the ECS metadata service (100.100.100.200): here a
         # closed loopback port answers for it, so nothing leaves the machine (a test may name its own).
         environ['ALIBABA_CLOUD_ECS_METADATA_ENDPOINT'] = closed_loopback_url()
@@ -62,7 +62,12 @@ def run_module(tmp_path, emulator):
         environ['HOME'] = str(tmp_path)
         process = subprocess.run(
             [sys.executable, '-m', 'ansible_collections.alibabacloud.dts.plugins.modules.%s' % name, str(args_file)],
-            capture_output=True, text=True, env=environ, timeout=300, check=False)
+            capture_output=True,
+            text=True,
+            env=environ,
+            timeout=300,
+            check=False,
+        )
         try:
             result = json.loads(process.stdout)
         except ValueError as error:
@@ -75,9 +80,13 @@ def run_module(tmp_path, emulator):
 def jobs_in_region(count, region='cn-hangzhou', **extra):
     specs = []
     for index in range(count):
-        spec = {'id': 'dts%s%05d' % (region.replace('-', '')[:6], index), 'region': region,
-                'name': 'job-%03d' % index, 'status': ['synchronizing', 'Synchronizing', 'Initializating',
-                                                       'failed'][index % 4], 'delay': str(index)}
+        spec = {
+            'id': 'dts%s%05d' % (region.replace('-', '')[:6], index),
+            'region': region,
+            'name': 'job-%03d' % index,
+            'status': ['synchronizing', 'Synchronizing', 'Initializating', 'failed'][index % 4],
+            'delay': str(index),
+        }
         spec.update(extra)
         specs.append(spec)
     return specs

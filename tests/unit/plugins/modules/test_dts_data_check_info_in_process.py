@@ -14,8 +14,16 @@ from ansible_collections.alibabacloud.dts.tests.unit.plugins.modules.test_dts_sy
 
 
 def run(emulator, capsys, check_mode=False, **args):
-    arguments = dict({'endpoint': emulator.endpoint, 'region': 'cn-hangzhou', 'access_key_id': 'test-ak',
-                      'access_key_secret': SECRET, '_ansible_check_mode': check_mode}, **args)
+    arguments = dict(
+        {
+            'endpoint': emulator.endpoint,
+            'region': 'cn-hangzhou',
+            'access_key_id': 'test-ak',
+            'access_key_secret': SECRET,
+            '_ansible_check_mode': check_mode,
+        },
+        **args,
+    )
     with patch_module_args(arguments):
         with pytest.raises(SystemExit):
             dts_data_check_info.main()
@@ -34,22 +42,33 @@ def test_an_inconsistent_full_check_names_its_tables_by_a_legacy_id(emulator, ca
     differing = [table for table in job['data_check']['full']['tables'] if table['diff']]
     assert (entry['state'], entry['diff_count']) == ('inconsistent', sum(table['diff'] for table in differing))
     assert [(table['source_table'], table['target_schema'], table['diff_count']) for table in entry['tables']] == [
-        (table['table'], table['target_schema'], table['diff']) for table in differing]
+        (table['table'], table['target_schema'], table['diff']) for table in differing
+    ]
     assert 'report_url' not in entry['tables'][0]
     # Row contents are never asked for.
     assert not any(request['action'] == 'DescribeDataCheckTableDiffDetails' for request in emulator.log)
 
 
 def test_every_state_and_the_ids_of_both_families(emulator, capsys):
-    clean, running, bare = (named(emulator, name) for name in ('payments-prod-cdc', 'orders-prod-dr',
-                                                               'inventory-staging-sync'))
-    result = run(emulator, capsys, check_mode=True, tables='all',
-                 job_ids=[clean['dts_job_id'], running['id'], bare['id'], 'dtsnosuchjob01', clean['dts_job_id']])
+    clean, running, bare = (
+        named(emulator, name) for name in ('payments-prod-cdc', 'orders-prod-dr', 'inventory-staging-sync')
+    )
+    result = run(
+        emulator,
+        capsys,
+        check_mode=True,
+        tables='all',
+        job_ids=[clean['dts_job_id'], running['id'], bare['id'], 'dtsnosuchjob01', clean['dts_job_id']],
+    )
     assert result['missing_job_ids'] == ['dtsnosuchjob01']
     assert [(entry['job_id'], entry['check_type'], entry['state']) for entry in result['data_checks']] == [
-        (clean['dts_job_id'], 'full', 'passed'), (clean['dts_job_id'], 'incremental', 'passed'),
-        (running['id'], 'full', 'running'), (running['id'], 'incremental', 'running'),
-        (bare['id'], 'full', 'not_configured'), (bare['id'], 'incremental', 'not_configured')]
+        (clean['dts_job_id'], 'full', 'passed'),
+        (clean['dts_job_id'], 'incremental', 'passed'),
+        (running['id'], 'full', 'running'),
+        (running['id'], 'incremental', 'running'),
+        (bare['id'], 'full', 'not_configured'),
+        (bare['id'], 'incremental', 'not_configured'),
+    ]
     by_state = dict((entry['state'], entry) for entry in result['data_checks'])
     assert len(by_state['passed']['tables']) == 3 and 'tables' not in by_state['not_configured']
     assert by_state['running']['percent'] < 100

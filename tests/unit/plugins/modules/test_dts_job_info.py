@@ -12,20 +12,29 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import
 def current_jobs(count, region='cn-hangzhou', job_type='SYNC', **extra):
     specs = []
     for index in range(count):
-        spec = {'dts_job_id': 'cur%s%05d' % (job_type.lower()[:3], index), 'origin': 'current', 'region': region,
-                'job_type': job_type, 'name': 'task-%03d' % index,
-                'status': ('Synchronizing', 'Retrying', 'Initializing', 'PreCheckPass')[index % 4],
-                'delay': (index, index, None, None)[index % 4], 'tags': {'env': 'prod' if index % 2 else 'dev'}}
+        spec = {
+            'dts_job_id': 'cur%s%05d' % (job_type.lower()[:3], index),
+            'origin': 'current',
+            'region': region,
+            'job_type': job_type,
+            'name': 'task-%03d' % index,
+            'status': ('Synchronizing', 'Retrying', 'Initializing', 'PreCheckPass')[index % 4],
+            'delay': (index, index, None, None)[index % 4],
+            'tags': {'env': 'prod' if index % 2 else 'dev'},
+        }
         spec.update(extra)
         specs.append(spec)
     return specs
 
 
 def test_every_sync_record_of_a_region_once_none_of_the_migrations_under_a_page_cap(run_module, emulator):
-    two_way = [dict(spec, dts_job_id='twoway%02d' % index, two_way=True, reverse_status='initializing',
-                    reverse_delay=None) for index, spec in enumerate(current_jobs(4))]
-    elsewhere = [dict(spec, dts_job_id='beijing%02d' % index) for index, spec in
-                 enumerate(current_jobs(2, region='cn-beijing'))]
+    two_way = [
+        dict(spec, dts_job_id='twoway%02d' % index, two_way=True, reverse_status='initializing', reverse_delay=None)
+        for index, spec in enumerate(current_jobs(4))
+    ]
+    elsewhere = [
+        dict(spec, dts_job_id='beijing%02d' % index) for index, spec in enumerate(current_jobs(2, region='cn-beijing'))
+    ]
     emulator.load_jobs(current_jobs(95) + two_way + current_jobs(40, job_type='MIGRATION') + elsewhere)
     emulator.config['dts_jobs_page_cap'] = 20
     emulator.config['lowercase_statuses'] = True
@@ -34,8 +43,7 @@ def test_every_sync_record_of_a_region_once_none_of_the_migrations_under_a_page_
     jobs = run.result['jobs']
     keys = [(job['dts_job_id'], job['dts_job_direction']) for job in jobs]
     assert len(keys) == len(set(keys)) == 95 + 4 * 2
-    assert all(job['job_type'] == 'SYNC' and job['region'] == 'cn-hangzhou' and job['api'] == 'current'
-               for job in jobs)
+    assert all(job['job_type'] == 'SYNC' and job['region'] == 'cn-hangzhou' and job['api'] == 'current' for job in jobs)
     # 99 tasks at 20 a page (the cap, not the 100 asked): 5 pages.
     assert emulator.counters['by_action']['DescribeDtsJobs'] == 5
     assert set(job['status'] for job in jobs) <= set(JOB_STATUSES)
@@ -59,9 +67,15 @@ def test_delays_are_seconds_and_null_before_incremental_synchronization(run_modu
 
 def test_filters_fields_and_query(run_module, emulator):
     emulator.load_jobs(current_jobs(12))
-    run = run_module('dts_job_info', {'tags': {'env': 'prod'}, 'statuses': ['retrying'],
-                                      'fields': ['summary', 'source_endpoint'],
-                                      'query': '[].dts_job_name'})
+    run = run_module(
+        'dts_job_info',
+        {
+            'tags': {'env': 'prod'},
+            'statuses': ['retrying'],
+            'fields': ['summary', 'source_endpoint'],
+            'query': '[].dts_job_name',
+        },
+    )
     assert not run.failed, run.result
     assert [job['dts_job_name'] for job in run.result['jobs']] == ['task-001', 'task-005', 'task-009']
     assert run.result['query_result'] == ['task-001', 'task-005', 'task-009']
@@ -88,20 +102,24 @@ def test_bad_input_fails_before_any_request_naming_the_option(run_module, emulat
 
 
 def test_status_info_answers_a_mixed_list_with_nothing_missing(run_module, emulator):
-    emulator.load_jobs([{'id': 'dtslegacy00001', 'region': 'cn-hangzhou', 'status': 'synchronizing'}]
-                       + current_jobs(3))
+    emulator.load_jobs([{'id': 'dtslegacy00001', 'region': 'cn-hangzhou', 'status': 'synchronizing'}] + current_jobs(3))
     asked = ['dtslegacy00001', 'cursyn00000', 'dtscursyn00001', 'dtsunknown000']
     run = run_module('dts_sync_status_info', {'job_ids': asked})
     assert not run.failed, run.result
     assert run.result['missing_job_ids'] == ['dtsunknown000']
     assert [(job['synchronization_job_id'], job['api'], job['status']) for job in run.result['jobs']] == [
-        ('dtslegacy00001', 'legacy', 'Synchronizing'), ('cursyn00000', 'current', 'Synchronizing'),
-        ('dtscursyn00001', 'current', 'Retrying')]
+        ('dtslegacy00001', 'legacy', 'Synchronizing'),
+        ('cursyn00000', 'current', 'Synchronizing'),
+        ('dtscursyn00001', 'current', 'Retrying'),
+    ]
     assert run.result['jobs'][1]['directions'][0]['delay'] == 0
     # One status list, then by id: the task id, the two instance ids, and the one not found as a task id.
     assert emulator.counters['by_action'] == {'DescribeSynchronizationJobStatusList': 1, 'DescribeDtsJobs': 3}
-    assert all({'DtsJobId', 'DtsInstanceId'} & set(entry['params']) for entry in emulator.log
-               if entry['action'] == 'DescribeDtsJobs')
+    assert all(
+        {'DtsJobId', 'DtsInstanceId'} & set(entry['params'])
+        for entry in emulator.log
+        if entry['action'] == 'DescribeDtsJobs'
+    )
 
     legacy_only = run_module('dts_sync_status_info', {'job_ids': asked, 'api': 'legacy'})
     assert legacy_only.result['missing_job_ids'] == asked[1:]

@@ -17,8 +17,16 @@ HZ = 'cn-hangzhou'
 
 def run(emulator, capsys, **args):
     # Pacing off: what is measured here is which requests are sent, not how fast (test_api_monitor paces).
-    arguments = dict({'endpoint': emulator.endpoint, 'region': HZ, 'access_key_id': 'test-ak',
-                      'access_key_secret': SECRET, 'max_requests_per_second': 0}, **args)
+    arguments = dict(
+        {
+            'endpoint': emulator.endpoint,
+            'region': HZ,
+            'access_key_id': 'test-ak',
+            'access_key_secret': SECRET,
+            'max_requests_per_second': 0,
+        },
+        **args,
+    )
     with patch_module_args(arguments):
         with pytest.raises(SystemExit):
             dts_job_info.main()
@@ -38,11 +46,13 @@ def test_monitor_rules_are_facts_of_every_record_one_request_per_task(emulator, 
     for record in result['jobs']:
         wire = jobs[record['dts_job_id']]['monitor_rules']
         assert record['monitor_rules_error'] is None
-        assert [(rule['type'], rule['enabled'], rule['delay_threshold'], rule['job_type']) for rule in
-                record['monitor_rules']] == [(rule['Type'], rule['State'] == 'Y', rule.get('DelayRuleTime'),
-                                              rule['JobType']) for rule in wire]
+        assert [
+            (rule['type'], rule['enabled'], rule['delay_threshold'], rule['job_type'])
+            for rule in record['monitor_rules']
+        ] == [(rule['Type'], rule['State'] == 'Y', rule.get('DelayRuleTime'), rule['JobType']) for rule in wire]
         assert [rule['phone_count'] for rule in record['monitor_rules']] == [
-            len(rule['Phone'].split(',')) if rule.get('Phone') else 0 for rule in wire]
+            len(rule['Phone'].split(',')) if rule.get('Phone') else 0 for rule in wire
+        ]
     assert '13955' not in json.dumps(result)  # the emulator's phone numbers never come back
 
 
@@ -52,16 +62,27 @@ def test_off_by_default_and_a_query_sees_the_rules(emulator, capsys):
     assert 'DescribeJobMonitorRule' not in emulator.counters['by_action']
     query = "[?monitor_rules != null && !(monitor_rules[?type == 'delay' && enabled])].dts_job_id"
     result = run(emulator, capsys, monitor_rules=True, query=query, fields=['status'])
-    expected = [job['dts_job_id'] for job in sync_jobs(emulator) if not any(
-        rule['Type'] == 'delay' and rule['State'] == 'Y' for rule in job['monitor_rules'])]
+    expected = [
+        job['dts_job_id']
+        for job in sync_jobs(emulator)
+        if not any(rule['Type'] == 'delay' and rule['State'] == 'Y' for rule in job['monitor_rules'])
+    ]
     assert expected and sorted(set(result['query_result'])) == sorted(expected)
-    assert set(result['jobs'][0]) == {'dts_job_id', 'dts_instance_id', 'dts_job_direction', 'api', 'status',
-                                      'monitor_rules', 'monitor_rules_error'}
+    assert set(result['jobs'][0]) == {
+        'dts_job_id',
+        'dts_instance_id',
+        'dts_job_direction',
+        'api',
+        'status',
+        'monitor_rules',
+        'monitor_rules_error',
+    }
 
 
 def test_a_failed_lookup_is_on_its_task_and_the_module_succeeds(emulator, capsys):
-    emulator.business_failures['DescribeJobMonitorRule'] = [{'code': 'OperationDenied.JobStatus',
-                                                              'message': 'released'}]
+    emulator.business_failures['DescribeJobMonitorRule'] = [
+        {'code': 'OperationDenied.JobStatus', 'message': 'released'}
+    ]
     result = run(emulator, capsys, monitor_rules=True, max_concurrent_requests=1)
     assert not result.get('failed'), result
     failed = [record for record in result['jobs'] if record['monitor_rules'] is None]

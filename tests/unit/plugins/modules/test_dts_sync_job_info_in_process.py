@@ -22,6 +22,7 @@ from ansible_collections.alibabacloud.dts.tests.unit.plugins.modules.conftest im
 try:
     from ansible.module_utils.testing import patch_module_args  # ansible-core 2.19 and later
 except ImportError:  # 2.16-2.18 read the arguments from basic._ANSIBLE_ARGS
+
     @contextlib.contextmanager
     def patch_module_args(args):
         saved = basic._ANSIBLE_ARGS
@@ -56,11 +57,17 @@ def run_main(module, args, capsys):
 
 def test_exact_under_throttling_every_3rd_and_503_every_5th(fake_dts, clock, capsys):
     from dts_emulator import Faults
+
     emulator = fake_dts.emulator
     emulator.load_jobs(jobs_in_region(137))
     emulator.faults = Faults(throttle_every=3, **{'5xx_every': 5})
-    args = {'endpoint': 'http://127.0.0.1:8480', 'region': 'cn-hangzhou', 'access_key_id': CREDS.access_key_id,
-            'access_key_secret': CREDS.access_key_secret, 'page_size': 10}
+    args = {
+        'endpoint': 'http://127.0.0.1:8480',
+        'region': 'cn-hangzhou',
+        'access_key_id': CREDS.access_key_id,
+        'access_key_secret': CREDS.access_key_secret,
+        'page_size': 10,
+    }
     for _ignored in range(6):
         result = run_main(dts_sync_job_info, args, capsys)
         assert not result.get('failed'), result.get('msg')

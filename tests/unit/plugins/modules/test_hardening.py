@@ -20,8 +20,9 @@ from dts_emulator import Emulator, Faults  # noqa: E402  (tests/emulator is on s
 
 @pytest.fixture
 def tls_emulator(tmp_path):
-    with Emulator(access_key_id='test-ak', access_key_secret=SECRET, tls=True,
-                  ca_file=str(tmp_path / 'ca.pem')) as server:
+    with Emulator(
+        access_key_id='test-ak', access_key_secret=SECRET, tls=True, ca_file=str(tmp_path / 'ca.pem')
+    ) as server:
         server.load_jobs(jobs_in_region(3))
         yield server
 
@@ -37,8 +38,9 @@ def test_tls_is_verified_and_ca_path_makes_it_work(run_module, tls_emulator):
 
 
 def test_a_bare_host_endpoint_means_https(run_module, tls_emulator):
-    run = run_module('dts_sync_job_info', {'endpoint': '127.0.0.1:%d' % tls_emulator.port,
-                                           'ca_path': tls_emulator.ca_file})
+    run = run_module(
+        'dts_sync_job_info', {'endpoint': '127.0.0.1:%d' % tls_emulator.port, 'ca_path': tls_emulator.ca_file}
+    )
     assert not run.failed and len(run.result['jobs']) == 3
 
 
@@ -50,8 +52,9 @@ def test_a_stalled_server_costs_http_timeout_per_attempt_then_a_clear_error(run_
     assert emulator.faults.count == 3  # the first attempt and two retries, then it stopped
 
 
-@pytest.mark.parametrize('fault, code', [('reset', 'ConnectionError'), ('truncate', 'InvalidResponse'),
-                                         ('badjson', 'InvalidResponse')])
+@pytest.mark.parametrize(
+    'fault, code', [('reset', 'ConnectionError'), ('truncate', 'InvalidResponse'), ('badjson', 'InvalidResponse')]
+)
 def test_broken_answers_are_retried_then_named(run_module, emulator, fault, code):
     emulator.faults = Faults(**{fault + '_every': 1})
     run = run_module('dts_sync_job_info', {'retries': 1})
@@ -67,15 +70,23 @@ def verbose_run_env(tmp_path, emulator):
     emulator.keys['sts-ak'] = {'secret': SECRET, 'token': TOKEN, 'expires': None}
     emulator.load_jobs(jobs_in_region(4))
     env = dict((k, v) for k, v in os.environ.items() if not k.startswith(('ALIBABA_CLOUD_', 'ALICLOUD_')))
-    env.update(ALIBABA_CLOUD_ACCESS_KEY_ID='sts-ak', ALIBABA_CLOUD_ACCESS_KEY_SECRET=SECRET,
-               ALIBABA_CLOUD_SECURITY_TOKEN=TOKEN, ALIBABA_CLOUD_REGION_ID='cn-hangzhou',
-               ALIBABA_CLOUD_ENDPOINT_DTS=emulator.endpoint, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_ROOT,
-               ANSIBLE_PYTHON_INTERPRETER=sys.executable, HOME=str(tmp_path), ANSIBLE_LOCAL_TEMP=str(tmp_path / 'tmp'),
-               ANSIBLE_LOG_PATH=str(tmp_path / 'ansible.log'), ANSIBLE_NOCOLOR='1')
+    env.update(
+        ALIBABA_CLOUD_ACCESS_KEY_ID='sts-ak',
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET=SECRET,
+        ALIBABA_CLOUD_SECURITY_TOKEN=TOKEN,
+        ALIBABA_CLOUD_REGION_ID='cn-hangzhou',
+        ALIBABA_CLOUD_ENDPOINT_DTS=emulator.endpoint,
+        ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_ROOT,
+        ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+        HOME=str(tmp_path),
+        ANSIBLE_LOCAL_TEMP=str(tmp_path / 'tmp'),
+        ANSIBLE_LOG_PATH=str(tmp_path / 'ansible.log'),
+        ANSIBLE_NOCOLOR='1',
+    )
     return env
 
 
-PLAYBOOK = '''
+PLAYBOOK = """
 - name: Everything the modules do, as verbosely as Ansible can say it
   hosts: localhost
   gather_facts: false
@@ -94,16 +105,29 @@ PLAYBOOK = '''
         access_key_id: test-ak
         access_key_secret: "not-the-right-one"
       ignore_errors: true
-'''
+"""
 
 
 def test_no_secret_token_or_signature_in_vvvv_output(tmp_path, emulator):
     env = verbose_run_env(tmp_path, emulator)
     playbook = tmp_path / 'play.yml'
     playbook.write_text(PLAYBOOK)
-    process = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-vvvv',
-                              '-i', 'localhost,', '-c', 'local', str(playbook)],
-                             capture_output=True, text=True, env=env, timeout=300, check=False)
+    process = subprocess.run(
+        [
+            os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'),
+            '-vvvv',
+            '-i',
+            'localhost,',
+            '-c',
+            'local',
+            str(playbook),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
     output = process.stdout + process.stderr + (tmp_path / 'ansible.log').read_text()
     assert process.returncode == 0, output[-3000:]
     assert 'SignatureDoesNotMatch' in output  # the failing task really ran and reported
@@ -113,7 +137,7 @@ def test_no_secret_token_or_signature_in_vvvv_output(tmp_path, emulator):
         assert signature not in output
 
 
-ROLE_PLAYBOOK = '''
+ROLE_PLAYBOOK = """
 - name: The deploy gate, as verbosely as Ansible can say it
   hosts: localhost
   gather_facts: false
@@ -136,7 +160,7 @@ ROLE_PLAYBOOK = '''
         - name: The gate failed, as it should
           ansible.builtin.debug:
             msg: "{{ ansible_failed_result.msg }}"
-'''
+"""
 
 
 def test_no_secret_or_token_from_the_role_or_the_inventory_at_vvvv(tmp_path, emulator):
@@ -144,22 +168,37 @@ def test_no_secret_or_token_from_the_role_or_the_inventory_at_vvvv(tmp_path, emu
     bin_dir = os.path.dirname(sys.executable)
     playbook = tmp_path / 'gate.yml'
     playbook.write_text(ROLE_PLAYBOOK)
-    gate = subprocess.run([os.path.join(bin_dir, 'ansible-playbook'), '-vvvv', '-i', 'localhost,', '-c', 'local',
-                           str(playbook)], capture_output=True, text=True, env=env, timeout=300, check=False)
+    gate = subprocess.run(
+        [os.path.join(bin_dir, 'ansible-playbook'), '-vvvv', '-i', 'localhost,', '-c', 'local', str(playbook)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
     # The inventory: once with the environment's STS credentials, once with a wrong secret in the file.
     (tmp_path / 'good.dts_sync_jobs.yml').write_text('plugin: alibabacloud.dts.dts_sync_jobs\nregions: [cn-hangzhou]\n')
     (tmp_path / 'bad.dts_sync_jobs.yml').write_text(
         'plugin: alibabacloud.dts.dts_sync_jobs\nregions: [cn-hangzhou]\naccess_key_id: sts-ak\n'
-        'access_key_secret: not-the-right-one\nsecurity_token: %s\n' % TOKEN)
-    inventories = [subprocess.run([os.path.join(bin_dir, 'ansible-inventory'), '-vvvv', '-i', str(tmp_path / name),
-                                   '--list'], capture_output=True, text=True, env=env, timeout=300, check=False)
-                   for name in ('good.dts_sync_jobs.yml', 'bad.dts_sync_jobs.yml')]
+        'access_key_secret: not-the-right-one\nsecurity_token: %s\n' % TOKEN
+    )
+    inventories = [
+        subprocess.run(
+            [os.path.join(bin_dir, 'ansible-inventory'), '-vvvv', '-i', str(tmp_path / name), '--list'],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+            check=False,
+        )
+        for name in ('good.dts_sync_jobs.yml', 'bad.dts_sync_jobs.yml')
+    ]
     output = ''.join(run.stdout + run.stderr for run in [gate] + inventories) + (tmp_path / 'ansible.log').read_text()
     assert gate.returncode == 0, output[-3000:]
-    assert 'dtscnhang00003 (Forward Failed for 0 s)' in gate.stdout   # the failing gate really ran and reported
+    assert 'dtscnhang00003 (Forward Failed for 0 s)' in gate.stdout  # the failing gate really ran and reported
     assert '"dtscnhang00000"' in inventories[0].stdout and inventories[0].returncode == 0
     assert 'SignatureDoesNotMatch' in inventories[1].stdout + inventories[1].stderr
-    assert len(emulator.signatures) >= 5   # the gate polled twice and listed once; each inventory listed
+    assert len(emulator.signatures) >= 5  # the gate polled twice and listed once; each inventory listed
     assert SECRET not in output and TOKEN not in output and 'not-the-right-one' not in output
     for signature in emulator.signatures:
         assert signature not in output

@@ -76,17 +76,30 @@ def fact_tree(facts):
 def full_record():
     """One emulator record of a job that has every optional fact (failed stages and precheck
     items, an expiry, an error, tags), with what the emulator always leaves empty filled in."""
-    job = make_job({
-        'id': 'dtsexjk1alb116ab', 'region': 'cn-hangzhou', 'name': 'orders-sync', 'status': 'InitializeFailed',
-        'error_message': 'DTS-1020042 Execute sql error', 'pay_type': 'PrePaid',
-        'expire_time': '2030-07-07T16:00:00Z', 'tags': {'env': 'prod', 'owner': ''},
-        'precheck_failures': [{'item': 'CHECK_CONN_SRC', 'error': 'Access denied', 'repair': 'CHECK_ERROR_REPAIR2'}],
-    })
+    job = make_job(
+        {
+            'id': 'dtsexjk1alb116ab',
+            'region': 'cn-hangzhou',
+            'name': 'orders-sync',
+            'status': 'InitializeFailed',
+            'error_message': 'DTS-1020042 Execute sql error',
+            'pay_type': 'PrePaid',
+            'expire_time': '2030-07-07T16:00:00Z',
+            'tags': {'env': 'prod', 'owner': ''},
+            'precheck_failures': [
+                {'item': 'CHECK_CONN_SRC', 'error': 'Access denied', 'repair': 'CHECK_ERROR_REPAIR2'}
+            ],
+        }
+    )
     record = wire_records(job)[0]
     # The API marks this stage discontinued and the emulator sends {}; an older service may still fill it.
     assert record['DataSynchronizationStatus'] == {}
-    record['DataSynchronizationStatus'] = {'Status': 'Finished', 'Delay': '0', 'Percent': '100',
-                                           'ErrorMessage': 'The task has failed for a long time'}
+    record['DataSynchronizationStatus'] = {
+        'Status': 'Finished',
+        'Delay': '0',
+        'Percent': '100',
+        'ErrorMessage': 'The task has failed for a long time',
+    }
     assert record['SynchronizationObjects'][0]['TableExcludes'] == []
     record['SynchronizationObjects'][0]['TableExcludes'] = [{'TableName': 'audit_log'}]
     return record
@@ -100,8 +113,12 @@ def unset_fields(parsed, where=''):
         if not present:
             missing.append(where + name)
             continue
-        nested = [item for value in present for item in (value if isinstance(value, list) else [value])
-                  if hasattr(item, 'to_map')]
+        nested = [
+            item
+            for value in present
+            for item in (value if isinstance(value, list) else [value])
+            if hasattr(item, 'to_map')
+        ]
         if nested:
             missing.extend(unset_fields(nested, where + name + '.'))
     return missing

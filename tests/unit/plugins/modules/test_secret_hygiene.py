@@ -20,7 +20,7 @@ PASSWORD = 'Pw5-never-printed'
 ELSEWHERE = '192.0.2.1:9'
 
 
-GOOD_PLAYBOOK = '''
+GOOD_PLAYBOOK = """
 - name: A token from a YAML block keeps its trailing newline; it still works
   hosts: localhost
   gather_facts: false
@@ -35,9 +35,9 @@ GOOD_PLAYBOOK = '''
     - name: The jobs were listed
       ansible.builtin.assert:
         that: listed.jobs | length == 4
-''' % {'secret': SECRET, 'token': TOKEN}
+""" % {'secret': SECRET, 'token': TOKEN}
 
-BAD_PLAYBOOK = '''
+BAD_PLAYBOOK = """
 - name: Values that would have reached error text
   hosts: localhost
   gather_facts: false
@@ -64,12 +64,18 @@ BAD_PLAYBOOK = '''
           role_arn: acs:ram::123456789012:role/dts-reader
           endpoint: "{{ lookup('ansible.builtin.env', 'BAD_ENDPOINT') }}"
       ignore_errors: true
-'''
+"""
 
 
 def ansible(tmp_path, env, command, *args):
-    process = subprocess.run([os.path.join(os.path.dirname(sys.executable), command), '-vvvv'] + list(args),
-                             capture_output=True, text=True, env=env, timeout=300, check=False)
+    process = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), command), '-vvvv'] + list(args),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
     log = tmp_path / 'ansible.log'
     return process, process.stdout + process.stderr + (log.read_text() if log.exists() else '')
 
@@ -82,8 +88,9 @@ def assert_hidden(output, *values):
 def test_a_yaml_block_token_works_and_the_loopback_demo_path_warns_of_nothing(tmp_path, emulator):
     env = verbose_run_env(tmp_path, emulator)
     (tmp_path / 'good.yml').write_text(GOOD_PLAYBOOK)
-    process, output = ansible(tmp_path, env, 'ansible-playbook', '-i', 'localhost,', '-c', 'local',
-                              str(tmp_path / 'good.yml'))
+    process, output = ansible(
+        tmp_path, env, 'ansible-playbook', '-i', 'localhost,', '-c', 'local', str(tmp_path / 'good.yml')
+    )
     assert process.returncode == 0, output[-3000:]
     assert emulator.signatures, 'the emulator saw no signed request'
     assert_hidden(output, SECRET, TOKEN, *emulator.signatures)
@@ -98,8 +105,9 @@ def test_bad_values_fail_naming_the_option_before_any_request_and_are_never_prin
     # ansible-core itself, which shows the source lines of a failed task.
     env.update(BAD_TOKEN='%s\n%s' % (HEAD, TAIL), BAD_ENDPOINT='http://user:%s@%s' % (PASSWORD, host))
     (tmp_path / 'bad.yml').write_text(BAD_PLAYBOOK)
-    process, output = ansible(tmp_path, env, 'ansible-playbook', '-i', 'localhost,', '-c', 'local',
-                              str(tmp_path / 'bad.yml'))
+    process, output = ansible(
+        tmp_path, env, 'ansible-playbook', '-i', 'localhost,', '-c', 'local', str(tmp_path / 'bad.yml')
+    )
     assert process.returncode == 0, output[-3000:]
     assert 'security_token holds whitespace, a control character or a non-ASCII character' in output
     assert 'access_key_id holds whitespace, a control character or a non-ASCII character' in output
@@ -116,13 +124,18 @@ def warnings(result):
 
 def test_credentials_sent_in_clear_or_unverified_are_warned_about(run_module):
     proxy = closed_loopback_proxy()
-    run = run_module('dts_sync_job_info', {'endpoint': 'http://' + ELSEWHERE, 'http_timeout': 1, 'retries': 0},
-                     env=proxy)
+    run = run_module(
+        'dts_sync_job_info', {'endpoint': 'http://' + ELSEWHERE, 'http_timeout': 1, 'retries': 0}, env=proxy
+    )
     assert run.failed and warnings(run.result) == [
         'the DTS endpoint http://%s is plain http://: the access key id, the security token and the signature of '
-        'every request travel unencrypted, and can be read or replayed on the way. Use https://.' % ELSEWHERE]
-    run = run_module('dts_sync_job_info', {'endpoint': 'https://' + ELSEWHERE, 'validate_certs': False,
-                                           'http_timeout': 1, 'retries': 0}, env=proxy)
+        'every request travel unencrypted, and can be read or replayed on the way. Use https://.' % ELSEWHERE
+    ]
+    run = run_module(
+        'dts_sync_job_info',
+        {'endpoint': 'https://' + ELSEWHERE, 'validate_certs': False, 'http_timeout': 1, 'retries': 0},
+        env=proxy,
+    )
     assert run.failed and len(warnings(run.result)) == 1
     assert warnings(run.result)[0].startswith('validate_certs is false: the TLS certificate of the DTS endpoint')
     run = run_module('dts_sync_job_info', {})  # the emulator, over plain HTTP on 127.0.0.1
@@ -159,5 +172,6 @@ def test_the_inventory_names_bad_values_never_prints_them_and_warns_of_clear_tex
     elsewhere = runs['elsewhere'][1]
     assert '[WARNING]' in elsewhere and 'the DTS endpoint http://%s is plain http://' % ELSEWHERE in elsewhere
     assert emulator.counters['total'] == requests_of_one_listing  # the refused ones sent nothing
-    assert_hidden(''.join(output for _process, output in runs.values()), SECRET, TOKEN, HEAD, TAIL, PASSWORD,
-                  *emulator.signatures)
+    assert_hidden(
+        ''.join(output for _process, output in runs.values()), SECRET, TOKEN, HEAD, TAIL, PASSWORD, *emulator.signatures
+    )

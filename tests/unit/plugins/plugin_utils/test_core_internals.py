@@ -31,21 +31,26 @@ BOTH_PATHS = pytest.mark.parametrize('internals', [True, False], ids=['shortcut'
 
 # -- the version check ---------------------------------------------------------------------------------
 
+
 def test_the_running_core_is_one_the_shortcuts_were_checked_against():
     # A new ansible-core release fails here until its internals are checked and it is added.
     assert internals_checked() and _core_internals.USE_INTERNALS
 
 
-@pytest.mark.parametrize('version, checked', [('2.19.0', True), ('2.20.3rc1', True), ('2.21.1', True),
-                                              ('2.18.9', False), ('2.22.0', False), ('3.0.0', False)])
+@pytest.mark.parametrize(
+    'version, checked',
+    [('2.19.0', True), ('2.20.3rc1', True), ('2.21.1', True), ('2.18.9', False), ('2.22.0', False), ('3.0.0', False)],
+)
 def test_another_release_takes_the_public_api(version, checked):
     assert internals_checked(version) is checked
 
 
 # -- the internals each shortcut relies on -------------------------------------------------------------
 
+
 def test_the_template_engine_compiles_each_expression_through_compile_expression():
     from ansible._internal._templating._engine import TemplateEngine
+
     parameters = list(inspect.signature(TemplateEngine._compile_expression).parameters)
     assert parameters == ['self', 'expression', 'options']
     templar = Templar(loader=DataLoader(), variables={'delay': 21})
@@ -56,6 +61,7 @@ def test_the_template_engine_compiles_each_expression_through_compile_expression
     def counting(expression, options):
         calls.append(str(expression))
         return original(expression, options)
+
     templar._engine._compile_expression = counting
     assert templar.evaluate_expression(trust_as_template('delay * 2')) == 42
     assert calls == ['delay * 2']
@@ -78,6 +84,7 @@ def test_hostvars_holds_its_inventory_as__inventory():
 
 # -- both paths, one result ------------------------------------------------------------------------------
 
+
 @BOTH_PATHS
 def test_expressions_evaluate_alike_and_the_engine_is_left_as_found(internals, monkeypatch):
     templar = Templar(loader=DataLoader())
@@ -88,6 +95,7 @@ def test_expressions_evaluate_alike_and_the_engine_is_left_as_found(internals, m
     def counting(engine, expression, options):
         compiled.append(str(expression))
         return original(engine, expression, options)
+
     monkeypatch.setattr(engine_type, '_compile_expression', counting)
     results = []
     with compiled_once(templar, internals=internals):
@@ -106,15 +114,15 @@ def test_host_facts_are_set_alike(internals):
     untrusted = trust_as_template('{{ lookup("pipe", "id") }}')
     for name in ('dtsa', 'dtsb'):
         inventory.add_host(name)
-        facts.set(name, {'dts_status': 'Failed', 'dts_tags': {'env': 'prod'}, 'dts_name': untrusted,
-                         'dts_ids': [1, 2]})
+        facts.set(name, {'dts_status': 'Failed', 'dts_tags': {'env': 'prod'}, 'dts_name': untrusted, 'dts_ids': [1, 2]})
     for name in ('dtsa', 'dtsb'):
         variables = inventory.get_host(name).get_vars()
         assert variables['dts_status'] == 'Failed' and variables['dts_tags'] == {'env': 'prod'}
         assert variables['dts_ids'] == [1, 2]
         # A string that arrived marked as a template is stored as data, on either path.
         assert variables['dts_name'] == untrusted and not Templar(loader=DataLoader()).is_template(
-            variables['dts_name'])
+            variables['dts_name']
+        )
 
 
 @BOTH_PATHS
@@ -131,6 +139,7 @@ def test_plain_data_is_read_as_it_is():
 
 
 # -- helpers ------------------------------------------------------------------------------------------
+
 
 def _hostvars(hosts):
     loader = DataLoader()
