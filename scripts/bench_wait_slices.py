@@ -163,7 +163,7 @@ def one_run(emulator, playbook, polls, work):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--polls', type=int, default=11, help='the poll at which the job arrives')
     parser.add_argument('--runs', type=int, default=3)
     arguments = parser.parse_args()
@@ -180,7 +180,7 @@ def main():
     print('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
     with tempfile.TemporaryDirectory() as work, Emulator(access_key_id=KEY_ID, access_key_secret=SECRET) as emulator:
         for label, playbook in rows:
-            runs = [one_run(emulator, playbook, arguments.polls, work) for _ in range(arguments.runs)]
+            runs = [one_run(emulator, playbook, arguments.polls, work) for _run in range(arguments.runs)]
             last = runs[-1]
             gaps = [run['gap'] for run in runs if run['gap'] is not None]
             print(

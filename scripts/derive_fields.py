@@ -688,7 +688,7 @@ def outputs(rows=None, version=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--check', action='store_true', help='fail when the files differ from a fresh derivation')
     args = parser.parse_args(argv)
     rows, problems = derive()

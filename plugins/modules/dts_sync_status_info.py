@@ -392,7 +392,7 @@ pending_jobs:
 waiting:
   description:
     - With O(wait_slice), whether the slice ended with the wait still going on; pass RV(wait_state) to the next slice.
-    - A slice that ends with the wait going on does not return RV(jobs), RV(progress) or RV(pending_jobs): its
+    - A slice that ends with the wait going on does not return RV(jobs), RV(progress) or RV(pending_jobs); its
       RV(wait_state) holds them, and the slice that ends the wait returns them.
   returned: when O(wait_slice) is set and the wait goes on
   type: bool
@@ -401,7 +401,7 @@ waiting:
 wait_state:
   description:
     - What the next slice of the wait needs to continue it exactly, for O(wait_state). Its content is not an
-      interface: pass it on unchanged.
+      interface, so pass it on unchanged.
   returned: when RV(waiting=true)
   type: dict
   version_added: 0.4.0

@@ -63,7 +63,8 @@ class AsyncFakeClock(FakeClock):
         super().__init__(**kwargs)
         self.polls = polls
 
-    async def sleep(self, seconds):  # pylint: disable=invalid-overridden-method  (asyncio code awaits it)
+    # asyncio code awaits it: an async override of the plain sleep, on purpose.
+    async def sleep(self, seconds):  # pylint: disable=invalid-overridden-method
         FakeClock.sleep(self, seconds)
         if len(self.sleeps) >= self.polls:
             raise asyncio.CancelledError()

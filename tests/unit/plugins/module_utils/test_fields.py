@@ -32,7 +32,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import
     normalize_job,
     normalize_status,
 )
-from ansible_collections.alibabacloud.dts.tests.unit.plugins.modules.conftest import EMULATOR_DIR  # noqa: F401
+from ansible_collections.alibabacloud.dts.tests.unit.plugins.modules.conftest import EMULATOR_DIR  # noqa: F401  pylint: disable=unused-import
 
 import emulator_data  # noqa: E402  (EMULATOR_DIR is on sys.path)
 

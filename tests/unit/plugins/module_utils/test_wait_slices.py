@@ -31,7 +31,7 @@ from ansible_collections.alibabacloud.dts.tests.unit.plugins.module_utils.test_w
     waiter_clock,
 )
 
-JOB_IDS = ['a']
+JOB_IDS = ('a',)
 # What Ansible takes between two tasks of a loop: the next slice starts this much after the last returned.
 BETWEEN_TASKS = 0.4
 
