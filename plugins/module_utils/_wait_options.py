@@ -5,7 +5,7 @@
 
 import re
 from datetime import datetime, timezone
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._gate import (
@@ -98,22 +98,17 @@ def _targets(params, option):
     return statuses
 
 
-def gate_from_params(params: Mapping[str, Any]) -> Optional[Gate]:
-    """The Gate the wait options describe, checked before any request; None when ``wait`` is false."""
+def _at_least(params: Mapping[str, Any], option: str, low: int, unit: str = 'seconds') -> Optional[int]:
+    value = params.get(option)
+    if value is not None and value < low:
+        raise DtsConfigError('%s must be %d or more %s, got %d.' % (option, low, unit, value), option=option)
+    return value
 
-    def at_least(option, low, unit='seconds'):
-        value = params.get(option)
-        if value is not None and value < low:
-            raise DtsConfigError('%s must be %d or more %s, got %d.' % (option, low, unit, value), option=option)
-        return value
 
-    statuses = _targets(params, 'wait_status')
-    if not statuses:
-        raise DtsConfigError(
-            'wait_status must list at least one status, for example [Synchronizing].', option='wait_status'
-        )
-    reverse = _targets(params, 'wait_reverse_status') if params.get('wait_reverse_status') else None
-    fail_statuses = validate_statuses(params.get('fail_statuses'), option='fail_statuses')
+def _check_fail_statuses(
+    params: Mapping[str, Any], statuses: List[str], reverse: Optional[List[str]], fail_statuses: List[str]
+) -> None:
+    """No status is both a target and a failure (Initializing counts as a target when accepted)."""
     for option, targets in (('wait_status', statuses), ('wait_reverse_status', reverse or [])):
         both = [status for status in targets if status in fail_statuses]
         if both:
@@ -126,17 +121,9 @@ def gate_from_params(params: Mapping[str, Any]) -> Optional[Gate]:
             'wait_accept_initializing counts Initializing as reached, so it cannot also be in fail_statuses.',
             option='wait_accept_initializing',
         )
-    timeout = at_least('wait_timeout', 0)
-    at_least('wait_sleep', 1, unit='second')
-    max_delay = at_least('wait_max_delay', 0)
-    stable_for = at_least('wait_stable_for', 0) or 0
-    if timeout is not None and stable_for > timeout:
-        raise DtsConfigError(
-            'wait_stable_for (%d s) cannot be longer than wait_timeout (%d s): the wait could never '
-            'pass. Raise wait_timeout.' % (stable_for, timeout),
-            option='wait_stable_for',
-        )
-    checkpoint_after = parse_moment(params.get('wait_checkpoint_after'))
+
+
+def _data_checks(params: Mapping[str, Any]) -> List[str]:
     data_checks = list(params.get('wait_data_check') or [])
     unknown = [kind for kind in data_checks if kind not in DATA_CHECK_KINDS]
     if unknown:
@@ -144,23 +131,55 @@ def gate_from_params(params: Mapping[str, Any]) -> Optional[Gate]:
             'wait_data_check lists %s; it takes %s.' % (', '.join(map(str, unknown)), ' and '.join(DATA_CHECK_KINDS)),
             option='wait_data_check',
         )
+    return data_checks
+
+
+def _refuse_without_wait(
+    max_delay: Optional[int], stable_for: int, checkpoint_after: Optional[float], data_checks: List[str]
+) -> None:
+    """The options that shape a gate mean nothing without one: refuse them rather than ignore them."""
+    given = [
+        option
+        for option, value in (
+            ('wait_max_delay', max_delay),
+            ('wait_stable_for', stable_for),
+            ('wait_checkpoint_after', checkpoint_after),
+            ('wait_data_check', data_checks),
+        )
+        if value
+    ]
+    if given:
+        raise DtsConfigError(
+            '%s only %s with wait=true; set wait: true or remove %s.'
+            % (', '.join(given), 'applies' if len(given) == 1 else 'apply', 'it' if len(given) == 1 else 'them'),
+            option=given[0],
+        )
+
+
+def gate_from_params(params: Mapping[str, Any]) -> Optional[Gate]:
+    """The Gate the wait options describe, checked before any request; None when ``wait`` is false."""
+    statuses = _targets(params, 'wait_status')
+    if not statuses:
+        raise DtsConfigError(
+            'wait_status must list at least one status, for example [Synchronizing].', option='wait_status'
+        )
+    reverse = _targets(params, 'wait_reverse_status') if params.get('wait_reverse_status') else None
+    fail_statuses = validate_statuses(params.get('fail_statuses'), option='fail_statuses')
+    _check_fail_statuses(params, statuses, reverse, fail_statuses)
+    timeout = _at_least(params, 'wait_timeout', 0)
+    _at_least(params, 'wait_sleep', 1, unit='second')
+    max_delay = _at_least(params, 'wait_max_delay', 0)
+    stable_for = _at_least(params, 'wait_stable_for', 0) or 0
+    if timeout is not None and stable_for > timeout:
+        raise DtsConfigError(
+            'wait_stable_for (%d s) cannot be longer than wait_timeout (%d s): the wait could never '
+            'pass. Raise wait_timeout.' % (stable_for, timeout),
+            option='wait_stable_for',
+        )
+    checkpoint_after = parse_moment(params.get('wait_checkpoint_after'))
+    data_checks = _data_checks(params)
     if not params.get('wait'):
-        given = [
-            option
-            for option, value in (
-                ('wait_max_delay', max_delay),
-                ('wait_stable_for', stable_for),
-                ('wait_checkpoint_after', checkpoint_after),
-                ('wait_data_check', data_checks),
-            )
-            if value
-        ]
-        if given:
-            raise DtsConfigError(
-                '%s only %s with wait=true; set wait: true or remove %s.'
-                % (', '.join(given), 'applies' if len(given) == 1 else 'apply', 'it' if len(given) == 1 else 'them'),
-                option=given[0],
-            )
+        _refuse_without_wait(max_delay, stable_for, checkpoint_after, data_checks)
         return None
     return Gate(
         statuses=statuses,

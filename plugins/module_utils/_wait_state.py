@@ -34,7 +34,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._gate import Gate
-from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import MAX_PROGRESS_LINES
+from ansible_collections.alibabacloud.dts.plugins.module_utils._wait_run import MAX_PROGRESS_LINES
 
 STATE_VERSION = 1
 # A state holds the last poll's entries of at most MAX_JOB_IDS jobs and 300 progress lines.
@@ -182,7 +182,7 @@ def _list(state: Mapping[str, Any], key: str, limit: int) -> List[Any]:
 
 
 def _check_seen(seen: Any, job_ids: Sequence[str], directions: Sequence[str], started: float, now: float) -> None:
-    """A direction as the last poll judged it (``_waiter._Tracker.observe``)."""
+    """A direction as the last poll judged it (``_wait_run._Tracker.observe``)."""
     if not isinstance(seen, dict) or seen.get('job_id') not in job_ids or seen.get('direction') not in directions:
         raise _refuse('seen names a job or direction the options do not')
     if seen.get('verdict') not in _VERDICTS:

@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from ansible_collections.alibabacloud.dts.plugins.module_utils import _gate, _states, _waiter
+from ansible_collections.alibabacloud.dts.plugins.module_utils import _gate, _states, _wait_options, _wait_run, _waiter
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import DtsClient
 from ansible_collections.alibabacloud.dts.plugins.module_utils._credentials import Credentials
 from ansible_collections.alibabacloud.dts.plugins.module_utils._states import wait_on_jobs
@@ -252,7 +252,7 @@ def test_no_poll_runs_past_the_deadline_by_more_than_one_request(emulator):
 # -- the waiter stays small (issue: no function over 60 lines, each file under 400) ----------------------
 
 
-@pytest.mark.parametrize('module', [_waiter, _states, _gate])
+@pytest.mark.parametrize('module', [_waiter, _wait_run, _wait_options, _states, _gate])
 def test_the_waiter_is_made_of_small_pieces(module):
     path = module.__file__
     with open(path) as handle:
