@@ -31,6 +31,9 @@ import time
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsError
+
+# Some names are imported to be the waiter's too: the modules and tests import them from here.
+# pylint: disable=unused-import
 from ansible_collections.alibabacloud.dts.plugins.module_utils._gate import (  # noqa: F401 (the waiter's names)
     DEFAULT_FAIL_STATUSES,
     DIRECTION,
@@ -51,6 +54,8 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._wait_run import 
     _ids,
     _Run,
 )
+
+# pylint: enable=unused-import
 
 
 class WaitFailed(DtsError):
