@@ -236,11 +236,8 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils import _api_monitor
-from ansible_collections.alibabacloud.dts.plugins.module_utils._client import (
-    HAS_REQUESTS,
-    add_warning,
-    run_concurrently,
-)
+from ansible_collections.alibabacloud.dts.plugins.module_utils._client import HAS_REQUESTS, add_warning
+from ansible_collections.alibabacloud.dts.plugins.module_utils._concurrency import run_concurrently
 from ansible_collections.alibabacloud.dts.plugins.module_utils._connection import (
     CONNECTION_OPTIONS,
     connect,

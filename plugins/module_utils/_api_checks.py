@@ -24,45 +24,33 @@ data), is deliberately never called.
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils import _api_current
-from ansible_collections.alibabacloud.dts.plugins.module_utils._client import run_concurrently
-from ansible_collections.alibabacloud.dts.plugins.module_utils._convert import _Record, typed
+from ansible_collections.alibabacloud.dts.plugins.module_utils._checks_facts import (
+    CHECK_JOBS_ACTION,
+    CHECK_TYPES,
+    PRECHECK_ACTION,
+    REPORT_URL_ACTION,
+    TABLE_DETAILS_ACTION,
+    _count,
+    _typed_fields,
+    normalize_check_job,
+    normalize_precheck_item,
+)
+from ansible_collections.alibabacloud.dts.plugins.module_utils._concurrency import run_concurrently
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
-from ansible_collections.alibabacloud.dts.plugins.module_utils._fields import TYPES
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import (
     canonical_status,
-    checkpoint_time,
     normalize_dts_job,
-    to_bool,
     to_int,
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize_checks import DONE_STATUSES
 from ansible_collections.alibabacloud.dts.plugins.module_utils._paging import read_all_pages
 
-CHECK_JOBS_ACTION = 'DescribeCheckJobs'
-TABLE_DETAILS_ACTION = 'DescribeDataCheckTableDetails'
-REPORT_URL_ACTION = 'DescribeDataCheckReportUrl'
-PRECHECK_ACTION = 'DescribePreCheckStatus'
-
-# The checks a gate and dts_data_check_info read, and their wire CheckType.  (The schema check has
-# no counts in these actions; its status is in the job's data_check fact.)
-CHECK_TYPES = {'full': 1, 'incremental': 2}
-CHECK_TYPE_NAMES = dict((number, name) for name, number in CHECK_TYPES.items())
 # DescribeCheckJobs' CheckType for both kinds at once.
 BOTH_CHECK_TYPES = 3
 CHECK_JOBS_PAGE_SIZE = 30  # documented: 30, 50 or 100
 # DescribeDataCheckTableDetails and DescribePreCheckStatus document no page sizes (the latter a
 # default of 20); 20 is what DTS uses by default, so it is what a service must accept.
 DETAIL_PAGE_SIZE = 20
-# DescribeCheckJobs' Status: the validation's result.
-CHECK_RESULTS = {0: 'passed', 1: 'failed'}
-# DescribeDataCheckTableDetails' table Status (a string on the wire) and ErrorCode.
-TABLE_STATES = {0: 'done', 2: 'initializing', 3: 'running', 5: 'failed'}
-TABLE_ERRORS = {
-    1: 'too many tables without a primary key',
-    2: 'more than 300 inconsistent rows',
-    3: 'the table does not exist',
-    4: 'the query for the table has a syntax error',
-}
 TABLE_FILTERS = {'inconsistent': '6', 'all': '-1'}
 # DescribePreCheckStatus' JobCode of each stage.
 JOB_CODES = {'precheck': '01', 'schema': '02', 'full': '03', 'incremental': '04'}
@@ -187,80 +175,6 @@ def list_precheck_items(
 
     records = read_all_pages(fetch, lambda page: page['JobProgress'], key, DETAIL_PAGE_SIZE, client.max_concurrency)
     return records, {'State': first.get('State'), 'ErrorItem': first.get('ErrorItem'), 'Total': first.get('Total')}
-
-
-# -- the answers as facts -----------------------------------------------------------------------------
-
-
-def _count(value):
-    number = to_int(value)
-    return number if isinstance(number, int) and not isinstance(number, bool) else None
-
-
-def _typed_fields(action, record, names, warn, types=None):
-    """``record``'s fields ``names`` typed as the field table documents them for ``action`` (a value an
-    enumeration does not list is kept and reported to ``warn``)."""
-    source = _Record(record, None, warn)
-    types = TYPES[action] if types is None else types
-    return dict((name, typed(record.get(name), name, types, source)) for name in names)
-
-
-def normalize_check_job(record: Mapping[str, Any], warn: Any = None) -> Dict[str, Any]:
-    """One DescribeCheckJobs record: ``check_type`` V(full)/V(incremental), ``result`` V(passed)/V(failed)
-    (an unknown value as sent, and reported to ``warn``), the counts as integers, ``checkpoint`` Unix seconds."""
-    wire = _typed_fields(CHECK_JOBS_ACTION, record, ('CheckType', 'Status', 'CheckPoint'), warn)
-    check_type, result, checkpoint = _count(wire['CheckType']), _count(wire['Status']), _count(wire['CheckPoint'])
-    return {
-        'dts_job_id': record.get('DtsJobId'),
-        'dts_instance_id': record.get('DtsInstanceID'),
-        'job_name': record.get('JobName'),
-        'check_type': CHECK_TYPE_NAMES.get(check_type, record.get('CheckType')),
-        'result': CHECK_RESULTS.get(result, record.get('Status')) if result is not None else record.get('Status'),
-        'diff_count': _count(record.get('DiffCount')),
-        'finish_count': _count(record.get('FinishCount')),
-        'total_count': _count(record.get('TotalCount')),
-        'checkpoint': checkpoint,
-        'checkpoint_time': checkpoint_time(checkpoint),
-    }
-
-
-def normalize_table(record: Mapping[str, Any], warn: Any = None) -> Dict[str, Any]:
-    """One DescribeDataCheckTableDetails record: names, counts and ``state`` (V(done), V(initializing),
-    V(running), V(failed); an unknown value as sent, and reported to ``warn``); ``error`` explains a
-    documented ``ErrorCode``."""
-    wire = _typed_fields(TABLE_DETAILS_ACTION, record, ('Status', 'ErrorCode'), warn)
-    status, error_code = _count(wire['Status']), _count(wire['ErrorCode'])
-    return {
-        'source_schema': record.get('SourceDbName'),
-        'source_table': record.get('SourceTbName'),
-        'target_schema': record.get('TargetDbName'),
-        'target_table': record.get('TargetTbName'),
-        'diff_count': _count(record.get('DiffCount')),
-        'finish_count': _count(record.get('FinishCount')),
-        'total_count': _count(record.get('TotalCount')),
-        'state': TABLE_STATES.get(status, record.get('Status')) if status is not None else record.get('Status'),
-        'error_code': error_code,
-        'error': TABLE_ERRORS.get(error_code) if error_code is not None else None,
-    }
-
-
-def normalize_precheck_item(record: Mapping[str, Any], warn: Any = None) -> Dict[str, Any]:
-    """One DescribePreCheckStatus item: ``item``, ``names``, ``state`` (documented spelling; an unknown
-    one kept and reported to ``warn``), ``error``, ``repair_method``, ``can_skip``, ``skipped`` (the last
-    two booleans)."""
-    wire = _typed_fields(
-        PRECHECK_ACTION, record, ('State', 'CanSkip', 'Skip'), warn, TYPES[PRECHECK_ACTION]['JobProgress']
-    )
-    return {
-        'item': record.get('Item'),
-        'names': record.get('Names'),
-        'state': wire['State'],
-        'error': record.get('ErrMsg') or None,
-        'repair_method': record.get('RepairMethod') or None,
-        'can_skip': to_bool(record.get('CanSkip')),
-        'skipped': to_bool(record.get('Skip')),
-        'order': _count(record.get('OrderNum')),
-    }
 
 
 # -- the state of a check -----------------------------------------------------------------------------

@@ -12,7 +12,7 @@ console and API may not appear here (``_api_current`` reads those).  Each functi
 import json
 from typing import Any, Callable, Container, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
-from ansible_collections.alibabacloud.dts.plugins.module_utils._client import run_concurrently
+from ansible_collections.alibabacloud.dts.plugins.module_utils._concurrency import run_concurrently
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._job_model import (
     IDENTITY,

@@ -25,7 +25,7 @@ rules at all (RAM denies it, the key is refused): then the rest are not asked, a
 import threading
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
-from ansible_collections.alibabacloud.dts.plugins.module_utils._client import run_concurrently
+from ansible_collections.alibabacloud.dts.plugins.module_utils._concurrency import run_concurrently
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import to_int
 

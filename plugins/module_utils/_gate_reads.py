@@ -19,6 +19,7 @@ add to the status entries in place, so the waiter judges, and the module returns
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils import _api_checks
+from ansible_collections.alibabacloud.dts.plugins.module_utils._checks_facts import normalize_table
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._gate import DIRECTION, JOB_ID, MAX_LISTED, bounded
 from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import PollCutShort
@@ -72,7 +73,7 @@ def _add_tables(client: Any, check: Dict[str, Any]) -> None:
     except (DtsApiError, PollCutShort) as refusal:
         check['tables_error'] = refusal.describe()
         return
-    named = [_api_checks.normalize_table(table) for table in tables]
+    named = [normalize_table(table) for table in tables]
     check['tables'] = sorted(named, key=lambda table: -(table['diff_count'] or 0))[:MAX_TABLES]
 
 

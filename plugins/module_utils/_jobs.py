@@ -13,7 +13,7 @@ from typing import Any, Callable, Collection, Dict, Iterable, List, Mapping, Opt
 from ansible_collections.alibabacloud.dts.plugins.module_utils import _api_current
 from ansible_collections.alibabacloud.dts.plugins.module_utils._api_current import CURRENT
 from ansible_collections.alibabacloud.dts.plugins.module_utils._api_legacy import LEGACY
-from ansible_collections.alibabacloud.dts.plugins.module_utils._client import run_concurrently
+from ansible_collections.alibabacloud.dts.plugins.module_utils._concurrency import run_concurrently
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsConfigError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._families import (
     AUTO,

@@ -24,31 +24,33 @@ from typing import Any, Container, Dict, List, Mapping, Optional, Tuple
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils import _normalize_checks
 
-# The normaliser's names, importable from here as before the conversions moved to _convert.
+# The normaliser's names, importable from here as before the conversions moved to _convert and _scalars.
 # pylint: disable=unused-import
 from ansible_collections.alibabacloud.dts.plugins.module_utils._convert import (  # noqa: F401
     DIRECTIONS,
     JOB_STATUSES,
     MAX_FACT_DEPTH,
-    MAX_INTEGER,
     MIGRATION_STATUSES,
     STAGE_STATUSES,
     SUBSCRIBE_STATUSES,
     Warn,
     _Record,
     canonical_status,
-    checkpoint_time,
-    iso_time,
     snake_case,
     tags_to_dict,
+    typed,
+)
+from ansible_collections.alibabacloud.dts.plugins.module_utils._fields import TYPES
+from ansible_collections.alibabacloud.dts.plugins.module_utils._scalars import (  # noqa: F401
+    MAX_INTEGER,
+    checkpoint_time,
+    iso_time,
     to_bool,
     to_delay,
     to_int,
-    typed,
 )
 
 # pylint: enable=unused-import
-from ansible_collections.alibabacloud.dts.plugins.module_utils._fields import TYPES
 
 LIST_JOBS_ACTION = 'DescribeSynchronizationJobs'
 STATUS_LIST_ACTION = 'DescribeSynchronizationJobStatusList'

@@ -128,15 +128,7 @@ def read_all_pages(
     not add up still raises, whatever was transformed.
     """
     listing = _Listing(records_of, key_of, page_size, action, region, transform)
-    first = fetch(1, page_size)
-    listing.check(1, first)
-    total, held = listing.totals[1], len(records_of(first))
-    if held < min(page_size, total):
-        if held >= MIN_PAGE_SIZE:
-            listing.page_size = held
-        else:
-            listing.stop(1, 'page 1 holds %d records' % held)
-    expected_pages = listing.expected_pages = max(1, -(-total // listing.page_size))
+    expected_pages = _read_first_page(listing, fetch)
     listing.collect_ready()
     if expected_pages > 1 and not listing.stopped:
         _fetch_in_window(
@@ -146,20 +138,38 @@ def read_all_pages(
             listing.accept,
         )
     listing.collect_ready()
-    # The listing may have grown while it was read: follow full pages until the count is met.
+    _follow_growth(listing, fetch, expected_pages)
+    listing.verdict()
+    return listing.records
+
+
+def _read_first_page(listing: '_Listing', fetch: Callable[[int, int], Any]) -> int:
+    """Read page 1, take the page size it holds (or stop on a short page), and return the pages expected."""
+    first = fetch(1, listing.page_size)
+    listing.check(1, first)
+    total, held = listing.totals[1], len(listing.records_of(first))
+    if held < min(listing.page_size, total):
+        if held >= MIN_PAGE_SIZE:
+            listing.page_size = held
+        else:
+            listing.stop(1, 'page 1 holds %d records' % held)
+    listing.expected_pages = max(1, -(-total // listing.page_size))
+    return listing.expected_pages
+
+
+def _follow_growth(listing: '_Listing', fetch: Callable[[int, int], Any], expected_pages: int) -> None:
+    """The listing may have grown while it was read: follow full pages until the count is met."""
     number = expected_pages
     while (
         not listing.stopped
         and len(listing.seen) < listing.highest_total
-        and len(records_of(listing.pages[number])) >= listing.page_size
+        and len(listing.records_of(listing.pages[number])) >= listing.page_size
         and number < expected_pages + MAX_EXTRA_PAGES
     ):
         number += 1
         listing.check(number, fetch(number, listing.page_size))
         if not listing.collect_ready():
             break
-    listing.verdict()
-    return listing.records
 
 
 class _Listing:

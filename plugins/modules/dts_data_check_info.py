@@ -280,11 +280,11 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._api_checks impor
     CHECK_TYPES,
     describe_report_url,
     list_table_details,
-    normalize_table,
     read_data_checks,
     validate_check_types,
 )
-from ansible_collections.alibabacloud.dts.plugins.module_utils._client import run_concurrently
+from ansible_collections.alibabacloud.dts.plugins.module_utils._checks_facts import normalize_table
+from ansible_collections.alibabacloud.dts.plugins.module_utils._concurrency import run_concurrently
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import validate_job_ids
 from ansible_collections.alibabacloud.dts.plugins.module_utils.modules import DtsModule

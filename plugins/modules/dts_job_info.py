@@ -545,6 +545,76 @@ STATUSES_BY_TYPE = {
 }
 
 
+def validate_params(params):
+    """Everything checkable, checked before the first request (credentials may need one):
+    the statuses, job ids, facts and gate asked for."""
+    statuses = validate_statuses(params['statuses'], valid=STATUSES_BY_TYPE[params['job_type']])
+    job_ids = validate_job_ids(params['job_ids'])
+    facts = validate_job_facts(params['fields'], api=API_CURRENT)
+    job_filters(
+        job_type=params['job_type'],
+        name=params['name'],
+        tags=params['tags'],
+        resource_group_id=params['resource_group_id'],
+    )
+    gate = gate_from_params(params)
+    if gate is not None and (params['job_type'] != 'sync' or not job_ids):
+        raise DtsConfigError(
+            'wait needs job_type sync and job_ids naming the synchronization tasks to wait for.',
+            option='job_ids' if params['job_type'] == 'sync' else 'job_type',
+        )
+    return statuses, job_ids, facts, gate
+
+
+def wait_for_jobs(module, job_ids, gate):
+    """The wait's results (none without a gate)."""
+    if gate is None:
+        return {}
+    # The records below are this module's; the wait's status entries stay with dts_sync_status_info.
+    return wait_on_jobs(
+        module.client,
+        job_ids,
+        gate,
+        module.params,
+        check_mode=module.check_mode,
+        read_kwargs={'api': API_CURRENT},
+        with_entries=False,
+    )
+
+
+def read_jobs(module, job_ids, statuses, facts):
+    """The jobs asked for, with ``facts`` (None: every fact), their details and monitor rules if asked."""
+    params = module.params
+    jobs = list_dts_job_facts(
+        module.client,
+        job_type=params['job_type'],
+        name=params['name'],
+        tags=params['tags'],
+        resource_group_id=params['resource_group_id'],
+        job_ids=job_ids,
+        statuses=statuses,
+        page_size=params['page_size'],
+        facts=facts,
+    )
+    if params['details']:
+        jobs = add_job_details(module.client, jobs)
+    if params['monitor_rules']:
+        jobs = add_monitor_rules(module.client, jobs)
+    return jobs
+
+
+def job_info_result(waited, jobs, query, facts):
+    """The module's result: the wait's, the query's over every fact, and the jobs cut to ``facts``."""
+    result = dict(waited)
+    if query is not None:
+        result['query_result'] = query.search(jobs)
+        if facts is not None:
+            added = ('detail', RULES_FACT, ERROR_FACT)
+            jobs = [dict((key, value) for key, value in job.items() if key in facts or key in added) for job in jobs]
+    result['jobs'] = jobs
+    return result
+
+
 def main():
     module = DtsModule(
         argument_spec=dict(
@@ -566,63 +636,15 @@ def main():
     params = module.params
     query = module.compile_query()
     try:
-        # Everything checkable is checked before the first request (credentials may need one).
-        statuses = validate_statuses(params['statuses'], valid=STATUSES_BY_TYPE[params['job_type']])
-        job_ids = validate_job_ids(params['job_ids'])
-        facts = validate_job_facts(params['fields'], api=API_CURRENT)
-        job_filters(
-            job_type=params['job_type'],
-            name=params['name'],
-            tags=params['tags'],
-            resource_group_id=params['resource_group_id'],
-        )
-        gate = gate_from_params(params)
-        if gate is not None and (params['job_type'] != 'sync' or not job_ids):
-            raise DtsConfigError(
-                'wait needs job_type sync and job_ids naming the synchronization tasks to wait for.',
-                option='job_ids' if params['job_type'] == 'sync' else 'job_type',
-            )
-        waited = {}
-        if gate is not None:
-            # The records below are this module's; the wait's status entries stay with dts_sync_status_info.
-            waited = wait_on_jobs(
-                module.client,
-                job_ids,
-                gate,
-                params,
-                check_mode=module.check_mode,
-                read_kwargs={'api': API_CURRENT},
-                with_entries=False,
-            )
+        statuses, job_ids, facts, gate = validate_params(params)
+        waited = wait_for_jobs(module, job_ids, gate)
         # A query sees every fact; the records returned are then cut down to the fields asked for.
-        jobs = list_dts_job_facts(
-            module.client,
-            job_type=params['job_type'],
-            name=params['name'],
-            tags=params['tags'],
-            resource_group_id=params['resource_group_id'],
-            job_ids=job_ids,
-            statuses=statuses,
-            page_size=params['page_size'],
-            facts=None if query is not None else facts,
-        )
-        if params['details']:
-            jobs = add_job_details(module.client, jobs)
-        if params['monitor_rules']:
-            jobs = add_monitor_rules(module.client, jobs)
+        jobs = read_jobs(module, job_ids, statuses, None if query is not None else facts)
     except WaitFailed as failure:
         module.fail_json(msg=failure.message, reason=failure.reason, **failure.details)
     except DtsError as error:
         module.fail_error(error)
-
-    result = dict(waited)
-    if query is not None:
-        result['query_result'] = query.search(jobs)
-        if facts is not None:
-            added = ('detail', RULES_FACT, ERROR_FACT)
-            jobs = [dict((key, value) for key, value in job.items() if key in facts or key in added) for job in jobs]
-    result['jobs'] = jobs
-    module.exit_json(**result)
+    module.exit_json(**job_info_result(waited, jobs, query, facts))
 
 
 if __name__ == '__main__':

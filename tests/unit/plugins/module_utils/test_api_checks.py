@@ -16,12 +16,14 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._api_checks impor
     describe_report_url,
     list_table_details,
     lookup_jobs,
-    normalize_check_job,
-    normalize_precheck_item,
-    normalize_table,
     read_data_checks,
     read_failed_precheck_items,
     validate_check_types,
+)
+from ansible_collections.alibabacloud.dts.plugins.module_utils._checks_facts import (
+    normalize_check_job,
+    normalize_precheck_item,
+    normalize_table,
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import DtsClient
 from ansible_collections.alibabacloud.dts.plugins.module_utils._credentials import Credentials

@@ -15,11 +15,8 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._api_legacy impor
     job_filters,
     list_jobs,
 )
-from ansible_collections.alibabacloud.dts.plugins.module_utils._client import (
-    ConcurrencyWindow,
-    DtsClient,
-    run_concurrently,
-)
+from ansible_collections.alibabacloud.dts.plugins.module_utils._client import DtsClient
+from ansible_collections.alibabacloud.dts.plugins.module_utils._concurrency import ConcurrencyWindow, run_concurrently
 from ansible_collections.alibabacloud.dts.plugins.module_utils._connection import connect
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._pacing import MARGIN, RATE_LIMITS, LimiterRegistry

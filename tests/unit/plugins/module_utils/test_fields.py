@@ -19,7 +19,7 @@ from importlib import metadata
 import pytest
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils import _fields
-from ansible_collections.alibabacloud.dts.plugins.module_utils._api_checks import (
+from ansible_collections.alibabacloud.dts.plugins.module_utils._checks_facts import (
     normalize_check_job,
     normalize_precheck_item,
     normalize_table,

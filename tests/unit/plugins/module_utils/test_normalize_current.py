@@ -16,7 +16,6 @@ from alibabacloud_dts20200101 import models
 from hypothesis import given, settings, strategies as st
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._api_current import CURRENT
-from ansible_collections.alibabacloud.dts.plugins.module_utils._convert import iso_time
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import (
     DTS_JOB_FACTS,
     IDENTITY_DTS_JOB_FACTS,
@@ -27,6 +26,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import
     normalize_dts_job_detail,
     to_delay,
 )
+from ansible_collections.alibabacloud.dts.plugins.module_utils._scalars import iso_time
 
 CURRENT_ONLY = ('PreCheckPass', 'NotConfigured', 'Retrying', 'Upgrade', 'Locked', 'Downgrade')
 

@@ -14,13 +14,13 @@ from datetime import datetime, timedelta
 from alibabacloud_dts20200101 import models
 from hypothesis import given, settings, strategies as st
 
-from ansible_collections.alibabacloud.dts.plugins.module_utils._convert import iso_time
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import (
     JOB_FACTS,
     JOB_STATUSES,
     SUMMARY_JOB_FACTS,
     normalize_job,
 )
+from ansible_collections.alibabacloud.dts.plugins.module_utils._scalars import iso_time
 
 TEXT = st.text(max_size=12)
 NUMBER = st.one_of(st.integers(0, 10**12).map(str), st.integers(0, 10**12), st.just(''))
