@@ -252,7 +252,8 @@ def typed(
     ``parent`` is where the value sits (``DataSynchronizationStatus``), for warnings.
     """
     spec = types.get(key) if key is not None else types
-    # pylint: disable=unidiomatic-typecheck  (exact types: every value of every record, plain JSON types only)
+    # Exact types, not isinstance: this runs for every value of every record, plain JSON types only.
+    # pylint: disable=unidiomatic-typecheck
     if type(spec) is tuple:
         return _LEAVES[spec[0]](value, '%s.%s' % (parent, key) if parent and key else key or parent, spec[1], source)
     if type(value) in _PLAIN:
