@@ -14,6 +14,10 @@ Two limits, both shared by every client of the process:
   answer and grown back along a cubic curve (CUBIC) while answers come through.  The same quota is
   spent by the console, Terraform and every other tool of the account, so the documented rate is a
   ceiling, not what is available; the service's answers are the only measure of what is left.
+  Throttling that does not depend on the rate (a share of requests refused at any pace) is told
+  from a quota by those answers too: a request refused while fewer were being sent than the service
+  was just seen to let through in a second was not refused by a quota.  The adaptive rate then goes
+  off again, and only a share of throttled answers clearly above the one seen so engages it again.
 
 The client reads the table below; it names no action itself.
 """
