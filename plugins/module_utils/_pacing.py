@@ -14,13 +14,18 @@ Two limits, both shared by every client of the process:
   answer and grown back along a cubic curve (CUBIC) while answers come through.  The same quota is
   spent by the console, Terraform and every other tool of the account, so the documented rate is a
   ceiling, not what is available; the service's answers are the only measure of what is left.
+  Throttling that does not depend on the rate (a share of requests refused at any pace) is told
+  from a quota by those answers too: a request refused while fewer were being sent than the service
+  was just seen to let through in a second was not refused by a quota.  The adaptive rate then goes
+  off again, and only a share of throttled answers clearly above the one seen so engages it again.
 
 The client reads the table below; it names no action itself.
 """
 
+import bisect
 import threading
 from collections import deque
-from typing import Any, Callable, Deque, Dict, Optional, Sequence, Tuple
+from typing import Any, Callable, Deque, Dict, List, Optional, Sequence, Tuple
 
 # Calls per second per account and region.  DescribeDtsJobs and DescribeDtsJobDetail are the
 # documented limits.  The legacy actions document none; they are paced like the current calls
@@ -109,6 +114,14 @@ MAX_GROWTH = 2.0
 # second too: for a second after a cut, its window still holds requests sent at the old rate, so a
 # throttled answer to a request sent then says nothing of the new rate and does not cut again.
 MEASURE_WINDOW = 1.0
+# Throttling that does not depend on the rate (see AdaptiveRate): its share is that of throttled
+# answers among the last SAMPLE answers, and a share more than TOLERANCE above it is a quota again
+# (at a share of a quarter, 20 answers read above 0.4 about one time in twenty-five).
+SAMPLE = 20
+TOLERANCE = 0.15
+# The service counts requests as they arrive, which the network's jitter shifts from when they left
+# by up to this many seconds either way (see AdaptiveRate).
+JITTER = 0.05
 
 
 class AdaptiveRate:
@@ -124,6 +137,20 @@ class AdaptiveRate:
     cut from and ``K`` the time to get back to it; so it grows back slowly near the rate that was
     throttled and faster past it, and never past ``MAX_GROWTH`` times the rate really sent.
 
+    Not every throttled answer is a quota.  A quota of Q calls a second lets Q through in any second
+    whatever is sent, and refuses a request only when Q others went through in the second before it.
+    So once the service has let ``admitted_peak`` requests sent within one second through, the quota
+    is at least that, and a request throttled with no more than that many sent in the second up to
+    it (itself included) was not refused by a quota: the service refuses a share of requests whatever
+    the rate, and cutting would only slow every request down, cut after cut, to ``MIN_RATE``.  The
+    rate is then switched off again (the documented rate paces alone) and the share of throttled
+    answers over the last ``SAMPLE`` becomes the ``baseline``: a throttled answer cuts again only when
+    the share is more than ``TOLERANCE`` above it, which means the rate matters after all (a quota on
+    top, or a quota that fell, which one cut can make look like the same): the baseline is dropped.
+    Both counts allow for ``JITTER``: the requests sent are counted over a second widened by it on
+    each side, those let through over a second narrowed by it.  ``admitted_peak`` counts since the
+    cut before the last one, so a quota that fell is not measured against what it let through before.
+
     Requests are spaced ``1 / rate`` apart (counted from when each left), never in bursts.
     """
 
@@ -138,23 +165,40 @@ class AdaptiveRate:
         """``lock``: the lock ``next_time`` and ``sent`` are called under (the registry's booking lock)."""
         self._clock = clock
         self.beta, self.scale, self.min_rate = beta, scale, min_rate
-        # None: not engaged (no throttled answer yet).
+        # None: not engaged (no throttled answer yet, or throttling that does not depend on the rate).
         self.rate: Optional[float] = None
         self.throttled = 0
         self.cuts = 0
+        # The share of throttled answers that does not depend on the rate; None: none known.
+        self.baseline: Optional[float] = None
+        # The most requests sent within one second that the service let through: since the cut before
+        # the last one, and since the last one.
+        self._admitted_peaks = (0, 0)
         self._peak = 0.0
         self._cut_at: Optional[float] = None
         self._inflection = 0.0
         self._last_sent: Optional[float] = None
+        # When requests left (the last two seconds), and when those that got through left, in order.
         self._sent: Deque[float] = deque()
+        self._admitted: List[float] = []
+        # Whether each of the last SAMPLE answers was throttled.
+        self._recent: Deque[bool] = deque(maxlen=SAMPLE)
         self._lock = lock or threading.Lock()
+
+    @property
+    def admitted_peak(self) -> int:
+        return max(self._admitted_peaks)
 
     def measured_rate(self, now: Optional[float] = None) -> float:
         """Requests sent a second, over the last MEASURE_WINDOW seconds."""
         now = self._clock() if now is None else now
-        while self._sent and self._sent[0] <= now - MEASURE_WINDOW:
+        while self._sent and self._sent[0] <= now - 2 * MEASURE_WINDOW:
             self._sent.popleft()
-        return len(self._sent) / MEASURE_WINDOW
+        return self._count(self._sent, now) / MEASURE_WINDOW
+
+    def recent_share(self) -> float:
+        """The share of throttled answers among the last SAMPLE answers."""
+        return sum(self._recent) / float(len(self._recent) or 1)
 
     def next_time(self) -> float:
         """The earliest time the next request may leave (the caller holds the lock)."""
@@ -173,19 +217,54 @@ class AdaptiveRate:
         with self._lock:
             now = self._clock()
             measured = self.measured_rate(now)
+            self._recent.append(throttled)
             if throttled:
                 self.throttled += 1
-                if self._cut_at is not None and sent_at < self._cut_at + MEASURE_WINDOW:
-                    return
-                in_force = measured if self.rate is None else min(self.rate, measured or self.rate)
-                self._peak = max(in_force, self.min_rate)
-                self._inflection = (self._peak * (1.0 - self.beta) / self.scale) ** (1.0 / 3.0)
-                self._cut_at = now
-                self.cuts += 1
-                self.rate = max(self.min_rate, self._peak * self.beta)
-            elif self.rate is not None and self._cut_at is not None:
+                self._throttled(sent_at, now, measured)
+                return
+            self._admit(sent_at)
+            if self.rate is not None and self._cut_at is not None:
                 grown = self.scale * (now - self._cut_at - self._inflection) ** 3 + self._peak
                 self.rate = max(self.min_rate, min(grown, MAX_GROWTH * max(measured, self.min_rate)))
+
+    @staticmethod
+    def _count(times: Any, end: float, span: float = MEASURE_WINDOW) -> int:
+        """How many of ``times`` (in order) fall in the ``span`` seconds up to ``end``, ``end`` included."""
+        return bisect.bisect_right(times, end) - bisect.bisect_right(times, end - span)
+
+    def _admit(self, sent_at: float) -> None:
+        """An answer got through: count those sent within a second up to it that did (a second
+        narrowed by JITTER on each side) towards ``admitted_peak``."""
+        bisect.insort(self._admitted, sent_at)
+        del self._admitted[: bisect.bisect_right(self._admitted, self._admitted[-1] - 2 * MEASURE_WINDOW)]
+        admitted = self._count(self._admitted, sent_at, MEASURE_WINDOW - 2 * JITTER)
+        if self.rate is not None:
+            self._admitted_peaks = (self._admitted_peaks[0], max(self._admitted_peaks[1], admitted))
+
+    def _throttled(self, sent_at: float, now: float, measured: float) -> None:
+        """A throttled answer: cut the rate, or not (see the class's docstring)."""
+        # Requests sent in the second up to this one (a second widened by JITTER on each side).
+        sent_around = self._count(self._sent, sent_at + JITTER, MEASURE_WINDOW + 2 * JITTER)
+        if self.rate is not None and sent_around <= self.admitted_peak:
+            # Not the quota: no cut.  The first time, the share seen becomes the baseline.
+            if self.baseline is None:
+                self.baseline = self.recent_share()
+                self.rate, self._admitted_peaks = None, (0, 0)
+            return
+        if self.rate is not None and self._cut_at is not None and sent_at < self._cut_at + MEASURE_WINDOW:
+            return
+        if self.baseline is not None:
+            if self.recent_share() <= self.baseline + TOLERANCE:
+                return
+            self.baseline = None
+        admitted = self._count(self._admitted, now, MEASURE_WINDOW - 2 * JITTER)
+        self._admitted_peaks = (0 if self.rate is None else self._admitted_peaks[1], admitted)
+        in_force = measured if self.rate is None else min(self.rate, measured or self.rate)
+        self._peak = max(in_force, self.min_rate)
+        self._inflection = (self._peak * (1.0 - self.beta) / self.scale) ** (1.0 / 3.0)
+        self._cut_at = now
+        self.cuts += 1
+        self.rate = max(self.min_rate, self._peak * self.beta)
 
 
 class Pace:
