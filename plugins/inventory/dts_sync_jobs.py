@@ -251,8 +251,10 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._endpoints import
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, DtsConfigError
 from ansible_collections.alibabacloud.dts.plugins.module_utils._families import (
+    FAMILIES,
     family,
-    normalize_listings,
+    merge_normalized,
+    normalizer,
     validate_families,
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils._job_model import IDENTITY
@@ -296,6 +298,8 @@ IDENTITY_OPTIONS = ('access_key_id', 'profile', 'credentials_file', 'ecs_role_na
 # Facts not set as host variables: the family is dts_api; the identity block is read again from the
 # host's facts by whoever needs it (_families.identity_of), rather than stored twice on every host.
 _NOT_HOSTVARS = frozenset(['api', IDENTITY])
+# What a fetched listing carries besides the service's answer: made again from a cached one.
+_NOT_CACHED = frozenset(['facts', 'warnings'])
 # A host variable name Ansible accepts (2.19 deprecates others coming from inventory).
 _VARIABLE_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
 
@@ -423,14 +427,22 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         )
         listings = [cached.get(target.key) or fetched[target.key] for target in targets]
         if use_cache and (missing or not cache):
-            # A failed listing is asked again next time, not served from the cache.
-            self._cache[cache_key] = {
-                'format': CACHE_FORMAT,
-                'listings': [listing for listing in listings if 'failed' not in listing],
-            }
+            self._store(cache_key, listings)
         # Named in the warnings of values that could not be converted.
         self._source = path
         self._populate(listings, status_filter(statuses), monitor_rules)
+
+    def _store(self, cache_key, listings):
+        """Cache the listings: a failed one is asked again next time, not served from the cache,
+        which keeps the service's records as they came (facts are made again from them)."""
+        self._cache[cache_key] = {
+            'format': CACHE_FORMAT,
+            'listings': [
+                dict((key, value) for key, value in listing.items() if key not in _NOT_CACHED)
+                for listing in listings
+                if 'failed' not in listing
+            ],
+        }
 
     def _monitor_rules(self, path, apis):
         """The monitor_rules option, refused (before any request) when no listing would give task IDs."""
@@ -602,7 +614,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             for warning in client.warnings:  # plain HTTP, unverified TLS, an unknown region let through
                 self.display.warning('%s: %s' % (path, warning))
             try:
-                listing['records'] = family(target.api).list_records(client, page_size=page_size, **filters)
+                self._list_records(listing, client, page_size, filters)
             except DtsApiError as error:
                 if strict_regions:
                     raise AnsibleParserError(where + error.describe()) from None
@@ -618,6 +630,20 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             return listing
 
         return run_concurrently(list_region, targets, budget)
+
+    @staticmethod
+    def _list_records(listing, client, page_size, filters):
+        """The listing's raw records (what the cache keeps) and, made while later pages wait for their
+        turn, their facts and the warnings of values that could not be converted."""
+        known = family(listing['api'])
+        warnings = []
+        normalize = normalizer(known, listing['region'], warn=functools.partial(add_warning, warnings))
+        pairs = known.list_records(
+            client, page_size=page_size, transform=lambda record: (record, normalize(record)), **filters
+        )
+        listing['records'] = [record for record, _facts in pairs]
+        listing['facts'] = [facts for _record, facts in pairs]
+        listing['warnings'] = warnings
 
     def _request_budget(self, path):
         """The top-level max_concurrent_requests: requests in flight at once, all listings together."""
@@ -679,7 +705,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                         'message': None,
                         'request_id': None,
                     },
-                    'records': {},
+                    'listings': {},
                 },
             )
             if 'failed' in listing:
@@ -692,18 +718,32 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                         refused=True, code=listing['refused']['code'], message=listing['refused']['message']
                     )
             else:
-                region['records'][listing['api']] = listing['records']
+                region['listings'][listing['api']] = listing
         jobs = []
-        for (account, name), region in regions.items():
-            # Values of the answer that could not be converted are null, and said so.
-            warnings = []
-            for facts in normalize_listings(region['records'], name, warn=functools.partial(add_warning, warnings)):
+        for (account, _name), region in regions.items():
+            for facts in merge_normalized(self._facts_of(region['listings'])):
                 if status_wanted(facts.get('status')):
                     region['summary']['jobs'] += 1
                     jobs.append((account, facts))
+        return jobs, [region['summary'] for region in regions.values()]
+
+    def _facts_of(self, listings):
+        """{family name: [facts of each record]} of one region's listings (fetched ones made them while
+        paging; cached ones are made now), saying which values could not be converted (they are null)."""
+        normalized = {}
+        for known in FAMILIES:
+            listing = listings.get(known.name)
+            if listing is None:
+                continue
+            if 'facts' in listing:
+                normalized[known.name], warnings = listing['facts'], listing['warnings']
+            else:
+                warnings = []
+                normalize = normalizer(known, listing['region'], warn=functools.partial(add_warning, warnings))
+                normalized[known.name] = [normalize(record) for record in listing['records']]
             for warning in warnings:
                 self.display.warning('%s: %s' % (self._source, warning))
-        return jobs, [region['summary'] for region in regions.values()]
+        return normalized
 
     def _populate(self, listings, status_wanted, monitor_rules=False):
         strict = self.get_option('strict')

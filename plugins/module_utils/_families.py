@@ -125,20 +125,45 @@ def with_identity(facts: Optional[Collection[str]]) -> Optional[Collection[str]]
     return None if facts is None else frozenset(facts) | frozenset([IDENTITY])
 
 
+def normalizer(
+    known: Family,
+    region: Optional[str],
+    facts: Optional[Collection[str]] = None,
+    warn: Optional[Callable[[str], Any]] = None,
+) -> Callable[[Mapping[str, Any]], List[Dict[str, Any]]]:
+    """The facts of one raw record of ``known``'s listing (one per job direction it describes), each
+    with ``api`` and its identity: a ``transform`` for ``read_all_pages``, so that a listing's records
+    are normalised while its later pages wait for their turn; ``warn`` hears of values that could not
+    be converted (see _normalize)."""
+    selection = with_identity(facts)
+
+    def normalize(record: Mapping[str, Any]) -> List[Dict[str, Any]]:
+        normalized = known.normalize(record, region, selection, warn)
+        for fact in normalized:
+            fact['api'] = fact[IDENTITY]['family']
+        return normalized
+
+    return normalize
+
+
+def merge_normalized(normalized: Mapping[str, Iterable[List[Dict[str, Any]]]]) -> List[Dict[str, Any]]:
+    """Several families' listings of one region, each record made facts by ``normalizer``
+    (``{family name: [facts of each record]}``), merged by ``merge_records`` in registry order."""
+    return merge_records(
+        fact for known in FAMILIES for record_facts in normalized.get(known.name) or () for fact in record_facts
+    )
+
+
 def normalize_listings(
     listings: Mapping[str, Sequence[Mapping[str, Any]]],
     region: Optional[str],
     facts: Optional[Collection[str]] = None,
     warn: Optional[Callable[[str], Any]] = None,
 ) -> List[Dict[str, Any]]:
-    """Raw records of several families' listings of one region (``{family name: records}``) as facts,
-    merged by ``merge_records``, each with ``api`` (the family that describes it) and its identity;
-    ``warn`` hears of values that could not be converted (see _normalize)."""
-    normalized = []
-    selection = with_identity(facts)
+    """Raw records of several families' listings of one region (``{family name: records}``) as facts:
+    ``normalizer`` then ``merge_normalized``."""
+    normalized = {}
     for known in FAMILIES:
-        for record in listings.get(known.name) or ():
-            for fact in known.normalize(record, region, selection, warn):
-                fact['api'] = fact[IDENTITY]['family']
-                normalized.append(fact)
-    return merge_records(normalized)
+        normalize = normalizer(known, region, facts, warn)
+        normalized[known.name] = [normalize(record) for record in listings.get(known.name) or ()]
+    return merge_normalized(normalized)

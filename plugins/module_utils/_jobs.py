@@ -21,7 +21,8 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._families import 
     Family,
     families_for,
     family,
-    normalize_listings,
+    merge_normalized,
+    normalizer,
     validate_families,
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils._job_model import IDENTITY
@@ -286,7 +287,8 @@ def list_job_facts_all(
 ) -> List[Dict[str, Any]]:
     """The region's synchronization jobs of the ``apis`` families as facts, each job direction once.
 
-    The listings are read concurrently and merged by ``_families.merge_records``: a job several
+    The listings are read concurrently, each record normalised as soon as its page is in (while
+    later pages wait for their turn), and merged by ``_families.merge_records``: a job several
     families list (the same instance id and direction) is returned once, as the family of highest
     precedence describes it, with every fact only the others have.  Every record carries ``api``
     (the family that describes it) and ``identity``.
@@ -295,9 +297,13 @@ def list_job_facts_all(
 
     def read(lister):
         return lister.list_records(
-            client, page_size=page_size, name=name, tags=tags, resource_group_id=resource_group_id
+            client,
+            page_size=page_size,
+            name=name,
+            tags=tags,
+            resource_group_id=resource_group_id,
+            transform=normalizer(lister, client.region, facts, client.warn),
         )
 
     answers = run_concurrently(read, families, len(families))
-    listings = dict((lister.name, records) for lister, records in zip(families, answers))
-    return normalize_listings(listings, client.region, facts, client.warn)
+    return merge_normalized(dict((lister.name, normalized) for lister, normalized in zip(families, answers)))
