@@ -83,10 +83,18 @@ def precedence(name: Any) -> int:
     return known.precedence if known is not None else 0
 
 
+# (loser, winner) -> _renames: the same few pairs for every job of a listing.
+_RENAMES: Dict[Tuple[str, str], Dict[str, str]] = {}
+
+
 def _renames(loser: Family, winner: Family) -> Dict[str, str]:
     """The loser's fact names for the identity parts, as the winner names them (not repeated by a merge)."""
-    winner_names = winner.shared_facts
-    return dict((name, winner_names[key]) for key, name in loser.shared_facts.items() if key in winner_names)
+    try:
+        return _RENAMES[loser.name, winner.name]
+    except KeyError:
+        winner_names = winner.shared_facts
+        renames = dict((name, winner_names[key]) for key, name in loser.shared_facts.items() if key in winner_names)
+        return _RENAMES.setdefault((loser.name, winner.name), renames)
 
 
 def merge_records(records: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:

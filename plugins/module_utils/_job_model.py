@@ -83,8 +83,9 @@ def fill_missing(
     ``secondary``'s top-level names to ``primary``'s where the families name one fact two ways.
     """
     merged = dict(primary)
+    renamed = renamed or {}
     for key, value in secondary.items():
-        key = (renamed or {}).get(key, key)
+        key = renamed.get(key, key)
         if key == IDENTITY:
             continue
         if key not in merged or _empty(merged[key]):
