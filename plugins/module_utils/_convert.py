@@ -48,6 +48,7 @@ JOB_STATUSES = (
     'Failed',
     'Suspending',
     'Modifying',
+    'ModifyFailed',
     'Finished',
     'Retrying',
     'Upgrade',

@@ -60,8 +60,9 @@ options:
         direction only and would lose a two-way job's reverse).
       - For synchronization tasks one of V(NotStarted), V(Prechecking), V(PrecheckFailed), V(PreCheckPass),
         V(NotConfigured), V(Initializing), V(InitializeFailed), V(Synchronizing), V(Failed), V(Suspending),
-        V(Modifying), V(Finished), V(Retrying), V(Upgrade), V(Locked), V(Downgrade); migration tasks may
-        also be V(Migrating) or V(MigrationFailed), change tracking tasks V(Normal) or V(Abnormal).
+        V(Modifying), V(ModifyFailed), V(Finished), V(Retrying), V(Upgrade), V(Locked), V(Downgrade);
+        migration tasks may also be V(Migrating) or V(MigrationFailed), change tracking tasks V(Normal) or
+        V(Abnormal).
     type: list
     elements: str
   fields:

@@ -140,6 +140,17 @@ def test_unknown_status_lists_the_valid_ones():
     assert 'Synchronizing' in caught.value.message and 'PrecheckFailed' in caught.value.message
 
 
+def test_every_status_the_field_table_documents_for_synchronization_is_accepted():
+    from ansible_collections.alibabacloud.dts.plugins.module_utils._fields import VOCABULARIES
+
+    # The task statuses the SDK documents by job type: every synchronization one is a valid filter.
+    documented = sorted(
+        set(status for values in VOCABULARIES.values() if isinstance(values, dict) for status in values.get('sync', ()))
+    )
+    assert 'ModifyFailed' in documented and 'Synchronizing' in documented
+    assert validate_statuses(documented) == documented
+
+
 @pytest.mark.parametrize('bad', [[''], ['  '], [None], [5], ['x' * 200], ['dts\nx']])
 def test_bad_job_ids_are_refused(bad):
     with pytest.raises(DtsConfigError) as caught:
