@@ -37,7 +37,7 @@ import threading
 import time
 import uuid
 from bisect import bisect_right
-from collections import deque
+from collections import OrderedDict, deque
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import accumulate
@@ -103,6 +103,7 @@ THROTTLE_MESSAGES = {
 }
 UNSET = object()
 CLOCK_SKEW = timedelta(minutes=15)
+NONCE_SECONDS = CLOCK_SKEW.total_seconds()  # how long a nonce is remembered
 TLS_HANDSHAKE_SECONDS = 10
 DEFAULT_ACCESS_KEY_ID = 'dts-emulator-ak'
 DEFAULT_ACCESS_KEY_SECRET = 'dts-emulator-secret'
@@ -276,7 +277,8 @@ class Emulator:
 
     def reset_counters(self):
         with self.lock:
-            self.nonces = {}
+            # (key id, nonce) -> when it was seen, oldest first: expired ones leave from the front.
+            self.nonces = OrderedDict()
             self.rate_windows = {}
             self.log = []
             # Signatures seen, kept apart from the request log so tests can prove none leaks.
@@ -430,10 +432,12 @@ class Emulator:
             raise ApiError(400, 'InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.')
         if not nonce:
             raise ApiError(400, 'MissingSignatureNonce', 'SignatureNonce is mandatory for this action.')
-        now = time.monotonic()
         with self.lock:
-            for old in [n for n, seen in self.nonces.items() if now - seen > CLOCK_SKEW.total_seconds()]:
-                del self.nonces[old]
+            # Read under the lock, so the nonces are kept in the order they were seen and forgetting the
+            # expired ones costs what they number, not what every request still remembered costs.
+            now = time.monotonic()
+            while self.nonces and now - next(iter(self.nonces.values())) > NONCE_SECONDS:
+                self.nonces.popitem(last=False)
             if (key_id, nonce) in self.nonces:
                 raise ApiError(400, 'SignatureNonceUsed', 'Specified signature nonce was used already.')
             self.nonces[(key_id, nonce)] = now
