@@ -66,7 +66,7 @@ from emulator_data import (  # noqa: E402
     precheck_progress,
     table_detail_records,
     table_detail_summary,
-    wire_records,
+    wire_record,
 )
 
 DTS_VERSION = '2020-01-01'
@@ -580,17 +580,18 @@ class Emulator:
             start, stop = (number - 1) * size, number * size
             page_slots = []
             for position in range(bisect_right(ends, start), len(ordered)):
-                first = ends[position] - len(ordered[position]['directions'])
+                job = ordered[position]
+                first = ends[position] - len(job['directions'])
                 if first >= stop:
                     break
                 page_slots.extend(
-                    (ordered[position], index)
-                    for index in range(len(ordered[position]['directions']))
+                    (job, direction)
+                    for index, direction in enumerate(job['directions'])
                     if start <= first + index < stop
                 )
-            for job in dict((id(job), job) for job, _index in page_slots).values():
+            for job in dict((id(job), job) for job, _direction in page_slots).values():
                 self._advance(job)
-            page = [wire_records(job)[index] for job, index in page_slots]
+            page = [wire_record(job, direction) for job, direction in page_slots]
         return {
             'TotalRecordCount': ends[-1] if ends else 0,
             'PageRecordCount': size,
