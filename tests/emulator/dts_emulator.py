@@ -37,7 +37,7 @@ import threading
 import time
 import uuid
 from bisect import bisect_right
-from collections import deque
+from collections import OrderedDict, deque
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import accumulate
@@ -66,7 +66,7 @@ from emulator_data import (  # noqa: E402
     precheck_progress,
     table_detail_records,
     table_detail_summary,
-    wire_records,
+    wire_record,
 )
 
 DTS_VERSION = '2020-01-01'
@@ -103,6 +103,7 @@ THROTTLE_MESSAGES = {
 }
 UNSET = object()
 CLOCK_SKEW = timedelta(minutes=15)
+NONCE_SECONDS = CLOCK_SKEW.total_seconds()  # how long a nonce is remembered
 TLS_HANDSHAKE_SECONDS = 10
 DEFAULT_ACCESS_KEY_ID = 'dts-emulator-ak'
 DEFAULT_ACCESS_KEY_SECRET = 'dts-emulator-secret'
@@ -127,6 +128,11 @@ def _explicit_delay(payload):
 
 def parse_time(text):
     return datetime.strptime(text, '%Y-%m-%dT%H:%M:%SZ').replace(tzinfo=timezone.utc)
+
+
+def record_ends(jobs):
+    """The legacy listing's records (one per direction) up to and including each of ``jobs``."""
+    return list(accumulate(len(job['directions']) for job in jobs))
 
 
 class ApiError(Exception):
@@ -246,16 +252,33 @@ class Emulator:
             index[job['id']] = job
         self.index = index
         self.ordered = sorted(self.jobs, key=itemgetter('created', 'id'))
+        # What a listing page reads, so that a page costs a page and not the whole store (the
+        # benchmarks measure the collection, not the emulator): DescribeDtsJobs' jobs by (region,
+        # JobType), and the legacy listing's jobs (made the legacy way) by region, None for all
+        # regions, with the records (one per direction) up to and including each job.
+        by_region_and_type, legacy = {}, {None: []}
+        for job in self.ordered:
+            by_region_and_type.setdefault((job['region'], job['job_type']), []).append(job)
+            if job['origin'] == 'legacy':
+                legacy[None].append(job)
+                legacy.setdefault(job['region'], []).append(job)
+        self.by_region_and_type = by_region_and_type
+        self.legacy_listing = dict((region, (jobs, record_ends(jobs))) for region, jobs in legacy.items())
         self.indexed = (id(self.jobs), len(self.jobs))
 
     def _current_index(self):
         if self.indexed != (id(self.jobs), len(self.jobs)):
-            self._reindex()  # someone changed .jobs directly
+            self._reindex()  # someone changed .jobs directly, or a job changed what the index keys on
         return self.index
+
+    def _index_is_stale(self):
+        # The next request rebuilds the indexes (under the lock, as every change is made).
+        self.indexed = None
 
     def reset_counters(self):
         with self.lock:
-            self.nonces = {}
+            # (key id, nonce) -> when it was seen, oldest first: expired ones leave from the front.
+            self.nonces = OrderedDict()
             self.rate_windows = {}
             self.log = []
             # Signatures seen, kept apart from the request log so tests can prove none leaks.
@@ -281,6 +304,8 @@ class Emulator:
         """
         with self.lock:
             job = self.job(job_id)
+            if direction not in job['directions']:
+                self._index_is_stale()  # a new direction is a new legacy listing record
             state = job['directions'].setdefault(
                 direction, {'status': status or 'NotStarted', 'delay': 0, 'checkpoint': 0}
             )
@@ -407,10 +432,12 @@ class Emulator:
             raise ApiError(400, 'InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.')
         if not nonce:
             raise ApiError(400, 'MissingSignatureNonce', 'SignatureNonce is mandatory for this action.')
-        now = time.monotonic()
         with self.lock:
-            for old in [n for n, seen in self.nonces.items() if now - seen > CLOCK_SKEW.total_seconds()]:
-                del self.nonces[old]
+            # Read under the lock, so the nonces are kept in the order they were seen and forgetting the
+            # expired ones costs what they number, not what every request still remembered costs.
+            now = time.monotonic()
+            while self.nonces and now - next(iter(self.nonces.values())) > NONCE_SECONDS:
+                self.nonces.popitem(last=False)
             if (key_id, nonce) in self.nonces:
                 raise ApiError(400, 'SignatureNonceUsed', 'Specified signature nonce was used already.')
             self.nonces[(key_id, nonce)] = now
@@ -529,40 +556,42 @@ class Emulator:
             tags.append((key, params.get('Tag.%d.Value' % index)))
         group = params.get('ResourceGroupId')
         with self.lock:
-            # Each filter only when given: with thousands of jobs this runs under the lock for every
-            # page, and its time would otherwise show up as latency the client did not cause.
             self._current_index()
             # Jobs made the current way are not in the legacy listing (an assumption: see the README).
-            matching = [job for job in self.ordered if job['origin'] == 'legacy']
-            if region:
-                matching = [job for job in matching if job['region'] == region]
-            if name:
-                matching = [job for job in matching if name in job['name'].lower()]
-            if group:
-                matching = [job for job in matching if job['resource_group_id'] == group]
-            if tags:
-                matching = [
-                    job
-                    for job in matching
-                    if all(key in job['tags'] and (value is None or job['tags'][key] == value) for key, value in tags)
-                ]
-            # One record per direction, in a stable order; only the requested page is rendered.
-            ordered = matching  # already by creation time, then id
-            ends = list(accumulate(map(len, map(itemgetter('directions'), ordered))))
+            # The index holds the region's (or every region's) in order, with their records counted,
+            # so an unfiltered page touches only its own records; each filter runs only when given.
+            ordered, ends = self.legacy_listing.get(region or None, ((), ()))
+            if name or group or tags:
+                if name:
+                    ordered = [job for job in ordered if name in job['name'].lower()]
+                if group:
+                    ordered = [job for job in ordered if job['resource_group_id'] == group]
+                if tags:
+                    ordered = [
+                        job
+                        for job in ordered
+                        if all(
+                            key in job['tags'] and (value is None or job['tags'][key] == value) for key, value in tags
+                        )
+                    ]
+                ends = record_ends(ordered)
+            # One record per direction, in a stable order (creation time, then id); only the
+            # requested page is rendered.
             start, stop = (number - 1) * size, number * size
             page_slots = []
             for position in range(bisect_right(ends, start), len(ordered)):
-                first = ends[position] - len(ordered[position]['directions'])
+                job = ordered[position]
+                first = ends[position] - len(job['directions'])
                 if first >= stop:
                     break
                 page_slots.extend(
-                    (ordered[position], index)
-                    for index in range(len(ordered[position]['directions']))
+                    (job, direction)
+                    for index, direction in enumerate(job['directions'])
                     if start <= first + index < stop
                 )
-            for job in dict((id(job), job) for job, _index in page_slots).values():
+            for job in dict((id(job), job) for job, _direction in page_slots).values():
                 self._advance(job)
-            page = [wire_records(job)[index] for job, index in page_slots]
+            page = [wire_record(job, direction) for job, direction in page_slots]
         return {
             'TotalRecordCount': ends[-1] if ends else 0,
             'PageRecordCount': size,
@@ -715,8 +744,9 @@ class Emulator:
         now = time.time()
         with self.lock:
             self._current_index()
-            # Cheapest filters first: with 30,000 jobs this runs under the lock for every page.
-            matching = [job for job in self.ordered if job['region'] == region and job['job_type'] == job_type]
+            # The region's jobs of this type, in order, from the index; then each filter only when
+            # given, cheapest first: this runs under the lock for every page.
+            matching = self.by_region_and_type.get((region, job_type), ())
             if job_ids:
                 matching = [job for job in matching if job['dts_job_id'] in job_ids]
             if instance_ids:

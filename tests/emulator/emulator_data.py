@@ -23,6 +23,7 @@ import hashlib
 import random
 import time
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 
 DOCUMENTED_STATUSES = (
     'NotStarted',
@@ -572,8 +573,12 @@ def precheck_progress(job, job_code, now_iso):
     return state, items, 0
 
 
+@lru_cache(maxsize=65536)
 def legacy_local_time(iso):
-    """The legacy listing's CreateTime: ``yyyy-MM-dd HH:mm:ss.0`` in UTC+8, as its reference documents."""
+    """The legacy listing's CreateTime: ``yyyy-MM-dd HH:mm:ss.0`` in UTC+8, as its reference documents.
+
+    Remembered: strptime would otherwise be a good part of what a listing page costs.
+    """
     moment = datetime.strptime(iso[:19], '%Y-%m-%dT%H:%M:%S') + timedelta(hours=8)
     return moment.strftime('%Y-%m-%d %H:%M:%S.0')
 
@@ -624,66 +629,68 @@ def canonical(status):
 
 def wire_records(job):
     """DescribeSynchronizationJobs records of one job: one per direction."""
-    records = []
-    for direction in job['directions']:
-        state = job['directions'][direction]
-        documented = canonical(state['status'])
-        as_bool = job.get('wire_bool') == 'bool'
-        flag = (lambda value: value) if as_bool else (lambda value: 'true' if value else 'false')
-        record = {
-            'SynchronizationJobId': job['id'],
-            'SynchronizationJobName': job['name'],
-            'SynchronizationDirection': direction,
-            'Status': state['status'],
-            # The legacy examples say "0" for jobs not yet synchronizing; -1 is the current family's.
-            'Delay': str(max(state.get('delay', 0), 0)),
-            'DataInitialization': flag(True),
-            'StructureInitialization': flag(True),
-            'PayType': job.get('pay_type', 'PostPaid'),
-            'SynchronizationJobClass': job.get('job_class', 'medium'),
-            'InstanceCreateTime': job['created'],
-            'JobCreateTime': job['created'],
-            'CreateTime': legacy_local_time(job['created']),
-            'SourceEndpoint': {
-                'InstanceId': 'rm-src%s' % job['id'][3:11],
-                'InstanceType': 'RDS',
-                'EngineName': 'MySQL',
-                'IP': '172.16.88.10',
-                'Port': '3306',
-                'UserName': 'dtstest',
-            },
-            'DestinationEndpoint': {
-                'InstanceId': 'rm-dst%s' % job['id'][3:11],
-                'InstanceType': 'RDS',
-                'EngineName': 'MySQL',
-                'IP': '172.16.88.20',
-                'Port': '3306',
-                'UserName': 'dtstest',
-            },
-            'SynchronizationObjects': [
-                {
-                    'SchemaName': 'appdb',
-                    'NewSchemaName': 'appdb',
-                    'TableIncludes': [{'TableName': 'orders'}, {'TableName': 'customers'}],
-                    'TableExcludes': [],
-                }
-            ],
-            'PrecheckStatus': _precheck(job, documented),
-            'DataInitializationStatus': _stage(documented, 200001),
-            'StructureInitializationStatus': _stage(documented, 12),
-            'DataSynchronizationStatus': {},
-            'Performance': {
-                'RPS': '0' if documented != 'Synchronizing' else '120',
-                'FLOW': '0.00MB/s' if documented != 'Synchronizing' else '0.42MB/s',
-            },
-            'Tags': [{'Key': key, 'Value': value} for key, value in sorted(job.get('tags', {}).items())],
-        }
-        if record['PayType'] == 'PrePaid' and job.get('expire_time'):
-            record['ExpireTime'] = job['expire_time']
-        if state.get('error_message'):
-            record['ErrorMessage'] = state['error_message']
-        records.append(record)
-    return records
+    return [wire_record(job, direction) for direction in job['directions']]
+
+
+def wire_record(job, direction):
+    """The DescribeSynchronizationJobs record of one direction of a job (a listing page renders only its own)."""
+    state = job['directions'][direction]
+    documented = canonical(state['status'])
+    as_bool = job.get('wire_bool') == 'bool'
+    flag = (lambda value: value) if as_bool else (lambda value: 'true' if value else 'false')
+    record = {
+        'SynchronizationJobId': job['id'],
+        'SynchronizationJobName': job['name'],
+        'SynchronizationDirection': direction,
+        'Status': state['status'],
+        # The legacy examples say "0" for jobs not yet synchronizing; -1 is the current family's.
+        'Delay': str(max(state.get('delay', 0), 0)),
+        'DataInitialization': flag(True),
+        'StructureInitialization': flag(True),
+        'PayType': job.get('pay_type', 'PostPaid'),
+        'SynchronizationJobClass': job.get('job_class', 'medium'),
+        'InstanceCreateTime': job['created'],
+        'JobCreateTime': job['created'],
+        'CreateTime': legacy_local_time(job['created']),
+        'SourceEndpoint': {
+            'InstanceId': 'rm-src%s' % job['id'][3:11],
+            'InstanceType': 'RDS',
+            'EngineName': 'MySQL',
+            'IP': '172.16.88.10',
+            'Port': '3306',
+            'UserName': 'dtstest',
+        },
+        'DestinationEndpoint': {
+            'InstanceId': 'rm-dst%s' % job['id'][3:11],
+            'InstanceType': 'RDS',
+            'EngineName': 'MySQL',
+            'IP': '172.16.88.20',
+            'Port': '3306',
+            'UserName': 'dtstest',
+        },
+        'SynchronizationObjects': [
+            {
+                'SchemaName': 'appdb',
+                'NewSchemaName': 'appdb',
+                'TableIncludes': [{'TableName': 'orders'}, {'TableName': 'customers'}],
+                'TableExcludes': [],
+            }
+        ],
+        'PrecheckStatus': _precheck(job, documented),
+        'DataInitializationStatus': _stage(documented, 200001),
+        'StructureInitializationStatus': _stage(documented, 12),
+        'DataSynchronizationStatus': {},
+        'Performance': {
+            'RPS': '0' if documented != 'Synchronizing' else '120',
+            'FLOW': '0.00MB/s' if documented != 'Synchronizing' else '0.42MB/s',
+        },
+        'Tags': [{'Key': key, 'Value': value} for key, value in sorted(job.get('tags', {}).items())],
+    }
+    if record['PayType'] == 'PrePaid' and job.get('expire_time'):
+        record['ExpireTime'] = job['expire_time']
+    if state.get('error_message'):
+        record['ErrorMessage'] = state['error_message']
+    return record
 
 
 def dts_job_id_for(job_id):

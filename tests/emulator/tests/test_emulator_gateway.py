@@ -8,6 +8,7 @@ documented algorithm; the hand-made requests then probe each refusal the gateway
 
 import hashlib
 import json
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -186,6 +187,19 @@ def raw_v3(emulator, headers_names=None, body=b'', content_sha=None):
     return requests.post(
         emulator.endpoint + '/?RegionId=cn-hangzhou&PageSize=10', headers=headers, data=body, timeout=10
     )
+
+
+def test_a_nonce_is_remembered_for_15_minutes_then_forgotten(emulator):
+    # Nonces are forgotten oldest first, at the next signed request: one seen 15 minutes ago goes,
+    # one seen 14 minutes ago stays refused, and so does every nonce seen after it.
+    now = time.monotonic()
+    emulator.nonces[(AK, 'old')] = now - 15 * 60 - 1
+    emulator.nonces[(AK, 'recent')] = now - 14 * 60
+    assert call(emulator.endpoint, LIST, HZ, nonce='fresh').status_code == 200
+    assert list(emulator.nonces) == [(AK, 'recent'), (AK, 'fresh')]
+    assert call(emulator.endpoint, LIST, HZ, nonce='old').status_code == 200
+    assert refused(call(emulator.endpoint, LIST, HZ, nonce='recent')) == (400, 'SignatureNonceUsed')
+    assert refused(call(emulator.endpoint, LIST, HZ, nonce='fresh')) == (400, 'SignatureNonceUsed')
 
 
 def test_v3_requires_the_nonce_header_to_be_signed(emulator):
