@@ -263,6 +263,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._jobs import (
     validate_statuses,
 )
 from ansible_collections.alibabacloud.dts.plugins.module_utils._profiles import is_true, resolve_region
+from ansible_collections.alibabacloud.dts.plugins.plugin_utils._collector import collector_paused
 from ansible_collections.alibabacloud.dts.plugins.plugin_utils._core_internals import HostFacts, compiled_once
 from ansible_collections.alibabacloud.dts.plugins.plugin_utils._credential_cache import CredentialCache
 
@@ -422,15 +423,16 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             except KeyError:
                 pass
         missing = [target for target in targets if target.key not in cached]
-        fetched = dict(
-            (listing['key'], listing) for listing in self._fetch(path, missing, filters, page_size, monitor_rules)
-        )
-        listings = [cached.get(target.key) or fetched[target.key] for target in targets]
-        if use_cache and (missing or not cache):
-            self._store(cache_key, listings)
-        # Named in the warnings of values that could not be converted.
-        self._source = path
-        self._populate(listings, status_filter(statuses), monitor_rules)
+        with collector_paused():
+            fetched = dict(
+                (listing['key'], listing) for listing in self._fetch(path, missing, filters, page_size, monitor_rules)
+            )
+            listings = [cached.get(target.key) or fetched[target.key] for target in targets]
+            if use_cache and (missing or not cache):
+                self._store(cache_key, listings)
+            # Named in the warnings of values that could not be converted.
+            self._source = path
+            self._populate(listings, status_filter(statuses), monitor_rules)
 
     def _store(self, cache_key, listings):
         """Cache the listings: a failed one is asked again next time, not served from the cache,

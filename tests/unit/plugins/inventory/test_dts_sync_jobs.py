@@ -996,6 +996,25 @@ def test_job_facts_are_set_on_the_host_not_through_set_variable(cloud, parse):
     assert all(result.inventory.get_host(host).vars['dts_region'] == 'cn-hangzhou' for host in result.hostvars)
 
 
+def test_the_listings_and_the_hosts_are_made_with_the_garbage_collector_paused(cloud, parse, monkeypatch):
+    import gc
+
+    from ansible_collections.alibabacloud.dts.plugins.inventory import dts_sync_jobs
+
+    seen = []
+    original = dts_sync_jobs.merge_normalized
+
+    def recording(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(dts_sync_jobs, 'merge_normalized', recording)
+    cloud.add('cn-hangzhou', [job('dtsa')])
+    gc.enable()
+    parse(CREDENTIALS + 'regions: [cn-hangzhou]\n')
+    assert seen == [False] and gc.isenabled()
+
+
 def test_a_fact_that_is_not_plain_data_goes_through_set_variable(cloud, parse, monkeypatch):
     from ansible_collections.alibabacloud.dts.plugins.inventory import dts_sync_jobs
 
