@@ -359,6 +359,13 @@ class _Target:
         self.account, self.params, self.region, self.key, self.api = account, params, region, key, api
 
 
+def plain_text(value):
+    """An exact str of a name from the configuration (which ansible-core tags as it reads the file):
+    no tag, so no trust (ansible-core evaluates only strings tagged as trusted templates), and, set on
+    thousands of hosts, plain data HostFacts stores without ansible-core's inspection of each."""
+    return str(value)
+
+
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     NAME = 'alibabacloud.dts.dts_sync_jobs'
 
@@ -510,7 +517,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raise AnsibleParserError('%s: accounts entry %r: %s.' % (path, name, '; '.join(result.error_messages)))
         params = result.validated_parameters
         return (
-            params['name'],
+            plain_text(params['name']),
             params.get('regions'),
             dict((option, params[option]) for option in CONNECTION_OPTIONS if params.get(option) is not None),
         )
@@ -536,10 +543,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 validate_connection_params(params)
                 for region in account_regions or regions or [resolve_region(params)]:
                     # An unknown region fails here, before any request, naming close known ones.
-                    region = validate_region(
-                        region,
-                        allow_unknown=is_true(params.get('allow_unknown_region')),
-                        endpoint=explicit_endpoint(params.get('endpoint'), os.environ),
+                    region = plain_text(
+                        validate_region(
+                            region,
+                            allow_unknown=is_true(params.get('allow_unknown_region')),
+                            endpoint=explicit_endpoint(params.get('endpoint'), os.environ),
+                        )
                     )
                     endpoint = resolve_endpoint(region, params.get('endpoint'), os.environ)
                     for api, query in queries.items():

@@ -148,6 +148,12 @@ class HostFacts:
                 self.inventory.set_variable(host, key, value if is_plain(value) else wrap_var(value))
             return
         host_object = self.inventory.get_host(host)
+        own = host_object.vars
+        # Every name already checked, none on the host yet, every value plain: the common case
+        # (every host after the first), in one step.
+        if self.checked.issuperset(hostvars) and own.keys().isdisjoint(hostvars) and is_plain(hostvars):
+            own.update(hostvars)
+            return
         for key, value in hostvars.items():
             self._set_one(host, host_object, key, value)
 
