@@ -347,7 +347,7 @@ def main():
     parser.add_argument(
         '--inventory-list',
         action='store_true',
-        help='also measure ansible-inventory --list alone: wall time and peak memory per 1,000 hosts',
+        help='also measure ansible-inventory --list alone, and with --export: wall time and peak memory per 1,000 hosts',
     )
     parser.add_argument('--output', help='also write the report (Markdown) here')
     args = parser.parse_args()
@@ -432,6 +432,25 @@ def main():
                     ],
                 )
                 row['list'] = listed
+                # --export: each host's own variables, the groups' once (without it, ansible-inventory
+                # repeats the variables of every group a host is in, dts_regions of the group all
+                # among them, on every host).
+                row['export'] = run_audit(
+                    None,
+                    None,
+                    None,
+                    env,
+                    emulator=emulator,
+                    command=[
+                        os.path.join(os.path.dirname(args.ansible_playbook), 'ansible-inventory'),
+                        '-i',
+                        inventory,
+                        '--list',
+                        '--export',
+                        '--output',
+                        os.path.join(work, 'export-%d.json' % count),
+                    ],
+                )
             if args.baseline:
                 row['baseline'] = run_audit(
                     args.ansible_playbook, inventory, output + '-nothing', env, nothing, emulator=emulator
@@ -472,18 +491,21 @@ def main():
                 else '',
             )
         )
-        if 'list' in row:
-            print(
-                '  ansible-inventory --list: %.1f s wall (%.2fx the floor), %.1f s CPU, peak RSS %.0f MB: %.1f MB '
-                'per 1,000 hosts'
-                % (
-                    row['list']['wall'],
-                    row['list']['wall'] / row['floor'] if row['floor'] else 0,
-                    row['list']['cpu'],
-                    row['list']['max_process_mb'],
-                    row['list']['max_process_mb'] * 1000.0 / row['records'],
+        for key, label in (('list', '--list'), ('export', '--list --export')):
+            if key in row:
+                print(
+                    '  ansible-inventory %s: %.1f s wall (%.2fx the floor), %.1f s CPU, emulator %.1f s CPU, '
+                    'peak RSS %.0f MB: %.1f MB per 1,000 hosts'
+                    % (
+                        label,
+                        row[key]['wall'],
+                        row[key]['wall'] / row['floor'] if row['floor'] else 0,
+                        row[key]['cpu'],
+                        row[key]['emulator_cpu'],
+                        row[key]['max_process_mb'],
+                        row[key]['max_process_mb'] * 1000.0 / row['records'],
+                    )
                 )
-            )
         sys.stdout.flush()
 
     lines = [
