@@ -347,7 +347,7 @@ def main():
     parser.add_argument(
         '--inventory-list',
         action='store_true',
-        help='also measure ansible-inventory --list alone, and with --export: wall time and peak memory per 1,000 hosts',
+        help='also measure ansible-inventory --list alone, and with --export: wall time, peak memory per 1,000 hosts',
     )
     parser.add_argument('--output', help='also write the report (Markdown) here')
     args = parser.parse_args()

@@ -12,9 +12,8 @@ that could not be made.  It knows nothing of DTS: no action names, no signing, n
 import errno
 import os
 import socket
-import threading
 import traceback
-from typing import Any, Dict, List, Literal, Mapping, NamedTuple, Optional, Sequence, Union
+from typing import Any, Dict, Mapping, NamedTuple, Optional, Sequence, Union
 
 try:
     import requests
@@ -31,6 +30,7 @@ except ImportError:
     HTTPAdapter = HTTPConnection = HTTPSConnection = object  # type: ignore[misc,assignment]
     HTTPConnectionPool = HTTPSConnectionPool = object  # type: ignore[misc,assignment]
 
+from ansible_collections.alibabacloud.dts.plugins.module_utils._deadline import AttemptDeadline, watch_current_attempt
 from ansible_collections.alibabacloud.dts.plugins.module_utils._errors import DtsApiError, scrub
 
 # The most of one answer read into memory.  A page of 100 jobs with every field is a few hundred
@@ -50,87 +50,16 @@ class Answer(NamedTuple):
     content: Optional[bytes]
 
 
-# -- one attempt's deadline ----------------------------------------------------------------
-
-# The deadline of the attempt each thread is making, for the connections it uses to register with.
-_ATTEMPT = threading.local()
-
-
-class AttemptDeadline:
-    """Ends one attempt ``seconds`` after it began, however slowly the server sends its answer.
-
-    requests' ``timeout`` bounds each read on the socket, not the answer: a server sending a byte
-    a second would hold an attempt forever.  While the attempt runs, every connection it uses
-    registers here (the session's connections are ``_Watched`` ones); when the deadline passes, a
-    timer shuts their sockets down, which ends whatever connect, send or read is blocked on them.
-    Once the attempt is over, the timer can no longer touch a connection (it may serve the next
-    attempt from the keep-alive pool).
-    """
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.expired = False
-        self._connections: List[Any] = []
-        self._over = False
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
-
-    def __enter__(self) -> 'AttemptDeadline':
-        _ATTEMPT.deadline = self
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc_info: Any) -> Literal[False]:
-        self._timer.cancel()
-        with self._lock:
-            self._over = True
-            self._connections = []
-        _ATTEMPT.deadline = None
-        return False
-
-    def watch(self, connection: Any) -> None:
-        with self._lock:
-            if self._over:
-                return
-            self._connections.append(connection)
-            if self.expired:
-                _shut_down(connection)
-
-    def _expire(self) -> None:
-        with self._lock:
-            if self._over:
-                return
-            self.expired = True
-            for connection in self._connections:
-                _shut_down(connection)
-
-
-def _shut_down(connection):
-    sock = getattr(connection, 'sock', None)
-    if sock is not None:
-        try:
-            sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-
-
-def _watch_current_attempt(connection):
-    deadline = getattr(_ATTEMPT, 'deadline', None)
-    if deadline is not None:
-        deadline.watch(connection)
-
-
 class _Watched:
     """A connection that the deadline of the attempt using it can cut off (see AttemptDeadline)."""
 
     def connect(self, *args: Any, **kwargs: Any) -> Any:
-        _watch_current_attempt(self)
+        watch_current_attempt(self)
         return super().connect(*args, **kwargs)  # type: ignore[misc]
 
     def getresponse(self, *args: Any, **kwargs: Any) -> Any:
         # A kept-alive connection is not connected again: this is where a reused one registers.
-        _watch_current_attempt(self)
+        watch_current_attempt(self)
         return super().getresponse(*args, **kwargs)  # type: ignore[misc]
 
 
