@@ -24,7 +24,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._families import 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._job_model import fill_missing
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import JOB_STATUSES, canonical_status
 from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import DEFAULT_FAIL_STATUSES
-from ansible_collections.alibabacloud.dts.plugins.plugin_utils._core_internals import host_variables
+from ansible_collections.alibabacloud.dts.plugins.plugin_utils._core_internals import host_variables, plugin_data
 
 REASONS = ('failed', 'precheck', 'delay', 'expiring', 'alert', 'validation', 'refused')
 FAMILIES = NAMES
@@ -571,7 +571,7 @@ def dts_audit_report(
     moment = _judgement_time(now)
     cutoff = moment + timedelta(days=expiry_days)
     rules = _Rules(max_delay, failed_statuses, moment, cutoff)
-    for record in records or []:
+    for record in plugin_data(records) or []:
         rules.add(record)
     findings = rules.sorted_findings()
     region_entries = _region_entries(regions, refused, rules.counted)
@@ -714,6 +714,7 @@ def dts_audit_csv(rows, columns, header=True):
     """``rows`` (dicts) as CSV text (RFC 4180 quoting): every field quoted, quotes doubled, each row on
     one line, numbers as numbers and text that a spreadsheet would evaluate prefixed with an apostrophe."""
     columns = _columns(columns, 'dts_audit_csv')
+    rows = plugin_data(rows)
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator='\n')
     if header:
@@ -731,6 +732,7 @@ def dts_audit_markdown(rows, columns):
     ``code`` (in backticks), ``numeric`` (right-aligned; an absent value is 0), ``empty`` (shown for '').
     Every heading and value is escaped: it renders as the text it is, never as HTML, a link or markup."""
     columns = _columns(columns, 'dts_audit_markdown')
+    rows = plugin_data(rows)
     lines = [
         '| ' + ' | '.join(_markdown_text(column.get('heading', column['key'])) for column in columns) + ' |',
         '|' + ''.join(' ---: |' if column.get('numeric') else ' --- |' for column in columns),
