@@ -755,6 +755,250 @@ def dts_audit_markdown(rows, columns):
     return '\n'.join(lines) + '\n'
 
 
+# -- the report's files, rendered in one pass -------------------------------------------------------
+#
+# The playbook writes these texts as they are (ansible.builtin.copy): rendering them in the task that
+# computes the report spares Ansible carrying thousands of findings back from that task's worker, storing
+# them as a fact and reading them again, value by value, in a template task per file (docs/benchmarks.md).
+
+REPORT_FILES = ('dts-audit.md', 'dts-audit-summary.csv', 'dts-audit.csv')
+SUMMARY_COLUMNS = ('account', 'region', 'status', 'records')
+# One row per finding, in the order of REASONS; the same job columns for both API families, and on every
+# row the job's alert rules (empty when the inventory did not read them).
+FINDING_COLUMNS = (
+    'reason',
+    'account',
+    'region',
+    'api',
+    'job_id',
+    'instance_id',
+    'direction',
+    'job_name',
+    'status',
+    'delay',
+    'expire_time',
+    'item_name',
+    'detail',
+    'repair_method',
+) + ALERT_COLUMNS
+
+
+def _column(key, heading, **options):
+    return dict(options, key=key, heading=heading)
+
+
+def _plural(count, many, one=''):
+    return many if count != 1 else one
+
+
+def _summary_rows(report):
+    """One row per account, region and status; a region listed without a job: one row, no status, 0."""
+    rows = []
+    for region in report['audited']:
+        statuses = [status for status in report['statuses'] if status in region['statuses']]
+        for status in statuses:
+            rows.append(
+                {
+                    'account': region['account'],
+                    'region': region['region'],
+                    'status': status,
+                    'records': region['statuses'][status],
+                }
+            )
+        if not statuses:
+            rows.append({'account': region['account'], 'region': region['region'], 'status': '', 'records': 0})
+    return rows
+
+
+def _account_column(entries):
+    """The account column, for a table of entries of which one names an account."""
+    return [_column('account', 'account')] if any(entry['account'] for entry in entries) else []
+
+
+def _markdown_top(report):
+    """The title, whether the report is partial, and what was audited."""
+    lines = ['# DTS synchronization jobs audit\n\n']
+    failed = report['failed']
+    if report['incomplete']:
+        if failed:
+            why = '%d region%s could not be listed; %s jobs are not in it.' % (
+                len(failed),
+                _plural(len(failed), 's'),
+                _plural(len(failed), 'their', 'its'),
+            )
+        else:
+            why = 'the inventory listed no DTS region.'
+        lines.append('**Partial report (dts_audit_allow_partial): %s**\n' % why)
+        if failed:
+            columns = _account_column(failed) + [
+                _column('region', 'region'),
+                _column('code', 'error code'),
+                _column('message', 'error'),
+            ]
+            lines.append('\n%s\n' % dts_audit_markdown(failed, columns))
+        lines.append('\n')
+    accounts = report['accounts']
+    families = [family for family, records in report['apis'].items() if records]
+    lines.append(
+        'Audited %s: %s job records (%s jobs; a two-way job has a record per direction) in %d regions'
+        ' (%d with jobs)%s%s.\n'
+        % (
+            report['generated'],
+            report['records'],
+            report['jobs'],
+            len(report['audited']),
+            len([entry for entry in report['audited'] if entry['records']]),
+            ' and %d accounts' % len(accounts) if accounts else '',
+            '; ' + ', '.join('%s from the %s API' % (report['apis'][family], family) for family in families)
+            if len(families) > 1
+            else '',
+        )
+    )
+    lines.append('%s jobs need a human.\n' % report['attention'])
+    refused = report['refused']
+    if refused:
+        lines.append(
+            '**%d region%s refused the listing: %s jobs are not in this report.**\n'
+            % (len(refused), _plural(len(refused), 's'), _plural(len(refused), 'their', 'its'))
+        )
+    return lines
+
+
+def _markdown_regions(report, account):
+    """The records per region and status, and the regions that refused the listing."""
+    # A status is what DTS said, any text: it heads its column, but the column's key is its position (a
+    # dotted key made of the status would read a status with a dot as a path).
+    statuses = report['statuses']
+    keys = ['status_count_%d' % index for index in range(1, len(statuses) + 1)]
+    rows = []
+    for entry in report['audited']:
+        row = dict(entry)
+        row.update(
+            (key, entry['statuses'][status]) for key, status in zip(keys, statuses) if status in entry['statuses']
+        )
+        rows.append(row)
+    columns = (
+        account
+        + [_column('region', 'region')]
+        + [_column(key, status, numeric=True) for key, status in zip(keys, statuses)]
+        + [_column('records', 'total', numeric=True)]
+    )
+    lines = ['\n## Records per region and status\n\n', dts_audit_markdown(rows, columns) + '\n']
+    refused = report['refused']
+    if refused:
+        columns = _account_column(refused) + [
+            _column('region', 'region'),
+            _column('code', 'error code'),
+            _column('message', 'message'),
+        ]
+        lines.append('## Regions not audited (%d)\n\n%s\n' % (len(refused), dts_audit_markdown(refused, columns)))
+    return lines
+
+
+def _markdown_findings(report, account):
+    """The jobs that need a human: a table per reason, or None."""
+    job = account + [_column('region', 'region'), _column('job_id', 'job', code=True)]
+    direction = [_column('direction', 'direction')]
+    name = [_column('job_name', 'name')]
+    status = [_column('status', 'status')]
+    sections = (
+        ('Failed', 'failed', job + direction + name + status + [_column('detail', 'error message', empty='-')]),
+        (
+            'Failed precheck items',
+            'precheck',
+            job
+            + name
+            + [
+                _column('item_name', 'item'),
+                _column('detail', 'error message', empty='-'),
+                _column('repair_method', 'repair method', empty='-'),
+            ],
+        ),
+        (
+            'Replication delay over %s s' % report['max_delay'],
+            'delay',
+            job + direction + name + status + [_column('delay', 'delay (s)', numeric=True)],
+        ),
+        (
+            'Inconsistent or failed data validation',
+            'validation',
+            job + name + status + [_column('detail', 'validation')],
+        ),
+        (
+            'PrePaid jobs expiring within %s days' % report['expiry_days'],
+            'expiring',
+            job + name + status + [_column('expires', 'expires')],
+        ),
+    )
+    lines = ['## Jobs that need a human\n\n']
+    for title, reason, columns in sections:
+        rows = report['findings'][reason]
+        lines.append('### %s (%d)\n\n' % (title, len(rows)))
+        lines.append(dts_audit_markdown(rows, columns) + '\n' if rows else 'None.\n')
+        # The last section is followed by the alert rules' heading, the others by a blank line of their own.
+        lines.append('\n' if reason == 'expiring' or not rows else '')
+    return lines
+
+
+def _markdown_alerts(report, account):
+    """The jobs that would fail silently: without the alerts they need, or whose rules could not be read."""
+    rows = report['findings']['alert']
+    lines = ['## Jobs that would fail silently: alert rules (%d)\n\n' % len(rows)]
+    if not report['alert_rules']['read'] and not report['alert_rules']['failed']:
+        lines.append(
+            'Alert rules were not read, so they are not audited: set `monitor_rules: true` in the inventory (one\n'
+            '`DescribeJobMonitorRule` request per job).\n'
+        )
+        return lines
+    lines.append(
+        'Every job without an enabled delay alert or an enabled error alert, or whose delay alert fires only above'
+        ' %s s.\nAn enabled alert reaches people only through a CloudMonitor subscription.\n\n' % report['max_delay']
+    )
+    columns = account + [
+        _column('region', 'region'),
+        _column('job_id', 'job', code=True),
+        _column('job_name', 'name'),
+        _column('status', 'status'),
+        _column('delay_alert_enabled', 'delay alert', empty='-'),
+        _column('delay_alert_threshold', 'delay alert (s)', empty='-'),
+        _column('error_alert_enabled', 'error alert', empty='-'),
+        _column('detail', 'what is missing'),
+    ]
+    lines.append(dts_audit_markdown(rows, columns) + '\n' if rows else 'None.\n')
+    return lines
+
+
+def _markdown_report(report):
+    account = [_column('account', 'account')] if report['accounts'] else []
+    return ''.join(
+        _markdown_top(report)
+        + _markdown_regions(report, account)
+        + _markdown_findings(report, account)
+        + _markdown_alerts(report, account)
+    )
+
+
+def dts_audit_files(report):
+    """The audit report's files rendered from ``dts_audit_report``'s report, with the rest of the report.
+
+    Returns the report without its findings (their rows are in the files) and ``files``: the text of
+    each of REPORT_FILES by name, as the playbook writes them.
+    """
+    report = plugin_data(report)
+    if not isinstance(report, Mapping) or not isinstance(report.get('findings'), Mapping):
+        raise AnsibleFilterError(
+            'dts_audit_files expects the report of dts_audit_report, not %s' % type(report).__name__
+        )
+    findings = report['findings']
+    result = dict((key, value) for key, value in report.items() if key != 'findings')
+    result['files'] = {
+        'dts-audit.md': _markdown_report(report),
+        'dts-audit-summary.csv': dts_audit_csv(_summary_rows(report), SUMMARY_COLUMNS),
+        'dts-audit.csv': dts_audit_csv([row for reason in REASONS for row in findings[reason]], FINDING_COLUMNS),
+    }
+    return result
+
+
 class FilterModule:
     """The audit playbook's rules (playbooks/audit.yml)."""
 
@@ -764,4 +1008,5 @@ class FilterModule:
             'dts_audit_report': dts_audit_report,
             'dts_audit_csv': dts_audit_csv,
             'dts_audit_markdown': dts_audit_markdown,
+            'dts_audit_files': dts_audit_files,
         }
