@@ -10,6 +10,7 @@
 """
 
 import csv
+import functools
 import io
 import math
 import re
@@ -47,9 +48,16 @@ def host_var_name(fact, prefix='dts_', suffix=''):
 
 
 def _text(value):
+    if isinstance(value, str):  # as to_text does, without a call per value
+        return value
     if value is None:
         return ''
     return to_text(value)
+
+
+def _is_mapping(value):
+    """isinstance(value, Mapping), the plain dict of almost every fact first (an ABC check costs a call)."""
+    return type(value) is dict or isinstance(value, Mapping)  # pylint: disable=unidiomatic-typecheck
 
 
 def _seconds(value):
@@ -92,14 +100,17 @@ def _display_time(value):
 def _failed_precheck_items(precheck):
     """The failed items of either family's precheck: legacy item_name/check_status/error_message,
     current check_item/check_result/failed_reason; both have repair_method."""
-    if not isinstance(precheck, Mapping):
+    if not _is_mapping(precheck):
         return []
     items = []
+    # Every item of every job's precheck is read (most passed): this loop is a third of the records' time.
     for item in precheck.get('detail') or []:
-        if not isinstance(item, Mapping):
+        if type(item) is not dict and not isinstance(item, Mapping):  # pylint: disable=unidiomatic-typecheck
             continue
-        result = item.get('check_status') if item.get('check_status') is not None else item.get('check_result')
-        if _text(result).strip().lower() != 'failed':
+        result = item.get('check_status')
+        if result is None:
+            result = item.get('check_result')
+        if (result if isinstance(result, str) else _text(result)).strip().lower() != 'failed':
             continue
         name = item.get('item_name') if item.get('item_name') is not None else item.get('check_item')
         detail = item.get('error_message') if item.get('error_message') is not None else item.get('failed_reason')
@@ -109,24 +120,39 @@ def _failed_precheck_items(precheck):
     return items
 
 
+class _FactNames(dict):
+    """Fact name -> the host variable holding it, for one prefix and suffix, each worked out once (an
+    audit reads the same few dozen names on every host); ``api`` is the inventory's ``dts_api``,
+    named so whatever the prefix."""
+
+    def __init__(self, prefix, suffix):
+        super().__init__()
+        self.prefix, self.suffix = prefix, suffix
+
+    def __missing__(self, name):
+        variable = self[name] = API_VAR if name == 'api' else host_var_name(name, self.prefix, self.suffix)
+        return variable
+
+
+@functools.lru_cache(maxsize=16)
+def _fact_names(prefix, suffix):
+    return _FactNames(prefix, suffix)
+
+
 class _JobFacts(Mapping):
-    """A host's job facts by fact name (``status``), read from its variables (``dts_status``); ``api``
-    is the inventory's ``dts_api``, named so whatever the prefix."""
+    """A host's job facts by fact name (``status``), read from its variables (``dts_status``)."""
 
     def __init__(self, host_vars, prefix, suffix):
-        self._vars, self._prefix, self._suffix = host_vars, prefix, suffix
-
-    def _key(self, name):
-        return API_VAR if name == 'api' else host_var_name(name, self._prefix, self._suffix)
+        self._vars, self._names = host_vars, _fact_names(prefix, suffix)
 
     def __getitem__(self, name):
-        return self._vars[self._key(name)]
+        return self._vars[self._names[name]]
 
     def __contains__(self, name):
-        return self._key(name) in self._vars
+        return self._names[name] in self._vars
 
     def get(self, key, default=None):
-        variable = self._key(key)
+        variable = self._names[key]
         return self._vars[variable] if variable in self._vars else default
 
     def __iter__(self):
@@ -194,17 +220,14 @@ def job_alert_facts(host_vars, prefix='dts_', suffix=''):
     ``alerts_error``: the failed lookup's ``{code, message, request_id}``; ``data_check``: the validation facts.
     """
 
-    def fact(name):
-        key = host_var_name(name, prefix, suffix)
-        return host_vars[key] if key in host_vars else None
-
-    rules, error, data_check = (fact(name) for name in ALERT_FACTS)
-    read = host_var_name('monitor_rules', prefix, suffix) in host_vars
+    facts = _JobFacts(host_vars, prefix, suffix)
+    rules, error, data_check = (facts.get(name) for name in ALERT_FACTS)
+    read = 'monitor_rules' in facts
     return {
         'alerts_read': read,
         'alerts': alert_summary(rules) if read and isinstance(rules, list) else None,
-        'alerts_error': error if isinstance(error, Mapping) else ({'message': _text(error)} if error else None),
-        'data_check': data_check if isinstance(data_check, Mapping) else None,
+        'alerts_error': error if _is_mapping(error) else ({'message': _text(error)} if error else None),
+        'data_check': data_check if _is_mapping(data_check) else None,
     }
 
 
@@ -412,7 +435,7 @@ def validation_problems(data_check):
     problems = []
     for kind, label in CHECK_LABELS:
         facts = (data_check or {}).get(kind)
-        if not isinstance(facts, Mapping):
+        if not _is_mapping(facts):
             continue
         status = _text(facts.get('status'))
         if status == 'Failed':

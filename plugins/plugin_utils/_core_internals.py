@@ -178,7 +178,8 @@ def host_variables(hostvars: Any, internals: Optional[bool] = None) -> Callable[
     Ansible's ``hostvars[name]`` builds the host's whole variable set (group variables, vars plugins,
     magic variables) and templates every value read: milliseconds a host, most of an audit of
     thousands of jobs. The inventory sets the job facts on the host itself, so with the shortcut they
-    are read from the inventory's host (``hostvars._inventory``), which holds them as set. Any other
+    are read from the inventory's host (``hostvars._inventory``), whose ``vars`` hold them as set (not
+    ``get_vars()``, which copies them with the magic variables into a new dict for every host). Any other
     mapping (plain data, or a ``hostvars`` without an inventory) is read as it is.
     """
     inventory = getattr(hostvars, '_inventory', None) if _use(internals) else None
@@ -188,7 +189,7 @@ def host_variables(hostvars: Any, internals: Optional[bool] = None) -> Callable[
 
     def read(name):
         host = get_host(name)
-        return host.get_vars() if host is not None else None
+        return host.vars if host is not None else None
 
     return read
 
