@@ -11,6 +11,7 @@
 
 import csv
 import functools
+import gc
 import io
 import math
 import re
@@ -40,6 +41,28 @@ ALERT_FACTS = ('monitor_rules', 'monitor_rules_error', 'data_check')
 ALERT_COLUMNS = ('delay_alert_enabled', 'delay_alert_threshold', 'error_alert_enabled')
 # Validation kinds as the report names them.
 CHECK_LABELS = (('full', 'full'), ('incremental', 'incremental'), ('structure', 'schema'))
+
+
+def _collector_paused(function):
+    """``function`` run with the cyclic garbage collector paused, and resumed after as it was.
+
+    A full collection walks every object of the process: in the task worker of an audit of 30,000 jobs,
+    which holds the whole inventory, a third of a second each, and the records and findings these
+    filters build set off one or two (a quarter of the audit's own time). They build no reference
+    cycles, so nothing of theirs waits for the collector, which runs as before once they return.
+    """
+
+    @functools.wraps(function)
+    def paused(*args, **kwargs):
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return paused
 
 
 def host_var_name(fact, prefix='dts_', suffix=''):
@@ -103,7 +126,7 @@ def _failed_precheck_items(precheck):
     if not _is_mapping(precheck):
         return []
     items = []
-    # Every item of every job's precheck is read (most passed): this loop is a third of the records' time.
+    # Every item of every job's precheck is read, most of them passed: much of the records' time.
     for item in precheck.get('detail') or []:
         if type(item) is not dict and not isinstance(item, Mapping):  # pylint: disable=unidiomatic-typecheck
             continue
@@ -239,6 +262,7 @@ def _host_names(hostvars, hosts):
     return hosts
 
 
+@_collector_paused
 def dts_audit_records(hostvars, hosts=None, prefix='dts_', suffix=''):
     """Every job record of the inventory, one per host that is a job (a two-way job has two).
 
@@ -577,6 +601,7 @@ def _refused_finding(entry):
     }
 
 
+@_collector_paused
 def dts_audit_report(
     records, regions=None, refused=None, max_delay=300, expiry_days=14, failed_statuses=None, now=None
 ):
@@ -1001,6 +1026,7 @@ def _markdown_report(report):
     )
 
 
+@_collector_paused
 def dts_audit_files(report):
     """The audit report's files rendered from ``dts_audit_report``'s report, with the rest of the report.
 

@@ -3,6 +3,8 @@
 """The report's files (dts_audit_files), and the audit's filters chained in one Ansible expression as the
 playbook chains them: the records and the report handed from filter to filter as the data they are."""
 
+import gc
+
 import pytest
 from ansible.errors import AnsibleError
 from ansible.parsing.dataloader import DataLoader
@@ -326,3 +328,42 @@ def test_plain_data_is_read_as_it_is(internals):
     rows = [{'a': 1}]
     assert plugin_data(rows, internals) is rows
     assert plugin_data('text', internals) == 'text' and plugin_data(None, internals) is None
+
+
+# -- the garbage collector, paused while the filters build their thousands of objects -------------------
+
+
+class Hosts(dict):
+    """Host variables that note whether the garbage collector runs while a host is read."""
+
+    def __init__(self, hosts):
+        super().__init__(hosts)
+        self.collector_enabled = []
+
+    def __getitem__(self, name):
+        self.collector_enabled.append(gc.isenabled())
+        return dict.__getitem__(self, name)
+
+
+@pytest.fixture
+def collector():
+    """The collector's state, restored after the test whatever it set."""
+    enabled = gc.isenabled()
+    yield
+    (gc.enable if enabled else gc.disable)()
+
+
+@pytest.mark.parametrize('enabled', [True, False], ids=['enabled', 'disabled'])
+def test_the_collector_is_paused_while_the_records_are_read_and_left_as_it_was(collector, enabled):
+    (gc.enable if enabled else gc.disable)()
+    read = Hosts(hosts())
+    assert len(dts_audit_records(read)) == 3
+    assert read.collector_enabled == [False, False, False]
+    assert gc.isenabled() is enabled
+
+
+def test_the_collector_runs_again_after_a_filter_fails(collector):
+    gc.enable()
+    with pytest.raises(AnsibleError, match='max_delay'):
+        dts_audit_report([], max_delay='soon', now=NOW)
+    assert gc.isenabled()
