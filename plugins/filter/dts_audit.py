@@ -10,6 +10,8 @@
 """
 
 import csv
+import functools
+import gc
 import io
 import math
 import re
@@ -24,7 +26,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._families import 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._job_model import fill_missing
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import JOB_STATUSES, canonical_status
 from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import DEFAULT_FAIL_STATUSES
-from ansible_collections.alibabacloud.dts.plugins.plugin_utils._core_internals import host_variables
+from ansible_collections.alibabacloud.dts.plugins.plugin_utils._core_internals import host_variables, plugin_data
 
 REASONS = ('failed', 'precheck', 'delay', 'expiring', 'alert', 'validation', 'refused')
 FAMILIES = NAMES
@@ -41,15 +43,44 @@ ALERT_COLUMNS = ('delay_alert_enabled', 'delay_alert_threshold', 'error_alert_en
 CHECK_LABELS = (('full', 'full'), ('incremental', 'incremental'), ('structure', 'schema'))
 
 
+def _collector_paused(function):
+    """``function`` run with the cyclic garbage collector paused, and resumed after as it was.
+
+    A full collection walks every object of the process: in the task worker of an audit of 30,000 jobs,
+    which holds the whole inventory, a third of a second each, and the records and findings these
+    filters build set off one or two (a quarter of the audit's own time). They build no reference
+    cycles, so nothing of theirs waits for the collector, which runs as before once they return.
+    """
+
+    @functools.wraps(function)
+    def paused(*args, **kwargs):
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return paused
+
+
 def host_var_name(fact, prefix='dts_', suffix=''):
     """The host variable the inventory stores ``fact`` in: ``status`` -> ``dts_status``, ``dts_job_id`` stays."""
     return (fact if fact.startswith(prefix) else prefix + fact) + suffix
 
 
 def _text(value):
+    if isinstance(value, str):  # as to_text does, without a call per value
+        return value
     if value is None:
         return ''
     return to_text(value)
+
+
+def _is_mapping(value):
+    """isinstance(value, Mapping), the plain dict of almost every fact first (an ABC check costs a call)."""
+    return type(value) is dict or isinstance(value, Mapping)  # pylint: disable=unidiomatic-typecheck
 
 
 def _seconds(value):
@@ -92,14 +123,17 @@ def _display_time(value):
 def _failed_precheck_items(precheck):
     """The failed items of either family's precheck: legacy item_name/check_status/error_message,
     current check_item/check_result/failed_reason; both have repair_method."""
-    if not isinstance(precheck, Mapping):
+    if not _is_mapping(precheck):
         return []
     items = []
+    # Every item of every job's precheck is read, most of them passed: much of the records' time.
     for item in precheck.get('detail') or []:
-        if not isinstance(item, Mapping):
+        if type(item) is not dict and not isinstance(item, Mapping):  # pylint: disable=unidiomatic-typecheck
             continue
-        result = item.get('check_status') if item.get('check_status') is not None else item.get('check_result')
-        if _text(result).strip().lower() != 'failed':
+        result = item.get('check_status')
+        if result is None:
+            result = item.get('check_result')
+        if (result if isinstance(result, str) else _text(result)).strip().lower() != 'failed':
             continue
         name = item.get('item_name') if item.get('item_name') is not None else item.get('check_item')
         detail = item.get('error_message') if item.get('error_message') is not None else item.get('failed_reason')
@@ -109,24 +143,39 @@ def _failed_precheck_items(precheck):
     return items
 
 
+class _FactNames(dict):
+    """Fact name -> the host variable holding it, for one prefix and suffix, each worked out once (an
+    audit reads the same few dozen names on every host); ``api`` is the inventory's ``dts_api``,
+    named so whatever the prefix."""
+
+    def __init__(self, prefix, suffix):
+        super().__init__()
+        self.prefix, self.suffix = prefix, suffix
+
+    def __missing__(self, name):
+        variable = self[name] = API_VAR if name == 'api' else host_var_name(name, self.prefix, self.suffix)
+        return variable
+
+
+@functools.lru_cache(maxsize=16)
+def _fact_names(prefix, suffix):
+    return _FactNames(prefix, suffix)
+
+
 class _JobFacts(Mapping):
-    """A host's job facts by fact name (``status``), read from its variables (``dts_status``); ``api``
-    is the inventory's ``dts_api``, named so whatever the prefix."""
+    """A host's job facts by fact name (``status``), read from its variables (``dts_status``)."""
 
     def __init__(self, host_vars, prefix, suffix):
-        self._vars, self._prefix, self._suffix = host_vars, prefix, suffix
-
-    def _key(self, name):
-        return API_VAR if name == 'api' else host_var_name(name, self._prefix, self._suffix)
+        self._vars, self._names = host_vars, _fact_names(prefix, suffix)
 
     def __getitem__(self, name):
-        return self._vars[self._key(name)]
+        return self._vars[self._names[name]]
 
     def __contains__(self, name):
-        return self._key(name) in self._vars
+        return self._names[name] in self._vars
 
     def get(self, key, default=None):
-        variable = self._key(key)
+        variable = self._names[key]
         return self._vars[variable] if variable in self._vars else default
 
     def __iter__(self):
@@ -194,17 +243,14 @@ def job_alert_facts(host_vars, prefix='dts_', suffix=''):
     ``alerts_error``: the failed lookup's ``{code, message, request_id}``; ``data_check``: the validation facts.
     """
 
-    def fact(name):
-        key = host_var_name(name, prefix, suffix)
-        return host_vars[key] if key in host_vars else None
-
-    rules, error, data_check = (fact(name) for name in ALERT_FACTS)
-    read = host_var_name('monitor_rules', prefix, suffix) in host_vars
+    facts = _JobFacts(host_vars, prefix, suffix)
+    rules, error, data_check = (facts.get(name) for name in ALERT_FACTS)
+    read = 'monitor_rules' in facts
     return {
         'alerts_read': read,
         'alerts': alert_summary(rules) if read and isinstance(rules, list) else None,
-        'alerts_error': error if isinstance(error, Mapping) else ({'message': _text(error)} if error else None),
-        'data_check': data_check if isinstance(data_check, Mapping) else None,
+        'alerts_error': error if _is_mapping(error) else ({'message': _text(error)} if error else None),
+        'data_check': data_check if _is_mapping(data_check) else None,
     }
 
 
@@ -216,6 +262,7 @@ def _host_names(hostvars, hosts):
     return hosts
 
 
+@_collector_paused
 def dts_audit_records(hostvars, hosts=None, prefix='dts_', suffix=''):
     """Every job record of the inventory, one per host that is a job (a two-way job has two).
 
@@ -412,7 +459,7 @@ def validation_problems(data_check):
     problems = []
     for kind, label in CHECK_LABELS:
         facts = (data_check or {}).get(kind)
-        if not isinstance(facts, Mapping):
+        if not _is_mapping(facts):
             continue
         status = _text(facts.get('status'))
         if status == 'Failed':
@@ -554,6 +601,7 @@ def _refused_finding(entry):
     }
 
 
+@_collector_paused
 def dts_audit_report(
     records, regions=None, refused=None, max_delay=300, expiry_days=14, failed_statuses=None, now=None
 ):
@@ -571,7 +619,7 @@ def dts_audit_report(
     moment = _judgement_time(now)
     cutoff = moment + timedelta(days=expiry_days)
     rules = _Rules(max_delay, failed_statuses, moment, cutoff)
-    for record in records or []:
+    for record in plugin_data(records) or []:
         rules.add(record)
     findings = rules.sorted_findings()
     region_entries = _region_entries(regions, refused, rules.counted)
@@ -714,6 +762,7 @@ def dts_audit_csv(rows, columns, header=True):
     """``rows`` (dicts) as CSV text (RFC 4180 quoting): every field quoted, quotes doubled, each row on
     one line, numbers as numbers and text that a spreadsheet would evaluate prefixed with an apostrophe."""
     columns = _columns(columns, 'dts_audit_csv')
+    rows = plugin_data(rows)
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator='\n')
     if header:
@@ -731,6 +780,7 @@ def dts_audit_markdown(rows, columns):
     ``code`` (in backticks), ``numeric`` (right-aligned; an absent value is 0), ``empty`` (shown for '').
     Every heading and value is escaped: it renders as the text it is, never as HTML, a link or markup."""
     columns = _columns(columns, 'dts_audit_markdown')
+    rows = plugin_data(rows)
     lines = [
         '| ' + ' | '.join(_markdown_text(column.get('heading', column['key'])) for column in columns) + ' |',
         '|' + ''.join(' ---: |' if column.get('numeric') else ' --- |' for column in columns),
@@ -753,6 +803,251 @@ def dts_audit_markdown(rows, columns):
     return '\n'.join(lines) + '\n'
 
 
+# -- the report's files, rendered in one pass -------------------------------------------------------
+#
+# The playbook writes these texts as they are (ansible.builtin.copy): rendering them in the task that
+# computes the report spares Ansible carrying thousands of findings back from that task's worker, storing
+# them as a fact and reading them again, value by value, in a template task per file (docs/benchmarks.md).
+
+REPORT_FILES = ('dts-audit.md', 'dts-audit-summary.csv', 'dts-audit.csv')
+SUMMARY_COLUMNS = ('account', 'region', 'status', 'records')
+# One row per finding, in the order of REASONS; the same job columns for both API families, and on every
+# row the job's alert rules (empty when the inventory did not read them).
+FINDING_COLUMNS = (
+    'reason',
+    'account',
+    'region',
+    'api',
+    'job_id',
+    'instance_id',
+    'direction',
+    'job_name',
+    'status',
+    'delay',
+    'expire_time',
+    'item_name',
+    'detail',
+    'repair_method',
+) + ALERT_COLUMNS
+
+
+def _column(key, heading, **options):
+    return dict(options, key=key, heading=heading)
+
+
+def _plural(count, many, one=''):
+    return many if count != 1 else one
+
+
+def _summary_rows(report):
+    """One row per account, region and status; a region listed without a job: one row, no status, 0."""
+    rows = []
+    for region in report['audited']:
+        statuses = [status for status in report['statuses'] if status in region['statuses']]
+        for status in statuses:
+            rows.append(
+                {
+                    'account': region['account'],
+                    'region': region['region'],
+                    'status': status,
+                    'records': region['statuses'][status],
+                }
+            )
+        if not statuses:
+            rows.append({'account': region['account'], 'region': region['region'], 'status': '', 'records': 0})
+    return rows
+
+
+def _account_column(entries):
+    """The account column, for a table of entries of which one names an account."""
+    return [_column('account', 'account')] if any(entry['account'] for entry in entries) else []
+
+
+def _markdown_top(report):
+    """The title, whether the report is partial, and what was audited."""
+    lines = ['# DTS synchronization jobs audit\n\n']
+    failed = report['failed']
+    if report['incomplete']:
+        if failed:
+            why = '%d region%s could not be listed; %s jobs are not in it.' % (
+                len(failed),
+                _plural(len(failed), 's'),
+                _plural(len(failed), 'their', 'its'),
+            )
+        else:
+            why = 'the inventory listed no DTS region.'
+        lines.append('**Partial report (dts_audit_allow_partial): %s**\n' % why)
+        if failed:
+            columns = _account_column(failed) + [
+                _column('region', 'region'),
+                _column('code', 'error code'),
+                _column('message', 'error'),
+            ]
+            lines.append('\n%s\n' % dts_audit_markdown(failed, columns))
+        lines.append('\n')
+    accounts = report['accounts']
+    families = [family for family, records in report['apis'].items() if records]
+    lines.append(
+        'Audited %s: %s job records (%s jobs; a two-way job has a record per direction) in %d regions'
+        ' (%d with jobs)%s%s.\n'
+        % (
+            report['generated'],
+            report['records'],
+            report['jobs'],
+            len(report['audited']),
+            len([entry for entry in report['audited'] if entry['records']]),
+            ' and %d accounts' % len(accounts) if accounts else '',
+            '; ' + ', '.join('%s from the %s API' % (report['apis'][family], family) for family in families)
+            if len(families) > 1
+            else '',
+        )
+    )
+    lines.append('%s jobs need a human.\n' % report['attention'])
+    refused = report['refused']
+    if refused:
+        lines.append(
+            '**%d region%s refused the listing: %s jobs are not in this report.**\n'
+            % (len(refused), _plural(len(refused), 's'), _plural(len(refused), 'their', 'its'))
+        )
+    return lines
+
+
+def _markdown_regions(report, account):
+    """The records per region and status, and the regions that refused the listing."""
+    # A status is what DTS said, any text: it heads its column, but the column's key is its position (a
+    # dotted key made of the status would read a status with a dot as a path).
+    statuses = report['statuses']
+    keys = ['status_count_%d' % index for index in range(1, len(statuses) + 1)]
+    rows = []
+    for entry in report['audited']:
+        row = dict(entry)
+        row.update(
+            (key, entry['statuses'][status]) for key, status in zip(keys, statuses) if status in entry['statuses']
+        )
+        rows.append(row)
+    columns = (
+        account
+        + [_column('region', 'region')]
+        + [_column(key, status, numeric=True) for key, status in zip(keys, statuses)]
+        + [_column('records', 'total', numeric=True)]
+    )
+    lines = ['\n## Records per region and status\n\n', dts_audit_markdown(rows, columns) + '\n']
+    refused = report['refused']
+    if refused:
+        columns = _account_column(refused) + [
+            _column('region', 'region'),
+            _column('code', 'error code'),
+            _column('message', 'message'),
+        ]
+        lines.append('## Regions not audited (%d)\n\n%s\n' % (len(refused), dts_audit_markdown(refused, columns)))
+    return lines
+
+
+def _markdown_findings(report, account):
+    """The jobs that need a human: a table per reason, or None."""
+    job = account + [_column('region', 'region'), _column('job_id', 'job', code=True)]
+    direction = [_column('direction', 'direction')]
+    name = [_column('job_name', 'name')]
+    status = [_column('status', 'status')]
+    sections = (
+        ('Failed', 'failed', job + direction + name + status + [_column('detail', 'error message', empty='-')]),
+        (
+            'Failed precheck items',
+            'precheck',
+            job
+            + name
+            + [
+                _column('item_name', 'item'),
+                _column('detail', 'error message', empty='-'),
+                _column('repair_method', 'repair method', empty='-'),
+            ],
+        ),
+        (
+            'Replication delay over %s s' % report['max_delay'],
+            'delay',
+            job + direction + name + status + [_column('delay', 'delay (s)', numeric=True)],
+        ),
+        (
+            'Inconsistent or failed data validation',
+            'validation',
+            job + name + status + [_column('detail', 'validation')],
+        ),
+        (
+            'PrePaid jobs expiring within %s days' % report['expiry_days'],
+            'expiring',
+            job + name + status + [_column('expires', 'expires')],
+        ),
+    )
+    lines = ['## Jobs that need a human\n\n']
+    for title, reason, columns in sections:
+        rows = report['findings'][reason]
+        lines.append('### %s (%d)\n\n' % (title, len(rows)))
+        lines.append(dts_audit_markdown(rows, columns) + '\n' if rows else 'None.\n')
+        # The last section is followed by the alert rules' heading, the others by a blank line of their own.
+        lines.append('\n' if reason == 'expiring' or not rows else '')
+    return lines
+
+
+def _markdown_alerts(report, account):
+    """The jobs that would fail silently: without the alerts they need, or whose rules could not be read."""
+    rows = report['findings']['alert']
+    lines = ['## Jobs that would fail silently: alert rules (%d)\n\n' % len(rows)]
+    if not report['alert_rules']['read'] and not report['alert_rules']['failed']:
+        lines.append(
+            'Alert rules were not read, so they are not audited: set `monitor_rules: true` in the inventory (one\n'
+            '`DescribeJobMonitorRule` request per job).\n'
+        )
+        return lines
+    lines.append(
+        'Every job without an enabled delay alert or an enabled error alert, or whose delay alert fires only above'
+        ' %s s.\nAn enabled alert reaches people only through a CloudMonitor subscription.\n\n' % report['max_delay']
+    )
+    columns = account + [
+        _column('region', 'region'),
+        _column('job_id', 'job', code=True),
+        _column('job_name', 'name'),
+        _column('status', 'status'),
+        _column('delay_alert_enabled', 'delay alert', empty='-'),
+        _column('delay_alert_threshold', 'delay alert (s)', empty='-'),
+        _column('error_alert_enabled', 'error alert', empty='-'),
+        _column('detail', 'what is missing'),
+    ]
+    lines.append(dts_audit_markdown(rows, columns) + '\n' if rows else 'None.\n')
+    return lines
+
+
+def _markdown_report(report):
+    account = [_column('account', 'account')] if report['accounts'] else []
+    return ''.join(
+        _markdown_top(report)
+        + _markdown_regions(report, account)
+        + _markdown_findings(report, account)
+        + _markdown_alerts(report, account)
+    )
+
+
+@_collector_paused
+def dts_audit_files(report):
+    """The audit report's files rendered from ``dts_audit_report``'s report, with the rest of the report.
+
+    Returns the report without its findings (their rows are in the files) and ``files``: the text of
+    each of REPORT_FILES by name, as the playbook writes them.
+    """
+    report = plugin_data(report)
+    if not isinstance(report, Mapping) or not isinstance(report.get('findings'), Mapping):
+        raise AnsibleFilterError(
+            'dts_audit_files expects the report of dts_audit_report, not %s' % type(report).__name__
+        )
+    findings = report['findings']
+    result = dict((key, value) for key, value in report.items() if key != 'findings')
+    result['files'] = {
+        'dts-audit.md': _markdown_report(report),
+        'dts-audit-summary.csv': dts_audit_csv(_summary_rows(report), SUMMARY_COLUMNS),
+        'dts-audit.csv': dts_audit_csv([row for reason in REASONS for row in findings[reason]], FINDING_COLUMNS),
+    }
+    return result
+
+
 class FilterModule:
     """The audit playbook's rules (playbooks/audit.yml)."""
 
@@ -762,4 +1057,5 @@ class FilterModule:
             'dts_audit_report': dts_audit_report,
             'dts_audit_csv': dts_audit_csv,
             'dts_audit_markdown': dts_audit_markdown,
+            'dts_audit_files': dts_audit_files,
         }

@@ -79,6 +79,7 @@ def report(records, **options):
 def test_the_filters_are_registered_under_their_names():
     assert sorted(FilterModule().filters()) == [
         'dts_audit_csv',
+        'dts_audit_files',
         'dts_audit_markdown',
         'dts_audit_records',
         'dts_audit_report',

@@ -4,22 +4,18 @@
 
 import csv
 import io
-import os
 
-import jinja2
 import pytest
-from ansible.plugins.filter.core import FilterModule as CoreFilters
 
 from ansible_collections.alibabacloud.dts.plugins.filter.dts_audit import (
-    FilterModule,
     alert_summary,
+    dts_audit_files,
     dts_audit_records,
     dts_audit_report,
     validation_problems,
 )
 from ansible_collections.alibabacloud.dts.tests.unit.plugins.filter.test_dts_audit import NOW, current, legacy
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
 DELAY = {'type': 'delay', 'enabled': True, 'delay_threshold': 60, 'job_type': 'normal'}
 ERROR = {'type': 'error', 'enabled': True, 'delay_threshold': None, 'job_type': 'normal'}
 
@@ -230,16 +226,9 @@ def test_inconsistent_validation_is_a_finding_once_per_task():
     assert result['counts']['validation'] == 1 and result['attention'] == 1
 
 
-def render(template, dts_audit):
-    """One of the playbook's templates, rendered with the collection's filters under their FQCNs."""
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(os.path.join(ROOT, 'playbooks', 'templates')), extensions=['jinja2.ext.do']
-    )
-    environment.filters.update(CoreFilters().filters())
-    environment.filters.update(
-        ('alibabacloud.dts.' + name, function) for name, function in FilterModule().filters().items()
-    )
-    return environment.get_template(template).render(dts_audit=dts_audit)
+def render(name, report):
+    """One of the report's files, as the playbook writes it."""
+    return dts_audit_files(report)['files'][name]
 
 
 def test_the_csv_and_markdown_reports_carry_the_alert_findings():
@@ -250,7 +239,7 @@ def test_the_csv_and_markdown_reports_carry_the_alert_findings():
         ),
     }
     result = audit(hosts)
-    rows = list(csv.DictReader(io.StringIO(render('dts-audit.csv.j2', result), newline='')))
+    rows = list(csv.DictReader(io.StringIO(render('dts-audit.csv', result), newline='')))
     assert [
         (
             row['reason'],
@@ -261,9 +250,9 @@ def test_the_csv_and_markdown_reports_carry_the_alert_findings():
         )
         for row in rows
     ] == [('alert', 'j1', 'true', '3600', 'false'), ('validation', 'j2', 'true', '60', 'true')]
-    markdown = render('dts-audit.md.j2', result)
+    markdown = render('dts-audit.md', result)
     assert '## Jobs that would fail silently: alert rules (1)' in markdown
     assert 'delay alert at 3600 s, over 300 s; no enabled error alert' in markdown
     assert '### Inconsistent or failed data validation (1)' in markdown
-    unread = render('dts-audit.md.j2', audit({'a': current('j1', 'dtsj1')}))
+    unread = render('dts-audit.md', audit({'a': current('j1', 'dtsj1')}))
     assert 'Alert rules were not read' in unread and 'alert rules (0)' in unread

@@ -9,16 +9,14 @@ import io
 import os
 import re
 
-import jinja2
 import pytest
 import yaml
 from ansible import constants as C
 from ansible.inventory.data import InventoryData
 from ansible.parsing.dataloader import DataLoader
-from ansible.plugins.filter.core import FilterModule as CoreFilters
 from ansible.plugins.loader import inventory_loader
 
-from ansible_collections.alibabacloud.dts.plugins.filter.dts_audit import FilterModule, dts_audit_report
+from ansible_collections.alibabacloud.dts.plugins.filter.dts_audit import dts_audit_files, dts_audit_report
 from ansible_collections.alibabacloud.dts.tests.unit.plugins.modules.conftest import SECRET
 
 from dts_emulator import Emulator  # noqa: E402  (tests/emulator is on sys.path via the modules conftest)
@@ -152,14 +150,9 @@ def test_the_options_table_lists_every_option():
 
 def test_the_documented_csv_header_is_the_one_the_audit_writes():
     [documented] = [text.strip() for text in blocks('text') if text.startswith('reason,')]
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(os.path.join(ROOT, 'playbooks', 'templates')))
-    environment.filters.update(CoreFilters().filters())
-    environment.filters.update(
-        ('alibabacloud.dts.' + name, function) for name, function in FilterModule().filters().items()
-    )
-    report = dts_audit_report([], now='2026-01-01T00:00:00Z')
-    written = environment.get_template('dts-audit.csv.j2').render(dts_audit=report)
+    files = dts_audit_files(dts_audit_report([], now='2026-01-01T00:00:00Z'))['files']
+    written = files['dts-audit.csv']
     assert written.splitlines()[0] == documented
     assert list(csv.reader(io.StringIO(written)))[0] == documented.split(',')
-    summary = environment.get_template('dts-audit-summary.csv.j2').render(dts_audit=report)
+    summary = files['dts-audit-summary.csv']
     assert summary.splitlines()[0] in doc_text()
