@@ -995,6 +995,24 @@ def test_job_facts_are_set_on_the_host_not_through_set_variable(cloud, parse):
     assert all(result.inventory.get_host(host).vars['dts_region'] == 'cn-hangzhou' for host in result.hostvars)
 
 
+def test_without_a_cache_the_service_records_are_not_kept_once_made_facts(cloud, parse, monkeypatch):
+    from ansible_collections.alibabacloud.dts.plugins.inventory import dts_sync_jobs
+
+    kept = []
+    original = dts_sync_jobs.InventoryModule._populate
+
+    def recording(self, listings, *args, **kwargs):
+        kept.extend(sorted(listing) for listing in listings)
+        return original(self, listings, *args, **kwargs)
+
+    monkeypatch.setattr(dts_sync_jobs.InventoryModule, '_populate', recording)
+    cloud.add('cn-hangzhou', [job('dtsa')])
+    cloud.add_current('cn-hangzhou', [dts_job('dtsc')])
+    result = parse(CREDENTIALS + 'regions: [cn-hangzhou]\n')
+    assert sorted(result.hostvars) == ['dtsa', 'dtsc']
+    assert kept == [['account', 'api', 'facts', 'fetched', 'key', 'region', 'task_ids', 'warnings']] * 2
+
+
 def test_the_listings_and_the_hosts_are_made_with_the_garbage_collector_paused(cloud, parse, monkeypatch):
     import gc
 
