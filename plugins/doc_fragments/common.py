@@ -184,8 +184,9 @@ options:
       - This rate is the ceiling. Every request of an access key at one endpoint (all its regions and
         actions together) also waits for an adaptive rate, off until the service throttles a request, then
         cut to 0.7 of what was really sent at each throttled answer and grown back gradually as answers come
-        through, for a quota that other tools of the account spend too. A throttled answer also narrows
-        O(max_concurrent_requests).
+        through, for a quota that other tools of the account spend too. Throttling that does not depend on
+        the rate (a share of requests refused at any pace) turns it off again rather than slowing every
+        request down. A throttled answer also narrows O(max_concurrent_requests).
     type: float
     version_added: 0.3.0
   max_concurrent_requests:
