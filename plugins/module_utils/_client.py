@@ -13,7 +13,6 @@ import reprlib
 import threading
 import time
 import uuid
-from contextlib import ExitStack
 from typing import Any, Callable, Dict, List, Mapping, Optional, Union
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._concurrency import _NO_GATE, ConcurrencyWindow
@@ -225,8 +224,11 @@ class DtsClient:
         throttled = False
         sent_at = None
         try:
-            with ExitStack() as slot:
-                sent_at = self._depart(pace, slot)
+            # The gate is taken before the pace: a request that has its turn leaves at once, so
+            # waiting for the gate cannot bunch up requests the limiter spread out.
+            with self.gate or _NO_GATE:
+                if pace is not None:
+                    sent_at = pace.acquire(self._sleep)
                 body = self._send_once(action, query)
             if validate is not None:
                 try:
@@ -241,25 +243,6 @@ class DtsClient:
             self.window.release(generation, throttled)
             if sent_at is not None:
                 pace.answered(sent_at, throttled)
-
-    def _depart(self, pace, slot):
-        """Take a slot of the gate (held by ``slot``) when the request may leave; return when it leaves
-        (None when not paced).
-
-        The pacing wait is spent outside the gate: the inventory's listings share one gate, and
-        requests sleeping for their turn would hold the slots the other listings could send in
-        (the region with the most pages then took a third longer than its pace). The request is
-        booked on the limiters once it holds its slot, so each leaves spaced from when the previous
-        one really left, however long the gate kept it; one request of a limiter at a time does this.
-        """
-        gate = self.gate or _NO_GATE
-        if pace is None:
-            slot.enter_context(gate)
-            return None
-        with pace.turn():
-            pace.wait(self._sleep)
-            slot.enter_context(gate)
-            return pace.acquire(self._sleep)
 
     def _send_once(self, action, query):
         method = 'POST'

@@ -25,8 +25,7 @@ The client reads the table below; it names no action itself.
 import bisect
 import threading
 from collections import deque
-from contextlib import ExitStack, contextmanager
-from typing import Any, Callable, Deque, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Deque, Dict, List, Optional, Sequence, Tuple
 
 # Calls per second per account and region.  DescribeDtsJobs and DescribeDtsJobDetail are the
 # documented limits.  The legacy actions document none; they are paced like the current calls
@@ -79,8 +78,6 @@ class RateLimiter:
         self._clock = clock
         self._last: Optional[float] = None
         self._lock = threading.Lock()
-        # Held by the one request of this limiter between waiting for its turn and leaving (Pace.turn).
-        self.turn = threading.Lock()
 
     def next_time(self) -> float:
         """The earliest time the next request may leave."""
@@ -283,36 +280,15 @@ class Pace:
         self._clock = clock
         self._lock = lock
 
-    @contextmanager
-    def turn(self) -> Iterator[None]:
-        """The one request of these limiters that may wait for its time (``wait``), then for a slot of
-        the caller's gate, then book (``acquire``): the others wait here, holding nothing."""
-        with ExitStack() as stack:
-            for limiter in self.limiters:
-                stack.enter_context(limiter.turn)
-            yield
-
-    def _ready(self) -> float:
-        return max(
-            [limiter.next_time() for limiter in self.limiters]
-            + [self.adaptive.next_time() if self.adaptive is not None else float('-inf')]
-        )
-
-    def wait(self, sleep: Callable[[float], Any]) -> None:
-        """Wait (on ``sleep``) until the request may leave, without booking it."""
-        while True:
-            with self._lock:
-                wait = self._ready() - self._clock()
-            if wait <= 0:
-                return
-            sleep(wait)
-
     def acquire(self, sleep: Callable[[float], Any]) -> float:
         """Wait (on ``sleep``, outside the lock) until the request may leave; return when it leaves."""
         while True:
             with self._lock:
                 now = self._clock()
-                ready = self._ready()
+                ready = max(
+                    [limiter.next_time() for limiter in self.limiters]
+                    + [self.adaptive.next_time() if self.adaptive is not None else float('-inf')]
+                )
                 if now >= ready:
                     for limiter in self.limiters:
                         limiter.sent(now)

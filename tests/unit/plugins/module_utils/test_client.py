@@ -722,39 +722,6 @@ def test_every_request_of_every_client_sharing_a_gate_goes_through_it():
     assert outside == [] and gate.entered == len(session.sent) == 2
 
 
-def test_a_request_waits_for_its_pace_outside_the_gate_and_leaves_inside_it():
-    """Listings share the inventory's gate: a request sleeping for its turn must not hold a slot
-    another region could send in, and must still be booked on its limiter once it holds one."""
-    clock, registry, gate = FakeClock(), LimiterRegistry(), CountingGate()
-    held_while_sleeping, outside = [], []
-
-    def sleep(seconds):
-        held_while_sleeping.append(gate.held)
-        clock.sleep(seconds)
-
-    def handler(*args):
-        if not gate.held:
-            outside.append(args[0])
-        return ok({'RequestId': 'R'})
-
-    session = TimedSession(handler, clock)
-    client = DtsClient(
-        CREDS,
-        'cn-hangzhou',
-        'https://dts.cn-hangzhou.aliyuncs.com',
-        session=session,
-        sleep=sleep,
-        clock=clock,
-        limiters=registry,
-        gate=gate,
-    )
-    for _call in range(30):
-        client.call('DescribeDtsJobs', {})
-    assert len(held_while_sleeping) == 29 and set(held_while_sleeping) == {0}
-    assert outside == [] and gate.entered == 30
-    assert most_in_a_window(session.times, 1.0) == 19
-
-
 def test_connect_passes_the_gate_and_the_new_options():
     gate = threading.BoundedSemaphore(3)
     client = connect(
