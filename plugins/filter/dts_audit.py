@@ -11,7 +11,6 @@
 
 import csv
 import functools
-import gc
 import io
 import math
 import re
@@ -26,6 +25,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._families import 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._job_model import fill_missing
 from ansible_collections.alibabacloud.dts.plugins.module_utils._normalize import JOB_STATUSES, canonical_status
 from ansible_collections.alibabacloud.dts.plugins.module_utils._waiter import DEFAULT_FAIL_STATUSES
+from ansible_collections.alibabacloud.dts.plugins.plugin_utils._collector import collector_paused
 from ansible_collections.alibabacloud.dts.plugins.plugin_utils._core_internals import host_variables, plugin_data
 
 REASONS = ('failed', 'precheck', 'delay', 'expiring', 'alert', 'validation', 'refused')
@@ -54,13 +54,8 @@ def _collector_paused(function):
 
     @functools.wraps(function)
     def paused(*args, **kwargs):
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():
             return function(*args, **kwargs)
-        finally:
-            if enabled:
-                gc.enable()
 
     return paused
 
