@@ -359,6 +359,13 @@ class _Target:
         self.account, self.params, self.region, self.key, self.api = account, params, region, key, api
 
 
+def _normalizer(known, listing):
+    """``known``'s normaliser for the records of ``listing``'s region, and the list of warnings it
+    fills (values that could not be converted)."""
+    warnings = []
+    return normalizer(known, listing['region'], warn=functools.partial(add_warning, warnings)), warnings
+
+
 def plain_text(value):
     """An exact str of a name from the configuration (which ansible-core tags as it reads the file):
     no tag, so no trust (ansible-core evaluates only strings tagged as trusted templates), and, set on
@@ -649,8 +656,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         ``keep_records`` (for the cache), the service's records as they came. Without a cache the
         records are dropped as each is made facts: at 30,000 jobs they were a third of the peak memory."""
         known = family(listing['api'])
-        warnings = []
-        normalize = normalizer(known, listing['region'], warn=functools.partial(add_warning, warnings))
+        normalize, warnings = _normalizer(known, listing)
 
         def transform(record):
             task_ids = _api_monitor.task_ids([record]) if known.lists_task_ids else ()
@@ -756,8 +762,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             if 'facts' in listing:
                 normalized[known.name], warnings = listing['facts'], listing['warnings']
             else:
-                warnings = []
-                normalize = normalizer(known, listing['region'], warn=functools.partial(add_warning, warnings))
+                normalize, warnings = _normalizer(known, listing)
                 normalized[known.name] = [normalize(record) for record in listing['records']]
             for warning in warnings:
                 self.display.warning('%s: %s' % (self._source, warning))
