@@ -225,7 +225,11 @@ class DtsClient:
         sent_at = None
         try:
             # The gate is taken before the pace: a request that has its turn leaves at once, so
-            # waiting for the gate cannot bunch up requests the limiter spread out.
+            # waiting for the gate cannot bunch up requests the limiter spread out.  With a shared
+            # gate, its turn comes first: the action's other requests wait in line, not asleep in
+            # the gate's slots, where they kept every other region's requests out (``Turnstile``).
+            if pace is not None and self.gate is not None:
+                pace.line_up()
             with self.gate or _NO_GATE:
                 if pace is not None:
                     sent_at = pace.acquire(self._sleep)
@@ -240,6 +244,8 @@ class DtsClient:
             throttled = is_throttling(error)
             raise
         finally:
+            if pace is not None:
+                pace.leave_line()
             self.window.release(generation, throttled)
             if sent_at is not None:
                 pace.answered(sent_at, throttled)

@@ -69,6 +69,40 @@ def rate_for(action: str, override: Optional[float] = None, rate: Optional[float
     return DEFAULT_RATE
 
 
+class Turnstile:
+    """One thread at a time, in the order they came: the line of one action's requests.
+
+    A paced action's requests wait for their turn here before they take a slot of a shared gate
+    (the inventory's ``max_concurrent_requests``): only the request whose turn it is holds a slot
+    while it waits for its pace, and it alone is woken when that comes.  Without the line, every
+    page in flight held a slot asleep for up to a window of intervals, and a region's request
+    waited behind another region's sleepers.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._waiting: Deque[Any] = deque()
+        self._taken = False
+
+    def acquire(self) -> None:
+        with self._lock:
+            if not self._taken:
+                self._taken = True
+                return
+            handed = threading.Lock()
+            handed.acquire()
+            self._waiting.append(handed)
+        # Released by the thread before, which hands its turn straight on (it stays taken).
+        handed.acquire()
+
+    def release(self) -> None:
+        with self._lock:
+            if self._waiting:
+                self._waiting.popleft().release()
+            else:
+                self._taken = False
+
+
 class RateLimiter:
     """Requests at least ``(1 + margin) / rate`` seconds apart, for every thread that waits here."""
 
@@ -78,6 +112,7 @@ class RateLimiter:
         self._clock = clock
         self._last: Optional[float] = None
         self._lock = threading.Lock()
+        self.turnstile = Turnstile()
 
     def next_time(self) -> float:
         """The earliest time the next request may leave."""
@@ -279,9 +314,25 @@ class Pace:
         self.adaptive = adaptive
         self._clock = clock
         self._lock = lock
+        # The turnstiles this request holds (line_up), left as it is booked or by leave_line.
+        self._held: List[Turnstile] = []
+
+    def line_up(self) -> None:
+        """Wait for this request's turn among its action's requests (``Turnstile``): before a gate."""
+        for limiter in self.limiters:
+            limiter.turnstile.acquire()
+            self._held.append(limiter.turnstile)
+
+    def leave_line(self) -> None:
+        """Let the next request of the line have its turn (nothing once done)."""
+        while self._held:
+            self._held.pop().release()
 
     def acquire(self, sleep: Callable[[float], Any]) -> float:
-        """Wait (on ``sleep``, outside the lock) until the request may leave; return when it leaves."""
+        """Wait (on ``sleep``, outside the lock) until the request may leave; return when it leaves.
+
+        A request that lined up leaves the line as it is booked: the next one's wait starts then.
+        """
         while True:
             with self._lock:
                 now = self._clock()
@@ -294,6 +345,7 @@ class Pace:
                         limiter.sent(now)
                     if self.adaptive is not None:
                         self.adaptive.sent(now)
+                    self.leave_line()
                     return now
                 wait = ready - now
             sleep(wait)

@@ -5,6 +5,7 @@
 import json
 import socket
 import threading
+import time
 
 import pytest
 import requests
@@ -720,6 +721,64 @@ def test_every_request_of_every_client_sharing_a_gate_goes_through_it():
     for client in clients:
         describe_statuses(client, ['dtsA'])
     assert outside == [] and gate.entered == len(session.sent) == 2
+
+
+class SleepersInGate:
+    """A shared gate of ``slots`` that counts, per region, the requests asleep on their pace while they hold a slot."""
+
+    def __init__(self, slots):
+        self._slots = threading.BoundedSemaphore(slots)
+        self._lock = threading.Lock()
+        self._holders = set()
+        self.asleep = {}
+        self.most_asleep = {}
+
+    def __enter__(self):
+        self._slots.acquire()
+        with self._lock:
+            self._holders.add(threading.get_ident())
+
+    def __exit__(self, *exc_info):
+        with self._lock:
+            self._holders.discard(threading.get_ident())
+        self._slots.release()
+
+    def sleeper(self, region):
+        def sleep(seconds):
+            holding = threading.get_ident() in self._holders
+            with self._lock:
+                self.asleep[region] = self.asleep.get(region, 0) + holding
+                self.most_asleep[region] = max(self.most_asleep.get(region, 0), self.asleep[region])
+            time.sleep(seconds)
+            with self._lock:
+                self.asleep[region] -= holding
+
+        return sleep
+
+
+def test_requests_waiting_for_their_pace_wait_in_line_not_in_the_shared_gate():
+    # Eight requests of one action in flight at once: only the one whose turn it is may sleep on
+    # the pace in a slot of the gate. The others, in its slots, would keep other regions out.
+    gate = SleepersInGate(slots=4)
+    registry = LimiterRegistry()
+    session = FakeSession(lambda *a: ok({'RequestId': 'R'}))
+    clients = [
+        DtsClient(
+            CREDS,
+            region,
+            'https://dts.%s.aliyuncs.com' % region,
+            session=session,
+            gate=gate,
+            limiters=registry,
+            sleep=gate.sleeper(region),
+            max_requests_per_second=100,
+        )
+        for region in ('cn-hangzhou', 'cn-beijing')
+    ]
+    calls = [client for client in clients for _request in range(8)]
+    run_concurrently(lambda client: client.call('DescribeDtsJobs', {}), calls, len(calls))
+    assert len(session.sent) == 16
+    assert gate.most_asleep == {'cn-hangzhou': 1, 'cn-beijing': 1}
 
 
 def test_connect_passes_the_gate_and_the_new_options():

@@ -5,6 +5,7 @@ CUBIC's curve, shared by every region of an account at one endpoint; and off aga
 does not depend on the rate. Every clock here is fake."""
 
 import random
+import threading
 from collections import deque
 
 import pytest
@@ -19,6 +20,7 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._pacing import (
     TOLERANCE,
     AdaptiveRate,
     LimiterRegistry,
+    Turnstile,
 )
 from ansible_collections.alibabacloud.dts.tests.unit.clock import FakeClock
 from ansible_collections.alibabacloud.dts.tests.unit.plugins.module_utils.fakes import (
@@ -316,3 +318,29 @@ def test_a_quota_that_appears_on_top_of_a_share_throttled_whatever_the_rate_is_s
     after = [rate for when, rate in rates if when > 20]
     assert max(after) <= 1.5 * 8 and min(after) >= MIN_RATE
     assert gateway.by_quota <= 0.1 * sum(1 for when, _rate in rates if when >= 15)
+
+
+def test_a_turnstile_lets_one_thread_through_at_a_time_and_every_one_in_the_end():
+    turnstile, lock = Turnstile(), threading.Lock()
+    inside, most_inside, passed = [0], [0], []
+
+    def go(number):
+        turnstile.acquire()
+        with lock:
+            inside[0] += 1
+            most_inside[0] = max(most_inside[0], inside[0])
+        for _step in range(1000):  # a while inside, so that the others pile up behind
+            pass
+        with lock:
+            inside[0] -= 1
+            passed.append(number)
+        turnstile.release()
+
+    threads = [threading.Thread(target=go, args=(number,)) for number in range(32)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most_inside == [1] and sorted(passed) == list(range(32))
+    turnstile.acquire()  # free again once the last one left
+    turnstile.release()
