@@ -437,7 +437,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             except KeyError:
                 pass
         missing = [target for target in targets if target.key not in cached]
-        with collector_paused():
+        # The hosts are kept to the end of the run: frozen, the collector no longer walks them.
+        with collector_paused(freeze=True):
             fetched = dict(
                 (listing['key'], listing)
                 for listing in self._fetch(path, missing, filters, page_size, monitor_rules, keep_records=use_cache)

@@ -12,6 +12,7 @@ def collector_on():
     was_on = gc.isenabled()
     gc.enable()
     yield
+    gc.unfreeze()
     if not was_on:
         gc.disable()
 
@@ -37,3 +38,23 @@ def test_a_collector_that_was_off_stays_off(collector_on):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_what_the_block_made_is_frozen_when_asked_and_only_then(collector_on):
+    gc.unfreeze()
+    with collector_paused():
+        made = [{'job': index} for index in range(100)]
+    assert gc.get_freeze_count() == 0
+    with collector_paused(freeze=True):
+        made = [[index] for index in range(100)]
+    assert gc.get_freeze_count() >= len(made) and gc.isenabled()
+    # Frozen: out of every generation the collector walks.
+    assert all(tracked is not made[0] for tracked in gc.get_objects())
+
+
+def test_a_block_that_failed_freezes_nothing(collector_on):
+    gc.unfreeze()
+    with pytest.raises(RuntimeError):
+        with collector_paused(freeze=True):
+            raise RuntimeError('listing failed')
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
