@@ -610,6 +610,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         budget = self._request_budget(path)
         # Every client waits for a slot of one gate: the budget holds for the whole inventory.
         gate = threading.BoundedSemaphore(budget)
+        # One listing at a time makes records facts (read_all_pages' transform_lock).
+        transform_lock = threading.Lock()
         credentials = CredentialCache()
         strict_regions = self.get_option('strict_regions')
 
@@ -635,7 +637,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             for warning in client.warnings:  # plain HTTP, unverified TLS, an unknown region let through
                 self.display.warning('%s: %s' % (path, warning))
             try:
-                self._list_records(listing, client, page_size, filters, keep_records)
+                self._list_records(listing, client, page_size, filters, keep_records, transform_lock)
             except DtsApiError as error:
                 if strict_regions:
                     raise AnsibleParserError(where + error.describe()) from None
@@ -651,7 +653,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return run_concurrently(list_region, targets, budget)
 
     @staticmethod
-    def _list_records(listing, client, page_size, filters, keep_records):
+    def _list_records(listing, client, page_size, filters, keep_records, transform_lock=None):
         """The listing's facts, made while later pages wait for their turn, the warnings of values
         that could not be converted, its task ids (what alert rules are asked with) and, with
         ``keep_records`` (for the cache), the service's records as they came. Without a cache the
@@ -663,7 +665,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             task_ids = _api_monitor.task_ids([record]) if known.lists_task_ids else ()
             return record if keep_records else None, task_ids, normalize(record)
 
-        made = known.list_records(client, page_size=page_size, transform=transform, **filters)
+        made = known.list_records(
+            client, page_size=page_size, transform=transform, transform_lock=transform_lock, **filters
+        )
         if keep_records:
             listing['records'] = [record for record, _task_ids, _facts in made]
         listing['task_ids'] = list(dict.fromkeys(task_id for _record, task_ids, _facts in made for task_id in task_ids))

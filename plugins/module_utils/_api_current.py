@@ -124,6 +124,7 @@ def list_dts_jobs(
     instance_id: Optional[str] = None,
     page_size: int = DEFAULT_PAGE_SIZE,
     transform: Optional[Callable[[Any], Any]] = None,
+    transform_lock: Any = None,
 ) -> List[Any]:
     """Every DescribeDtsJobs entry of the client's region matching the filters, each exactly once
     (or ``transform(record)`` of each: see ``_paging.read_all_pages``).
@@ -149,6 +150,7 @@ def list_dts_jobs(
         action=LIST_ACTION,
         region=client.region,
         transform=transform,
+        transform_lock=transform_lock,
     )
 
 
@@ -302,6 +304,7 @@ class CurrentFamily(Family):
         tags: Optional[Mapping[str, Any]] = None,
         resource_group_id: Optional[str] = None,
         transform: Optional[Callable[[Any], Any]] = None,
+        transform_lock: Any = None,
     ) -> List[Any]:
         return list_dts_jobs(
             client,
@@ -310,6 +313,7 @@ class CurrentFamily(Family):
             resource_group_id=resource_group_id,
             page_size=page_size or DEFAULT_PAGE_SIZE,
             transform=transform,
+            transform_lock=transform_lock,
         )
 
     def read_records(self, client: Any, job_ids: Sequence[str]) -> List[Dict[str, Any]]:

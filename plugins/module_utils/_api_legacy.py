@@ -122,6 +122,7 @@ def list_jobs(
     tags: Optional[Mapping[str, Any]] = None,
     resource_group_id: Optional[str] = None,
     transform: Optional[Callable[[Any], Any]] = None,
+    transform_lock: Any = None,
 ) -> List[Any]:
     """Every job record of the client's region matching the server-side filters, each exactly once
     (or ``transform(record)`` of each: see ``_paging.read_all_pages``)."""
@@ -141,6 +142,7 @@ def list_jobs(
         action=LIST_JOBS_ACTION,
         region=client.region,
         transform=transform,
+        transform_lock=transform_lock,
     )
 
 
@@ -219,6 +221,7 @@ class LegacyFamily(Family):
         tags: Optional[Mapping[str, Any]] = None,
         resource_group_id: Optional[str] = None,
         transform: Optional[Callable[[Any], Any]] = None,
+        transform_lock: Any = None,
     ) -> List[Any]:
         return list_jobs(
             client,
@@ -227,6 +230,7 @@ class LegacyFamily(Family):
             tags=tags,
             resource_group_id=resource_group_id,
             transform=transform,
+            transform_lock=transform_lock,
         )
 
     def read_records(self, client: Any, job_ids: Sequence[str]) -> List[Dict[str, Any]]:

@@ -1,16 +1,19 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the alibabacloud.dts collection
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Bounded concurrency: a thread pool that keeps results in order, and the window of requests in flight.
+"""Bounded concurrency: a thread pool that keeps results in order, the window of requests in flight,
+and a line.
 
 ``run_concurrently`` fans one call out over several items (regions, job ids, chunks);
 ``ConcurrencyWindow`` is how many requests one ``DtsClient`` may have in flight, narrowed when the
-service throttles.  Neither knows anything of DTS.
+service throttles; ``Turnstile`` lets threads through one at a time in the order they came.  None
+knows anything of DTS.
 """
 
 import threading
+from collections import deque
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
-from typing import Any, Callable, Iterable, List, Literal, TypeVar
+from typing import Any, Callable, Deque, Iterable, List, Literal, TypeVar
 
 T = TypeVar('T')
 
@@ -85,3 +88,37 @@ class ConcurrencyWindow:
                     self.size += 1
                     self._answered = 0
             self._condition.notify_all()
+
+
+class Turnstile:
+    """One thread at a time, in the order they came: the line of one action's requests.
+
+    A paced action's requests wait for their turn here before they take a slot of a shared gate
+    (the inventory's ``max_concurrent_requests``): only the request whose turn it is holds a slot
+    while it waits for its pace, and it alone is woken when that comes.  Without the line, every
+    page in flight held a slot asleep for up to a window of intervals, and a region's request
+    waited behind another region's sleepers.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._waiting: Deque[Any] = deque()
+        self._taken = False
+
+    def acquire(self) -> None:
+        with self._lock:
+            if not self._taken:
+                self._taken = True
+                return
+            handed = threading.Lock()
+            handed.acquire()
+            self._waiting.append(handed)
+        # Released by the thread before, which hands its turn straight on (it stays taken).
+        handed.acquire()
+
+    def release(self) -> None:
+        with self._lock:
+            if self._waiting:
+                self._waiting.popleft().release()
+            else:
+                self._taken = False

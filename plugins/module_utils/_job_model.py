@@ -159,9 +159,11 @@ class Family:
         tags: Optional[Mapping[str, Any]] = None,
         resource_group_id: Optional[str] = None,
         transform: Optional[Callable[[Any], Any]] = None,
+        transform_lock: Any = None,
     ) -> List[Any]:
         """Every raw synchronization job record of the client's region matching the filters, or
-        ``transform(record)`` of each, applied while later pages are awaited (``_paging.read_all_pages``)."""
+        ``transform(record)`` of each, applied while later pages are awaited, one listing at a time
+        with a ``transform_lock`` shared by several (``_paging.read_all_pages``)."""
         raise NotImplementedError
 
     def read_records(self, client: Any, job_ids: Sequence[str]) -> List[Dict[str, Any]]:

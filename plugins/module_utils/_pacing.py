@@ -27,6 +27,8 @@ import threading
 from collections import deque
 from typing import Any, Callable, Deque, Dict, List, Optional, Sequence, Tuple
 
+from ansible_collections.alibabacloud.dts.plugins.module_utils._concurrency import Turnstile
+
 # Calls per second per account and region.  DescribeDtsJobs and DescribeDtsJobDetail are the
 # documented limits.  The legacy actions document none; they are paced like the current calls
 # that replaced them: the listing like DescribeDtsJobs, the status list like the per-job read.
@@ -67,40 +69,6 @@ def rate_for(action: str, override: Optional[float] = None, rate: Optional[float
         if value is not None:
             return value
     return DEFAULT_RATE
-
-
-class Turnstile:
-    """One thread at a time, in the order they came: the line of one action's requests.
-
-    A paced action's requests wait for their turn here before they take a slot of a shared gate
-    (the inventory's ``max_concurrent_requests``): only the request whose turn it is holds a slot
-    while it waits for its pace, and it alone is woken when that comes.  Without the line, every
-    page in flight held a slot asleep for up to a window of intervals, and a region's request
-    waited behind another region's sleepers.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._waiting: Deque[Any] = deque()
-        self._taken = False
-
-    def acquire(self) -> None:
-        with self._lock:
-            if not self._taken:
-                self._taken = True
-                return
-            handed = threading.Lock()
-            handed.acquire()
-            self._waiting.append(handed)
-        # Released by the thread before, which hands its turn straight on (it stays taken).
-        handed.acquire()
-
-    def release(self) -> None:
-        with self._lock:
-            if self._waiting:
-                self._waiting.popleft().release()
-            else:
-                self._taken = False
 
 
 class RateLimiter:

@@ -11,6 +11,7 @@ from collections import deque
 import pytest
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._client import DtsClient
+from ansible_collections.alibabacloud.dts.plugins.module_utils._concurrency import Turnstile
 from ansible_collections.alibabacloud.dts.plugins.module_utils._pacing import (
     BETA,
     MARGIN,
@@ -20,7 +21,6 @@ from ansible_collections.alibabacloud.dts.plugins.module_utils._pacing import (
     TOLERANCE,
     AdaptiveRate,
     LimiterRegistry,
-    Turnstile,
 )
 from ansible_collections.alibabacloud.dts.tests.unit.clock import FakeClock
 from ansible_collections.alibabacloud.dts.tests.unit.plugins.module_utils.fakes import (

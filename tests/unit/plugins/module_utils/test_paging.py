@@ -2,6 +2,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """read_all_pages: every record once, whatever page size the service really enforces."""
 
+import threading
+
 import pytest
 
 from ansible_collections.alibabacloud.dts.plugins.module_utils._paging import read_all_pages
@@ -70,6 +72,49 @@ def test_records_are_transformed_in_order_while_later_pages_are_awaited(width):
     # Page 1's records are normalised before the last page is even asked for.
     assert events.index(('transform', 'dts009')) < events.index(('fetch', 5))
     assert [event[1] for event in events if event[0] == 'transform'] == [record['id'] for record in records]
+
+
+@pytest.mark.parametrize('width', [1, 4])
+def test_a_listing_that_finds_the_transform_lock_taken_asks_for_its_pages_and_transforms_later(width):
+    # Another listing is making facts: this one must not wait for it to ask for its next pages.
+    records = [{'id': 'dts%03d' % index} for index in range(50)]
+    lock, every_page_asked = threading.Lock(), threading.Event()
+    asked, transformed, listed = [], [], []
+
+    def fetch(number, size):
+        asked.append(number)
+        if len(asked) == 5:
+            every_page_asked.set()
+        return {'TotalRecordCount': len(records), 'Items': records[(number - 1) * size : number * size]}
+
+    def transform(record):
+        transformed.append(record['id'])
+        return record['id']
+
+    def read_while_another_transforms():
+        listed.extend(
+            read_all_pages(
+                fetch,
+                lambda page: page['Items'],
+                lambda record: record['id'],
+                10,
+                width,
+                transform=transform,
+                transform_lock=lock,
+            )
+        )
+
+    lock.acquire()
+    reader = threading.Thread(target=read_while_another_transforms)
+    reader.start()
+    try:
+        assert every_page_asked.wait(30)
+        assert transformed == []
+    finally:
+        lock.release()
+    reader.join()
+    assert sorted(asked) == [1, 2, 3, 4, 5]
+    assert transformed == listed == [record['id'] for record in records]
 
 
 def test_a_listing_that_does_not_add_up_still_raises_whatever_was_transformed():
