@@ -145,7 +145,9 @@ class HostFacts:
         self.checked: Set[str] = set()
         self.inspected: Dict[int, Tuple[str, Any]] = {}
 
-    def set(self, host: str, hostvars: Mapping[str, Any]) -> None:
+    def set(self, host: str, hostvars: Mapping[str, Any], plain: Optional[bool] = None) -> None:
+        """Set ``hostvars`` on ``host``. ``plain``: what ``is_plain(hostvars)`` said, if the caller asked
+        already (and has not changed them since); None to ask here."""
         if not self.internals:
             for key, value in hostvars.items():
                 self.inventory.set_variable(host, key, value if is_plain(value) else wrap_var(value))
@@ -154,7 +156,11 @@ class HostFacts:
         own = host_object.vars
         # Every name already checked, none on the host yet, every value plain: the common case
         # (every host after the first), in one step.
-        if self.checked.issuperset(hostvars) and own.keys().isdisjoint(hostvars) and is_plain(hostvars):
+        if (
+            self.checked.issuperset(hostvars)
+            and own.keys().isdisjoint(hostvars)
+            and (is_plain(hostvars) if plain is None else plain)
+        ):
             own.update(hostvars)
             return
         for key, value in hostvars.items():

@@ -957,7 +957,14 @@ def test_is_plain_accepts_json_shaped_data_only():
 
     assert is_plain({'a': [1, 2.5, {'b': None}], 'c': True, 'd': 'text'})
     assert is_plain([]) and is_plain('') and is_plain(None) and is_plain(0)
+    assert is_plain({'a': {'b': {'c': [[{'d': 'deep'}], []]}}, 'e': {}})
     for odd in ((1, 2), {'a': {1, 2}}, {1: 'integer key'}, [object()], b'bytes', {'a': [{'b': (1,)}]}):
+        assert not is_plain(odd)
+
+    class Text(str):
+        """A str subclass, as ansible-core's tagged strings are: not plain."""
+
+    for odd in (Text('x'), [Text('x')], {Text('key'): 1}, {'a': {'b': {'c': [[{'d': Text('deep')}]]}}}):
         assert not is_plain(odd)
 
 
@@ -1000,13 +1007,13 @@ def test_without_a_cache_the_service_records_are_not_kept_once_made_facts(cloud,
     from ansible_collections.alibabacloud.dts.plugins.inventory import dts_sync_jobs
 
     kept = []
-    original = dts_sync_jobs.InventoryModule._populate
+    original = dts_sync_jobs.InventoryModule._prepare_region
 
     def recording(self, listings, *args, **kwargs):
         kept.extend(sorted(listing) for listing in listings)
         return original(self, listings, *args, **kwargs)
 
-    monkeypatch.setattr(dts_sync_jobs.InventoryModule, '_populate', recording)
+    monkeypatch.setattr(dts_sync_jobs.InventoryModule, '_prepare_region', recording)
     cloud.add('cn-hangzhou', [job('dtsa')])
     cloud.add_current('cn-hangzhou', [dts_job('dtsc')])
     result = parse(CREDENTIALS + 'regions: [cn-hangzhou]\n')
@@ -1125,3 +1132,43 @@ def test_the_public_api_path_makes_the_same_inventory(cloud, parse, monkeypatch)
     assert made[True] == made[False]
     assert made[False][1]['lagging'] == ['dtsp08', 'dtsp09', 'dtsp10', 'dtsp11']
     assert set('dtsp%02d' % n for n in range(1, 12, 2)) <= set(made[False][1]['env_prod'])
+
+
+def test_a_region_listed_whole_is_prepared_while_others_are_listed_and_hosts_keep_the_configured_order(
+    cloud, parse, monkeypatch
+):
+    from ansible_collections.alibabacloud.dts.plugins.inventory import dts_sync_jobs
+
+    prepared, hangzhou_prepared = [], threading.Event()
+    original = dts_sync_jobs.InventoryModule._prepare_region
+
+    def recording(self, listings, *args, **kwargs):
+        result = original(self, listings, *args, **kwargs)
+        prepared.append(listings[0]['region'])
+        if listings[0]['region'] == 'cn-hangzhou':
+            hangzhou_prepared.set()
+        return result
+
+    monkeypatch.setattr(dts_sync_jobs.InventoryModule, '_prepare_region', recording)
+    answer = cloud.session.handler
+    beijing_answered_after = []
+
+    def beijing_waits(action, params, headers):
+        if params.get('RegionId') == 'cn-beijing' and action == 'DescribeSynchronizationJobs':
+            beijing_answered_after.append(hangzhou_prepared.wait(30))
+        return answer(action, params, headers)
+
+    cloud.session.handler = beijing_waits
+    # The same name in both regions: the region first in the configuration keeps it.
+    cloud.add('cn-beijing', [job('dtsb', SynchronizationJobName='orders')])
+    cloud.add('cn-hangzhou', [job('dtsh', SynchronizationJobName='orders')])
+    result = parse(
+        CREDENTIALS + 'regions: [cn-beijing, cn-hangzhou]\napi: [legacy]\nhostnames: [dts_synchronization_job_name]\n'
+    )
+    assert beijing_answered_after == [True] and prepared == ['cn-hangzhou', 'cn-beijing']
+    assert list(result.inventory.hosts) == ['orders', 'orders_dtsh']
+    assert result.hostvars['orders']['dts_synchronization_job_id'] == 'dtsb'
+    assert [region['region'] for region in result.inventory.groups['all'].get_vars()['dts_regions']] == [
+        'cn-beijing',
+        'cn-hangzhou',
+    ]
