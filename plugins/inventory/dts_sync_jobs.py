@@ -473,7 +473,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             fetched = dict(
                 (listing['key'], listing)
                 for listing in self._fetch(
-                    path, missing, filters, page_size, regions.listed, monitor_rules, use_cache, making_facts
+                    path, missing, filters, page_size, regions.listed, making_facts, monitor_rules, use_cache
                 )
             )
             if use_cache and (missing or not cache):
@@ -642,10 +642,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     # -- fetching ---------------------------------------------------------------------------
 
-    def _fetch(self, path, targets, filters, page_size, listed, monitor_rules=False, keep_records=True, lock=None):
+    def _fetch(self, path, targets, filters, page_size, listed, transform_lock, monitor_rules=False, keep_records=True):
         """The answer of every target as a listing: its facts (and, with ``keep_records``, its raw
         records: what the cache keeps), or the refusal or failure; each also handed to ``listed`` in
-        its own thread as soon as it is made.
+        its own thread as soon as it is made. Facts are made under ``transform_lock``, one listing at a
+        time (``read_all_pages``).
 
         With ``monitor_rules``, a current family listing also keeps ``monitor_rules``: each task's
         alert rules (already normalised, so no phone number is ever held) or its lookup's error.
@@ -655,8 +656,6 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         budget = self._request_budget(path)
         # Every client waits for a slot of one gate: the budget holds for the whole inventory.
         gate = threading.BoundedSemaphore(budget)
-        # One listing at a time makes facts (read_all_pages' transform_lock).
-        transform_lock = lock or threading.Lock()
         credentials = CredentialCache()
         strict_regions = self.get_option('strict_regions')
 
@@ -703,7 +702,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return run_concurrently(list_and_hand_on, targets, budget)
 
     @staticmethod
-    def _list_records(listing, client, page_size, filters, keep_records, transform_lock=None):
+    def _list_records(listing, client, page_size, filters, keep_records, transform_lock):
         """The listing's facts, made while later pages wait for their turn, the warnings of values
         that could not be converted, its task ids (what alert rules are asked with) and, with
         ``keep_records`` (for the cache), the service's records as they came. Without a cache the
