@@ -416,41 +416,24 @@ def main():
             )
             row['floor'] = (ceil(max(largest, legacy) / 30.0) - 1) * interval
             if args.inventory_list:
-                listed = run_audit(
-                    None,
-                    None,
-                    None,
-                    env,
-                    emulator=emulator,
-                    command=[
-                        os.path.join(os.path.dirname(args.ansible_playbook), 'ansible-inventory'),
-                        '-i',
-                        inventory,
-                        '--list',
-                        '--output',
-                        os.path.join(work, 'list-%d.json' % count),
-                    ],
-                )
-                row['list'] = listed
                 # --export: each host's own variables, the groups' once (without it, ansible-inventory
                 # repeats the variables of every group a host is in, dts_regions of the group all
                 # among them, on every host).
-                row['export'] = run_audit(
-                    None,
-                    None,
-                    None,
-                    env,
-                    emulator=emulator,
-                    command=[
-                        os.path.join(os.path.dirname(args.ansible_playbook), 'ansible-inventory'),
-                        '-i',
-                        inventory,
-                        '--list',
-                        '--export',
-                        '--output',
-                        os.path.join(work, 'export-%d.json' % count),
-                    ],
-                )
+                for key, flags in (('list', ['--list']), ('export', ['--list', '--export'])):
+                    row[key] = run_audit(
+                        None,
+                        None,
+                        None,
+                        env,
+                        emulator=emulator,
+                        command=[
+                            os.path.join(os.path.dirname(args.ansible_playbook), 'ansible-inventory'),
+                            '-i',
+                            inventory,
+                        ]
+                        + flags
+                        + ['--output', os.path.join(work, '%s-%d.json' % (key, count))],
+                    )
             if args.baseline:
                 row['baseline'] = run_audit(
                     args.ansible_playbook, inventory, output + '-nothing', env, nothing, emulator=emulator

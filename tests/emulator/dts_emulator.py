@@ -130,6 +130,11 @@ def parse_time(text):
     return datetime.strptime(text, '%Y-%m-%dT%H:%M:%SZ').replace(tzinfo=timezone.utc)
 
 
+def has_tags(job, tags):
+    """Whether ``job`` has every (key, value) of ``tags``; a value of None matches any value of the key."""
+    return all(key in job['tags'] and (value is None or job['tags'][key] == value) for key, value in tags)
+
+
 def record_ends(jobs):
     """The legacy listing's records (one per direction) up to and including each of ``jobs``."""
     return list(accumulate(len(job['directions']) for job in jobs))
@@ -567,13 +572,7 @@ class Emulator:
                 if group:
                     ordered = [job for job in ordered if job['resource_group_id'] == group]
                 if tags:
-                    ordered = [
-                        job
-                        for job in ordered
-                        if all(
-                            key in job['tags'] and (value is None or job['tags'][key] == value) for key, value in tags
-                        )
-                    ]
+                    ordered = [job for job in ordered if has_tags(job, tags)]
                 ends = record_ends(ordered)
             # One record per direction, in a stable order (creation time, then id); only the
             # requested page is rendered.
@@ -765,11 +764,7 @@ class Emulator:
             if group:
                 matching = [job for job in matching if job['resource_group_id'] == group]
             if tags:
-                matching = [
-                    job
-                    for job in matching
-                    if all(key in job['tags'] and (value is None or job['tags'][key] == value) for key, value in tags)
-                ]
+                matching = [job for job in matching if has_tags(job, tags)]
             # The service caps a page whatever PageSize says; PageRecordCount tells what it holds.
             held = min(size, int(self.config['dts_jobs_page_cap'] or size))
             page = matching[(number - 1) * held : number * held]

@@ -107,31 +107,29 @@ def assert_every_page_matches(emulator, dts_filters=({},), legacy_filters=({},),
         for job_type in ('SYNC', 'MIGRATION', 'SUBSCRIBE'):
             for extra in dts_filters:
                 for size in sizes:
-                    number = 1
-                    while True:
-                        params = dict(extra, Region=region, JobType=job_type, PageSize=str(size))
-                        params['PageNumber'] = str(number)
-                        expected = reference_dts_jobs(emulator, params)
-                        assert dts_jobs_page(emulator, params) == expected, params
-                        pages += 1
-                        if not expected[1]:
-                            break
-                        number += 1
+                    query = dict(extra, Region=region, JobType=job_type, PageSize=str(size))
+                    pages += assert_pages_match(emulator, dts_jobs_page, reference_dts_jobs, query, 'PageNumber')
     for region in regions + [None]:
         for extra in legacy_filters:
             for size in sizes:
-                number = 1
-                while True:
-                    params = dict(extra, PageSize=str(size), PageNum=str(number))
-                    if region:
-                        params['RegionId'] = region
-                    expected = reference_legacy_listing(emulator, params)
-                    assert legacy_page(emulator, params) == expected, params
-                    pages += 1
-                    if not expected[1]:
-                        break
-                    number += 1
+                query = dict(extra, PageSize=str(size))
+                if region:
+                    query['RegionId'] = region
+                pages += assert_pages_match(emulator, legacy_page, reference_legacy_listing, query, 'PageNum')
     return pages
+
+
+def assert_pages_match(emulator, page, reference, query, number_name):
+    """Pages 1, 2, ... of ``query`` (numbered by ``number_name``) up to the first empty one, each equal to
+    the reference's; how many were compared."""
+    number = 1
+    while True:
+        params = dict(query, **{number_name: str(number)})
+        expected = reference(emulator, params)
+        assert page(emulator, params) == expected, params
+        if not expected[1]:
+            return number
+        number += 1
 
 
 def control(emulator, path, payload):
